@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The layout tells the architecture:
+//   CLibSSH            the system libssh, plus a shim for what Swift cannot import
+//   WardenSSH          the only code that touches libssh (sessions, exec, SFTP, host keys, thread pool)
+//   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
+//   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
+//   warden             the command line, thin
+let package = Package(
+    name: "Warden",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "warden", targets: ["warden"]),
+        .library(name: "WardenCore", targets: ["WardenCore"]),
+        .library(name: "WardenSSH", targets: ["WardenSSH"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]
+        ),
+        .target(
+            name: "WardenSSH",
+            dependencies: [
+                "CLibSSH",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "WardenCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WardenSSHTransport",
+            dependencies: ["WardenCore", "WardenSSH"]
+        ),
+        .executableTarget(
+            name: "warden",
+            dependencies: [
+                "WardenCore",
+                "WardenSSHTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test support: brings up the loopback fleet of real sshd servers (Tests/Fleet/fleet).
+        .target(
+            name: "WardenTestSupport",
+            dependencies: ["WardenCore"],
+            path: "Tests/WardenTestSupport"
+        ),
+        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore"]),
+        .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport", "WardenTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
