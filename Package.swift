@@ -9,7 +9,7 @@ import PackageDescription
 //   warden             the command line, thin
 let package = Package(
     name: "Warden",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "warden", targets: ["warden"]),
         .library(name: "WardenCore", targets: ["WardenCore"]),

@@ -1,0 +1,35 @@
+/// A failure to get a command run or a file fetched on a host, as opposed
+/// to a command that ran and failed. Its message names the host, what
+/// happened and what to do.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    /// The class of failure, so that policies (retry, abort, count as failed) can differ.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case unreachable
+        case connectTimeout = "connect_timeout"
+        case hostKeyUnknown = "host_key_unknown"
+        case hostKeyChanged = "host_key_changed"
+        case authFailed = "auth_failed"
+        case commandTimedOut = "command_timed_out"
+        case cancelled
+        case channelFailure = "channel_failure"
+        case transferFailed = "transfer_failed"
+        case invalidConfiguration = "invalid_configuration"
+    }
+
+    public var kind: Kind
+    /// The host's inventory name.
+    public var host: String
+    /// The whole sentence for the operator.
+    public var message: String
+    /// What a timed-out or cancelled command printed before it was killed.
+    public var partialResult: CommandResult?
+
+    public init(kind: Kind, host: String, message: String, partialResult: CommandResult? = nil) {
+        self.kind = kind
+        self.host = host
+        self.message = message
+        self.partialResult = partialResult
+    }
+
+    public var description: String { message }
+}

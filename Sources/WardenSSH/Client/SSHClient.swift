@@ -1,0 +1,143 @@
+import Logging
+
+/// The public face of Warden's SSH layer: runs commands on and fetches files
+/// from hosts, keeping one authenticated session per host for the life of
+/// the client.
+///
+/// All blocking libssh work happens on a dedicated pool of OS threads whose
+/// size is the client's concurrency; async callers are suspended, never
+/// blocked. Errors thrown are `SSHError`s.
+public final class SSHClient: Sendable {
+    private let pool: BlockingThreadPool
+    private let cache = SessionCache()
+    private let keys = PrivateKeyStore()
+    private let settings: SSHClientSettings
+    private let keepalive: KeepaliveTask
+    private let logger: Logger
+
+    public init(settings: SSHClientSettings = SSHClientSettings(), logger: Logger = Logger(label: "warden.ssh")) {
+        self.settings = settings
+        self.pool = BlockingThreadPool(maximumThreads: settings.concurrency)
+        self.logger = logger
+        self.keepalive = KeepaliveTask()
+    }
+
+    deinit {
+        keepalive.stop()
+        pool.shutdown()
+    }
+
+    /// How many hosts are worked on at once.
+    public var concurrency: Int { settings.concurrency }
+
+    /// Connects, verifies and authenticates now (or finds the session warm),
+    /// so that a later command pays only for its channel.
+    public func connect(_ target: SSHTarget) async throws {
+        try await withSession(target) { _, _ in () }
+    }
+
+    /// Runs `request` on `target`. `onOutput` sees output as it arrives (on a pool thread).
+    public func exec(_ request: ExecRequest, on target: SSHTarget,
+                     onOutput: (@Sendable (OutputChunk) -> Void)? = nil) async throws -> ExecResult {
+        try await withSession(target) { session, flag in
+            try session.exec(request, cancellation: flag, onOutput: onOutput)
+        }
+    }
+
+    /// Fetches `remotePath` from `target` into `localPath` (see `SSHSession.download`).
+    public func download(_ remotePath: String, from target: SSHTarget, to localPath: String) async throws -> DownloadResult {
+        try await withSession(target) { session, flag in
+            try session.download(remotePath: remotePath, to: localPath, cancellation: flag)
+        }
+    }
+
+    /// Disconnects every idle session.
+    public func close() async {
+        let sessions = cache.drain()
+        guard !sessions.isEmpty else { return }
+        // Disconnecting sends a packet: blocking work, so it goes to the pool.
+        _ = try? await pool.run { _ in
+            for session in sessions { _ = session.isConnected }  // the last reference drops here, on a pool thread
+        }
+    }
+
+    /// Checks out (or opens) the host's session on a pool thread, runs `body`
+    /// with it, and returns it to the cache if it is still healthy.
+    private func withSession<T: Sendable>(
+        _ target: SSHTarget, _ body: @escaping @Sendable (SSHSession, CancellationFlag) throws -> T
+    ) async throws -> T {
+        let cache = self.cache
+        let keys = self.keys
+        let logger = self.logger
+        let result = try await pool.run { flag -> T in
+            if flag.isCancelled {
+                throw SSHError(.cancelled, host: target.label, detail: "cancelled before it started", remedy: "Nothing ran on the host")
+            }
+            var reused = false
+            var session: SSHSession
+            if let cached = cache.checkOut(target), cached.isConnected {
+                session = cached
+                reused = true
+            } else {
+                let clock = ContinuousClock()
+                let start = clock.now
+                session = try SSHSession.open(target: target, keys: keys)
+                logger.debug("connected", metadata: ["host": "\(target.label)", "took": "\(clock.now - start)"])
+            }
+            do {
+                let value = try body(session, flag)
+                cache.checkIn(session)
+                return value
+            } catch let failure as ChannelOpenFailure where reused {
+                // A cached session that died while idle: the command never
+                // started, so one fresh session may run it.
+                logger.debug("stale session replaced", metadata: ["host": "\(target.label)", "error": "\(failure.error.detail)"])
+                session = try SSHSession.open(target: target, keys: keys)
+                do {
+                    let value = try body(session, flag)
+                    cache.checkIn(session)
+                    return value
+                } catch let failure as ChannelOpenFailure {
+                    throw failure.error
+                } catch {
+                    if session.isConnected { cache.checkIn(session) }
+                    throw error
+                }
+            } catch let failure as ChannelOpenFailure {
+                throw failure.error
+            } catch {
+                if session.isConnected { cache.checkIn(session) }
+                throw error
+            }
+        }
+        startKeepaliveIfNeeded()
+        return result
+    }
+
+    private func startKeepaliveIfNeeded() {
+        guard let interval = settings.keepaliveInterval else { return }
+        keepalive.startOnce { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self else { return }
+                await self.sendKeepalives(olderThan: interval)
+            }
+        }
+    }
+
+    private func sendKeepalives(olderThan interval: Duration) async {
+        let cache = self.cache
+        let sessions = cache.drain()
+        guard !sessions.isEmpty else { return }
+        _ = try? await pool.run { _ in
+            let now = ContinuousClock.now
+            for session in sessions {
+                if now - session.lastUsed >= interval {
+                    guard session.sendKeepalive(), session.isConnected else { continue }  // dead: dropped here
+                    session.lastUsed = now
+                }
+                cache.checkIn(session)
+            }
+        }
+    }
+}

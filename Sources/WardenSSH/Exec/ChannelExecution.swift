@@ -1,0 +1,152 @@
+import CLibSSH
+
+/// The channel could not be opened, so the command never started: the one
+/// case where running it again on a fresh session is safe.
+struct ChannelOpenFailure: Error {
+    let error: SSHError
+}
+
+extension SSHSession {
+    /// Runs one command to completion on this session. Blocking: call on a pool thread.
+    ///
+    /// Output arrives through channel callbacks driven by `ssh_event_dopoll`, so
+    /// stdout and stderr are drained together (a command filling the stderr
+    /// window cannot stall stdout). The loop wakes at least every 50 ms to
+    /// honour the deadline and cancellation; either kills the remote process group.
+    func exec(_ request: ExecRequest, cancellation: CancellationFlag,
+              onOutput: (@Sendable (OutputChunk) -> Void)?) throws -> ExecResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        defer { lastUsed = clock.now }
+        let sink = ChannelSink(limit: request.outputLimit, expectsMarker: request.killProcessGroupOnStop, onOutput: onOutput)
+        let context = Unmanaged.passRetained(sink)
+        defer { context.release() }
+
+        // The callbacks struct is kept by pointer: it must outlive the channel.
+        let callbacks = UnsafeMutablePointer<ssh_channel_callbacks_struct>.allocate(capacity: 1)
+        defer { callbacks.deallocate() }
+        installCallbacks(callbacks, userdata: context.toOpaque())
+
+        guard let channel = ssh_channel_new(raw) else {
+            throw ChannelOpenFailure(error: channelError("could not allocate a channel"))
+        }
+        defer { ssh_channel_free(channel) }
+        ssh_set_channel_callbacks(channel, callbacks)
+        guard ssh_channel_open_session(channel) == SSH_OK else {
+            throw ChannelOpenFailure(error: channelError("could not open a channel: \(libsshError)"))
+        }
+        let line = request.killProcessGroupOnStop ? ProcessGroupWrapper.wrap(request.command) : request.command
+        guard ssh_channel_request_exec(channel, line) == SSH_OK else {
+            throw channelError("the server refused to run the command: \(libsshError)")
+        }
+
+        guard let event = ssh_event_new() else { throw channelError("could not allocate a poll event") }
+        defer { ssh_event_free(event) }
+        ssh_event_add_session(event, raw)
+        // Remove before freeing either: libssh keeps pointers both ways.
+        defer { ssh_event_remove_session(event, raw) }
+
+        let deadline = request.deadline.map { started + $0 }
+        var stopReason: SSHError.Kind?
+        while !sink.closed && ssh_channel_is_open(channel) != 0 {
+            if cancellation.isCancelled { stopReason = .cancelled; break }
+            var slice = 50
+            if let deadline {
+                let left = deadline - clock.now
+                if left <= .zero { stopReason = .commandTimedOut; break }
+                slice = min(slice, max(1, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            }
+            if ssh_event_dopoll(event, Int32(slice)) == SSH_ERROR, !isConnected {
+                sink.flushPendingMarker()
+                throw channelError("the connection dropped while the command ran (\(libsshError)); it may or may not have finished on the host",
+                                   partial: result(sink, channel: channel, since: started, clock: clock))
+            }
+        }
+
+        if let stopReason {
+            stopRemoteCommand(channel: channel, sink: sink, event: event)
+            sink.flushPendingMarker()
+            let partial = result(sink, channel: channel, since: started, clock: clock)
+            let killed = sink.processGroup.map { "its process group \($0) was killed" } ?? "its channel was closed"
+            switch stopReason {
+            case .commandTimedOut:
+                throw SSHError(.commandTimedOut, host: target.label,
+                               detail: "still running after \(request.deadline?.shortText ?? "its deadline"); \(killed)",
+                               remedy: "Look at the partial output for where it hung; raise the timeout if the command is just slow",
+                               partialResult: partial)
+            default:
+                throw SSHError(.cancelled, host: target.label, detail: "cancelled by the operator; \(killed)",
+                               remedy: "Check the host's state before running it again", partialResult: partial)
+            }
+        }
+        sink.flushPendingMarker()
+        _ = ssh_channel_close(channel)
+        return result(sink, channel: channel, since: started, clock: clock)
+    }
+
+    private func result(_ sink: ChannelSink, channel: OpaquePointer, since started: ContinuousClock.Instant, clock: ContinuousClock) -> ExecResult {
+        var status = sink.exitStatus
+        if status == nil, sink.exitSignal == nil, sink.closed {
+            // Some servers send the status without our callback seeing it first; ask libssh.
+            var code: UInt32 = 0
+            if clibssh_exit_state(channel, &code, nil, nil) == SSH_OK { status = Int32(bitPattern: code) }
+        }
+        return ExecResult(stdout: sink.stdout.captured, stderr: sink.stderr.captured,
+                          exitStatus: status, exitSignal: sink.exitSignal, duration: clock.now - started)
+    }
+
+    /// Kills the remote process group from a second channel on this session
+    /// (same thread, so no libssh call races), then waits briefly for the
+    /// command's channel to close.
+    private func stopRemoteCommand(channel: OpaquePointer, sink: ChannelSink, event: OpaquePointer) {
+        if let group = sink.processGroup, let killer = ssh_channel_new(raw) {
+            if ssh_channel_open_session(killer) == SSH_OK,
+               ssh_channel_request_exec(killer, ProcessGroupWrapper.killCommand(processGroup: group)) == SSH_OK {
+                // The kill script ends within ~2 s; never wait on it longer than 5.
+                let clock = ContinuousClock()
+                let giveUp = clock.now + .seconds(5)
+                var scratch = [UInt8](repeating: 0, count: 1024)
+                while ssh_channel_is_eof(killer) == 0 && ssh_channel_is_open(killer) != 0 && clock.now < giveUp {
+                    let n = scratch.withUnsafeMutableBytes { ssh_channel_read_timeout(killer, $0.baseAddress, UInt32($0.count), 0, 200) }
+                    if n < 0 { break }
+                }
+                _ = ssh_channel_close(killer)
+            }
+            ssh_channel_free(killer)
+        }
+        let clock = ContinuousClock()
+        let waitUntil = clock.now + .seconds(2)
+        while !sink.closed && ssh_channel_is_open(channel) != 0 && clock.now < waitUntil {
+            if ssh_event_dopoll(event, 50) == SSH_ERROR, !isConnected { break }
+        }
+        _ = ssh_channel_close(channel)
+    }
+
+    private func channelError(_ detail: String, partial: ExecResult? = nil) -> SSHError {
+        SSHError(.channelFailure, host: target.label, detail: detail,
+                 remedy: "Check the host's sshd (MaxSessions, load, logs) and retry", partialResult: partial)
+    }
+
+    private func installCallbacks(_ callbacks: UnsafeMutablePointer<ssh_channel_callbacks_struct>, userdata: UnsafeMutableRawPointer) {
+        clibssh_channel_callbacks_init(callbacks)
+        callbacks.pointee.userdata = userdata
+        callbacks.pointee.channel_data_function = { _, _, data, length, isStderr, userdata in
+            guard let userdata, let data else { return 0 }
+            let sink = Unmanaged<ChannelSink>.fromOpaque(userdata).takeUnretainedValue()
+            sink.receive(UnsafeRawBufferPointer(start: data, count: Int(length)), isStderr: isStderr != 0)
+            return Int32(bitPattern: length)
+        }
+        callbacks.pointee.channel_exit_status_function = { _, _, status, userdata in
+            guard let userdata else { return }
+            Unmanaged<ChannelSink>.fromOpaque(userdata).takeUnretainedValue().exitStatus = status
+        }
+        callbacks.pointee.channel_exit_signal_function = { _, _, signal, _, _, _, userdata in
+            guard let userdata else { return }
+            Unmanaged<ChannelSink>.fromOpaque(userdata).takeUnretainedValue().exitSignal = signal.map { String(cString: $0) } ?? "unknown"
+        }
+        callbacks.pointee.channel_close_function = { _, _, userdata in
+            guard let userdata else { return }
+            Unmanaged<ChannelSink>.fromOpaque(userdata).takeUnretainedValue().closed = true
+        }
+    }
+}

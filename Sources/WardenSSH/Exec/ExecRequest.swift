@@ -1,0 +1,39 @@
+/// One remote command and the limits it runs under.
+public struct ExecRequest: Sendable {
+    /// A shell command line, run by the login shell of the remote user.
+    /// Callers quote parameters themselves (see `ShellQuoting`).
+    public var command: String
+    /// After this long the remote process group is killed and the command
+    /// fails as timed out. Nil: no deadline (cancellation still works).
+    public var deadline: Duration?
+    /// How much of each stream is kept: the first `head` and last `tail` bytes.
+    public var outputLimit: OutputLimit
+    /// Run the command in its own session and process group on the host, so
+    /// that a timeout or cancellation kills everything it started. Needs
+    /// `setsid` (util-linux) and a POSIX `sh` on the host.
+    public var killProcessGroupOnStop: Bool
+
+    public init(
+        command: String, deadline: Duration? = nil,
+        outputLimit: OutputLimit = .default, killProcessGroupOnStop: Bool = true
+    ) {
+        self.command = command
+        self.deadline = deadline
+        self.outputLimit = outputLimit
+        self.killProcessGroupOnStop = killProcessGroupOnStop
+    }
+}
+
+/// The per-stream capture cap.
+public struct OutputLimit: Sendable, Hashable {
+    public var head: Int
+    public var tail: Int
+
+    public init(head: Int, tail: Int) {
+        self.head = max(0, head)
+        self.tail = max(0, tail)
+    }
+
+    /// 8 MiB per stream: 4 MiB of head and 4 MiB of tail.
+    public static let `default` = OutputLimit(head: 4 << 20, tail: 4 << 20)
+}

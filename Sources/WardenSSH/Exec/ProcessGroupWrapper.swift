@@ -1,0 +1,25 @@
+/// Runs a command as the leader of its own session and process group on the
+/// host, and says which group that is, so that a timeout or cancellation can
+/// kill everything the command started.
+///
+/// Closing an SSH channel does not stop the remote process (without a pty),
+/// and sshd ignores signal requests for root logins; killing the group from a
+/// second channel works for every user and keeps stdout and stderr apart.
+/// `setsid -w` waits for the command and passes its exit status on (128+N
+/// when it died of signal N).
+enum ProcessGroupWrapper {
+    static let marker = "WARDEN-PGID="
+
+    /// The wrapped command line. The first stderr line it prints is `WARDEN-PGID=<pid>`.
+    /// The command runs under the user's login shell (`$SHELL`), as it would without the wrapper.
+    static func wrap(_ command: String) -> String {
+        let inner = #"echo "WARDEN-PGID=$$" >&2; exec "${SHELL:-/bin/sh}" -c "$0""#
+        return "exec setsid -w /bin/sh -c \(ShellQuoting.quote(inner)) \(ShellQuoting.quote(command))"
+    }
+
+    /// Terminates the group politely, then for certain after two seconds.
+    static func killCommand(processGroup: Int32) -> String {
+        let g = "-\(processGroup)"
+        return "kill -TERM -- \(g) 2>/dev/null; i=0; while kill -0 -- \(g) 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -- \(g) 2>/dev/null; true"
+    }
+}

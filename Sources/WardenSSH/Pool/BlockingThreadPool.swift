@@ -1,0 +1,99 @@
+import Foundation
+
+/// A fixed set of dedicated OS threads for blocking work (every libssh call,
+/// SFTP, file writes), bridged to async/await.
+///
+/// Swift's cooperative pool is as wide as the machine has cores (two here);
+/// one blocking `ssh_connect` there would stall every task in the process.
+/// Jobs run start to finish on one worker thread, which is what libssh asks
+/// of a session: one thread at a time.
+public final class BlockingThreadPool: @unchecked Sendable {
+    // Guarded by `condition`.
+    private var queue: [Job] = []
+    private var queueHead = 0
+    private var startedThreads = 0
+    private var idleThreads = 0
+    private var shuttingDown = false
+    private let condition = NSCondition()
+
+    /// The most jobs that run at once.
+    public let maximumThreads: Int
+
+    /// A unit of blocking work. `cancellation` is set when the awaiting task is cancelled.
+    private struct Job {
+        let body: @Sendable () -> Void
+    }
+
+    public init(maximumThreads: Int) {
+        precondition(maximumThreads > 0, "a thread pool needs at least one thread")
+        self.maximumThreads = maximumThreads
+    }
+
+    /// Runs `body` on a worker thread and returns its result. When the calling
+    /// task is cancelled, `body` sees it through the flag it is handed and
+    /// decides itself how to stop (for a remote command: kill it first).
+    public func run<T: Sendable>(
+        _ body: @escaping @Sendable (CancellationFlag) throws -> T
+    ) async throws -> T {
+        let flag = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+                enqueue(Job {
+                    do { continuation.resume(returning: try body(flag)) } catch { continuation.resume(throwing: error) }
+                })
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+
+    /// Lets idle workers exit; jobs already queued still run.
+    public func shutdown() {
+        condition.lock()
+        shuttingDown = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func enqueue(_ job: Job) {
+        condition.lock()
+        queue.append(job)
+        // Threads are started lazily: a run against three hosts needs three, not sixty-four.
+        let pending = queue.count - queueHead
+        if idleThreads < pending && startedThreads < maximumThreads {
+            startedThreads += 1
+            let thread = Thread { [self] in workerLoop() }
+            thread.name = "warden-ssh-\(startedThreads)"
+            // libssh's deepest paths (kex, key parsing) need more than the default 512 KiB secondary-thread stack on some libcs.
+            thread.stackSize = 1 << 20
+            thread.start()
+        } else {
+            condition.signal()
+        }
+        condition.unlock()
+    }
+
+    private func workerLoop() {
+        while true {
+            condition.lock()
+            while queueHead == queue.count && !shuttingDown {
+                idleThreads += 1
+                condition.wait()
+                idleThreads -= 1
+            }
+            if queueHead == queue.count {
+                startedThreads -= 1
+                condition.unlock()
+                return
+            }
+            let job = queue[queueHead]
+            queueHead += 1
+            if queueHead > 1024 && queueHead * 2 > queue.count {
+                queue.removeFirst(queueHead)
+                queueHead = 0
+            }
+            condition.unlock()
+            job.body()
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import CLibSSH
+import Foundation
+import Synchronization
+
+/// Private keys imported once per process and shared read-only by every
+/// session (libssh allows an `ssh_key` to be used from several threads
+/// when nobody modifies it).
+final class PrivateKeyStore: Sendable {
+    private let keys = Mutex<[String: PrivateKey]>([:])
+
+    /// The imported key for `path`, importing it on first use. Blocking.
+    func key(path: String, passphraseVariable: String?, host: String) throws -> PrivateKey {
+        if let cached = keys.withLock({ $0[path] }) { return cached }
+        let key = try PrivateKey.importFile(path: path, passphraseVariable: passphraseVariable, host: host)
+        return keys.withLock { store in
+            if let raced = store[path] { return raced }
+            store[path] = key
+            return key
+        }
+    }
+}
+
+/// An imported private key, freed when the last user lets go.
+final class PrivateKey: @unchecked Sendable {
+    let raw: OpaquePointer
+
+    private init(raw: OpaquePointer) { self.raw = raw }
+
+    deinit { ssh_key_free(raw) }
+
+    static func importFile(path: String, passphraseVariable: String?, host: String) throws -> PrivateKey {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw SSHError(.invalidConfiguration, host: host, detail: "the identity file \(path) does not exist or is not readable",
+                           remedy: "Fix identity_file in the inventory, or use agent: true")
+        }
+        var passphrase: String?
+        if let name = passphraseVariable {
+            guard let value = ProcessInfo.processInfo.environment[name] else {
+                throw SSHError(.invalidConfiguration, host: host,
+                               detail: "the passphrase for \(path) is to come from $\(name), which is not set",
+                               remedy: "Export \(name) in the environment that runs warden (it is never read from the command line)")
+            }
+            passphrase = value
+        }
+        var key: OpaquePointer?
+        let rc = ssh_pki_import_privkey_file(path, passphrase, nil, nil, &key)
+        guard rc == SSH_OK, let key else {
+            let why = passphraseVariable == nil
+                ? "it is encrypted, unreadable or not a private key"
+                : "the passphrase in $\(passphraseVariable ?? "") is wrong, or it is not a private key"
+            throw SSHError(.authFailed, host: host, detail: "could not load the identity file \(path): \(why)",
+                           remedy: passphraseVariable == nil
+                               ? "If the key has a passphrase, name the variable holding it with passphrase_env in the inventory"
+                               : "Check the key file and the passphrase")
+        }
+        return PrivateKey(raw: key)
+    }
+}

@@ -1,0 +1,139 @@
+import CLibSSH
+import Foundation
+
+/// One authenticated libssh session to one host.
+///
+/// libssh allows a session to be used by one thread at a time; an
+/// `SSHSession` is only ever touched by the pool worker that checked it out
+/// of the `SessionCache`, which is why it can be `@unchecked Sendable`.
+final class SSHSession: @unchecked Sendable {
+    let target: SSHTarget
+    let raw: OpaquePointer
+    /// When the session last carried traffic, for keepalives.
+    var lastUsed = ContinuousClock.now
+
+    private init(target: SSHTarget, raw: OpaquePointer) {
+        self.target = target
+        self.raw = raw
+    }
+
+    deinit {
+        if ssh_is_connected(raw) != 0 { ssh_disconnect(raw) }
+        ssh_free(raw)
+    }
+
+    /// Connects, verifies the host key, and authenticates. Blocking: call on a pool thread.
+    static func open(target: SSHTarget, keys: PrivateKeyStore) throws -> SSHSession {
+        guard let raw = ssh_new() else {
+            throw SSHError(.channelFailure, host: target.label, detail: "libssh could not allocate a session",
+                           remedy: "The controller is out of memory; retry when it has recovered")
+        }
+        let session = SSHSession(target: target, raw: raw)
+        try session.configure()
+        try session.connect()
+        try session.verifyHostKey()
+        try session.authenticate(keys: keys)
+        return session
+    }
+
+    var isConnected: Bool { ssh_is_connected(raw) != 0 }
+
+    /// The last error libssh recorded for this session, copied (libssh owns and reuses the buffer).
+    var libsshError: String {
+        guard let message = ssh_get_error(UnsafeMutableRawPointer(raw)) else { return "unknown libssh error" }
+        let text = String(cString: message)
+        return text.isEmpty ? "unknown libssh error" : text
+    }
+
+    /// Sends an SSH keepalive so that idle sessions survive NAT and firewall timeouts.
+    func sendKeepalive() -> Bool {
+        ssh_send_keepalive(raw) == SSH_OK
+    }
+
+    private func configure() throws {
+        try set(SSH_OPTIONS_HOST, string: target.address)
+        try set(SSH_OPTIONS_USER, string: target.user)
+        try set(SSH_OPTIONS_PORT, uint32: UInt32(clamping: target.port))
+        // Never read ~/.ssh/config or /etc/ssh/ssh_config: such a file can turn
+        // StrictHostKeyChecking off, and libssh 0.10 then accepts a CHANGED key.
+        try set(SSH_OPTIONS_PROCESS_CONFIG, bool: false)
+        // Without TCP_NODELAY every handshake idles ~40 ms per round in Nagle/delayed-ACK stalls.
+        try set(SSH_OPTIONS_NODELAY, int32: 1)
+        let (seconds, attoseconds) = target.connectTimeout.components
+        try set(SSH_OPTIONS_TIMEOUT, long: max(0, Int(seconds)))
+        try set(SSH_OPTIONS_TIMEOUT_USEC, long: max(0, Int(attoseconds / 1_000_000_000_000)))
+        if target.connectTimeout <= .zero {
+            throw SSHError(.invalidConfiguration, host: target.label, detail: "connect timeout must be positive",
+                           remedy: "Set connect_timeout in the inventory to a positive duration such as 10s")
+        }
+        switch target.hostKeyPolicy {
+        case .knownHosts(let path, _):
+            try set(SSH_OPTIONS_KNOWNHOSTS, string: path)
+            // Only the file the operator named is trusted, not a system-wide one.
+            try set(SSH_OPTIONS_GLOBAL_KNOWNHOSTS, string: "/dev/null")
+        case .pinned:
+            try set(SSH_OPTIONS_KNOWNHOSTS, string: "/dev/null")
+            try set(SSH_OPTIONS_GLOBAL_KNOWNHOSTS, string: "/dev/null")
+        }
+        if case .agent(let socket?) = target.authentication {
+            try set(SSH_OPTIONS_IDENTITY_AGENT, string: socket)
+        }
+    }
+
+    private func connect() throws {
+        guard ssh_connect(raw) == SSH_OK else {
+            let message = libsshError
+            if message.localizedCaseInsensitiveContains("timeout") {
+                throw SSHError(.connectTimeout, host: target.label,
+                               detail: "no SSH handshake within \(target.connectTimeout.shortText) (\(message))",
+                               remedy: "Check that the host is up and that sshd listens on port \(target.port); raise connect_timeout for slow links")
+            }
+            throw SSHError(.unreachable, host: target.label, detail: message,
+                           remedy: "Check the address and port in the inventory, that the host is up, and that sshd runs and is reachable from here")
+        }
+    }
+
+    // MARK: Options with the C widths libssh reads (a wrong width compiles silently).
+
+    private func set(_ option: ssh_options_e, string: String) throws {
+        try checkOption(ssh_options_set(raw, option, string), option)
+    }
+
+    private func set(_ option: ssh_options_e, int32 value: Int32) throws {
+        var value = value
+        try checkOption(ssh_options_set(raw, option, &value), option)
+    }
+
+    private func set(_ option: ssh_options_e, uint32 value: UInt32) throws {
+        var value = value
+        try checkOption(ssh_options_set(raw, option, &value), option)
+    }
+
+    private func set(_ option: ssh_options_e, long value: Int) throws {
+        var value = value
+        try checkOption(ssh_options_set(raw, option, &value), option)
+    }
+
+    private func set(_ option: ssh_options_e, bool value: Bool) throws {
+        var value = value
+        try checkOption(ssh_options_set(raw, option, &value), option)
+    }
+
+    private func checkOption(_ rc: Int32, _ option: ssh_options_e) throws {
+        guard rc == SSH_OK else {
+            throw SSHError(.invalidConfiguration, host: target.label,
+                           detail: "libssh rejected option \(option.rawValue): \(libsshError)",
+                           remedy: "Check the host's address, user and paths in the inventory")
+        }
+    }
+}
+
+extension Duration {
+    /// `1.5s`, `250ms`: short enough for error messages.
+    var shortText: String {
+        let ms = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+        if ms < 1000 { return "\(Int(ms.rounded()))ms" }
+        let s = ms / 1000
+        return s == s.rounded() ? "\(Int(s))s" : String(format: "%.1fs", s)
+    }
+}

@@ -1,0 +1,64 @@
+import WardenCore
+import WardenSSH
+
+/// The engine's `HostTransport` over libssh: inventory hosts become SSH
+/// targets, SSH results and failures become the engine's types.
+public final class SSHTransport: HostTransport {
+    private let client: SSHClient
+    private let acceptNewHostKeys: Bool
+
+    /// - Parameters:
+    ///   - concurrency: hosts worked on at once (the SSH thread pool's size).
+    ///   - acceptNewHostKeys: record the key of a host missing from its
+    ///     known_hosts file instead of refusing it. Changed keys are refused regardless.
+    public init(concurrency: Int = 64, acceptNewHostKeys: Bool = false) {
+        self.client = SSHClient(settings: SSHClientSettings(concurrency: concurrency))
+        self.acceptNewHostKeys = acceptNewHostKeys
+    }
+
+    public func run(_ command: RemoteCommand, on host: InventoryHost,
+                    onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult {
+        let request = ExecRequest(
+            command: command.line, deadline: command.timeout,
+            outputLimit: OutputLimit(head: command.outputLimit / 2, tail: command.outputLimit - command.outputLimit / 2))
+        var forward: (@Sendable (OutputChunk) -> Void)?
+        if let onOutput {
+            forward = { chunk in
+                onOutput(chunk.stream == .stderr ? .stderr : .stdout, String(decoding: chunk.bytes, as: UTF8.self))
+            }
+        }
+        let target = target(for: host)
+        do {
+            return CommandResult(try await client.exec(request, on: target, onOutput: forward))
+        } catch {
+            throw TransportError(error, host: host)
+        }
+    }
+
+    public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String) async throws(TransportError) -> FetchedFile {
+        do {
+            let file = try await client.download(remotePath, from: target(for: host), to: localPath)
+            return FetchedFile(localPath: file.localPath, bytes: file.bytes, sha256: file.sha256, duration: file.duration)
+        } catch {
+            throw TransportError(error, host: host)
+        }
+    }
+
+    public func close() async {
+        await client.close()
+    }
+
+    /// The SSH view of an inventory host.
+    func target(for host: InventoryHost) -> SSHTarget {
+        let authentication: SSHAuthentication = switch host.auth {
+        case .keyFile(let path, let variable): .keyFile(path: path, passphraseEnvironmentVariable: variable)
+        case .agent(let socket): .agent(socket: socket)
+        }
+        let policy: HostKeyPolicy = switch host.hostKey {
+        case .knownHosts(let path): .knownHosts(path: path, acceptNew: acceptNewHostKeys)
+        case .pinned(let fingerprint): .pinned(fingerprint: fingerprint)
+        }
+        return SSHTarget(name: host.name, address: host.address, port: host.port, user: host.user,
+                         authentication: authentication, hostKeyPolicy: policy, connectTimeout: host.connectTimeout)
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenSSHTransport
+
+/// `warden exec`: one ad-hoc command on every selected host at once.
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run one command on every host a pattern selects, at once.",
+        discussion: """
+            Examples:
+              warden exec -i inventory.yaml pegasus-replica -- uptime
+              warden exec -i inventory.yaml 'pegasus:!meta-2' --timeout 30s -- 'df -h /data'
+
+            The command is run by each host's login shell, words joined by spaces as ssh does. \
+            It runs in its own process group: on timeout or Ctrl-C everything it started is killed.
+            Exit status: 0 every host succeeded; 1 any host failed; 2 invalid input.
+            """
+    )
+
+    @OptionGroup var inventoryOptions: InventoryOptions
+
+    @Argument(help: "Host pattern: a group, a host, 'a,b', 'group:!excluded', 'group:&other', or 'all'.")
+    var pattern: String
+
+    @Argument(parsing: .postTerminator, help: "The command to run, after '--'.")
+    var command: [String] = []
+
+    @Option(help: "Kill the command on a host after this long (e.g. 30s, 5m).")
+    var timeout: String?
+
+    @Option(help: "Hosts worked on at once.")
+    var concurrency: Int = 64
+
+    @Option(name: .customLong("max-output"), help: "Bytes of each output stream kept per host (head and tail).")
+    var maxOutput: Int = 8 << 20
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func validate() throws {
+        if command.isEmpty || command.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("No command given: put it after '--', e.g. warden exec -i inv.yaml web -- uptime")
+        }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard maxOutput >= 2 else { throw ValidationError("--max-output must be at least 2 bytes") }
+        if let timeout { _ = try parseDuration(timeout, option: "--timeout") }
+    }
+
+    func run() async throws {
+        let hosts = try inventoryOptions.selectHosts(pattern)
+        let deadline = try timeout.map { try parseDuration($0, option: "--timeout") }
+        let remote = RemoteCommand(command.joined(separator: " "), timeout: deadline, outputLimit: maxOutput)
+        let transport = SSHTransport(concurrency: concurrency, acceptNewHostKeys: inventoryOptions.acceptNewHostKeys)
+        let fanOut = FanOut(transport: transport, concurrency: concurrency)
+        let progress = output == .text && Terminal.stderrIsInteractive ? ProgressDisplay(total: hosts.count) : nil
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let work = Task { await fanOut.run(remote, on: hosts) { event in progress?.handle(event) } }
+        let interrupts = InterruptHandler { work.cancel() }
+        let outcomes = await work.value
+        interrupts.cancel()
+        progress?.finish()
+        await transport.close()
+        let report = ExecReport(command: remote.line, pattern: pattern, outcomes: outcomes, elapsed: clock.now - start)
+
+        switch output {
+        case .text: Terminal.write(report.text(width: Terminal.columns))
+        case .json: Terminal.write(try report.json() + "\n")
+        }
+        if !report.allSucceeded { throw ExitStatus.failure }
+    }
+}
+
+/// How results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+func parseDuration(_ text: String, option: String) throws -> Duration {
+    do {
+        return try DurationText.parse(text)
+    } catch {
+        throw ValidationError("\(option) \(text): \(error.message)")
+    }
+}

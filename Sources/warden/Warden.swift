@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+
+/// The `warden` command: guarded runbooks and ad-hoc commands over SSH.
+@main
+struct Warden: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warden",
+        abstract: "Guarded remediation and runbook automation over SSH.",
+        discussion: """
+            Exit status: 0 success; 1 a host failed or the run was aborted; 2 invalid input \
+            (usage, inventory, host selection).
+            """,
+        version: "0.1.0",
+        subcommands: [ExecCommand.self]
+    )
+
+    /// Parses and runs, mapping failures to Warden's exit statuses: usage and
+    /// validation errors exit 2 (argument-parser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitStatus {
+            exit.terminate()
+        } catch let invalid as InvalidInput {
+            FileHandle.standardError.write(Data(("error: " + invalid.description + "\n").utf8))
+            ExitStatus.invalidInput.terminate()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                self.exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            ExitStatus.invalidInput.terminate()
+        }
+    }
+}
