@@ -1,0 +1,17 @@
+/// The connection settings one level of an inventory states (`defaults` or a
+/// single host) before the levels are combined; nil means "not stated here".
+/// Paths are already absolute.
+struct HostSettings {
+    var address: String?
+    var user: String?
+    var port: Int?
+    var identityFile: String?
+    var passphraseEnv: String?
+    var agent: Bool?
+    var agentSocket: String?
+    var knownHosts: String?
+    var hostKey: String?
+    var connectTimeout: Duration?
+    var groups: [NameReference] = []
+    var vars: [String: Value] = [:]
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The hosts Warden may act on and the groups that organize them, loaded
+/// from an inventory YAML file with every setting resolved.
+///
+/// Load with `Inventory.load(path:)`; pick hosts with `select(_:)`, which
+/// takes Ansible-style patterns such as `pegasus:!meta-2`.
+public struct Inventory: Sendable, Hashable {
+    /// In the order the file defines them.
+    public let hosts: [InventoryHost]
+    /// By name; includes groups that only hosts mention.
+    public let groups: [String: InventoryGroup]
+
+    public init(hosts: [InventoryHost], groups: [String: InventoryGroup]) {
+        self.hosts = hosts
+        self.groups = groups
+    }
+
+    /// Reads and checks the inventory at `path`. Relative paths inside it
+    /// resolve against its folder; `environment` supplies USER, HOME and
+    /// SSH_AUTH_SOCK. Throws every problem found, with its place in the file.
+    public static func load(
+        path: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(InventoryErrors) -> Inventory {
+        let text = try readText(path)
+        let baseDirectory = InventoryPaths.directory(
+            of: path, workingDirectory: FileManager.default.currentDirectoryPath)
+        return try parse(yaml: text, file: path, baseDirectory: baseDirectory, environment: environment)
+    }
+
+    /// Checks inventory YAML given as text. `file` is only used in error
+    /// locations; relative paths resolve against `baseDirectory`.
+    public static func parse(
+        yaml: String,
+        file: String,
+        baseDirectory: String,
+        environment: [String: String]
+    ) throws(InventoryErrors) -> Inventory {
+        try InventoryLoader.load(
+            yaml: yaml, file: file, baseDirectory: baseDirectory, environment: environment
+        ).get()
+    }
+
+    /// The hosts a pattern selects, in file order. Never empty: a pattern
+    /// that names nothing, or narrows down to nothing, throws instead.
+    public func select(_ pattern: String) throws(SelectionError) -> [InventoryHost] {
+        try HostPattern(pattern).select(from: self)
+    }
+
+    public func host(named name: String) -> InventoryHost? {
+        hosts.first { $0.name == name }
+    }
+
+    private static func readText(_ path: String) throws(InventoryErrors) -> String {
+        func failure(_ message: String) -> InventoryErrors {
+            InventoryErrors([LocatedError(message)])
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw failure("inventory file '\(path)' does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw failure("'\(path)' is a folder, not an inventory file")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw failure("cannot read inventory file '\(path)': \(error.localizedDescription)")
+        }
+        if let text = String(data: data, encoding: .utf8) {
+            return text
+        }
+        throw InventoryErrors([LocatedError(
+            "the file is not UTF-8 text (invalid byte sequence)", at: firstInvalidUTF8(in: data, file: path))])
+    }
+
+    /// Where decoding fails, so binary junk is reported like any other error.
+    private static func firstInvalidUTF8(in data: Data, file: String) -> SourceLocation {
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        var line = 1
+        var column = 1
+        while case let .scalarValue(scalar) = decoder.decode(&iterator) {
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return SourceLocation(file: file, line: line, column: column)
+    }
+}

@@ -1,0 +1,49 @@
+/// One host Warden can act on, with every setting already resolved: defaults
+/// applied, paths absolute, authentication and host-key checking decided,
+/// vars merged through its groups. Nothing downstream re-reads the inventory.
+public struct InventoryHost: Sendable, Hashable {
+    /// The inventory name, used in patterns and output.
+    public let name: String
+    /// What to connect to: the `address` key, else the name itself.
+    public let address: String
+    public let port: Int
+    public let user: String
+    /// In order: `agent: true` uses the agent; else an `identity_file` uses
+    /// that key; else an agent if SSH_AUTH_SOCK is set and `agent` was not
+    /// explicitly false; else `~/.ssh/id_ed25519`.
+    public let auth: HostAuthentication
+    /// Pinned when `host_key` is set, else the known_hosts file.
+    public let hostKey: HostKeyCheck
+    public let connectTimeout: Duration
+    /// Every group the host belongs to, directly or through `children`, sorted.
+    public let groups: [String]
+    /// Merged vars: defaults, then groups (parents before children, then by
+    /// name), then the host's own; later ones win, key by key.
+    public let vars: [String: Value]
+    /// Where the host is defined, for messages about it.
+    public let location: SourceLocation
+
+    public init(
+        name: String,
+        address: String,
+        port: Int = 22,
+        user: String,
+        auth: HostAuthentication,
+        hostKey: HostKeyCheck,
+        connectTimeout: Duration = .seconds(10),
+        groups: [String] = [],
+        vars: [String: Value] = [:],
+        location: SourceLocation
+    ) {
+        self.name = name
+        self.address = address
+        self.port = port
+        self.user = user
+        self.auth = auth
+        self.hostKey = hostKey
+        self.connectTimeout = connectTimeout
+        self.groups = groups
+        self.vars = vars
+        self.location = location
+    }
+}

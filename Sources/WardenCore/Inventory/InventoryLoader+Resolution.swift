@@ -1,0 +1,160 @@
+/// The second pass: references between hosts and groups are checked, then
+/// defaults, groups and host settings are combined into final hosts.
+extension InventoryLoader {
+    mutating func resolve(defaults: HostSettings, hosts: [HostDefinition], groups: [GroupDefinition]) -> Inventory? {
+        let hostNames = Set(hosts.map(\.name))
+
+        // A group exists if the groups section defines it or a host names it;
+        // the definition's place wins over the first mention.
+        var groupLocations: [String: SourceLocation] = [:]
+        for group in groups {
+            groupLocations[group.name] = group.location
+        }
+        // Kept per host rather than per group so that combining stays
+        // linear in the number of memberships, however many groups there are.
+        var directGroups: [String: Set<String>] = [:]
+        for host in hosts {
+            for reference in host.settings.groups {
+                if groupLocations[reference.name] == nil {
+                    groupLocations[reference.name] = reference.location
+                }
+                directGroups[host.name, default: []].insert(reference.name)
+            }
+        }
+        let groupNames = Set(groupLocations.keys)
+        let sortedHostNames = hostNames.sorted()
+        let sortedGroupNames = groupNames.sorted()
+
+        var parents: [String: [String]] = [:]
+        for group in groups {
+            for reference in group.hosts {
+                if hostNames.contains(reference.name) {
+                    directGroups[reference.name, default: []].insert(group.name)
+                } else {
+                    report(
+                        "group '\(group.name)' lists unknown host '\(reference.name)'", at: reference.location,
+                        hint: NameSuggestion.hint(for: reference.name, among: sortedHostNames))
+                }
+            }
+            for reference in group.children {
+                if groupNames.contains(reference.name) {
+                    parents[reference.name, default: []].append(group.name)
+                } else {
+                    report(
+                        "group '\(group.name)' has unknown child group '\(reference.name)'", at: reference.location,
+                        hint: NameSuggestion.hint(for: reference.name, among: sortedGroupNames))
+                }
+            }
+        }
+
+        for host in hosts {
+            if let groupLocation = groupLocations[host.name] {
+                report(LocatedError(
+                    "host '\(host.name)' has the same name as a group (line \(groupLocation.line), column \(groupLocation.column)); host and group names must differ",
+                    at: host.location))
+            }
+        }
+
+        reportCycles(groups)
+        guard errors.isEmpty, !hosts.isEmpty else { return nil }
+
+        let depths = depthOfGroups(groupNames, parents: parents)
+        let groupVars = Dictionary(groups.map { ($0.name, $0.vars) }, uniquingKeysWith: { first, _ in first })
+        var resolvedHosts: [InventoryHost] = []
+        for host in hosts {
+            let memberOf = ancestors(of: directGroups[host.name] ?? [], parents: parents).sorted()
+            let varsOrder = memberOf.sorted { (depths[$0] ?? 0, $0) < (depths[$1] ?? 0, $1) }
+            var mergedVars = defaults.vars
+            for group in varsOrder {
+                mergedVars.merge(groupVars[group] ?? [:]) { _, new in new }
+            }
+            mergedVars.merge(host.settings.vars) { _, new in new }
+            if let resolved = combine(host, defaults: defaults, groups: memberOf, vars: mergedVars) {
+                resolvedHosts.append(resolved)
+            }
+        }
+        guard errors.isEmpty else { return nil }
+
+        var members: [String: [String]] = [:]
+        for host in resolvedHosts {
+            for group in host.groups {
+                members[group, default: []].append(host.name)
+            }
+        }
+        var inventoryGroups: [String: InventoryGroup] = [:]
+        let definitions = Dictionary(groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for name in groupNames {
+            inventoryGroups[name] = InventoryGroup(
+                name: name,
+                hosts: members[name] ?? [],
+                children: definitions[name]?.children.map(\.name) ?? [],
+                vars: groupVars[name] ?? [:],
+                location: groupLocations[name] ?? SourceLocation(file: file, line: 1, column: 1))
+        }
+        return Inventory(hosts: resolvedHosts, groups: inventoryGroups)
+    }
+
+    /// One final host: each setting from the host, else from defaults, else
+    /// the built-in default; see `InventoryHost.auth` for the auth rules.
+    private mutating func combine(
+        _ host: HostDefinition, defaults: HostSettings, groups: [String], vars: [String: Value]
+    ) -> InventoryHost? {
+        let own = host.settings
+        guard let user = own.user ?? defaults.user ?? LocalAccount.userName(environment: environment) else {
+            report(LocatedError(
+                "no user for host '\(host.name)': USER is not set and the current user is unknown",
+                at: host.location, hint: "set 'user' in defaults or on the host"))
+            return nil
+        }
+
+        let agent = own.agent ?? defaults.agent
+        let agentSocket = own.agentSocket ?? defaults.agentSocket
+        let passphraseEnv = own.passphraseEnv ?? defaults.passphraseEnv
+        let auth: HostAuthentication
+        if agent == true {
+            auth = .agent(socket: agentSocket)
+        } else if let identityFile = own.identityFile ?? defaults.identityFile {
+            auth = .keyFile(path: identityFile, passphraseEnv: passphraseEnv)
+        } else if agent == nil, let socket = environment["SSH_AUTH_SOCK"], !socket.isEmpty {
+            // An explicit `agent: false` skips this step: "not through the
+            // agent" must hold even when an agent happens to be running.
+            auth = .agent(socket: agentSocket)
+        } else if let keyFile = homePath(".ssh/id_ed25519", for: host) {
+            auth = .keyFile(path: keyFile, passphraseEnv: passphraseEnv)
+        } else {
+            return nil
+        }
+
+        let hostKey: HostKeyCheck
+        if let fingerprint = own.hostKey {
+            hostKey = .pinned(fingerprint: fingerprint)
+        } else if let knownHosts = own.knownHosts ?? defaults.knownHosts ?? homePath(".ssh/known_hosts", for: host) {
+            hostKey = .knownHosts(path: knownHosts)
+        } else {
+            return nil
+        }
+
+        return InventoryHost(
+            name: host.name,
+            address: own.address ?? host.name,
+            port: own.port ?? defaults.port ?? 22,
+            user: user,
+            auth: auth,
+            hostKey: hostKey,
+            connectTimeout: own.connectTimeout ?? defaults.connectTimeout ?? .seconds(10),
+            groups: groups,
+            vars: vars,
+            location: host.location)
+    }
+
+    private mutating func homePath(_ relative: String, for host: HostDefinition) -> String? {
+        do {
+            return try paths.resolve("~/" + relative)
+        } catch {
+            report(LocatedError(
+                "host '\(host.name)' needs '~/\(relative)', but \(error.message)", at: host.location,
+                hint: "set HOME, or set the path in defaults"))
+            return nil
+        }
+    }
+}

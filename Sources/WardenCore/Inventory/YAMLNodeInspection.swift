@@ -1,0 +1,72 @@
+import Yams
+
+/// Small questions loaders ask of a YAML node: which type Yams resolved it
+/// to, and how to name it in an error message.
+enum YAMLNodeInspection {
+    /// The resolved tag (`!!int`, `!!str`, ...). Yams keeps the tag's name
+    /// internal, so compare through its raw value.
+    static func tag(of node: Node) -> Tag.Name {
+        Tag.Name(rawValue: node.tag.rawValue)
+    }
+
+    static func isNull(_ node: Node) -> Bool {
+        guard case .scalar = node else { return false }
+        return tag(of: node) == .null
+    }
+
+    /// How a node reads in "..., got X": the text itself for scalars, the
+    /// kind for collections (printing a whole mapping would drown the message).
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case let .scalar(scalar):
+            if tag(of: node) == .null {
+                return scalar.string.isEmpty ? "nothing" : "null"
+            }
+            return "'\(shortened(scalar.string))'"
+        case .mapping:
+            return "a mapping"
+        case .sequence:
+            return "a list"
+        case .alias:
+            return "an alias"
+        }
+    }
+
+    private static func shortened(_ text: String) -> String {
+        let limit = 60
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit)) + "..."
+    }
+
+    /// A scalar resolved as `!!int`, parsed the YAML 1.1 way Yams does
+    /// (`0x1f`, `0o17`, `017`, `1_000`, `1:30`), but without overflow traps:
+    /// Yams' own sexagesimal conversion crashes on `1:0:0:0:0:0:0:0:0:0:0`.
+    static func integer(_ raw: String) -> Int? {
+        let text = raw.replacingOccurrences(of: "_", with: "")
+        let negative = text.hasPrefix("-")
+        let hasSign = negative || text.hasPrefix("+")
+        let body = text.dropFirst(hasSign ? 1 : 0)
+        guard !body.isEmpty else { return nil }
+        if body.contains(":") {
+            var value = 0
+            for part in body.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let digit = Int(part, radix: 10), digit >= 0 else { return nil }
+                let (shifted, overflowA) = value.multipliedReportingOverflow(by: 60)
+                let (sum, overflowB) = shifted.addingReportingOverflow(digit)
+                guard !overflowA, !overflowB else { return nil }
+                value = sum
+            }
+            return negative ? -value : value
+        }
+        if body == "0" { return 0 }
+        let sign = negative ? "-" : ""
+        for (prefix, radix) in [("0x", 16), ("0b", 2), ("0o", 8), ("0", 8)] where body.hasPrefix(prefix) {
+            let digits = body.dropFirst(prefix.count)
+            // Int(_:radix:) would accept a second sign after the prefix.
+            guard let first = digits.first, first != "-", first != "+" else { return nil }
+            return Int(sign + digits, radix: radix)
+        }
+        guard body.first != "-", body.first != "+" else { return nil }
+        return Int(sign + body, radix: 10)
+    }
+}
