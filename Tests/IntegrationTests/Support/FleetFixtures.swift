@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import WardenSSH
+import WardenTestSupport
+
+/// Starts a fleet for one test and always stops it, whatever the test does.
+func withFleet<T>(hosts: Int = 1, name: String = #function,
+                  _ body: (LoopbackFleet) async throws -> T) async throws -> T {
+    let fleet = try LoopbackFleet.start(hosts: hosts, name: String(name.prefix(while: { $0 != "(" })))
+    defer { fleet.stop() }
+    return try await body(fleet)
+}
+
+extension LoopbackFleet {
+    /// The SSH target for host `index`, trusted through the fleet's known_hosts unless told otherwise.
+    func target(_ index: Int = 0, policy: HostKeyPolicy? = nil, authentication: SSHAuthentication? = nil,
+                connectTimeout: Duration = .seconds(5)) -> SSHTarget {
+        let host = hosts[index]
+        return SSHTarget(
+            name: host.name, address: host.address, port: port, user: user,
+            authentication: authentication ?? .keyFile(path: clientKeyPath, passphraseEnvironmentVariable: nil),
+            hostKeyPolicy: policy ?? .knownHosts(path: knownHostsPath, acceptNew: false),
+            connectTimeout: connectTimeout)
+    }
+
+    /// `[address]:port`, as known_hosts names a host on a non-standard port.
+    func knownHostsName(_ index: Int = 0) -> String { "[\(hosts[index].address)]:\(port)" }
+
+    /// The SHA-256 fingerprint of host `index`'s real key, as ssh-keygen prints it.
+    func realFingerprint(_ index: Int = 0) throws -> String {
+        try fingerprint(ofPublicKeyFile: directory.appendingPathComponent("hosts/\(hosts[index].name)/ssh_host_ed25519_key.pub").path)
+    }
+
+    /// Runs a shell command on the controller and fails the test if it fails.
+    @discardableResult
+    func shell(_ command: String) throws -> String {
+        let (status, output) = try runOnController(command)
+        guard status == 0 else { throw TestFailure("`\(command)` exited \(status): \(output)") }
+        return output
+    }
+}
+
+/// `SHA256:…` of a public key file.
+func fingerprint(ofPublicKeyFile path: String) throws -> String {
+    let output = try runProcess("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
+    guard let fingerprint = output.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") }) else {
+        throw TestFailure("ssh-keygen printed no fingerprint for \(path): \(output)")
+    }
+    return String(fingerprint)
+}
+
+/// A fresh ed25519 key pair in a temporary folder: (private path, public path).
+func makeKeyPair(passphrase: String = "") throws -> (String, String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-key-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("id_ed25519").path
+    let result = try runProcess("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "warden-test", "-f", path])
+    guard result.status == 0 else { throw TestFailure("ssh-keygen failed: \(result.stderr)") }
+    return (path, path + ".pub")
+}
+
+/// A marker unique to one test, for finding its processes on the host.
+func uniqueSleepSeconds() -> String {
+    "\(Int.random(in: 300...900)).\(Int.random(in: 100_000...999_999))"
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Catches the `SSHError` an operation throws, failing the test if it succeeds or throws anything else.
+@discardableResult
+func expectSSHError<T>(_ kind: SSHError.Kind, _ operation: () async throws -> T,
+                       sourceLocation: SourceLocation = #_sourceLocation) async -> SSHError? {
+    do {
+        let value = try await operation()
+        Issue.record("expected \(kind) but it succeeded with \(value)", sourceLocation: sourceLocation)
+    } catch let error as SSHError {
+        #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected SSHError.\(kind), got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
