@@ -24,6 +24,10 @@ public final class SSHClient: Sendable {
 
     deinit {
         keepalive.stop()
+        // Dropped without close(): still tear the sessions down on a pool
+        // thread, never on the (cooperative) thread that dropped the client.
+        let batch = SessionBatch(cache.drain())
+        if !batch.isEmpty { pool.submit { batch.teardown() } }
         pool.shutdown()
     }
 
@@ -51,14 +55,13 @@ public final class SSHClient: Sendable {
         }
     }
 
-    /// Disconnects every idle session.
+    /// Disconnects every idle session. Await it before dropping the client:
+    /// the disconnects finish on pool threads before it returns, so no libssh
+    /// (or OpenSSL) work is still under way when the process exits.
     public func close() async {
-        let sessions = cache.drain()
-        guard !sessions.isEmpty else { return }
-        // Disconnecting sends a packet: blocking work, so it goes to the pool.
-        _ = try? await pool.run { _ in
-            for session in sessions { _ = session.isConnected }  // the last reference drops here, on a pool thread
-        }
+        let batch = SessionBatch(cache.drain())
+        guard !batch.isEmpty else { return }
+        _ = try? await pool.run { _ in batch.teardown() }
     }
 
     /// Checks out (or opens) the host's session on a pool thread, runs `body`
@@ -127,17 +130,11 @@ public final class SSHClient: Sendable {
 
     private func sendKeepalives(olderThan interval: Duration) async {
         let cache = self.cache
-        let sessions = cache.drain()
-        guard !sessions.isEmpty else { return }
+        let batch = SessionBatch(cache.drain())
+        guard !batch.isEmpty else { return }
         _ = try? await pool.run { _ in
             let now = ContinuousClock.now
-            for session in sessions {
-                if now - session.lastUsed >= interval {
-                    guard session.sendKeepalive(), session.isConnected else { continue }  // dead: dropped here
-                    session.lastUsed = now
-                }
-                cache.checkIn(session)
-            }
+            batch.keepAlive(olderThan: interval, now: now, returningTo: cache)
         }
     }
 }

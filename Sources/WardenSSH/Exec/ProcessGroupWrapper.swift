@@ -5,15 +5,17 @@
 /// Closing an SSH channel does not stop the remote process (without a pty),
 /// and sshd ignores signal requests for root logins; killing the group from a
 /// second channel works for every user and keeps stdout and stderr apart.
-/// `setsid -w` waits for the command and passes its exit status on (128+N
-/// when it died of signal N).
+/// The inner shell waits for the command rather than exec-ing it: `setsid -w`
+/// reports a child killed by signal N as exit status N (indistinguishable
+/// from `exit N`), while a waiting shell reports 128+N, the convention
+/// operators know.
 enum ProcessGroupWrapper {
     static let marker = "WARDEN-PGID="
 
     /// The wrapped command line. The first stderr line it prints is `WARDEN-PGID=<pid>`.
     /// The command runs under the user's login shell (`$SHELL`), as it would without the wrapper.
     static func wrap(_ command: String) -> String {
-        let inner = #"echo "WARDEN-PGID=$$" >&2; exec "${SHELL:-/bin/sh}" -c "$0""#
+        let inner = #"echo "WARDEN-PGID=$$" >&2; "${SHELL:-/bin/sh}" -c "$0"; exit $?"#
         return "exec setsid -w /bin/sh -c \(ShellQuoting.quote(inner)) \(ShellQuoting.quote(command))"
     }
 

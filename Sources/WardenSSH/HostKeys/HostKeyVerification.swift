@@ -34,7 +34,8 @@ extension SSHSession {
         case SSH_KNOWN_HOSTS_OK:
             return
         case SSH_KNOWN_HOSTS_CHANGED, SSH_KNOWN_HOSTS_OTHER:
-            let recorded = recordedFingerprint() ?? "a key of another type"
+            let prints = recordedFingerprints(path: path, entryName: entryName)
+            let recorded = prints.isEmpty ? "another key" : prints.joined(separator: " and ")
             throw SSHError(.hostKeyChanged, host: target.label,
                            detail: "\(path) records \(recorded) for \(entryName) but the server offered \(offered)",
                            remedy: "Do not connect until you know why: this can be an attack. If the host was rebuilt, confirm the new fingerprint out of band, then remove the old entry with: ssh-keygen -R '\(entryName)' -f \(path)")
@@ -52,14 +53,22 @@ extension SSHSession {
         }
     }
 
-    /// The fingerprint known_hosts holds for this host, when libssh can tell.
-    private func recordedFingerprint() -> String? {
-        var entry: UnsafeMutablePointer<ssh_knownhosts_entry>?
-        _ = ssh_session_get_known_hosts_entry(raw, &entry)
-        guard let entry else { return nil }
-        defer { ssh_knownhosts_entry_free(entry) }
-        guard let key = entry.pointee.publickey else { return nil }
-        return try? fingerprint(of: key)
+    /// The fingerprints known_hosts holds for this host. libssh reports a
+    /// mismatch without the recorded entry, so read the file and let
+    /// `ssh_known_hosts_parse_line` do the matching (it knows hashed names
+    /// and the `[host]:port` form).
+    private func recordedFingerprints(path: String, entryName: String) -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        var found: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("@") { continue }
+            var entry: UnsafeMutablePointer<ssh_knownhosts_entry>?
+            guard ssh_known_hosts_parse_line(entryName, trimmed, &entry) == SSH_OK, let entry else { continue }
+            defer { ssh_knownhosts_entry_free(entry) }
+            if let key = entry.pointee.publickey, let print = try? fingerprint(of: key) { found.append(print) }
+        }
+        return found
     }
 
     /// Appends the host's key to known_hosts. Writers are serialised so that

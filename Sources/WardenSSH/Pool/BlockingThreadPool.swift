@@ -47,6 +47,11 @@ public final class BlockingThreadPool: @unchecked Sendable {
         }
     }
 
+    /// Queues blocking work nobody waits for (teardown when there is no one left to await it).
+    public func submit(_ body: @escaping @Sendable () -> Void) {
+        enqueue(Job(body: body))
+    }
+
     /// Lets idle workers exit; jobs already queued still run.
     public func shutdown() {
         condition.lock()

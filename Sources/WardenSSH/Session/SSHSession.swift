@@ -18,8 +18,13 @@ final class SSHSession: @unchecked Sendable {
     }
 
     deinit {
-        if ssh_is_connected(raw) != 0 { ssh_disconnect(raw) }
+        disconnect()
         ssh_free(raw)
+    }
+
+    /// Says goodbye to the server. Blocking (it sends a packet); idempotent.
+    func disconnect() {
+        if ssh_is_connected(raw) != 0 { ssh_disconnect(raw) }
     }
 
     /// Connects, verifies the host key, and authenticates. Blocking: call on a pool thread.
