@@ -8,7 +8,7 @@ struct ExecCommandTests {
         try await withFleet(hosts: 50) { fleet in
             // SSH_CONNECTION's third field is the server address the session landed on: proof that
             // each result came from its own host, not a copy of another's.
-            let run = try warden(["exec", "-i", fleet.inventoryPath, "fleet", "--output", "json", "--",
+            let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--output", "json", "--",
                                   "echo \"$SSH_CONNECTION\" | cut -d' ' -f3"])
             #expect(run.status == 0, "stderr: \(run.stderr)")
             let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
@@ -29,7 +29,7 @@ struct ExecCommandTests {
 
     @Test func theTableShowsEveryHostAndASummary() async throws {
         try await withFleet(hosts: 3) { fleet in
-            let run = try warden(["exec", "-i", fleet.inventoryPath, "fleet", "--", "echo line-one; echo line-two"])
+            let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--", "echo line-one; echo line-two"])
             #expect(run.status == 0, "stderr: \(run.stderr)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasPrefix("HOST") == true)
@@ -44,7 +44,7 @@ struct ExecCommandTests {
     @Test func aFailingHostMakesTheExitStatusOneAndIsNamed() async throws {
         try await withFleet(hosts: 3) { fleet in
             let bad = fleet.hosts[1]
-            let run = try warden(["exec", "-i", fleet.inventoryPath, "fleet", "--",
+            let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--",
                                   "[ \"$(echo $SSH_CONNECTION | cut -d' ' -f3)\" != \(bad.address) ] || exit 4"])
             #expect(run.status == 1)
             #expect(run.stdout.contains("2 succeeded, 1 failed: \(bad.name) (exit 4)"), "\(run.stdout)")
@@ -61,13 +61,13 @@ struct ExecCommandTests {
                 .replacingOccurrences(of: fleet.knownHostsPath, with: empty)
             try text.write(toFile: inventory, atomically: true, encoding: .utf8)
 
-            let refused = try warden(["exec", "-i", inventory, "fleet", "--", "true"])
+            let refused = try await warden(["exec", "-i", inventory, "fleet", "--", "true"])
             #expect(refused.status == 1)
             #expect(refused.stdout.contains("host key unknown"))
             #expect(refused.stdout.contains("--accept-new-host-keys"))
             #expect(try String(contentsOfFile: empty, encoding: .utf8).isEmpty)
 
-            let accepted = try warden(["exec", "-i", inventory, "--accept-new-host-keys", "fleet", "--", "true"])
+            let accepted = try await warden(["exec", "-i", inventory, "--accept-new-host-keys", "fleet", "--", "true"])
             #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
             #expect(try String(contentsOfFile: empty, encoding: .utf8).split(separator: "\n").count == 2)
         }
@@ -76,32 +76,32 @@ struct ExecCommandTests {
     @Test func aTimeoutKillsTheCommandOnEveryHost() async throws {
         try await withFleet(hosts: 2) { fleet in
             let marker = uniqueSleepSeconds()
-            let run = try warden(["exec", "-i", fleet.inventoryPath, "fleet", "--timeout", "500ms", "--", "sleep \(marker)"])
+            let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--timeout", "500ms", "--", "sleep \(marker)"])
             #expect(run.status == 1)
             #expect(run.stdout.contains("command timed out"))
-            let (status, output) = try fleet.runOnController("pgrep -f '[s]leep \(marker)'")
+            let (status, output) = try await fleet.controller("pgrep -f '[s]leep \(marker)'")
             #expect(status == 1, "still running: \(output)")
         }
     }
 
-    @Test func badInventoryYAMLIsInvalidInputWithItsLocation() throws {
+    @Test func badInventoryYAMLIsInvalidInputWithItsLocation() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-inv-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let broken = dir.appendingPathComponent("broken.yaml").path
         try "hosts:\n  h1:\n    address: [unclosed\n".write(toFile: broken, atomically: true, encoding: .utf8)
-        let syntax = try warden(["exec", "-i", broken, "all", "--", "true"])
+        let syntax = try await warden(["exec", "-i", broken, "all", "--", "true"])
         #expect(syntax.status == 2)
         #expect(syntax.stderr.contains("broken.yaml:"), "\(syntax.stderr)")
 
         let typo = dir.appendingPathComponent("typo.yaml").path
         try "hosts:\n  h1:\n    adress: 127.0.0.1\n".write(toFile: typo, atomically: true, encoding: .utf8)
-        let unknown = try warden(["exec", "-i", typo, "all", "--", "true"])
+        let unknown = try await warden(["exec", "-i", typo, "all", "--", "true"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("typo.yaml:3:5:"), "\(unknown.stderr)")
         #expect(unknown.stderr.contains("address"))
 
-        let missing = try warden(["exec", "-i", dir.appendingPathComponent("nope.yaml").path, "all", "--", "true"])
+        let missing = try await warden(["exec", "-i", dir.appendingPathComponent("nope.yaml").path, "all", "--", "true"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("nope.yaml"))
     }
@@ -110,7 +110,7 @@ struct ExecCommandTests {
         try await withFleet(hosts: 2) { fleet in
             let marker = "/tmp/warden-must-not-exist-\(UUID().uuidString)"
             for pattern in ["odd:&even", "nosuchgroup", "!odd", ""] {
-                let run = try warden(["exec", "-i", fleet.inventoryPath, pattern, "--", "touch \(marker)"])
+                let run = try await warden(["exec", "-i", fleet.inventoryPath, pattern, "--", "touch \(marker)"])
                 #expect(run.status == 2, "pattern '\(pattern)': \(run.stdout) \(run.stderr)")
                 #expect(run.stderr.contains("pattern"), "\(run.stderr)")
             }
@@ -119,14 +119,14 @@ struct ExecCommandTests {
         }
     }
 
-    @Test func usageErrorsExitTwo() throws {
-        let noCommand = try warden(["exec", "-i", "/dev/null", "all"])
+    @Test func usageErrorsExitTwo() async throws {
+        let noCommand = try await warden(["exec", "-i", "/dev/null", "all"])
         #expect(noCommand.status == 2)
         #expect(noCommand.stderr.contains("No command given"))
-        let badTimeout = try warden(["exec", "-i", "/dev/null", "all", "--timeout", "soon", "--", "true"])
+        let badTimeout = try await warden(["exec", "-i", "/dev/null", "all", "--timeout", "soon", "--", "true"])
         #expect(badTimeout.status == 2)
         #expect(badTimeout.stderr.contains("--timeout"))
-        let unknownFlag = try warden(["exec", "--frobnicate"])
+        let unknownFlag = try await warden(["exec", "--frobnicate"])
         #expect(unknownFlag.status == 2)
     }
 }

@@ -13,7 +13,8 @@ struct ConnectionTests {
             let clock = ContinuousClock()
             let start = clock.now
             let error = await expectSSHError(.unreachable) { try await SSHClient().connect(target) }
-            #expect(clock.now - start < .seconds(3))
+            // Refused at once, not after the 5 s connect timeout (generous: the suite loads both cores).
+            #expect(clock.now - start < .milliseconds(4500))
             #expect(error?.description.hasPrefix("\(fleet.hosts[0].name) (\(fleet.hosts[0].address):\(port))") == true)
         }
     }
@@ -25,18 +26,19 @@ struct ConnectionTests {
         let target = SSHTarget(name: "silent", address: "127.0.0.1", port: port, user: "root",
                                authentication: .agent(socket: "/nonexistent"),
                                hostKeyPolicy: .knownHosts(path: "/dev/null", acceptNew: false),
-                               connectTimeout: .seconds(1))
+                               connectTimeout: .seconds(2))
         let clock = ContinuousClock()
         let start = clock.now
         let error = await expectSSHError(.connectTimeout) { try await SSHClient().connect(target) }
         let elapsed = clock.now - start
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(4), "took \(elapsed)")
+        // Our 2 s, not libssh's 10 s default; the slack is for a suite that loads both cores.
+        #expect(elapsed >= .milliseconds(1900) && elapsed < .seconds(9), "took \(elapsed)")
         #expect(error?.description.contains("silent") == true)
     }
 
     @Test func aKeyTheHostDoesNotKnowFailsAsAuthFailed() async throws {
         try await withFleet { fleet in
-            let (stranger, _) = try makeKeyPair()
+            let (stranger, _) = try await makeKeyPair()
             let target = fleet.target(authentication: .keyFile(path: stranger, passphraseEnvironmentVariable: nil))
             let error = await expectSSHError(.authFailed) { try await SSHClient().connect(target) }
             #expect(error?.description.contains("authorized_keys") == true)
@@ -55,8 +57,8 @@ struct ConnectionTests {
     @Test func anEncryptedKeyUsesThePassphraseFromTheNamedVariableOnly() async throws {
         try await withFleet { fleet in
             let passphrase = "correct horse \(UUID().uuidString)"
-            let (key, publicKey) = try makeKeyPair(passphrase: passphrase)
-            try fleet.shell("cat '\(publicKey)' >> '\(fleet.directory.path)/authorized_keys'")
+            let (key, publicKey) = try await makeKeyPair(passphrase: passphrase)
+            try await fleet.shell("cat '\(publicKey)' >> '\(fleet.directory.path)/authorized_keys'")
             let variable = "WARDEN_TEST_PASSPHRASE_\(UInt32.random(in: 0...UInt32.max))"
 
             let unset = fleet.target(authentication: .keyFile(path: key, passphraseEnvironmentVariable: variable))
@@ -81,19 +83,19 @@ struct ConnectionTests {
         try await withFleet { fleet in
             let socket = fleet.directory.appendingPathComponent("agent.sock").path
             // The agent daemon must not inherit our output pipe, or reading it never ends.
-            let started = try fleet.shell("ssh-agent -a '\(socket)' -s </dev/null >'\(socket).env' 2>&1; cat '\(socket).env'")
+            let started = try await fleet.shell("ssh-agent -a '\(socket)' -s </dev/null >'\(socket).env' 2>&1; cat '\(socket).env'")
             guard let pid = started.split(whereSeparator: { !$0.isNumber }).last(where: { !$0.isEmpty }) else {
                 throw TestFailure("no agent pid in: \(started)")
             }
-            defer { _ = try? fleet.runOnController("kill \(pid)") }
-            try fleet.shell("SSH_AUTH_SOCK='\(socket)' ssh-add -q '\(fleet.clientKeyPath)'")
+            defer { if let agent = pid_t(pid) { kill(agent, SIGTERM) } }
+            try await fleet.shell("SSH_AUTH_SOCK='\(socket)' ssh-add -q '\(fleet.clientKeyPath)'")
             let client = SSHClient()
             let result = try await client.exec(ExecRequest(command: "echo via-agent"),
                                                on: fleet.target(authentication: .agent(socket: socket)))
             #expect(result.stdout.text == "via-agent\n")
             await client.close()
 
-            try fleet.shell("SSH_AUTH_SOCK='\(socket)' ssh-add -q -D")
+            try await fleet.shell("SSH_AUTH_SOCK='\(socket)' ssh-add -q -D")
             let error = await expectSSHError(.authFailed) {
                 try await SSHClient().connect(fleet.target(authentication: .agent(socket: socket)))
             }

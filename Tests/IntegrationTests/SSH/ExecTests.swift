@@ -68,7 +68,7 @@ struct ExecTests {
             #expect(error?.description.contains(fleet.hosts[0].name) == true)
             #expect(error?.description.contains("process group") == true)
             #expect(error?.partialResult?.stdout.text == "started\n")
-            let (status, output) = try fleet.runOnController("pgrep -f '[s]leep (\(a)|\(b))'")
+            let (status, output) = try await fleet.controller("pgrep -f '[s]leep (\(a)|\(b))'")
             #expect(status == 1, "still running on the host: \(output)")
             // The session survives the kill and runs the next command.
             let next = try await client.exec(ExecRequest(command: "echo again"), on: fleet.target())
@@ -84,13 +84,14 @@ struct ExecTests {
             let target = fleet.target()
             let task = Task { try await client.exec(ExecRequest(command: "sleep \(marker)"), on: target) }
             // Wait until the command is really running on the host before cancelling.
-            for _ in 0..<100 where try fleet.runOnController("pgrep -f '[s]leep \(marker)'").status != 0 {
+            for _ in 0..<100 {
+                if try await fleet.controller("pgrep -f '[s]leep \(marker)'").status == 0 { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             task.cancel()
             let error = await expectSSHError(.cancelled) { try await task.value }
             #expect(error?.detail.contains("killed") == true)
-            let (status, output) = try fleet.runOnController("pgrep -f '[s]leep \(marker)'")
+            let (status, output) = try await fleet.controller("pgrep -f '[s]leep \(marker)'")
             #expect(status == 1, "still running on the host: \(output)")
             await client.close()
         }

@@ -7,8 +7,8 @@ import WardenTestSupport
 struct HostKeyTests {
     @Test func aChangedKeyIsRefusedWithBothFingerprints() async throws {
         try await withFleet { fleet in
-            let (_, otherPublic) = try makeKeyPair()
-            let recorded = try fingerprint(ofPublicKeyFile: otherPublic)
+            let (_, otherPublic) = try await makeKeyPair()
+            let recorded = try await fingerprint(ofPublicKeyFile: otherPublic)
             let knownHosts = fleet.directory.appendingPathComponent("changed_known_hosts").path
             let key = try String(contentsOfFile: otherPublic, encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
             try "\(fleet.knownHostsName()) \(key)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
@@ -17,7 +17,7 @@ struct HostKeyTests {
                 let target = fleet.target(policy: .knownHosts(path: knownHosts, acceptNew: acceptNew))
                 let error = await expectSSHError(.hostKeyChanged) { try await SSHClient().connect(target) }
                 #expect(error?.description.contains(recorded) == true)
-                #expect(error?.description.contains(try fleet.realFingerprint()) == true)
+                #expect(error?.description.contains(try await fleet.realFingerprint()) == true)
                 #expect(error?.description.contains("ssh-keygen -R") == true)
             }
             #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).split(separator: "\n").count == 1)
@@ -31,7 +31,7 @@ struct HostKeyTests {
 
             let strict = fleet.target(policy: .knownHosts(path: knownHosts, acceptNew: false))
             let error = await expectSSHError(.hostKeyUnknown) { try await SSHClient().connect(strict) }
-            #expect(error?.description.contains(try fleet.realFingerprint()) == true)
+            #expect(error?.description.contains(try await fleet.realFingerprint()) == true)
             #expect(error?.description.contains("--accept-new-host-keys") == true)
             #expect(try String(contentsOfFile: knownHosts, encoding: .utf8).isEmpty)
 
@@ -55,13 +55,13 @@ struct HostKeyTests {
 
     @Test func aPinnedFingerprintIsEnforced() async throws {
         try await withFleet { fleet in
-            let real = try fleet.realFingerprint()
+            let real = try await fleet.realFingerprint()
             let client = SSHClient()
             let result = try await client.exec(ExecRequest(command: "echo pinned"), on: fleet.target(policy: .pinned(fingerprint: real)))
             #expect(result.stdout.text == "pinned\n")
 
-            let (_, otherPublic) = try makeKeyPair()
-            let wrong = try fingerprint(ofPublicKeyFile: otherPublic)
+            let (_, otherPublic) = try await makeKeyPair()
+            let wrong = try await fingerprint(ofPublicKeyFile: otherPublic)
             let error = await expectSSHError(.hostKeyChanged) {
                 try await SSHClient().connect(fleet.target(policy: .pinned(fingerprint: wrong)))
             }

@@ -8,7 +8,7 @@ struct TransferTests {
     @Test func aFileArrivesWholeWithItsSHA256AndNoTemporaryLeftBehind() async throws {
         try await withFleet { fleet in
             let remote = fleet.directory.appendingPathComponent("core.12345").path
-            try fleet.shell("head -c 5242881 /dev/urandom > '\(remote)'")
+            try await fleet.shell("head -c 5242881 /dev/urandom > '\(remote)'")
             let destinationDir = fleet.directory.appendingPathComponent("collected")
             try FileManager.default.createDirectory(at: destinationDir, withIntermediateDirectories: true)
             let local = destinationDir.appendingPathComponent("core.12345").path
@@ -16,9 +16,9 @@ struct TransferTests {
             let client = SSHClient()
             let file = try await client.download(remote, from: fleet.target(), to: local)
             #expect(file.bytes == 5_242_881)
-            let expected = try fleet.shell("sha256sum '\(remote)' | cut -d' ' -f1").trimmingCharacters(in: .whitespacesAndNewlines)
+            let expected = try await fleet.shell("sha256sum '\(remote)' | cut -d' ' -f1").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(file.sha256 == expected)
-            #expect(try fleet.shell("sha256sum '\(local)' | cut -d' ' -f1").trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+            #expect(try await fleet.shell("sha256sum '\(local)' | cut -d' ' -f1").trimmingCharacters(in: .whitespacesAndNewlines) == expected)
             #expect(try FileManager.default.contentsOfDirectory(atPath: destinationDir.path) == ["core.12345"])
             await client.close()
         }

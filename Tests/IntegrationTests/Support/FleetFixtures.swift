@@ -6,9 +6,16 @@ import WardenTestSupport
 /// Starts a fleet for one test and always stops it, whatever the test does.
 func withFleet<T>(hosts: Int = 1, name: String = #function,
                   _ body: (LoopbackFleet) async throws -> T) async throws -> T {
-    let fleet = try LoopbackFleet.start(hosts: hosts, name: String(name.prefix(while: { $0 != "(" })))
-    defer { fleet.stop() }
-    return try await body(fleet)
+    let label = String(name.prefix(while: { $0 != "(" }))
+    let fleet = try await offPool { try LoopbackFleet.start(hosts: hosts, name: label) }
+    do {
+        let value = try await body(fleet)
+        _ = try? await offPool { fleet.stop() }
+        return value
+    } catch {
+        _ = try? await offPool { fleet.stop() }
+        throw error
+    }
 }
 
 extension LoopbackFleet {
@@ -27,22 +34,27 @@ extension LoopbackFleet {
     func knownHostsName(_ index: Int = 0) -> String { "[\(hosts[index].address)]:\(port)" }
 
     /// The SHA-256 fingerprint of host `index`'s real key, as ssh-keygen prints it.
-    func realFingerprint(_ index: Int = 0) throws -> String {
-        try fingerprint(ofPublicKeyFile: directory.appendingPathComponent("hosts/\(hosts[index].name)/ssh_host_ed25519_key.pub").path)
+    func realFingerprint(_ index: Int = 0) async throws -> String {
+        try await fingerprint(ofPublicKeyFile: directory.appendingPathComponent("hosts/\(hosts[index].name)/ssh_host_ed25519_key.pub").path)
+    }
+
+    /// Runs a shell command on the controller (where every "host" runs), off the cooperative pool.
+    func controller(_ command: String) async throws -> (status: Int32, output: String) {
+        try await offPool { try self.runOnController(command) }
     }
 
     /// Runs a shell command on the controller and fails the test if it fails.
     @discardableResult
-    func shell(_ command: String) throws -> String {
-        let (status, output) = try runOnController(command)
+    func shell(_ command: String) async throws -> String {
+        let (status, output) = try await controller(command)
         guard status == 0 else { throw TestFailure("`\(command)` exited \(status): \(output)") }
         return output
     }
 }
 
 /// `SHA256:…` of a public key file.
-func fingerprint(ofPublicKeyFile path: String) throws -> String {
-    let output = try runProcess("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
+func fingerprint(ofPublicKeyFile path: String) async throws -> String {
+    let output = try await runProcess("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
     guard let fingerprint = output.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") }) else {
         throw TestFailure("ssh-keygen printed no fingerprint for \(path): \(output)")
     }
@@ -50,11 +62,11 @@ func fingerprint(ofPublicKeyFile path: String) throws -> String {
 }
 
 /// A fresh ed25519 key pair in a temporary folder: (private path, public path).
-func makeKeyPair(passphrase: String = "") throws -> (String, String) {
+func makeKeyPair(passphrase: String = "") async throws -> (String, String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-key-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let path = dir.appendingPathComponent("id_ed25519").path
-    let result = try runProcess("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "warden-test", "-f", path])
+    let result = try await runProcess("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-C", "warden-test", "-f", path])
     guard result.status == 0 else { throw TestFailure("ssh-keygen failed: \(result.stderr)") }
     return (path, path + ".pub")
 }

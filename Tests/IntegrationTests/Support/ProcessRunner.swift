@@ -10,7 +10,12 @@ struct ProcessOutput {
 /// Runs a program and collects its output, reading both pipes at once so
 /// that neither can fill and stall the child.
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                timeout: TimeInterval = 120) throws -> ProcessOutput {
+                timeout: TimeInterval = 120) async throws -> ProcessOutput {
+    try await offPool { try runProcessBlocking(executable, arguments, environment: environment, timeout: timeout) }
+}
+
+private func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?,
+                                timeout: TimeInterval) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -53,8 +58,8 @@ func wardenBinary() throws -> String {
 }
 
 /// Runs `warden` with arguments and returns what it printed and its exit status.
-func warden(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessOutput {
+func warden(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> ProcessOutput {
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in extra { environment[key] = value }
-    return try runProcess(try wardenBinary(), arguments, environment: environment)
+    return try await runProcess(try wardenBinary(), arguments, environment: environment)
 }

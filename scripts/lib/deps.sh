@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# scripts/lib/deps.sh: what Warden needs on the machine, and installing what is missing.
+#
+# Source it (it sets no shell options):   . scripts/lib/deps.sh && warden_ensure_deps
+#
+#   warden_ensure_deps   puts swift on PATH (adds /opt/swift/usr/bin if swift is not found and
+#                        that folder has it), then installs the missing Debian packages among
+#                        WARDEN_DEBIAN_PACKAGES: `apt-get update -qq` once, then
+#                        `apt-get install -y -qq` (DEBIAN_FRONTEND=noninteractive), through sudo
+#                        when not root. Nothing is run when everything is there.
+#                        Returns non-zero, with a message saying what to install, if it cannot.
+#
+# Packages: libssh-dev (the CLibSSH system library), pkg-config (SwiftPM finds libssh with it),
+# openssh-server (sshd for the loopback test fleet, Tests/Fleet/fleet), openssh-client
+# (ssh-keygen, ssh).
+
+WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client)
+WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
+_WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
+
+_warden_note() {
+    printf 'deps: %s\n' "$*" >&2
+}
+
+# warden_missing_packages PKG...: prints the packages that dpkg does not have installed.
+warden_missing_packages() {
+    local pkg status
+    for pkg in "$@"; do
+        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+        [[ $status == "install ok installed" ]] || printf '%s\n' "$pkg"
+    done
+}
+
+# warden_ensure_swift: swift on PATH, or a message and status 1.
+warden_ensure_swift() {
+    if command -v swift >/dev/null 2>&1; then
+        return 0
+    fi
+    if [[ -x $WARDEN_SWIFT_FALLBACK_DIR/swift ]]; then
+        PATH=$WARDEN_SWIFT_FALLBACK_DIR:$PATH
+        export PATH
+        _warden_note "added $WARDEN_SWIFT_FALLBACK_DIR to PATH"
+        return 0
+    fi
+    _warden_note "swift is not on PATH (and not in $WARDEN_SWIFT_FALLBACK_DIR): install a Swift 6 toolchain from swift.org"
+    return 1
+}
+
+warden_ensure_deps() {
+    warden_ensure_swift || return 1
+
+    if ! command -v dpkg-query >/dev/null 2>&1; then
+        _warden_note "not a Debian-like system: cannot check packages; make sure these (or their equivalents) are installed: ${WARDEN_DEBIAN_PACKAGES[*]}"
+        return 0
+    fi
+
+    local -a missing=()
+    mapfile -t missing < <(warden_missing_packages "${WARDEN_DEBIAN_PACKAGES[@]}")
+    if ((${#missing[@]} == 0)); then
+        return 0
+    fi
+
+    local -a sudo=()
+    if ((EUID != 0)); then
+        if command -v sudo >/dev/null 2>&1; then
+            # No terminal (CI): fail instead of waiting for a password.
+            if [[ -t 0 ]]; then sudo=(sudo); else sudo=(sudo -n); fi
+        else
+            _warden_note "missing packages: ${missing[*]}"
+            _warden_note "not root and no sudo: as root, run: apt-get update && apt-get install -y ${missing[*]}"
+            return 1
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        _warden_note "missing packages: ${missing[*]} (and no apt-get to install them)"
+        return 1
+    fi
+
+    _warden_note "installing missing packages: ${missing[*]}"
+    if ((!_WARDEN_APT_UPDATED)); then
+        if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq; then
+            _warden_note "apt-get update failed; install by hand: apt-get install -y ${missing[*]}"
+            return 1
+        fi
+        _WARDEN_APT_UPDATED=1
+    fi
+    if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}"; then
+        _warden_note "apt-get install failed; install by hand: apt-get install -y ${missing[*]}"
+        return 1
+    fi
+    local -a still=()
+    mapfile -t still < <(warden_missing_packages "${missing[@]}")
+    if ((${#still[@]} > 0)); then
+        _warden_note "still missing after apt-get install: ${still[*]}"
+        return 1
+    fi
+    return 0
+}
