@@ -18,6 +18,7 @@ struct Warden: AsyncParsableCommand {
     /// Parses and runs, mapping failures to Warden's exit statuses: usage and
     /// validation errors exit 2 (argument-parser's default is 64).
     static func main() async {
+        FileDescriptorLimit.raiseToHardLimit()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -140,6 +140,29 @@ struct ExecReport {
         let stderrDroppedBytes: Int
         let error: ErrorEntry?
 
+        enum CodingKeys: String, CodingKey {
+            case host, address, port, ok, exitStatus, exitSignal, durationMs, stdout, stderr
+            case stdoutDroppedBytes, stderrDroppedBytes, error
+        }
+
+        /// Absent values are written as null: a script reading `.error` should not have to
+        /// tell "no error" from "no such field".
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(host, forKey: .host)
+            try container.encode(address, forKey: .address)
+            try container.encode(port, forKey: .port)
+            try container.encode(ok, forKey: .ok)
+            try container.encode(exitStatus, forKey: .exitStatus)
+            try container.encode(exitSignal, forKey: .exitSignal)
+            try container.encode(durationMs, forKey: .durationMs)
+            try container.encode(stdout, forKey: .stdout)
+            try container.encode(stderr, forKey: .stderr)
+            try container.encode(stdoutDroppedBytes, forKey: .stdoutDroppedBytes)
+            try container.encode(stderrDroppedBytes, forKey: .stderrDroppedBytes)
+            try container.encode(error, forKey: .error)
+        }
+
         init(_ outcome: HostOutcome) {
             host = outcome.host.name
             address = outcome.host.address
