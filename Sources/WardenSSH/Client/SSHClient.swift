@@ -4,11 +4,12 @@ import Logging
 /// from hosts, keeping one authenticated session per host for the life of
 /// the client.
 ///
-/// All blocking libssh work happens on a dedicated pool of OS threads whose
-/// size is the client's concurrency; async callers are suspended, never
-/// blocked. Errors thrown are `SSHError`s.
+/// All blocking libssh work happens on the process's pool of dedicated OS
+/// threads (`BlockingThreadPool.shared`), which grows to the client's
+/// concurrency; async callers are suspended, never blocked. Errors thrown
+/// are `SSHError`s.
 public final class SSHClient: Sendable {
-    private let pool: BlockingThreadPool
+    private let pool = BlockingThreadPool.shared
     private let cache = SessionCache()
     private let keys = PrivateKeyStore()
     private let settings: SSHClientSettings
@@ -17,7 +18,7 @@ public final class SSHClient: Sendable {
 
     public init(settings: SSHClientSettings = SSHClientSettings(), logger: Logger = Logger(label: "warden.ssh")) {
         self.settings = settings
-        self.pool = BlockingThreadPool(maximumThreads: settings.concurrency)
+        pool.ensureCapacity(settings.concurrency)
         self.logger = logger
         self.keepalive = KeepaliveTask()
     }
@@ -28,7 +29,6 @@ public final class SSHClient: Sendable {
         // thread, never on the (cooperative) thread that dropped the client.
         let batch = SessionBatch(cache.drain())
         if !batch.isEmpty { pool.submit { batch.teardown() } }
-        pool.shutdown()
     }
 
     /// How many hosts are worked on at once.

@@ -1,23 +1,31 @@
 import Foundation
 
-/// A fixed set of dedicated OS threads for blocking work (every libssh call,
-/// SFTP, file writes), bridged to async/await.
+/// A bounded set of dedicated OS threads for blocking work (every libssh
+/// call, SFTP, file writes), bridged to async/await.
 ///
 /// Swift's cooperative pool is as wide as the machine has cores (two here);
 /// one blocking `ssh_connect` there would stall every task in the process.
 /// Jobs run start to finish on one worker thread, which is what libssh asks
 /// of a session: one thread at a time.
+///
+/// There is one pool per process (`shared`) and its threads never exit. A
+/// thread that exits runs OpenSSL's thread-local destructors; dozens of them
+/// doing so while the process exits raced `OPENSSL_cleanup` and crashed
+/// warden. Parked threads cost a little memory and nothing else.
 public final class BlockingThreadPool: @unchecked Sendable {
+    /// The process-wide pool. Its size grows to the largest concurrency asked for.
+    public static let shared = BlockingThreadPool(maximumThreads: 1)
+
     // Guarded by `condition`.
     private var queue: [Job] = []
     private var queueHead = 0
     private var startedThreads = 0
     private var idleThreads = 0
-    private var shuttingDown = false
+    private var maximum: Int
     private let condition = NSCondition()
 
     /// The most jobs that run at once.
-    public let maximumThreads: Int
+    public var maximumThreads: Int { condition.withLock { maximum } }
 
     /// A unit of blocking work. `cancellation` is set when the awaiting task is cancelled.
     private struct Job {
@@ -25,8 +33,12 @@ public final class BlockingThreadPool: @unchecked Sendable {
     }
 
     public init(maximumThreads: Int) {
-        precondition(maximumThreads > 0, "a thread pool needs at least one thread")
-        self.maximumThreads = maximumThreads
+        maximum = max(1, maximumThreads)
+    }
+
+    /// Lets at least `threads` jobs run at once from now on.
+    public func ensureCapacity(_ threads: Int) {
+        condition.withLock { maximum = max(maximum, threads) }
     }
 
     /// Runs `body` on a worker thread and returns its result. When the calling
@@ -52,20 +64,12 @@ public final class BlockingThreadPool: @unchecked Sendable {
         enqueue(Job(body: body))
     }
 
-    /// Lets idle workers exit; jobs already queued still run.
-    public func shutdown() {
-        condition.lock()
-        shuttingDown = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
     private func enqueue(_ job: Job) {
         condition.lock()
         queue.append(job)
         // Threads are started lazily: a run against three hosts needs three, not sixty-four.
         let pending = queue.count - queueHead
-        if idleThreads < pending && startedThreads < maximumThreads {
+        if idleThreads < pending && startedThreads < maximum {
             startedThreads += 1
             let thread = Thread { [self] in workerLoop() }
             thread.name = "warden-ssh-\(startedThreads)"
@@ -81,15 +85,10 @@ public final class BlockingThreadPool: @unchecked Sendable {
     private func workerLoop() {
         while true {
             condition.lock()
-            while queueHead == queue.count && !shuttingDown {
+            while queueHead == queue.count {
                 idleThreads += 1
                 condition.wait()
                 idleThreads -= 1
-            }
-            if queueHead == queue.count {
-                startedThreads -= 1
-                condition.unlock()
-                return
             }
             let job = queue[queueHead]
             queueHead += 1

@@ -27,6 +27,18 @@ struct ExecCommandTests {
         }
     }
 
+    @Test func repeatedRunsOnFiftyHostsAllExitCleanly() async throws {
+        // warden once crashed at exit in ~7% of 50-host runs (pool threads exiting while
+        // OpenSSL cleaned up); 12 runs would have caught that more often than not.
+        try await withFleet(hosts: 50) { fleet in
+            for run in 1...12 {
+                let result = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--", "true"])
+                #expect(result.status == 0, "run \(run): \(result.stdout.suffix(300)) \(result.stderr.suffix(2000))")
+                if result.status != 0 { break }
+            }
+        }
+    }
+
     @Test func theTableShowsEveryHostAndASummary() async throws {
         try await withFleet(hosts: 3) { fleet in
             let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--", "echo line-one; echo line-two"])
