@@ -32,7 +32,7 @@ extension SSHSession {
         }
         defer { ssh_channel_free(channel) }
         ssh_set_channel_callbacks(channel, callbacks)
-        guard ssh_channel_open_session(channel) == SSH_OK else {
+        guard openChannel(channel) == SSH_OK else {
             throw ChannelOpenFailure(error: channelError("could not open a channel: \(libsshError)"))
         }
         let line = request.killProcessGroupOnStop ? ProcessGroupWrapper.wrap(request.command) : request.command
