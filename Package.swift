@@ -7,6 +7,7 @@ import PackageDescription
 //   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
 //   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
 //   warden             the command line, thin
+//   Benchmarks/        executables scripts/bench runs
 let package = Package(
     name: "Warden",
     platforms: [.macOS(.v15)],
@@ -54,6 +55,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Benchmarks (scripts/bench): the cost of a command on a warm session.
+        .executableTarget(
+            name: "warden-bench-warm",
+            dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport"],
+            path: "Benchmarks/WarmSession"
         ),
         // Test support: brings up the loopback fleet of real sshd servers (Tests/Fleet/fleet).
         .target(

@@ -78,9 +78,9 @@ struct ChannelSinkTests {
     }
 
     @Test func stderrWithoutMarkerIsKeptIntact() {
-        let sink = feed(["sh: setsid: not found\n"])
+        let sink = feed(["sh: some-tool: not found\n"])
         #expect(sink.processGroup == nil)
-        #expect(sink.stderr.captured.text == "sh: setsid: not found\n")
+        #expect(sink.stderr.captured.text == "sh: some-tool: not found\n")
     }
 
     @Test func aLongFirstLineIsNotMistakenForAMarker() {
@@ -98,7 +98,6 @@ struct ChannelSinkTests {
 
     @Test func wrapperQuotesTheCommandAsOneWord() {
         let wrapped = ProcessGroupWrapper.wrap("echo 'a b'; exit 3")
-        #expect(wrapped.hasPrefix("exec setsid -w /bin/sh -c "))
-        #expect(wrapped.hasSuffix(" 'echo '\\''a b'\\''; exit 3'"))
+        #expect(wrapped == #"echo "WARDEN-PGID=$$" >&2; exec "${SHELL:-/bin/sh}" -c 'echo '\''a b'\''; exit 3'"#)
     }
 }

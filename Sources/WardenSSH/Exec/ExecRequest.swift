@@ -8,9 +8,9 @@ public struct ExecRequest: Sendable {
     public var deadline: Duration?
     /// How much of each stream is kept: the first `head` and last `tail` bytes.
     public var outputLimit: OutputLimit
-    /// Run the command in its own session and process group on the host, so
-    /// that a timeout or cancellation kills everything it started. Needs
-    /// `setsid` (util-linux) and a POSIX `sh` on the host.
+    /// Learn the command's process group on the host (sshd gives each session
+    /// its own), so that a timeout or cancellation kills everything it
+    /// started. Needs a POSIX login shell, as nearly every host has.
     public var killProcessGroupOnStop: Bool
 
     public init(

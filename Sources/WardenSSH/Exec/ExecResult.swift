@@ -2,8 +2,7 @@
 public struct ExecResult: Sendable, Hashable {
     public var stdout: CapturedOutput
     public var stderr: CapturedOutput
-    /// The exit status, when the command exited. Under the process-group
-    /// wrapper a command killed by signal N reports 128+N here, as a shell does.
+    /// The exit status, when the command exited.
     public var exitStatus: Int32?
     /// The signal name (e.g. `KILL`) when sshd reported the command killed by a signal.
     public var exitSignal: String?
