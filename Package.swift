@@ -62,13 +62,13 @@ let package = Package(
             dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport"],
             path: "Benchmarks/WarmSession"
         ),
-        // Test support: brings up the loopback fleet of real sshd servers (Tests/Fleet/fleet).
+        // Test support: the loopback fleet of real sshd servers (Tests/Fleet/fleet), and
+        // running blocking test work off the cooperative pool.
         .target(
             name: "WardenTestSupport",
-            dependencies: ["WardenCore"],
             path: "Tests/WardenTestSupport"
         ),
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore"]),
+        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTestSupport"]),
         .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),
         .testTarget(
             name: "IntegrationTests",

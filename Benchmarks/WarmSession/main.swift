@@ -50,21 +50,7 @@ struct BenchFailure: Error { let what: String }
 
 let transport = SSHTransport(concurrency: 1)
 let client = SSHClient(settings: SSHClientSettings(concurrency: 1))
-let target = SSHTarget(
-    name: host.name, address: host.address, port: host.port, user: host.user,
-    authentication: {
-        switch host.auth {
-        case .keyFile(let path, let variable): .keyFile(path: path, passphraseEnvironmentVariable: variable)
-        case .agent(let socket): .agent(socket: socket)
-        }
-    }(),
-    hostKeyPolicy: {
-        switch host.hostKey {
-        case .knownHosts(let path): .knownHosts(path: path, acceptNew: false)
-        case .pinned(let fingerprint): .pinned(fingerprint: fingerprint)
-        }
-    }(),
-    connectTimeout: host.connectTimeout)
+let target = transport.target(for: host)
 do {
     try await measure("warm session (warden exec's path)") {
         try await transport.run(RemoteCommand("true"), on: host).succeeded

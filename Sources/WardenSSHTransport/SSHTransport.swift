@@ -48,8 +48,8 @@ public final class SSHTransport: HostTransport {
         await client.close()
     }
 
-    /// The SSH view of an inventory host.
-    func target(for host: InventoryHost) -> SSHTarget {
+    /// The SSH view of an inventory host, under this transport's host-key acceptance.
+    public func target(for host: InventoryHost) -> SSHTarget {
         let authentication: SSHAuthentication = switch host.auth {
         case .keyFile(let path, let variable): .keyFile(path: path, passphraseEnvironmentVariable: variable)
         case .agent(let socket): .agent(socket: socket)

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 @testable import WardenCore
+import WardenTestSupport
 
 /// Nothing a file can contain may crash the loader or load as an inventory.
+/// The heavy cases parse on a dedicated thread (see `onDedicatedThread`).
 @Suite struct InventoryGarbageTests {
     private func errors(_ yaml: String) -> [String] {
         InventoryFixtures.errors(yaml)
@@ -65,16 +67,17 @@ import Testing
         #expect(found.allSatisfy { $0.hasPrefix("inv.yaml:") })
     }
 
-    @Test func tenMegabytesOfPrintableNoise() {
+    @Test func tenMegabytesOfPrintableNoise() async throws {
         var noise = NoiseGenerator(state: 1)
         let alphabet = Array("abc XYZ 019 :-,[]{}#&*!|>'\"%@`?\n\n  ".utf8)
         let bytes = (0..<Self.tenMegabytes).map { _ in alphabet[Int(noise.next() % UInt64(alphabet.count))] }
-        let found = errors(String(decoding: bytes, as: UTF8.self))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let found = try await onDedicatedThread { InventoryFixtures.errors(text) }
         #expect(found.count == 1)
         #expect(found.first?.contains("error: invalid YAML:") == true)
     }
 
-    @Test func aMegabyteOfWellFormedNonsense() {
+    @Test func aMegabyteOfWellFormedNonsense() async throws {
         // Parses as YAML but is all wrong: the error list stays bounded.
         // (One megabyte: Yams alone needs over ten seconds for ten in a
         // debug build, and the point is the bound, not the size.)
@@ -84,45 +87,50 @@ import Testing
             yaml += "  h\(index): {port: nope, colour: blue, groups: [g\(index)]}\n"
             index += 1
         }
-        let found = errors(yaml)
+        let text = yaml
+        let found = try await onDedicatedThread { InventoryFixtures.errors(text) }
         #expect(found.count == 101)
         #expect(found[0] == "inv.yaml:2:14: error: port must be an integer 1...65535, got 'nope'")
         #expect(found[100].hasPrefix("error: too many errors; "))
     }
 
-    @Test func deepNestingIsRefusedNotOverflowed() {
-        let found = errors(String(repeating: "[", count: Self.tenMegabytes))
+    @Test func deepNestingIsRefusedNotOverflowed() async throws {
+        let text = String(repeating: "[", count: Self.tenMegabytes)
+        let found = try await onDedicatedThread { InventoryFixtures.errors(text) }
         #expect(found.count == 1)
         #expect(found.first?.hasPrefix("inv.yaml:1:") == true)
         #expect(found.first?.contains("Maximum nesting level reached") == true)
     }
 
-    @Test func aliasBombsInVarsAreRefused() {
+    @Test func aliasBombsInVarsAreRefused() async throws {
         var yaml = "defaults:\n  vars:\n    l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...8 {
             let copies = Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
             yaml += "    l\(level): &l\(level) [\(copies)]\n"
         }
         yaml += "hosts:\n  a:\n"
-        let found = errors(yaml)
+        let text = yaml
+        let found = try await onDedicatedThread { InventoryFixtures.errors(text) }
         #expect(found.count == 1)
         #expect(found.first?.hasSuffix(
             "error: value is too large: more than 1000000 YAML nodes; is an alias expanding many times?") == true)
     }
 
-    @Test func longChainsOfGroupsNeedNoDeepStack() throws {
+    @Test func longChainsOfGroupsNeedNoDeepStack() async throws {
         let count = 20000
         var yaml = "hosts:\n  h: {groups: [g\(count - 1)]}\ngroups:\n"
         for index in 0..<(count - 1) {
             yaml += "  g\(index): {children: [g\(index + 1)]}\n"
         }
         yaml += "  g\(count - 1): {vars: {deepest: true}}\n"
-        let host = try InventoryFixtures.load(yaml).hosts[0]
+        let text = yaml
+        let host = try await onDedicatedThread { try InventoryFixtures.load(text).hosts[0] }
         #expect(host.groups.count == count)
         #expect(host.vars == ["deepest": .bool(true)])
 
         let cyclic = yaml.replacingOccurrences(of: "{vars: {deepest: true}}", with: "{children: [g0]}")
-        #expect(errors(cyclic) == [
+        let cyclicErrors = try await onDedicatedThread { InventoryFixtures.errors(cyclic) }
+        #expect(cyclicErrors == [
             "inv.yaml:\(count + 3):\(String(count - 1).count + 18): error: group cycle through children: g0 -> g1 -> g2 -> g3 -> g4 -> ... -> g19997 -> g19998 -> g19999 -> g0",
         ])
     }

@@ -58,15 +58,15 @@ final class SSHSession: @unchecked Sendable {
     private func configure() throws {
         try set(SSH_OPTIONS_HOST, string: target.address)
         try set(SSH_OPTIONS_USER, string: target.user)
-        try set(SSH_OPTIONS_PORT, uint32: UInt32(clamping: target.port))
+        try set(SSH_OPTIONS_PORT, UInt32(clamping: target.port))
         // Never read ~/.ssh/config or /etc/ssh/ssh_config: such a file can turn
         // StrictHostKeyChecking off, and libssh 0.10 then accepts a CHANGED key.
-        try set(SSH_OPTIONS_PROCESS_CONFIG, bool: false)
+        try set(SSH_OPTIONS_PROCESS_CONFIG, false)
         // Without TCP_NODELAY every handshake idles ~40 ms per round in Nagle/delayed-ACK stalls.
-        try set(SSH_OPTIONS_NODELAY, int32: 1)
+        try set(SSH_OPTIONS_NODELAY, Int32(1))
         let (seconds, attoseconds) = target.connectTimeout.components
-        try set(SSH_OPTIONS_TIMEOUT, long: max(0, Int(seconds)))
-        try set(SSH_OPTIONS_TIMEOUT_USEC, long: max(0, Int(attoseconds / 1_000_000_000_000)))
+        try set(SSH_OPTIONS_TIMEOUT, max(0, Int(seconds)))
+        try set(SSH_OPTIONS_TIMEOUT_USEC, max(0, Int(attoseconds / 1_000_000_000_000)))
         if target.connectTimeout <= .zero {
             throw SSHError(.invalidConfiguration, host: target.label, detail: "connect timeout must be positive",
                            remedy: "Set connect_timeout in the inventory to a positive duration such as 10s")
@@ -104,22 +104,9 @@ final class SSHSession: @unchecked Sendable {
         try checkOption(ssh_options_set(raw, option, string), option)
     }
 
-    private func set(_ option: ssh_options_e, int32 value: Int32) throws {
-        var value = value
-        try checkOption(ssh_options_set(raw, option, &value), option)
-    }
-
-    private func set(_ option: ssh_options_e, uint32 value: UInt32) throws {
-        var value = value
-        try checkOption(ssh_options_set(raw, option, &value), option)
-    }
-
-    private func set(_ option: ssh_options_e, long value: Int) throws {
-        var value = value
-        try checkOption(ssh_options_set(raw, option, &value), option)
-    }
-
-    private func set(_ option: ssh_options_e, bool value: Bool) throws {
+    /// `value`'s type must be the C type libssh reads for `option`: Int32 for
+    /// int, UInt32 for unsigned int, Int for long, Bool for bool.
+    private func set<Value: BitwiseCopyable>(_ option: ssh_options_e, _ value: Value) throws {
         var value = value
         try checkOption(ssh_options_set(raw, option, &value), option)
     }

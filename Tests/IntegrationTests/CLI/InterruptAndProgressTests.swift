@@ -25,7 +25,7 @@ struct InterruptAndProgressTests {
             }
             #expect(running >= 2)
             process.interrupt()
-            let status: Int32 = try await offPool {
+            let status: Int32 = try await onDedicatedThread {
                 process.waitUntilExit()
                 return process.terminationStatus
             }

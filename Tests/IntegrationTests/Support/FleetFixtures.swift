@@ -7,13 +7,13 @@ import WardenTestSupport
 func withFleet<T>(hosts: Int = 1, name: String = #function,
                   _ body: (LoopbackFleet) async throws -> T) async throws -> T {
     let label = String(name.prefix(while: { $0 != "(" }))
-    let fleet = try await offPool { try LoopbackFleet.start(hosts: hosts, name: label) }
+    let fleet = try await onDedicatedThread { try LoopbackFleet.start(hosts: hosts, name: label) }
     do {
         let value = try await body(fleet)
-        _ = try? await offPool { fleet.stop() }
+        _ = try? await onDedicatedThread { fleet.stop() }
         return value
     } catch {
-        _ = try? await offPool { fleet.stop() }
+        _ = try? await onDedicatedThread { fleet.stop() }
         throw error
     }
 }
@@ -40,7 +40,7 @@ extension LoopbackFleet {
 
     /// Runs a shell command on the controller (where every "host" runs), off the cooperative pool.
     func controller(_ command: String) async throws -> (status: Int32, output: String) {
-        try await offPool { try self.runOnController(command) }
+        try await onDedicatedThread { try self.runOnController(command) }
     }
 
     /// Runs a shell command on the controller and fails the test if it fails.

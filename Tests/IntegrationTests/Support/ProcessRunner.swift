@@ -1,4 +1,5 @@
 import Foundation
+import WardenTestSupport
 
 /// The outcome of a process run to completion.
 struct ProcessOutput {
@@ -11,7 +12,7 @@ struct ProcessOutput {
 /// that neither can fill and stall the child.
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                 timeout: TimeInterval = 120) async throws -> ProcessOutput {
-    try await offPool { try runProcessBlocking(executable, arguments, environment: environment, timeout: timeout) }
+    try await onDedicatedThread { try runProcessBlocking(executable, arguments, environment: environment, timeout: timeout) }
 }
 
 private func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?,
