@@ -170,7 +170,7 @@ public final class LoopbackFleet: Sendable {
             }
             if result.status != addressInUseStatus { break }
         }
-        throw lastFailure!
+        throw lastFailure ?? Failure(context: "fleet up --hosts \(count)", status: -1, stderr: "no attempt was made")
     }
 
     /// Stops every server of the fleet (`fleet down`), then removes the directory unless

@@ -59,6 +59,7 @@ final class ChannelSink {
 
 /// A piece of a command's output as it arrives, for live display.
 public struct OutputChunk: Sendable {
+    /// Which stream the bytes came from.
     public enum Stream: String, Sendable { case stdout, stderr }
     public var stream: Stream
     public var bytes: [UInt8]
