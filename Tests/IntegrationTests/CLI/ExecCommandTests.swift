@@ -19,6 +19,8 @@ struct ExecCommandTests {
                 let name = entry["host"] as? String ?? "?"
                 #expect(entry["ok"] as? Bool == true, "\(name): \(entry)")
                 #expect(entry["exit_status"] as? Int == 0)
+                // Absent values are explicit nulls, so scripts can rely on every key.
+                #expect(entry["error"] is NSNull && entry["exit_signal"] is NSNull, "\(name): \(entry)")
                 #expect((entry["stdout"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines) == expected[name], "\(name)")
             }
             #expect(Set(hosts.compactMap { $0["host"] as? String }) == Set(expected.keys))
