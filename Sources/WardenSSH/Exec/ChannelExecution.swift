@@ -64,10 +64,12 @@ extension SSHSession {
         }
 
         if let stopReason {
+            if request.killProcessGroupOnStop { awaitProcessGroup(sink: sink, event: event) }
             stopRemoteCommand(channel: channel, sink: sink, event: event)
             sink.flushPendingMarker()
             let partial = result(sink, channel: channel, since: started, clock: clock)
-            let killed = sink.processGroup.map { "its process group \($0) was killed" } ?? "its channel was closed"
+            let killed = sink.processGroup.map { "its process group \($0) was killed" }
+                ?? "its channel was closed, but its process group was never reported, so it may still be running on the host"
             switch stopReason {
             case .commandTimedOut:
                 throw SSHError(.commandTimedOut, host: target.label,
@@ -95,6 +97,17 @@ extension SSHSession {
                           exitStatus: status, exitSignal: sink.exitSignal, duration: clock.now - started)
     }
 
+    /// A started command reports its process group first thing, but the line
+    /// may still be in flight (or unread) when the stop comes: read on for up
+    /// to a second so that the kill has a target.
+    private func awaitProcessGroup(sink: ChannelSink, event: OpaquePointer) {
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(1)
+        while sink.processGroup == nil && !sink.closed && clock.now < giveUp {
+            if ssh_event_dopoll(event, 50) == SSH_ERROR, !isConnected { return }
+        }
+    }
+
     /// Kills the remote process group from a second channel on this session
     /// (same thread, so no libssh call races), then waits briefly for the
     /// command's channel to close.
@@ -102,7 +115,7 @@ extension SSHSession {
         if let group = sink.processGroup, let killer = ssh_channel_new(raw) {
             if ssh_channel_open_session(killer) == SSH_OK,
                ssh_channel_request_exec(killer, ProcessGroupWrapper.killCommand(processGroup: group)) == SSH_OK {
-                // The kill script ends within ~2 s; never wait on it longer than 5.
+                // The kill script returns at once (its KILL fallback runs on in the background).
                 let clock = ContinuousClock()
                 let giveUp = clock.now + .seconds(5)
                 var scratch = [UInt8](repeating: 0, count: 1024)
@@ -115,7 +128,8 @@ extension SSHSession {
             ssh_channel_free(killer)
         }
         let clock = ContinuousClock()
-        let waitUntil = clock.now + .seconds(2)
+        // TERM usually closes it within milliseconds; KILL follows after 2 s at the latest.
+        let waitUntil = clock.now + .seconds(3)
         while !sink.closed && ssh_channel_is_open(channel) != 0 && clock.now < waitUntil {
             if ssh_event_dopoll(event, 50) == SSH_ERROR, !isConnected { break }
         }

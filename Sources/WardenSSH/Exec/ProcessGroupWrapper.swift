@@ -20,9 +20,14 @@ enum ProcessGroupWrapper {
         #"echo "WARDEN-PGID=$$" >&2; exec "${SHELL:-/bin/sh}" -c "# + ShellQuoting.quote(command)
     }
 
-    /// Terminates the group politely, then for certain after two seconds.
+    /// Terminates the group politely now and, from a background process on the
+    /// host, for certain two seconds later if anything in it still runs. The
+    /// caller waits for the command's channel to close rather than for this
+    /// script: a group whose members were TERMed but not yet reaped (a slow
+    /// init) must not hold the report back.
     static func killCommand(processGroup: Int32) -> String {
         let g = "-\(processGroup)"
-        return "kill -TERM -- \(g) 2>/dev/null; i=0; while kill -0 -- \(g) 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -- \(g) 2>/dev/null; true"
+        let fallback = "i=0; while kill -0 -- \(g) 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -- \(g) 2>/dev/null"
+        return "kill -TERM -- \(g) 2>/dev/null; (\(fallback)) </dev/null >/dev/null 2>&1 & exit 0"
     }
 }
