@@ -11,6 +11,10 @@ public enum Value: Sendable, Hashable {
     case string(String)
     case list([Value])
     case map([String: Value])
+    /// A length of time; never produced by YAML conversion (durations there
+    /// stay text until a field asks for one), but by duration literals such
+    /// as `30s` in expressions and by the engine (`elapsed`).
+    case duration(Duration)
 }
 
 extension Value {
@@ -150,6 +154,7 @@ extension Value: CustomStringConvertible {
                 "\(key): \(entries[key]?.nested ?? "null")"
             }
             return "{" + body.joined(separator: ", ") + "}"
+        case let .duration(duration): return DurationText.format(duration)
         }
     }
 

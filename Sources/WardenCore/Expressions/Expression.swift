@@ -1,0 +1,66 @@
+import Foundation
+
+/// An expression from a runbook (`expect:`, `when:`, `until:`, `abort_if:`,
+/// `{{ }}` holes), parsed once and evaluated as often as needed.
+///
+/// The language is small and side-effect free: literals, paths into the
+/// environment (`result.tables[*].healthy`), strict operators and a few
+/// built-in functions; no loops, no I/O, bounded in time and memory (see
+/// `ExpressionLimits`). Every error is a `LocatedError` pointing into the
+/// file the expression came from.
+public struct Expression: Sendable, Hashable, CustomStringConvertible {
+    /// The text as written.
+    public let text: String
+    /// Where the text's first character is in its file.
+    public let location: SourceLocation
+    private let source: ExpressionSource
+    private let root: ExpressionNode
+
+    private init(text: String, location: SourceLocation, source: ExpressionSource, root: ExpressionNode) {
+        self.text = text
+        self.location = location
+        self.source = source
+        self.root = root
+    }
+
+    /// Parses `text`, which starts at `location` in its file (later lines
+    /// of multi-line text start at column 1).
+    public static func parse(_ text: String, at location: SourceLocation) throws(LocatedError) -> Expression {
+        guard text.utf8.count <= 4 * ExpressionLimits.maximumLength, text.count <= ExpressionLimits.maximumLength else {
+            throw LocatedError(
+                "expression is too long: more than \(ExpressionLimits.maximumLength) characters", at: location)
+        }
+        let source = ExpressionSource(text, at: location)
+        let root = try ExpressionParser.parse(source)
+        return Expression(text: text, location: location, source: source, root: root)
+    }
+
+    /// The top-level names the expression reads (`params`, `steps`...), so
+    /// that validation can flag undefined ones before anything runs.
+    public var referencedRoots: Set<String> {
+        var roots: Set<String> = []
+        root.collectRoots(into: &roots)
+        return roots
+    }
+
+    /// Evaluates the expression. Throws for type errors, missing fields,
+    /// out-of-range indexes, overflow, and work beyond the step budget.
+    public func evaluate(in environment: ExpressionEnvironment) throws(LocatedError) -> Value {
+        try ExpressionEvaluator(source: source, environment: environment).evaluate(root)
+    }
+
+    /// The expression in canonical form: single spaces around operators,
+    /// double-quoted strings, only the parentheses precedence needs.
+    public var description: String {
+        ExpressionPrinter.text(of: root)
+    }
+
+    public static func == (lhs: Expression, rhs: Expression) -> Bool {
+        lhs.text == rhs.text && lhs.location == rhs.location
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(location)
+    }
+}
