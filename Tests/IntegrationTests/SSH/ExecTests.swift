@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenCore
 import WardenSSH
 import WardenTestSupport
 

@@ -1,0 +1,62 @@
+/// A command line with `{{ expression }}` holes, as runbooks write them.
+///
+/// Every hole is shell-quoted when rendered, so a parameter holding
+/// `x; rm -rf /` reaches the remote shell as one literal word. The explicit
+/// raw form `{{ raw expression }}` inserts text unquoted, for trusted
+/// fragments such as a shell invocation; `validate` flags raw holes that
+/// read parameters (`rawHolesReadingParameters`).
+public struct Template: Sendable, Hashable {
+    /// The template as written.
+    public let text: String
+    /// Where the text starts in its file.
+    public let location: SourceLocation
+    let pieces: [TemplatePiece]
+
+    /// Parses the holes. Errors (an unclosed `{{`, an empty hole, a bad
+    /// expression) point at their place in the file.
+    public static func parse(_ text: String, at location: SourceLocation) throws(LocatedError) -> Template {
+        Template(text: text, location: location, pieces: try TemplateParser.parse(text, at: location))
+    }
+
+    /// The holes' expressions, in order, and whether each is raw.
+    public var holes: [(expression: Expression, raw: Bool)] {
+        pieces.compactMap { piece in
+            if case let .hole(expression, raw) = piece { return (expression, raw) }
+            return nil
+        }
+    }
+
+    /// Raw holes that read `params`: a parameter inserted unquoted can become shell code.
+    public var rawHolesReadingParameters: [Expression] {
+        holes.filter { $0.raw && $0.expression.referencedRoots.contains("params") }.map(\.expression)
+    }
+
+    /// The command line with every hole evaluated and, unless raw, quoted.
+    public func render(in environment: ExpressionEnvironment) throws(LocatedError) -> String {
+        var output = ""
+        for piece in pieces {
+            switch piece {
+            case let .literal(text):
+                output += text
+            case let .hole(expression, raw):
+                output += try TemplateRendering.words(of: expression.evaluate(in: environment), for: expression, raw: raw)
+            }
+        }
+        return output
+    }
+
+    public static func == (lhs: Template, rhs: Template) -> Bool {
+        lhs.text == rhs.text && lhs.location == rhs.location
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(location)
+    }
+}
+
+/// A stretch of literal text, or a hole.
+enum TemplatePiece: Sendable {
+    case literal(String)
+    case hole(Expression, raw: Bool)
+}
