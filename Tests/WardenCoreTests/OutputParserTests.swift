@@ -1,0 +1,89 @@
+import Testing
+import WardenCore
+
+@Suite("Generic output parsers")
+struct OutputParserTests {
+    private func parse(_ name: String, _ text: String, pattern: String? = nil) throws -> Value {
+        try OutputParsers.named(name, pattern: pattern).parse(text)
+    }
+
+    private func failure(_ name: String, _ text: String, pattern: String? = nil) -> String? {
+        do {
+            _ = try parse(name, text, pattern: pattern)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func jsonSkipsABannerAndKeepsTypes() throws {
+        let value = try parse("json", "Using cluster file `fdb.cluster'.\n{\"a\": 1, \"b\": 0.5, \"c\": [true, null, \"x\"]}\n")
+        #expect(value == .map(["a": .int(1), "b": .double(0.5), "c": .list([.bool(true), .null, .string("x")])]))
+    }
+
+    @Test func badJSONSaysWhereItStarted() {
+        #expect(failure("json", "warning\nnotice\n{\"a\": }")?.hasPrefix("json: line 3: not valid JSON from here on") == true)
+        #expect(failure("json", "no json here") == "json: no JSON object or array in the output")
+    }
+
+    @Test func linesDropBlanksAndTrailingSpace() throws {
+        #expect(try parse("lines", "a  \n\n b\r\n") == .list([.string("a"), .string(" b")]))
+    }
+
+    @Test func kvReadsColonLinesAndTypesValues() throws {
+        let text = """
+            The cluster name is: onebox
+            meta_servers                  : 127.0.0.1:34601,127.0.0.1:34602
+            meta_function_level           : steady
+            balance_operation_count       : 0
+            ratio:0.25
+            """
+        #expect(try parse("kv", text) == .map([
+            "The cluster name is": .string("onebox"),
+            "meta_servers": .string("127.0.0.1:34601,127.0.0.1:34602"),
+            "meta_function_level": .string("steady"),
+            "balance_operation_count": .int(0),
+            "ratio": .double(0.25),
+        ]))
+        #expect(failure("kv", "a: 1\nb: 2\na: 3\n") == "kv: line 3: key 'a' appears twice")
+        #expect(failure("kv", "no colons at all\n") == "kv: no 'key : value' lines in the output")
+    }
+
+    @Test func tableKeysRowsByHeaderAndTheLastColumnKeepsItsSpaces() throws {
+        let text = """
+
+            address          status  replica_count  note
+            127.0.0.1:34801  ALIVE   8              primary moved
+            127.0.0.1:34802  UNALIVE 0
+
+            """
+        // The second row has no note: 3 of 4 columns.
+        #expect(failure("table", text) == "table: line 4: 3 of 4 columns (address status replica_count note)")
+        let full = text.replacingOccurrences(of: "UNALIVE 0\n", with: "UNALIVE 0              -\n")
+        #expect(try parse("table", full) == .list([
+            .map(["address": .string("127.0.0.1:34801"), "status": .string("ALIVE"), "replica_count": .int(8), "note": .string("primary moved")]),
+            .map(["address": .string("127.0.0.1:34802"), "status": .string("UNALIVE"), "replica_count": .int(0), "note": .string("-")]),
+        ]))
+        #expect(failure("table", "\n  \n") == "table: the output is empty; a table needs a header row")
+    }
+
+    @Test func regexGivesOneMapPerMatchByGroupName() throws {
+        let text = "/dev/vda1 91% used\n/dev/vdb1 7% used\n"
+        #expect(try parse("regex", text, pattern: #"^(?<disk>\S+) (?<used>\d+)% used"#) == .list([
+            .map(["disk": .string("/dev/vda1"), "used": .int(91)]),
+            .map(["disk": .string("/dev/vdb1"), "used": .int(7)]),
+        ]))
+        #expect(failure("regex", text) == "regex: needs a pattern with named groups, e.g. (?<used>\\d+)% used")
+        #expect(failure("regex", text, pattern: #"\d+"#)?.contains("no named group") == true)
+        #expect(failure("regex", text, pattern: #"(?<x>"#) == "regex: invalid pattern: (?<x>")
+    }
+
+    @Test func unknownParsersGetADidYouMean() {
+        #expect(failure("tabel", "") == "tabel: no such parser; did you mean 'table'? (parsers: json, kv, lines, regex, table)")
+    }
+
+    @Test func valuesPrintAsJSON() {
+        #expect(Value.map(["d": .duration(.seconds(90)), "n": .double(.infinity), "s": .string("a/b")]).jsonText()
+            == "{\n  \"d\" : \"1m30s\",\n  \"n\" : null,\n  \"s\" : \"a/b\"\n}")
+    }
+}
