@@ -84,7 +84,7 @@ public final class SSHClient: Sendable {
             } else {
                 let clock = ContinuousClock()
                 let start = clock.now
-                session = try SSHSession.open(target: target, keys: keys)
+                session = try SSHSession.open(target: target, keys: keys, cancellation: flag)
                 logger.debug("connected", metadata: ["host": "\(target.label)", "took": "\(clock.now - start)"])
             }
             do {
@@ -95,7 +95,7 @@ public final class SSHClient: Sendable {
                 // A cached session that died while idle: the command never
                 // started, so one fresh session may run it.
                 logger.debug("stale session replaced", metadata: ["host": "\(target.label)", "error": "\(failure.error.detail)"])
-                session = try SSHSession.open(target: target, keys: keys)
+                session = try SSHSession.open(target: target, keys: keys, cancellation: flag)
                 do {
                     let value = try body(session, flag)
                     cache.checkIn(session)

@@ -27,15 +27,17 @@ final class SSHSession: @unchecked Sendable {
         if ssh_is_connected(raw) != 0 { ssh_disconnect(raw) }
     }
 
-    /// Connects, verifies the host key, and authenticates. Blocking: call on a pool thread.
-    static func open(target: SSHTarget, keys: PrivateKeyStore) throws -> SSHSession {
+    /// Connects, verifies the host key, and authenticates. Blocking: call on a
+    /// pool thread. Cancellation is honoured while connecting, where an
+    /// unreachable or wedged host can hold a worker for the whole timeout.
+    static func open(target: SSHTarget, keys: PrivateKeyStore, cancellation: CancellationFlag) throws -> SSHSession {
         guard let raw = ssh_new() else {
             throw SSHError(.channelFailure, host: target.label, detail: "libssh could not allocate a session",
                            remedy: "The controller is out of memory; retry when it has recovered")
         }
         let session = SSHSession(target: target, raw: raw)
         try session.configure()
-        try session.connect()
+        try session.connect(cancellation: cancellation)
         try session.verifyHostKey()
         try session.authenticate(keys: keys)
         return session
@@ -85,8 +87,41 @@ final class SSHSession: @unchecked Sendable {
         }
     }
 
-    private func connect() throws {
-        guard ssh_connect(raw) == SSH_OK else {
+    /// TCP connect and key exchange, in non-blocking mode so that the wait can
+    /// notice cancellation: the loop wakes at least every 50 ms, and gives up
+    /// at the connect timeout.
+    private func connect(cancellation: CancellationFlag) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + target.connectTimeout
+        ssh_set_blocking(raw, 0)
+        defer { ssh_set_blocking(raw, 1) }
+        var event: OpaquePointer?
+        defer {
+            if let event {
+                ssh_event_remove_session(event, raw)
+                ssh_event_free(event)
+            }
+        }
+        var rc = ssh_connect(raw)
+        while rc == SSH_AGAIN {
+            if cancellation.isCancelled {
+                throw SSHError(.cancelled, host: target.label, detail: "cancelled while connecting",
+                               remedy: "Nothing ran on the host")
+            }
+            guard clock.now < deadline else {
+                throw SSHError(.connectTimeout, host: target.label,
+                               detail: "no SSH handshake within \(target.connectTimeout.shortText)",
+                               remedy: "Check that the host is up and that sshd listens on port \(target.port); raise connect_timeout for slow links")
+            }
+            // The socket exists once the first ssh_connect call has made it.
+            if event == nil, ssh_get_fd(raw) >= 0, let created = ssh_event_new() {
+                ssh_event_add_session(created, raw)
+                event = created
+            }
+            if let event { _ = ssh_event_dopoll(event, 50) } else { usleep(5_000) }
+            rc = ssh_connect(raw)
+        }
+        guard rc == SSH_OK else {
             let message = libsshError
             if message.localizedCaseInsensitiveContains("timeout") {
                 throw SSHError(.connectTimeout, host: target.label,

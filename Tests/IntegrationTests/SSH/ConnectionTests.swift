@@ -135,3 +135,26 @@ private func bindSocket(on address: String, listen shouldListen: Bool) throws ->
     }
     return (fd, Int(UInt16(bigEndian: addr.sin_port)))
 }
+
+@Suite("Cancelling a connect")
+struct ConnectCancellationTests {
+    @Test func cancellingWhileAServerNeverAnswersStopsPromptly() async throws {
+        let (socket, port) = try silentListener(on: "127.0.0.1")
+        defer { close(socket) }
+        let target = SSHTarget(name: "wedged", address: "127.0.0.1", port: port, user: "root",
+                               authentication: .agent(socket: "/nonexistent"),
+                               hostKeyPolicy: .knownHosts(path: "/dev/null", acceptNew: false),
+                               connectTimeout: .seconds(60))
+        let client = SSHClient()
+        let task = Task { try await client.connect(target) }
+        try await Task.sleep(for: .milliseconds(300))
+        let clock = ContinuousClock()
+        let start = clock.now
+        task.cancel()
+        let error = await expectSSHError(.cancelled) { try await task.value }
+        // Not the 60 s connect timeout: generous bound for a loaded machine.
+        #expect(clock.now - start < .seconds(10), "took \(clock.now - start)")
+        #expect(error?.description.contains("wedged") == true)
+        #expect(error?.description.contains("while connecting") == true)
+    }
+}
