@@ -37,7 +37,7 @@ func measure(_ label: String, _ body: () async throws -> Bool) async throws {
         let start = clock.now
         guard try await body() else { throw BenchFailure(what: "\(label): true failed") }
         let elapsed = clock.now - start
-        latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        latencies.append(elapsed.milliseconds)
     }
     let cpuPerCommand = (cpuSeconds() - cpuBefore) / Double(count) * 1000
     latencies.sort()

@@ -90,7 +90,7 @@ struct ExecReport {
     }
 
     static func format(_ duration: Duration) -> String {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        let ms = duration.milliseconds
         return ms < 1000 ? String(format: "%.0fms", ms) : String(format: "%.2fs", ms / 1000)
     }
 
@@ -108,8 +108,9 @@ struct ExecReport {
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 
+    /// Milliseconds to the microsecond, for JSON.
     static func milliseconds(_ duration: Duration) -> Double {
-        (Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15 * 1000).rounded() / 1000
+        (duration.milliseconds * 1000).rounded() / 1000
     }
 
     private struct Document: Encodable {

@@ -41,6 +41,20 @@ struct ExecCommandTests {
         }
     }
 
+    @Test func jsonDurationsAreMillisecondsPastOneSecondToo() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--output", "json", "--", "sleep 1.3"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let host = (document?["hosts"] as? [[String: Any]])?.first
+            let duration = host?["duration_ms"] as? Double ?? -1
+            let elapsed = document?["elapsed_ms"] as? Double ?? -1
+            // A 1.3 s command: once read as 1000 + 300,000 µs / 1000 = 301 "ms".
+            #expect(duration >= 1300 && duration < 60_000, "duration_ms \(duration)")
+            #expect(elapsed >= duration, "elapsed_ms \(elapsed) < duration_ms \(duration)")
+        }
+    }
+
     @Test func theTableShowsEveryHostAndASummary() async throws {
         try await withFleet(hosts: 3) { fleet in
             let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--", "echo line-one; echo line-two"])
