@@ -147,7 +147,13 @@ struct ConnectCancellationTests {
                                connectTimeout: .seconds(60))
         let client = SSHClient()
         let task = Task { try await client.connect(target) }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancel only once the connect is under way: its TCP connection waits in the
+        // listener's backlog (the listener reads as readable), and no banner will come.
+        var pending = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        for _ in 0..<200 where poll(&pending, 1, 0) == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(pending.revents & Int16(POLLIN) != 0, "the connect never reached the listener")
         let clock = ContinuousClock()
         let start = clock.now
         task.cancel()
