@@ -77,7 +77,7 @@ public final class SSHClient: Sendable {
                 throw SSHError(.cancelled, host: target.label, detail: "cancelled before it started", remedy: "Nothing ran on the host")
             }
             var reused = false
-            var session: SSHSession
+            let session: SSHSession
             if let cached = cache.checkOut(target), cached.isConnected {
                 session = cached
                 reused = true
@@ -87,30 +87,31 @@ public final class SSHClient: Sendable {
                 session = try SSHSession.open(target: target, keys: keys, cancellation: flag)
                 logger.debug("connected", metadata: ["host": "\(target.label)", "took": "\(clock.now - start)"])
             }
-            do {
-                let value = try body(session, flag)
-                cache.checkIn(session)
-                return value
-            } catch let failure as ChannelOpenFailure where reused {
-                // A cached session that died while idle: the command never
-                // started, so one fresh session may run it.
-                logger.debug("stale session replaced", metadata: ["host": "\(target.label)", "error": "\(failure.error.detail)"])
-                session = try SSHSession.open(target: target, keys: keys, cancellation: flag)
+            /// Runs the body and returns a healthy session to the cache. A
+            /// session whose channel would not open is dropped, not cached.
+            func use(_ session: SSHSession) throws -> T {
                 do {
                     let value = try body(session, flag)
                     cache.checkIn(session)
                     return value
                 } catch let failure as ChannelOpenFailure {
-                    throw failure.error
+                    throw failure
                 } catch {
                     if session.isConnected { cache.checkIn(session) }
                     throw error
                 }
+            }
+            do {
+                do {
+                    return try use(session)
+                } catch let failure as ChannelOpenFailure where reused {
+                    // A cached session that died while idle: the command never
+                    // started, so one fresh session may run it.
+                    logger.debug("stale session replaced", metadata: ["host": "\(target.label)", "error": "\(failure.error.detail)"])
+                    return try use(SSHSession.open(target: target, keys: keys, cancellation: flag))
+                }
             } catch let failure as ChannelOpenFailure {
                 throw failure.error
-            } catch {
-                if session.isConnected { cache.checkIn(session) }
-                throw error
             }
         }
         startKeepaliveIfNeeded()

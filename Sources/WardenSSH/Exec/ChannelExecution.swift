@@ -101,9 +101,15 @@ extension SSHSession {
     /// may still be in flight (or unread) when the stop comes: read on for up
     /// to a second so that the kill has a target.
     private func awaitProcessGroup(sink: ChannelSink, event: OpaquePointer) {
+        poll(event, for: .seconds(1)) { sink.processGroup != nil || sink.closed }
+    }
+
+    /// Processes packets (and so the channel callbacks) until `done` or the
+    /// time is up, or the connection is gone.
+    private func poll(_ event: OpaquePointer, for time: Duration, until done: () -> Bool) {
         let clock = ContinuousClock()
-        let giveUp = clock.now + .seconds(1)
-        while sink.processGroup == nil && !sink.closed && clock.now < giveUp {
+        let giveUp = clock.now + time
+        while !done() && clock.now < giveUp {
             if ssh_event_dopoll(event, 50) == SSH_ERROR, !isConnected { return }
         }
     }
@@ -127,12 +133,8 @@ extension SSHSession {
             }
             ssh_channel_free(killer)
         }
-        let clock = ContinuousClock()
         // TERM usually closes it within milliseconds; KILL follows after 2 s at the latest.
-        let waitUntil = clock.now + .seconds(3)
-        while !sink.closed && ssh_channel_is_open(channel) != 0 && clock.now < waitUntil {
-            if ssh_event_dopoll(event, 50) == SSH_ERROR, !isConnected { break }
-        }
+        poll(event, for: .seconds(3)) { sink.closed || ssh_channel_is_open(channel) == 0 }
         _ = ssh_channel_close(channel)
     }
 

@@ -108,11 +108,7 @@ final class SSHSession: @unchecked Sendable {
                 throw SSHError(.cancelled, host: target.label, detail: "cancelled while connecting",
                                remedy: "Nothing ran on the host")
             }
-            guard clock.now < deadline else {
-                throw SSHError(.connectTimeout, host: target.label,
-                               detail: "no SSH handshake within \(target.connectTimeout.shortText)",
-                               remedy: "Check that the host is up and that sshd listens on port \(target.port); raise connect_timeout for slow links")
-            }
+            guard clock.now < deadline else { throw handshakeTimeout(nil) }
             // The socket exists once the first ssh_connect call has made it.
             if event == nil, ssh_get_fd(raw) >= 0, let created = ssh_event_new() {
                 ssh_event_add_session(created, raw)
@@ -123,14 +119,16 @@ final class SSHSession: @unchecked Sendable {
         }
         guard rc == SSH_OK else {
             let message = libsshError
-            if message.localizedCaseInsensitiveContains("timeout") {
-                throw SSHError(.connectTimeout, host: target.label,
-                               detail: "no SSH handshake within \(target.connectTimeout.shortText) (\(message))",
-                               remedy: "Check that the host is up and that sshd listens on port \(target.port); raise connect_timeout for slow links")
-            }
+            if message.localizedCaseInsensitiveContains("timeout") { throw handshakeTimeout(message) }
             throw SSHError(.unreachable, host: target.label, detail: message,
                            remedy: "Check the address and port in the inventory, that the host is up, and that sshd runs and is reachable from here")
         }
+    }
+
+    private func handshakeTimeout(_ libsshMessage: String?) -> SSHError {
+        SSHError(.connectTimeout, host: target.label,
+                 detail: "no SSH handshake within \(target.connectTimeout.shortText)" + (libsshMessage.map { " (\($0))" } ?? ""),
+                 remedy: "Check that the host is up and that sshd listens on port \(target.port); raise connect_timeout for slow links")
     }
 
     // MARK: Options with the C widths libssh reads (a wrong width compiles silently).
@@ -152,15 +150,5 @@ final class SSHSession: @unchecked Sendable {
                            detail: "libssh rejected option \(option.rawValue): \(libsshError)",
                            remedy: "Check the host's address, user and paths in the inventory")
         }
-    }
-}
-
-extension Duration {
-    /// `1.5s`, `250ms`: short enough for error messages.
-    var shortText: String {
-        let ms = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-        if ms < 1000 { return "\(Int(ms.rounded()))ms" }
-        let s = ms / 1000
-        return s == s.rounded() ? "\(Int(s))s" : String(format: "%.1fs", s)
     }
 }
