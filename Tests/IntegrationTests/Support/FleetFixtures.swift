@@ -30,6 +30,11 @@ extension LoopbackFleet {
             connectTimeout: connectTimeout)
     }
 
+    /// How many logins host `index`'s sshd has accepted: one per SSH session opened.
+    func acceptedLogins(_ index: Int = 0) -> Int {
+        log(of: hosts[index]).components(separatedBy: "Accepted publickey").count - 1
+    }
+
     /// `[address]:port`, as known_hosts names a host on a non-standard port.
     func knownHostsName(_ index: Int = 0) -> String { "[\(hosts[index].address)]:\(port)" }
 
