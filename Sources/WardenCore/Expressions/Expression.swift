@@ -43,6 +43,17 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         return roots
     }
 
+    /// Every read of a top-level name and, when fixed, the member right after
+    /// it (`params.shell`, `steps.level`), with where it is in the file, so
+    /// validation can point at an undefined parameter or step exactly.
+    public var references: [(root: String, member: String?, location: SourceLocation)] {
+        var found: [ExpressionReference] = []
+        root.collectReferences(into: &found)
+        return found.map { reference in
+            (reference.root, reference.member, source.location(at: reference.memberOffset ?? reference.offset))
+        }
+    }
+
     /// Evaluates the expression. Throws for type errors, missing fields,
     /// out-of-range indexes, overflow, and work beyond the step budget.
     public func evaluate(in environment: ExpressionEnvironment) throws(LocatedError) -> Value {

@@ -44,3 +44,46 @@ struct ExpressionNode: Sendable {
         }
     }
 }
+
+extension ExpressionNode {
+    /// Every place the node reads a top-level name, with the first member
+    /// after it when that is fixed (`steps.level.result` reads `steps` →
+    /// `level`; `steps[x]` reads `steps` with no fixed member).
+    func collectReferences(into references: inout [ExpressionReference]) {
+        switch kind {
+        case .literal, .element:
+            break
+        case let .root(name):
+            references.append(ExpressionReference(root: name, member: nil, offset: offset, memberOffset: nil))
+        case let .member(base, name):
+            if case let .root(root) = base.kind {
+                references.append(ExpressionReference(root: root, member: name, offset: base.offset, memberOffset: offset))
+            } else {
+                base.collectReferences(into: &references)
+            }
+        case let .index(base, key):
+            if case let .root(root) = base.kind, case let .literal(.string(name)) = key.kind {
+                references.append(ExpressionReference(root: root, member: name, offset: base.offset, memberOffset: key.offset))
+            } else {
+                base.collectReferences(into: &references)
+            }
+            key.collectReferences(into: &references)
+        case let .list(items), let .call(_, items):
+            for item in items { item.collectReferences(into: &references) }
+        case let .unary(_, operand):
+            operand.collectReferences(into: &references)
+        case let .binary(_, left, right), let .projection(left, body: right):
+            left.collectReferences(into: &references)
+            right.collectReferences(into: &references)
+        }
+    }
+}
+
+/// A read of a top-level name, as `ExpressionNode.collectReferences` finds it
+/// (offsets into the expression's text).
+struct ExpressionReference: Sendable {
+    let root: String
+    let member: String?
+    let offset: Int
+    let memberOffset: Int?
+}

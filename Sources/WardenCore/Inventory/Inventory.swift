@@ -53,43 +53,10 @@ public struct Inventory: Sendable, Hashable {
     }
 
     private static func readText(_ path: String) throws(InventoryErrors) -> String {
-        func failure(_ message: String) -> InventoryErrors {
-            InventoryErrors([LocatedError(message)])
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw failure("inventory file '\(path)' does not exist")
-        }
-        guard !isDirectory.boolValue else {
-            throw failure("'\(path)' is a folder, not an inventory file")
-        }
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try SourceText.read(path, kind: "inventory file")
         } catch {
-            throw failure("cannot read inventory file '\(path)': \(error.localizedDescription)")
+            throw InventoryErrors([error])
         }
-        if let text = String(data: data, encoding: .utf8) {
-            return text
-        }
-        throw InventoryErrors([LocatedError(
-            "the file is not UTF-8 text (invalid byte sequence)", at: firstInvalidUTF8(in: data, file: path))])
-    }
-
-    /// Where decoding fails, so binary junk is reported like any other error.
-    private static func firstInvalidUTF8(in data: Data, file: String) -> SourceLocation {
-        var iterator = data.makeIterator()
-        var decoder = UTF8()
-        var line = 1
-        var column = 1
-        while case let .scalarValue(scalar) = decoder.decode(&iterator) {
-            if scalar == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return SourceLocation(file: file, line: line, column: column)
     }
 }

@@ -144,36 +144,13 @@ struct InventoryLoader {
         return resolve(defaults: defaults, hosts: hosts, groups: groups)
     }
 
-    /// The entries of a mapping node with their keys as text. Reports keys
-    /// that are not plain scalars, merge keys, and keys that repeat once
-    /// turned into text (Yams only catches repeats of the same YAML type,
-    /// so `1:` and `"1":` get past it).
+    /// The entries of a mapping node with their keys as text; see `YAMLMapping`.
     mutating func entries(of node: Node, context: String) -> [(name: String, key: Node, value: Node)] {
-        guard case let .mapping(mapping) = node else { return [] }
-        var result: [(name: String, key: Node, value: Node)] = []
-        var seen: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard case let .scalar(scalar) = key else {
-                report("keys must be plain names, got \(YAMLNodeInspection.describe(key)) \(context)", at: key)
-                continue
-            }
-            if YAMLNodeInspection.tag(of: key) == .merge {
-                report(
-                    "YAML merge keys ('<<') are not supported", at: key,
-                    hint: "write the keys out, or share them through defaults and group vars")
-                continue
-            }
-            if let first = seen[scalar.string] {
-                let firstLocation = location(of: first)
-                report(
-                    "duplicate key '\(scalar.string)' \(context) (first defined at line \(firstLocation.line), column \(firstLocation.column))",
-                    at: key)
-                continue
-            }
-            seen[scalar.string] = key
-            result.append((scalar.string, key, value))
-        }
-        return result
+        let (entries, problems) = YAMLMapping.entries(
+            of: node, context: context, file: file,
+            mergeHint: "write the keys out, or share them through defaults and group vars")
+        for problem in problems { report(problem) }
+        return entries.map { ($0.name, $0.key, $0.value) }
     }
 
     /// Why `name` cannot name a host or group, or nil if it can. Names are

@@ -60,3 +60,23 @@ enum TemplatePiece: Sendable {
     case literal(String)
     case hole(Expression, raw: Bool)
 }
+
+extension Template {
+    /// The template with every hole inserted as plain text, never quoted: for
+    /// what no shell reads (lock names, host patterns, local paths).
+    public func renderText(in environment: ExpressionEnvironment) throws(LocatedError) -> String {
+        var output = ""
+        for piece in pieces {
+            switch piece {
+            case let .literal(text):
+                output += text
+            case let .hole(expression, _):
+                output += try TemplateRendering.words(of: expression.evaluate(in: environment), for: expression, raw: true)
+            }
+        }
+        return output
+    }
+
+    /// Whether the template has no holes at all.
+    public var isLiteral: Bool { holes.isEmpty }
+}

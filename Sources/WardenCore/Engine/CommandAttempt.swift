@@ -1,0 +1,33 @@
+/// Runs one rendered command on one host and turns what came back into a
+/// `HostRecord`, or into a failure that names the host, what happened and
+/// what to do.
+public enum CommandAttempt {
+    public enum Outcome: Sendable {
+        /// The command ran; `parseError` is set when its output did not parse.
+        case ran(HostRecord, parseError: String?)
+        /// It could not run (unreachable, host key, timeout, cancelled).
+        case unreachable(String)
+    }
+
+    public static func run(
+        _ line: String, on host: InventoryHost, timeout: Duration?, parser: ParserSpec?, transport: any HostTransport
+    ) async -> Outcome {
+        let result: CommandResult
+        do {
+            result = try await transport.run(RemoteCommand(line, timeout: timeout), on: host)
+        } catch {
+            return .unreachable(error.description)
+        }
+        var record = HostRecord(stdout: result.stdout.text, stderr: result.stderr.text,
+                                exit: result.exitStatus.map(Int.init), result: .null)
+        var parseError: String?
+        if let parser {
+            do {
+                record.result = try parser.parser.parse(result.stdout.text)
+            } catch {
+                parseError = "\(host.name): the output does not parse as \(parser.name): \(error.description)"
+            }
+        }
+        return .ran(record, parseError: parseError)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// What every part of the engine (the planner now, the executor later)
+/// needs to evaluate a runbook's expressions and render its commands: the
+/// runbook, the bound parameters, the resolved targets, the redactor and
+/// the clock.
+public struct EngineContext: Sendable {
+    public let runbook: Runbook
+    public let parameters: ParameterBinding
+    public let targets: [String: [InventoryHost]]
+    public let redactor: Redactor
+    public let now: @Sendable () -> Date
+
+    public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.runbook = runbook
+        self.parameters = parameters
+        self.targets = targets
+        self.redactor = Redactor(secrets: parameters.secrets)
+        self.now = now
+    }
+
+    public func hosts(of target: String?) -> [InventoryHost] {
+        target.flatMap { targets[$0] } ?? []
+    }
+
+    /// The names an expression of `scope` sees: its parameters, the host
+    /// (when per host), the step and probe records of its own scope (under
+    /// their local names), and a command's output (in output tests).
+    public func environment(
+        scope: Int, host: InventoryHost?, output: HostRecord? = nil,
+        steps: [String: RecordSet] = [:], probes: [String: RecordSet] = [:]
+    ) -> ExpressionEnvironment {
+        var variables: [String: Value] = ["params": .map(parameters.values[scope] ?? [:])]
+        if let host { variables["host"] = EngineContext.value(of: host) }
+        let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+        variables["steps"] = .map(EngineContext.localView(steps, prefix: prefix))
+        variables["probes"] = .map(EngineContext.localView(probes, prefix: prefix))
+        if let output {
+            variables.merge(output.bindings) { _, new in new }
+        }
+        return ExpressionEnvironment(variables: variables, now: now)
+    }
+
+    /// `host` as expressions see it.
+    public static func value(of host: InventoryHost) -> Value {
+        .map([
+            "name": .string(host.name), "address": .string(host.address), "port": .int(host.port),
+            "user": .string(host.user), "groups": .list(host.groups.map(Value.string)), "vars": .map(host.vars),
+        ])
+    }
+
+    private static func localView(_ records: [String: RecordSet], prefix: String) -> [String: Value] {
+        var view: [String: Value] = [:]
+        for (id, record) in records where id.hasPrefix(prefix) {
+            let local = id.dropFirst(prefix.count)
+            guard !local.contains(".") else { continue }
+            view[String(local)] = record.value
+        }
+        return view
+    }
+
+    /// Step ids (full) an expression of `scope` reads through `steps.<id>`.
+    public func stepsRead(by expression: Expression, scope: Int) -> [String] {
+        read(root: "steps", by: expression, scope: scope)
+    }
+
+    /// Probe names (full) an expression of `scope` reads through `probes.<name>`.
+    public func probesRead(by expression: Expression, scope: Int) -> [String] {
+        read(root: "probes", by: expression, scope: scope)
+    }
+
+    private func read(root: String, by expression: Expression, scope: Int) -> [String] {
+        let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+        var names: [String] = []
+        for reference in expression.references where reference.root == root {
+            if let member = reference.member, !names.contains(prefix + member) { names.append(prefix + member) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,146 @@
+/// What `warden plan` found: for every step and host, the exact command and
+/// whether the run will run it, skip it (and why), or cannot know yet
+/// (and which step it waits on); the guards and probes evaluated on real
+/// data; and the plan hash approvals bind to. Secrets are already redacted.
+public struct Plan: Sendable, Codable {
+    public var runbook: String
+    public var file: String
+    /// True when nothing was run on any host (`--offline`).
+    public var offline: Bool
+    public var parameters: [PlanParameter] = []
+    public var targets: [PlanTarget] = []
+    public var window: PlanWindow?
+    public var lock: String?
+    /// Every read-only command the plan ran, per host.
+    public var probeRuns: [PlanProbeRun] = []
+    /// The guards as first evaluated, before the first change.
+    public var guards: [PlanGuard] = []
+    public var watches: [PlanWatch] = []
+    public var steps: [PlannedStep] = []
+    /// `finally`: always runs, whatever ends the run.
+    public var cleanup: [PlannedStep] = []
+    public var verdict: PlanVerdict = .proceeds
+    /// Why the run would be blocked or fail, when it would.
+    public var verdictReason: String?
+    /// `sha256:` and the hex digest over the runbook, parameters, hosts and commands.
+    public var hash: String = ""
+
+    public init(runbook: String, file: String, offline: Bool) {
+        self.runbook = runbook
+        self.file = file
+        self.offline = offline
+    }
+
+    /// Hosts a mutating step will (or may) change, counted once per step.
+    public var changes: Int {
+        (steps + cleanup).filter(\.mutating).reduce(0) { total, step in
+            total + step.hosts.filter { $0.status == .willRun || $0.status == .unknown }.count
+        }
+    }
+}
+
+/// What the run would come to, as far as the plan can tell.
+public enum PlanVerdict: String, Sendable, Codable {
+    /// Nothing found that would stop it.
+    case proceeds
+    /// A guard fails now: the run would stop before its first change.
+    case blocked
+    /// A read-only check fails, or a host cannot be reached: the run would fail.
+    case fails
+}
+
+public struct PlanParameter: Sendable, Codable {
+    public var name: String
+    /// As given or defaulted; `<secret>` for secrets.
+    public var value: String
+    public var secret: Bool
+}
+
+public struct PlanTarget: Sendable, Codable {
+    public var name: String
+    public var hosts: [String]
+}
+
+public struct PlanWindow: Sendable, Codable {
+    public var between: String
+    public var timezone: String
+    public var openNow: Bool
+    /// Seconds left when open, or until it opens when closed.
+    public var seconds: Double
+}
+
+public struct PlanProbeRun: Sendable, Codable {
+    public var probe: String
+    public var host: String
+    public var command: String
+    public var exit: Int?
+    /// Why the probe gave no data on this host (unreachable, unparsable).
+    public var error: String?
+}
+
+public struct PlanGuard: Sendable, Codable {
+    public var location: String
+    public var expect: String
+    public var status: PlanCondition
+    /// Per host: what was seen, or why it could not be.
+    public var details: [String]
+}
+
+public struct PlanWatch: Sendable, Codable {
+    public var location: String
+    public var every: String
+    public var abortIf: String
+    /// abort_if evaluated now: `holds` means the watch would abort right away.
+    public var now: PlanCondition
+    public var details: [String]
+}
+
+/// A condition evaluated during planning.
+public enum PlanCondition: String, Sendable, Codable {
+    case holds, fails, unknown
+}
+
+public struct PlannedStep: Sendable, Codable {
+    public var number: Int
+    public var id: String
+    public var kind: String
+    public var mutating: Bool
+    public var target: String?
+    public var location: String
+    public var status: PlannedStatus
+    /// One line: what the step will do, or why it will not.
+    public var summary: String
+    public var hosts: [PlannedHost] = []
+    /// Host names per batch when `serial` splits them.
+    public var batches: [[String]]?
+}
+
+public struct PlannedHost: Sendable, Codable {
+    public var host: String
+    public var status: PlannedStatus
+    /// The exact command line (secrets redacted); nil when it depends on a
+    /// result not known yet.
+    public var command: String?
+    public var undo: String?
+    public var reason: String?
+    /// The step whose outcome this host's decision waits on.
+    public var waitsOn: String?
+}
+
+/// The plan's verdict for a step on a host.
+public enum PlannedStatus: String, Sendable, Codable {
+    /// A change that will run.
+    case willRun = "will-run"
+    /// `when` is false.
+    case skipped
+    /// Depends on a result only the run will have.
+    case unknown
+    /// A read-only command the plan ran: its expectations hold.
+    case passed
+    /// A read-only command the plan ran: its expectations fail, the run would fail here.
+    case failed
+    /// The run stops before this step.
+    case notReached = "not-reached"
+    /// A step that touches no host (approve, pause) and will happen.
+    case willHappen = "will-happen"
+}

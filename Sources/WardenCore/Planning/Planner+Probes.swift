@@ -1,0 +1,147 @@
+/// Taking probes for real (read-only), and evaluating guards and watches on
+/// what they return.
+extension Planner {
+    /// The probe a reference names, and the key its results are kept under.
+    func resolve(_ reference: ProbeReference) -> (spec: ProbeSpec, key: String)? {
+        switch reference {
+        case let .named(name):
+            return context.runbook.probe(named: name).map { ($0, name) }
+        case let .inline(spec):
+            return (spec, "inline probe at \(spec.location)")
+        }
+    }
+
+    /// Runs the probe on its target's hosts, once per plan: a plan reads the
+    /// hosts as they are before any change, and they do not change during it.
+    /// Nil with the reasons when it gave no usable data.
+    mutating func take(_ spec: ProbeSpec, key: String) async -> (records: RecordSet?, failures: [String]) {
+        if let records = probeRecords[key] { return (records, []) }
+        if let failures = probeFailures[key] { return (nil, failures) }
+        guard let transport else { return (nil, ["offline: probes are not run"]) }
+        let hosts = context.hosts(of: spec.target)
+        let context = self.context
+        let outcomes = await ConcurrentMap.map(hosts, limit: concurrency) { host -> (String, CommandAttempt.Outcome?, String) in
+            let environment = context.environment(scope: spec.scope, host: host)
+            let line: String
+            do throws(LocatedError) {
+                line = try spec.command.render(in: environment)
+            } catch {
+                return (host.name, nil, "\(host.name): cannot render the probe's command: \(error.description)")
+            }
+            return (host.name, await CommandAttempt.run(line, on: host, timeout: spec.timeout, parser: spec.parser, transport: transport), line)
+        }
+        var records: [(name: String, record: HostRecord)] = []
+        var failures: [String] = []
+        for (host, outcome, line) in outcomes {
+            var run = PlanProbeRun(probe: spec.name.isEmpty ? key : spec.name, host: host,
+                                   command: outcome == nil ? "" : context.redactor.redact(line), exit: nil, error: nil)
+            switch outcome {
+            case nil:
+                failures.append(line)
+                run.error = context.redactor.redact(line)
+            case let .unreachable(message)?:
+                failures.append(message)
+                run.error = context.redactor.redact(message)
+            case let .ran(record, parseError)?:
+                run.exit = record.exit
+                if let parseError {
+                    failures.append(parseError)
+                    run.error = context.redactor.redact(parseError)
+                } else {
+                    records.append((host, record))
+                }
+            }
+            plan.probeRuns.append(run)
+        }
+        guard failures.isEmpty else {
+            probeFailures[key] = failures
+            return (nil, failures)
+        }
+        let set = RecordSet(hosts: records, status: "ok")
+        probeRecords[key] = set
+        return (set, [])
+    }
+
+    /// Evaluates `condition` on every host of the probe. Holds when true on
+    /// all of them (with `any`: on at least one); unknown when the probe gave
+    /// no data or the condition could not be evaluated.
+    mutating func evaluate(
+        _ condition: Expression, on reference: ProbeReference, scope: Int, any: Bool = false
+    ) async -> (status: PlanCondition, details: [String]) {
+        guard let (spec, key) = resolve(reference) else { return (.unknown, ["the probe is not defined"]) }
+        let (records, failures) = await take(spec, key: key)
+        guard let records else {
+            return (.unknown, failures.map { context.redactor.redact($0) })
+        }
+        var trueCount = 0
+        var falseCount = 0
+        var details: [String] = []
+        for (name, record) in records.hosts {
+            let host = context.hosts(of: spec.target).first { $0.name == name }
+            let environment = context.environment(scope: scope, host: host, output: record)
+            switch ConditionEvaluation.evaluate(condition, in: environment) {
+            case .success(true):
+                trueCount += 1
+                details.append("\(name): holds")
+            case .success(false):
+                falseCount += 1
+                details.append("\(name): does not hold")
+            case let .failure(error):
+                details.append(context.redactor.redact("\(name): \(error.description)"))
+            }
+        }
+        let evaluated = trueCount + falseCount
+        if any {
+            if trueCount > 0 { return (.holds, details) }
+            return (evaluated == records.hosts.count ? .fails : .unknown, details)
+        }
+        if falseCount > 0 { return (.fails, details) }
+        return (evaluated == records.hosts.count ? .holds : .unknown, details)
+    }
+
+    /// The guards that protect a step of `scope`: its runbook's and those of
+    /// the runbooks that include it.
+    func guards(for scope: Int) -> [GuardSpec] {
+        var scopes: Set<Int> = []
+        var current: Int? = scope
+        while let index = current, context.runbook.scopes.indices.contains(index) {
+            scopes.insert(index)
+            current = context.runbook.scopes[index].parent
+        }
+        return context.runbook.guards.filter { scopes.contains($0.scope) }
+    }
+
+    /// Evaluates the guards before the first change. Returns the reason the
+    /// run would be blocked, if it would.
+    mutating func checkGuards(before step: Step) async -> String? {
+        var blocked: String?
+        for guardSpec in guards(for: step.scope) {
+            let (status, details) = await evaluate(guardSpec.expect, on: guardSpec.probe, scope: guardSpec.scope)
+            if !guardsEvaluated {
+                plan.guards.append(PlanGuard(location: guardSpec.location.description, expect: guardSpec.expect.text,
+                                             status: status, details: details))
+            }
+            if blocked == nil, status != .holds {
+                let why = guardSpec.message.map { " (\($0))" } ?? ""
+                let verb = status == .fails ? "fails" : "cannot be checked"
+                blocked = "guard at \(guardSpec.location) \(verb)\(why): \(guardSpec.expect.text); " + details.joined(separator: "; ")
+            }
+        }
+        guardsEvaluated = true
+        return blocked
+    }
+
+    /// Each watch's abort condition, evaluated now: one that already holds
+    /// would abort the run at its first check.
+    mutating func planWatches() async {
+        for watch in context.runbook.watches {
+            let (status, details) = await evaluate(watch.abortIf, on: watch.probe, scope: watch.scope, any: true)
+            plan.watches.append(PlanWatch(location: watch.location.description, every: DurationText.format(watch.every),
+                                          abortIf: watch.abortIf.text, now: status, details: details))
+            if status == .holds {
+                let why = watch.message.map { " (\($0))" } ?? ""
+                noteFailure("watch at \(watch.location) would abort the run at once\(why): \(watch.abortIf.text) holds now")
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+/// Planning one step: per host, whether it runs, and for read-only steps
+/// taken before any change, what it finds.
+extension Planner {
+    mutating func planStep(_ step: Step) async -> PlannedStep {
+        stepNumber += 1
+        var planned = PlannedStep(
+            number: stepNumber, id: step.id, kind: step.kind.keyword, mutating: step.isMutating, target: step.target,
+            location: step.location.description, status: .willRun, summary: "")
+        let hosts = context.hosts(of: step.target)
+
+        if let stoppedBy, !step.isCleanup {
+            planned.status = .notReached
+            planned.summary = "not reached: \(stoppedBy)"
+            planned.hosts = hosts.map { host in
+                let line = try? render(step, on: host)
+                hashCommand(step, host: host.name, line: line)
+                return PlannedHost(host: host.name, status: .notReached, command: line, reason: nil, waitsOn: nil)
+            }
+            unknownSteps[step.id] = step.id
+            return planned
+        }
+
+        var waitsOn = await dependency(of: step)
+        if let wait = waitsOn, wait.step == nil, transport == nil {
+            waitsOn = (nil, wait.reason)
+        }
+        switch step.kind {
+        case .approve, .pause:
+            planHostless(step, waitsOn: waitsOn, into: &planned)
+        case .wait:
+            await planWait(step, waitsOn: waitsOn, into: &planned)
+        case .run, .check, .collect:
+            await planOnHosts(step, hosts: hosts, waitsOn: waitsOn, into: &planned)
+        }
+        if let serial = step.serial {
+            let running = planned.hosts.filter { $0.status == .willRun || $0.status == .unknown }.map(\.host)
+            let size = serial.resolved(total: hosts.count, atLeastOne: true)
+            planned.batches = stride(from: 0, to: running.count, by: size).map { Array(running[$0..<min($0 + size, running.count)]) }
+        }
+        return planned
+    }
+
+    /// Why a step's data is not known during planning: the step it waits on
+    /// (nil: none, but the plan is offline), and a sentence saying so.
+    typealias Dependency = (step: String?, reason: String)
+
+    /// The earliest unknown step the step's expressions and commands read, or
+    /// the change that made its probes stale.
+    private mutating func dependency(of step: Step) async -> Dependency? {
+        var expressions: [Expression] = []
+        if let when = step.when { expressions.append(when) }
+        if let command = step.command { expressions += command.holes.map(\.expression) }
+        if let undo = step.undo { expressions += undo.holes.map(\.expression) }
+        if case let .collect(collect) = step.kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
+        for expression in expressions {
+            for id in context.stepsRead(by: expression, scope: step.scope) {
+                if let waits = unknownSteps[id] {
+                    return (waits, "depends on step '\(waits)', which has not run yet")
+                }
+            }
+        }
+        for expression in expressions {
+            for name in context.probesRead(by: expression, scope: step.scope) {
+                if let changedBy {
+                    return (changedBy, "reads probe '\(name)', which is taken after step '\(changedBy)' changes the hosts")
+                }
+                guard let spec = context.runbook.probe(named: name) else { continue }
+                let (records, failures) = await take(spec, key: name)
+                if records == nil {
+                    if transport == nil { return (nil, "reads probe '\(name)'; probes are not run offline") }
+                    return (nil, "probe '\(name)' gave no data: " + failures.joined(separator: "; "))
+                }
+            }
+        }
+        return nil
+    }
+
+    private func render(_ step: Step, on host: InventoryHost) throws(LocatedError) -> String? {
+        guard let command = step.command else { return nil }
+        let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probeRecords)
+        return context.redactor.redact(try command.render(in: environment))
+    }
+
+    mutating func hashCommand(_ step: Step, host: String, line: String?) {
+        hash.add("step", step.id, host, line ?? ("template: " + (step.command?.text ?? step.kind.keyword)))
+    }
+
+    /// `approve` and `pause`: they touch no host.
+    private mutating func planHostless(_ step: Step, waitsOn: Dependency?, into planned: inout PlannedStep) {
+        var what: String
+        switch step.kind {
+        case let .approve(approval):
+            let from = approval.approvers.isEmpty ? "" : " from \(approval.approvers.joined(separator: ", "))"
+            what = "waits for \(approval.quorum) approval\(approval.quorum == 1 ? "" : "s")\(from) of this plan (timeout \(DurationText.format(approval.timeout)))"
+            if context.runbook.allowSelfApproval { what += "; the initiator may approve" }
+        case let .pause(pause):
+            what = "pauses \(DurationText.format(pause.duration))" + (pause.reason.map { ": \($0)" } ?? "")
+        default:
+            what = step.kind.keyword
+        }
+        hash.add("step", step.id, what)
+        guard let when = step.when else {
+            planned.status = .willHappen
+            planned.summary = what
+            return
+        }
+        if let waitsOn {
+            planned.status = .unknown
+            planned.summary = "\(what), if \(when.text): unknown, \(waitsOn.reason)"
+            return
+        }
+        let environment = context.environment(scope: step.scope, host: nil, steps: stepRecords, probes: probeRecords)
+        switch ConditionEvaluation.evaluate(when, in: environment) {
+        case .success(true):
+            planned.status = .willHappen
+            planned.summary = what
+        case .success(false):
+            planned.status = .skipped
+            planned.summary = "skipped: when \(when.text) is false"
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+        case let .failure(error):
+            planned.status = .failed
+            planned.summary = context.redactor.redact("when cannot be evaluated: \(error.description)")
+            stop(.fails, "step '\(step.id)': \(planned.summary)")
+        }
+    }
+
+    /// `wait`: what it polls, and whether its condition holds now.
+    private mutating func planWait(_ step: Step, waitsOn: Dependency?, into planned: inout PlannedStep) async {
+        guard case let .wait(wait) = step.kind else { return }
+        let timeout: String
+        switch wait.timeout {
+        case let .duration(duration): timeout = DurationText.format(duration)
+        case .window: timeout = "the end of the window"
+        }
+        let probeName = resolve(wait.probe).map { $0.spec.name.isEmpty ? "an inline probe" : "probe '\($0.spec.name)'" } ?? "a probe"
+        var summary = "polls \(probeName) every \(DurationText.format(wait.every)) until \(wait.until.text)"
+            + (wait.consecutive > 1 ? " (\(wait.consecutive) times in a row)" : "") + ", for at most \(timeout)"
+        hash.add("step", step.id, summary)
+        unknownSteps[step.id] = step.id
+        planned.status = .willHappen
+        if let changedBy {
+            summary += "; its data is read after step '\(changedBy)' changes the hosts"
+        } else if waitsOn == nil, transport != nil {
+            let (status, details) = await evaluate(wait.until, on: wait.probe, scope: step.scope)
+            summary += status == .holds ? "; holds now" : "; now: " + details.joined(separator: "; ")
+        }
+        planned.summary = summary
+    }
+}

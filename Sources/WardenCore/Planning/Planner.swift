@@ -1,0 +1,102 @@
+import Foundation
+
+/// The dry run: walks a runbook as a run would, running only what cannot
+/// change anything (probes, checks, read-only commands) and only while the
+/// hosts are still in the state a run would find them, and decides for
+/// every other step and host: will run, skipped (why), or unknown until
+/// some step has run.
+///
+/// Truthfulness rules: nothing mutating ever runs; once a change would have
+/// happened, later reads are not taken (their data would describe a world
+/// the run will not see) but shown as unknown until that change.
+public struct Planner {
+    let context: EngineContext
+    /// Nil when planning offline: nothing at all reaches a host.
+    let transport: (any HostTransport)?
+    let concurrency: Int
+    var plan: Plan
+    /// Records of steps the plan ran or decided (`steps.<id>`).
+    var stepRecords: [String: RecordSet] = [:]
+    /// Probe results taken during planning, by probe key.
+    var probeRecords: [String: RecordSet] = [:]
+    var probeFailures: [String: [String]] = [:]
+    /// Step id → the step whose outcome it waits on.
+    var unknownSteps: [String: String] = [:]
+    /// The first step that would change a host; reads after it are not taken.
+    var changedBy: String?
+    /// Why the run stops before the steps still to come.
+    var stoppedBy: String?
+    var guardsEvaluated = false
+    var stepNumber = 0
+    var hash = PlanHash()
+
+    /// Plans `context.runbook`. Never throws: a host that cannot be reached
+    /// is part of the plan's verdict.
+    public static func plan(context: EngineContext, transport: (any HostTransport)?, concurrency: Int = 64) async -> Plan {
+        var planner = Planner(context: context, transport: transport, concurrency: concurrency,
+                              plan: Plan(runbook: context.runbook.name, file: context.runbook.file, offline: transport == nil))
+        await planner.run()
+        return planner.plan
+    }
+
+    private mutating func run() async {
+        describeInputs()
+        await planWatches()
+        for step in context.runbook.steps {
+            plan.steps.append(await planStep(step))
+        }
+        for step in context.runbook.finally {
+            plan.cleanup.append(await planStep(step))
+        }
+        plan.hash = hash.finalize()
+    }
+
+    /// Parameters, targets, window and lock: what the plan is a plan for.
+    private mutating func describeInputs() {
+        let runbook = context.runbook
+        for source in runbook.sources {
+            hash.add("source", source.path, source.text)
+        }
+        for spec in runbook.parameters {
+            let value = context.parameters.values[0]?[spec.name] ?? .null
+            let shown = spec.secret ? Redactor.mask : context.redactor.redact(value.description)
+            plan.parameters.append(PlanParameter(name: spec.name, value: shown, secret: spec.secret))
+            hash.add("param", spec.name, shown)
+        }
+        for target in runbook.targets {
+            let hosts = context.hosts(of: target.name)
+            plan.targets.append(PlanTarget(name: target.name, hosts: hosts.map(\.name)))
+            hash.add("target", target.name, hosts.map { "\($0.name)=\($0.user)@\($0.address):\($0.port)" }.joined(separator: ","))
+        }
+        if let window = runbook.window {
+            let now = context.now()
+            let remaining = window.remaining(at: now)
+            plan.window = PlanWindow(between: window.between, timezone: window.timeZone.identifier, openNow: remaining != nil,
+                                     seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000)
+        }
+        if let lock = runbook.lock {
+            let environment = context.environment(scope: 0, host: nil)
+            plan.lock = (try? lock.renderText(in: environment)).map(context.redactor.redact) ?? lock.text
+            hash.add("lock", plan.lock ?? "")
+        }
+    }
+
+    /// Marks the run as stopping before the rest, keeping the first reason.
+    mutating func stop(_ verdict: PlanVerdict, _ reason: String) {
+        guard stoppedBy == nil else { return }
+        stoppedBy = reason
+        if plan.verdict == .proceeds {
+            plan.verdict = verdict
+            plan.verdictReason = reason
+        }
+    }
+
+    /// A fact that makes the run fail without stopping the plan (a host a
+    /// cleanup step cannot reach, a watch that cannot be read).
+    mutating func noteFailure(_ reason: String) {
+        if plan.verdict == .proceeds {
+            plan.verdict = .fails
+            plan.verdictReason = reason
+        }
+    }
+}

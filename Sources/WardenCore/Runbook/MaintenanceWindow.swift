@@ -1,0 +1,83 @@
+import Foundation
+
+/// The daily time range in which a runbook may make changes
+/// (`window: {between: "02:00-05:00", timezone: Asia/Shanghai}`). A range
+/// whose end is before its start wraps past midnight (`22:00-02:00`).
+public struct MaintenanceWindow: Sendable, Hashable {
+    /// Minutes after midnight, in `timeZone`.
+    public let startMinute: Int
+    public let endMinute: Int
+    public let timeZone: TimeZone
+    public let location: SourceLocation
+
+    public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, location: SourceLocation) {
+        self.startMinute = startMinute
+        self.endMinute = endMinute
+        self.timeZone = timeZone
+        self.location = location
+    }
+
+    /// `HH:MM-HH:MM` as written.
+    public var between: String {
+        func text(_ minute: Int) -> String {
+            let hours = minute / 60, minutes = minute % 60
+            return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
+        }
+        return "\(text(startMinute))-\(text(endMinute))"
+    }
+
+    public var description: String { "\(between) \(timeZone.identifier)" }
+
+    /// Whether `date` falls inside the window.
+    public func contains(_ date: Date) -> Bool {
+        remaining(at: date) != nil
+    }
+
+    /// How long the window still stays open at `date`; nil when it is closed.
+    public func remaining(at date: Date) -> Duration? {
+        let minute = minuteOfDay(date)
+        let secondsIntoMinute = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+        let minutesLeft: Int
+        if startMinute < endMinute {
+            guard minute >= startMinute, minute < endMinute else { return nil }
+            minutesLeft = endMinute - minute
+        } else {
+            guard minute >= startMinute || minute < endMinute else { return nil }
+            minutesLeft = minute >= startMinute ? (24 * 60 - minute) + endMinute : endMinute - minute
+        }
+        return .seconds(Double(minutesLeft * 60) - secondsIntoMinute)
+    }
+
+    /// How long until the window next opens, from `date` (zero when open).
+    public func untilOpen(at date: Date) -> Duration {
+        if contains(date) { return .zero }
+        let minute = minuteOfDay(date)
+        let secondsIntoMinute = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+        let minutesAhead = (startMinute - minute + 24 * 60) % (24 * 60)
+        return .seconds(Double(minutesAhead * 60) - secondsIntoMinute)
+    }
+
+    private func minuteOfDay(_ date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+    }
+
+    /// Parses `HH:MM-HH:MM`; nil when it is not that shape or the times are
+    /// out of range, or start equals end (an empty or all-day window is
+    /// surely a mistake: leave `window` out instead).
+    public static func minutes(of between: String) -> (start: Int, end: Int)? {
+        let parts = between.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let start = minute(parts[0]), let end = minute(parts[1]), start != end else { return nil }
+        return (start, end)
+    }
+
+    private static func minute(_ text: Substring) -> Int? {
+        let pieces = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+        guard pieces.count == 2, pieces[0].count <= 2, pieces[1].count == 2,
+              let hours = Int(pieces[0]), let minutes = Int(pieces[1]),
+              (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 24 * 60 else { return nil }
+        return (hours * 60 + minutes) % (24 * 60)
+    }
+}

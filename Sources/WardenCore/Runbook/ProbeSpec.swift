@@ -1,0 +1,42 @@
+/// A named read-only command (`probes:`), run by guards, watches, waits and
+/// `when:` conditions, and for real in a dry run: its result is data, never a
+/// change.
+public struct ProbeSpec: Sendable {
+    /// With the scope prefix for probes of included runbooks; "" for an inline probe.
+    public let name: String
+    public let location: SourceLocation
+    public let scope: Int
+    public internal(set) var target: String
+    public let command: Template
+    public let parser: ParserSpec?
+    public let timeout: Duration?
+}
+
+/// A probe named in the runbook's `probes:`, or written inline.
+public enum ProbeReference: Sendable {
+    case named(String)
+    case inline(ProbeSpec)
+}
+
+/// A condition that must hold before the first mutating step and again
+/// immediately before each one; a failed guard stops the run before the change.
+public struct GuardSpec: Sendable {
+    public let location: SourceLocation
+    public let scope: Int
+    public let probe: ProbeReference
+    /// Evaluated per host of the probe, with `result`, `stdout`, `stderr`, `exit`.
+    public let expect: Expression
+    /// Said when the guard fails, in the operator's words.
+    public let message: String?
+}
+
+/// A circuit breaker: while the run goes on, the probe is taken `every`
+/// so often and the run aborts (cleanup runs) when `abortIf` holds.
+public struct WatchSpec: Sendable {
+    public let location: SourceLocation
+    public let scope: Int
+    public let probe: ProbeReference
+    public let every: Duration
+    public let abortIf: Expression
+    public let message: String?
+}

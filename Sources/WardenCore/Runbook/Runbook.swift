@@ -1,0 +1,51 @@
+/// A runbook as loaded and checked: every expression parsed, every template
+/// split into holes, every reference between its parts resolved, and any
+/// `include`d runbooks flattened into it.
+///
+/// Load one with `RunbookLoader.load(path:)`; nothing downstream re-reads the
+/// YAML. Names from an included runbook (step ids, targets, probes) carry the
+/// including step's id as a prefix (`prepare.stop`), and each part records
+/// the `scope` it came from so that its expressions see its own names.
+public struct Runbook: Sendable {
+    public let name: String
+    public let summary: String?
+    /// The runbook file as given on the command line.
+    public let file: String
+    /// The text of this file and every included one, in load order: the
+    /// plan hash covers exactly what was read.
+    public let sources: [RunbookSource]
+    /// Scope 0 is the runbook itself; included runbooks follow.
+    public let scopes: [RunbookScope]
+    public let targets: [TargetSpec]
+    public let probes: [ProbeSpec]
+    public let guards: [GuardSpec]
+    public let watches: [WatchSpec]
+    public let steps: [Step]
+    /// Cleanup that always runs, whatever ended the run, in this order.
+    public let finally: [Step]
+    /// The name of the lock a run holds, rendered as text (not shell-quoted).
+    public let lock: Template?
+    public let window: MaintenanceWindow?
+    /// Lets the initiator approve their own run; `validate` warns about it.
+    public let allowSelfApproval: Bool
+
+    /// The runbook's own parameters (scope 0).
+    public var parameters: [ParameterSpec] { scopes.first?.parameters ?? [] }
+
+    public func target(named name: String) -> TargetSpec? {
+        targets.first { $0.name == name }
+    }
+
+    public func probe(named name: String) -> ProbeSpec? {
+        probes.first { $0.name == name }
+    }
+
+    /// Every step in the order a run meets them: steps, then cleanup.
+    public var allSteps: [Step] { steps + finally }
+}
+
+/// One file a runbook was read from, kept for the plan hash and for messages.
+public struct RunbookSource: Sendable, Hashable {
+    public let path: String
+    public let text: String
+}

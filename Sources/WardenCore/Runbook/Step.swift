@@ -1,0 +1,81 @@
+/// One step of a runbook (or of its cleanup), with everything that governs
+/// how it runs: where, when, how long, how often, and what a failure means.
+public struct Step: Sendable {
+    /// Unique in the runbook, with the scope prefix for included steps.
+    public let id: String
+    public let location: SourceLocation
+    public let scope: Int
+    public let kind: StepKind
+    public let doc: String?
+    /// The target the step runs on (full name); nil for steps that touch no
+    /// host (`approve`, `pause`).
+    public internal(set) var target: String?
+    /// Evaluated per host; a host where it is false is skipped.
+    public let when: Expression?
+    /// Per attempt on one host.
+    public let timeout: Duration?
+    /// Attempts after the first, when the command fails or `until` is false.
+    public let retries: Int
+    /// Between attempts.
+    public let delay: Duration
+    /// Repeat the command (within `retries`) until this holds.
+    public let until: Expression?
+    public let onError: ErrorPolicy
+    /// The command that reverses a `run` step, for `on_error: rollback`.
+    public let undo: Template?
+    /// Declared by the author: a `run` command known not to change anything.
+    public let readonlyOverride: Bool
+    public let serial: BatchSize?
+    public let maxFail: BatchSize?
+    /// Between batches when `serial` splits the hosts.
+    public let batchPause: Duration?
+    public let parser: ParserSpec?
+    /// Must hold on every host for the step to succeed.
+    public let expect: Expression?
+    /// True for steps in `finally`.
+    public let isCleanup: Bool
+
+    /// Whether the step may change something on a host. Only these are held
+    /// back in a dry run, gated by guards and approvals, and journaled as
+    /// intents before they start.
+    public var isMutating: Bool {
+        if case .run = kind { return !readonlyOverride }
+        return false
+    }
+
+    /// The command line template for command steps.
+    public var command: Template? {
+        switch kind {
+        case let .run(template), let .check(template): return template
+        default: return nil
+        }
+    }
+}
+
+/// What a step does.
+public enum StepKind: Sendable {
+    /// A command that may change the host.
+    case run(Template)
+    /// A read-only command whose output is tested with `expect`.
+    case check(Template)
+    /// Poll a probe until a condition holds.
+    case wait(WaitSpec)
+    /// Pause the run until enough people approve it.
+    case approve(ApprovalSpec)
+    /// Fetch files from the hosts into the run's artifact folder.
+    case collect(CollectSpec)
+    /// A fixed delay, with the reason shown to the operator.
+    case pause(PauseSpec)
+
+    /// The YAML key that selects the kind.
+    public var keyword: String {
+        switch self {
+        case .run: return "run"
+        case .check: return "check"
+        case .wait: return "wait"
+        case .approve: return "approve"
+        case .collect: return "collect"
+        case .pause: return "pause"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// `wait:` — poll a probe every `every` until `until` holds on
+/// `consecutive` polls in a row, or give up at `timeout`.
+public struct WaitSpec: Sendable {
+    public let probe: ProbeReference
+    public let until: Expression
+    public let consecutive: Int
+    public let every: Duration
+    public let timeout: WaitTimeout
+}
+
+/// How long a wait may last: a fixed time, or until the runbook's
+/// maintenance window closes.
+public enum WaitTimeout: Sendable, Hashable {
+    case duration(Duration)
+    case window
+}
+
+/// `approve:` — a gate that needs `quorum` distinct approvers other than
+/// the initiator, from `approvers` when given, within `timeout`.
+public struct ApprovalSpec: Sendable {
+    public let quorum: Int
+    public let timeout: Duration
+    /// Operating-system user names allowed to approve; empty: anyone.
+    public let approvers: [String]
+    public let message: String?
+}
+
+/// `collect:` — remote files fetched into the run's artifact folder, one
+/// sub-folder per host. Read-only on the hosts.
+public struct CollectSpec: Sendable {
+    /// Remote paths, rendered per host as text.
+    public let paths: [Template]
+}
+
+/// `pause:` — wait a fixed time, saying why.
+public struct PauseSpec: Sendable {
+    public let duration: Duration
+    public let reason: String?
+}
+
+/// The parser a step or probe names in `parse:`, checked at load.
+public struct ParserSpec: Sendable {
+    public let name: String
+    public let pattern: String?
+    public let parser: any OutputParsing
+}

@@ -1,0 +1,122 @@
+/// Checking what one expression or template reads.
+extension RunbookChecks {
+    /// The steps an expression may read, and the ones it may not because
+    /// they come later (for a message better than "unknown step").
+    struct StepVisibility {
+        var earlier: Set<String>
+        var later: [String: SourceLocation]
+    }
+
+    mutating func check(_ template: Template, in context: ExpressionContext, scope: Int, position: StepVisibility?) {
+        for hole in template.holes {
+            check(hole.expression, in: context, scope: scope, position: position)
+        }
+        if !template.rawHolesReadingParameters.isEmpty {
+            for expression in template.rawHolesReadingParameters {
+                warning("raw hole '{{ raw \(expression.description) }}' in \(context.place) puts a parameter into the command unquoted: a value with ';' or '$(...)' becomes shell code",
+                        at: expression.location, hint: "drop 'raw' unless the parameter is trusted shell text")
+            }
+        }
+    }
+
+    /// `parsed` is whether the output being tested has a parser (nil: not
+    /// an output test, or unknown because the probe is undefined).
+    mutating func check(
+        _ expression: Expression, in context: ExpressionContext, scope: Int, position: StepVisibility?,
+        parsed: Bool? = nil, mustBeBool: Bool = false
+    ) {
+        var clean = true
+        for reference in expression.references {
+            clean = checkReference(reference, in: context, scope: scope, position: position, parsed: parsed) && clean
+        }
+        guard clean else { return }
+        checkWithPlaceholders(expression, in: context, scope: scope, mustBeBool: mustBeBool)
+    }
+
+    private mutating func checkReference(
+        _ reference: (root: String, member: String?, location: SourceLocation), in context: ExpressionContext,
+        scope: Int, position: StepVisibility?, parsed: Bool?
+    ) -> Bool {
+        let (root, member, location) = reference
+        guard context.roots.contains(root) else {
+            let available = context.roots.sorted().joined(separator: ", ")
+            var hint = "\(context.place) can read: \(available)"
+            if ExpressionContext.outputRoots.contains(root) {
+                hint = "'\(root)' is the output of a command, seen only by expect, until, guards and watches"
+            } else if root == "steps" || root == "probes", context.roots.contains("host") {
+                hint = "probes, guards and watches run on their own and cannot read \(root == "steps" ? "step results" : "other probes")"
+            } else if root == "host" {
+                hint = "\(context.place) is not evaluated per host"
+            } else if let close = NameSuggestion.closest(to: root, among: context.roots) {
+                hint = "did you mean '\(close)'?"
+            }
+            error("'\(root)' is not available in \(context.place)", at: location, hint: hint)
+            return false
+        }
+        if root == "result", parsed == false {
+            error("'result' is only set when the output is parsed; \(context.place) has no 'parse:'", at: location,
+                  hint: "test stdout, or add e.g. 'parse: json'")
+            return false
+        }
+        guard let member else { return true }
+        switch root {
+        case "params":
+            let names = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].parameters.map(\.name) : []
+            guard names.contains(member) else {
+                error("unknown parameter '\(member)'", at: location,
+                      hint: NameSuggestion.hint(for: member, among: names) ?? (names.isEmpty ? "the runbook declares no params" : "params: \(names.joined(separator: ", "))"))
+                return false
+            }
+        case "steps":
+            let id = prefix(of: scope) + member
+            if let position, !position.earlier.contains(id) {
+                if let later = position.later[id] {
+                    error("\(context.place) reads steps.\(member), which has not run yet at that point (it is at line \(later.line))", at: location)
+                } else {
+                    let known = localNames(Array(position.earlier), scope: scope)
+                    error("unknown step '\(member)'", at: location,
+                          hint: NameSuggestion.hint(for: member, among: known) ?? (known.isEmpty ? "no step runs before this one" : "earlier steps: \(known.sorted().joined(separator: ", "))"))
+                }
+                return false
+            }
+        case "probes":
+            let known = localNames(runbook.probes.map(\.name), scope: scope)
+            guard known.contains(member) else {
+                error("unknown probe '\(member)'", at: location,
+                      hint: NameSuggestion.hint(for: member, among: known) ?? (known.isEmpty ? "define it under 'probes'" : "probes: \(known.joined(separator: ", "))"))
+                return false
+            }
+        case "host":
+            guard ExpressionContext.hostFields.contains(member) else {
+                error("host has no field '\(member)'", at: location,
+                      hint: NameSuggestion.hint(for: member, among: ExpressionContext.hostFields) ?? "fields: \(ExpressionContext.hostFields.joined(separator: ", ")); inventory vars are host.vars.<name>")
+                return false
+            }
+        default:
+            break
+        }
+        return true
+    }
+
+    /// An expression that reads only parameters is evaluated on a value of
+    /// each parameter's type: `params.max_qps > "high"` fails whatever is
+    /// passed, and a condition that is not true or false is a mistake.
+    private mutating func checkWithPlaceholders(_ expression: Expression, in context: ExpressionContext, scope: Int, mustBeBool: Bool) {
+        guard expression.referencedRoots.isSubset(of: ["params"]), runbook.scopes.indices.contains(scope) else { return }
+        var parameters: [String: Value] = [:]
+        for spec in runbook.scopes[scope].parameters {
+            parameters[spec.name] = spec.defaultValue ?? spec.type.placeholder
+        }
+        let environment = ExpressionEnvironment(variables: ["params": .map(parameters)])
+        do {
+            let value = try expression.evaluate(in: environment)
+            if mustBeBool, case .bool = value {} else if mustBeBool {
+                error("\(context.place) must be true or false, but '\(expression.text)' gives \(value.typeName)", at: expression.location)
+            }
+        } catch {
+            let valueDependent = ["division by zero", "out of range", "overflow", "empty list", "too large", "finite", "has no", "cannot be indexed"]
+            guard !valueDependent.contains(where: { error.message.contains($0) }) else { return }
+            self.error("\(context.place): \(error.message)", at: error.location ?? expression.location, hint: error.hint)
+        }
+    }
+}

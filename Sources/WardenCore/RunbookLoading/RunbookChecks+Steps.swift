@@ -1,0 +1,81 @@
+/// Checks of each step: its target, probe, expressions and templates, and
+/// the warnings about mutating steps nothing guards.
+extension RunbookChecks {
+    mutating func checkSteps() {
+        let main = runbook.steps
+        let cleanup = runbook.finally
+        var locations: [String: SourceLocation] = [:]
+        for step in runbook.allSteps where locations[step.id] == nil { locations[step.id] = step.location }
+
+        var earlier: Set<String> = []
+        for (index, step) in main.enumerated() {
+            let later = Dictionary((main[(index + 1)...] + cleanup).map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
+            checkStep(step, visibility: StepVisibility(earlier: earlier, later: later), undoneSoFar: main[...index])
+            earlier.insert(step.id)
+        }
+        for (index, step) in cleanup.enumerated() {
+            let later = Dictionary(cleanup[(index + 1)...].map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
+            checkStep(step, visibility: StepVisibility(earlier: earlier, later: later), undoneSoFar: [])
+            earlier.insert(step.id)
+        }
+    }
+
+    private mutating func checkStep(_ step: Step, visibility: StepVisibility, undoneSoFar: ArraySlice<Step>) {
+        let name = "step '\(step.id)'"
+        let perHost = step.target != nil
+        if let target = step.target {
+            checkTarget(target, scope: step.scope, at: step.location)
+        }
+        if let when = step.when {
+            check(when, in: .condition("when of \(name)", perHost: perHost), scope: step.scope, position: visibility, mustBeBool: true)
+        }
+        switch step.kind {
+        case let .run(command), let .check(command):
+            check(command, in: .command("the command of \(name)"), scope: step.scope, position: visibility)
+            let parsed = step.parser != nil
+            if let expect = step.expect {
+                check(expect, in: .outputTest("expect of \(name)"), scope: step.scope, position: visibility, parsed: parsed, mustBeBool: true)
+            }
+            if let until = step.until {
+                check(until, in: .outputTest("until of \(name)"), scope: step.scope, position: visibility, parsed: parsed, mustBeBool: true)
+            }
+        case let .wait(wait):
+            let probe = resolveProbe(wait.probe, scope: step.scope, at: step.location, place: "wait of \(name)")
+            check(wait.until, in: .outputTest("until of \(name)"), scope: step.scope, position: visibility,
+                  parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+            if wait.timeout == .window, runbook.window == nil {
+                error("wait of \(name) lasts until the window ends, but the runbook has no window", at: step.location,
+                      hint: "add window: {between: \"02:00-05:00\", timezone: UTC}, or give the timeout as a duration")
+            }
+        case let .collect(collect):
+            for path in collect.paths {
+                check(path, in: .command("the paths of \(name)"), scope: step.scope, position: visibility)
+            }
+        case .approve, .pause:
+            break
+        }
+        if let undo = step.undo {
+            var withSelf = visibility
+            withSelf.earlier.insert(step.id)
+            withSelf.later[step.id] = nil
+            check(undo, in: .command("undo of \(name)"), scope: step.scope, position: withSelf)
+        }
+        if step.isMutating, !step.isCleanup, !isGuarded(scope: step.scope) {
+            warning("\(name) changes hosts, but no guard checks the cluster before it", at: step.location,
+                    hint: "add a guard (a probe and what must hold) so an unhealthy cluster stops the run before the change")
+        }
+        if step.onError == .rollback, !undoneSoFar.contains(where: { $0.undo != nil }) {
+            warning("\(name) rolls back on error, but no step up to it has an undo: a rollback would undo nothing", at: step.location)
+        }
+    }
+
+    /// Guards apply to the steps of their own runbook and of runbooks it includes.
+    private func isGuarded(scope: Int) -> Bool {
+        var current: Int? = scope
+        while let index = current, runbook.scopes.indices.contains(index) {
+            if runbook.guards.contains(where: { $0.scope == index }) { return true }
+            current = runbook.scopes[index].parent
+        }
+        return false
+    }
+}

@@ -1,0 +1,131 @@
+/// The checks that need the whole runbook: references between its parts
+/// (targets, probes, steps, parameters), the names each expression may read,
+/// expressions that fail on any value of their parameters' types, and the
+/// warnings about legal but risky runbooks.
+struct RunbookChecks {
+    let runbook: Runbook
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(runbook: Runbook) {
+        self.runbook = runbook
+    }
+
+    mutating func run() {
+        checkUniqueIDs()
+        checkTargets()
+        checkProbes()
+        checkGuardsAndWatches()
+        checkSteps()
+        checkRunWide()
+    }
+
+    // MARK: - Reporting
+
+    mutating func error(_ message: String, at location: SourceLocation?, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.error, LocatedError(message, at: location, hint: hint)))
+    }
+
+    mutating func warning(_ message: String, at location: SourceLocation?, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.warning, LocatedError(message, at: location, hint: hint)))
+    }
+
+    func prefix(of scope: Int) -> String {
+        runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+    }
+
+    /// Names of a scope, without its prefix, as its own expressions write them.
+    func localNames(_ names: [String], scope: Int) -> [String] {
+        let prefix = prefix(of: scope)
+        return names.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains(".") }.map { String($0.dropFirst(prefix.count)) }
+    }
+
+    // MARK: - Names
+
+    private mutating func checkUniqueIDs() {
+        var seen: [String: SourceLocation] = [:]
+        for step in runbook.allSteps {
+            if let first = seen[step.id] {
+                error("duplicate step id '\(step.id)' (first used at line \(first.line), column \(first.column))", at: step.location)
+            } else {
+                seen[step.id] = step.location
+            }
+        }
+    }
+
+    private mutating func checkTargets() {
+        for target in runbook.targets {
+            check(target.pattern, in: .parametersOnly("hosts of target '\(target.name)'"), scope: target.scope, position: nil)
+        }
+    }
+
+    mutating func checkTarget(_ name: String, scope: Int, at location: SourceLocation) {
+        guard runbook.target(named: name) == nil else { return }
+        let local = String(name.dropFirst(prefix(of: scope).count))
+        let known = localNames(runbook.targets.map(\.name), scope: scope)
+        error("unknown target '\(local)'", at: location,
+              hint: NameSuggestion.hint(for: local, among: known) ?? (known.isEmpty ? "define it under 'targets'" : "targets: \(known.joined(separator: ", "))"))
+    }
+
+    private mutating func checkProbes() {
+        for probe in runbook.probes {
+            checkProbeBody(probe, place: "probe '\(probe.name)'")
+        }
+    }
+
+    mutating func checkProbeBody(_ probe: ProbeSpec, place: String) {
+        checkTarget(probe.target, scope: probe.scope, at: probe.location)
+        check(probe.command, in: .probeCommand("the command of \(place)"), scope: probe.scope, position: nil)
+    }
+
+    /// The probe a reference names, checking it exists (named) or is well
+    /// formed (inline).
+    mutating func resolveProbe(_ reference: ProbeReference, scope: Int, at location: SourceLocation, place: String) -> ProbeSpec? {
+        switch reference {
+        case let .named(name):
+            if let probe = runbook.probe(named: name) { return probe }
+            let local = String(name.dropFirst(prefix(of: scope).count))
+            let known = localNames(runbook.probes.map(\.name), scope: scope)
+            error("unknown probe '\(local)' in \(place)", at: location,
+                  hint: NameSuggestion.hint(for: local, among: known) ?? (known.isEmpty ? "define it under 'probes'" : "probes: \(known.joined(separator: ", "))"))
+            return nil
+        case let .inline(probe):
+            checkProbeBody(probe, place: place)
+            return probe
+        }
+    }
+
+    private mutating func checkGuardsAndWatches() {
+        for guardSpec in runbook.guards {
+            let probe = resolveProbe(guardSpec.probe, scope: guardSpec.scope, at: guardSpec.location, place: "a guard")
+            check(guardSpec.expect, in: .probeTest("a guard's expect"), scope: guardSpec.scope, position: nil,
+                  parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+        }
+        for watch in runbook.watches {
+            let probe = resolveProbe(watch.probe, scope: watch.scope, at: watch.location, place: "a watch")
+            check(watch.abortIf, in: .probeTest("abort_if"), scope: watch.scope, position: nil,
+                  parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+        }
+    }
+
+    private mutating func checkRunWide() {
+        if let lock = runbook.lock {
+            check(lock, in: .parametersOnly("the lock"), scope: 0, position: nil)
+        }
+        if runbook.allowSelfApproval {
+            warning("allow_self_approval lets whoever starts the run approve it: the gate then guards against nothing but haste",
+                    at: runbook.sources.first.map { SourceLocation(file: $0.path, line: 1, column: 1) })
+        }
+        for scope in runbook.scopes where scope.parent != nil {
+            for (name, argument) in scope.arguments.sorted(by: { $0.key < $1.key }) {
+                let parent = scope.parent ?? 0
+                switch argument {
+                case .literal: break
+                case let .expression(expression):
+                    check(expression, in: .parametersOnly("params.\(name) of include '\(scope.includeStep ?? "")'"), scope: parent, position: nil)
+                case let .text(template):
+                    check(template, in: .parametersOnly("params.\(name) of include '\(scope.includeStep ?? "")'"), scope: parent, position: nil)
+                }
+            }
+        }
+    }
+}

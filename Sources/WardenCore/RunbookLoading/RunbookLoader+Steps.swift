@@ -1,0 +1,231 @@
+import Yams
+
+/// `steps:` and `finally:` — each step's kind and its settings.
+extension RunbookLoader {
+    static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include"]
+    static let commandStepKeys = [
+        "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
+        "batch_pause", "parse", "pattern", "expect",
+    ]
+    /// The keys each kind of step takes besides its kind key.
+    static let stepKeys: [String: [String]] = [
+        "run": commandStepKeys + ["undo", "readonly"],
+        "check": commandStepKeys,
+        "wait": ["id", "doc", "when", "on_error"],
+        "approve": ["id", "doc", "when"],
+        "collect": ["id", "doc", "on", "when", "timeout", "on_error", "serial", "max_fail"],
+        "pause": ["id", "doc", "when", "reason"],
+        "include": ["id", "doc", "params", "targets"],
+    ]
+
+    /// Reads a list of steps into `steps` (or, for cleanup, the returned list).
+    mutating func readSteps(_ node: Node, cleanup: Bool) -> [Step] {
+        if YAMLNodeInspection.isNull(node) { return [] }
+        guard case let .sequence(items) = node else {
+            report("\(cleanup ? "finally" : "steps") must be a list of steps, got \(YAMLNodeInspection.describe(node))", at: node)
+            return []
+        }
+        var result: [Step] = []
+        for item in items {
+            guard case .mapping = item else {
+                report("each step must be a mapping with an 'id' and one of \(RunbookLoader.stepKinds.joined(separator: ", ")), got \(YAMLNodeInspection.describe(item))", at: item)
+                continue
+            }
+            result += readStep(item, cleanup: cleanup)
+        }
+        return result
+    }
+
+    /// One step; an include step turns into the included runbook's steps.
+    private mutating func readStep(_ node: Node, cleanup: Bool) -> [Step] {
+        let all = entries(of: node, context: "in a step")
+        let byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let kinds = all.filter { RunbookLoader.stepKinds.contains($0.name) }
+        let idNode = byName["id"]?.value
+        let id = idNode.flatMap { identifier($0, kind: "step id") }
+        let label = id.map { "step '\($0)'" } ?? "this step"
+        if idNode == nil {
+            report("every step needs an 'id' (letters, digits, '_'): later steps, the journal and `warden resume` refer to it", at: node)
+        }
+        guard let kind = kinds.first else {
+            let unknown = all.map(\.name).filter { RunbookLoader.stepKeys["run"]?.contains($0) != true && $0 != "reason" }
+            let hint = unknown.lazy.compactMap { NameSuggestion.hint(for: $0, among: RunbookLoader.stepKinds) }.first
+            report("\(label) needs one of \(RunbookLoader.stepKinds.joined(separator: ", "))", at: node, hint: hint)
+            return []
+        }
+        for extra in kinds.dropFirst() {
+            report("\(label) has both '\(kind.name)' and '\(extra.name)'; a step does one thing", at: extra.key,
+                   hint: "split it into two steps")
+        }
+        let allowed = RunbookLoader.stepKeys[kind.name] ?? []
+        for entry in all where entry.name != kind.name && !allowed.contains(entry.name) && !RunbookLoader.stepKinds.contains(entry.name) {
+            let applies = RunbookLoader.stepKeys.filter { $0.value.contains(entry.name) }.keys.sorted()
+            let hint = applies.isEmpty
+                ? (NameSuggestion.hint(for: entry.name, among: Set(RunbookLoader.stepKeys.values.joined()).union(RunbookLoader.stepKinds)) ?? "allowed here: \(allowed.joined(separator: ", "))")
+                : "it applies to \(applies.map { "'\($0)'" }.joined(separator: ", ")) steps"
+            let known = !applies.isEmpty
+            report(known ? "'\(entry.name)' does not apply to a \(kind.name) step" : "unknown key '\(entry.name)' in \(label)", at: entry.key, hint: hint)
+        }
+        if kind.name == "include" {
+            if cleanup {
+                report("finally cannot include a runbook; list the cleanup steps themselves", at: kind.key)
+                return []
+            }
+            guard let id else { return [] }
+            return readInclude(kind.value, id: id, keys: byName, at: node)
+        }
+        if cleanup, kind.name == "approve" {
+            report("finally cannot wait for approval: cleanup must always be able to run", at: kind.key)
+            return []
+        }
+
+        let settings = readStepSettings(byName, kindName: kind.name, label: label)
+        guard let stepKind = readStepKind(kind, keys: byName, label: label) else { return [] }
+        let needsTarget = ["run", "check", "collect"].contains(kind.name)
+        var target: String?
+        if let onEntry = byName["on"] {
+            target = text(onEntry.value, key: "on").map { scopePrefix + $0 }
+        } else if needsTarget {
+            report("\(label) needs 'on': the target it runs on", at: node, hint: "e.g. on: admin")
+        }
+        guard let id, settings.complete, !needsTarget || target != nil else { return [] }
+        return [Step(
+            id: scopePrefix + id, location: location(of: node), scope: scope, kind: stepKind,
+            doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target, when: settings.when,
+            timeout: settings.timeout ?? stepDefaults.timeout, retries: settings.retries ?? stepDefaults.retries,
+            delay: settings.delay ?? stepDefaults.delay, until: settings.until,
+            onError: settings.onError ?? stepDefaults.onError, undo: settings.undo,
+            readonlyOverride: settings.readonly ?? false, serial: settings.serial, maxFail: settings.maxFail,
+            batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)]
+    }
+
+    private mutating func readStepSettings(_ keys: [String: YAMLMapping.Entry], kindName: String, label: String) -> StepSettings {
+        var settings = StepSettings()
+        func value(_ key: String) -> Node? { keys[key]?.value }
+        if let node = value("when") { settings.when = expression(node, key: "when"); settings.complete = settings.complete && settings.when != nil }
+        if let node = value("until") { settings.until = expression(node, key: "until"); settings.complete = settings.complete && settings.until != nil }
+        if let node = value("expect") { settings.expect = expression(node, key: "expect"); settings.complete = settings.complete && settings.expect != nil }
+        if let node = value("timeout") { settings.timeout = duration(node, key: "timeout") }
+        if let node = value("delay") { settings.delay = duration(node, key: "delay") }
+        if let node = value("batch_pause") { settings.batchPause = duration(node, key: "batch_pause") }
+        if let node = value("retries") { settings.retries = integer(node, key: "retries", in: 0...100) }
+        if let node = value("serial") { settings.serial = batchSize(node, key: "serial", allowZero: false) }
+        if let node = value("max_fail") { settings.maxFail = batchSize(node, key: "max_fail", allowZero: true) }
+        if let node = value("readonly") { settings.readonly = bool(node, key: "readonly") }
+        if let node = value("undo") { settings.undo = template(node, key: "undo") }
+        if let node = value("parse") { settings.parser = parser(node, pattern: value("pattern")) }
+        if value("parse") == nil, let entry = keys["pattern"] {
+            report("pattern needs 'parse: regex'", at: entry.key)
+        }
+        if let node = value("on_error") {
+            if let name = text(node, key: "on_error") {
+                settings.onError = ErrorPolicy(rawValue: name)
+                if settings.onError == nil {
+                    report("on_error must be abort, continue or rollback, got '\(name)'", at: node,
+                           hint: NameSuggestion.hint(for: name, among: ErrorPolicy.allCases.map(\.rawValue)))
+                }
+            }
+        }
+        if settings.readonly == true, settings.undo != nil, let entry = keys["undo"] {
+            report("\(label) is declared readonly, so it has nothing to undo", at: entry.key)
+        }
+        if let entry = keys["batch_pause"], keys["serial"] == nil {
+            report("batch_pause needs 'serial': without batches there is nothing to pause between", at: entry.key)
+        }
+        return settings
+    }
+
+    private mutating func readStepKind(_ kind: YAMLMapping.Entry, keys: [String: YAMLMapping.Entry], label: String) -> StepKind? {
+        switch kind.name {
+        case "run":
+            return template(kind.value, key: "run").map(StepKind.run)
+        case "check":
+            return template(kind.value, key: "check").map(StepKind.check)
+        case "wait":
+            return readWait(kind.value).map(StepKind.wait)
+        case "approve":
+            return readApproval(kind.value).map(StepKind.approve)
+        case "collect":
+            let paths = textList(kind.value, key: "collect").compactMap { _, node in template(node, key: "collect") }
+            guard !paths.isEmpty else {
+                if !YAMLNodeInspection.isNull(kind.value), case .sequence = kind.value {
+                    report("collect must list at least one remote path", at: kind.value)
+                } else if YAMLNodeInspection.isNull(kind.value) {
+                    report("collect needs the remote path(s) to fetch", at: kind.value)
+                }
+                return nil
+            }
+            return .collect(CollectSpec(paths: paths))
+        case "pause":
+            guard let duration = duration(kind.value, key: "pause") else { return nil }
+            let reason = keys["reason"].flatMap { text($0.value, key: "reason") }
+            return .pause(PauseSpec(duration: duration, reason: reason))
+        default:
+            return nil
+        }
+    }
+
+    private mutating func readWait(_ node: Node) -> WaitSpec? {
+        guard case .mapping = node else {
+            report("wait must be a mapping with 'probe', 'until', 'every' and 'timeout', got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["probe", "until", "consecutive", "every", "timeout"], context: "in wait")
+        guard let probeEntry = keys["probe"], let untilEntry = keys["until"], let timeoutEntry = keys["timeout"] else {
+            report("wait needs 'probe' (what to poll), 'until' (when to stop) and 'timeout' (a duration, or 'window')", at: node)
+            return nil
+        }
+        let probe = probeReference(probeEntry.value, context: "in wait's probe")
+        let until = expression(untilEntry.value, key: "until")
+        let consecutive = keys["consecutive"].map { integer($0.value, key: "consecutive", in: 1...1000) } ?? 1
+        let every = keys["every"].map { duration($0.value, key: "every") } ?? .seconds(10)
+        var timeout: WaitTimeout?
+        if timeoutEntry.value.scalar?.string == "window" {
+            timeout = .window
+        } else {
+            timeout = duration(timeoutEntry.value, key: "timeout").map(WaitTimeout.duration)
+        }
+        guard let probe, let until, let consecutive, let every, let timeout else { return nil }
+        return WaitSpec(probe: probe, until: until, consecutive: consecutive, every: every, timeout: timeout)
+    }
+
+    private mutating func readApproval(_ node: Node) -> ApprovalSpec? {
+        if YAMLNodeInspection.isNull(node) {
+            return ApprovalSpec(quorum: 1, timeout: .seconds(3600), approvers: [], message: nil)
+        }
+        guard case .mapping = node else {
+            report("approve must be a mapping (quorum, timeout, approvers, message), got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["quorum", "timeout", "approvers", "message"], context: "in approve")
+        let quorum = keys["quorum"].map { integer($0.value, key: "quorum", in: 1...100) } ?? 1
+        let timeout = keys["timeout"].map { duration($0.value, key: "timeout") } ?? .seconds(3600)
+        let approvers = keys["approvers"].map { textList($0.value, key: "approvers").map(\.0) } ?? []
+        let message = keys["message"].flatMap { text($0.value, key: "message") }
+        if let quorum, !approvers.isEmpty, approvers.count < quorum, let entry = keys["approvers"] {
+            report("quorum is \(quorum) but only \(approvers.count) approver\(approvers.count == 1 ? "" : "s") may approve", at: entry.key)
+        }
+        guard let quorum, let timeout else { return nil }
+        return ApprovalSpec(quorum: quorum, timeout: timeout, approvers: approvers, message: message)
+    }
+}
+
+/// The settings of a step as read, before they are combined with defaults.
+struct StepSettings {
+    var when: Expression?
+    var until: Expression?
+    var expect: Expression?
+    var timeout: Duration?
+    var delay: Duration?
+    var batchPause: Duration?
+    var retries: Int?
+    var serial: BatchSize?
+    var maxFail: BatchSize?
+    var readonly: Bool?
+    var undo: Template?
+    var parser: ParserSpec?
+    var onError: ErrorPolicy?
+    /// False when an expression failed to parse: the step is left out
+    /// rather than kept without its condition.
+    var complete = true
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Yams
+
+/// `targets:`, `lock:` and `window:`.
+extension RunbookLoader {
+    static let targetKeys = ["hosts", "exactly", "at_least", "at_most", "doc"]
+
+    mutating func readTargets(_ node: Node) {
+        if YAMLNodeInspection.isNull(node) { return }
+        guard case .mapping = node else {
+            report("targets must be a mapping of names to host patterns, got \(YAMLNodeInspection.describe(node))", at: node,
+                   hint: "e.g. targets: {admin: {hosts: pegasus-admin, exactly: 1}}")
+            return
+        }
+        for entry in entries(of: node, context: "in targets") {
+            guard let name = identifier(entry.key, kind: "target name") else { continue }
+            // `admin: pegasus-admin` is short for `admin: {hosts: pegasus-admin}`.
+            if case .scalar = entry.value {
+                guard let pattern = template(entry.value, key: "hosts") else { continue }
+                targets.append(TargetSpec(name: scopePrefix + name, location: location(of: entry.key), pattern: pattern,
+                                          exactly: nil, atLeast: nil, atMost: nil, scope: scope))
+                continue
+            }
+            guard case .mapping = entry.value else {
+                report("target '\(name)' must be a host pattern or a mapping with 'hosts', got \(YAMLNodeInspection.describe(entry.value))", at: entry.value)
+                continue
+            }
+            let keys = knownEntries(of: entry.value, allowed: RunbookLoader.targetKeys, context: "in target '\(name)'")
+            guard let hostsEntry = keys["hosts"] else {
+                report("target '\(name)' needs 'hosts', an inventory pattern", at: entry.key)
+                continue
+            }
+            guard let pattern = template(hostsEntry.value, key: "hosts") else { continue }
+            let exactly = keys["exactly"].flatMap { integer($0.value, key: "exactly", in: 1...Int.max) }
+            let atLeast = keys["at_least"].flatMap { integer($0.value, key: "at_least", in: 1...Int.max) }
+            let atMost = keys["at_most"].flatMap { integer($0.value, key: "at_most", in: 1...Int.max) }
+            if exactly != nil, atLeast != nil || atMost != nil, let entry = keys["exactly"] {
+                report("exactly cannot be combined with at_least or at_most", at: entry.key)
+            }
+            if let atLeast, let atMost, atLeast > atMost, let entry = keys["at_least"] {
+                report("at_least (\(atLeast)) is more than at_most (\(atMost)): no host count fits", at: entry.key)
+            }
+            targets.append(TargetSpec(name: scopePrefix + name, location: location(of: entry.key), pattern: pattern,
+                                      exactly: exactly, atLeast: atLeast, atMost: atMost, scope: scope))
+        }
+    }
+
+    mutating func readWindow(_ node: Node) -> MaintenanceWindow? {
+        guard case .mapping = node else {
+            report("window must be a mapping with 'between' and 'timezone', got \(YAMLNodeInspection.describe(node))", at: node,
+                   hint: "e.g. window: {between: \"02:00-05:00\", timezone: Asia/Shanghai}")
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["between", "timezone"], context: "in window")
+        guard let betweenEntry = keys["between"], let timezoneEntry = keys["timezone"] else {
+            report("window needs both 'between' (\"HH:MM-HH:MM\") and 'timezone' (an IANA name such as UTC or Asia/Shanghai)", at: node)
+            return nil
+        }
+        var window: (start: Int, end: Int)?
+        if let between = text(betweenEntry.value, key: "between") {
+            window = MaintenanceWindow.minutes(of: between)
+            if window == nil {
+                report("between must be \"HH:MM-HH:MM\" with different start and end, got '\(between)'", at: betweenEntry.value,
+                       hint: "a range that ends before it starts wraps past midnight, e.g. \"22:00-02:00\"")
+            }
+        }
+        var timeZone: TimeZone?
+        if let name = text(timezoneEntry.value, key: "timezone") {
+            timeZone = TimeZone(identifier: name)
+            if timeZone == nil {
+                report("unknown time zone '\(name)'", at: timezoneEntry.value,
+                       hint: NameSuggestion.hint(for: name, among: TimeZone.knownTimeZoneIdentifiers)
+                           ?? "use an IANA name such as UTC, Europe/Berlin or Asia/Shanghai")
+            }
+        }
+        guard let window, let timeZone else { return nil }
+        return MaintenanceWindow(startMinute: window.start, endMinute: window.end, timeZone: timeZone, location: location(of: node))
+    }
+
+    /// The prefix names of the scope being read get.
+    var scopePrefix: String { scopes.indices.contains(scope) ? scopes[scope].prefix : "" }
+}

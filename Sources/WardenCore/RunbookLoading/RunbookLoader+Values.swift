@@ -1,0 +1,187 @@
+import Yams
+
+/// Readers for single values. Each returns nil after reporting when the
+/// value is unusable, so reading goes on and finds the next problem too.
+extension RunbookLoader {
+    /// Text of any non-null scalar: `run: 42` is the command "42".
+    mutating func text(_ node: Node, key: String) -> String? {
+        guard case let .scalar(scalar) = node, !YAMLNodeInspection.isNull(node) else {
+            report("\(key) must be text, got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// Where a scalar's text really starts: after the opening quote, or on
+    /// the line after a `|` or `>` block indicator, so that errors inside
+    /// expressions and templates point at the right character.
+    func contentStart(of node: Node) -> SourceLocation {
+        let start = location(of: node)
+        guard case let .scalar(scalar) = node else { return start }
+        switch scalar.style {
+        case .singleQuoted, .doubleQuoted:
+            return SourceLocation(file: start.file, line: start.line, column: start.column + 1)
+        case .literal, .folded:
+            var lineIndex = start.line // the next line, 0-based
+            while lineIndex < lines.count {
+                let line = lines[lineIndex]
+                if !line.allSatisfy(\.isWhitespace) {
+                    let indent = line.prefix { $0 == " " }.count
+                    return SourceLocation(file: start.file, line: lineIndex + 1, column: indent + 1)
+                }
+                lineIndex += 1
+            }
+            return start
+        default:
+            return start
+        }
+    }
+
+    mutating func expression(_ node: Node, key: String) -> Expression? {
+        guard let text = text(node, key: key) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") {
+            report("\(key) is an expression; write it without '{{ }}'", at: contentStart(of: node),
+                   hint: "e.g. \(key): result.ok")
+            return nil
+        }
+        do {
+            return try Expression.parse(text, at: contentStart(of: node))
+        } catch {
+            report(LocatedError("\(key): \(error.message)", at: error.location, hint: error.hint))
+            return nil
+        }
+    }
+
+    mutating func template(_ node: Node, key: String) -> Template? {
+        guard let text = text(node, key: key) else { return nil }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            report("\(key) must not be empty", at: node)
+            return nil
+        }
+        do {
+            return try Template.parse(text, at: contentStart(of: node))
+        } catch {
+            report(LocatedError("\(key): \(error.message)", at: error.location, hint: error.hint))
+            return nil
+        }
+    }
+
+    /// A duration such as `30s` or `1h30m`, more than zero.
+    mutating func duration(_ node: Node, key: String) -> Duration? {
+        guard case let .scalar(scalar) = node, !YAMLNodeInspection.isNull(node) else {
+            report("\(key) must be a duration like '30s', got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+        do {
+            let duration = try DurationText.parse(scalar.string)
+            guard duration > .zero else {
+                report("\(key) must be more than zero, got '\(scalar.string)'", at: node)
+                return nil
+            }
+            return duration
+        } catch {
+            let bareNumber = YAMLNodeInspection.tag(of: node) == .int
+            report(LocatedError("\(key): \(error.message)", at: location(of: node),
+                                hint: bareNumber ? "give a unit: '\(scalar.string)s' for seconds" : error.hint))
+            return nil
+        }
+    }
+
+    /// A YAML integer in `range`.
+    mutating func integer(_ node: Node, key: String, in range: ClosedRange<Int>) -> Int? {
+        if case let .scalar(scalar) = node, YAMLNodeInspection.tag(of: node) == .int,
+           let number = YAMLNodeInspection.integer(scalar.string), range.contains(number) {
+            return number
+        }
+        let bounds = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+        report("\(key) must be an integer, \(bounds), got \(YAMLNodeInspection.describe(node))", at: node)
+        return nil
+    }
+
+    mutating func bool(_ node: Node, key: String) -> Bool? {
+        if case let .scalar(scalar) = node, YAMLNodeInspection.tag(of: node) == .bool {
+            switch scalar.string.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: break
+            }
+        }
+        report("\(key) must be true or false, got \(YAMLNodeInspection.describe(node))", at: node)
+        return nil
+    }
+
+    /// A name expressions can read as `steps.<id>`, `params.<name>`...:
+    /// letters, digits and '_', not starting with a digit.
+    mutating func identifier(_ node: Node, kind: String) -> String? {
+        guard case let .scalar(scalar) = node, !YAMLNodeInspection.isNull(node) else {
+            report("\(kind) must be a name, got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+        let name = scalar.string
+        if let problem = RunbookLoader.identifierProblem(name, kind: kind) {
+            let hint = name.contains("-") ? "use '_' instead of '-': expressions read it as \(kind == "step id" ? "steps" : "params").\(name.replacingOccurrences(of: "-", with: "_"))" : nil
+            report(problem, at: node, hint: hint)
+            return nil
+        }
+        return name
+    }
+
+    static func identifierProblem(_ name: String, kind: String) -> String? {
+        let scalars = Array(name.unicodeScalars)
+        let valid = !scalars.isEmpty && scalars.count <= 64
+            && scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+            && !("0"..."9").contains(scalars[0])
+        guard valid else {
+            return "invalid \(kind) '\(name.count > 64 ? String(name.prefix(64)) + "..." : name)'; use letters, digits and '_' (not starting with a digit, at most 64)"
+        }
+        return nil
+    }
+
+    /// `serial: 2` or `serial: 25%`.
+    mutating func batchSize(_ node: Node, key: String, allowZero: Bool) -> BatchSize? {
+        if case let .scalar(scalar) = node {
+            let text = scalar.string.trimmingCharacters(in: .whitespaces)
+            if YAMLNodeInspection.tag(of: node) == .int, let count = YAMLNodeInspection.integer(text), count >= (allowZero ? 0 : 1) {
+                return .count(count)
+            }
+            if text.hasSuffix("%"), let percent = Int(text.dropLast()), (1...100).contains(percent) {
+                return .percent(percent)
+            }
+        }
+        report("\(key) must be a number of hosts (\(allowZero ? "0" : "1") or more) or a share like '25%', got \(YAMLNodeInspection.describe(node))", at: node)
+        return nil
+    }
+
+    /// `parse: table`, with `pattern:` for the regex parser.
+    mutating func parser(_ node: Node, pattern patternNode: Node?) -> ParserSpec? {
+        guard let name = text(node, key: "parse") else { return nil }
+        var pattern: String?
+        if let patternNode {
+            pattern = text(patternNode, key: "pattern")
+            if name != "regex" {
+                report("pattern only applies to 'parse: regex'", at: patternNode)
+            }
+        }
+        do {
+            let parser = try OutputParsers.named(name, pattern: pattern)
+            return ParserSpec(name: name, pattern: pattern, parser: parser)
+        } catch {
+            report("parse: \(error.message)", at: name == "regex" ? (patternNode ?? node) : node)
+            return nil
+        }
+    }
+
+    /// One text or a list of texts.
+    mutating func textList(_ node: Node, key: String) -> [(String, Node)] {
+        switch node {
+        case .scalar where !YAMLNodeInspection.isNull(node):
+            return text(node, key: key).map { [($0, node)] } ?? []
+        case let .sequence(items):
+            return items.compactMap { item in text(item, key: "each entry of \(key)").map { ($0, item) } }
+        default:
+            report("\(key) must be text or a list of texts, got \(YAMLNodeInspection.describe(node))", at: node)
+            return []
+        }
+    }
+}
