@@ -134,7 +134,11 @@ public final class LoopbackFleet: Sendable {
     ///   - port: the port every server listens on.
     ///   - timeout: seconds to wait for the servers to listen.
     /// - Throws: `LoopbackFleet.Failure` carrying the script's standard error.
-    public static func start(hosts count: Int, name: String, port: Int = 2222, timeout: Int = 30) throws -> LoopbackFleet {
+    /// With `logCommands`, every host records each command it receives
+    /// (see `commands(receivedBy:)`), so tests verify on the host what reached it.
+    public static func start(
+        hosts count: Int, name: String, port: Int = 2222, timeout: Int = 30, logCommands: Bool = false
+    ) throws -> LoopbackFleet {
         precondition(count >= 1, "a fleet needs at least one host")
         let scriptPath = script.path
         _ = staleFleetsReaped
@@ -151,7 +155,7 @@ public final class LoopbackFleet: Sendable {
             let arguments = [
                 "up", "--hosts", String(count), "--dir", directory.path,
                 "--net", net, "--port", String(port), "--timeout", String(timeout),
-            ]
+            ] + (logCommands ? ["--log-commands"] : [])
             let result = try runFleet(scriptPath, arguments)
             if result.status == 0 {
                 let env = try readEnv(directory.appendingPathComponent("fleet.env"))
@@ -236,6 +240,13 @@ public final class LoopbackFleet: Sendable {
     /// The sshd log of one host (`DIR/hosts/NAME/sshd.log`), or "" if there is none.
     public func log(of host: Host) -> String {
         let url = directory.appendingPathComponent("hosts/\(host.name)/sshd.log")
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }
+
+    /// Every command the host received, as sshd got it (Warden's process-group
+    /// wrapper included), oldest first; empty unless started with `logCommands`.
+    public func commands(receivedBy host: Host) -> String {
+        let url = directory.appendingPathComponent("hosts/\(host.name)/commands.log")
         return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }
 

@@ -4,10 +4,10 @@ import WardenSSH
 import WardenTestSupport
 
 /// Starts a fleet for one test and always stops it, whatever the test does.
-func withFleet<T>(hosts: Int = 1, name: String = #function,
+func withFleet<T>(hosts: Int = 1, logCommands: Bool = false, name: String = #function,
                   _ body: (LoopbackFleet) async throws -> T) async throws -> T {
     let label = String(name.prefix(while: { $0 != "(" }))
-    let fleet = try await onDedicatedThread { try LoopbackFleet.start(hosts: hosts, name: label) }
+    let fleet = try await onDedicatedThread { try LoopbackFleet.start(hosts: hosts, name: label, logCommands: logCommands) }
     do {
         let value = try await body(fleet)
         _ = try? await onDedicatedThread { fleet.stop() }

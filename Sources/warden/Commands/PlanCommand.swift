@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenSSHTransport
+
+/// `warden plan`: the dry run that tells the truth.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show exactly what a run would do, evaluated on the hosts' real state, without changing anything.",
+        discussion: """
+            Resolves targets, renders every command per host, runs the read-only probes and checks \
+            for real (unless --offline) while the hosts are still as the run would find them, and \
+            evaluates guards and conditions on that data. Mutating commands never run.
+            Each mutating step is shown per host as will-run, skipped (and why) or unknown (and the \
+            step it depends on). The plan hash at the end covers the runbook, parameters, hosts and \
+            commands: approvals bind to it.
+            Exit status: 0 the run would proceed; 1 a check fails or a host cannot be reached; \
+            2 invalid input; 3 a guard fails now (the run would be blocked).
+            """
+    )
+
+    @OptionGroup var inputs: RunbookInputs
+
+    @Flag(help: "Run nothing on any host; show what is known without data.")
+    var offline = false
+
+    @Option(help: "Hosts worked on at once.")
+    var concurrency: Int = 64
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        let context = try inputs.load()
+        let transport = offline ? nil : SSHTransport(concurrency: concurrency, acceptNewHostKeys: inputs.inventoryOptions.acceptNewHostKeys)
+        let work = Task { await Planner.plan(context: context, transport: transport, concurrency: concurrency) }
+        let interrupts = InterruptHandler { work.cancel() }
+        let plan = await work.value
+        interrupts.cancel()
+        await transport?.close()
+        switch output {
+        case .text: Terminal.write(PlanText(plan: plan).text)
+        case .json: Terminal.write(try PlanText.json(plan) + "\n")
+        }
+        switch plan.verdict {
+        case .proceeds: return
+        case .blocked: throw ExitStatus.blocked
+        case .fails: throw ExitStatus.failure
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+
+/// `warden validate`: every mistake in a runbook that can be found without a host.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check runbooks without touching a host, reporting every problem as file:line:column.",
+        discussion: """
+            Checks the schema, unknown keys, types, undefined parameters, targets, probes and steps, \
+            expressions, references to later steps, duplicate ids and included runbooks. Warnings \
+            (a mutating step no guard protects, a raw hole reading a parameter, self-approval) do \
+            not fail validation unless --strict is given.
+            Exit status: 0 no errors; 2 errors (or, with --strict, warnings).
+            """
+    )
+
+    @Argument(help: "Runbook files.")
+    var files: [String]
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("Give at least one runbook file.") }
+    }
+
+    func run() throws {
+        var results: [(file: String, result: RunbookLoadResult)] = []
+        for file in files {
+            results.append((file, Runbook.load(path: file)))
+        }
+        let errorCount = results.reduce(0) { $0 + $1.result.errors.count }
+        let warningCount = results.reduce(0) { $0 + $1.result.warnings.count }
+        switch output {
+        case .text:
+            var text = ""
+            for (file, result) in results {
+                for diagnostic in result.diagnostics {
+                    text += diagnostic.description + "\n"
+                }
+                if let runbook = result.runbook {
+                    let mutating = runbook.steps.filter(\.isMutating).count
+                    text += "\(file): ok: '\(runbook.name)', \(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s") (\(mutating) mutating), \(runbook.finally.count) cleanup"
+                    text += result.warnings.isEmpty ? "\n" : ", \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\n"
+                }
+            }
+            if errorCount > 0 || results.count > 1 {
+                text += "\(errorCount) error\(errorCount == 1 ? "" : "s"), \(warningCount) warning\(warningCount == 1 ? "" : "s") in \(results.count) file\(results.count == 1 ? "" : "s")\n"
+            }
+            Terminal.write(text)
+        case .json:
+            Terminal.write(try ValidationReport(results: results).json() + "\n")
+        }
+        if errorCount > 0 || (strict && warningCount > 0) {
+            throw ExitStatus.invalidInput
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import WardenCore
+
+/// A plan as an operator reads it: inputs, guards, each step with its
+/// verdict and the exact command per host, cleanup, and the hash.
+struct PlanText {
+    let plan: Plan
+
+    var text: String {
+        var lines: [String] = []
+        lines.append("Plan for '\(plan.runbook)' (\(plan.file))" + (plan.offline ? " — offline: nothing was run on any host" : ""))
+        if !plan.parameters.isEmpty {
+            lines.append("  params:  " + plan.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
+        }
+        for target in plan.targets {
+            lines.append("  target:  \(target.name) = \(target.hosts.joined(separator: ", ")) (\(target.hosts.count) host\(target.hosts.count == 1 ? "" : "s"))")
+        }
+        if let window = plan.window {
+            let time = DurationText.format(.seconds(Int(window.seconds.rounded())))
+            lines.append("  window:  \(window.between) \(window.timezone): " + (window.openNow ? "open, \(time) left" : "closed now, opens in \(time)"))
+        }
+        if let lock = plan.lock { lines.append("  lock:    \(lock)") }
+        if !plan.guards.isEmpty {
+            lines.append("")
+            lines.append("Guards (checked before the first change and again right before each):")
+            for guardResult in plan.guards {
+                lines.append("  [\(guardResult.status.rawValue)] \(guardResult.expect)  (\(guardResult.location))")
+                for detail in guardResult.details { lines.append("      \(detail)") }
+            }
+        }
+        if !plan.watches.isEmpty {
+            lines.append("")
+            lines.append("Watches (abort the run when their condition holds):")
+            for watch in plan.watches {
+                lines.append("  every \(watch.every): abort if \(watch.abortIf); now: \(watch.now == .holds ? "HOLDS" : watch.now == .fails ? "does not hold" : "unknown")  (\(watch.location))")
+                for detail in watch.details where watch.now != .fails { lines.append("      \(detail)") }
+            }
+        }
+        lines.append("")
+        lines.append("Steps:")
+        for step in plan.steps { lines += describe(step) }
+        if !plan.cleanup.isEmpty {
+            lines.append("")
+            lines.append("Cleanup (always runs: success, failure, abort, Ctrl-C, resume):")
+            for step in plan.cleanup { lines += describe(step) }
+        }
+        lines.append("")
+        let changes = plan.changes
+        switch plan.verdict {
+        case .proceeds:
+            lines.append("The run would proceed: \(changes) host change\(changes == 1 ? "" : "s") planned.")
+        case .blocked:
+            lines.append("The run would be BLOCKED: \(plan.verdictReason ?? "")")
+        case .fails:
+            lines.append("The run would FAIL: \(plan.verdictReason ?? "")")
+        }
+        lines.append("Plan hash: \(plan.hash)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func describe(_ step: PlannedStep) -> [String] {
+        let target = step.target.map { " on \($0)" } ?? ""
+        var lines = ["  \(step.number). \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")\(target)] \(step.status.rawValue.uppercased()): \(step.summary)"]
+        if let batches = step.batches, batches.count > 1 {
+            lines.append("       batches: " + batches.map { "[\($0.joined(separator: ", "))]" }.joined(separator: " "))
+        }
+        for host in step.hosts {
+            var line = "       \(host.host): \(host.status.rawValue)"
+            if let reason = host.reason { line += " (\(reason))" }
+            lines.append(line)
+            if let command = host.command {
+                for (index, part) in command.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    lines.append("         \(index == 0 ? "$" : " ") \(part)")
+                }
+            }
+            if let undo = host.undo { lines.append("         undo: \(undo)") }
+        }
+        return lines
+    }
+
+    static func json(_ plan: Plan) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(plan), as: UTF8.self)
+    }
+}
