@@ -82,7 +82,13 @@ extension Planner {
     /// first change), then it is a change the plan holds back.
     private mutating func planChange(_ step: Step, active: Int, into planned: inout PlannedStep) async {
         if !step.isCleanup, !guardsEvaluated, changedBy == nil, !guards(for: step.scope).isEmpty {
-            if let blocked = await checkGuards(before: step) {
+            if transport == nil {
+                // Offline, guards cannot be read: they neither pass nor block.
+                plan.guards = guards(for: step.scope).map {
+                    PlanGuard(location: $0.location.description, expect: $0.expect.text, status: .unknown, details: ["offline: not checked"])
+                }
+                guardsEvaluated = true
+            } else if let blocked = await checkGuards(before: step) {
                 stop(.blocked, blocked)
                 planned.status = .notReached
                 planned.summary = "not reached: \(blocked)"

@@ -7,6 +7,8 @@ public struct ProbeSpec: Sendable {
     public let location: SourceLocation
     public let scope: Int
     public internal(set) var target: String
+    /// Where `on:` is written, for messages about the target.
+    public let targetLocation: SourceLocation
     public let command: Template
     public let parser: ParserSpec?
     public let timeout: Duration?

@@ -10,6 +10,8 @@ public struct Step: Sendable {
     /// The target the step runs on (full name); nil for steps that touch no
     /// host (`approve`, `pause`).
     public internal(set) var target: String?
+    /// Where `on:` is written, for messages about the target.
+    public let targetLocation: SourceLocation?
     /// Evaluated per host; a host where it is false is skipped.
     public let when: Expression?
     /// Per attempt on one host.

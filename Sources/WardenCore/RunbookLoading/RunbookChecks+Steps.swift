@@ -24,7 +24,7 @@ extension RunbookChecks {
         let name = "step '\(step.id)'"
         let perHost = step.target != nil
         if let target = step.target {
-            checkTarget(target, scope: step.scope, at: step.location)
+            checkTarget(target, scope: step.scope, at: step.targetLocation ?? step.location)
         }
         if let when = step.when {
             check(when, in: .condition("when of \(name)", perHost: perHost), scope: step.scope, position: visibility, mustBeBool: true)

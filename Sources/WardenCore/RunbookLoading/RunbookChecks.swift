@@ -73,7 +73,7 @@ struct RunbookChecks {
     }
 
     mutating func checkProbeBody(_ probe: ProbeSpec, place: String) {
-        checkTarget(probe.target, scope: probe.scope, at: probe.location)
+        checkTarget(probe.target, scope: probe.scope, at: probe.targetLocation)
         check(probe.command, in: .probeCommand("the command of \(place)"), scope: probe.scope, position: nil)
     }
 

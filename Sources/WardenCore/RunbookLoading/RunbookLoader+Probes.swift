@@ -41,6 +41,7 @@ extension RunbookLoader {
         }
         let timeout = keys["timeout"].flatMap { duration($0.value, key: "timeout") }
         return ProbeSpec(name: name, location: location(of: node), scope: scope, target: scopePrefix + target,
+                         targetLocation: location(of: onEntry.value),
                          command: command, parser: parser, timeout: timeout ?? stepDefaults.timeout)
     }
 

@@ -88,10 +88,14 @@ extension RunbookLoader {
         } else if needsTarget {
             report("\(label) needs 'on': the target it runs on", at: node, hint: "e.g. on: admin")
         }
-        guard let id, settings.complete, !needsTarget || target != nil else { return [] }
+        // A step whose expression failed to parse is still kept (the errors
+        // already stop the runbook from loading), so that its other
+        // references are checked in the same pass.
+        guard let id, !needsTarget || target != nil else { return [] }
         return [Step(
             id: scopePrefix + id, location: location(of: node), scope: scope, kind: stepKind,
-            doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target, when: settings.when,
+            doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target,
+            targetLocation: byName["on"].map { location(of: $0.value) }, when: settings.when,
             timeout: settings.timeout ?? stepDefaults.timeout, retries: settings.retries ?? stepDefaults.retries,
             delay: settings.delay ?? stepDefaults.delay, until: settings.until,
             onError: settings.onError ?? stepDefaults.onError, undo: settings.undo,
@@ -102,9 +106,9 @@ extension RunbookLoader {
     private mutating func readStepSettings(_ keys: [String: YAMLMapping.Entry], kindName: String, label: String) -> StepSettings {
         var settings = StepSettings()
         func value(_ key: String) -> Node? { keys[key]?.value }
-        if let node = value("when") { settings.when = expression(node, key: "when"); settings.complete = settings.complete && settings.when != nil }
-        if let node = value("until") { settings.until = expression(node, key: "until"); settings.complete = settings.complete && settings.until != nil }
-        if let node = value("expect") { settings.expect = expression(node, key: "expect"); settings.complete = settings.complete && settings.expect != nil }
+        if let node = value("when") { settings.when = expression(node, key: "when") }
+        if let node = value("until") { settings.until = expression(node, key: "until") }
+        if let node = value("expect") { settings.expect = expression(node, key: "expect") }
         if let node = value("timeout") { settings.timeout = duration(node, key: "timeout") }
         if let node = value("delay") { settings.delay = duration(node, key: "delay") }
         if let node = value("batch_pause") { settings.batchPause = duration(node, key: "batch_pause") }
@@ -225,7 +229,4 @@ struct StepSettings {
     var undo: Template?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
-    /// False when an expression failed to parse: the step is left out
-    /// rather than kept without its condition.
-    var complete = true
 }

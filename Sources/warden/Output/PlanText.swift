@@ -68,7 +68,8 @@ struct PlanText {
             var line = "       \(host.host): \(host.status.rawValue)"
             if let reason = host.reason { line += " (\(reason))" }
             lines.append(line)
-            if let command = host.command {
+            // A skipped host's command is in the JSON; in text it would only be noise.
+            if let command = host.command, host.status != .skipped {
                 for (index, part) in command.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                     lines.append("         \(index == 0 ? "$" : " ") \(part)")
                 }
