@@ -85,7 +85,7 @@ extension Planner {
                 details.append("\(name): holds")
             case .success(false):
                 falseCount += 1
-                details.append("\(name): does not hold")
+                details.append(context.redactor.redact("\(name): does not hold; result = \(Planner.brief(record.result))"))
             case let .failure(error):
                 details.append(context.redactor.redact("\(name): \(error.description)"))
             }
@@ -143,5 +143,11 @@ extension Planner {
                 noteFailure("watch at \(watch.location) would abort the run at once\(why): \(watch.abortIf.text) holds now")
             }
         }
+    }
+
+    /// A value short enough for one line of a plan.
+    static func brief(_ value: Value) -> String {
+        let text = value == .null ? "null" : value.jsonText(pretty: false)
+        return text.count > 160 ? String(text.prefix(157)) + "..." : text
     }
 }

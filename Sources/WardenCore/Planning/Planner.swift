@@ -84,7 +84,8 @@ public struct Planner {
     /// Marks the run as stopping before the rest, keeping the first reason.
     mutating func stop(_ verdict: PlanVerdict, _ reason: String) {
         guard stoppedBy == nil else { return }
-        stoppedBy = reason
+        // Later steps point back here rather than repeating the reason.
+        stoppedBy = "the run stops at step \(stepNumber) (\(verdict == .blocked ? "blocked" : "fails"))"
         if plan.verdict == .proceeds {
             plan.verdict = verdict
             plan.verdictReason = reason

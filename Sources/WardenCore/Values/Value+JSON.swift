@@ -37,10 +37,10 @@ extension Value: Codable {
         }
     }
 
-    /// Pretty-printed JSON with sorted keys.
-    public func jsonText() -> String {
+    /// JSON with sorted keys, pretty-printed unless `pretty` is false (one line).
+    public func jsonText(pretty: Bool = true) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
