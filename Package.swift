@@ -69,7 +69,11 @@ let package = Package(
             name: "WardenTestSupport",
             path: "Tests/WardenTestSupport"
         ),
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTestSupport"]),
+        .testTarget(
+            name: "WardenCoreTests",
+            dependencies: ["WardenCore", "WardenTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),
         .testTarget(
             name: "IntegrationTests",
