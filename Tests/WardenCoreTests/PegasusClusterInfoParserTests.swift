@@ -31,6 +31,12 @@ struct PegasusClusterInfoParserTests {
         #expect(table == v25Table)
     }
 
+    @Test func aLoneTableEndsWhereTheNextCommandsOutputBegins() throws {
+        // The table printer puts no blank line after a lone table, so in a
+        // session `cluster_info -j`'s JSON follows the table directly.
+        #expect(try ParserFixture.parse(parser, ParserFixture.body(master)) == ParserFixture.parse(parser, ParserFixture.section(master, command: "cluster_info")))
+    }
+
     @Test func jsonFormsMatchTheTables() throws {
         for file in [v25, master] {
             let table = try ParserFixture.parse(parser, ParserFixture.section(file, command: "cluster_info"))
