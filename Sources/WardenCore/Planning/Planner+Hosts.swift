@@ -141,7 +141,9 @@ extension Planner {
         var retried = false
         for (index, outcome) in outcomes {
             let name = planned.hosts[index].host
-            let verdict = judge(step, host: byName[name], outcome: outcome)
+            let verdict = outcome.map {
+                OutcomeJudgement.judge(step, host: byName[name], outcome: $0, context: context, steps: stepRecords, probes: probeRecords)
+            } ?? OutcomeJudgement.Verdict(record: nil, problem: "cannot render the command", untilOnly: false)
             if let record = verdict.record { ran.append((name, record)) }
             if let problem = verdict.problem {
                 if step.retries > 0 {
@@ -174,32 +176,6 @@ extension Planner {
             planned.status = .passed
             planned.summary = "ran now (read-only): holds on \(ran.count) host\(ran.count == 1 ? "" : "s")"
             stepRecords[step.id] = RecordSet(hosts: ran, status: "ok")
-        }
-    }
-
-    /// Whether a read-only command's outcome passes: it ran, exited 0, its
-    /// output parsed, and `expect` and `until` hold.
-    private func judge(_ step: Step, host: InventoryHost?, outcome: CommandAttempt.Outcome?) -> (record: HostRecord?, problem: String?) {
-        guard let outcome else { return (nil, "cannot render the command") }
-        switch outcome {
-        case let .unreachable(message):
-            return (nil, context.redactor.redact(message))
-        case let .ran(record, parseError):
-            if let parseError { return (record, context.redactor.redact(parseError)) }
-            guard record.exit == 0 else {
-                let detail = record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
-                return (record, context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"))
-            }
-            let environment = context.environment(scope: step.scope, host: host, output: record, steps: stepRecords, probes: probeRecords)
-            for (name, condition) in [("expect", step.expect), ("until", step.until)] {
-                guard let condition else { continue }
-                switch ConditionEvaluation.evaluate(condition, in: environment) {
-                case .success(true): continue
-                case .success(false): return (record, "\(name) \(condition.text) is false")
-                case let .failure(error): return (record, context.redactor.redact("\(name): \(error.description)"))
-                }
-            }
-            return (record, nil)
         }
     }
 }

@@ -18,48 +18,15 @@ extension Planner {
         if let records = probeRecords[key] { return (records, []) }
         if let failures = probeFailures[key] { return (nil, failures) }
         guard let transport else { return (nil, ["offline: probes are not run"]) }
-        let hosts = context.hosts(of: spec.target)
-        let context = self.context
-        let outcomes = await ConcurrentMap.map(hosts, limit: concurrency) { host -> (String, CommandAttempt.Outcome?, String) in
-            let environment = context.environment(scope: spec.scope, host: host)
-            let line: String
-            do throws(LocatedError) {
-                line = try spec.command.render(in: environment)
-            } catch {
-                return (host.name, nil, "\(host.name): cannot render the probe's command: \(error.description)")
-            }
-            return (host.name, await CommandAttempt.run(line, on: host, timeout: spec.timeout, parser: spec.parser, transport: transport), line)
+        let sample = await ProbeTaking.take(spec, label: spec.name.isEmpty ? key : spec.name, context: context,
+                                            transport: transport, concurrency: concurrency)
+        plan.probeRuns += sample.runs
+        guard let records = sample.records else {
+            probeFailures[key] = sample.failures
+            return (nil, sample.failures)
         }
-        var records: [(name: String, record: HostRecord)] = []
-        var failures: [String] = []
-        for (host, outcome, line) in outcomes {
-            var run = PlanProbeRun(probe: spec.name.isEmpty ? key : spec.name, host: host,
-                                   command: outcome == nil ? "" : context.redactor.redact(line), exit: nil, error: nil)
-            switch outcome {
-            case nil:
-                failures.append(line)
-                run.error = context.redactor.redact(line)
-            case let .unreachable(message)?:
-                failures.append(message)
-                run.error = context.redactor.redact(message)
-            case let .ran(record, parseError)?:
-                run.exit = record.exit
-                if let parseError {
-                    failures.append(parseError)
-                    run.error = context.redactor.redact(parseError)
-                } else {
-                    records.append((host, record))
-                }
-            }
-            plan.probeRuns.append(run)
-        }
-        guard failures.isEmpty else {
-            probeFailures[key] = failures
-            return (nil, failures)
-        }
-        let set = RecordSet(hosts: records, status: "ok")
-        probeRecords[key] = set
-        return (set, [])
+        probeRecords[key] = records
+        return (records, [])
     }
 
     /// Evaluates `condition` on every host of the probe. Holds when true on
@@ -73,30 +40,7 @@ extension Planner {
         guard let records else {
             return (.unknown, failures.map { context.redactor.redact($0) })
         }
-        var trueCount = 0
-        var falseCount = 0
-        var details: [String] = []
-        for (name, record) in records.hosts {
-            let host = context.hosts(of: spec.target).first { $0.name == name }
-            let environment = context.environment(scope: scope, host: host, output: record)
-            switch ConditionEvaluation.evaluate(condition, in: environment) {
-            case .success(true):
-                trueCount += 1
-                details.append("\(name): holds")
-            case .success(false):
-                falseCount += 1
-                details.append(context.redactor.redact("\(name): does not hold; result = \(Planner.brief(record.result))"))
-            case let .failure(error):
-                details.append(context.redactor.redact("\(name): \(error.description)"))
-            }
-        }
-        let evaluated = trueCount + falseCount
-        if any {
-            if trueCount > 0 { return (.holds, details) }
-            return (evaluated == records.hosts.count ? .fails : .unknown, details)
-        }
-        if falseCount > 0 { return (.fails, details) }
-        return (evaluated == records.hosts.count ? .holds : .unknown, details)
+        return ProbeCondition.evaluate(condition, over: records, probe: spec, scope: scope, context: context, any: any)
     }
 
     /// The guards that protect a step of `scope`: its runbook's and those of
@@ -143,11 +87,5 @@ extension Planner {
                 noteFailure("watch at \(watch.location) would abort the run at once\(why): \(watch.abortIf.text) holds now")
             }
         }
-    }
-
-    /// A value short enough for one line of a plan.
-    static func brief(_ value: Value) -> String {
-        let text = value == .null ? "null" : value.jsonText(pretty: false)
-        return text.count > 160 ? String(text.prefix(157)) + "..." : text
     }
 }

@@ -1,0 +1,41 @@
+/// Whether one attempt of a command step succeeded on a host: it ran,
+/// exited 0, its output parsed, and its `expect` and `until` hold. The plan
+/// (for read-only steps) and the run judge alike.
+public enum OutcomeJudgement {
+    public struct Verdict: Sendable {
+        /// What the command gave, when it ran.
+        public var record: HostRecord?
+        /// Why it failed; nil when it succeeded.
+        public var problem: String?
+        /// True when only `until` failed: the step's retries are meant for this.
+        public var untilOnly: Bool
+    }
+
+    public static func judge(
+        _ step: Step, host: InventoryHost?, outcome: CommandAttempt.Outcome, context: EngineContext,
+        steps: [String: RecordSet], probes: [String: RecordSet]
+    ) -> Verdict {
+        switch outcome {
+        case let .unreachable(message):
+            return Verdict(record: nil, problem: context.redactor.redact(message), untilOnly: false)
+        case let .ran(record, parseError):
+            if let parseError { return Verdict(record: record, problem: context.redactor.redact(parseError), untilOnly: false) }
+            guard record.exit == 0 else {
+                let detail = record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
+                return Verdict(record: record, problem: context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"), untilOnly: false)
+            }
+            let environment = context.environment(scope: step.scope, host: host, output: record, steps: steps, probes: probes)
+            for (name, condition) in [("until", step.until), ("expect", step.expect)] {
+                guard let condition else { continue }
+                switch ConditionEvaluation.evaluate(condition, in: environment) {
+                case .success(true): continue
+                case .success(false):
+                    return Verdict(record: record, problem: "\(name) \(condition.text) is false", untilOnly: name == "until")
+                case let .failure(error):
+                    return Verdict(record: record, problem: context.redactor.redact("\(name): \(error.description)"), untilOnly: false)
+                }
+            }
+            return Verdict(record: record, problem: nil, untilOnly: false)
+        }
+    }
+}

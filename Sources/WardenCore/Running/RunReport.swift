@@ -1,0 +1,54 @@
+/// What a run did: per step and host, the command that ran (secrets
+/// redacted), its outcome and why; and how the run ended. Printed at the end
+/// of `warden run` and, as JSON, for machines.
+public struct RunReport: Sendable, Codable {
+    public var runbook: String
+    public var file: String
+    /// The hash of the plan the run carried out (see `PlanHash`).
+    public var planHash: String = ""
+    public var status: RunStatus = .succeeded
+    /// Why the run failed, was aborted or blocked.
+    public var reason: String?
+    public var steps: [StepReport] = []
+    /// `finally`, which ran whatever ended the run.
+    public var cleanup: [StepReport] = []
+    /// `undo` commands run by a rollback, newest first.
+    public var rollback: [StepReport] = []
+
+    public init(runbook: String, file: String) {
+        self.runbook = runbook
+        self.file = file
+    }
+}
+
+/// How a run ended, as its exit status tells it: 0 succeeded; 1 failed or
+/// aborted (cleanup ran); 3 blocked (a guard failed before any change, an
+/// approval was not given).
+public enum RunStatus: String, Sendable, Codable {
+    case succeeded, failed, aborted, blocked
+}
+
+public struct StepReport: Sendable, Codable {
+    public var id: String
+    public var kind: String
+    public var mutating: Bool
+    public var status: StepStatus
+    public var summary: String
+    public var hosts: [HostReport] = []
+}
+
+/// A step's outcome.
+public enum StepStatus: String, Sendable, Codable {
+    case ok, failed, skipped
+    /// The run stopped before it.
+    case notRun = "not-run"
+}
+
+public struct HostReport: Sendable, Codable {
+    public var host: String
+    public var status: StepStatus
+    public var command: String?
+    public var exit: Int?
+    public var attempts: Int
+    public var reason: String?
+}

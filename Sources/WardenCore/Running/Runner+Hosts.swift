@@ -1,0 +1,186 @@
+import Foundation
+
+/// Executing a step that runs on hosts: per host decisions, batches,
+/// tolerated failures, attempts with retries.
+extension Runner {
+    mutating func executeOnHosts(_ step: Step, probes: [String: RecordSet]) async -> StepReport {
+        var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
+        let hosts = context.hosts(of: step.target)
+        var active: [(host: InventoryHost, line: String)] = []
+        for host in hosts {
+            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probes)
+            if let when = step.when {
+                switch ConditionEvaluation.evaluate(when, in: environment) {
+                case .success(true): break
+                case .success(false):
+                    stepReport.hosts.append(HostReport(host: host.name, status: .skipped, command: nil, exit: nil, attempts: 0,
+                                                       reason: "when \(when.text) is false"))
+                    continue
+                case let .failure(error):
+                    stepReport.hosts.append(HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
+                                                       reason: context.redactor.redact("when cannot be evaluated: \(error.description)")))
+                    continue
+                }
+            }
+            do {
+                active.append((host, try commandLine(step, environment: environment)))
+            } catch {
+                stepReport.hosts.append(HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
+                                                   reason: context.redactor.redact("cannot render the command: \(error.description)")))
+            }
+        }
+        if stepReport.hosts.contains(where: { $0.status == .failed }) {
+            stepReport.status = .failed
+            stepReport.summary = stepReport.hosts.filter { $0.status == .failed }.map { "\($0.host): \($0.reason ?? "")" }.joined(separator: "; ")
+            return finish(step, stepReport, ran: [])
+        }
+        guard !active.isEmpty else {
+            stepReport.status = .skipped
+            stepReport.summary = hosts.isEmpty ? "no hosts" : "skipped on every host"
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+            return stepReport
+        }
+        if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
+            stepReport.status = .failed
+            stepReport.summary = "not started: \(blocked)"
+            for (host, line) in active {
+                stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(line),
+                                                   exit: nil, attempts: 0, reason: "guard failed"))
+            }
+            stop(completedChanges.isEmpty ? .blocked : .failed, "step '\(step.id)' \(stepReport.summary)")
+            return stepReport
+        }
+
+        let size = step.serial?.resolved(total: active.count, atLeastOne: true) ?? active.count
+        let tolerated = step.maxFail?.resolved(total: active.count, atLeastOne: false) ?? 0
+        var failures = 0
+        var ran: [(name: String, record: HostRecord)] = []
+        var changed: [InventoryHost] = []
+        var index = 0
+        while index < active.count {
+            let batch = Array(active[index..<min(index + size, active.count)])
+            index += batch.count
+            let results = await runBatch(step, batch)
+            for (host, hostReport, record) in results {
+                if let record { ran.append((host.name, record)) }
+                if hostReport.status == .failed { failures += 1 } else { changed.append(host) }
+                observer?(.hostFinished(step: step.id, hostReport))
+                stepReport.hosts.append(hostReport)
+            }
+            if failures > tolerated || Task.isCancelled { break }
+            if index < active.count, let pause = step.batchPause { try? await Task.sleep(for: pause) }
+        }
+        for (host, line) in active[index...] {
+            stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(line), exit: nil,
+                                               attempts: 0, reason: Task.isCancelled ? "interrupted" : "an earlier batch failed"))
+        }
+        if step.isMutating, !changed.isEmpty { completedChanges.append((step, changed)) }
+        if failures > tolerated || index < active.count {
+            stepReport.status = .failed
+            let failed = stepReport.hosts.filter { $0.status == .failed }
+            stepReport.summary = "failed on \(failed.count) host\(failed.count == 1 ? "" : "s")"
+                + (tolerated > 0 ? " (tolerated: \(tolerated))" : "") + ": "
+                + failed.map { "\($0.host): \($0.reason ?? "")" }.joined(separator: "; ")
+        } else {
+            let skipped = stepReport.hosts.filter { $0.status == .skipped }.count
+            stepReport.summary = "ok on \(stepReport.hosts.count - skipped) host\(stepReport.hosts.count - skipped == 1 ? "" : "s")"
+                + (skipped > 0 ? ", skipped on \(skipped)" : "") + (failures > 0 ? ", \(failures) failure(s) tolerated" : "")
+        }
+        return finish(step, stepReport, ran: ran)
+    }
+
+    private mutating func finish(_ step: Step, _ stepReport: StepReport, ran: [(name: String, record: HostRecord)]) -> StepReport {
+        stepRecords[step.id] = RecordSet(hosts: ran, status: stepReport.status == .ok ? "ok" : "failed")
+        return stepReport
+    }
+
+    /// The command line for a host; for `collect`, the remote paths, one per line.
+    private func commandLine(_ step: Step, environment: ExpressionEnvironment) throws(LocatedError) -> String {
+        if case let .collect(collect) = step.kind {
+            var paths: [String] = []
+            for path in collect.paths { paths.append(try path.renderText(in: environment)) }
+            return paths.joined(separator: "\n")
+        }
+        guard let command = step.command else { return "" }
+        return try command.render(in: environment)
+    }
+
+    /// One batch of hosts at once.
+    private func runBatch(
+        _ step: Step, _ batch: [(host: InventoryHost, line: String)]
+    ) async -> [(InventoryHost, HostReport, HostRecord?)] {
+        let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
+        return await ConcurrentMap.map(batch, limit: concurrency) { host, line in
+            if case .collect = step.kind {
+                let hostReport = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
+                return (host, hostReport, nil)
+            }
+            let (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
+            return (host, hostReport, record)
+        }
+    }
+
+    /// The command, tried until it passes or the retries are spent.
+    static func attempts(
+        _ line: String, step: Step, host: InventoryHost, context: EngineContext, transport: any HostTransport,
+        records: [String: RecordSet]
+    ) async -> (HostReport, HostRecord?) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome = await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: step.parser, transport: transport)
+            let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: [:])
+            let shown = context.redactor.redact(line)
+            if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
+                let hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
+                                            exit: verdict.record?.exit, attempts: attempt, reason: verdict.problem)
+                return (hostReport, verdict.record)
+            }
+            try? await Task.sleep(for: step.delay)
+        }
+    }
+
+    /// An `undo` (or any single command) once on one host.
+    mutating func runOnce(_ template: Template, step: Step, host: InventoryHost, environment: ExpressionEnvironment) async -> HostReport {
+        let line: String
+        do {
+            line = try template.render(in: environment)
+        } catch {
+            return HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
+                              reason: context.redactor.redact("cannot render: \(error.description)"))
+        }
+        let outcome = await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: nil, transport: transport)
+        switch outcome {
+        case let .unreachable(message):
+            return HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 1,
+                              reason: context.redactor.redact(message))
+        case let .ran(record, _):
+            return HostReport(host: host.name, status: record.exit == 0 ? .ok : .failed, command: context.redactor.redact(line),
+                              exit: record.exit, attempts: 1, reason: record.exit == 0 ? nil : "exited \(record.exit.map(String.init) ?? "by a signal")")
+        }
+    }
+
+    /// `collect`: each remote path into ARTIFACTS/<host>/<file name>.
+    static func collect(
+        _ paths: String, step: Step, host: InventoryHost, transport: any HostTransport, into artifacts: String, context: EngineContext
+    ) async -> HostReport {
+        let folder = (artifacts as NSString).appendingPathComponent(host.name)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            return HostReport(host: host.name, status: .failed, command: paths, exit: nil, attempts: 1,
+                              reason: "cannot create \(folder): \(error.localizedDescription)")
+        }
+        var problems: [String] = []
+        for path in paths.split(separator: "\n").map(String.init) {
+            let local = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+            do {
+                _ = try await transport.fetch(path, from: host, to: local)
+            } catch {
+                problems.append("\(path): \(error.description)")
+            }
+        }
+        return HostReport(host: host.name, status: problems.isEmpty ? .ok : .failed, command: context.redactor.redact(paths),
+                          exit: nil, attempts: 1, reason: problems.isEmpty ? nil : context.redactor.redact(problems.joined(separator: "; ")))
+    }
+}

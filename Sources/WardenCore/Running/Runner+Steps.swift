@@ -1,0 +1,148 @@
+import Foundation
+
+/// Executing one step of each kind.
+extension Runner {
+    mutating func execute(_ step: Step) async -> StepReport {
+        var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
+        let probes = await freshProbes(readBy: step)
+        switch step.kind {
+        case let .approve(approval):
+            if let blocked = hostlessSkip(step, probes: probes) { return blocked }
+            let decision = await approvals?(step, approval) ?? .blocked("approval gates need `warden approve`, which this build does not have yet")
+            switch decision {
+            case .approved:
+                stepReport.summary = "approved"
+            case let .blocked(reason):
+                stepReport.status = .failed
+                stepReport.summary = "not approved: \(reason)"
+                stop(.blocked, "step '\(step.id)': \(stepReport.summary)")
+            }
+            return stepReport
+        case let .pause(pause):
+            if let skipped = hostlessSkip(step, probes: probes) { return skipped }
+            do {
+                try await Task.sleep(for: pause.duration)
+                stepReport.summary = "paused \(DurationText.format(pause.duration))"
+            } catch {
+                stepReport.status = .failed
+                stepReport.summary = "interrupted while pausing"
+            }
+            return stepReport
+        case let .wait(wait):
+            return await executeWait(step, wait: wait)
+        case .run, .check, .collect:
+            return await executeOnHosts(step, probes: probes)
+        }
+    }
+
+    /// A host-less step's `when`: the skipped report when it is false.
+    private mutating func hostlessSkip(_ step: Step, probes: [String: RecordSet]) -> StepReport? {
+        guard let when = step.when else { return nil }
+        let environment = context.environment(scope: step.scope, host: nil, steps: stepRecords, probes: probes)
+        switch ConditionEvaluation.evaluate(when, in: environment) {
+        case .success(true):
+            return nil
+        case .success(false):
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+            return StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .skipped, summary: "when \(when.text) is false")
+        case let .failure(error):
+            return StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .failed,
+                              summary: context.redactor.redact("when cannot be evaluated: \(error.description)"))
+        }
+    }
+
+    /// Named probes the step's expressions read, taken now: a condition is
+    /// decided on the hosts' state at the moment the step starts.
+    mutating func freshProbes(readBy step: Step) async -> [String: RecordSet] {
+        var expressions: [Expression] = []
+        if let when = step.when { expressions.append(when) }
+        if let command = step.command { expressions += command.holes.map(\.expression) }
+        var records: [String: RecordSet] = [:]
+        for expression in expressions {
+            for name in context.probesRead(by: expression, scope: step.scope) where records[name] == nil {
+                guard let spec = context.runbook.probe(named: name) else { continue }
+                let sample = await ProbeTaking.take(spec, label: name, context: context, transport: transport, concurrency: concurrency)
+                if let taken = sample.records { records[name] = taken }
+            }
+        }
+        return records
+    }
+
+    /// The guards of the step's scope, evaluated now. The reason the change
+    /// must not start, or nil when they all hold.
+    mutating func checkGuards(for step: Step) async -> String? {
+        var scopes: Set<Int> = []
+        var current: Int? = step.scope
+        while let index = current, context.runbook.scopes.indices.contains(index) {
+            scopes.insert(index)
+            current = context.runbook.scopes[index].parent
+        }
+        for guardSpec in context.runbook.guards where scopes.contains(guardSpec.scope) {
+            guard let spec = probeSpec(guardSpec.probe) else { return "guard at \(guardSpec.location): its probe is not defined" }
+            let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
+            guard let records = sample.records else {
+                return "guard at \(guardSpec.location) cannot be checked: " + sample.failures.joined(separator: "; ")
+            }
+            let (status, details) = ProbeCondition.evaluate(guardSpec.expect, over: records, probe: spec, scope: guardSpec.scope,
+                                                            context: context, any: false)
+            if status != .holds {
+                let why = guardSpec.message.map { " (\($0))" } ?? ""
+                return "guard at \(guardSpec.location) \(status == .fails ? "fails" : "cannot be checked")\(why): \(guardSpec.expect.text); "
+                    + details.joined(separator: "; ")
+            }
+        }
+        return nil
+    }
+
+    func probeSpec(_ reference: ProbeReference) -> ProbeSpec? {
+        switch reference {
+        case let .named(name): return context.runbook.probe(named: name)
+        case let .inline(spec): return spec
+        }
+    }
+
+    /// `wait`: poll until the condition holds `consecutive` times in a row.
+    private mutating func executeWait(_ step: Step, wait: WaitSpec) async -> StepReport {
+        var stepReport = StepReport(id: step.id, kind: "wait", mutating: false, status: .ok, summary: "")
+        guard let spec = probeSpec(wait.probe) else {
+            stepReport.status = .failed
+            stepReport.summary = "its probe is not defined"
+            return stepReport
+        }
+        let clock = ContinuousClock()
+        let limit: Duration
+        switch wait.timeout {
+        case let .duration(duration): limit = duration
+        case .window: limit = context.runbook.window?.remaining(at: context.now()) ?? .zero
+        }
+        let deadline = clock.now + limit
+        var streak = 0
+        var polls = 0
+        var last = ""
+        while true {
+            polls += 1
+            let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
+            if let records = sample.records {
+                let (status, details) = ProbeCondition.evaluate(wait.until, over: records, probe: spec, scope: step.scope,
+                                                                context: context, any: false, steps: stepRecords)
+                streak = status == .holds ? streak + 1 : 0
+                last = details.joined(separator: "; ")
+                if streak >= wait.consecutive {
+                    stepReport.summary = "\(wait.until.text) held \(streak) time(s) in a row after \(polls) poll(s)"
+                    stepRecords[step.id] = RecordSet(hosts: records.hosts, status: "ok")
+                    return stepReport
+                }
+            } else {
+                streak = 0
+                last = sample.failures.joined(separator: "; ")
+            }
+            if Task.isCancelled || clock.now + wait.every > deadline {
+                stepReport.status = .failed
+                stepReport.summary = (Task.isCancelled ? "interrupted" : "timed out after \(polls) poll(s)") + "; last: \(last)"
+                stepRecords[step.id] = RecordSet(hosts: [], status: "failed")
+                return stepReport
+            }
+            try? await Task.sleep(for: wait.every)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Carries out a runbook on its hosts: steps in order, per host `when`,
+/// retries and expectations, batches, guards re-checked right before every
+/// change, the failure policy (abort, continue, rollback), and cleanup that
+/// runs whatever ends the run, Ctrl-C included.
+///
+/// It renders and decides exactly as the `Planner` does (same context, same
+/// judgement), so what a plan says will run is what runs.
+public struct Runner {
+    let context: EngineContext
+    let transport: any HostTransport
+    let concurrency: Int
+    /// Where `collect` steps put what they fetch, one folder per host.
+    let artifacts: String
+    /// Decides `approve:` gates; nil: every gate blocks the run.
+    let approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)?
+    let observer: (@Sendable (RunEvent) -> Void)?
+    var report: RunReport
+    var stepRecords: [String: RecordSet] = [:]
+    /// Mutating steps that completed on some hosts, oldest first, for rollback.
+    var completedChanges: [(step: Step, hosts: [InventoryHost])] = []
+    var stopped = false
+    /// Scopes whose steps started: an included runbook's cleanup runs only if it was reached.
+    var reachedScopes: Set<Int> = [0]
+
+    public static func run(
+        context: EngineContext, transport: any HostTransport, concurrency: Int = 64, artifacts: String,
+        approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)? = nil,
+        observer: (@Sendable (RunEvent) -> Void)? = nil
+    ) async -> RunReport {
+        var runner = Runner(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts, approvals: approvals,
+                            observer: observer, report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
+        await runner.runSteps()
+        // Cleanup must run even when the run was cancelled (Ctrl-C): an
+        // unstructured task does not inherit the cancellation.
+        let finished = await Task { [runner] in
+            var cleaning = runner
+            await cleaning.runCleanup()
+            return cleaning.report
+        }.value
+        return finished
+    }
+
+    private mutating func runSteps() async {
+        for step in context.runbook.steps {
+            if stopped || Task.isCancelled {
+                if !stopped { stop(.aborted, "interrupted before step '\(step.id)'") }
+                report.steps.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .notRun,
+                                               summary: "not run: the run stopped"))
+                continue
+            }
+            reachedScopes.insert(step.scope)
+            observer?(.stepStarted(step.id))
+            let result = await execute(step)
+            observer?(.stepFinished(result))
+            report.steps.append(result)
+            if result.status == .failed, !stopped {
+                switch step.onError {
+                case .continue:
+                    if report.status == .succeeded {
+                        report.status = .failed
+                        report.reason = "step '\(step.id)' failed (on_error: continue): \(result.summary)"
+                    }
+                case .abort:
+                    stop(.failed, "step '\(step.id)' failed: \(result.summary)")
+                case .rollback:
+                    stop(.failed, "step '\(step.id)' failed: \(result.summary); rolling back")
+                    await rollBack()
+                }
+            }
+        }
+    }
+
+    /// Ends the run early with `status`, keeping the first reason.
+    mutating func stop(_ status: RunStatus, _ reason: String) {
+        guard !stopped else { return }
+        stopped = true
+        if report.status == .succeeded || status == .blocked {
+            report.status = status
+            report.reason = reason
+        }
+    }
+
+    private mutating func rollBack() async {
+        for (step, hosts) in completedChanges.reversed() {
+            guard let undo = step.undo else { continue }
+            var stepReport = StepReport(id: step.id, kind: "undo", mutating: true, status: .ok, summary: "")
+            for host in hosts {
+                let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
+                let hostReport = await runOnce(undo, step: step, host: host, environment: environment)
+                if hostReport.status == .failed { stepReport.status = .failed }
+                stepReport.hosts.append(hostReport)
+            }
+            stepReport.summary = stepReport.status == .ok ? "undone on \(hosts.count) host(s)" : "undo failed on some hosts"
+            report.rollback.append(stepReport)
+        }
+    }
+
+    private mutating func runCleanup() async {
+        for step in context.runbook.finally where reachedScopes.contains(step.scope) {
+            observer?(.stepStarted(step.id))
+            let result = await execute(step)
+            observer?(.stepFinished(result))
+            report.cleanup.append(result)
+            if result.status == .failed, report.status == .succeeded {
+                report.status = .failed
+                report.reason = "cleanup step '\(step.id)' failed: \(result.summary)"
+            }
+        }
+    }
+}
+
+/// An approver's answer to a gate.
+public enum ApprovalDecision: Sendable {
+    case approved
+    /// Denied or timed out, with why.
+    case blocked(String)
+}
+
+/// Progress of a run, for live display.
+public enum RunEvent: Sendable {
+    case stepStarted(String)
+    case hostFinished(step: String, HostReport)
+    case stepFinished(StepReport)
+}

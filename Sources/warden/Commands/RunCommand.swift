@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenSSHTransport
+
+/// `warden run`: carry a runbook out, after showing its plan.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Plan a runbook, show the plan, and carry it out on the hosts.",
+        discussion: """
+            The plan is made first, on the hosts' real state (see `warden plan`); a run whose plan \
+            is blocked or would fail is not started. On a terminal the plan is shown and confirmed \
+            before anything changes; elsewhere --yes is required. Guards are re-checked right before \
+            every mutating step; cleanup (finally) runs whatever ends the run, Ctrl-C included.
+            Exit status: 0 succeeded; 1 failed or aborted (cleanup ran); 2 invalid input; \
+            3 blocked (a guard failed before any change, an approval gate was not passed).
+            """
+    )
+
+    @OptionGroup var inputs: RunbookInputs
+
+    @Flag(help: "Run without asking for confirmation (never skips approval gates).")
+    var yes = false
+
+    @Option(help: "Where collect steps put fetched files (one folder per host).")
+    var artifacts: String?
+
+    @Option(help: "Hosts worked on at once.")
+    var concurrency: Int = 64
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        let context = try inputs.load()
+        let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
+        if !yes, !interactive {
+            throw InvalidInput(description: "not on a terminal, so the plan cannot be confirmed: pass --yes to run it unattended")
+        }
+        let transport = SSHTransport(concurrency: concurrency, acceptNewHostKeys: inputs.inventoryOptions.acceptNewHostKeys)
+        let planning = Task { await Planner.plan(context: context, transport: transport, concurrency: concurrency) }
+        var interrupts = InterruptHandler { planning.cancel() }
+        let plan = await planning.value
+        interrupts.cancel()
+        if output == .text { Terminal.write(PlanText(plan: plan).text) }
+        guard plan.verdict == .proceeds, !interrupts.wasInterrupted else {
+            await transport.close()
+            if output == .text { Terminal.write("Not started: nothing was changed.\n") }
+            throw plan.verdict == .blocked ? ExitStatus.blocked : ExitStatus.failure
+        }
+        if !yes {
+            Terminal.writeError("Run it? Type 'yes' to proceed: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+                await transport.close()
+                Terminal.write("Not started: nothing was changed.\n")
+                throw ExitStatus.failure
+            }
+        }
+        let folder = artifacts ?? "warden-artifacts/\(context.runbook.name)-\(Int(Date().timeIntervalSince1970))"
+        let progress = output == .text ? RunProgress() : nil
+        let work = Task {
+            await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
+                             observer: { event in progress?.handle(event) })
+        }
+        interrupts = InterruptHandler { work.cancel() }
+        var report = await work.value
+        interrupts.cancel()
+        await transport.close()
+        report.planHash = plan.hash
+        switch output {
+        case .text: Terminal.write(RunText(report: report).text)
+        case .json: Terminal.write(try RunText.json(report) + "\n")
+        }
+        switch report.status {
+        case .succeeded: return
+        case .blocked: throw ExitStatus.blocked
+        case .failed, .aborted: throw ExitStatus.failure
+        }
+    }
+}

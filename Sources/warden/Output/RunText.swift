@@ -1,0 +1,57 @@
+import Foundation
+import WardenCore
+
+/// A finished run as an operator reads it: each step's outcome with the
+/// hosts that failed and why, cleanup, and how the run ended.
+struct RunText {
+    let report: RunReport
+
+    var text: String {
+        var lines = ["", "Run of '\(report.runbook)' (plan \(report.planHash)):"]
+        for step in report.steps { lines += describe(step) }
+        if !report.rollback.isEmpty {
+            lines.append("Rollback:")
+            for step in report.rollback { lines += describe(step) }
+        }
+        if !report.cleanup.isEmpty {
+            lines.append("Cleanup:")
+            for step in report.cleanup { lines += describe(step) }
+        }
+        switch report.status {
+        case .succeeded: lines.append("Run succeeded.")
+        case .failed: lines.append("Run FAILED: \(report.reason ?? ""); cleanup ran.")
+        case .aborted: lines.append("Run ABORTED: \(report.reason ?? ""); cleanup ran.")
+        case .blocked: lines.append("Run BLOCKED: \(report.reason ?? ""); cleanup ran.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func describe(_ step: StepReport) -> [String] {
+        var lines = ["  \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")] \(step.status.rawValue.uppercased()): \(step.summary)"]
+        for host in step.hosts where host.status == .failed || host.status == .notRun {
+            lines.append("      \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? ""))
+        }
+        return lines
+    }
+
+    static func json(_ report: RunReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+}
+
+/// A line per host as it finishes and a line per step, on standard error,
+/// while a run goes on.
+final class RunProgress: Sendable {
+    func handle(_ event: RunEvent) {
+        switch event {
+        case let .stepStarted(id):
+            Terminal.writeError("-> \(id)\n")
+        case let .hostFinished(step, host):
+            Terminal.writeError("   \(step) \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? "") + "\n")
+        case let .stepFinished(step):
+            Terminal.writeError("   \(step.id): \(step.status.rawValue) — \(step.summary)\n")
+        }
+    }
+}
