@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenTestSupport
+
+/// `warden run` on the loopback fleet: what the plan said is what the run
+/// did, verified on the hosts themselves.
+@Suite("warden run, against its plan")
+struct RunCommandTests {
+    private func prepare(_ fleet: LoopbackFleet, runbook: String) throws -> String {
+        let needsRestart = ["h01": true, "h02": false, "h03": true]
+        for host in fleet.hosts {
+            let state = "{\"needs_restart\": \(needsRestart[host.name] ?? false), \"healthy\": true}\n"
+            try state.write(to: fleet.directory.appendingPathComponent("hosts/\(host.name)/state.json"), atomically: true, encoding: .utf8)
+        }
+        let path = fleet.directory.appendingPathComponent("runbook.yaml").path
+        try runbook.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theRunDoesWhatThePlanSaid() async throws {
+        try await withFleet(hosts: 3, logCommands: true) { fleet in
+            let file = try prepare(fleet, runbook: PlanCommandTests.runbook)
+            let dir = fleet.directory.path
+            let common = [file, "-i", fleet.inventoryPath, "-p", "dir=\(dir)", "--output", "json"]
+            let planned = try JSONDecoder().decode(Plan.self, from: Data(try await warden(["plan"] + common).stdout.utf8))
+            let output = try await warden(["run"] + common + ["--yes"])
+            #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8))
+            #expect(report.status == .succeeded)
+            #expect(report.planHash == planned.hash)
+
+            // Every host the plan said would change did, with the command the
+            // plan showed; every host it said would be skipped was.
+            for plannedStep in planned.steps where plannedStep.mutating && plannedStep.status == .willRun {
+                let ran = try #require(report.steps.first { $0.id == plannedStep.id })
+                for plannedHost in plannedStep.hosts {
+                    let host = try #require(ran.hosts.first { $0.host == plannedHost.host })
+                    switch plannedHost.status {
+                    case .willRun:
+                        #expect(host.status == .ok)
+                        #expect(host.command == plannedHost.command)
+                    case .skipped:
+                        #expect(host.status == .skipped)
+                    default:
+                        Issue.record("unexpected planned status \(plannedHost.status) for \(plannedHost.host)")
+                    }
+                }
+            }
+            // On the hosts: the restart reached h01 and h03 only, exactly as planned.
+            for host in fleet.hosts {
+                let received = fleet.commands(receivedBy: host)
+                let restarted = FileManager.default.fileExists(atPath: "\(dir)/hosts/\(host.name)/restarted")
+                #expect(restarted == (host.name != "h02"), "\(host.name): \(received)")
+                #expect(received.contains("MUTATE-RESTART") == (host.name != "h02"))
+                // The step the plan could not decide ran once the restart succeeded, and cleanup ran.
+                #expect(received.contains("MUTATE-AFTER"))
+                #expect(received.contains("MUTATE-CLEANUP"))
+            }
+        }
+    }
+
+    @Test func aFailedCheckStopsTheRunAndCleanupStillRuns() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let file = try prepare(fleet, runbook: """
+                name: fails-midway
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                steps:
+                  - id: first
+                    on: fleet
+                    run: "echo MUTATE-FIRST"
+                  - id: verify
+                    on: fleet
+                    check: "test {{ host.name }} = h01"
+                  - id: never
+                    on: fleet
+                    run: "echo MUTATE-NEVER"
+                finally:
+                  - id: tidy
+                    on: fleet
+                    run: "echo MUTATE-TIDY"
+                """)
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--yes"])
+            #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+            #expect(output.stdout.contains("Run FAILED: step 'verify' failed: failed on 1 host: h02: exited 1; cleanup ran."))
+            for host in fleet.hosts {
+                let received = fleet.commands(receivedBy: host)
+                #expect(received.contains("MUTATE-FIRST"))
+                #expect(!received.contains("MUTATE-NEVER"))
+                #expect(received.contains("MUTATE-TIDY"))
+            }
+        }
+    }
+
+    @Test func refusesToRunUnattendedWithoutYes() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let file = try prepare(fleet, runbook: PlanCommandTests.runbook)
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "-p", "dir=\(fleet.directory.path)"])
+            #expect(output.status == 2)
+            #expect(output.stderr.contains("pass --yes to run it unattended"))
+            for host in fleet.hosts {
+                #expect(fleet.commands(receivedBy: host).isEmpty)
+            }
+        }
+    }
+}
