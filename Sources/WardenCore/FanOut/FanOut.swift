@@ -16,43 +16,27 @@ public struct FanOut: Sendable {
     /// reports the hosts not yet started as cancelled.
     public func run(_ command: RemoteCommand, on hosts: [InventoryHost],
                     observer: (@Sendable (FanOutEvent) -> Void)? = nil) async -> [HostOutcome] {
-        var outcomes = [HostOutcome?](repeating: nil, count: hosts.count)
         let transport = self.transport
-        await withTaskGroup(of: (Int, HostOutcome).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < hosts.count else { return }
-                let index = next
-                let host = hosts[index]
-                next += 1
-                group.addTask {
-                    observer?(.started(host: host.name))
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    let outcome: HostOutcome
-                    if Task.isCancelled {
-                        outcome = HostOutcome(host: host, result: .failure(TransportError(
-                            kind: .cancelled, host: host.name,
-                            message: "\(host.name): cancelled before it started; nothing ran on the host")), elapsed: .zero)
-                    } else {
-                        do throws(TransportError) {
-                            let result = try await transport.run(command, on: host)
-                            outcome = HostOutcome(host: host, result: .success(result), elapsed: clock.now - start)
-                        } catch {
-                            outcome = HostOutcome(host: host, result: .failure(error), elapsed: clock.now - start)
-                        }
-                    }
-                    observer?(.finished(outcome))
-                    return (index, outcome)
+        return await ConcurrentMap.map(hosts, limit: concurrency) { host in
+            observer?(.started(host: host.name))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let outcome: HostOutcome
+            if Task.isCancelled {
+                outcome = HostOutcome(host: host, result: .failure(TransportError(
+                    kind: .cancelled, host: host.name,
+                    message: "\(host.name): cancelled before it started; nothing ran on the host")), elapsed: .zero)
+            } else {
+                do throws(TransportError) {
+                    let result = try await transport.run(command, on: host)
+                    outcome = HostOutcome(host: host, result: .success(result), elapsed: clock.now - start)
+                } catch {
+                    outcome = HostOutcome(host: host, result: .failure(error), elapsed: clock.now - start)
                 }
             }
-            for _ in 0..<min(concurrency, hosts.count) { startNext() }
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-                startNext()
-            }
+            observer?(.finished(outcome))
+            return outcome
         }
-        return outcomes.compactMap { $0 }
     }
 }
 

@@ -25,15 +25,10 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Run nothing on any host; show what is known without data.")
     var offline = false
 
-    @Option(help: "Hosts worked on at once.")
-    var concurrency: Int = 64
+    @OptionGroup var engine: EngineOptions
 
-    @Option(help: "Output format: text or json.")
-    var output: OutputFormat = .text
-
-    func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-    }
+    private var concurrency: Int { engine.concurrency }
+    private var output: OutputFormat { engine.output }
 
     func run() async throws {
         let context = try inputs.load()
