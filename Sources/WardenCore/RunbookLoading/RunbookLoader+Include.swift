@@ -25,7 +25,8 @@ extension RunbookLoader {
             report(LocatedError("include: \(error.message)", at: location(of: node), hint: error.hint))
             return []
         }
-        let arguments = keys["params"].map { includeArguments($0.value) } ?? [:]
+        let given = keys["params"].map { includeArguments($0.value) } ?? [:]
+        let arguments = given.mapValues(\.argument)
         let aliases = keys["targets"].map { targetAliases($0.value) } ?? [:]
 
         let parentScope = scope
@@ -38,7 +39,7 @@ extension RunbookLoader {
         includeStack.removeLast()
         guard settings != nil, let childScope = scopes.indices.last, scopes[childScope].prefix == prefix else { return [] }
 
-        checkArguments(arguments, against: scopes[childScope], at: keys["params"]?.value ?? stepNode)
+        checkArguments(given, against: scopes[childScope], at: keys["params"]?.value ?? stepNode)
         applyAliases(aliases, prefix: prefix, parentPrefix: scopePrefix, firstTarget: firstTarget, firstProbe: firstProbe, firstStep: firstStep)
         // The included steps were appended to `steps` by readDocument; hand
         // them back so they land in place of the include step.
@@ -47,60 +48,69 @@ extension RunbookLoader {
         return included
     }
 
-    private mutating func includeArguments(_ node: Node) -> [String: IncludeArgument] {
+    /// An include argument with the YAML it was read from, so a complaint
+    /// about it points at the key or value that has to change.
+    private struct GivenArgument {
+        let argument: IncludeArgument
+        let key: Node
+        let value: Node
+    }
+
+    private mutating func includeArguments(_ node: Node) -> [String: GivenArgument] {
         guard case .mapping = node else {
             report("params of an include must be a mapping, got \(YAMLNodeInspection.describe(node))", at: node)
             return [:]
         }
-        var result: [String: IncludeArgument] = [:]
+        var result: [String: GivenArgument] = [:]
         for entry in entries(of: node, context: "in the include's params") {
             if case let .scalar(scalar) = entry.value, scalar.string.contains("{{") {
                 guard let template = template(entry.value, key: "params.\(entry.name)") else { continue }
                 let holes = template.holes
                 let trimmed = scalar.string.trimmingCharacters(in: .whitespaces)
                 // "{{ params.x }}" alone passes the value with its type; anything more is text.
+                let argument: IncludeArgument
                 if holes.count == 1, !holes[0].raw, trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"),
                    trimmed.dropFirst(2).dropLast(2).contains("{{") == false {
-                    result[entry.name] = .expression(holes[0].expression)
+                    argument = .expression(holes[0].expression)
                 } else {
-                    result[entry.name] = .text(template)
+                    argument = .text(template)
                 }
+                result[entry.name] = GivenArgument(argument: argument, key: entry.key, value: entry.value)
                 continue
             }
-            do {
-                result[entry.name] = .literal(try Value(yaml: entry.value, file: file, budget: &valueBudget))
-            } catch {
-                report(error)
+            if let value = literalValue(entry.value) {
+                result[entry.name] = GivenArgument(argument: .literal(value), key: entry.key, value: entry.value)
             }
         }
         return result
     }
 
-    private mutating func targetAliases(_ node: Node) -> [String: (parent: String, location: SourceLocation)] {
+    private mutating func targetAliases(_ node: Node) -> [String: TargetAlias] {
         guard case .mapping = node else {
             report("targets of an include must map the included runbook's target names to this runbook's, got \(YAMLNodeInspection.describe(node))", at: node)
             return [:]
         }
-        var result: [String: (parent: String, location: SourceLocation)] = [:]
+        var result: [String: TargetAlias] = [:]
         for entry in entries(of: node, context: "in the include's targets") {
             guard let parent = identifier(entry.value, kind: "target name") else { continue }
-            result[entry.name] = (parent, location(of: entry.key))
+            result[entry.name] = TargetAlias(parent: parent, keyLocation: location(of: entry.key), parentLocation: location(of: entry.value))
         }
         return result
     }
 
     /// Every argument names a parameter of the included runbook, literal
     /// ones have its type, and every required parameter gets a value.
-    private mutating func checkArguments(_ arguments: [String: IncludeArgument], against child: RunbookScope, at node: Node) {
+    private mutating func checkArguments(_ arguments: [String: GivenArgument], against child: RunbookScope, at node: Node) {
         let names = child.parameters.map(\.name)
-        for (name, argument) in arguments.sorted(by: { $0.key < $1.key }) {
+        for (name, given) in arguments.sorted(by: { $0.key < $1.key }) {
             guard let spec = child.parameter(named: name) else {
-                report("the included runbook has no parameter '\(name)'", at: node,
+                report("the included runbook has no parameter '\(name)'", at: given.key,
                        hint: NameSuggestion.hint(for: name, among: names) ?? "its parameters: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
                 continue
             }
-            if case let .literal(value) = argument, case let .failure(problem) = spec.type.value(from: value) {
-                report("parameter '\(name)' of the included runbook must be \(problem.expectation)", at: node)
+            if case let .literal(value) = given.argument, case let .failure(problem) = spec.type.value(from: value) {
+                report("parameter '\(name)' of the included runbook must be \(problem.expectation), got \(YAMLNodeInspection.describe(given.value))",
+                       at: given.value)
             }
         }
         for spec in child.parameters where spec.required && arguments[spec.name] == nil {
@@ -111,16 +121,28 @@ extension RunbookLoader {
     /// Points the included runbook's targets named in `targets:` at this
     /// runbook's targets, and drops their own definitions.
     private mutating func applyAliases(
-        _ aliases: [String: (parent: String, location: SourceLocation)], prefix: String, parentPrefix: String,
+        _ aliases: [String: TargetAlias], prefix: String, parentPrefix: String,
         firstTarget: Int, firstProbe: Int, firstStep: Int
     ) {
         guard !aliases.isEmpty else { return }
         var renamed: [String: String] = [:]
         let childTargets = targets[firstTarget...].map(\.name)
+        // The including runbook's own targets, all read before its steps.
+        let parentTargets = targets[..<firstTarget].filter { $0.scope == scope }.map { String($0.name.dropFirst(parentPrefix.count)) }
         for (child, alias) in aliases.sorted(by: { $0.key < $1.key }) {
             guard childTargets.contains(prefix + child) else {
-                report("the included runbook has no target '\(child)'", at: alias.location,
-                       hint: NameSuggestion.hint(for: child, among: childTargets.map { String($0.dropFirst(prefix.count)) }))
+                let names = childTargets.map { String($0.dropFirst(prefix.count)) }
+                report("the included runbook has no target '\(child)'", at: alias.keyLocation,
+                       hint: NameSuggestion.hint(for: child, among: names) ?? "its targets: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+                continue
+            }
+            // Checked here, not later: once renamed, the included steps would
+            // name a target their own file does not define, and the mistake
+            // would be reported in the wrong file.
+            guard parentTargets.contains(alias.parent) else {
+                report("unknown target '\(alias.parent)'", at: alias.parentLocation,
+                       hint: NameSuggestion.hint(for: alias.parent, among: parentTargets)
+                           ?? (parentTargets.isEmpty ? "define it under 'targets'" : "targets: \(parentTargets.joined(separator: ", "))"))
                 continue
             }
             renamed[prefix + child] = parentPrefix + alias.parent
@@ -140,4 +162,12 @@ extension RunbookLoader {
             }
         }
     }
+}
+
+/// An include's `targets:` entry: the included runbook's target (the key)
+/// stands for the including runbook's `parent`.
+struct TargetAlias {
+    let parent: String
+    let keyLocation: SourceLocation
+    let parentLocation: SourceLocation
 }

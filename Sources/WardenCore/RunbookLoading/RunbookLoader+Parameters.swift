@@ -89,13 +89,7 @@ extension RunbookLoader {
     }
 
     private mutating func parameterDefault(_ node: Node, type: ParameterType, name: String) -> Value? {
-        let value: Value
-        do {
-            value = try Value(yaml: node, file: file, budget: &valueBudget)
-        } catch {
-            report(error)
-            return nil
-        }
+        guard let value = literalValue(node) else { return nil }
         switch type.value(from: value) {
         case let .success(converted):
             return converted

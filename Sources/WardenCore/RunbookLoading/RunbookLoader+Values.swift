@@ -185,3 +185,21 @@ extension RunbookLoader {
         }
     }
 }
+    /// A literal value (a default, an include argument), drawn from the
+    /// budget all literal values share. When the budget runs out inside an
+    /// alias, the node being counted is the anchor's, far above: point at
+    /// the value being read instead.
+    mutating func literalValue(_ node: Node) -> Value? {
+        do {
+            return try Value(yaml: node, file: file, budget: &valueBudget)
+        } catch {
+            let start = location(of: node)
+            if let at = error.location, at < start {
+                report(LocatedError(error.message, at: start, hint: error.hint))
+            } else {
+                report(error)
+            }
+            return nil
+        }
+    }
+
