@@ -8,12 +8,17 @@ public struct MaintenanceWindow: Sendable, Hashable {
     public let startMinute: Int
     public let endMinute: Int
     public let timeZone: TimeZone
+    /// The zone as the runbook names it. Foundation may report another name
+    /// for the same zone (`UTC` comes back as `GMT` on Linux), and messages
+    /// should say what the operator wrote.
+    public let timeZoneName: String
     public let location: SourceLocation
 
-    public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, location: SourceLocation) {
+    public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, timeZoneName: String? = nil, location: SourceLocation) {
         self.startMinute = startMinute
         self.endMinute = endMinute
         self.timeZone = timeZone
+        self.timeZoneName = timeZoneName ?? timeZone.identifier
         self.location = location
     }
 
@@ -26,7 +31,7 @@ public struct MaintenanceWindow: Sendable, Hashable {
         return "\(text(startMinute))-\(text(endMinute))"
     }
 
-    public var description: String { "\(between) \(timeZone.identifier)" }
+    public var description: String { "\(between) \(timeZoneName)" }
 
     /// Whether `date` falls inside the window.
     public func contains(_ date: Date) -> Bool {

@@ -26,6 +26,8 @@ public struct GuardSpec: Sendable {
     public let location: SourceLocation
     public let scope: Int
     public let probe: ProbeReference
+    /// Where `probe:` names or spells out the probe, for messages about it.
+    public let probeLocation: SourceLocation
     /// Evaluated per host of the probe, with `result`, `stdout`, `stderr`, `exit`.
     public let expect: Expression
     /// Said when the guard fails, in the operator's words.
@@ -38,6 +40,8 @@ public struct WatchSpec: Sendable {
     public let location: SourceLocation
     public let scope: Int
     public let probe: ProbeReference
+    /// Where `probe:` names or spells out the probe, for messages about it.
+    public let probeLocation: SourceLocation
     public let every: Duration
     public let abortIf: Expression
     public let message: String?

@@ -2,6 +2,8 @@
 /// `consecutive` polls in a row, or give up at `timeout`.
 public struct WaitSpec: Sendable {
     public let probe: ProbeReference
+    /// Where `probe:` names or spells out the probe, for messages about it.
+    public let probeLocation: SourceLocation
     public let until: Expression
     public let consecutive: Int
     public let every: Duration

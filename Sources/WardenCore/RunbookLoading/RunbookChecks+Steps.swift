@@ -40,7 +40,7 @@ extension RunbookChecks {
                 check(until, in: .outputTest("until of \(name)"), scope: step.scope, position: visibility, parsed: parsed, mustBeBool: true)
             }
         case let .wait(wait):
-            let probe = resolveProbe(wait.probe, scope: step.scope, at: step.location, place: "wait of \(name)")
+            let probe = resolveProbe(wait.probe, scope: step.scope, at: wait.probeLocation, place: "wait of \(name)")
             check(wait.until, in: .outputTest("until of \(name)"), scope: step.scope, position: visibility,
                   parsed: probe.map { $0.parser != nil }, mustBeBool: true)
             if wait.timeout == .window, runbook.window == nil {

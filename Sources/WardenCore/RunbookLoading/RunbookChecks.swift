@@ -96,12 +96,12 @@ struct RunbookChecks {
 
     private mutating func checkGuardsAndWatches() {
         for guardSpec in runbook.guards {
-            let probe = resolveProbe(guardSpec.probe, scope: guardSpec.scope, at: guardSpec.location, place: "a guard")
+            let probe = resolveProbe(guardSpec.probe, scope: guardSpec.scope, at: guardSpec.probeLocation, place: "a guard")
             check(guardSpec.expect, in: .probeTest("a guard's expect"), scope: guardSpec.scope, position: nil,
                   parsed: probe.map { $0.parser != nil }, mustBeBool: true)
         }
         for watch in runbook.watches {
-            let probe = resolveProbe(watch.probe, scope: watch.scope, at: watch.location, place: "a watch")
+            let probe = resolveProbe(watch.probe, scope: watch.scope, at: watch.probeLocation, place: "a watch")
             check(watch.abortIf, in: .probeTest("abort_if"), scope: watch.scope, position: nil,
                   parsed: probe.map { $0.parser != nil }, mustBeBool: true)
         }
@@ -110,10 +110,6 @@ struct RunbookChecks {
     private mutating func checkRunWide() {
         if let lock = runbook.lock {
             check(lock, in: .parametersOnly("the lock"), scope: 0, position: nil)
-        }
-        if runbook.allowSelfApproval {
-            warning("allow_self_approval lets whoever starts the run approve it: the gate then guards against nothing but haste",
-                    at: runbook.sources.first.map { SourceLocation(file: $0.path, line: 1, column: 1) })
         }
         for scope in runbook.scopes where scope.parent != nil {
             for (name, argument) in scope.arguments.sorted(by: { $0.key < $1.key }) {

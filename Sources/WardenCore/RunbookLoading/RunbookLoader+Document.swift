@@ -71,6 +71,12 @@ extension RunbookLoader {
         if let entry = keys["watch"] { readWatches(entry.value) }
         if let entry = keys["allow_self_approval"] {
             settings.allowSelfApproval = bool(entry.value, key: "allow_self_approval") ?? false
+            // Warned about here, where the key's place is known; an included
+            // runbook's is ignored, and warned about as such below.
+            if settings.allowSelfApproval, parent == nil {
+                warn("allow_self_approval lets whoever starts the run approve it: the gate then guards against nothing but haste",
+                     at: location(of: entry.key))
+            }
         }
         if parent != nil {
             for key in ["lock", "window", "allow_self_approval"] {
@@ -104,7 +110,8 @@ extension RunbookLoader {
             if let policy = ErrorPolicy(rawValue: name) {
                 stepDefaults.onError = policy
             } else {
-                report("on_error must be abort, continue or rollback, got '\(name)'", at: entry.value)
+                report("on_error must be abort, continue or rollback, got '\(name)'", at: entry.value,
+                       hint: NameSuggestion.hint(for: name, among: ErrorPolicy.allCases.map(\.rawValue)))
             }
         }
     }

@@ -74,7 +74,8 @@ extension RunbookLoader {
             let expect = expression(expectEntry.value, key: "expect")
             let message = keys["message"].flatMap { text($0.value, key: "message") }
             guard let probe, let expect else { continue }
-            guards.append(GuardSpec(location: location(of: item), scope: scope, probe: probe, expect: expect, message: message))
+            guards.append(GuardSpec(location: location(of: item), scope: scope, probe: probe, probeLocation: location(of: probeEntry.value),
+                                    expect: expect, message: message))
         }
     }
 
@@ -104,7 +105,8 @@ extension RunbookLoader {
             let abortIf = expression(abortEntry.value, key: "abort_if")
             let message = keys["message"].flatMap { text($0.value, key: "message") }
             guard let every, let probe, let abortIf else { continue }
-            watches.append(WatchSpec(location: location(of: item), scope: scope, probe: probe, every: every, abortIf: abortIf, message: message))
+            watches.append(WatchSpec(location: location(of: item), scope: scope, probe: probe, probeLocation: location(of: probeEntry.value),
+                                     every: every, abortIf: abortIf, message: message))
         }
     }
 }

@@ -64,7 +64,8 @@ extension RunbookLoader {
                 ? (NameSuggestion.hint(for: entry.name, among: Set(RunbookLoader.stepKeys.values.joined()).union(RunbookLoader.stepKinds)) ?? "allowed here: \(allowed.joined(separator: ", "))")
                 : "it applies to \(applies.map { "'\($0)'" }.joined(separator: ", ")) steps"
             let known = !applies.isEmpty
-            report(known ? "'\(entry.name)' does not apply to a \(kind.name) step" : "unknown key '\(entry.name)' in \(label)", at: entry.key, hint: hint)
+            let article = "aeiou".contains(kind.name.prefix(1)) ? "an" : "a" // "an approve step", "an include step"
+            report(known ? "'\(entry.name)' does not apply to \(article) \(kind.name) step" : "unknown key '\(entry.name)' in \(label)", at: entry.key, hint: hint)
         }
         if kind.name == "include" {
             if cleanup {
@@ -150,12 +151,16 @@ extension RunbookLoader {
         case "approve":
             return readApproval(kind.value).map(StepKind.approve)
         case "collect":
+            // Each problem once: textList already reports a value of the
+            // wrong shape and each bad entry.
+            if YAMLNodeInspection.isNull(kind.value) {
+                report("collect needs the remote path(s) to fetch", at: kind.value)
+                return nil
+            }
             let paths = textList(kind.value, key: "collect").compactMap { _, node in template(node, key: "collect") }
             guard !paths.isEmpty else {
-                if !YAMLNodeInspection.isNull(kind.value), case .sequence = kind.value {
+                if case let .sequence(items) = kind.value, items.isEmpty {
                     report("collect must list at least one remote path", at: kind.value)
-                } else if YAMLNodeInspection.isNull(kind.value) {
-                    report("collect needs the remote path(s) to fetch", at: kind.value)
                 }
                 return nil
             }
@@ -190,7 +195,8 @@ extension RunbookLoader {
             timeout = duration(timeoutEntry.value, key: "timeout").map(WaitTimeout.duration)
         }
         guard let probe, let until, let consecutive, let every, let timeout else { return nil }
-        return WaitSpec(probe: probe, until: until, consecutive: consecutive, every: every, timeout: timeout)
+        return WaitSpec(probe: probe, probeLocation: location(of: probeEntry.value), until: until, consecutive: consecutive,
+                        every: every, timeout: timeout)
     }
 
     private mutating func readApproval(_ node: Node) -> ApprovalSpec? {

@@ -65,7 +65,8 @@ extension RunbookLoader {
             }
         }
         var timeZone: TimeZone?
-        if let name = text(timezoneEntry.value, key: "timezone") {
+        let zoneName = text(timezoneEntry.value, key: "timezone")
+        if let name = zoneName {
             timeZone = TimeZone(identifier: name)
             if timeZone == nil {
                 report("unknown time zone '\(name)'", at: timezoneEntry.value,
@@ -74,7 +75,8 @@ extension RunbookLoader {
             }
         }
         guard let window, let timeZone else { return nil }
-        return MaintenanceWindow(startMinute: window.start, endMinute: window.end, timeZone: timeZone, location: location(of: node))
+        return MaintenanceWindow(startMinute: window.start, endMinute: window.end, timeZone: timeZone, timeZoneName: zoneName,
+                                 location: location(of: node))
     }
 
     /// The prefix names of the scope being read get.

@@ -41,8 +41,11 @@ extension RunbookLoader {
         guard let text = text(node, key: key) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") {
-            report("\(key) is an expression; write it without '{{ }}'", at: contentStart(of: node),
-                   hint: "e.g. \(key): result.ok")
+            // Show the fix itself: a generic example could name something
+            // this key cannot read (`when` never sees `result`).
+            let inner = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+            let hint = inner.isEmpty || inner.contains("{{") || inner.contains("\n") ? "e.g. \(key): params.mode == \"fast\"" : "write \(key): \(inner)"
+            report("\(key) is an expression; write it without '{{ }}'", at: contentStart(of: node), hint: hint)
             return nil
         }
         do {
@@ -81,9 +84,14 @@ extension RunbookLoader {
             }
             return duration
         } catch {
-            let bareNumber = YAMLNodeInspection.tag(of: node) == .int
-            report(LocatedError("\(key): \(error.message)", at: location(of: node),
-                                hint: bareNumber ? "give a unit: '\(scalar.string)s' for seconds" : error.hint))
+            // A bare number is the common slip; say exactly what to write
+            // instead of repeating the general advice.
+            if YAMLNodeInspection.tag(of: node) == .int {
+                report("\(key): duration '\(scalar.string)' has no unit", at: node,
+                       hint: "write '\(scalar.string)s' for seconds (or use ms, m, h)")
+            } else {
+                report(LocatedError("\(key): \(error.message)", at: location(of: node), hint: error.hint))
+            }
             return nil
         }
     }
@@ -120,7 +128,14 @@ extension RunbookLoader {
         }
         let name = scalar.string
         if let problem = RunbookLoader.identifierProblem(name, kind: kind) {
-            let hint = name.contains("-") ? "use '_' instead of '-': expressions read it as \(kind == "step id" ? "steps" : "params").\(name.replacingOccurrences(of: "-", with: "_"))" : nil
+            var hint: String?
+            if name.contains("-") {
+                let fixed = name.replacingOccurrences(of: "-", with: "_")
+                // Say how expressions read the name only where they do: a
+                // target is named by `on:`, never read by an expression.
+                let roots = ["step id": "steps", "parameter name": "params", "probe name": "probes"]
+                hint = roots[kind].map { "use '_' instead of '-': expressions read it as \($0).\(fixed)" } ?? "use '_' instead of '-', as in '\(fixed)'"
+            }
             report(problem, at: node, hint: hint)
             return nil
         }
@@ -163,6 +178,14 @@ extension RunbookLoader {
                 report("pattern only applies to 'parse: regex'", at: patternNode)
             }
         }
+        // Named here rather than by the parser registry's message, so the
+        // complaint says which name is wrong.
+        guard OutputParsers.names.contains(name) else {
+            report("unknown parser '\(name)'", at: node,
+                   hint: NameSuggestion.hint(for: name, among: OutputParsers.names)
+                       ?? "parsers: \(OutputParsers.names.joined(separator: ", "))")
+            return nil
+        }
         do {
             let parser = try OutputParsers.named(name, pattern: pattern)
             return ParserSpec(name: name, pattern: pattern, parser: parser)
@@ -172,19 +195,6 @@ extension RunbookLoader {
         }
     }
 
-    /// One text or a list of texts.
-    mutating func textList(_ node: Node, key: String) -> [(String, Node)] {
-        switch node {
-        case .scalar where !YAMLNodeInspection.isNull(node):
-            return text(node, key: key).map { [($0, node)] } ?? []
-        case let .sequence(items):
-            return items.compactMap { item in text(item, key: "each entry of \(key)").map { ($0, item) } }
-        default:
-            report("\(key) must be text or a list of texts, got \(YAMLNodeInspection.describe(node))", at: node)
-            return []
-        }
-    }
-}
     /// A literal value (a default, an include argument), drawn from the
     /// budget all literal values share. When the budget runs out inside an
     /// alias, the node being counted is the anchor's, far above: point at
@@ -203,3 +213,16 @@ extension RunbookLoader {
         }
     }
 
+    /// One text or a list of texts.
+    mutating func textList(_ node: Node, key: String) -> [(String, Node)] {
+        switch node {
+        case .scalar where !YAMLNodeInspection.isNull(node):
+            return text(node, key: key).map { [($0, node)] } ?? []
+        case let .sequence(items):
+            return items.compactMap { item in text(item, key: "each entry of \(key)").map { ($0, item) } }
+        default:
+            report("\(key) must be text or a list of texts, got \(YAMLNodeInspection.describe(node))", at: node)
+            return []
+        }
+    }
+}
