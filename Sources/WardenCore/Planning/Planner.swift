@@ -71,7 +71,7 @@ public struct Planner {
         if let window = runbook.window {
             let now = context.now()
             let remaining = window.remaining(at: now)
-            plan.window = PlanWindow(between: window.between, timezone: window.timeZone.identifier, openNow: remaining != nil,
+            plan.window = PlanWindow(between: window.between, timezone: window.timeZoneName, openNow: remaining != nil,
                                      seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000)
         }
         if let lock = runbook.lock {
