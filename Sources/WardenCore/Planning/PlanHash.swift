@@ -24,9 +24,6 @@ public struct PlanHash: Sendable {
     }
 
     public func finalize() -> String {
-        "sha256:" + hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        "sha256:" + hasher.finalize().hexText
     }
 }

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// The durable record of every run: what was about to happen on which host
+/// (written before the remote action starts) and what did happen (written
+/// after), in an embedded SQLite database that survives a crashed controller.
+///
+/// Writes are committed with WAL and `synchronous = FULL` before the call
+/// returns, so an intent is on disk before the command it announces leaves
+/// the controller. Each run's events form a hash chain (see `JournalEvent`),
+/// so a changed or deleted row is detected by `verify(run:)`.
+///
+/// GRDB's async methods run the SQLite work on GRDB's own queue, never on the
+/// cooperative thread pool.
+public final class Journal: Sendable {
+    /// The database file inside the state folder.
+    public static let fileName = "journal.sqlite"
+
+    private let database: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating if needed) the journal in `directory`.
+    public init(directory: String) throws(JournalError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw JournalError("cannot create the state folder \(directory): \(error.localizedDescription)")
+        }
+        path = (directory as NSString).appendingPathComponent(Journal.fileName)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Durable before the next remote action: FULL syncs the WAL on every commit.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try JournalSchema.migrator.migrate(database)
+        } catch {
+            throw JournalError("cannot open the journal \(path): \(error)")
+        }
+    }
+
+    /// The SQLite settings that make writes durable, as the database reports them.
+    public func durability() async throws(JournalError) -> (journalMode: String, synchronous: Int) {
+        try await access { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            return (mode, synchronous)
+        }
+    }
+
+    /// Records a new run and returns its id.
+    public func begin(_ run: JournalRun) async throws(JournalError) {
+        try await write { db in
+            try run.insert(db)
+        }
+    }
+
+    /// Appends an event to its run's chain; durable when this returns.
+    @discardableResult
+    public func append(_ draft: JournalEvent.Draft) async throws(JournalError) -> JournalEvent {
+        try await write { db in
+            let previous = try JournalEvent
+                .filter(Column("run_id") == draft.runID)
+                .order(Column("sequence").desc)
+                .fetchOne(db)
+            let event = JournalEvent(draft: draft, sequence: (previous?.sequence ?? 0) + 1, previousHash: previous?.hash ?? JournalEvent.genesis)
+            try event.insert(db)
+            return event
+        }
+    }
+
+    /// Sets how a run ended.
+    public func finish(run id: String, status: String, reason: String?, at date: Date = Date()) async throws(JournalError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?",
+                           arguments: [status, reason, date.timeIntervalSince1970, id])
+        }
+    }
+
+    public func runs() async throws(JournalError) -> [JournalRun] {
+        try await access { db in try JournalRun.order(Column("started_at").desc).fetchAll(db) }
+    }
+
+    public func run(_ id: String) async throws(JournalError) -> JournalRun? {
+        try await access { db in try JournalRun.fetchOne(db, key: id) }
+    }
+
+    public func events(of run: String) async throws(JournalError) -> [JournalEvent] {
+        try await access { db in
+            try JournalEvent.filter(Column("run_id") == run).order(Column("sequence")).fetchAll(db)
+        }
+    }
+
+    /// Checks the run's hash chain: nil when intact, else the first event
+    /// that does not follow from the one before it (changed, inserted, or
+    /// the one after a deleted row).
+    public func verify(run: String) async throws(JournalError) -> Int? {
+        let events = try await events(of: run)
+        var previous = JournalEvent.genesis
+        var expectedSequence = 1
+        for event in events {
+            if event.sequence != expectedSequence || event.previousHash != previous || event.computedHash != event.hash {
+                return event.sequence
+            }
+            previous = event.hash
+            expectedSequence += 1
+        }
+        return nil
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+        do {
+            return try await database.write(body)
+        } catch {
+            throw JournalError("cannot write to the journal \(path): \(error)")
+        }
+    }
+
+    private func access<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw JournalError("cannot read the journal \(path): \(error)")
+        }
+    }
+}
+
+/// A journal that cannot be opened, written or read. A run stops when its
+/// journal cannot be written: an unrecorded change is one nobody can resume.
+public struct JournalError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+/// One run as the journal keeps it: who started what, against which plan,
+/// and how it ended. Parameters are stored redacted.
+public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "runs"
+
+    public var id: String
+    public var runbook: String
+    public var file: String
+    /// The operating-system user who started it.
+    public var initiator: String
+    /// `hostname:pid` of the controller process, to tell a live run from an orphaned one.
+    public var controller: String
+    public var planHash: String
+    /// `name=value` lines, secrets as `<secret>`.
+    public var parameters: String
+    /// `running` until it ends; then succeeded, failed, aborted or blocked.
+    public var status: String
+    public var reason: String?
+    public var startedAt: Double
+    public var finishedAt: Double?
+
+    public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
+                parameters: String, status: String = "running", reason: String? = nil,
+                startedAt: Date = Date(), finishedAt: Date? = nil) {
+        self.id = id
+        self.runbook = runbook
+        self.file = file
+        self.initiator = initiator
+        self.controller = controller
+        self.planHash = planHash
+        self.parameters = parameters
+        self.status = status
+        self.reason = reason
+        self.startedAt = startedAt.timeIntervalSince1970
+        self.finishedAt = finishedAt?.timeIntervalSince1970
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, runbook, file, initiator, controller, parameters, status, reason
+        case planHash = "plan_hash"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+}

@@ -1,0 +1,40 @@
+import GRDB
+
+/// The journal's tables, created and upgraded by numbered migrations so that
+/// a newer Warden opens an older state folder without losing runs.
+enum JournalSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "runs") { table in
+                table.primaryKey("id", .text)
+                table.column("runbook", .text).notNull()
+                table.column("file", .text).notNull()
+                table.column("initiator", .text).notNull()
+                table.column("controller", .text).notNull()
+                table.column("plan_hash", .text).notNull()
+                table.column("parameters", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("reason", .text)
+                table.column("started_at", .double).notNull()
+                table.column("finished_at", .double)
+            }
+            try db.create(table: "events") { table in
+                table.column("run_id", .text).notNull().references("runs", onDelete: .restrict)
+                table.column("sequence", .integer).notNull()
+                table.column("at", .double).notNull()
+                table.column("kind", .text).notNull()
+                table.column("step", .text)
+                table.column("host", .text)
+                table.column("command", .text)
+                table.column("status", .text)
+                table.column("exit", .integer)
+                table.column("detail", .text)
+                table.column("previous_hash", .text).notNull()
+                table.column("hash", .text).notNull()
+                table.primaryKey(["run_id", "sequence"])
+            }
+        }
+        return migrator
+    }
+}
