@@ -139,3 +139,31 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         self.description = description
     }
 }
+
+extension Journal {
+    /// Opens the journal off the cooperative thread pool: opening and
+    /// migrating touch the disk.
+    public static func open(directory: String) async throws(JournalError) -> Journal {
+        let result: Result<Journal, JournalError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(JournalError) {
+                    continuation.resume(returning: .success(try Journal(directory: directory)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Where runs are kept unless `--state` says otherwise: `WARDEN_STATE_DIR`,
+    /// else `$XDG_STATE_HOME/warden`, else `~/.local/state/warden`. Operators
+    /// who share runs (an initiator and an approver on one bastion) point
+    /// both at one group-writable folder.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit = environment["WARDEN_STATE_DIR"], !explicit.isEmpty { return explicit }
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/warden" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/state/warden"
+    }
+}

@@ -4,6 +4,8 @@
 public struct RunReport: Sendable, Codable {
     public var runbook: String
     public var file: String
+    /// The journal's id for the run.
+    public var runID: String = ""
     /// The hash of the plan the run carried out (see `PlanHash`).
     public var planHash: String = ""
     public var status: RunStatus = .succeeded

@@ -29,6 +29,14 @@ extension Runner {
                                                    reason: context.redactor.redact("cannot render the command: \(error.description)")))
             }
         }
+        // Decisions are part of the record: a host left out by `when` is journaled as skipped.
+        for hostReport in stepReport.hosts {
+            do {
+                try await recorder?.outcome(step, report: hostReport, record: nil)
+            } catch {
+                journalFailure = journalFailure ?? error.description
+            }
+        }
         if stepReport.hosts.contains(where: { $0.status == .failed }) {
             stepReport.status = .failed
             stepReport.summary = stepReport.hosts.filter { $0.status == .failed }.map { "\($0.host): \($0.reason ?? "")" }.joined(separator: "; ")
@@ -61,13 +69,14 @@ extension Runner {
             let batch = Array(active[index..<min(index + size, active.count)])
             index += batch.count
             let results = await runBatch(step, batch)
-            for (host, hostReport, record) in results {
+            for (host, hostReport, record, journalProblem) in results {
+                if let journalProblem { journalFailure = journalFailure ?? journalProblem }
                 if let record { ran.append((host.name, record)) }
                 if hostReport.status == .failed { failures += 1 } else { changed.append(host) }
                 observer?(.hostFinished(step: step.id, hostReport))
                 stepReport.hosts.append(hostReport)
             }
-            if failures > tolerated || Task.isCancelled { break }
+            if failures > tolerated || Task.isCancelled || journalFailure != nil { break }
             if index < active.count, let pause = step.batchPause { try? await Task.sleep(for: pause) }
         }
         for (host, line) in active[index...] {
@@ -108,15 +117,31 @@ extension Runner {
     /// One batch of hosts at once.
     private func runBatch(
         _ step: Step, _ batch: [(host: InventoryHost, line: String)]
-    ) async -> [(InventoryHost, HostReport, HostRecord?)] {
+    ) async -> [(InventoryHost, HostReport, HostRecord?, String?)] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
+        let recorder = self.recorder
         return await ConcurrentMap.map(batch, limit: concurrency) { host, line in
-            if case .collect = step.kind {
-                let hostReport = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
-                return (host, hostReport, nil)
+            // The intent is durable before anything leaves for the host.
+            do throws(JournalError) {
+                try await recorder?.intent(step, host: host.name, command: line)
+            } catch {
+                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
+                                        attempts: 0, reason: "not run: \(error.description)")
+                return (host, report, nil, error.description)
             }
-            let (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
-            return (host, hostReport, record)
+            let hostReport: HostReport
+            var record: HostRecord?
+            if case .collect = step.kind {
+                hostReport = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
+            } else {
+                (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
+            }
+            do throws(JournalError) {
+                try await recorder?.outcome(step, report: hostReport, record: record)
+            } catch {
+                return (host, hostReport, record, error.description)
+            }
+            return (host, hostReport, record, nil)
         }
     }
 

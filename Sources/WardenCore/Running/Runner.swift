@@ -16,6 +16,8 @@ public struct Runner {
     /// Decides `approve:` gates; nil: every gate blocks the run.
     let approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)?
     let observer: (@Sendable (RunEvent) -> Void)?
+    /// The journal the run is written to; nil only in tests of the engine alone.
+    let recorder: RunRecorder?
     var report: RunReport
     var stepRecords: [String: RecordSet] = [:]
     /// Mutating steps that completed on some hosts, oldest first, for rollback.
@@ -23,14 +25,18 @@ public struct Runner {
     var stopped = false
     /// Scopes whose steps started: an included runbook's cleanup runs only if it was reached.
     var reachedScopes: Set<Int> = [0]
+    /// Set when a host's journal entry could not be written during a step.
+    var journalFailure: String?
 
     public static func run(
         context: EngineContext, transport: any HostTransport, concurrency: Int = 64, artifacts: String,
         approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)? = nil,
+        recorder: RunRecorder? = nil,
         observer: (@Sendable (RunEvent) -> Void)? = nil
     ) async -> RunReport {
         var runner = Runner(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts, approvals: approvals,
-                            observer: observer, report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
+                            observer: observer, recorder: recorder,
+                            report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
         await runner.runSteps()
         // Cleanup must run even when the run was cancelled (Ctrl-C): an
         // unstructured task does not inherit the cancellation.
@@ -51,9 +57,7 @@ public struct Runner {
                 continue
             }
             reachedScopes.insert(step.scope)
-            observer?(.stepStarted(step.id))
-            let result = await execute(step)
-            observer?(.stepFinished(result))
+            let result = await recorded(step)
             report.steps.append(result)
             if result.status == .failed, !stopped {
                 switch step.onError {
@@ -70,6 +74,34 @@ public struct Runner {
                 }
             }
         }
+    }
+
+    /// Executes a step between its two journal entries. A journal that
+    /// cannot be written fails the step before it touches a host.
+    private mutating func recorded(_ step: Step) async -> StepReport {
+        observer?(.stepStarted(step.id))
+        do {
+            try await recorder?.stepStarted(step)
+        } catch {
+            let failed = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .failed,
+                                    summary: "not started: \(error.description)")
+            stop(.failed, "the journal cannot be written: \(error.description)")
+            observer?(.stepFinished(failed))
+            return failed
+        }
+        var result = await execute(step)
+        if let journalFailure {
+            result.status = .failed
+            result.summary += "; \(journalFailure)"
+            stop(.failed, "the journal cannot be written: \(journalFailure)")
+        }
+        do {
+            try await recorder?.stepFinished(result)
+        } catch {
+            stop(.failed, "the journal cannot be written: \(error.description)")
+        }
+        observer?(.stepFinished(result))
+        return result
     }
 
     /// Ends the run early with `status`, keeping the first reason.
@@ -89,6 +121,11 @@ public struct Runner {
             for host in hosts {
                 let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
                 let hostReport = await runOnce(undo, step: step, host: host, environment: environment)
+                do {
+                    try await recorder?.outcome(step, report: hostReport, record: nil, kind: "undo")
+                } catch {
+                    journalFailure = error.description
+                }
                 if hostReport.status == .failed { stepReport.status = .failed }
                 stepReport.hosts.append(hostReport)
             }
@@ -99,9 +136,7 @@ public struct Runner {
 
     private mutating func runCleanup() async {
         for step in context.runbook.finally where reachedScopes.contains(step.scope) {
-            observer?(.stepStarted(step.id))
-            let result = await execute(step)
-            observer?(.stepFinished(result))
+            let result = await recorded(step)
             report.cleanup.append(result)
             if result.status == .failed, report.status == .succeeded {
                 report.status = .failed

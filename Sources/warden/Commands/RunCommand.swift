@@ -20,6 +20,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var inputs: RunbookInputs
 
+    @OptionGroup var state: StateOptions
+
     @Flag(help: "Run without asking for confirmation (never skips approval gates).")
     var yes = false
 
@@ -33,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try inputs.load()
+        let journal = try await state.open()
         let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
         if !yes, !interactive {
             throw InvalidInput(description: "not on a terminal, so the plan cannot be confirmed: pass --yes to run it unattended")
@@ -56,17 +59,35 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitStatus.failure
             }
         }
-        let folder = artifacts ?? "warden-artifacts/\(context.runbook.name)-\(Int(Date().timeIntervalSince1970))"
+        let runID = RunIdentifier.make()
+        let folder = artifacts ?? (state.resolved as NSString).appendingPathComponent("artifacts/\(runID)")
+        let parameters = plan.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
+        do {
+            try await journal.begin(JournalRun(
+                id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: OperatingSystemUser.name,
+                controller: OperatingSystemUser.controller, planHash: plan.hash, parameters: parameters))
+        } catch {
+            await transport.close()
+            throw InvalidInput(description: "\(error.description); nothing was changed")
+        }
+        Terminal.writeError("run \(runID) journaled in \(journal.path)\n")
+        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
         let progress = output == .text ? RunProgress() : nil
         let work = Task {
             await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
-                             observer: { event in progress?.handle(event) })
+                             recorder: recorder, observer: { event in progress?.handle(event) })
         }
         interrupts = InterruptHandler { work.cancel() }
         var report = await work.value
         interrupts.cancel()
         await transport.close()
         report.planHash = plan.hash
+        report.runID = runID
+        do {
+            try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
+        } catch {
+            Terminal.writeError("warden: \(error.description)\n")
+        }
         switch output {
         case .text: Terminal.write(RunText(report: report).text)
         case .json: Terminal.write(try RunText.json(report) + "\n")

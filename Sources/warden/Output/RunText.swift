@@ -7,7 +7,7 @@ struct RunText {
     let report: RunReport
 
     var text: String {
-        var lines = ["", "Run of '\(report.runbook)' (plan \(report.planHash)):"]
+        var lines = ["", "Run \(report.runID) of '\(report.runbook)' (plan \(report.planHash)):"]
         for step in report.steps { lines += describe(step) }
         if !report.rollback.isEmpty {
             lines.append("Rollback:")

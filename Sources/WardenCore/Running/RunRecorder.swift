@@ -1,0 +1,49 @@
+import Foundation
+
+/// Writes a run's progress to its journal as it happens: a step starting,
+/// the intent to run a command on a host (durable before the command leaves
+/// the controller), the outcome, a step finishing. A run whose journal cannot
+/// be written stops starting new work: an unrecorded change is one nobody
+/// can resume.
+public struct RunRecorder: Sendable {
+    public let journal: Journal
+    public let runID: String
+    let redactor: Redactor
+
+    public init(journal: Journal, runID: String, redactor: Redactor) {
+        self.journal = journal
+        self.runID = runID
+        self.redactor = redactor
+    }
+
+    func stepStarted(_ step: Step) async throws(JournalError) {
+        try await journal.append(.init(runID: runID, kind: "step-started", step: step.id,
+                                       detail: step.isMutating ? "mutating" : step.kind.keyword))
+    }
+
+    func intent(_ step: Step, host: String, command: String, kind: String = "intent") async throws(JournalError) {
+        try await journal.append(.init(runID: runID, kind: kind, step: step.id, host: host, command: redactor.redact(command)))
+    }
+
+    /// The outcome with what later steps read (`result`, `stdout`, `stderr`,
+    /// `exit`), redacted, so a resumed run sees what the first one saw.
+    func outcome(_ step: Step, report: HostReport, record: HostRecord?, kind: String = "outcome") async throws(JournalError) {
+        var detail: [String: Value] = [:]
+        if let reason = report.reason { detail["reason"] = .string(reason) }
+        if let record {
+            detail["record"] = redactor.redact(record.value)
+        }
+        try await journal.append(.init(
+            runID: runID, kind: kind, step: step.id, host: report.host, command: report.command, status: report.status.rawValue,
+            exit: report.exit, detail: detail.isEmpty ? nil : Value.map(detail).jsonText(pretty: false)))
+    }
+
+    func stepFinished(_ report: StepReport) async throws(JournalError) {
+        try await journal.append(.init(runID: runID, kind: "step-finished", step: report.id, status: report.status.rawValue,
+                                       detail: redactor.redact(report.summary)))
+    }
+
+    func note(_ text: String, step: String? = nil) async throws(JournalError) {
+        try await journal.append(.init(runID: runID, kind: "note", step: step, detail: redactor.redact(text)))
+    }
+}

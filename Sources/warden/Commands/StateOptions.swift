@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+
+/// Where runs are journaled; shared by every command that reads or writes runs.
+struct StateOptions: ParsableArguments {
+    @Option(name: .customLong("state"), help: "The state folder holding the run journal (default: WARDEN_STATE_DIR, else $XDG_STATE_HOME/warden, else ~/.local/state/warden).")
+    var directory: String?
+
+    var resolved: String { directory ?? Journal.defaultDirectory() }
+
+    /// The journal; a folder that cannot hold it is invalid input.
+    func open() async throws -> Journal {
+        do {
+            return try await Journal.open(directory: resolved)
+        } catch {
+            throw InvalidInput(description: error.description)
+        }
+    }
+}
+
+/// Who is running this command: the operating-system user, not a flag anyone can type.
+enum OperatingSystemUser {
+    static var name: String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
+        return "uid \(geteuid())"
+    }
+
+    static var controller: String {
+        "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    }
+}

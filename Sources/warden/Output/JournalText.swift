@@ -1,0 +1,72 @@
+import Foundation
+import WardenCore
+
+/// Journaled runs as operators read them.
+enum JournalText {
+    struct Shown: Encodable {
+        let run: JournalRun
+        let events: [JournalEvent]
+        let chainBrokenAt: Int?
+    }
+
+    static func time(_ seconds: Double?) -> String {
+        guard let seconds else { return "-" }
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    static func runs(_ runs: [JournalRun]) -> String {
+        guard !runs.isEmpty else { return "no runs journaled yet\n" }
+        var lines = ["RUN                   STATUS     STARTED               BY        RUNBOOK"]
+        for run in runs {
+            lines.append([run.id.padding(toLength: 21, withPad: " ", startingAt: 0),
+                          run.status.padding(toLength: 10, withPad: " ", startingAt: 0),
+                          time(run.startedAt).padding(toLength: 21, withPad: " ", startingAt: 0),
+                          run.initiator.padding(toLength: 9, withPad: " ", startingAt: 0),
+                          run.runbook].joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func show(_ run: JournalRun, events: [JournalEvent], brokenAt: Int?) -> String {
+        var lines = [
+            "run \(run.id): \(run.status)" + (run.reason.map { " — \($0)" } ?? ""),
+            "  runbook:    \(run.runbook) (\(run.file))",
+            "  started:    \(time(run.startedAt)) by \(run.initiator) on \(run.controller)",
+            "  finished:   \(time(run.finishedAt))",
+            "  plan:       \(run.planHash)",
+        ]
+        if !run.parameters.isEmpty {
+            lines.append("  params:     " + run.parameters.split(separator: "\n").joined(separator: ", "))
+        }
+        lines.append("  journal:    " + (brokenAt.map { "TAMPERED: the hash chain breaks at event \($0)" } ?? "hash chain intact (\(events.count) events)"))
+        lines.append("")
+        for event in events { lines.append(line(event)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func line(_ event: JournalEvent) -> String {
+        var parts = ["\(event.sequence)", time(event.at), event.kind]
+        if let step = event.step { parts.append(step) }
+        if let host = event.host { parts.append(host) }
+        if let status = event.status { parts.append(status) }
+        if let exit = event.exit { parts.append("exit \(exit)") }
+        var text = parts.joined(separator: "  ")
+        // The command is shown with the intent; the outcome only says how it went.
+        if let command = event.command, event.kind != "outcome" { text += "  $ " + command.replacingOccurrences(of: "\n", with: " ") }
+        if let detail = event.detail, event.kind != "outcome" { text += "  " + detail }
+        if event.kind == "outcome", let detail = event.detail, let reason = reason(in: detail) { text += "  (" + reason + ")" }
+        return text
+    }
+
+    private static func reason(in detail: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return nil }
+        return object["reason"] as? String
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
