@@ -113,15 +113,19 @@ public final class Journal: Sendable {
         return nil
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+        let database = self.database
         do {
-            return try await database.write(body)
+            // Not cancellable: when a run is interrupted, the outcome of the
+            // command just killed must still reach the disk. An unstructured
+            // task does not inherit the caller's cancellation.
+            return try await Task { try await database.write(body) }.value
         } catch {
             throw JournalError("cannot write to the journal \(path): \(error)")
         }
     }
 
-    private func access<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
+    func access<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
         do {
             return try await database.read(body)
         } catch {

@@ -35,6 +35,15 @@ enum JournalSchema {
                 table.primaryKey(["run_id", "sequence"])
             }
         }
+        migrator.registerMigration("v2-locks") { db in
+            try db.create(table: "locks") { table in
+                table.primaryKey("name", .text)
+                table.column("run_id", .text).notNull()
+                table.column("holder", .text).notNull()
+                table.column("controller", .text).notNull()
+                table.column("acquired_at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

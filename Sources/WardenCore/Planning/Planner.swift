@@ -73,6 +73,11 @@ public struct Planner {
             let remaining = window.remaining(at: now)
             plan.window = PlanWindow(between: window.between, timezone: window.timeZoneName, openNow: remaining != nil,
                                      seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000)
+            if remaining == nil {
+                plan.verdict = .blocked
+                plan.verdictReason = "outside the maintenance window \(window.between) \(window.timeZoneName); it opens in "
+                    + DurationText.format(.seconds(Int(window.untilOpen(at: now).milliseconds / 1000)))
+            }
         }
         if let lock = runbook.lock {
             let environment = context.environment(scope: 0, host: nil)

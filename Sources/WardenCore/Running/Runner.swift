@@ -7,7 +7,7 @@ import Foundation
 ///
 /// It renders and decides exactly as the `Planner` does (same context, same
 /// judgement), so what a plan says will run is what runs.
-public struct Runner {
+public struct Runner: Sendable {
     let context: EngineContext
     let transport: any HostTransport
     let concurrency: Int
@@ -37,7 +37,31 @@ public struct Runner {
         var runner = Runner(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts, approvals: approvals,
                             observer: observer, recorder: recorder,
                             report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
-        await runner.runSteps()
+        let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
+        let start = runner
+        // The steps and the monitor race: whichever finishes first cancels the other.
+        let (stepped, abort) = await withTaskGroup(of: (Runner?, String?).self) { group -> (Runner, String?) in
+            group.addTask {
+                var stepping = start
+                await stepping.runSteps()
+                return (stepping, nil)
+            }
+            group.addTask { (nil, await monitor.watch()) }
+            var result = start
+            var reason: String?
+            for await (done, why) in group {
+                if let done { result = done }
+                if let why { reason = why }
+                group.cancelAll()
+            }
+            return (result, reason)
+        }
+        runner = stepped
+        if let abort {
+            runner.report.status = .aborted
+            runner.report.reason = abort
+            try? await runner.recorder?.note("aborted: \(abort)")
+        }
         // Cleanup must run even when the run was cancelled (Ctrl-C): an
         // unstructured task does not inherit the cancellation.
         let finished = await Task { [runner] in

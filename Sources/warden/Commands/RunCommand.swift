@@ -71,6 +71,22 @@ struct RunCommand: AsyncParsableCommand {
             throw InvalidInput(description: "\(error.description); nothing was changed")
         }
         Terminal.writeError("run \(runID) journaled in \(journal.path)\n")
+        if let lockName = plan.lock {
+            let lock = RunLock(name: lockName, runID: runID, holder: OperatingSystemUser.name, controller: OperatingSystemUser.controller)
+            let (acquired, previous) = try await journal.acquire(lock)
+            guard acquired else {
+                let holder = previous.map { "run \($0.runID) of \($0.holder) on \($0.controller) since \(JournalText.time($0.acquiredAt))" } ?? "another run"
+                let reason = "lock '\(lockName)' is held by \(holder)"
+                try? await journal.finish(run: runID, status: RunStatus.blocked.rawValue, reason: reason)
+                await transport.close()
+                Terminal.writeError("warden: \(reason); nothing was changed. `warden show \(previous?.runID ?? "")` shows what it is doing.\n")
+                throw ExitStatus.blocked
+            }
+            if let previous {
+                _ = try? await journal.append(.init(runID: runID, kind: "note",
+                    detail: "took over lock '\(lockName)' left by run \(previous.runID) (\(previous.controller)), which is no longer running"))
+            }
+        }
         let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
         let progress = output == .text ? RunProgress() : nil
         let work = Task {
@@ -85,6 +101,7 @@ struct RunCommand: AsyncParsableCommand {
         report.runID = runID
         do {
             try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
+            if let lockName = plan.lock { try await journal.release(lock: lockName, run: runID) }
         } catch {
             Terminal.writeError("warden: \(error.description)\n")
         }

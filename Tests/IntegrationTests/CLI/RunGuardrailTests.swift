@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenTestSupport
+
+/// The limits a run works within, on the fleet: a lock two runs cannot hold
+/// at once, a maintenance window, and a watch that aborts the run.
+@Suite("Locks, windows and watches")
+struct RunGuardrailTests {
+    private func write(_ text: String, in fleet: LoopbackFleet, name: String) throws -> String {
+        let path = fleet.directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aHeldLockBlocksASecondRunUntilItsHolderIsGone() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let file = try write("""
+                name: locked
+                params:
+                  seconds: {type: int, default: 30}
+                  cluster: {type: string, default: main}
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                lock: "cluster/{{ params.cluster }}"
+                steps:
+                  - id: hold
+                    on: one
+                    run: "sleep {{ params.seconds }}"
+                """, in: fleet, name: "locked.yaml")
+            let first = Process()
+            first.executableURL = URL(fileURLWithPath: try wardenBinary())
+            first.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
+            first.standardOutput = FileHandle.nullDevice
+            first.standardError = FileHandle.nullDevice
+            try first.run()
+            let journal = try await Journal.open(directory: state)
+            var holder: String?
+            for _ in 0..<200 {
+                if let lock = try await journal.locks().first { holder = lock.runID; break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let firstRun = try #require(holder)
+
+            let second = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+            #expect(second.status == 3, "\(second.stdout)\(second.stderr)")
+            #expect(second.stderr.contains("lock 'cluster/main' is held by run \(firstRun)"))
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "sleep 30").count == 2)
+
+            // Another lock name is free.
+            let other = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "-p", "seconds=0", "-p", "cluster=other"])
+            #expect(other.status == 0, "\(other.stdout)\(other.stderr)")
+
+            // The holder dies without releasing it: the next run takes it over, and says so.
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            let third = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "-p", "seconds=0", "--output", "json"])
+            #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(third.stdout.utf8))
+            let events = try await journal.events(of: report.runID)
+            #expect(events.contains { $0.kind == "note" && ($0.detail ?? "").contains("took over lock 'cluster/main' left by run \(firstRun)") })
+            let locks = try await journal.locks()
+            #expect(locks.isEmpty, "released after the run: \(locks)")
+        }
+    }
+
+    @Test func outsideTheWindowNothingStarts() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            // A window that opens two hours from now.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+            let hour = calendar.component(.hour, from: Date())
+            func text(_ value: Int) -> String { (value < 10 ? "0" : "") + "\(value):00" }
+            let file = try write("""
+                name: windowed
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                window: {between: "\(text((hour + 2) % 24))-\(text((hour + 3) % 24))", timezone: UTC}
+                steps:
+                  - id: change
+                    on: one
+                    run: "echo MUTATE"
+                """, in: fleet, name: "windowed.yaml")
+            let plan = try await warden(["plan", file, "-i", fleet.inventoryPath])
+            #expect(plan.status == 3)
+            #expect(plan.stdout.contains("The run would be BLOCKED: outside the maintenance window"))
+            let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path, "--yes"])
+            #expect(run.status == 3)
+            #expect(run.stdout.contains("Not started: nothing was changed."))
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).isEmpty)
+        }
+    }
+
+    @Test func aWatchThatFiresAbortsTheRunKillsTheCommandAndCleanupRuns() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let flag = fleet.directory.appendingPathComponent("alarm").path
+            try "{\"alarm\": false}\n".write(toFile: flag, atomically: true, encoding: .utf8)
+            let file = try write("""
+                name: watched
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                probes:
+                  alarm: {on: fleet, run: "cat \(flag)", parse: json}
+                guards:
+                  - probe: alarm
+                    expect: not result.alarm
+                watch:
+                  every: 1s
+                  probe: alarm
+                  abort_if: result.alarm
+                  message: the cluster raised an alarm
+                steps:
+                  - id: long
+                    on: fleet
+                    run: "sleep 40; echo MUTATE-FINISHED"
+                  - id: next
+                    on: fleet
+                    run: "echo MUTATE-NEXT"
+                finally:
+                  - id: tidy
+                    on: fleet
+                    run: "echo MUTATE-TIDY"
+                """, in: fleet, name: "watched.yaml")
+            let raise = Task {
+                try await Task.sleep(for: .milliseconds(2500))
+                try "{\"alarm\": true}\n".write(toFile: flag, atomically: true, encoding: .utf8)
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path,
+                                           "--yes", "--output", "json"])
+            _ = try await raise.value
+            #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+            #expect(clock.now - start < .seconds(30))
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8))
+            #expect(report.status == .aborted)
+            #expect(report.reason?.contains("fired (the cluster raised an alarm): result.alarm holds") == true)
+            #expect(report.cleanup.map(\.status) == [.ok], "\(report.cleanup)")
+            for host in fleet.hosts {
+                let received = fleet.commands(receivedBy: host)
+                #expect(!received.contains("MUTATE-NEXT"))
+                #expect(received.contains("MUTATE-TIDY"))
+            }
+            // The long command was killed on the hosts, not left to finish.
+            try await Task.sleep(for: .milliseconds(300))
+            let leftover = try await runProcess("/usr/bin/pgrep", ["-f", "sleep 40; echo MUTATE-FINISHED"])
+            #expect(leftover.stdout.isEmpty, "still running: \(leftover.stdout)")
+        }
+    }
+}
