@@ -39,8 +39,24 @@ public final class Journal: Sendable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try JournalSchema.migrator.migrate(database)
+            Journal.shareLikeFolder(path, directory: directory)
         } catch {
             throw JournalError("cannot open the journal \(path): \(error)")
+        }
+    }
+
+    /// In a folder operators share (group- or world-writable, as `--state`
+    /// for an initiator and an approver on one bastion), the database must
+    /// be writable by them too; SQLite gives its -wal and -shm files the
+    /// database file's mode.
+    private static func shareLikeFolder(_ path: String, directory: String) {
+        guard let folderMode = (try? FileManager.default.attributesOfItem(atPath: directory))?[.posixPermissions] as? Int else { return }
+        var mode = 0o600
+        if folderMode & 0o020 != 0 { mode |= 0o060 }
+        if folderMode & 0o002 != 0 { mode |= 0o006 }
+        guard mode != 0o600 else { return }
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            try? FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
         }
     }
 

@@ -21,10 +21,12 @@ public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, Persista
     public var reason: String?
     public var startedAt: Double
     public var finishedAt: Double?
+    /// The plan the run carries out, as JSON, so approvers see what they approve.
+    public var plan: String?
 
     public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
                 parameters: String, status: String = "running", reason: String? = nil,
-                startedAt: Date = Date(), finishedAt: Date? = nil) {
+                startedAt: Date = Date(), finishedAt: Date? = nil, plan: String? = nil) {
         self.id = id
         self.runbook = runbook
         self.file = file
@@ -36,10 +38,11 @@ public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, Persista
         self.reason = reason
         self.startedAt = startedAt.timeIntervalSince1970
         self.finishedAt = finishedAt?.timeIntervalSince1970
+        self.plan = plan
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, runbook, file, initiator, controller, parameters, status, reason
+        case id, runbook, file, initiator, controller, parameters, status, reason, plan
         case planHash = "plan_hash"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

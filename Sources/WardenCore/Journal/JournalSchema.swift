@@ -44,6 +44,20 @@ enum JournalSchema {
                 table.column("acquired_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v3-approvals") { db in
+            try db.alter(table: "runs") { table in
+                table.add(column: "plan", .text)
+            }
+            try db.create(table: "approvals") { table in
+                table.column("run_id", .text).notNull().references("runs", onDelete: .restrict)
+                table.column("step", .text).notNull()
+                table.column("approver", .text).notNull()
+                table.column("decision", .text).notNull()
+                table.column("comment", .text)
+                table.column("plan_hash", .text).notNull()
+                table.column("at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -48,6 +48,15 @@ extension Runner {
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
             return stepReport
         }
+        if step.isMutating, !step.isCleanup, let gate = approvalToCheck {
+            approvalToCheck = nil
+            if let changed = planChange(step, active: active) {
+                stepReport.status = .failed
+                stepReport.summary = "not started: the plan changed since it was approved at '\(gate)': \(changed); a new approval is needed"
+                stop(.blocked, "step '\(step.id)' \(stepReport.summary)")
+                return stepReport
+            }
+        }
         if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
             stepReport.status = .failed
             stepReport.summary = "not started: \(blocked)"
@@ -207,5 +216,21 @@ extension Runner {
         }
         return HostReport(host: host.name, status: problems.isEmpty ? .ok : .failed, command: context.redactor.redact(paths),
                           exit: nil, attempts: 1, reason: problems.isEmpty ? nil : context.redactor.redact(problems.joined(separator: "; ")))
+    }
+
+    /// How the hosts and commands about to run differ from the approved plan
+    /// (nil when they match, or when the plan could not know them).
+    private func planChange(_ step: Step, active: [(host: InventoryHost, line: String)]) -> String? {
+        guard let planned = plan?.steps.first(where: { $0.id == step.id }), planned.status == .willRun else { return nil }
+        let approved = Dictionary(planned.hosts.filter { $0.status == .willRun }.map { ($0.host, $0.command ?? "") },
+                                  uniquingKeysWith: { first, _ in first })
+        let now = Dictionary(active.map { ($0.host.name, context.redactor.redact($0.line)) }, uniquingKeysWith: { first, _ in first })
+        if Set(approved.keys) != Set(now.keys) {
+            return "hosts were \(approved.keys.sorted().joined(separator: ", ")), now \(now.keys.sorted().joined(separator: ", "))"
+        }
+        for (host, command) in now.sorted(by: { $0.key < $1.key }) where approved[host] != command {
+            return "\(host) would now run '\(command)', approved '\(approved[host] ?? "")'"
+        }
+        return nil
     }
 }

@@ -12,6 +12,7 @@ extension Runner {
             switch decision {
             case .approved:
                 stepReport.summary = "approved"
+                approvalToCheck = step.id
             case let .blocked(reason):
                 stepReport.status = .failed
                 stepReport.summary = "not approved: \(reason)"

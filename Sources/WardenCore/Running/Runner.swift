@@ -18,6 +18,8 @@ public struct Runner: Sendable {
     let observer: (@Sendable (RunEvent) -> Void)?
     /// The journal the run is written to; nil only in tests of the engine alone.
     let recorder: RunRecorder?
+    /// The plan approvers saw; the first change after a gate must match it.
+    let plan: Plan?
     var report: RunReport
     var stepRecords: [String: RecordSet] = [:]
     /// Mutating steps that completed on some hosts, oldest first, for rollback.
@@ -27,15 +29,18 @@ public struct Runner: Sendable {
     var reachedScopes: Set<Int> = [0]
     /// Set when a host's journal entry could not be written during a step.
     var journalFailure: String?
+    /// An approval was given and no change has been checked against the plan since.
+    var approvalToCheck: String?
 
     public static func run(
         context: EngineContext, transport: any HostTransport, concurrency: Int = 64, artifacts: String,
         approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)? = nil,
         recorder: RunRecorder? = nil,
+        plan: Plan? = nil,
         observer: (@Sendable (RunEvent) -> Void)? = nil
     ) async -> RunReport {
         var runner = Runner(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts, approvals: approvals,
-                            observer: observer, recorder: recorder,
+                            observer: observer, recorder: recorder, plan: plan,
                             report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
         let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
         let start = runner

@@ -65,10 +65,11 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await journal.begin(JournalRun(
                 id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: OperatingSystemUser.name,
-                controller: OperatingSystemUser.controller, planHash: plan.hash, parameters: parameters))
+                controller: OperatingSystemUser.controller, planHash: plan.hash, parameters: parameters,
+                plan: try PlanText.json(plan)))
         } catch {
             await transport.close()
-            throw InvalidInput(description: "\(error.description); nothing was changed")
+            throw InvalidInput(description: "\(error); nothing was changed")
         }
         Terminal.writeError("run \(runID) journaled in \(journal.path)\n")
         if let lockName = plan.lock {
@@ -88,10 +89,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
+        let gate = ApprovalGate(journal: journal, runID: runID, planHash: plan.hash, initiator: OperatingSystemUser.name,
+                                allowSelfApproval: context.runbook.allowSelfApproval)
         let progress = output == .text ? RunProgress() : nil
         let work = Task {
             await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
-                             recorder: recorder, observer: { event in progress?.handle(event) })
+                             approvals: { step, spec in await gate.decide(step, spec) },
+                             recorder: recorder, plan: plan, observer: { event in progress?.handle(event) })
         }
         interrupts = InterruptHandler { work.cancel() }
         var report = await work.value

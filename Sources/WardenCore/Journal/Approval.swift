@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// An approver's decision on a run's gate, bound to the plan hash the
+/// approver was shown: an approval of another plan does not count.
+public struct Approval: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "approvals"
+
+    public var runID: String
+    public var step: String
+    /// The operating-system user who decided (never a name typed on a command line).
+    public var approver: String
+    /// `approve` or `deny`.
+    public var decision: String
+    public var comment: String?
+    public var planHash: String
+    public var at: Double
+
+    public init(runID: String, step: String, approver: String, decision: String, comment: String?, planHash: String, at: Date = Date()) {
+        self.runID = runID
+        self.step = step
+        self.approver = approver
+        self.decision = decision
+        self.comment = comment
+        self.planHash = planHash
+        self.at = at.timeIntervalSince1970
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case step, approver, decision, comment, at
+        case runID = "run_id"
+        case planHash = "plan_hash"
+    }
+}
+
+/// Where a run stands at its gate, computed from the approvals recorded.
+public enum GateState: Sendable, Hashable {
+    case waiting(approvedBy: [String])
+    case approved(by: [String])
+    case denied(by: String, comment: String?)
+}
+
+extension Journal {
+    public func record(_ approval: Approval) async throws(JournalError) {
+        try await write { db in try approval.insert(db) }
+    }
+
+    public func approvals(of run: String, step: String) async throws(JournalError) -> [Approval] {
+        try await access { db in
+            try Approval.filter(Column("run_id") == run && Column("step") == step).order(Column("at")).fetchAll(db)
+        }
+    }
+
+    /// The gate's state: any allowed denial blocks; approvals count once per
+    /// person, only for the plan hash given, never the initiator's unless
+    /// `allowSelfApproval`, and only from `approvers` when that is not empty.
+    public static func gateState(
+        _ approvals: [Approval], spec: ApprovalSpec, planHash: String, initiator: String, allowSelfApproval: Bool
+    ) -> GateState {
+        var approvedBy: [String] = []
+        for approval in approvals where approval.planHash == planHash {
+            if approval.approver == initiator, !allowSelfApproval { continue }
+            if !spec.approvers.isEmpty, !spec.approvers.contains(approval.approver) { continue }
+            if approval.decision == "deny" { return .denied(by: approval.approver, comment: approval.comment) }
+            if !approvedBy.contains(approval.approver) { approvedBy.append(approval.approver) }
+        }
+        return approvedBy.count >= spec.quorum ? .approved(by: approvedBy) : .waiting(approvedBy: approvedBy)
+    }
+}
