@@ -4,8 +4,9 @@ import WardenCore
 import WardenTestSupport
 
 /// Approval gates between two operating-system users sharing a state
-/// folder: root starts the run, `nobody` approves or denies it.
-@Suite("Approval gates")
+/// folder: root starts the run, `nobody` approves or denies it (through
+/// runuser, hence only as root).
+@Suite("Approval gates", .enabled(if: getuid() == 0, "needs root to act as a second user (runuser -u nobody)"))
 struct ApprovalTests {
     static let runbook = """
         name: gated
@@ -58,6 +59,17 @@ struct ApprovalTests {
         return (process.terminationStatus, try JSONDecoder().decode(RunReport.self, from: data))
     }
 
+    /// The warden binary where `nobody` can run it: the build folder may sit
+    /// in a directory only its owner can enter (a clean clone in mktemp -d).
+    private func binaryForNobody(_ fleet: LoopbackFleet) throws -> String {
+        let copy = fleet.directory.appendingPathComponent("warden-for-nobody").path
+        if !FileManager.default.fileExists(atPath: copy) {
+            try FileManager.default.copyItem(atPath: try wardenBinary(), toPath: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+        }
+        return copy
+    }
+
     private func sharedState(_ fleet: LoopbackFleet) throws -> String {
         let state = fleet.directory.appendingPathComponent("shared-state").path
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
@@ -77,7 +89,7 @@ struct ApprovalTests {
             #expect(own.status == 2)
             #expect(own.stderr.contains("you (root) started this run; another person must approve it"))
 
-            let binary = try wardenBinary()
+            let binary = try binaryForNobody(fleet)
             let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "approve", runID, "--state", state, "--comment", "window agreed"])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(approved.stdout.contains("Plan for 'gated'"))
@@ -98,7 +110,7 @@ struct ApprovalTests {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = try sharedState(fleet)
             let (process, output, runID) = try await startGatedRun(fleet, state: state)
-            let binary = try wardenBinary()
+            let binary = try binaryForNobody(fleet)
             let denied = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "deny", runID, "--state", state, "--comment", "not tonight"])
             #expect(denied.status == 0, "\(denied.stdout)\(denied.stderr)")
             let (status, report) = try await finish(process, output)
@@ -124,7 +136,7 @@ struct ApprovalTests {
             let (process, output, runID) = try await startGatedRun(fleet, state: state, runbook: runbook)
             // The world moves on between the plan the approver sees and the change.
             try "2.6.0\n".write(toFile: version, atomically: true, encoding: .utf8)
-            let binary = try wardenBinary()
+            let binary = try binaryForNobody(fleet)
             let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "approve", runID, "--state", state])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(approved.stdout.contains("$ echo MUTATE-CHANGE to 2.5.0"))
