@@ -39,7 +39,7 @@ struct ApprovalTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let journal = try await Journal.open(directory: state)
-        for _ in 0..<300 {
+        for _ in 0..<1200 {
             if let run = try await journal.runs().first,
                try await journal.events(of: run.id).contains(where: { $0.kind == "waiting-approval" }) {
                 return (process, output, run.id)
@@ -61,10 +61,14 @@ struct ApprovalTests {
 
     /// The warden binary where `nobody` can run it: the build folder may sit
     /// in a directory only its owner can enter (a clean clone in mktemp -d).
-    private func binaryForNobody(_ fleet: LoopbackFleet) throws -> String {
+    /// Copied by cp, not in this process: a file this process held open for
+    /// writing could leak into a child started meanwhile by a parallel test,
+    /// and exec would then fail with "Text file busy".
+    private func binaryForNobody(_ fleet: LoopbackFleet) async throws -> String {
         let copy = fleet.directory.appendingPathComponent("warden-for-nobody").path
         if !FileManager.default.fileExists(atPath: copy) {
-            try FileManager.default.copyItem(atPath: try wardenBinary(), toPath: copy)
+            let copied = try await runProcess("/bin/cp", [try wardenBinary(), copy])
+            guard copied.status == 0 else { throw TestFailure("cp: \(copied.stderr)") }
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
         }
         return copy
@@ -89,7 +93,7 @@ struct ApprovalTests {
             #expect(own.status == 2)
             #expect(own.stderr.contains("you (root) started this run; another person must approve it"))
 
-            let binary = try binaryForNobody(fleet)
+            let binary = try await binaryForNobody(fleet)
             let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "approve", runID, "--state", state, "--comment", "window agreed"])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(approved.stdout.contains("Plan for 'gated'"))
@@ -110,7 +114,7 @@ struct ApprovalTests {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = try sharedState(fleet)
             let (process, output, runID) = try await startGatedRun(fleet, state: state)
-            let binary = try binaryForNobody(fleet)
+            let binary = try await binaryForNobody(fleet)
             let denied = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "deny", runID, "--state", state, "--comment", "not tonight"])
             #expect(denied.status == 0, "\(denied.stdout)\(denied.stderr)")
             let (status, report) = try await finish(process, output)
@@ -136,7 +140,7 @@ struct ApprovalTests {
             let (process, output, runID) = try await startGatedRun(fleet, state: state, runbook: runbook)
             // The world moves on between the plan the approver sees and the change.
             try "2.6.0\n".write(toFile: version, atomically: true, encoding: .utf8)
-            let binary = try binaryForNobody(fleet)
+            let binary = try await binaryForNobody(fleet)
             let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "approve", runID, "--state", state])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(approved.stdout.contains("$ echo MUTATE-CHANGE to 2.5.0"))

@@ -101,7 +101,8 @@ struct JournalCommandTests {
             // Wait until both intents of the slow step are journaled, then kill -9.
             let journal = try await Journal.open(directory: state)
             var runID: String?
-            for _ in 0..<200 {
+            // Polls for up to a minute: under a loaded suite planning alone can take seconds.
+            for _ in 0..<1200 {
                 if let run = try await journal.runs().first {
                     let events = try await journal.events(of: run.id)
                     if events.filter({ $0.step == "slow" && $0.kind == "intent" }).count == 2 {

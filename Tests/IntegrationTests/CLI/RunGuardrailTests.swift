@@ -37,7 +37,7 @@ struct RunGuardrailTests {
             try first.run()
             let journal = try await Journal.open(directory: state)
             var holder: String?
-            for _ in 0..<200 {
+            for _ in 0..<1200 {
                 if let lock = try await journal.locks().first { holder = lock.runID; break }
                 try await Task.sleep(for: .milliseconds(50))
             }
