@@ -187,3 +187,14 @@ extension Journal {
         return home + "/.local/state/warden"
     }
 }
+
+extension Journal {
+    /// Hands a run to the controller resuming it, so its locks and liveness
+    /// are judged by the new process.
+    public func adopt(run id: String, controller: String) async throws(JournalError) {
+        try await write { db in
+            try db.execute(sql: "UPDATE runs SET controller = ? WHERE id = ?", arguments: [controller, id])
+            try db.execute(sql: "UPDATE locks SET controller = ? WHERE run_id = ?", arguments: [controller, id])
+        }
+    }
+}

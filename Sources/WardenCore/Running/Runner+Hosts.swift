@@ -7,7 +7,13 @@ extension Runner {
         var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
         let hosts = context.hosts(of: step.target)
         var active: [(host: InventoryHost, line: String)] = []
+        let doneBefore = resume?.doneHosts[step.id] ?? []
         for host in hosts {
+            if doneBefore.contains(host.name) {
+                stepReport.hosts.append(HostReport(host: host.name, status: .ok, command: nil, exit: nil, attempts: 0,
+                                                   reason: "done before the resume"))
+                continue
+            }
             let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probes)
             if let when = step.when {
                 switch ConditionEvaluation.evaluate(when, in: environment) {
@@ -30,7 +36,7 @@ extension Runner {
             }
         }
         // Decisions are part of the record: a host left out by `when` is journaled as skipped.
-        for hostReport in stepReport.hosts {
+        for hostReport in stepReport.hosts where !doneBefore.contains(hostReport.host) {
             do {
                 try await recorder?.outcome(step, report: hostReport, record: nil)
             } catch {
@@ -43,6 +49,10 @@ extension Runner {
             return finish(step, stepReport, ran: [])
         }
         guard !active.isEmpty else {
+            if !doneBefore.isEmpty, stepReport.hosts.allSatisfy({ $0.status == .ok || $0.status == .skipped }) {
+                stepReport.summary = "done before the resume"
+                return stepReport
+            }
             stepReport.status = .skipped
             stepReport.summary = hosts.isEmpty ? "no hosts" : "skipped on every host"
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")

@@ -31,17 +31,26 @@ public struct Runner: Sendable {
     var journalFailure: String?
     /// An approval was given and no change has been checked against the plan since.
     var approvalToCheck: String?
+    /// What a resumed run takes from the journal of the run it continues.
+    var resume: ResumeState?
 
     public static func run(
         context: EngineContext, transport: any HostTransport, concurrency: Int = 64, artifacts: String,
         approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)? = nil,
         recorder: RunRecorder? = nil,
         plan: Plan? = nil,
+        resume: ResumeState? = nil,
         observer: (@Sendable (RunEvent) -> Void)? = nil
     ) async -> RunReport {
         var runner = Runner(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts, approvals: approvals,
                             observer: observer, recorder: recorder, plan: plan,
                             report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
+        if let resume {
+            runner.stepRecords = resume.stepRecords
+            runner.completedChanges = resume.completedChanges
+            runner.reachedScopes = resume.reachedScopes
+            runner.resume = resume
+        }
         let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
         let start = runner
         // The steps and the monitor race: whichever finishes first cancels the other.
@@ -83,6 +92,12 @@ public struct Runner: Sendable {
                 if !stopped { stop(.aborted, "interrupted before step '\(step.id)'") }
                 report.steps.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .notRun,
                                                summary: "not run: the run stopped"))
+                continue
+            }
+            if let resume, resume.finishedSteps.contains(step.id) {
+                report.steps.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating,
+                                               status: StepStatus(rawValue: resume.stepRecords[step.id]?.status ?? "ok") ?? .ok,
+                                               summary: "finished before the resume"))
                 continue
             }
             reachedScopes.insert(step.scope)
@@ -165,6 +180,11 @@ public struct Runner: Sendable {
 
     private mutating func runCleanup() async {
         for step in context.runbook.finally where reachedScopes.contains(step.scope) {
+            if let resume, resume.finishedSteps.contains(step.id) {
+                report.cleanup.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok,
+                                                 summary: "finished before the resume"))
+                continue
+            }
             let result = await recorded(step)
             report.cleanup.append(result)
             if result.status == .failed, report.status == .succeeded {

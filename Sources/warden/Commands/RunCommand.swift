@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let runID = RunIdentifier.make()
         let folder = artifacts ?? (state.resolved as NSString).appendingPathComponent("artifacts/\(runID)")
-        let parameters = plan.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: "\n")
+        let parameters = context.parameters.journalText(for: context.runbook)
         do {
             try await journal.begin(JournalRun(
                 id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: OperatingSystemUser.name,

@@ -19,6 +19,15 @@ struct RunbookInputs: ParsableArguments {
 
     /// The loaded runbook, bound parameters and resolved targets.
     func load() throws -> EngineContext {
+        try RunbookInputs.load(runbook: runbook, params: params, paramsFile: paramsFile, inventory: inventoryOptions.inventory)
+    }
+
+    /// Loads and binds a runbook; `journaled` values (a resumed run's) come
+    /// under the ones given now.
+    static func load(
+        runbook: String, params: [String], paramsFile: String?, inventory inventoryPath: String,
+        journaled: ((Runbook) -> [String: Value])? = nil
+    ) throws -> EngineContext {
         let loaded = Runbook.load(path: runbook)
         for warning in loaded.warnings {
             FileHandle.standardError.write(Data((warning.description + "\n").utf8))
@@ -47,10 +56,10 @@ struct RunbookInputs: ParsableArguments {
                 given.append((spec.name, value))
             }
         }
-        var fileValues: [String: Value] = [:]
+        var fileValues: [String: Value] = journaled?(book) ?? [:]
         if let paramsFile {
             do {
-                fileValues = try ParameterFile.load(path: paramsFile)
+                fileValues.merge(try ParameterFile.load(path: paramsFile)) { _, given in given }
             } catch {
                 problems.append(error.description)
             }
@@ -65,13 +74,13 @@ struct RunbookInputs: ParsableArguments {
         }
         let inventory: Inventory
         do {
-            inventory = try Inventory.load(path: inventoryOptions.inventory)
+            inventory = try Inventory.load(path: inventoryPath)
         } catch {
             throw InvalidInput(description: error.description)
         }
         let targets: [String: [InventoryHost]]
         do {
-            targets = try TargetResolution.resolve(book, in: inventory, parameters: binding, inventoryFile: inventoryOptions.inventory)
+            targets = try TargetResolution.resolve(book, in: inventory, parameters: binding, inventoryFile: inventoryPath)
         } catch {
             throw InvalidInput(description: error.description)
         }

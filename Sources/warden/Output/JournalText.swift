@@ -36,8 +36,9 @@ enum JournalText {
             "  finished:   \(time(run.finishedAt))",
             "  plan:       \(run.planHash)",
         ]
-        if !run.parameters.isEmpty {
-            lines.append("  params:     " + run.parameters.split(separator: "\n").joined(separator: ", "))
+        if let data = run.parameters.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
+           case let .map(entries) = value, !entries.isEmpty {
+            lines.append("  params:     " + entries.keys.sorted().map { "\($0)=\(entries[$0] ?? .null)" }.joined(separator: ", "))
         }
         lines.append("  journal:    " + (brokenAt.map { "TAMPERED: the hash chain breaks at event \($0)" } ?? "hash chain intact (\(events.count) events)"))
         lines.append("")

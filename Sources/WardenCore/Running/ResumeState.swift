@@ -1,0 +1,98 @@
+import Foundation
+
+/// Where a run stood when its controller died, rebuilt from its journal:
+/// the steps that finished (and what later steps read of them), the hosts of
+/// an unfinished step whose outcome is recorded, and the unknowns: commands
+/// whose intent was written but whose outcome never was.
+///
+/// Resuming never runs a mutating command twice by accident: an unknown
+/// mutating command runs again only when the operator says it did not take
+/// effect (`assumeNotDone`), and counts as done when they say it did.
+public struct ResumeState: Sendable {
+    var stepRecords: [String: RecordSet] = [:]
+    var completedChanges: [(step: Step, hosts: [InventoryHost])] = []
+    var reachedScopes: Set<Int> = [0]
+    /// Steps (main and cleanup) with a recorded end.
+    public internal(set) var finishedSteps: Set<String> = []
+    /// Per unfinished step: hosts not to run again.
+    var doneHosts: [String: Set<String>] = [:]
+    /// Commands whose intent is journaled without an outcome.
+    public internal(set) var unknowns: [Unknown] = []
+
+    public struct Unknown: Sendable, Hashable {
+        public let step: String
+        public let host: String
+        public let command: String?
+        public let mutating: Bool
+    }
+
+    /// The unknown commands that may have changed a host.
+    public var mutatingUnknowns: [Unknown] { unknowns.filter(\.mutating) }
+
+    public static func rebuild(from events: [JournalEvent], context: EngineContext) -> ResumeState {
+        var state = ResumeState()
+        let steps = Dictionary(context.runbook.allSteps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var intents: [String: [String: String?]] = [:]
+        var outcomes: [String: [(host: String, status: String, record: HostRecord?)]] = [:]
+        var finishedStatus: [String: String] = [:]
+        for event in events {
+            guard let id = event.step else { continue }
+            switch event.kind {
+            case "step-started":
+                if let step = steps[id] { state.reachedScopes.insert(step.scope) }
+            case "intent":
+                if let host = event.host { intents[id, default: [:]][host] = event.command }
+            case "outcome":
+                if let host = event.host {
+                    outcomes[id, default: []].append((host, event.status ?? "", record(from: event.detail)))
+                }
+            case "step-finished":
+                state.finishedSteps.insert(id)
+                finishedStatus[id] = event.status
+            default:
+                break
+            }
+        }
+        for (id, results) in outcomes {
+            let ran = results.compactMap { result in result.record.map { (name: result.host, record: $0) } }
+            let status = finishedStatus[id].map { $0 == "ok" ? "ok" : ($0 == "skipped" ? "skipped" : "failed") } ?? "ok"
+            state.stepRecords[id] = RecordSet(hosts: ran, status: status)
+            if let step = steps[id], step.isMutating {
+                let changed = Set(results.filter { $0.status == "ok" }.map(\.host))
+                let hosts = context.hosts(of: step.target).filter { changed.contains($0.name) }
+                if !hosts.isEmpty { state.completedChanges.append((step, hosts)) }
+            }
+            if !state.finishedSteps.contains(id) {
+                state.doneHosts[id] = Set(results.map(\.host))
+            }
+        }
+        for (id, hosts) in intents where !state.finishedSteps.contains(id) {
+            let answered = state.doneHosts[id] ?? []
+            for (host, command) in hosts.sorted(by: { $0.key < $1.key }) where !answered.contains(host) {
+                state.unknowns.append(Unknown(step: id, host: host, command: command ?? nil, mutating: steps[id]?.isMutating ?? true))
+            }
+        }
+        return state
+    }
+
+    /// The operator's word on the unknown mutating commands: done (they are
+    /// not run again) or not done (they run again). Read-only ones always run again.
+    public mutating func assume(done: Bool) {
+        guard done else { return }
+        for unknown in unknowns where unknown.mutating {
+            doneHosts[unknown.step, default: []].insert(unknown.host)
+        }
+    }
+
+    private static func record(from detail: String?) -> HostRecord? {
+        guard let data = detail?.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
+              case let .map(entries) = value, case let .map(record)? = entries["record"] else { return nil }
+        var exit: Int?
+        if case let .int(number)? = record["exit"] { exit = number }
+        func text(_ key: String) -> String {
+            if case let .string(value)? = record[key] { return value }
+            return ""
+        }
+        return HostRecord(stdout: text("stdout"), stderr: text("stderr"), exit: exit, result: record["result"] ?? .null)
+    }
+}

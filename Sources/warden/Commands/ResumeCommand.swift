@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenSSHTransport
+
+/// `warden resume RUN`: continue a run whose controller died.
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a run whose controller died (kill -9, power loss), from its journal.",
+        discussion: """
+            Steps that finished are not run again; later steps see their recorded results. A \
+            command whose intent was journaled but whose outcome was not is unknown: a read-only \
+            one runs again; a mutating one needs your word, --assume done (it took effect: do not \
+            run it again) or --assume not-done (run it again). Pending cleanup always runs. \
+            Parameters come from the journal; secrets must be given again (--params or WARDEN_PARAM_<NAME>).
+            Exit status: as warden run; 2 when the run cannot be resumed as asked.
+            """
+    )
+
+    enum Assumption: String, ExpressibleByArgument {
+        case done = "done"
+        case notDone = "not-done"
+    }
+
+    @Argument(help: "The run id (see `warden runs`).")
+    var run: String
+
+    @Option(name: [.short, .customLong("inventory")], help: "The inventory YAML file.")
+    var inventory: String
+
+    @Option(name: [.short, .customLong("param")], help: "Override a journaled parameter, as name=value.")
+    var params: [String] = []
+
+    @Option(name: .customLong("params"), help: "A YAML file of parameter values (secrets).")
+    var paramsFile: String?
+
+    @Option(help: "For unknown mutating commands: done (do not run again) or not-done (run again).")
+    var assume: Assumption?
+
+    @Flag(help: "Resume without asking for confirmation.")
+    var yes = false
+
+    @Flag(help: "Record the key of a host missing from its known_hosts file instead of refusing it.")
+    var acceptNewHostKeys = false
+
+    @OptionGroup var state: StateOptions
+
+    @OptionGroup var engine: EngineOptions
+
+    func run() async throws {
+        let journal = try await state.open()
+        guard let found = try await journal.run(run) else {
+            throw InvalidInput(description: "no run '\(run)' in \(journal.path); `warden runs` lists them")
+        }
+        guard found.status == "running" else {
+            throw InvalidInput(description: "run \(run) already ended (\(found.status)); nothing to resume")
+        }
+        let lock = RunLock(name: "", runID: run, holder: found.initiator, controller: found.controller)
+        guard lock.controllerIsGone else {
+            throw InvalidInput(description: "run \(run) is still controlled by \(found.controller); resume only a run whose controller died")
+        }
+        let context = try RunbookInputs.load(runbook: found.file, params: params, paramsFile: paramsFile, inventory: inventory) { book in
+            ParameterBinding.restored(from: found.parameters, runbook: book)
+        }
+        guard context.runbook.name == found.runbook else {
+            throw InvalidInput(description: "\(found.file) is now runbook '\(context.runbook.name)', but run \(run) ran '\(found.runbook)'")
+        }
+        var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
+        let unknown = resume.mutatingUnknowns
+        if !unknown.isEmpty {
+            guard let assume else {
+                let list = unknown.map { "  step '\($0.step)' on \($0.host): $ \($0.command ?? "?")" }.joined(separator: "\n")
+                throw InvalidInput(description: """
+                    run \(run) stopped while these changes were under way; the journal cannot tell whether they took effect:
+                    \(list)
+                    Check the hosts, then resume with --assume done (do not run them again) or --assume not-done (run them again).
+                    """)
+            }
+            resume.assume(done: assume == .done)
+        }
+        let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
+        if !yes {
+            guard interactive else {
+                throw InvalidInput(description: "not on a terminal, so the resume cannot be confirmed: pass --yes")
+            }
+            Terminal.writeError("Resume run \(run) (\(resume.finishedSteps.count) steps done)? Type 'yes' to proceed: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+                Terminal.write("Not resumed: nothing was changed.\n")
+                throw ExitStatus.failure
+            }
+        }
+        let controller = OperatingSystemUser.controller
+        try await journal.adopt(run: run, controller: controller)
+        let assumed = unknown.isEmpty ? "" : "; assumed \(assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
+        _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)"))
+
+        let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
+        let recorder = RunRecorder(journal: journal, runID: run, redactor: context.redactor)
+        let gate = ApprovalGate(journal: journal, runID: run, planHash: found.planHash, initiator: found.initiator,
+                                allowSelfApproval: context.runbook.allowSelfApproval)
+        let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
+        let folder = (state.resolved as NSString).appendingPathComponent("artifacts/\(run)")
+        let progress = engine.output == .text ? RunProgress() : nil
+        let concurrency = engine.concurrency
+        let resumeState = resume
+        let work = Task {
+            await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
+                             approvals: { step, spec in await gate.decide(step, spec) },
+                             recorder: recorder, plan: plan, resume: resumeState, observer: { event in progress?.handle(event) })
+        }
+        let interrupts = InterruptHandler { work.cancel() }
+        var report = await work.value
+        interrupts.cancel()
+        await transport.close()
+        report.planHash = found.planHash
+        report.runID = run
+        try? await journal.finish(run: run, status: report.status.rawValue, reason: report.reason)
+        for held in try await journal.locks() where held.runID == run {
+            try? await journal.release(lock: held.name, run: run)
+        }
+        switch engine.output {
+        case .text: Terminal.write(RunText(report: report).text)
+        case .json: Terminal.write(try RunText.json(report) + "\n")
+        }
+        switch report.status {
+        case .succeeded: return
+        case .blocked: throw ExitStatus.blocked
+        case .failed, .aborted: throw ExitStatus.failure
+        }
+    }
+}

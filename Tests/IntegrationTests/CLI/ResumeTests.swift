@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenTestSupport
+
+/// `warden resume` after the controller was killed with SIGKILL in the middle
+/// of a mutating step: finished steps never run again, unknown changes need
+/// the operator's word, cleanup runs.
+@Suite("Resuming a run whose controller died")
+struct ResumeTests {
+    static let runbook = """
+        name: resumable
+        params:
+          seconds: {type: int, default: 30}
+          label: {type: string, default: first}
+        targets:
+          fleet: {hosts: fleet, at_least: 1}
+        steps:
+          - id: quick
+            on: fleet
+            run: "echo MUTATE-QUICK {{ params.label }}"
+          - id: slow
+            on: fleet
+            run: "sleep {{ params.seconds }}; echo MUTATE-SLOW"
+          - id: after
+            on: fleet
+            run: "echo MUTATE-AFTER"
+        finally:
+          - id: tidy
+            on: fleet
+            run: "echo MUTATE-TIDY"
+        """
+
+    /// Starts a run, kills its controller once the slow step's intents are
+    /// journaled, and returns the run id.
+    private func killedRun(_ fleet: LoopbackFleet, state: String) async throws -> String {
+        let file = fleet.directory.appendingPathComponent("resumable.yaml").path
+        try ResumeTests.runbook.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try wardenBinary())
+        process.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let journal = try await Journal.open(directory: state)
+        for _ in 0..<1200 {
+            if let run = try await journal.runs().first,
+               try await journal.events(of: run.id).filter({ $0.step == "slow" && $0.kind == "intent" }).count == fleet.hosts.count {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return run.id
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        throw TestFailure("the slow step never started")
+    }
+
+    private func count(_ needle: String, on host: LoopbackFleet.Host, in fleet: LoopbackFleet) -> Int {
+        fleet.commands(receivedBy: host).components(separatedBy: needle).count - 1
+    }
+
+    @Test func unknownChangesNeedTheOperatorsWordThenNothingRunsTwice() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let runID = try await killedRun(fleet, state: state)
+
+            let refused = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+            #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("the journal cannot tell whether they took effect"))
+            #expect(refused.stderr.contains("step 'slow' on h01: $ sleep 30; echo MUTATE-SLOW"))
+            for host in fleet.hosts { #expect(count("MUTATE-AFTER", on: host, in: fleet) == 0) }
+
+            let resumed = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes", "--assume", "done", "--output", "json"])
+            #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(resumed.stdout.utf8))
+            #expect(report.status == .succeeded)
+            #expect(report.steps.map(\.summary).prefix(2) == ["finished before the resume", "done before the resume"])
+            for host in fleet.hosts {
+                #expect(count("MUTATE-QUICK first", on: host, in: fleet) == 1)
+                #expect(count("sleep 30", on: host, in: fleet) == 1)
+                #expect(count("MUTATE-AFTER", on: host, in: fleet) == 1)
+                #expect(count("MUTATE-TIDY", on: host, in: fleet) == 1)
+            }
+            let journal = try await Journal.open(directory: state)
+            let run = try #require(try await journal.run(runID))
+            #expect(run.status == "succeeded")
+            let notes = try await journal.events(of: runID).filter { $0.kind == "note" }.compactMap(\.detail)
+            #expect(notes.contains { $0.hasPrefix("resumed by root on ") && $0.hasSuffix("assumed done for slow@h01, slow@h02") })
+            let intact = try await journal.verify(run: runID)
+            #expect(intact == nil)
+
+            let again = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+            #expect(again.status == 2)
+            #expect(again.stderr.contains("already ended (succeeded)"))
+        }
+    }
+
+    @Test func notDoneRunsTheUnknownChangeAgainWithTheJournaledParameters() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let runID = try await killedRun(fleet, state: state)
+            let resumed = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes",
+                                            "--assume", "not-done", "-p", "seconds=0"])
+            #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+            for host in fleet.hosts {
+                #expect(count("MUTATE-QUICK first", on: host, in: fleet) == 1)
+                #expect(count("sleep 30", on: host, in: fleet) == 1)
+                #expect(count("sleep 0; echo MUTATE-SLOW", on: host, in: fleet) == 1)
+                #expect(count("MUTATE-AFTER", on: host, in: fleet) == 1)
+            }
+        }
+    }
+}
