@@ -85,3 +85,28 @@ struct JournalTests {
         }
     }
 }
+
+@Suite("Journal, opened by many at once")
+struct JournalConcurrentOpenTests {
+    @Test func manyOpenersOfANewFolderAgreeOnOneSchema() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Eight openers race to create the tables of a folder that does not exist yet.
+        let results = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do {
+                        _ = try await Journal.open(directory: directory)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            var failures: [String] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
+        }
+        #expect(results.isEmpty, "\(results)")
+    }
+}

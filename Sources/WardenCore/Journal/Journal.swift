@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 
 /// The durable record of every run: what was about to happen on which host
@@ -33,6 +36,17 @@ public final class Journal: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         configuration.busyMode = .timeout(10)
+        // Two processes opening a new state folder at once (an initiator and
+        // an approver) must not both create the tables: the first to open it
+        // migrates while holding an exclusive lock on a sidecar file.
+        let lockPath = path + ".lock"
+        let lockDescriptor = Glibc.open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+        guard lockDescriptor >= 0 else {
+            throw JournalError("cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(lockDescriptor) }
+        flock(lockDescriptor, LOCK_EX)
+        defer { flock(lockDescriptor, LOCK_UN) }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try database.writeWithoutTransaction { db in
@@ -55,7 +69,7 @@ public final class Journal: Sendable {
         if folderMode & 0o020 != 0 { mode |= 0o060 }
         if folderMode & 0o002 != 0 { mode |= 0o006 }
         guard mode != 0o600 else { return }
-        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+        for file in [path, path + "-wal", path + "-shm", path + ".lock"] where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
         }
     }
