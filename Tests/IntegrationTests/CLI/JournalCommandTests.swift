@@ -53,7 +53,7 @@ struct JournalCommandTests {
             let journal = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
             #expect(journal.run.status == "succeeded")
             #expect(journal.run.planHash == report.planHash)
-            #expect(journal.run.parameters == "token=<secret>")
+            #expect(journal.run.parameters == "{\"token\":\"<secret>\"}")
             #expect(journal.chainBrokenAt == nil)
             let use = journal.events.filter { $0.step == "use" }
             #expect(use.map(\.kind) == ["step-started", "outcome", "intent", "outcome", "step-finished"])
