@@ -16,6 +16,8 @@ public struct Runner: Sendable {
     /// Decides `approve:` gates; nil: every gate blocks the run.
     let approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)?
     let observer: (@Sendable (RunEvent) -> Void)?
+    /// Asks the operator before each step (`--step`); nil: no questions.
+    let confirm: (@Sendable (StepPreview) async -> StepDecision)?
     /// The journal the run is written to; nil only in tests of the engine alone.
     let recorder: RunRecorder?
     /// The plan approvers saw; the first change after a gate must match it.
@@ -37,13 +39,14 @@ public struct Runner: Sendable {
     public static func run(
         context: EngineContext, transport: any HostTransport, concurrency: Int = 64, artifacts: String,
         approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)? = nil,
+        confirm: (@Sendable (StepPreview) async -> StepDecision)? = nil,
         recorder: RunRecorder? = nil,
         plan: Plan? = nil,
         resume: ResumeState? = nil,
         observer: (@Sendable (RunEvent) -> Void)? = nil
     ) async -> RunReport {
         var runner = Runner(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts, approvals: approvals,
-                            observer: observer, recorder: recorder, plan: plan,
+                            observer: observer, confirm: confirm, recorder: recorder, plan: plan,
                             report: RunReport(runbook: context.runbook.name, file: context.runbook.file))
         if let resume {
             runner.stepRecords = resume.stepRecords
@@ -99,6 +102,24 @@ public struct Runner: Sendable {
                                                status: StepStatus(rawValue: resume.stepRecords[step.id]?.status ?? "ok") ?? .ok,
                                                summary: "finished before the resume"))
                 continue
+            }
+            if let confirm {
+                switch await confirm(preview(step)) {
+                case .run:
+                    break
+                case .skip:
+                    try? await recorder?.note("skipped by the operator (--step)", step: step.id)
+                    stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+                    report.steps.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating,
+                                                   status: .skipped, summary: "skipped by the operator"))
+                    continue
+                case .abort:
+                    try? await recorder?.note("aborted by the operator (--step) before this step", step: step.id)
+                    stop(.aborted, "aborted by the operator before step '\(step.id)'")
+                    report.steps.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating,
+                                                   status: .notRun, summary: "not run: the operator aborted"))
+                    continue
+                }
             }
             reachedScopes.insert(step.scope)
             let result = await recorded(step)

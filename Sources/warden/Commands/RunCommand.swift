@@ -25,6 +25,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run without asking for confirmation (never skips approval gates).")
     var yes = false
 
+    @Flag(help: "Walk the runbook step by step: show each step's commands and ask before it (answers from standard input).")
+    var step = false
+
     @Option(help: "Where collect steps put fetched files (one folder per host).")
     var artifacts: String?
 
@@ -37,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         let context = try inputs.load()
         let journal = try await state.open()
         let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
-        if !yes, !interactive {
+        if !yes, !interactive, !step {
             throw InvalidInput(description: "not on a terminal, so the plan cannot be confirmed: pass --yes to run it unattended")
         }
         let transport = SSHTransport(concurrency: concurrency, acceptNewHostKeys: inputs.inventoryOptions.acceptNewHostKeys)
@@ -92,9 +95,15 @@ struct RunCommand: AsyncParsableCommand {
         let gate = ApprovalGate(journal: journal, runID: runID, planHash: plan.hash, initiator: OperatingSystemUser.name,
                                 allowSelfApproval: context.runbook.allowSelfApproval)
         let progress = output == .text ? RunProgress() : nil
+        var confirm: (@Sendable (StepPreview) async -> StepDecision)?
+        if step {
+            confirm = { @Sendable preview in await StepPrompt().ask(StepPrompt.Shown(preview: preview)) }
+        }
+        let stepConfirm = confirm
         let work = Task {
             await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
-                             approvals: { step, spec in await gate.decide(step, spec) },
+                             approvals: { gated, spec in await gate.decide(gated, spec) },
+                             confirm: stepConfirm,
                              recorder: recorder, plan: plan, observer: { event in progress?.handle(event) })
         }
         interrupts = InterruptHandler { work.cancel() }
@@ -107,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
             try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
             if let lockName = plan.lock { try await journal.release(lock: lockName, run: runID) }
         } catch {
-            Terminal.writeError("warden: \(error.description)\n")
+            Terminal.writeError("warden: \(error)\n")
         }
         switch output {
         case .text: Terminal.write(RunText(report: report).text)

@@ -105,3 +105,47 @@ struct RunCommandTests {
         }
     }
 }
+
+@Suite("warden run --step")
+struct StepModeTests {
+    @Test func theOperatorRunsSkipsAndAbortsStepByStepAndCleanupStillRuns() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let file = fleet.directory.appendingPathComponent("walk.yaml").path
+            try """
+                name: walk
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                steps:
+                  - id: one
+                    on: fleet
+                    run: "echo MUTATE-ONE {{ host.name }}"
+                  - id: two
+                    on: fleet
+                    run: "echo MUTATE-TWO"
+                  - id: three
+                    on: fleet
+                    doc: the last one
+                    run: "echo MUTATE-THREE"
+                finally:
+                  - id: tidy
+                    on: fleet
+                    run: "echo MUTATE-TIDY"
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--yes", "--step",
+                                           "--state", fleet.directory.appendingPathComponent("state").path],
+                                          input: "y\nskip\nd\nwhat\na\n")
+            #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+            #expect(output.stderr.contains("step 'one' [run, mutating]\n  h01: $ echo MUTATE-ONE h01\n  h02: $ echo MUTATE-ONE h02"))
+            #expect(output.stderr.contains("  doc: the last one"))
+            #expect(output.stderr.contains("answer y, s, a or d"))
+            #expect(output.stdout.contains("Run ABORTED: aborted by the operator before step 'three'; cleanup ran."))
+            for host in fleet.hosts {
+                let received = fleet.commands(receivedBy: host)
+                #expect(received.contains("MUTATE-ONE"))
+                #expect(!received.contains("MUTATE-TWO"))
+                #expect(!received.contains("MUTATE-THREE"))
+                #expect(received.contains("MUTATE-TIDY"))
+            }
+        }
+    }
+}

@@ -10,13 +10,14 @@ struct ProcessOutput {
 
 /// Runs a program and collects its output, reading both pipes at once so
 /// that neither can fill and stall the child.
+/// `input` is written to the child's standard input, then closed.
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                timeout: TimeInterval = 120) async throws -> ProcessOutput {
-    try await onDedicatedThread { try runProcessBlocking(executable, arguments, environment: environment, timeout: timeout) }
+                input: String? = nil, timeout: TimeInterval = 120) async throws -> ProcessOutput {
+    try await onDedicatedThread { try runProcessBlocking(executable, arguments, environment: environment, input: input, timeout: timeout) }
 }
 
 private func runProcessBlocking(_ executable: String, _ arguments: [String], environment: [String: String]?,
-                                timeout: TimeInterval) throws -> ProcessOutput {
+                                input: String?, timeout: TimeInterval) throws -> ProcessOutput {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -25,8 +26,13 @@ private func runProcessBlocking(_ executable: String, _ arguments: [String], env
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
+    if let input {
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+    }
     let group = DispatchGroup()
     nonisolated(unsafe) var stdoutData = Data()
     nonisolated(unsafe) var stderrData = Data()
@@ -59,8 +65,8 @@ func wardenBinary() throws -> String {
 }
 
 /// Runs `warden` with arguments and returns what it printed and its exit status.
-func warden(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> ProcessOutput {
+func warden(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) async throws -> ProcessOutput {
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in extra { environment[key] = value }
-    return try await runProcess(try wardenBinary(), arguments, environment: environment)
+    return try await runProcess(try wardenBinary(), arguments, environment: environment, input: input)
 }
