@@ -124,6 +124,11 @@ public struct Runner: Sendable {
             reachedScopes.insert(step.scope)
             let result = await recorded(step)
             report.steps.append(result)
+            if Task.isCancelled, !stopped {
+                // An interrupted step "fails" because its commands were killed: the run was aborted.
+                stop(.aborted, "interrupted (Ctrl-C or SIGTERM) during step '\(step.id)'")
+                continue
+            }
             if result.status == .failed, !stopped {
                 switch step.onError {
                 case .continue:

@@ -45,11 +45,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let transport = SSHTransport(concurrency: concurrency, acceptNewHostKeys: inputs.inventoryOptions.acceptNewHostKeys)
         let planning = Task { await Planner.plan(context: context, transport: transport, concurrency: concurrency) }
-        var interrupts = InterruptHandler { planning.cancel() }
+        let interrupts = InterruptHandler { planning.cancel() }
         let plan = await planning.value
-        interrupts.cancel()
         if output == .text { Terminal.write(PlanText(plan: plan).text) }
         guard plan.verdict == .proceeds, !interrupts.wasInterrupted else {
+            interrupts.cancel()
             await transport.close()
             if output == .text { Terminal.write("Not started: nothing was changed.\n") }
             throw plan.verdict == .blocked ? ExitStatus.blocked : ExitStatus.failure
@@ -106,7 +106,9 @@ struct RunCommand: AsyncParsableCommand {
                              confirm: stepConfirm,
                              recorder: recorder, plan: plan, observer: { event in progress?.handle(event) })
         }
-        interrupts = InterruptHandler { work.cancel() }
+        interrupts.retarget(onFirst: { work.cancel() }, onSecond: {
+            CleanupInterruption.secondSignal(journal: journal, runID: runID)
+        })
         var report = await work.value
         interrupts.cancel()
         await transport.close()

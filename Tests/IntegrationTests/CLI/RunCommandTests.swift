@@ -149,3 +149,66 @@ struct StepModeTests {
         }
     }
 }
+
+@Suite("Interrupting a run")
+struct RunInterruptTests {
+    @Test func aSecondInterruptWithoutATerminalLetsCleanupFinish() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let file = fleet.directory.appendingPathComponent("interrupted.yaml").path
+            try """
+                name: interrupted
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                steps:
+                  - id: long
+                    on: fleet
+                    run: "sleep 40; echo MUTATE-LONG"
+                finally:
+                  - id: tidy
+                    on: fleet
+                    run: "sleep 2; echo MUTATE-TIDY"
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            // setsid: no controlling terminal, as under a service manager.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            process.arguments = ["--wait", try wardenBinary(), "run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
+            let errors = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+
+            let journal = try await Journal.open(directory: state)
+            func waitFor(_ kind: String, step: String) async throws -> JournalRun {
+                for _ in 0..<1200 {
+                    if let run = try await journal.runs().first,
+                       try await journal.events(of: run.id).contains(where: { $0.kind == kind && $0.step == step }) {
+                        return run
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                throw TestFailure("no \(kind) for \(step) in the journal")
+            }
+            let run = try await waitFor("intent", step: "long")
+            let pid = try #require(Int32(run.controller.split(separator: ":").last ?? ""))
+            kill(pid, SIGINT)
+            _ = try await waitFor("step-started", step: "tidy")
+            kill(pid, SIGINT)
+            let stderr = try await onDedicatedThread { () -> String in
+                let data = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return String(decoding: data, as: UTF8.self)
+            }
+            #expect(process.terminationStatus == 1, "\(stderr)")
+            #expect(stderr.contains("warden: cleanup continues (it returns the hosts to safe); send SIGKILL to give it up"))
+            let finished = try #require(try await journal.run(run.id))
+            #expect(finished.status == "aborted")
+            #expect(finished.reason == "interrupted (Ctrl-C or SIGTERM) during step 'long'")
+            let tidy = try await journal.events(of: run.id).filter { $0.step == "tidy" && $0.kind == "outcome" }
+            #expect(tidy.map(\.status) == ["ok", "ok"])
+            for host in fleet.hosts {
+                #expect(fleet.commands(receivedBy: host).contains("MUTATE-TIDY"))
+            }
+        }
+    }
+}
