@@ -431,8 +431,7 @@ import Testing
         ])
     }
 
-    // The column is that of the field read after `result.` (see
-    // `aNameAPlaceCannotReadIsPointedAtItself`).
+    // The column is that of `result` itself.
     @Test func resultNeedsAParser() {
         #expect(errors("""
             name: demo
@@ -450,14 +449,13 @@ import Testing
               - id: c
                 wait: {probe: raw, until: result.ok, timeout: 1m}
             """) == [
-            "rb.yaml:7:20: error: 'result' is only set when the output is parsed; a guard's expect has no 'parse:'; test stdout, or add e.g. 'parse: json'",
-            "rb.yaml:12:20: error: 'result' is only set when the output is parsed; expect of step 'b' has no 'parse:'; test stdout, or add e.g. 'parse: json'",
-            "rb.yaml:14:38: error: 'result' is only set when the output is parsed; until of step 'c' has no 'parse:'; test stdout, or add e.g. 'parse: json'",
+            "rb.yaml:7:13: error: 'result' is only set when the output is parsed; a guard's expect has no 'parse:'; test stdout, or add e.g. 'parse: json'",
+            "rb.yaml:12:13: error: 'result' is only set when the output is parsed; expect of step 'b' has no 'parse:'; test stdout, or add e.g. 'parse: json'",
+            "rb.yaml:14:31: error: 'result' is only set when the output is parsed; until of step 'c' has no 'parse:'; test stdout, or add e.g. 'parse: json'",
         ])
     }
 
-    /// Columns of names followed by a field (`host.name`) are the field's
-    /// (see `aNameAPlaceCannotReadIsPointedAtItself`).
+    /// Columns are those of the name itself (`host` in `host.name`).
     @Test func namesAPlaceCannotRead() {
         #expect(errors("""
             name: demo
@@ -478,29 +476,26 @@ import Testing
                 run: "echo {{ stdout }}"
                 when: exit == 0
             """) == [
-            "rb.yaml:6:27: error: 'host' is not available in hosts of target 'named'; hosts of target 'named' is not evaluated per host",
-            "rb.yaml:7:22: error: 'steps' is not available in the lock; the lock can read: params",
-            "rb.yaml:9:38: error: 'steps' is not available in the command of probe 'q'; probes, guards and watches run on their own and cannot read step results",
-            "rb.yaml:9:60: error: 'probes' is not available in the command of probe 'q'; probes, guards and watches run on their own and cannot read other probes",
-            "rb.yaml:13:16: error: 'host' is not available in when of step 'a'; when of step 'a' is not evaluated per host",
+            "rb.yaml:6:22: error: 'host' is not available in hosts of target 'named'; hosts of target 'named' is not evaluated per host",
+            "rb.yaml:7:16: error: 'steps' is not available in the lock; the lock can read: params",
+            "rb.yaml:9:32: error: 'steps' is not available in the command of probe 'q'; probes, guards and watches run on their own and cannot read step results",
+            "rb.yaml:9:53: error: 'probes' is not available in the command of probe 'q'; probes, guards and watches run on their own and cannot read other probes",
+            "rb.yaml:13:11: error: 'host' is not available in when of step 'a'; when of step 'a' is not evaluated per host",
             "rb.yaml:16:19: error: 'stdout' is not available in the command of step 'b'; 'stdout' is the output of a command, seen only by expect, until, guards and watches",
             "rb.yaml:17:11: error: 'exit' is not available in when of step 'b'; 'exit' is the output of a command, seen only by expect, until, guards and watches",
         ])
     }
 
-    /// `Expression.references` gives one place per reference: the field's
-    /// when there is one, right for "unknown parameter 'x'" but not for "'host'
-    /// is not available", which should point at `host` itself.
+    /// "Unknown parameter 'x'" points at the field; "'host' is not
+    /// available" at `host` itself.
     @Test func aNameAPlaceCannotReadIsPointedAtItself() {
-        withKnownIssue("references carry the member's location only") {
-            #expect(errors("""
-                name: demo
-                steps:
-                  - id: a
-                    approve: {}
-                    when: host.name == "x"
-                """) == ["rb.yaml:5:11: error: 'host' is not available in when of step 'a'; when of step 'a' is not evaluated per host"])
-        }
+        #expect(errors("""
+            name: demo
+            steps:
+              - id: a
+                approve: {}
+                when: host.name == "x"
+            """) == ["rb.yaml:5:11: error: 'host' is not available in when of step 'a'; when of step 'a' is not evaluated per host"])
     }
 
     // MARK: Expressions

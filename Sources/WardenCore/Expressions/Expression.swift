@@ -46,11 +46,14 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Every read of a top-level name and, when fixed, the member right after
     /// it (`params.shell`, `steps.level`), with where it is in the file, so
     /// validation can point at an undefined parameter or step exactly.
-    public var references: [(root: String, member: String?, location: SourceLocation)] {
+    /// `location` is the member's (what an unknown parameter or step error
+    /// points at), `rootLocation` the name's own (for a name not available there).
+    public var references: [(root: String, member: String?, location: SourceLocation, rootLocation: SourceLocation)] {
         var found: [ExpressionReference] = []
         root.collectReferences(into: &found)
         return found.map { reference in
-            (reference.root, reference.member, source.location(at: reference.memberOffset ?? reference.offset))
+            (reference.root, reference.member, source.location(at: reference.memberOffset ?? reference.offset),
+             source.location(at: reference.offset))
         }
     }
 

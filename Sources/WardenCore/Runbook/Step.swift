@@ -36,6 +36,8 @@ public struct Step: Sendable {
     public let expect: Expression?
     /// True for steps in `finally`.
     public let isCleanup: Bool
+    /// How to tell, after a crash, whether this change took effect on a host.
+    public var verify: VerifySpec? = nil
 
     /// Whether the step may change something on a host. Only these are held
     /// back in a dry run, gated by guards and approvals, and journaled as

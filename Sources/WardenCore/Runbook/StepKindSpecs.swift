@@ -46,3 +46,14 @@ public struct ParserSpec: Sendable {
     public let pattern: String?
     public let parser: any OutputParsing
 }
+
+/// `verify:` on a `run` step: a read-only command whose `expect` says
+/// whether the change took effect on a host. `warden resume` runs it for a
+/// change whose outcome was never journaled, instead of asking the operator.
+public struct VerifySpec: Sendable {
+    public let command: Template
+    public let parser: ParserSpec?
+    /// True when the change took effect; reads `result`, `stdout`, `stderr`, `exit`.
+    public let expect: Expression
+    public let location: SourceLocation
+}

@@ -34,10 +34,10 @@ extension RunbookChecks {
     }
 
     private mutating func checkReference(
-        _ reference: (root: String, member: String?, location: SourceLocation), in context: ExpressionContext,
-        scope: Int, position: StepVisibility?, parsed: Bool?
+        _ reference: (root: String, member: String?, location: SourceLocation, rootLocation: SourceLocation),
+        in context: ExpressionContext, scope: Int, position: StepVisibility?, parsed: Bool?
     ) -> Bool {
-        let (root, member, location) = reference
+        let (root, member, location, rootLocation) = reference
         guard context.roots.contains(root) else {
             let available = context.roots.sorted().joined(separator: ", ")
             var hint = "\(context.place) can read: \(available)"
@@ -50,11 +50,11 @@ extension RunbookChecks {
             } else if let close = NameSuggestion.closest(to: root, among: context.roots) {
                 hint = "did you mean '\(close)'?"
             }
-            error("'\(root)' is not available in \(context.place)", at: location, hint: hint)
+            error("'\(root)' is not available in \(context.place)", at: rootLocation, hint: hint)
             return false
         }
         if root == "result", parsed == false {
-            error("'result' is only set when the output is parsed; \(context.place) has no 'parse:'", at: location,
+            error("'result' is only set when the output is parsed; \(context.place) has no 'parse:'", at: rootLocation,
                   hint: "test stdout, or add e.g. 'parse: json'")
             return false
         }

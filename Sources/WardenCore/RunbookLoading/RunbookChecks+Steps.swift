@@ -54,6 +54,11 @@ extension RunbookChecks {
         case .approve, .pause:
             break
         }
+        if let verify = step.verify {
+            check(verify.command, in: .command("verify of \(name)"), scope: step.scope, position: visibility)
+            check(verify.expect, in: .outputTest("verify.expect of \(name)"), scope: step.scope, position: visibility,
+                  parsed: verify.parser != nil, mustBeBool: true)
+        }
         if let undo = step.undo {
             var withSelf = visibility
             withSelf.earlier.insert(step.id)

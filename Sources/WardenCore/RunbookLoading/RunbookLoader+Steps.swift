@@ -9,7 +9,7 @@ extension RunbookLoader {
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
-        "run": commandStepKeys + ["undo", "readonly"],
+        "run": commandStepKeys + ["undo", "readonly", "verify"],
         "check": commandStepKeys,
         "wait": ["id", "doc", "when", "on_error"],
         "approve": ["id", "doc", "when"],
@@ -93,7 +93,7 @@ extension RunbookLoader {
         // already stop the runbook from loading), so that its other
         // references are checked in the same pass.
         guard let id, !needsTarget || target != nil else { return [] }
-        return [Step(
+        var step = Step(
             id: scopePrefix + id, location: location(of: node), scope: scope, kind: stepKind,
             doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target,
             targetLocation: byName["on"].map { location(of: $0.value) }, when: settings.when,
@@ -101,7 +101,9 @@ extension RunbookLoader {
             delay: settings.delay ?? stepDefaults.delay, until: settings.until,
             onError: settings.onError ?? stepDefaults.onError, undo: settings.undo,
             readonlyOverride: settings.readonly ?? false, serial: settings.serial, maxFail: settings.maxFail,
-            batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)]
+            batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)
+        step.verify = settings.verify
+        return [step]
     }
 
     private mutating func readStepSettings(_ keys: [String: YAMLMapping.Entry], kindName: String, label: String) -> StepSettings {
@@ -118,6 +120,7 @@ extension RunbookLoader {
         if let node = value("max_fail") { settings.maxFail = batchSize(node, key: "max_fail", allowZero: true) }
         if let node = value("readonly") { settings.readonly = bool(node, key: "readonly") }
         if let node = value("undo") { settings.undo = template(node, key: "undo") }
+        if let node = value("verify") { settings.verify = readVerify(node) }
         if let node = value("parse") { settings.parser = parser(node, pattern: value("pattern")) }
         if value("parse") == nil, let entry = keys["pattern"] {
             report("pattern needs 'parse: regex'", at: entry.key)
@@ -172,6 +175,24 @@ extension RunbookLoader {
         default:
             return nil
         }
+    }
+
+    /// `verify: {run: CMD, parse: NAME, expect: EXPR}`.
+    private mutating func readVerify(_ node: Node) -> VerifySpec? {
+        guard case .mapping = node else {
+            report("verify must be a mapping with 'run' (a read-only command) and 'expect' (true when the change took effect), got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["run", "parse", "pattern", "expect"], context: "in verify")
+        guard let runEntry = keys["run"], let expectEntry = keys["expect"] else {
+            report("verify needs 'run' (a read-only command) and 'expect' (true when the change took effect)", at: node)
+            return nil
+        }
+        let command = template(runEntry.value, key: "verify.run")
+        let expect = expression(expectEntry.value, key: "verify.expect")
+        let parser = keys["parse"].flatMap { self.parser($0.value, pattern: keys["pattern"]?.value) }
+        guard let command, let expect else { return nil }
+        return VerifySpec(command: command, parser: parser, expect: expect, location: location(of: node))
     }
 
     private mutating func readWait(_ node: Node) -> WaitSpec? {
@@ -233,6 +254,7 @@ struct StepSettings {
     var maxFail: BatchSize?
     var readonly: Bool?
     var undo: Template?
+    var verify: VerifySpec?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
 }

@@ -96,3 +96,56 @@ public struct ResumeState: Sendable {
         return HostRecord(stdout: text("stdout"), stderr: text("stderr"), exit: exit, result: record["result"] ?? .null)
     }
 }
+
+extension ResumeState {
+    /// Settles each unknown change whose step declares `verify:` by running
+    /// the verification on that host: took effect → done (not run again);
+    /// did not → it runs again. Returns one line per verification, for the
+    /// journal and the operator; a verification that fails to run leaves its
+    /// change unknown.
+    public mutating func verifyUnknowns(context: EngineContext, transport: any HostTransport) async -> [String] {
+        var lines: [String] = []
+        var remaining: [Unknown] = []
+        for unknown in unknowns {
+            guard unknown.mutating,
+                  let step = context.runbook.allSteps.first(where: { $0.id == unknown.step }), let verify = step.verify,
+                  let host = context.hosts(of: step.target).first(where: { $0.name == unknown.host }) else {
+                remaining.append(unknown)
+                continue
+            }
+            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
+            let line: String
+            do {
+                line = try verify.command.render(in: environment)
+            } catch {
+                lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify cannot be rendered: \(error.message)"))
+                remaining.append(unknown)
+                continue
+            }
+            switch await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: verify.parser, transport: transport) {
+            case let .unreachable(message):
+                lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify could not run: \(message)"))
+                remaining.append(unknown)
+            case let .ran(record, parseError):
+                if let parseError {
+                    lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify output unreadable: \(parseError)"))
+                    remaining.append(unknown)
+                    continue
+                }
+                let outcome = context.environment(scope: step.scope, host: host, output: record, steps: stepRecords)
+                switch ConditionEvaluation.evaluate(verify.expect, in: outcome) {
+                case .success(true):
+                    doneHosts[unknown.step, default: []].insert(unknown.host)
+                    lines.append("\(unknown.step)@\(unknown.host): verify says it took effect; not run again")
+                case .success(false):
+                    lines.append("\(unknown.step)@\(unknown.host): verify says it did not take effect; it runs again")
+                case let .failure(error):
+                    lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify.expect: \(error.message)"))
+                    remaining.append(unknown)
+                }
+            }
+        }
+        unknowns = remaining
+        return lines
+    }
+}

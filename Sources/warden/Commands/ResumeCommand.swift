@@ -67,9 +67,14 @@ struct ResumeCommand: AsyncParsableCommand {
             throw InvalidInput(description: "\(found.file) is now runbook '\(context.runbook.name)', but run \(run) ran '\(found.runbook)'")
         }
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
+        let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
+        // Changes that say how to check them are checked on their hosts first.
+        let verified = await resume.verifyUnknowns(context: context, transport: transport)
+        for line in verified { Terminal.writeError("verify: \(line)\n") }
         let unknown = resume.mutatingUnknowns
         if !unknown.isEmpty {
             guard let assume else {
+                await transport.close()
                 let list = unknown.map { "  step '\($0.step)' on \($0.host): $ \($0.command ?? "?")" }.joined(separator: "\n")
                 throw InvalidInput(description: """
                     run \(run) stopped while these changes were under way; the journal cannot tell whether they took effect:
@@ -82,6 +87,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
         if !yes {
             guard interactive else {
+                await transport.close()
                 throw InvalidInput(description: "not on a terminal, so the resume cannot be confirmed: pass --yes")
             }
             Terminal.writeError("Resume run \(run) (\(resume.finishedSteps.count) steps done)? Type 'yes' to proceed: ")
@@ -93,9 +99,9 @@ struct ResumeCommand: AsyncParsableCommand {
         let controller = OperatingSystemUser.controller
         try await journal.adopt(run: run, controller: controller)
         let assumed = unknown.isEmpty ? "" : "; assumed \(assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
-        _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)"))
+        let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
+        _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)"))
 
-        let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
         let recorder = RunRecorder(journal: journal, runID: run, redactor: context.redactor)
         let gate = ApprovalGate(journal: journal, runID: run, planHash: found.planHash, initiator: found.initiator,
                                 allowSelfApproval: context.runbook.allowSelfApproval)

@@ -33,9 +33,9 @@ struct ResumeTests {
 
     /// Starts a run, kills its controller once the slow step's intents are
     /// journaled, and returns the run id.
-    private func killedRun(_ fleet: LoopbackFleet, state: String) async throws -> String {
+    private func killedRun(_ fleet: LoopbackFleet, state: String, runbook: String = ResumeTests.runbook) async throws -> String {
         let file = fleet.directory.appendingPathComponent("resumable.yaml").path
-        try ResumeTests.runbook.write(toFile: file, atomically: true, encoding: .utf8)
+        try runbook.write(toFile: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try wardenBinary())
         process.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
@@ -109,6 +109,34 @@ struct ResumeTests {
                 #expect(count("sleep 0; echo MUTATE-SLOW", on: host, in: fleet) == 1)
                 #expect(count("MUTATE-AFTER", on: host, in: fleet) == 1)
             }
+        }
+    }
+
+    @Test func aVerifyProbeSettlesUnknownChangesHostByHost() async throws {
+        try await withFleet(hosts: 2, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let marks = fleet.directory.path
+            let runbook = ResumeTests.runbook.replacingOccurrences(of: """
+                    run: "sleep {{ params.seconds }}; echo MUTATE-SLOW"
+                """, with: """
+                    run: "touch \(marks)/{{ host.name }}.done; sleep {{ params.seconds }}; echo MUTATE-SLOW"
+                    verify: {run: "test -e \(marks)/{{ host.name }}.done", expect: exit == 0}
+                """)
+            #expect(runbook.contains("verify:"))
+            let runID = try await killedRun(fleet, state: state, runbook: runbook)
+            // On h02 the change is undone behind Warden's back: verify must see that.
+            try await Task.sleep(for: .milliseconds(200))
+            try FileManager.default.removeItem(atPath: "\(marks)/h02.done")
+
+            let resumed = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes", "-p", "seconds=0"])
+            #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+            #expect(resumed.stderr.contains("verify: slow@h01: verify says it took effect; not run again"))
+            #expect(resumed.stderr.contains("verify: slow@h02: verify says it did not take effect; it runs again"))
+            let h01 = try #require(fleet.hosts.first { $0.name == "h01" })
+            let h02 = try #require(fleet.hosts.first { $0.name == "h02" })
+            #expect(count("sleep 0; echo MUTATE-SLOW", on: h01, in: fleet) == 0)
+            #expect(count("sleep 0; echo MUTATE-SLOW", on: h02, in: fleet) == 1)
+            for host in fleet.hosts { #expect(count("MUTATE-AFTER", on: host, in: fleet) == 1) }
         }
     }
 }
