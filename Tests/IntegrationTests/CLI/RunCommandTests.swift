@@ -167,7 +167,7 @@ struct RunInterruptTests {
                 finally:
                   - id: tidy
                     on: fleet
-                    run: "sleep 2; echo MUTATE-TIDY"
+                    run: "sleep 6; echo MUTATE-TIDY"
                 """.write(toFile: file, atomically: true, encoding: .utf8)
             // setsid: no controlling terminal, as under a service manager.
             let process = Process()
@@ -192,6 +192,7 @@ struct RunInterruptTests {
             let run = try await waitFor("intent", step: "long")
             let pid = try #require(Int32(run.controller.split(separator: ":").last ?? ""))
             kill(pid, SIGINT)
+            // Cleanup takes six seconds: room for the second signal even on a loaded machine.
             _ = try await waitFor("step-started", step: "tidy")
             kill(pid, SIGINT)
             let stderr = try await onDedicatedThread { () -> String in
