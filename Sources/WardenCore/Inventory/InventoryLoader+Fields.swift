@@ -29,22 +29,13 @@ extension InventoryLoader {
     mutating func port(_ node: Node) -> Int? {
         // Only a YAML integer: a quoted "22" is a string and likely a mistake
         // elsewhere too, so it is rejected rather than guessed at.
-        if case let .scalar(scalar) = node, YAMLNodeInspection.tag(of: node) == .int,
-           let number = YAMLNodeInspection.integer(scalar.string), (1...65535).contains(number) {
-            return number
-        }
+        if let number = YAMLNodeInspection.integer(node, in: 1...65535) { return number }
         report("port must be an integer 1...65535, got \(YAMLNodeInspection.describe(node))", at: node)
         return nil
     }
 
     mutating func bool(_ node: Node, key: String) -> Bool? {
-        if case let .scalar(scalar) = node, YAMLNodeInspection.tag(of: node) == .bool {
-            switch scalar.string.lowercased() {
-            case "true", "yes", "on": return true
-            case "false", "no", "off": return false
-            default: break
-            }
-        }
+        if let flag = YAMLNodeInspection.bool(node) { return flag }
         report("\(key) must be true or false, got \(YAMLNodeInspection.describe(node))", at: node)
         return nil
     }

@@ -98,23 +98,14 @@ extension RunbookLoader {
 
     /// A YAML integer in `range`.
     mutating func integer(_ node: Node, key: String, in range: ClosedRange<Int>) -> Int? {
-        if case let .scalar(scalar) = node, YAMLNodeInspection.tag(of: node) == .int,
-           let number = YAMLNodeInspection.integer(scalar.string), range.contains(number) {
-            return number
-        }
+        if let number = YAMLNodeInspection.integer(node, in: range) { return number }
         let bounds = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
         report("\(key) must be an integer, \(bounds), got \(YAMLNodeInspection.describe(node))", at: node)
         return nil
     }
 
     mutating func bool(_ node: Node, key: String) -> Bool? {
-        if case let .scalar(scalar) = node, YAMLNodeInspection.tag(of: node) == .bool {
-            switch scalar.string.lowercased() {
-            case "true", "yes", "on": return true
-            case "false", "no", "off": return false
-            default: break
-            }
-        }
+        if let flag = YAMLNodeInspection.bool(node) { return flag }
         report("\(key) must be true or false, got \(YAMLNodeInspection.describe(node))", at: node)
         return nil
     }

@@ -38,6 +38,24 @@ enum YAMLNodeInspection {
         return String(text.prefix(limit)) + "..."
     }
 
+    /// A scalar YAML resolved as a bool (`true`/`yes`/`on`, `false`/`no`/`off`),
+    /// or nil: quoted "true" is text, and a loader says so.
+    static func bool(_ node: Node) -> Bool? {
+        guard case let .scalar(scalar) = node, tag(of: node) == .bool else { return nil }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
+    /// A scalar YAML resolved as an integer within `range`, or nil.
+    static func integer(_ node: Node, in range: ClosedRange<Int>) -> Int? {
+        guard case let .scalar(scalar) = node, tag(of: node) == .int,
+              let number = integer(scalar.string), range.contains(number) else { return nil }
+        return number
+    }
+
     /// A scalar resolved as `!!int`, parsed the YAML 1.1 way Yams does
     /// (`0x1f`, `0o17`, `017`, `1_000`, `1:30`), but without overflow traps:
     /// Yams' own sexagesimal conversion crashes on `1:0:0:0:0:0:0:0:0:0:0`.
