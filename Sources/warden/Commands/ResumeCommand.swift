@@ -102,37 +102,11 @@ struct ResumeCommand: AsyncParsableCommand {
         let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
         _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)"))
 
-        let recorder = RunRecorder(journal: journal, runID: run, redactor: context.redactor)
-        let gate = ApprovalGate(journal: journal, runID: run, planHash: found.planHash, initiator: found.initiator,
-                                allowSelfApproval: context.runbook.allowSelfApproval)
         let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
-        let folder = (state.resolved as NSString).appendingPathComponent("artifacts/\(run)")
-        let progress = engine.output == .text ? RunProgress() : nil
-        let concurrency = engine.concurrency
-        let resumeState = resume
-        let work = Task {
-            await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
-                             approvals: { step, spec in await gate.decide(step, spec) },
-                             recorder: recorder, plan: plan, resume: resumeState, observer: { event in progress?.handle(event) })
-        }
-        let interrupts = InterruptHandler { work.cancel() }
-        var report = await work.value
-        interrupts.cancel()
-        await transport.close()
-        report.planHash = found.planHash
-        report.runID = run
-        try? await journal.finish(run: run, status: report.status.rawValue, reason: report.reason)
-        for held in try await journal.locks() where held.runID == run {
-            try? await journal.release(lock: held.name, run: run)
-        }
-        switch engine.output {
-        case .text: Terminal.write(RunText(report: report).text)
-        case .json: Terminal.write(try RunText.json(report) + "\n")
-        }
-        switch report.status {
-        case .succeeded: return
-        case .blocked: throw ExitStatus.blocked
-        case .failed, .aborted: throw ExitStatus.failure
-        }
+        try await JournaledExecution(
+            context: context, transport: transport, journal: journal, runID: run, planHash: found.planHash,
+            initiator: found.initiator, plan: plan, resume: resume,
+            artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil
+        ).execute(interrupts: InterruptHandler(onFirst: {}))
     }
 }

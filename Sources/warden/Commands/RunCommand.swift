@@ -91,43 +91,13 @@ struct RunCommand: AsyncParsableCommand {
                     detail: "took over lock '\(lockName)' left by run \(previous.runID) (\(previous.controller)), which is no longer running"))
             }
         }
-        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
-        let gate = ApprovalGate(journal: journal, runID: runID, planHash: plan.hash, initiator: OperatingSystemUser.name,
-                                allowSelfApproval: context.runbook.allowSelfApproval)
-        let progress = output == .text ? RunProgress() : nil
         var confirm: (@Sendable (StepPreview) async -> StepDecision)?
         if step {
             confirm = { @Sendable preview in await StepPrompt().ask(StepPrompt.Shown(preview: preview)) }
         }
-        let stepConfirm = confirm
-        let work = Task {
-            await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: folder,
-                             approvals: { gated, spec in await gate.decide(gated, spec) },
-                             confirm: stepConfirm,
-                             recorder: recorder, plan: plan, observer: { event in progress?.handle(event) })
-        }
-        interrupts.retarget(onFirst: { work.cancel() }, onSecond: {
-            CleanupInterruption.secondSignal(journal: journal, runID: runID)
-        })
-        var report = await work.value
-        interrupts.cancel()
-        await transport.close()
-        report.planHash = plan.hash
-        report.runID = runID
-        do {
-            try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
-            if let lockName = plan.lock { try await journal.release(lock: lockName, run: runID) }
-        } catch {
-            Terminal.writeError("warden: \(error)\n")
-        }
-        switch output {
-        case .text: Terminal.write(RunText(report: report).text)
-        case .json: Terminal.write(try RunText.json(report) + "\n")
-        }
-        switch report.status {
-        case .succeeded: return
-        case .blocked: throw ExitStatus.blocked
-        case .failed, .aborted: throw ExitStatus.failure
-        }
+        try await JournaledExecution(
+            context: context, transport: transport, journal: journal, runID: runID, planHash: plan.hash,
+            initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm
+        ).execute(interrupts: interrupts)
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import WardenCore
+
+/// Carrying out a journaled run, as `warden run` and `warden resume` both do:
+/// the approval gate, the journal recorder, live progress, Ctrl-C handling,
+/// how the run ended in the journal, its locks released, the report and the
+/// exit status.
+struct JournaledExecution {
+    let context: EngineContext
+    let transport: any HostTransport
+    let journal: Journal
+    let runID: String
+    let planHash: String
+    let initiator: String
+    let plan: Plan?
+    let resume: ResumeState?
+    let artifacts: String
+    let engine: EngineOptions
+    let confirm: (@Sendable (StepPreview) async -> StepDecision)?
+
+    /// Runs to the end (cleanup included) and throws the exit status for anything but success.
+    func execute(interrupts: InterruptHandler) async throws {
+        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
+        let gate = ApprovalGate(journal: journal, runID: runID, planHash: planHash, initiator: initiator,
+                                allowSelfApproval: context.runbook.allowSelfApproval)
+        let progress = engine.output == .text ? RunProgress() : nil
+        let (context, transport, concurrency, artifacts, plan, resume, confirm) =
+            (self.context, self.transport, engine.concurrency, self.artifacts, self.plan, self.resume, self.confirm)
+        let work = Task {
+            await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts,
+                             approvals: { gated, spec in await gate.decide(gated, spec) }, confirm: confirm,
+                             recorder: recorder, plan: plan, resume: resume, observer: { event in progress?.handle(event) })
+        }
+        let journal = self.journal, runID = self.runID
+        interrupts.retarget(onFirst: { work.cancel() }, onSecond: {
+            CleanupInterruption.secondSignal(journal: journal, runID: runID)
+        })
+        var report = await work.value
+        interrupts.cancel()
+        await transport.close()
+        report.planHash = planHash
+        report.runID = runID
+        do {
+            try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
+            for held in try await journal.locks() where held.runID == runID {
+                try await journal.release(lock: held.name, run: runID)
+            }
+        } catch {
+            Terminal.writeError("warden: \(error)\n")
+        }
+        switch engine.output {
+        case .text: Terminal.write(RunText(report: report).text)
+        case .json: Terminal.write(try RunText.json(report) + "\n")
+        }
+        switch report.status {
+        case .succeeded: return
+        case .blocked: throw ExitStatus.blocked
+        case .failed, .aborted: throw ExitStatus.failure
+        }
+    }
+}
