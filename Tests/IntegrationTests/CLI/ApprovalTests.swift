@@ -28,35 +28,17 @@ struct ApprovalTests {
         """
 
     /// Starts the run in the background and returns it once it waits at the gate.
-    private func startGatedRun(_ fleet: LoopbackFleet, state: String, runbook: String = ApprovalTests.runbook) async throws -> (Process, Pipe, String) {
+    private func startGatedRun(_ fleet: LoopbackFleet, state: String, runbook: String = ApprovalTests.runbook) async throws -> (BackgroundWarden, String) {
         let file = fleet.directory.appendingPathComponent("gated.yaml").path
         try runbook.write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try wardenBinary())
-        process.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let journal = try await Journal.open(directory: state)
-        for _ in 0..<1200 {
-            if let run = try await journal.runs().first,
-               try await journal.events(of: run.id).contains(where: { $0.kind == "waiting-approval" }) {
-                return (process, output, run.id)
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        throw TestFailure("the run never reached its approval gate")
+        let warden = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
+        let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == "waiting-approval" } }
+        return (warden, run.id)
     }
 
-    private func finish(_ process: Process, _ output: Pipe) async throws -> (Int32, RunReport) {
-        let data = try await onDedicatedThread { () -> Data in
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return data
-        }
-        return (process.terminationStatus, try JSONDecoder().decode(RunReport.self, from: data))
+    private func finish(_ warden: BackgroundWarden) async throws -> (Int32, RunReport) {
+        let (status, output) = try await warden.finish()
+        return (status, try JSONDecoder().decode(RunReport.self, from: Data(output.utf8)))
     }
 
     /// The warden binary where `nobody` can run it: the build folder may sit
@@ -86,7 +68,7 @@ struct ApprovalTests {
     @Test func anotherUsersApprovalLetsTheChangeRunAndTheInitiatorsDoesNot() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = try sharedState(fleet)
-            let (process, output, runID) = try await startGatedRun(fleet, state: state)
+            let (background, runID) = try await startGatedRun(fleet, state: state)
             for host in fleet.hosts { #expect(!fleet.commands(receivedBy: host).contains("MUTATE-CHANGE")) }
 
             let own = try await warden(["approve", runID, "--state", state])
@@ -99,7 +81,7 @@ struct ApprovalTests {
             #expect(approved.stdout.contains("Plan for 'gated'"))
             #expect(approved.stdout.contains("Approved run \(runID) at step 'go' as nobody"))
 
-            let (status, report) = try await finish(process, output)
+            let (status, report) = try await finish(background)
             #expect(status == 0)
             #expect(report.status == .succeeded)
             for host in fleet.hosts { #expect(fleet.commands(receivedBy: host).contains("MUTATE-CHANGE")) }
@@ -113,11 +95,11 @@ struct ApprovalTests {
     @Test func aDenialBlocksTheRunAndCleanupStillRuns() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = try sharedState(fleet)
-            let (process, output, runID) = try await startGatedRun(fleet, state: state)
+            let (background, runID) = try await startGatedRun(fleet, state: state)
             let binary = try await binaryForNobody(fleet)
             let denied = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "deny", runID, "--state", state, "--comment", "not tonight"])
             #expect(denied.status == 0, "\(denied.stdout)\(denied.stderr)")
-            let (status, report) = try await finish(process, output)
+            let (status, report) = try await finish(background)
             #expect(status == 3)
             #expect(report.status == .blocked)
             #expect(report.reason == "step 'go': not approved: denied by nobody: not tonight")
@@ -137,14 +119,14 @@ struct ApprovalTests {
             let runbook = ApprovalTests.runbook
                 .replacingOccurrences(of: "steps:\n", with: "probes:\n  version: {on: fleet, run: \"cat \(version)\", parse: lines}\nsteps:\n")
                 .replacingOccurrences(of: "run: \"echo MUTATE-CHANGE\"", with: "run: \"echo MUTATE-CHANGE to {{ probes.version.hosts[host.name].result[0] }}\"")
-            let (process, output, runID) = try await startGatedRun(fleet, state: state, runbook: runbook)
+            let (background, runID) = try await startGatedRun(fleet, state: state, runbook: runbook)
             // The world moves on between the plan the approver sees and the change.
             try "2.6.0\n".write(toFile: version, atomically: true, encoding: .utf8)
             let binary = try await binaryForNobody(fleet)
             let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "approve", runID, "--state", state])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(approved.stdout.contains("$ echo MUTATE-CHANGE to 2.5.0"))
-            let (status, report) = try await finish(process, output)
+            let (status, report) = try await finish(background)
             #expect(status == 3)
             #expect(report.reason?.contains("the plan changed since it was approved at 'go': h01 would now run 'echo MUTATE-CHANGE to 2.6.0', approved 'echo MUTATE-CHANGE to 2.5.0'; a new approval is needed") == true, "\(report.reason ?? "")")
             for host in fleet.hosts {

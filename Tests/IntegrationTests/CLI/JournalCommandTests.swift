@@ -91,30 +91,13 @@ struct JournalCommandTests {
                     on: fleet
                     run: "sleep 30"
                 """, in: fleet, name: "slow.yaml")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try wardenBinary())
-            process.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-
-            // Wait until both intents of the slow step are journaled, then kill -9.
-            let journal = try await Journal.open(directory: state)
-            var runID: String?
-            // Polls for up to a minute: under a loaded suite planning alone can take seconds.
-            for _ in 0..<1200 {
-                if let run = try await journal.runs().first {
-                    let events = try await journal.events(of: run.id)
-                    if events.filter({ $0.step == "slow" && $0.kind == "intent" }).count == 2 {
-                        runID = run.id
-                        break
-                    }
-                }
-                try await Task.sleep(for: .milliseconds(50))
+            let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+            // Once both intents of the slow step are journaled, kill -9.
+            let killed = try await awaitRun(in: state, "both intents of the slow step") { _, events in
+                events.filter { $0.step == "slow" && $0.kind == "intent" }.count == 2
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let id = try #require(runID, "the slow step's intents never appeared in the journal")
+            try await background.crash()
+            let id = killed.id
 
             let reopened = try await Journal.open(directory: state)
             let run = try #require(try await reopened.run(id))

@@ -36,24 +36,13 @@ struct ResumeTests {
     private func killedRun(_ fleet: LoopbackFleet, state: String, runbook: String = ResumeTests.runbook) async throws -> String {
         let file = fleet.directory.appendingPathComponent("resumable.yaml").path
         try runbook.write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try wardenBinary())
-        process.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let journal = try await Journal.open(directory: state)
-        for _ in 0..<1200 {
-            if let run = try await journal.runs().first,
-               try await journal.events(of: run.id).filter({ $0.step == "slow" && $0.kind == "intent" }).count == fleet.hosts.count {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return run.id
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+        let hosts = fleet.hosts.count
+        let run = try await awaitRun(in: state, "the slow step's intents") { _, events in
+            events.filter { $0.step == "slow" && $0.kind == "intent" }.count == hosts
         }
-        process.terminate()
-        throw TestFailure("the slow step never started")
+        try await background.crash()
+        return run.id
     }
 
     private func count(_ needle: String, on host: LoopbackFleet.Host, in fleet: LoopbackFleet) -> Int {

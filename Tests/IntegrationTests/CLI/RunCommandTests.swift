@@ -170,37 +170,21 @@ struct RunInterruptTests {
                     run: "sleep 6; echo MUTATE-TIDY"
                 """.write(toFile: file, atomically: true, encoding: .utf8)
             // setsid: no controlling terminal, as under a service manager.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            process.arguments = ["--wait", try wardenBinary(), "run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
-            let errors = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = errors
-            try process.run()
-
-            let journal = try await Journal.open(directory: state)
-            func waitFor(_ kind: String, step: String) async throws -> JournalRun {
-                for _ in 0..<1200 {
-                    if let run = try await journal.runs().first,
-                       try await journal.events(of: run.id).contains(where: { $0.kind == kind && $0.step == step }) {
-                        return run
-                    }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                throw TestFailure("no \(kind) for \(step) in the journal")
+            let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"],
+                                                        launcher: ["/usr/bin/setsid", "--wait"], keepStandardError: true)
+            let run = try await awaitRun(in: state, "the long step's intents") { _, events in
+                events.contains { $0.kind == "intent" && $0.step == "long" }
             }
-            let run = try await waitFor("intent", step: "long")
             let pid = try #require(Int32(run.controller.split(separator: ":").last ?? ""))
             kill(pid, SIGINT)
             // Cleanup takes six seconds: room for the second signal even on a loaded machine.
-            _ = try await waitFor("step-started", step: "tidy")
-            kill(pid, SIGINT)
-            let stderr = try await onDedicatedThread { () -> String in
-                let data = errors.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return String(decoding: data, as: UTF8.self)
+            _ = try await awaitRun(in: state, "cleanup started") { _, events in
+                events.contains { $0.kind == "step-started" && $0.step == "tidy" }
             }
-            #expect(process.terminationStatus == 1, "\(stderr)")
+            kill(pid, SIGINT)
+            let (status, stderr) = try await background.finish()
+            let journal = try await Journal.open(directory: state)
+            #expect(status == 1, "\(stderr)")
             #expect(stderr.contains("warden: cleanup continues (it returns the hosts to safe); send SIGKILL to give it up"))
             let finished = try #require(try await journal.run(run.id))
             #expect(finished.status == "aborted")

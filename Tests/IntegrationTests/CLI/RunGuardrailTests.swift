@@ -29,12 +29,7 @@ struct RunGuardrailTests {
                     on: one
                     run: "sleep {{ params.seconds }}"
                 """, in: fleet, name: "locked.yaml")
-            let first = Process()
-            first.executableURL = URL(fileURLWithPath: try wardenBinary())
-            first.arguments = ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"]
-            first.standardOutput = FileHandle.nullDevice
-            first.standardError = FileHandle.nullDevice
-            try first.run()
+            let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let journal = try await Journal.open(directory: state)
             var holder: String?
             for _ in 0..<1200 {
@@ -53,8 +48,7 @@ struct RunGuardrailTests {
             #expect(other.status == 0, "\(other.stdout)\(other.stderr)")
 
             // The holder dies without releasing it: the next run takes it over, and says so.
-            kill(first.processIdentifier, SIGKILL)
-            first.waitUntilExit()
+            try await first.crash()
             let third = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "-p", "seconds=0", "--output", "json"])
             #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(third.stdout.utf8))
