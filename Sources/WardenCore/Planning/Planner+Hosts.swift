@@ -26,7 +26,7 @@ extension Planner {
             }
             if waitsOn == nil {
                 do {
-                    entry.command = try commandText(step, environment: environment)
+                    entry.command = try step.renderedLine(in: environment).map(context.redactor.redact)
                     if let undo = step.undo {
                         entry.undo = context.redactor.redact(try undo.render(in: environment))
                     }
@@ -65,17 +65,6 @@ extension Planner {
         } else {
             await planRead(step, hosts: hosts, into: &planned)
         }
-    }
-
-    /// The command as shown and hashed: a collect step lists its paths.
-    private func commandText(_ step: Step, environment: ExpressionEnvironment) throws(LocatedError) -> String? {
-        if case let .collect(collect) = step.kind {
-            var paths: [String] = []
-            for path in collect.paths { paths.append(try path.renderText(in: environment)) }
-            return context.redactor.redact(paths.joined(separator: "\n"))
-        }
-        guard let command = step.command else { return nil }
-        return context.redactor.redact(try command.render(in: environment))
     }
 
     /// A mutating step with hosts to change: the guards first (before the

@@ -3,11 +3,8 @@
 extension Planner {
     /// The probe a reference names, and the key its results are kept under.
     func resolve(_ reference: ProbeReference) -> (spec: ProbeSpec, key: String)? {
-        switch reference {
-        case let .named(name):
-            return context.runbook.probe(named: name).map { ($0, name) }
-        case let .inline(spec):
-            return (spec, "inline probe at \(spec.location)")
+        context.runbook.probe(for: reference).map { spec in
+            (spec, spec.name.isEmpty ? "inline probe at \(spec.location)" : spec.name)
         }
     }
 
@@ -43,16 +40,8 @@ extension Planner {
         return ProbeCondition.evaluate(condition, over: records, probe: spec, scope: scope, context: context, any: any)
     }
 
-    /// The guards that protect a step of `scope`: its runbook's and those of
-    /// the runbooks that include it.
     func guards(for scope: Int) -> [GuardSpec] {
-        var scopes: Set<Int> = []
-        var current: Int? = scope
-        while let index = current, context.runbook.scopes.indices.contains(index) {
-            scopes.insert(index)
-            current = context.runbook.scopes[index].parent
-        }
-        return context.runbook.guards.filter { scopes.contains($0.scope) }
+        context.runbook.guards(protecting: scope)
     }
 
     /// Evaluates the guards before the first change. Returns the reason the

@@ -40,6 +40,25 @@ public struct Runbook: Sendable {
         probes.first { $0.name == name }
     }
 
+    /// The probe a reference names, or the inline one it holds.
+    public func probe(for reference: ProbeReference) -> ProbeSpec? {
+        switch reference {
+        case let .named(name): return probe(named: name)
+        case let .inline(spec): return spec
+        }
+    }
+
+    /// The guards that protect a step of `scope`: its runbook's and those of
+    /// the runbooks that include it.
+    public func guards(protecting scope: Int) -> [GuardSpec] {
+        var chain: Set<Int> = []
+        var current: Int? = scope
+        while let index = current, scopes.indices.contains(index), chain.insert(index).inserted {
+            current = scopes[index].parent
+        }
+        return guards.filter { chain.contains($0.scope) }
+    }
+
     /// Every step in the order a run meets them: steps, then cleanup.
     public var allSteps: [Step] { steps + finally }
 }

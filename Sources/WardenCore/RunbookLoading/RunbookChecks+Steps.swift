@@ -76,11 +76,6 @@ extension RunbookChecks {
 
     /// Guards apply to the steps of their own runbook and of runbooks it includes.
     private func isGuarded(scope: Int) -> Bool {
-        var current: Int? = scope
-        while let index = current, runbook.scopes.indices.contains(index) {
-            if runbook.guards.contains(where: { $0.scope == index }) { return true }
-            current = runbook.scopes[index].parent
-        }
-        return false
+        !runbook.guards(protecting: scope).isEmpty
     }
 }

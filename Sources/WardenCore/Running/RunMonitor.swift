@@ -41,12 +41,7 @@ struct RunMonitor: Sendable {
 
     /// The reason to abort when the watch's condition holds on any host.
     private func check(_ watch: WatchSpec) async -> String? {
-        let spec: ProbeSpec?
-        switch watch.probe {
-        case let .named(name): spec = context.runbook.probe(named: name)
-        case let .inline(inline): spec = inline
-        }
-        guard let spec else { return nil }
+        guard let spec = context.runbook.probe(for: watch.probe) else { return nil }
         let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
         guard let records = sample.records else { return nil }
         let (status, details) = ProbeCondition.evaluate(watch.abortIf, over: records, probe: spec, scope: watch.scope,

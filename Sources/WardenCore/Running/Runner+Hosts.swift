@@ -29,7 +29,7 @@ extension Runner {
                 }
             }
             do {
-                active.append((host, try commandLine(step, environment: environment)))
+                active.append((host, try step.renderedLine(in: environment) ?? ""))
             } catch {
                 stepReport.hosts.append(HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
                                                    reason: context.redactor.redact("cannot render the command: \(error.description)")))
@@ -120,17 +120,6 @@ extension Runner {
     private mutating func finish(_ step: Step, _ stepReport: StepReport, ran: [(name: String, record: HostRecord)]) -> StepReport {
         stepRecords[step.id] = RecordSet(hosts: ran, status: stepReport.status == .ok ? "ok" : "failed")
         return stepReport
-    }
-
-    /// The command line for a host; for `collect`, the remote paths, one per line.
-    private func commandLine(_ step: Step, environment: ExpressionEnvironment) throws(LocatedError) -> String {
-        if case let .collect(collect) = step.kind {
-            var paths: [String] = []
-            for path in collect.paths { paths.append(try path.renderText(in: environment)) }
-            return paths.joined(separator: "\n")
-        }
-        guard let command = step.command else { return "" }
-        return try command.render(in: environment)
     }
 
     /// One batch of hosts at once.

@@ -72,14 +72,8 @@ extension Runner {
     /// The guards of the step's scope, evaluated now. The reason the change
     /// must not start, or nil when they all hold.
     mutating func checkGuards(for step: Step) async -> String? {
-        var scopes: Set<Int> = []
-        var current: Int? = step.scope
-        while let index = current, context.runbook.scopes.indices.contains(index) {
-            scopes.insert(index)
-            current = context.runbook.scopes[index].parent
-        }
-        for guardSpec in context.runbook.guards where scopes.contains(guardSpec.scope) {
-            guard let spec = probeSpec(guardSpec.probe) else { return "guard at \(guardSpec.location): its probe is not defined" }
+        for guardSpec in context.runbook.guards(protecting: step.scope) {
+            guard let spec = context.runbook.probe(for: guardSpec.probe) else { return "guard at \(guardSpec.location): its probe is not defined" }
             let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
             guard let records = sample.records else {
                 return "guard at \(guardSpec.location) cannot be checked: " + sample.failures.joined(separator: "; ")
@@ -95,17 +89,10 @@ extension Runner {
         return nil
     }
 
-    func probeSpec(_ reference: ProbeReference) -> ProbeSpec? {
-        switch reference {
-        case let .named(name): return context.runbook.probe(named: name)
-        case let .inline(spec): return spec
-        }
-    }
-
     /// `wait`: poll until the condition holds `consecutive` times in a row.
     private mutating func executeWait(_ step: Step, wait: WaitSpec) async -> StepReport {
         var stepReport = StepReport(id: step.id, kind: "wait", mutating: false, status: .ok, summary: "")
-        guard let spec = probeSpec(wait.probe) else {
+        guard let spec = context.runbook.probe(for: wait.probe) else {
             stepReport.status = .failed
             stepReport.summary = "its probe is not defined"
             return stepReport
