@@ -102,10 +102,7 @@ struct ExecReport {
             summary: .init(hosts: outcomes.count, succeeded: outcomes.filter(\.succeeded).count,
                            failed: outcomes.filter { !$0.succeeded }.count),
             hosts: outcomes.map(HostEntry.init))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
+        return try JSONText.encode(document, snakeCaseKeys: true)
     }
 
     /// Milliseconds to the microsecond, for JSON.

@@ -80,8 +80,6 @@ struct PlanText {
     }
 
     static func json(_ plan: Plan) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(plan), as: UTF8.self)
+        try JSONText.encode(plan)
     }
 }

@@ -35,9 +35,7 @@ struct RunText {
     }
 
     static func json(_ report: RunReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
+        try JSONText.encode(report)
     }
 }
 
