@@ -14,7 +14,7 @@ import Testing
         #expect(runbook.name == "demo")
         #expect(runbook.summary == "text")
         #expect(runbook.sources.map { ($0.path as NSString).lastPathComponent } == ["rb.yaml", "other.yaml"])
-        #expect(runbook.lock?.text == "demo/{{ params.service }}")
+        #expect(runbook.lock?.name.text == "demo/{{ params.service }}")
         #expect(runbook.allowSelfApproval == false)
     }
 

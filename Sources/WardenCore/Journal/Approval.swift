@@ -42,7 +42,12 @@ public enum GateState: Sendable, Hashable {
 
 extension Journal {
     public func record(_ approval: Approval) async throws(JournalError) {
-        try await write { db in try approval.insert(db) }
+        let actor = self.actor
+        try await write { db in
+            try approval.insert(db)
+            try Journal.audit(.init(action: "approval", runID: approval.runID, step: approval.step, status: approval.decision,
+                                    summary: approval.comment, digest: approval.planHash), actor: actor, in: db)
+        }
     }
 
     public func approvals(of run: String, step: String) async throws(JournalError) -> [Approval] {

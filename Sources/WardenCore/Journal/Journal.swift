@@ -21,6 +21,8 @@ public final class Journal: Sendable {
 
     private let database: DatabaseQueue
     public let path: String
+    /// Who this process acts as, in the audit log.
+    public let actor: String
 
     /// Opens (creating if needed) the journal in `directory`.
     public init(directory: String) throws(JournalError) {
@@ -30,6 +32,7 @@ public final class Journal: Sendable {
             throw JournalError("cannot create the state folder \(directory): \(error.localizedDescription)")
         }
         path = (directory as NSString).appendingPathComponent(Journal.fileName)
+        actor = OperatingSystemUser.name
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Durable before the next remote action: FULL syncs the WAL on every commit.
@@ -85,30 +88,43 @@ public final class Journal: Sendable {
 
     /// Records a new run and returns its id.
     public func begin(_ run: JournalRun) async throws(JournalError) {
+        let actor = self.actor
         try await write { db in
             try run.insert(db)
+            try Journal.audit(.init(action: "run-started", runID: run.id, status: run.planHash,
+                                    summary: "\(run.runbook) (\(run.file)) by \(run.initiator) on \(run.controller); parameters: \(run.parameters)",
+                                    digest: ChainHash.digest(run.plan)), actor: actor, in: db)
         }
     }
 
     /// Appends an event to its run's chain; durable when this returns.
     @discardableResult
     public func append(_ draft: JournalEvent.Draft) async throws(JournalError) -> JournalEvent {
-        try await write { db in
-            let previous = try JournalEvent
-                .filter(Column("run_id") == draft.runID)
-                .order(Column("sequence").desc)
-                .fetchOne(db)
-            let event = JournalEvent(draft: draft, sequence: (previous?.sequence ?? 0) + 1, previousHash: previous?.hash ?? JournalEvent.genesis)
-            try event.insert(db)
-            return event
-        }
+        let actor = self.actor
+        return try await write { db in try Journal.append(draft, actor: actor, in: db) }
+    }
+
+    /// Appends an event and its audit record inside the caller's transaction.
+    static func append(_ draft: JournalEvent.Draft, actor: String, in db: Database) throws -> JournalEvent {
+        let previous = try JournalEvent
+            .filter(Column("run_id") == draft.runID)
+            .order(Column("sequence").desc)
+            .fetchOne(db)
+        let event = JournalEvent(draft: draft, sequence: (previous?.sequence ?? 0) + 1, previousHash: previous?.hash ?? JournalEvent.genesis)
+        try event.insert(db)
+        try audit(.init(action: event.kind, runID: event.runID, step: event.step, host: event.host, event: event.sequence,
+                        exit: event.exit, status: event.status, summary: event.command ?? event.detail.map { String($0.prefix(500)) },
+                        digest: event.hash), actor: actor, in: db, at: draft.at)
+        return event
     }
 
     /// Sets how a run ended.
     public func finish(run id: String, status: String, reason: String?, at date: Date = Date()) async throws(JournalError) {
+        let actor = self.actor
         try await write { db in
             try db.execute(sql: "UPDATE runs SET status = ?, reason = ?, finished_at = ? WHERE id = ?",
                            arguments: [status, reason, date.timeIntervalSince1970, id])
+            try Journal.audit(.init(action: "run-finished", runID: id, status: status, summary: reason), actor: actor, in: db, at: date)
         }
     }
 
@@ -130,17 +146,7 @@ public final class Journal: Sendable {
     /// that does not follow from the one before it (changed, inserted, or
     /// the one after a deleted row).
     public func verify(run: String) async throws(JournalError) -> Int? {
-        let events = try await events(of: run)
-        var previous = JournalEvent.genesis
-        var expectedSequence = 1
-        for event in events {
-            if event.sequence != expectedSequence || event.previousHash != previous || event.computedHash != event.hash {
-                return event.sequence
-            }
-            previous = event.hash
-            expectedSequence += 1
-        }
-        return nil
+        Journal.chainBreak(try await events(of: run))
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(JournalError) -> T {
@@ -206,9 +212,11 @@ extension Journal {
     /// Hands a run to the controller resuming it, so its locks and liveness
     /// are judged by the new process.
     public func adopt(run id: String, controller: String) async throws(JournalError) {
+        let actor = self.actor
         try await write { db in
             try db.execute(sql: "UPDATE runs SET controller = ? WHERE id = ?", arguments: [controller, id])
             try db.execute(sql: "UPDATE locks SET controller = ? WHERE run_id = ?", arguments: [controller, id])
+            try Journal.audit(.init(action: "run-adopted", runID: id, summary: "resumed on \(controller)"), actor: actor, in: db)
         }
     }
 }

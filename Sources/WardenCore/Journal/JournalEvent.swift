@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -69,20 +68,13 @@ public struct JournalEvent: Sendable, Hashable, Codable, FetchableRecord, Persis
         hash = computedHash
     }
 
-    /// SHA-256 over the previous hash and every field, each length-prefixed
-    /// so no two different events hash alike.
+    /// SHA-256 over the previous hash and every field (see `ChainHash`).
     public var computedHash: String {
-        var hasher = SHA256()
-        let fields: [String] = [
-            previousHash, runID, String(sequence), String(at.bitPattern), kind, step ?? "\u{0}", host ?? "\u{0}",
-            command ?? "\u{0}", status ?? "\u{0}", exit.map(String.init) ?? "\u{0}", detail ?? "\u{0}",
-        ]
-        for field in fields {
-            let bytes = Array(field.utf8)
-            hasher.update(data: Array("\(bytes.count):".utf8))
-            hasher.update(data: bytes)
-        }
-        return hasher.finalize().hexText
+        let absent = ChainHash.absent
+        return ChainHash.of([
+            previousHash, runID, String(sequence), String(at.bitPattern), kind, step ?? absent, host ?? absent,
+            command ?? absent, status ?? absent, exit.map(String.init) ?? absent, detail ?? absent,
+        ])
     }
 
     enum CodingKeys: String, CodingKey {

@@ -58,6 +58,31 @@ enum JournalSchema {
                 table.column("at", .double).notNull()
             }
         }
+        migrator.registerMigration("v4-audit-and-leases") { db in
+            try db.create(table: "audit") { table in
+                table.primaryKey("sequence", .integer)
+                table.column("at", .double).notNull()
+                table.column("actor", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("run_id", .text)
+                table.column("step", .text)
+                table.column("host", .text)
+                table.column("lock", .text)
+                table.column("event", .integer)
+                table.column("exit", .integer)
+                table.column("status", .text)
+                table.column("summary", .text)
+                table.column("digest", .text)
+                table.column("previous_hash", .text).notNull()
+                table.column("hash", .text).notNull()
+            }
+            // A lock held by a controller on another machine cannot be
+            // checked for liveness; it lapses when its holder stops renewing.
+            try db.alter(table: "locks") { table in
+                table.add(column: "expires_at", .double)
+                table.add(column: "host", .text)
+            }
+        }
         return migrator
     }
 }

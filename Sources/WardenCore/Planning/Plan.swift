@@ -11,6 +11,8 @@ public struct Plan: Sendable, Codable {
     public var targets: [PlanTarget] = []
     public var window: PlanWindow?
     public var lock: String?
+    /// The host that also holds the lock as a lock directory.
+    public var lockHost: String?
     /// Every read-only command the plan ran, per host.
     public var probeRuns: [PlanProbeRun] = []
     /// The guards as first evaluated, before the first change.

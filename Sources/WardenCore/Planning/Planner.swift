@@ -81,8 +81,17 @@ public struct Planner {
         }
         if let lock = runbook.lock {
             let environment = context.environment(scope: 0, host: nil)
-            plan.lock = (try? lock.renderText(in: environment)).map(context.redactor.redact) ?? lock.text
+            plan.lock = (try? lock.name.renderText(in: environment)).map(context.redactor.redact) ?? lock.name.text
             hash.add("lock", plan.lock ?? "")
+            if let target = lock.target {
+                let hosts = context.hosts(of: target)
+                if hosts.count == 1 {
+                    plan.lockHost = hosts[0].name
+                    hash.add("lock host", hosts[0].name)
+                } else {
+                    noteFailure("the lock's host (target '\(target)') must be exactly one host, got \(hosts.count)")
+                }
+            }
         }
     }
 

@@ -23,8 +23,7 @@ public struct Runbook: Sendable {
     public let steps: [Step]
     /// Cleanup that always runs, whatever ended the run, in this order.
     public let finally: [Step]
-    /// The name of the lock a run holds, rendered as text (not shell-quoted).
-    public let lock: Template?
+    public let lock: LockSpec?
     public let window: MaintenanceWindow?
     /// Lets the initiator approve their own run; `validate` warns about it.
     public let allowSelfApproval: Bool

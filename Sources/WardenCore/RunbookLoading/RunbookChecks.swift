@@ -109,7 +109,10 @@ struct RunbookChecks {
 
     private mutating func checkRunWide() {
         if let lock = runbook.lock {
-            check(lock, in: .parametersOnly("the lock"), scope: 0, position: nil)
+            check(lock.name, in: .parametersOnly("the lock"), scope: 0, position: nil)
+            if let target = lock.target, let location = lock.targetLocation {
+                checkTarget(target, scope: 0, at: location)
+            }
         }
         for scope in runbook.scopes where scope.parent != nil {
             for (name, argument) in scope.arguments.sorted(by: { $0.key < $1.key }) {

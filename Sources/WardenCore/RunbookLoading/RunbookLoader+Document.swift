@@ -8,7 +8,7 @@ extension RunbookLoader {
     struct RunWideSettings {
         var name: String?
         var summary: String?
-        var lock: Template?
+        var lock: LockSpec?
         var window: MaintenanceWindow?
         var allowSelfApproval = false
     }
@@ -66,7 +66,7 @@ extension RunbookLoader {
         if let entry = keys["targets"] { readTargets(entry.value) }
         if let entry = keys["probes"] { readProbes(entry.value) }
         if let entry = keys["guards"] { readGuards(entry.value) }
-        if let entry = keys["lock"] { settings.lock = template(entry.value, key: "lock") }
+        if let entry = keys["lock"] { settings.lock = readLock(entry.value) }
         if let entry = keys["window"] { settings.window = readWindow(entry.value) }
         if let entry = keys["watch"] { readWatches(entry.value) }
         if let entry = keys["allow_self_approval"] {

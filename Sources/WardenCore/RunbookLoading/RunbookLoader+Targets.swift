@@ -45,6 +45,35 @@ extension RunbookLoader {
         }
     }
 
+    /// `lock: NAME`, or `lock: {name: NAME, on: TARGET, lease: 2m}` to hold it
+    /// on a host as well.
+    mutating func readLock(_ node: Node) -> LockSpec? {
+        if case .scalar = node {
+            return template(node, key: "lock").map { LockSpec(name: $0) }
+        }
+        guard case .mapping = node else {
+            report("lock must be a name or a mapping with 'name', got \(YAMLNodeInspection.describe(node))", at: node,
+                   hint: "e.g. lock: pegasus-{{ params.cluster }}, or lock: {name: pegasus-c1, on: admin, lease: 2m}")
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["name", "on", "lease"], context: "in lock")
+        guard let nameEntry = keys["name"] else {
+            report("lock needs 'name'", at: node)
+            return nil
+        }
+        guard let name = template(nameEntry.value, key: "name") else { return nil }
+        let target = keys["on"].flatMap { text($0.value, key: "on") }
+        var lease = RunLock.defaultLease
+        if let entry = keys["lease"], let value = duration(entry.value, key: "lease") {
+            if value < .seconds(3) {
+                report("lease must be at least 3s: a controller renews it every third of it", at: entry.value)
+            } else {
+                lease = value
+            }
+        }
+        return LockSpec(name: name, target: target, targetLocation: keys["on"].map { location(of: $0.value) }, lease: lease)
+    }
+
     mutating func readWindow(_ node: Node) -> MaintenanceWindow? {
         guard case .mapping = node else {
             report("window must be a mapping with 'between' and 'timezone', got \(YAMLNodeInspection.describe(node))", at: node,

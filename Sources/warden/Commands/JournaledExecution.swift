@@ -17,6 +17,7 @@ struct JournaledExecution {
     let artifacts: String
     let engine: EngineOptions
     let confirm: (@Sendable (StepPreview) async -> StepDecision)?
+    let locking: RunLocking?
 
     /// Runs to the end (cleanup included) and throws the exit status for anything but success.
     func execute(interrupts: InterruptHandler) async throws {
@@ -35,8 +36,23 @@ struct JournaledExecution {
         interrupts.retarget(onFirst: { work.cancel() }, onSecond: {
             CleanupInterruption.secondSignal(journal: journal, runID: runID)
         })
+        let locking = self.locking
+        var renewHost: (@Sendable (RunLock) async -> Bool)?
+        if let locking {
+            renewHost = { _ in await locking.renewHost() }
+        }
+        let keeper = Task { [renewHost] in
+            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease,
+                                  renewHost: renewHost) { lost in
+                Terminal.writeError("warden: \(lost); stopping the run (cleanup runs)\n")
+                _ = try? await journal.append(.init(runID: runID, kind: "note", detail: lost + "; stopping the run"))
+                work.cancel()
+            }
+        }
         var report = await work.value
+        keeper.cancel()
         interrupts.cancel()
+        await locking?.release()
         await transport.close()
         report.planHash = planHash
         report.runID = runID

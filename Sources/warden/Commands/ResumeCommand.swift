@@ -103,10 +103,12 @@ struct ResumeCommand: AsyncParsableCommand {
         _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)"))
 
         let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
+        let locking = plan.flatMap { RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport) }
+        try await locking?.take()
         try await JournaledExecution(
             context: context, transport: transport, journal: journal, runID: run, planHash: found.planHash,
             initiator: found.initiator, plan: plan, resume: resume,
-            artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil
+            artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking
         ).execute(interrupts: InterruptHandler(onFirst: {}))
     }
 }

@@ -75,29 +75,15 @@ struct RunCommand: AsyncParsableCommand {
             throw InvalidInput(description: "\(error); nothing was changed")
         }
         Terminal.writeError("run \(runID) journaled in \(journal.path)\n")
-        if let lockName = plan.lock {
-            let lock = RunLock(name: lockName, runID: runID, holder: OperatingSystemUser.name, controller: OperatingSystemUser.controller)
-            let (acquired, previous) = try await journal.acquire(lock)
-            guard acquired else {
-                let holder = previous.map { "run \($0.runID) of \($0.holder) on \($0.controller) since \(JournalText.time($0.acquiredAt))" } ?? "another run"
-                let reason = "lock '\(lockName)' is held by \(holder)"
-                try? await journal.finish(run: runID, status: RunStatus.blocked.rawValue, reason: reason)
-                await transport.close()
-                Terminal.writeError("warden: \(reason); nothing was changed. `warden show \(previous?.runID ?? "")` shows what it is doing.\n")
-                throw ExitStatus.blocked
-            }
-            if let previous {
-                _ = try? await journal.append(.init(runID: runID, kind: "note",
-                    detail: "took over lock '\(lockName)' left by run \(previous.runID) (\(previous.controller)), which is no longer running"))
-            }
-        }
+        let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport)
+        try await locking?.take()
         var confirm: (@Sendable (StepPreview) async -> StepDecision)?
         if step {
             confirm = { @Sendable preview in await StepPrompt().ask(StepPrompt.Shown(preview: preview)) }
         }
         try await JournaledExecution(
             context: context, transport: transport, journal: journal, runID: runID, planHash: plan.hash,
-            initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm
+            initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm, locking: locking
         ).execute(interrupts: interrupts)
     }
 }

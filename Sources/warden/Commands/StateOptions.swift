@@ -18,17 +18,3 @@ struct StateOptions: ParsableArguments {
         }
     }
 }
-
-/// Who is running this command: the operating-system user, not a flag anyone can type.
-enum OperatingSystemUser {
-    static var name: String {
-        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
-            return String(cString: name)
-        }
-        return "uid \(geteuid())"
-    }
-
-    static var controller: String {
-        "\(ProcessInfo.processInfo.hostName):\(getpid())"
-    }
-}

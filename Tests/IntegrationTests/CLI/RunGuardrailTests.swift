@@ -53,9 +53,57 @@ struct RunGuardrailTests {
             #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(third.stdout.utf8))
             let events = try await journal.events(of: report.runID)
-            #expect(events.contains { $0.kind == "note" && ($0.detail ?? "").contains("took over lock 'cluster/main' left by run \(firstRun)") })
+            #expect(events.contains { $0.kind == "note" && ($0.detail ?? "").contains("took over lock 'cluster/main' from run \(firstRun)") })
             let locks = try await journal.locks()
             #expect(locks.isEmpty, "released after the run: \(locks)")
+        }
+    }
+
+    @Test func aLockOnTheClusterExcludesARunFromAnotherControllerUntilTheLeaseLapses() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            // Two controllers, each with its own state folder: only the lock directory on h01 is shared.
+            let stateA = fleet.directory.appendingPathComponent("state-a").path
+            let stateB = fleet.directory.appendingPathComponent("state-b").path
+            let cluster = "c\(UUID().uuidString.prefix(8))"
+            let lockDirectory = HostLock.folder + "/pegasus_" + cluster
+            defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
+            let file = try write("""
+                name: locked-on-host
+                params:
+                  seconds: {type: int, default: 30}
+                targets:
+                  admin: {hosts: h01, exactly: 1}
+                lock: {name: "pegasus/\(cluster)", on: admin, lease: 3s}
+                steps:
+                  - id: hold
+                    on: admin
+                    run: "echo hold-{{ params.seconds }}; sleep {{ params.seconds }}"
+                """, in: fleet, name: "locked-on-host.yaml")
+            let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
+            let holder = try await awaitRun(in: stateA, "the hold step to start") { _, events in
+                events.contains { $0.step == "hold" && $0.kind == "intent" }
+            }
+            // The lock directory on the host names the run that holds it.
+            let owner = try String(contentsOfFile: lockDirectory + "/owner", encoding: .utf8)
+            #expect(owner.contains("run=\(holder.id)\n"), "\(owner)")
+
+            let refused = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", stateB, "--yes", "-p", "seconds=0"])
+            #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("lock 'pegasus/\(cluster)' on h01 is held by another controller's run (run=\(holder.id), owner="),
+                    "\(refused.stderr)")
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "echo hold-0").count == 1)
+
+            // The holder dies: its lease is not renewed and lapses; then the other controller takes the lock over.
+            try await first.crash()
+            try await Task.sleep(for: .seconds(4))
+            let taken = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", stateB, "--yes", "-p", "seconds=0", "--output", "json"])
+            #expect(taken.status == 0, "\(taken.stdout)\(taken.stderr)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(taken.stdout.utf8))
+            let journal = try await Journal.open(directory: stateB)
+            let events = try await journal.events(of: report.runID)
+            #expect(events.contains { ($0.detail ?? "").contains("took over lock 'pegasus/\(cluster)' on h01 from run \(holder.id), whose lease had lapsed") })
+            // Released at the end of the run.
+            #expect(!FileManager.default.fileExists(atPath: lockDirectory))
         }
     }
 

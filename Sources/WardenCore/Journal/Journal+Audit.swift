@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// Where the audit log stops following from itself or from the journal.
+public struct AuditBreak: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The audit record's sequence, or nil when the break is in a run's events only.
+    public let record: Int?
+    public let runID: String?
+    /// The event's sequence within its run, when the break is an event.
+    public let event: Int?
+    public let reason: String
+
+    public var description: String {
+        var place: [String] = []
+        if let record { place.append("audit record \(record)") }
+        if let runID, let event { place.append("event \(event) of run \(runID)") } else if let runID { place.append("run \(runID)") }
+        return place.joined(separator: ", ") + ": " + reason
+    }
+}
+
+extension Journal {
+    /// Appends an audit record inside the caller's transaction, so the
+    /// action and its audit record are written together or not at all.
+    static func audit(_ draft: AuditRecord.Draft, actor: String, in db: Database, at date: Date = Date()) throws {
+        let previous = try AuditRecord.order(Column("sequence").desc).fetchOne(db)
+        let record = AuditRecord(draft: draft, actor: actor, at: date, sequence: (previous?.sequence ?? 0) + 1,
+                                 previousHash: previous?.hash ?? AuditRecord.genesis)
+        try record.insert(db)
+    }
+
+    /// The audit log from `sequence` on (1 for all of it), oldest first.
+    public func auditRecords(from sequence: Int = 1) async throws(JournalError) -> [AuditRecord] {
+        try await access { db in
+            try AuditRecord.filter(Column("sequence") >= sequence).order(Column("sequence")).fetchAll(db)
+        }
+    }
+
+    /// Checks the audit chain, every run's event chain, and that the two
+    /// agree (each event has its audit record carrying its hash, in order).
+    /// Returns the first break found, or nil when all of it holds.
+    ///
+    /// What a chain cannot show: the newest records removed together from
+    /// the end. `warden audit export` prints the last hash so that a copy
+    /// kept elsewhere (a SIEM) anchors it.
+    public func verifyAudit() async throws(JournalError) -> AuditBreak? {
+        try await access { db in
+            var eventRecords: [String: [AuditRecord]] = [:]
+            var previous = AuditRecord.genesis
+            var expected = 1
+            let cursor = try AuditRecord.order(Column("sequence")).fetchCursor(db)
+            while let record = try cursor.next() {
+                if record.sequence != expected {
+                    return AuditBreak(record: record.sequence, runID: record.runID, event: nil,
+                                      reason: "expected record \(expected) here: a record was removed or inserted")
+                }
+                if record.previousHash != previous {
+                    return AuditBreak(record: record.sequence, runID: record.runID, event: nil,
+                                      reason: "does not follow from the record before it: that one, or this one, was changed")
+                }
+                if record.computedHash != record.hash {
+                    return AuditBreak(record: record.sequence, runID: record.runID, event: nil, reason: "its content was changed after it was written")
+                }
+                if let run = record.runID, record.event != nil { eventRecords[run, default: []].append(record) }
+                previous = record.hash
+                expected += 1
+            }
+            for run in try JournalRun.order(Column("started_at")).fetchAll(db) {
+                let events = try JournalEvent.filter(Column("run_id") == run.id).order(Column("sequence")).fetchAll(db)
+                if let broken = Self.chainBreak(events) {
+                    return AuditBreak(record: nil, runID: run.id, event: broken, reason: "the run's event chain is broken here (changed, inserted or removed)")
+                }
+                let audited = eventRecords[run.id] ?? []
+                // A state folder from before the audit log has events no record covers.
+                let skipped = events.count - audited.count
+                guard skipped >= 0 else {
+                    return AuditBreak(record: audited.last?.sequence, runID: run.id, event: audited.last?.event,
+                                      reason: "the audit log records events the journal no longer holds: events were removed")
+                }
+                for (record, event) in zip(audited, events.dropFirst(skipped)) where record.event != event.sequence || record.digest != event.hash {
+                    return AuditBreak(record: record.sequence, runID: run.id, event: event.sequence,
+                                      reason: "the journal's event and its audit record disagree")
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The sequence of a run's first event that does not follow from the
+    /// one before it, or nil.
+    static func chainBreak(_ events: [JournalEvent]) -> Int? {
+        var previous = JournalEvent.genesis
+        var expectedSequence = 1
+        for event in events {
+            if event.sequence != expectedSequence || event.previousHash != previous || event.computedHash != event.hash {
+                return event.sequence
+            }
+            previous = event.hash
+            expectedSequence += 1
+        }
+        return nil
+    }
+}

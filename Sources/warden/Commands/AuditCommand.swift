@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+
+/// `warden audit`: the state folder's tamper-evident audit log.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check or export the audit log (every run, command, approval and lock, hash-chained).",
+        subcommands: [AuditVerifyCommand.self, AuditExportCommand.self])
+}
+
+/// `warden audit verify`: walks the chain and names the first broken record.
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the audit log's hash chain and every run's journal against it.",
+        discussion: "Exit status: 0 intact; 1 a record was changed, inserted or removed (the first one is named).")
+
+    @OptionGroup var state: StateOptions
+
+    func run() async throws {
+        let journal = try await state.open()
+        let records = try await journal.auditRecords()
+        if let broken = try await journal.verifyAudit() {
+            Terminal.write("audit log BROKEN at \(broken)\n")
+            Terminal.write("Records before it are intact; treat everything from it on as untrustworthy and keep the file for investigation.\n")
+            throw ExitStatus.failure
+        }
+        let last = records.last.map { "; last record \($0.sequence), hash \($0.hash)" } ?? ""
+        Terminal.write("audit log intact: \(records.count) records\(last)\n")
+    }
+}
+
+/// `warden audit export`: JSON lines for a SIEM, from a sequence number on.
+struct AuditExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the audit log as JSON lines (one record per line) for a SIEM.",
+        discussion: """
+            Each line carries its sequence, the hash of the record before it and its own hash; \
+            a collector that keeps the last hash it received can tell if older records were later \
+            removed from the end. Use --since to export only what is new.
+            """)
+
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "Export records from this sequence number on.")
+    var since: Int = 1
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var file: String?
+
+    func run() async throws {
+        guard since >= 1 else { throw InvalidInput(description: "--since must be 1 or more, got \(since)") }
+        let journal = try await state.open()
+        var text = ""
+        for record in try await journal.auditRecords(from: since) {
+            text += try JSONText.line(record) + "\n"
+        }
+        guard let file else {
+            Terminal.write(text)
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            throw InvalidInput(description: "cannot write \(file): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+
+/// `warden locks`: who holds which run lock, and breaking a stale one.
+struct LocksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "locks",
+        abstract: "List run locks, or break one whose holder is gone.",
+        subcommands: [LocksListCommand.self, LocksBreakCommand.self],
+        defaultSubcommand: LocksListCommand.self)
+}
+
+/// `warden locks list`: every lock held, by whom, since when, until when.
+struct LocksListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the locks held and who holds them.")
+
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func run() async throws {
+        let journal = try await state.open()
+        let locks = try await journal.locks()
+        switch output {
+        case .json: Terminal.write(try JSONText.encode(locks) + "\n")
+        case .text:
+            guard !locks.isEmpty else {
+                Terminal.write("No locks held.\n")
+                return
+            }
+            for lock in locks {
+                var line = "\(lock.name)  run \(lock.runID)  \(lock.holder) on \(lock.controller)  since \(JournalText.time(lock.acquiredAt))"
+                if let expires = lock.expiresAt {
+                    line += lock.hasLapsed() ? "  lease lapsed at \(JournalText.time(expires))" : "  lease until \(JournalText.time(expires))"
+                }
+                if lock.controllerIsGone { line += "  (controller gone)" }
+                if let host = lock.host { line += "  also on \(host)" }
+                Terminal.write(line + "\n")
+            }
+        }
+    }
+}
+
+/// `warden locks break NAME --reason ...`: the explicit, audited way to free a
+/// lock whose holder cannot release it.
+struct LocksBreakCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "break",
+        abstract: "Break a lock (recorded in the audit log with who broke it and why).",
+        discussion: """
+            A lock whose run ended, whose controller on this machine died, or whose lease lapsed is \
+            taken over by the next run without this. Break a lock only when you know its holder is \
+            not acting on the cluster; `warden show RUN` tells what it was doing. A lock directory on \
+            a lock host is not removed by this: the next run takes it over once its lease lapsed.
+            """)
+
+    @Argument(help: "The lock's name (see `warden locks`).")
+    var name: String
+
+    @Option(help: "Why it is safe to break it (required; recorded).")
+    var reason: String
+
+    @OptionGroup var state: StateOptions
+
+    func run() async throws {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw InvalidInput(description: "--reason must say why it is safe to break the lock") }
+        let journal = try await state.open()
+        guard let broken = try await journal.breakLock(name, reason: trimmed) else {
+            let held = try await journal.locks().map(\.name)
+            throw InvalidInput(description: "no lock '\(name)' is held" + (held.isEmpty ? "" : "; held: " + held.joined(separator: ", ")))
+        }
+        Terminal.write("broke lock '\(name)' held by run \(broken.runID) of \(broken.holder) on \(broken.controller)\n")
+    }
+}
