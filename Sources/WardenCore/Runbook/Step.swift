@@ -38,6 +38,11 @@ public struct Step: Sendable {
     public let isCleanup: Bool
     /// How to tell, after a crash, whether this change took effect on a host.
     public var verify: VerifySpec? = nil
+    /// A revert armed on the host before the change.
+    public var deadman: DeadmanSpec? = nil
+
+    /// The command a deadman runs: its own, else the step's undo.
+    public var deadmanCommand: Template? { deadman?.command ?? undo }
 
     /// Whether the step may change something on a host. Only these are held
     /// back in a dry run, gated by guards and approvals, and journaled as

@@ -47,6 +47,17 @@ public struct ParserSpec: Sendable {
     public let parser: any OutputParsing
 }
 
+/// `deadman:` on a `run` step: before the change, a timer is armed on the
+/// host itself that runs `command` (the step's `undo` unless given) after
+/// `after`, unless the run disarms it once its cleanup succeeded. It brings
+/// the host back to safety even when the controller vanishes mid-run.
+public struct DeadmanSpec: Sendable {
+    public let after: Duration
+    /// nil: the step's `undo`.
+    public let command: Template?
+    public let location: SourceLocation
+}
+
 /// `verify:` on a `run` step: a read-only command whose `expect` says
 /// whether the change took effect on a host. `warden resume` runs it for a
 /// change whose outcome was never journaled, instead of asking the operator.

@@ -59,6 +59,25 @@ extension RunbookChecks {
             check(verify.expect, in: .outputTest("verify.expect of \(name)"), scope: step.scope, position: visibility,
                   parsed: verify.parser != nil, mustBeBool: true)
         }
+        if let deadman = step.deadman {
+            if !step.isMutating {
+                // Other kinds are refused by the loader; a `readonly: true` run step is caught here.
+                if case .run = step.kind {
+                    error("\(name) is read-only: a deadman reverts a change, and this step makes none", at: deadman.location)
+                }
+            } else if let command = deadman.command {
+                // Rendered before the step runs: it cannot read the step's own result.
+                check(command, in: .command("deadman of \(name)"), scope: step.scope, position: visibility)
+            } else if let undo = step.undo {
+                check(undo, in: .command("the deadman (its undo) of \(name)"), scope: step.scope, position: visibility)
+            } else {
+                error("\(name) has a deadman but nothing to revert with: give it 'undo' or 'deadman: {after: ..., run: ...}'",
+                      at: deadman.location)
+            }
+            if deadman.after < .seconds(5) {
+                error("a deadman of less than 5s would revert the change before it can be checked", at: deadman.location)
+            }
+        }
         if let undo = step.undo {
             var withSelf = visibility
             withSelf.earlier.insert(step.id)

@@ -9,7 +9,7 @@ extension RunbookLoader {
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
-        "run": commandStepKeys + ["undo", "readonly", "verify"],
+        "run": commandStepKeys + ["undo", "readonly", "verify", "deadman"],
         "check": commandStepKeys,
         "wait": ["id", "doc", "when", "on_error"],
         "approve": ["id", "doc", "when"],
@@ -103,6 +103,7 @@ extension RunbookLoader {
             readonlyOverride: settings.readonly ?? false, serial: settings.serial, maxFail: settings.maxFail,
             batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)
         step.verify = settings.verify
+        step.deadman = settings.deadman
         return [step]
     }
 
@@ -121,6 +122,7 @@ extension RunbookLoader {
         if let node = value("readonly") { settings.readonly = bool(node, key: "readonly") }
         if let node = value("undo") { settings.undo = template(node, key: "undo") }
         if let node = value("verify") { settings.verify = readVerify(node) }
+        if let node = value("deadman") { settings.deadman = readDeadman(node) }
         if let node = value("parse") { settings.parser = parser(node, pattern: value("pattern")) }
         if value("parse") == nil, let entry = keys["pattern"] {
             report("pattern needs 'parse: regex'", at: entry.key)
@@ -175,6 +177,27 @@ extension RunbookLoader {
         default:
             return nil
         }
+    }
+
+    /// `deadman: 30m` (runs the step's undo) or `deadman: {after: 30m, run: CMD}`.
+    private mutating func readDeadman(_ node: Node) -> DeadmanSpec? {
+        if case .scalar = node {
+            return duration(node, key: "deadman").map { DeadmanSpec(after: $0, command: nil, location: location(of: node)) }
+        }
+        guard case .mapping = node else {
+            report("deadman must be a duration or a mapping with 'after' and 'run', got \(YAMLNodeInspection.describe(node))", at: node,
+                   hint: "e.g. deadman: {after: 45m, run: \"set back to steady\"}")
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["after", "run"], context: "in deadman")
+        guard let afterEntry = keys["after"] else {
+            report("deadman needs 'after': how long the host waits before it reverts on its own", at: node)
+            return nil
+        }
+        let after = duration(afterEntry.value, key: "deadman.after")
+        let command = keys["run"].flatMap { template($0.value, key: "deadman.run") }
+        guard let after else { return nil }
+        return DeadmanSpec(after: after, command: command, location: location(of: node))
     }
 
     /// `verify: {run: CMD, parse: NAME, expect: EXPR}`.
@@ -255,6 +278,7 @@ struct StepSettings {
     var readonly: Bool?
     var undo: Template?
     var verify: VerifySpec?
+    var deadman: DeadmanSpec?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
 }

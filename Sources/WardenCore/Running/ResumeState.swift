@@ -12,6 +12,8 @@ public struct ResumeState: Sendable {
     var stepRecords: [String: RecordSet] = [:]
     var completedChanges: [(step: Step, hosts: [InventoryHost])] = []
     var reachedScopes: Set<Int> = [0]
+    /// Deadmen armed and not yet settled, to disarm when the resumed run's cleanup succeeds.
+    var armedDeadmen: [Deadman] = []
     /// Steps (main and cleanup) with a recorded end.
     public internal(set) var finishedSteps: Set<String> = []
     /// Per unfinished step: hosts not to run again.
@@ -49,6 +51,13 @@ public struct ResumeState: Sendable {
             case "step-finished":
                 state.finishedSteps.insert(id)
                 finishedStatus[id] = event.status
+            case "deadman-armed":
+                if let host = event.host, let deadman = deadman(from: event.detail, step: id, host: host) {
+                    state.armedDeadmen.removeAll { $0.host == host && $0.step == id }
+                    state.armedDeadmen.append(deadman)
+                }
+            case "deadman-disarmed", "deadman-left-armed":
+                state.armedDeadmen.removeAll { $0.host == event.host && $0.step == id }
             default:
                 break
             }
@@ -82,6 +91,18 @@ public struct ResumeState: Sendable {
         for unknown in unknowns where unknown.mutating {
             doneHosts[unknown.step, default: []].insert(unknown.host)
         }
+    }
+
+    private static func deadman(from detail: String?, step: String, host: String) -> Deadman? {
+        guard let data = detail?.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
+              case let .map(entries) = value, case let .string(path)? = entries["path"] else { return nil }
+        var firesAt = 0.0
+        switch entries["fires_at"] {
+        case let .double(number)?: firesAt = number
+        case let .int(number)?: firesAt = Double(number)
+        default: break
+        }
+        return Deadman(host: host, step: step, path: path, firesAt: firesAt)
     }
 
     private static func record(from detail: String?) -> HostRecord? {

@@ -43,6 +43,15 @@ public struct RunRecorder: Sendable {
                                        detail: redactor.redact(report.summary)))
     }
 
+    /// A deadman armed (`deadman-armed`) or settled (`deadman-disarmed`,
+    /// `deadman-left-armed`), so a resumed run knows which to disarm.
+    func deadman(_ deadman: Deadman, kind: String, detail: String? = nil) async throws(JournalError) {
+        let fields: [String: Value] = ["path": .string(deadman.path), "fires_at": .double(deadman.firesAt),
+                                       "detail": detail.map { .string(redactor.redact($0)) } ?? .null]
+        try await journal.append(.init(runID: runID, kind: kind, step: deadman.step, host: deadman.host,
+                                       detail: Value.map(fields).jsonText(pretty: false)))
+    }
+
     func note(_ text: String, step: String? = nil) async throws(JournalError) {
         try await journal.append(.init(runID: runID, kind: "note", step: step, detail: redactor.redact(text)))
     }

@@ -16,6 +16,8 @@ public struct RunReport: Sendable, Codable {
     public var cleanup: [StepReport] = []
     /// `undo` commands run by a rollback, newest first.
     public var rollback: [StepReport] = []
+    /// Deadmen armed on hosts during the run and what became of them.
+    public var deadmen: [DeadmanReport] = []
 
     public init(runbook: String, file: String) {
         self.runbook = runbook
@@ -44,6 +46,17 @@ public enum StepStatus: String, Sendable, Codable {
     case ok, failed, skipped
     /// The run stopped before it.
     case notRun = "not-run"
+}
+
+/// A deadman at the end of a run: disarmed once cleanup succeeded, or left
+/// armed (it will revert the change on its own at `firesAt`).
+public struct DeadmanReport: Sendable, Codable {
+    public var host: String
+    public var step: String
+    /// `disarmed`, `left-armed`, `fired`, `missing`, or `unknown` (could not be reached).
+    public var status: String
+    public var firesAt: Double
+    public var detail: String?
 }
 
 public struct HostReport: Sendable, Codable {

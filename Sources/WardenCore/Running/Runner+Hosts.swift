@@ -88,8 +88,9 @@ extension Runner {
             let batch = Array(active[index..<min(index + size, active.count)])
             index += batch.count
             let results = await runBatch(step, batch)
-            for (host, hostReport, record, journalProblem) in results {
+            for (host, hostReport, record, journalProblem, deadman) in results {
                 if let journalProblem { journalFailure = journalFailure ?? journalProblem }
+                if let deadman { armedDeadmen.append(deadman) }
                 if let record { ran.append((host.name, record)) }
                 if hostReport.status == .failed { failures += 1 } else { changed.append(host) }
                 observer?(.hostFinished(step: step.id, hostReport))
@@ -125,7 +126,7 @@ extension Runner {
     /// One batch of hosts at once.
     private func runBatch(
         _ step: Step, _ batch: [(host: InventoryHost, line: String)]
-    ) async -> [(InventoryHost, HostReport, HostRecord?, String?)] {
+    ) async -> [(InventoryHost, HostReport, HostRecord?, String?, Deadman?)] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
         let recorder = self.recorder
         return await ConcurrentMap.map(batch, limit: concurrency) { host, line in
@@ -135,7 +136,17 @@ extension Runner {
             } catch {
                 let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
                                         attempts: 0, reason: "not run: \(error.description)")
-                return (host, report, nil, error.description)
+                return (host, report, nil, error.description, nil)
+            }
+            var armed: Deadman?
+            if let deadman = step.deadman, let revert = step.deadmanCommand {
+                switch await Runner.armDeadman(revert, after: deadman.after, step: step, host: host, line: line, context: context,
+                                               transport: transport, records: records, recorder: recorder) {
+                case .success(let done):
+                    armed = done
+                case .failure(let refusal):
+                    return (host, refusal.report, nil, refusal.journalProblem, nil)
+                }
             }
             let hostReport: HostReport
             var record: HostRecord?
@@ -147,9 +158,49 @@ extension Runner {
             do throws(JournalError) {
                 try await recorder?.outcome(step, report: hostReport, record: record)
             } catch {
-                return (host, hostReport, record, error.description)
+                return (host, hostReport, record, error.description, armed)
             }
-            return (host, hostReport, record, nil)
+            return (host, hostReport, record, nil, armed)
+        }
+    }
+
+    /// Why a change did not go ahead on a host: its deadman could not be armed.
+    struct DeadmanRefusal: Error {
+        let report: HostReport
+        let journalProblem: String?
+    }
+
+    /// Arms the step's deadman on the host and journals it; a deadman that
+    /// cannot be armed stops the change on that host (outcome journaled).
+    static func armDeadman(
+        _ revert: Template, after: Duration, step: Step, host: InventoryHost, line: String, context: EngineContext,
+        transport: any HostTransport, records: [String: RecordSet], recorder: RunRecorder?
+    ) async -> Result<Deadman, DeadmanRefusal> {
+        var problem: String
+        do {
+            let command = try revert.render(in: context.environment(scope: step.scope, host: host, steps: records))
+            switch await Deadman.arm(command, after: after, runID: recorder?.runID ?? "engine", step: step.id, host: host, transport: transport) {
+            case .success(let deadman):
+                do {
+                    try await recorder?.deadman(deadman, kind: "deadman-armed", detail: "reverts with: \(command)")
+                    return .success(deadman)
+                } catch {
+                    // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
+                    problem = "not run: \(error.description)"
+                }
+            case .failure(let error):
+                problem = "not run: \(error.description)"
+            }
+        } catch {
+            problem = "not run: the deadman's command cannot be rendered: \(error.description)"
+        }
+        let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 0,
+                                reason: context.redactor.redact(problem))
+        do {
+            try await recorder?.outcome(step, report: report, record: nil)
+            return .failure(DeadmanRefusal(report: report, journalProblem: nil))
+        } catch {
+            return .failure(DeadmanRefusal(report: report, journalProblem: error.description))
         }
     }
 

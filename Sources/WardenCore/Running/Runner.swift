@@ -35,6 +35,8 @@ public struct Runner: Sendable {
     var approvalToCheck: String?
     /// What a resumed run takes from the journal of the run it continues.
     var resume: ResumeState?
+    /// Reverts armed on hosts, to disarm once cleanup succeeded.
+    var armedDeadmen: [Deadman] = []
 
     public static func run(
         context: EngineContext, transport: any HostTransport, concurrency: Int = 64, artifacts: String,
@@ -52,6 +54,7 @@ public struct Runner: Sendable {
             runner.stepRecords = resume.stepRecords
             runner.completedChanges = resume.completedChanges
             runner.reachedScopes = resume.reachedScopes
+            runner.armedDeadmen = resume.armedDeadmen
             runner.resume = resume
         }
         let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
@@ -84,6 +87,7 @@ public struct Runner: Sendable {
         let finished = await Task { [runner] in
             var cleaning = runner
             await cleaning.runCleanup()
+            await cleaning.settleDeadmen()
             return cleaning.report
         }.value
         return finished
@@ -201,6 +205,40 @@ public struct Runner: Sendable {
             }
             stepReport.summary = stepReport.status == .ok ? "undone on \(hosts.count) host(s)" : "undo failed on some hosts"
             report.rollback.append(stepReport)
+        }
+    }
+
+    /// Disarms the deadmen when the run left the hosts safe by itself
+    /// (cleanup and any rollback succeeded); otherwise leaves them armed, so
+    /// they revert on their own, and says so.
+    private mutating func settleDeadmen() async {
+        guard !armedDeadmen.isEmpty else { return }
+        let safe = (report.cleanup + report.rollback).allSatisfy { $0.status != .failed }
+        let hosts = Dictionary(context.runbook.targets.flatMap { context.hosts(of: $0.name) }.map { ($0.name, $0) },
+                               uniquingKeysWith: { first, _ in first })
+        for deadman in armedDeadmen {
+            var entry = DeadmanReport(host: deadman.host, step: deadman.step, status: "left-armed", firesAt: deadman.firesAt)
+            if !safe {
+                entry.detail = "cleanup did not succeed: the host reverts the change on its own"
+            } else if let host = hosts[deadman.host] {
+                switch await deadman.disarm(on: host, transport: transport) {
+                case .success(.disarmed): entry.status = "disarmed"
+                case .success(.fired(let exit)): entry.status = "fired"; entry.detail = "the revert already ran (exit \(exit))"
+                case .success(.firing): entry.status = "fired"; entry.detail = "the revert is running now"
+                case .success(.missing): entry.status = "missing"; entry.detail = "nothing armed in \(deadman.path)"
+                case .failure(let error): entry.status = "unknown"; entry.detail = error.description
+                }
+            } else {
+                entry.status = "unknown"
+                entry.detail = "host \(deadman.host) is no longer in the inventory"
+            }
+            do {
+                try await recorder?.deadman(deadman, kind: entry.status == "left-armed" || entry.status == "unknown" ? "deadman-left-armed" : "deadman-disarmed",
+                                            detail: entry.detail ?? entry.status)
+            } catch {
+                journalFailure = journalFailure ?? error.description
+            }
+            report.deadmen.append(entry)
         }
     }
 

@@ -17,6 +17,17 @@ struct RunText {
             lines.append("Cleanup:")
             for step in report.cleanup { lines += describe(step) }
         }
+        if !report.deadmen.isEmpty {
+            lines.append("Deadmen:")
+            for deadman in report.deadmen {
+                var line = "  \(deadman.step) on \(deadman.host): \(deadman.status.uppercased())"
+                if deadman.status == "left-armed" || deadman.status == "unknown" {
+                    line += ", reverts on its own at \(JournalText.time(deadman.firesAt))"
+                }
+                if let detail = deadman.detail { line += " (\(detail))" }
+                lines.append(line)
+            }
+        }
         switch report.status {
         case .succeeded: lines.append("Run succeeded.")
         case .failed: lines.append("Run FAILED: \(report.reason ?? ""); cleanup ran.")
