@@ -223,7 +223,7 @@ import Testing
         #expect(runbook.guards.first?.message == "optional text")
         #expect(runbook.watches.count == 1)
         #expect(runbook.watches.first?.every == .seconds(10))
-        #expect(runbook.watches.first?.abortIf.description == "result.load > 1000")
+        #expect(runbook.watches.first?.abortIf?.description == "result.load > 1000")
     }
 
     @Test func inlineProbesAndAListOfWatches() throws {

@@ -68,12 +68,18 @@ extension Planner {
     /// would abort the run at its first check.
     mutating func planWatches() async {
         for watch in context.runbook.watches {
-            let (status, details) = await evaluate(watch.abortIf, on: watch.probe, scope: watch.scope, any: true)
+            // A windowed or flapping rule needs samples a plan has not taken: only its sample condition is read now.
+            guard let abortIf = watch.abortIf else {
+                plan.watches.append(PlanWatch(location: watch.location.description, every: DurationText.format(watch.every),
+                                              abortIf: watch.conditionText, now: .unknown, details: ["needs samples taken during the run"]))
+                continue
+            }
+            let (status, details) = await evaluate(abortIf, on: watch.probe, scope: watch.scope, any: true)
             plan.watches.append(PlanWatch(location: watch.location.description, every: DurationText.format(watch.every),
-                                          abortIf: watch.abortIf.text, now: status, details: details))
-            if status == .holds {
+                                          abortIf: watch.conditionText, now: status, details: details))
+            if status == .holds, watch.samples == .each {
                 let why = watch.message.map { " (\($0))" } ?? ""
-                noteFailure("watch at \(watch.location) would abort the run at once\(why): \(watch.abortIf.text) holds now")
+                noteFailure("watch at \(watch.location) would abort the run at once\(why): \(abortIf.text) holds now")
             }
         }
     }

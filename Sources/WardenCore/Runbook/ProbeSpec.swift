@@ -43,6 +43,19 @@ public struct WatchSpec: Sendable {
     /// Where `probe:` names or spells out the probe, for messages about it.
     public let probeLocation: SourceLocation
     public let every: Duration
-    public let abortIf: Expression
+    /// Fires (under `samples`) when true on any host; nil for a watch that only has `decreased`.
+    public let abortIf: Expression?
     public let message: String?
+    /// How many recent samples must breach (`for:`); one by default.
+    public var samples: SampleRule = .each
+    /// Fires when a value keeps going down (`decreased:`).
+    public var decreased: DecreaseRule? = nil
+
+    /// The watch's condition as the operator wrote it, for plans and messages.
+    public var conditionText: String {
+        var parts: [String] = []
+        if let abortIf { parts.append(abortIf.text + (samples == .each ? "" : " in \(samples.description) samples")) }
+        if let decreased { parts.append("\(decreased.value.text) decreased \(decreased.times) times within \(DurationText.format(decreased.within))") }
+        return parts.joined(separator: ", or ")
+    }
 }

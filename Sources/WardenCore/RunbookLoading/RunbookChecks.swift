@@ -102,8 +102,14 @@ struct RunbookChecks {
         }
         for watch in runbook.watches {
             let probe = resolveProbe(watch.probe, scope: watch.scope, at: watch.probeLocation, place: "a watch")
-            check(watch.abortIf, in: .probeTest("abort_if"), scope: watch.scope, position: nil,
-                  parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+            if let abortIf = watch.abortIf {
+                check(abortIf, in: .probeTest("abort_if"), scope: watch.scope, position: nil,
+                      parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+            }
+            if let decreased = watch.decreased {
+                check(decreased.value, in: .probeTest("decreased.value"), scope: watch.scope, position: nil,
+                      parsed: probe.map { $0.parser != nil })
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import Yams
 extension RunbookLoader {
     static let probeKeys = ["on", "run", "parse", "pattern", "timeout", "doc"]
     static let guardKeys = ["probe", "expect", "message"]
-    static let watchKeys = ["every", "probe", "abort_if", "message"]
+    static let watchKeys = ["every", "probe", "abort_if", "for", "decreased", "message"]
 
     mutating func readProbes(_ node: Node) {
         if YAMLNodeInspection.isNull(node) { return }
@@ -80,6 +80,25 @@ extension RunbookLoader {
     }
 
     /// One watch, or a list of them.
+    /// `decreased: {value: EXPR, times: K, within: DURATION}`.
+    private mutating func readDecrease(_ node: Node) -> DecreaseRule? {
+        guard case .mapping = node else {
+            report("decreased must be a mapping with 'value', 'times' and 'within', got \(YAMLNodeInspection.describe(node))", at: node,
+                   hint: "e.g. decreased: {value: result.fault_tolerance.data, times: 2, within: 10m}")
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["value", "times", "within"], context: "in decreased")
+        guard let valueEntry = keys["value"], let timesEntry = keys["times"], let withinEntry = keys["within"] else {
+            report("decreased needs 'value' (a number read from each sample), 'times' and 'within' (a duration)", at: node)
+            return nil
+        }
+        let value = expression(valueEntry.value, key: "decreased.value")
+        let times = integer(timesEntry.value, key: "times", in: 1...1000)
+        let within = duration(withinEntry.value, key: "within")
+        guard let value, let times, let within else { return nil }
+        return DecreaseRule(value: value, times: times, within: within)
+    }
+
     mutating func readWatches(_ node: Node) {
         if YAMLNodeInspection.isNull(node) { return }
         let items: [Node]
@@ -96,17 +115,37 @@ extension RunbookLoader {
                 continue
             }
             let keys = knownEntries(of: item, allowed: RunbookLoader.watchKeys, context: "in watch")
-            guard let everyEntry = keys["every"], let probeEntry = keys["probe"], let abortEntry = keys["abort_if"] else {
-                report("a watch needs 'every' (how often), 'probe' (what to look at) and 'abort_if' (when to stop the run)", at: item)
+            guard let everyEntry = keys["every"], let probeEntry = keys["probe"], keys["abort_if"] != nil || keys["decreased"] != nil else {
+                report("a watch needs 'every' (how often), 'probe' (what to look at) and 'abort_if' or 'decreased' (when to stop the run)", at: item)
                 continue
             }
             let every = duration(everyEntry.value, key: "every")
             let probe = probeReference(probeEntry.value, context: "in a watch's probe")
-            let abortIf = expression(abortEntry.value, key: "abort_if")
+            let abortIf = keys["abort_if"].flatMap { expression($0.value, key: "abort_if") }
             let message = keys["message"].flatMap { text($0.value, key: "message") }
-            guard let every, let probe, let abortIf else { continue }
-            watches.append(WatchSpec(location: location(of: item), scope: scope, probe: probe, probeLocation: location(of: probeEntry.value),
-                                     every: every, abortIf: abortIf, message: message))
+            var samples = SampleRule.each
+            if let entry = keys["for"] {
+                if keys["abort_if"] == nil {
+                    report("'for' counts samples where abort_if holds; this watch has no abort_if", at: entry.key)
+                } else if let text = text(entry.value, key: "for") {
+                    if let rule = SampleRule.parse(text) {
+                        samples = rule
+                    } else {
+                        report("for must be \"N of M\" (N breaching samples among the last M) or \"N consecutive\", got '\(text)'", at: entry.value,
+                               hint: "e.g. for: \"3 of 5\"")
+                    }
+                }
+            }
+            let decreased = keys["decreased"].flatMap { readDecrease($0.value) }
+            if keys["decreased"] != nil, decreased == nil { continue }
+            // A bad abort_if was reported where it is; the watch is dropped rather than kept without it.
+            if keys["abort_if"] != nil, abortIf == nil { continue }
+            guard let every, let probe else { continue }
+            var watch = WatchSpec(location: location(of: item), scope: scope, probe: probe, probeLocation: location(of: probeEntry.value),
+                                  every: every, abortIf: abortIf, message: message)
+            watch.samples = samples
+            watch.decreased = decreased
+            watches.append(watch)
         }
     }
 }

@@ -21,6 +21,7 @@ struct RunMonitor: Sendable {
             return nil
         }
         var due = watches.map { ContinuousClock.now + $0.every }
+        var histories = watches.map { SampleHistory(rule: $0.samples) }
         while !Task.isCancelled {
             let next = ([windowEnd].compactMap { $0 } + due).min() ?? ContinuousClock.now + .seconds(3600)
             do {
@@ -33,21 +34,47 @@ struct RunMonitor: Sendable {
             }
             for (index, watch) in watches.enumerated() where ContinuousClock.now >= due[index] {
                 due[index] = ContinuousClock.now + watch.every
-                if let reason = await check(watch) { return reason }
+                if let reason = await check(watch, history: &histories[index]) { return reason }
             }
         }
         return nil
     }
 
-    /// The reason to abort when the watch's condition holds on any host.
-    private func check(_ watch: WatchSpec) async -> String? {
+    /// The reason to abort when the watch's rules are met by this sample and
+    /// the ones before it. A sample that cannot be taken counts as no breach.
+    private func check(_ watch: WatchSpec, history: inout SampleHistory) async -> String? {
         guard let spec = context.runbook.probe(for: watch.probe) else { return nil }
         let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
-        guard let records = sample.records else { return nil }
-        let (status, details) = ProbeCondition.evaluate(watch.abortIf, over: records, probe: spec, scope: watch.scope,
-                                                        context: context, any: true)
-        guard status == .holds else { return nil }
         let why = watch.message.map { " (\($0))" } ?? ""
-        return "watch at \(watch.location) fired\(why): \(watch.abortIf.text) holds; " + details.filter { $0.hasSuffix("holds") }.joined(separator: "; ")
+        guard let records = sample.records else {
+            _ = history.record(breach: false)
+            return nil
+        }
+        if let abortIf = watch.abortIf {
+            let (status, details) = ProbeCondition.evaluate(abortIf, over: records, probe: spec, scope: watch.scope, context: context, any: true)
+            if history.record(breach: status == .holds) {
+                let held = watch.samples == .each ? "holds" : "held in \(history.breachCount) of the last \(history.sampleCount) samples"
+                return "watch at \(watch.location) fired\(why): \(abortIf.text) \(held); " + details.filter { $0.hasSuffix("holds") }.joined(separator: "; ")
+            }
+        }
+        if let rule = watch.decreased {
+            let now = ContinuousClock.now
+            for (name, record) in records.hosts {
+                let host = context.hosts(of: spec.target).first { $0.name == name }
+                let environment = context.environment(scope: watch.scope, host: host, output: record)
+                let value = try? rule.value.evaluate(in: environment)
+                let number: Double
+                switch value {
+                case let .int(whole)?: number = Double(whole)
+                case let .double(fraction)?: number = fraction
+                default: continue
+                }
+                let falls = history.record(value: number, host: name, at: now, within: rule.within)
+                if falls >= rule.times {
+                    return "watch at \(watch.location) fired\(why): \(rule.value.text) went down \(falls) times within \(DurationText.format(rule.within)) on \(name) (now \(number))"
+                }
+            }
+        }
+        return nil
     }
 }

@@ -134,6 +134,66 @@ struct RunGuardrailTests {
         }
     }
 
+    @Test func windowedWatchesIgnoreABlipButStopASustainedBreachOrAFlappingValue() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let figure = fleet.directory.appendingPathComponent("figure").path
+            try "{\"n\": 3}\n".write(toFile: figure, atomically: true, encoding: .utf8)
+            let set: @Sendable (Int) throws -> Void = { value in
+                try "{\"n\": \(value)}\n".write(toFile: figure, atomically: true, encoding: .utf8)
+            }
+            let file = try write("""
+                name: windowed-watch
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                probes:
+                  figure: {on: one, run: "cat \(figure)", parse: json}
+                watch:
+                  - {every: 300ms, probe: figure, abort_if: "result.n > 5", for: "3 consecutive"}
+                  - {every: 300ms, probe: figure, decreased: {value: result.n, times: 2, within: 1m}}
+                steps:
+                  - id: long
+                    on: one
+                    run: "sleep 5; echo MUTATE-DONE"
+                """, in: fleet, name: "windowed-watch.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            func run(while change: @escaping @Sendable () async throws -> Void) async throws -> (Int32, RunReport) {
+                let changing = Task { try await change() }
+                let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
+                try await changing.value
+                return (output.status, try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8)))
+            }
+
+            // A blip shorter than two sample intervals: at most two breaching samples in a row.
+            let (blipStatus, blip) = try await run {
+                try await Task.sleep(for: .seconds(1))
+                try set(9)
+                try await Task.sleep(for: .milliseconds(400))
+                try set(3)
+            }
+            #expect(blipStatus == 0, "\(blip.reason ?? "")")
+
+            // Sustained: the third breaching sample in a row stops the run.
+            let (sustainedStatus, sustained) = try await run {
+                try await Task.sleep(for: .seconds(1))
+                try set(9)
+            }
+            #expect(sustainedStatus == 1)
+            #expect(sustained.reason?.contains("result.n > 5 held in 3 of the last 3 samples") == true, "\(sustained.reason ?? "")")
+
+            // Flapping: down, up, down again.
+            try set(3)
+            let (flappingStatus, flapping) = try await run {
+                for value in [2, 3, 1] {
+                    try await Task.sleep(for: .milliseconds(700))
+                    try set(value)
+                }
+            }
+            #expect(flappingStatus == 1)
+            #expect(flapping.reason?.contains("result.n went down 2 times within 1m on h01 (now 1.0)") == true, "\(flapping.reason ?? "")")
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "MUTATE-DONE").count - 1 == 3)
+        }
+    }
+
     @Test func aWatchThatFiresAbortsTheRunKillsTheCommandAndCleanupRuns() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let flag = fleet.directory.appendingPathComponent("alarm").path
