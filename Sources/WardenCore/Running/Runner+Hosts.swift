@@ -93,7 +93,6 @@ extension Runner {
                 if let deadman { armedDeadmen.append(deadman) }
                 if let record { ran.append((host.name, record)) }
                 if hostReport.status == .failed { failures += 1 } else { changed.append(host) }
-                observer?(.hostFinished(step: step.id, hostReport))
                 stepReport.hosts.append(hostReport)
             }
             if failures > tolerated || Task.isCancelled || journalFailure != nil { break }
@@ -128,40 +127,52 @@ extension Runner {
         _ step: Step, _ batch: [(host: InventoryHost, line: String)]
     ) async -> [(InventoryHost, HostReport, HostRecord?, String?, Deadman?)] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
-        let recorder = self.recorder
+        let recorder = self.recorder, observer = self.observer
         return await ConcurrentMap.map(batch, limit: concurrency) { host, line in
-            // The intent is durable before anything leaves for the host.
-            do throws(JournalError) {
-                try await recorder?.intent(step, host: host.name, command: line)
-            } catch {
-                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
-                                        attempts: 0, reason: "not run: \(error.description)")
-                return (host, report, nil, error.description, nil)
-            }
-            var armed: Deadman?
-            if let deadman = step.deadman, let revert = step.deadmanCommand {
-                switch await Runner.armDeadman(revert, after: deadman.after, step: step, host: host, line: line, context: context,
-                                               transport: transport, records: records, recorder: recorder) {
-                case .success(let done):
-                    armed = done
-                case .failure(let refusal):
-                    return (host, refusal.report, nil, refusal.journalProblem, nil)
-                }
-            }
-            let hostReport: HostReport
-            var record: HostRecord?
-            if case .collect = step.kind {
-                hostReport = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
-            } else {
-                (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
-            }
-            do throws(JournalError) {
-                try await recorder?.outcome(step, report: hostReport, record: record)
-            } catch {
-                return (host, hostReport, record, error.description, armed)
-            }
-            return (host, hostReport, record, nil, armed)
+            let result = await Runner.runOnHost(step, host: host, line: line, context: context, transport: transport,
+                                                records: records, artifacts: artifacts, recorder: recorder, observer: observer)
+            observer?(.hostFinished(step: step.id, result.1))
+            return result
         }
+    }
+
+    /// One host of a batch: intent, deadman, the command (or fetch), outcome.
+    private static func runOnHost(
+        _ step: Step, host: InventoryHost, line: String, context: EngineContext, transport: any HostTransport,
+        records: [String: RecordSet], artifacts: String, recorder: RunRecorder?, observer: (@Sendable (RunEvent) -> Void)?
+    ) async -> (InventoryHost, HostReport, HostRecord?, String?, Deadman?) {
+        // The intent is durable before anything leaves for the host.
+        do throws(JournalError) {
+            try await recorder?.intent(step, host: host.name, command: line)
+        } catch {
+            let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
+                                    attempts: 0, reason: "not run: \(error.description)")
+            return (host, report, nil, error.description, nil)
+        }
+        observer?(.hostStarted(step: step.id, host: host.name))
+        var armed: Deadman?
+        if let deadman = step.deadman, let revert = step.deadmanCommand {
+            switch await Runner.armDeadman(revert, after: deadman.after, step: step, host: host, line: line, context: context,
+                                           transport: transport, records: records, recorder: recorder) {
+            case .success(let done):
+                armed = done
+            case .failure(let refusal):
+                return (host, refusal.report, nil, refusal.journalProblem, nil)
+            }
+        }
+        let hostReport: HostReport
+        var record: HostRecord?
+        if case .collect = step.kind {
+            hostReport = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
+        } else {
+            (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
+        }
+        do throws(JournalError) {
+            try await recorder?.outcome(step, report: hostReport, record: record)
+        } catch {
+            return (host, hostReport, record, error.description, armed)
+        }
+        return (host, hostReport, record, nil, armed)
     }
 
     /// Why a change did not go ahead on a host: its deadman could not be armed.

@@ -269,6 +269,8 @@ public enum ApprovalDecision: Sendable {
 /// Progress of a run, for live display.
 public enum RunEvent: Sendable {
     case stepStarted(String)
+    /// A host's command is about to leave (its intent is journaled).
+    case hostStarted(step: String, host: String)
     case hostFinished(step: String, HostReport)
     case stepFinished(StepReport)
 }

@@ -24,7 +24,7 @@ struct JournaledExecution {
         let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
         let gate = ApprovalGate(journal: journal, runID: runID, planHash: planHash, initiator: initiator,
                                 allowSelfApproval: context.runbook.allowSelfApproval)
-        let progress = engine.output == .text ? RunProgress() : nil
+        let progress = engine.output == .text ? RunProgress.forStandardError() : nil
         let (context, transport, concurrency, artifacts, plan, resume, confirm) =
             (self.context, self.transport, engine.concurrency, self.artifacts, self.plan, self.resume, self.confirm)
         let work = Task {
@@ -50,6 +50,7 @@ struct JournaledExecution {
             }
         }
         var report = await work.value
+        progress?.finish()
         keeper.cancel()
         interrupts.cancel()
         await locking?.release()

@@ -49,18 +49,3 @@ struct RunText {
         try JSONText.encode(report)
     }
 }
-
-/// A line per host as it finishes and a line per step, on standard error,
-/// while a run goes on.
-final class RunProgress: Sendable {
-    func handle(_ event: RunEvent) {
-        switch event {
-        case let .stepStarted(id):
-            Terminal.writeError("-> \(id)\n")
-        case let .hostFinished(step, host):
-            Terminal.writeError("   \(step) \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? "") + "\n")
-        case let .stepFinished(step):
-            Terminal.writeError("   \(step.id): \(step.status.rawValue) — \(step.summary)\n")
-        }
-    }
-}

@@ -52,4 +52,33 @@ struct InterruptAndProgressTests {
             #expect(run.stdout.contains("3 succeeded, 0 failed"))
         }
     }
+
+    @Test func aRunOnATerminalShowsALiveLinePerRunningHost() async throws {
+        try await withFleet(hosts: 2) { fleet in
+            let file = fleet.directory.appendingPathComponent("live.yaml").path
+            try """
+                name: live
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                steps:
+                  - id: slow
+                    on: fleet
+                    run: "case {{ host.name }} in h01) sleep 2;; esac; echo done"
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let binary = try wardenBinary()
+            let state = fleet.directory.appendingPathComponent("state").path
+            let command = "\(binary) run \(file) -i \(fleet.inventoryPath) --state \(state) --yes"
+            let run = try await runProcess("/usr/bin/script", ["-qec", command, "/dev/null"],
+                                           environment: ProcessInfo.processInfo.environment.merging(["TERM": "xterm"]) { $1 })
+            #expect(run.status == 0, "\(run.stdout)")
+            // While h01 sleeps, its live line counts up; h02's result scrolls above it.
+            #expect(run.stdout.contains("... h01 running slow for 1."), "\(run.stdout)")
+            let h02 = try #require(run.stdout.range(of: "ok   h02 "))
+            let h01 = try #require(run.stdout.range(of: "ok   h01 "))
+            #expect(h02.lowerBound < h01.lowerBound)
+            // The live block is erased (cursor up, clear) before each redraw and at the end.
+            #expect(run.stdout.contains("\u{1B}[1A\r\u{1B}[J"))
+            #expect(run.stdout.contains("slow: ok"))
+        }
+    }
 }
