@@ -73,7 +73,12 @@ public struct Planner {
             let remaining = window.remaining(at: now)
             plan.window = PlanWindow(between: window.between, timezone: window.timeZoneName, openNow: remaining != nil,
                                      seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000)
-            if remaining == nil {
+            if let remaining, remaining <= window.cleanupReserve {
+                plan.verdict = .blocked
+                plan.verdictReason = "the maintenance window \(window.between) \(window.timeZoneName) closes in "
+                    + DurationText.format(.seconds(Int(remaining.milliseconds / 1000)))
+                    + ", within the \(DurationText.format(window.cleanupReserve)) kept for cleanup: too late to start"
+            } else if remaining == nil {
                 plan.verdict = .blocked
                 plan.verdictReason = "outside the maintenance window \(window.between) \(window.timeZoneName); it opens in "
                     + DurationText.format(.seconds(Int(window.untilOpen(at: now).milliseconds / 1000)))

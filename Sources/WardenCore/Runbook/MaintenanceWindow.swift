@@ -13,13 +13,35 @@ public struct MaintenanceWindow: Sendable, Hashable {
     /// should say what the operator wrote.
     public let timeZoneName: String
     public let location: SourceLocation
+    /// The time kept at the end of the window for cleanup: the steps stop
+    /// this long before the window closes, so `finally` (back to steady)
+    /// still runs inside it.
+    public let cleanupReserve: Duration
 
-    public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, timeZoneName: String? = nil, location: SourceLocation) {
+    public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, timeZoneName: String? = nil, location: SourceLocation,
+                cleanupReserve: Duration? = nil) {
         self.startMinute = startMinute
         self.endMinute = endMinute
         self.timeZone = timeZone
         self.timeZoneName = timeZoneName ?? timeZone.identifier
         self.location = location
+        self.cleanupReserve = cleanupReserve ?? MaintenanceWindow.defaultReserve(minutes: (endMinute - startMinute + 24 * 60) % (24 * 60))
+    }
+
+    /// A tenth of the window, at most fifteen minutes.
+    static func defaultReserve(minutes: Int) -> Duration {
+        .seconds(min(15 * 60, minutes * 6))
+    }
+
+    /// The window's length.
+    public var length: Duration {
+        .seconds(((endMinute - startMinute + 24 * 60) % (24 * 60)) * 60)
+    }
+
+    /// How long the steps may still go on at `date` (the window's remaining
+    /// time less the cleanup reserve; zero inside the reserve); nil when closed.
+    public func workRemaining(at date: Date) -> Duration? {
+        remaining(at: date).map { max(.zero, $0 - cleanupReserve) }
     }
 
     /// `HH:MM-HH:MM` as written.

@@ -80,7 +80,7 @@ extension RunbookLoader {
                    hint: "e.g. window: {between: \"02:00-05:00\", timezone: Asia/Shanghai}")
             return nil
         }
-        let keys = knownEntries(of: node, allowed: ["between", "timezone"], context: "in window")
+        let keys = knownEntries(of: node, allowed: ["between", "timezone", "cleanup_reserve"], context: "in window")
         guard let betweenEntry = keys["between"], let timezoneEntry = keys["timezone"] else {
             report("window needs both 'between' (\"HH:MM-HH:MM\") and 'timezone' (an IANA name such as UTC or Asia/Shanghai)", at: node)
             return nil
@@ -103,9 +103,19 @@ extension RunbookLoader {
                            ?? "use an IANA name such as UTC, Europe/Berlin or Asia/Shanghai")
             }
         }
+        var reserve: Duration?
+        if let entry = keys["cleanup_reserve"], let value = duration(entry.value, key: "cleanup_reserve"), let window {
+            let length = Duration.seconds(((window.end - window.start + 24 * 60) % (24 * 60)) * 60)
+            if value >= length {
+                report("cleanup_reserve (\(DurationText.format(value))) leaves no time for the steps in a \(DurationText.format(length)) window",
+                       at: entry.value)
+            } else {
+                reserve = value
+            }
+        }
         guard let window, let timeZone else { return nil }
         return MaintenanceWindow(startMinute: window.start, endMinute: window.end, timeZone: timeZone, timeZoneName: zoneName,
-                                 location: location(of: node))
+                                 location: location(of: node), cleanupReserve: reserve)
     }
 
     /// The prefix names of the scope being read get.

@@ -13,7 +13,7 @@ struct RunMonitor: Sendable {
     func watch() async -> String? {
         let watches = context.runbook.watches
         let windowEnd: ContinuousClock.Instant? = context.runbook.window.flatMap { window in
-            window.remaining(at: context.now()).map { ContinuousClock.now + $0 }
+            window.workRemaining(at: context.now()).map { ContinuousClock.now + $0 }
         }
         guard !watches.isEmpty || windowEnd != nil else {
             // Nothing to watch: wait to be cancelled.
@@ -30,7 +30,7 @@ struct RunMonitor: Sendable {
                 return nil
             }
             if let windowEnd, ContinuousClock.now >= windowEnd, let window = context.runbook.window {
-                return "the maintenance window \(window.description) closed"
+                return "the maintenance window \(window.description) closes in \(DurationText.format(window.cleanupReserve)), the time kept for cleanup"
             }
             for (index, watch) in watches.enumerated() where ContinuousClock.now >= due[index] {
                 due[index] = ContinuousClock.now + watch.every

@@ -101,7 +101,7 @@ extension Runner {
         let limit: Duration
         switch wait.timeout {
         case let .duration(duration): limit = duration
-        case .window: limit = context.runbook.window?.remaining(at: context.now()) ?? .zero
+        case .window: limit = context.runbook.window?.workRemaining(at: context.now()) ?? .zero
         }
         let deadline = clock.now + limit
         var streak = 0
@@ -126,7 +126,10 @@ extension Runner {
             }
             if Task.isCancelled || clock.now + wait.every > deadline {
                 stepReport.status = .failed
-                stepReport.summary = (Task.isCancelled ? "interrupted" : "timed out after \(polls) poll(s)") + "; last: \(last)"
+                let ran = wait.timeout == .window
+                    ? "the window's time for steps ran out (the rest is kept for cleanup) after \(polls) poll(s)"
+                    : "timed out after \(polls) poll(s)"
+                stepReport.summary = (Task.isCancelled ? "interrupted" : ran) + "; last: \(last)"
                 stepRecords[step.id] = RecordSet(hosts: [], status: "failed")
                 return stepReport
             }

@@ -134,6 +134,57 @@ struct RunGuardrailTests {
         }
     }
 
+    @Test func theStepsStopWhereTheCleanupReserveBeginsAndCleanupStillRuns() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            // A window that closes in one to two minutes, keeping all but the next few seconds for cleanup.
+            let now = Date()
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+            let minute = calendar.component(.hour, from: now) * 60 + calendar.component(.minute, from: now)
+            func text(_ minute: Int) -> String {
+                let wrapped = (minute + 24 * 60) % (24 * 60)
+                return String(format: "%02d:%02d", wrapped / 60, wrapped % 60)
+            }
+            let remaining = 120 - Int(now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60))
+            let file = try write("""
+                name: reserved
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                window: {between: "\(text(minute - 60))-\(text(minute + 2))", timezone: UTC, cleanup_reserve: \(remaining - 6)s}
+                probes:
+                  never: {on: one, run: "echo no", parse: lines}
+                steps:
+                  - id: lively
+                    on: one
+                    run: "echo MUTATE-LIVELY"
+                  - id: balance
+                    wait: {probe: never, until: "false", every: 1s, timeout: window}
+                finally:
+                  - id: steady
+                    on: one
+                    run: "echo MUTATE-STEADY"
+                """, in: fleet, name: "reserved.yaml")
+            let clock = ContinuousClock()
+            let start = clock.now
+            let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path,
+                                        "--yes", "--output", "json"])
+            #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+            // Stopped at the reserve (a few seconds), not at the window's end a minute or more later.
+            #expect(clock.now - start < .seconds(40))
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
+            #expect(report.reason?.contains("window") == true, "\(report.reason ?? "") \(report.steps.map(\.summary))")
+            #expect(report.cleanup.map(\.status) == [.ok])
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-STEADY"))
+
+            // Inside the reserve, a run does not start at all.
+            let elapsed = clock.now - start
+            if elapsed < .seconds(8) { try await Task.sleep(for: .seconds(8) - elapsed) }
+            let late = try await warden(["plan", file, "-i", fleet.inventoryPath])
+            #expect(late.status == 3, "\(late.stdout)")
+            #expect(late.stdout.contains("kept for cleanup: too late to start"), "\(late.stdout)")
+        }
+    }
+
     @Test func windowedWatchesIgnoreABlipButStopASustainedBreachOrAFlappingValue() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let figure = fleet.directory.appendingPathComponent("figure").path
@@ -155,9 +206,15 @@ struct RunGuardrailTests {
                     on: one
                     run: "sleep 5; echo MUTATE-DONE"
                 """, in: fleet, name: "windowed-watch.yaml")
-            let state = fleet.directory.appendingPathComponent("state").path
+            var runs = 0
+            // The figure changes once the watched step is under way (its intent journaled), not while the run still plans.
             func run(while change: @escaping @Sendable () async throws -> Void) async throws -> (Int32, RunReport) {
-                let changing = Task { try await change() }
+                runs += 1
+                let state = fleet.directory.appendingPathComponent("state-\(runs)").path
+                let changing = Task {
+                    _ = try await awaitRun(in: state, "the long step to start") { _, events in events.contains { $0.kind == "intent" } }
+                    try await change()
+                }
                 let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
                 try await changing.value
                 return (output.status, try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8)))
@@ -165,7 +222,7 @@ struct RunGuardrailTests {
 
             // A blip shorter than two sample intervals: at most two breaching samples in a row.
             let (blipStatus, blip) = try await run {
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: .milliseconds(500))
                 try set(9)
                 try await Task.sleep(for: .milliseconds(400))
                 try set(3)
@@ -174,7 +231,7 @@ struct RunGuardrailTests {
 
             // Sustained: the third breaching sample in a row stops the run.
             let (sustainedStatus, sustained) = try await run {
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: .milliseconds(500))
                 try set(9)
             }
             #expect(sustainedStatus == 1)
