@@ -9,12 +9,6 @@ import WardenTestSupport
 /// secrets, and a record changed behind Warden's back is named.
 @Suite("Audit log and locks, through the CLI")
 struct AuditCommandTests {
-    private func write(_ text: String, in fleet: LoopbackFleet, name: String) throws -> String {
-        let path = fleet.directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func theAuditLogRecordsTheRunExportsWithoutSecretsAndShowsTampering() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path

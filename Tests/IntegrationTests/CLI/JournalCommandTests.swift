@@ -14,12 +14,6 @@ struct JournalCommandTests {
         let chainBrokenAt: Int?
     }
 
-    private func write(_ text: String, in fleet: LoopbackFleet, name: String) throws -> String {
-        let path = fleet.directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func intentsPrecedeOutcomesAndSecretsNeverReachTheDisk() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path

@@ -7,12 +7,6 @@ import WardenTestSupport
 /// at once, a maintenance window, and a watch that aborts the run.
 @Suite("Locks, windows and watches")
 struct RunGuardrailTests {
-    private func write(_ text: String, in fleet: LoopbackFleet, name: String) throws -> String {
-        let path = fleet.directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func aHeldLockBlocksASecondRunUntilItsHolderIsGone() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path

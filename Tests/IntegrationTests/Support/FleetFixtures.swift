@@ -101,3 +101,10 @@ func expectSSHError<T>(_ kind: SSHError.Kind, _ operation: () async throws -> T,
     }
     return nil
 }
+
+/// Writes `text` (a runbook, an inventory) into the fleet's folder as `name`; returns its path.
+func write(_ text: String, in fleet: LoopbackFleet, name: String) throws -> String {
+    let path = fleet.directory.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
