@@ -66,4 +66,20 @@ public struct HostReport: Sendable, Codable {
     public var exit: Int?
     public var attempts: Int
     public var reason: String?
+    /// What the command printed on stdout, redacted and cut to its first and
+    /// last lines: what a `check` reports, shown to the operator.
+    public var output: String? = nil
+
+    /// At most this many lines of output are kept (half from the start, half from the end).
+    public static let outputLines = 20
+
+    /// `text` cut to `outputLines` lines, saying how many were left out; nil when empty.
+    public static func excerpt(_ text: String) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard !lines.isEmpty else { return nil }
+        guard lines.count > outputLines else { return lines.joined(separator: "\n") }
+        let half = outputLines / 2
+        return (lines.prefix(half) + ["... (\(lines.count - outputLines) lines left out)"] + lines.suffix(half)).joined(separator: "\n")
+    }
 }

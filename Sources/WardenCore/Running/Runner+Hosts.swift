@@ -227,8 +227,9 @@ extension Runner {
             let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: [:])
             let shown = context.redactor.redact(line)
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
-                let hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
+                var hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
                                             exit: verdict.record?.exit, attempts: attempt, reason: verdict.problem)
+                hostReport.output = verdict.record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
                 return (hostReport, verdict.record)
             }
             try? await Task.sleep(for: step.delay)

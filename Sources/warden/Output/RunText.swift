@@ -39,8 +39,13 @@ struct RunText {
 
     private func describe(_ step: StepReport) -> [String] {
         var lines = ["  \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")] \(step.status.rawValue.uppercased()): \(step.summary)"]
-        for host in step.hosts where host.status == .failed || host.status == .notRun {
+        // A check's output is what it reports; a failed host's output says why.
+        let showsOutput = step.kind == "check"
+        for host in step.hosts where host.status == .failed || host.status == .notRun || (showsOutput && host.output != nil) {
             lines.append("      \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? ""))
+            if let output = host.output, showsOutput || host.status == .failed {
+                lines += output.split(separator: "\n", omittingEmptySubsequences: false).map { "        | \($0)" }
+            }
         }
         return lines
     }

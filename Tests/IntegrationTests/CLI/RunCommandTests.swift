@@ -93,6 +93,39 @@ struct RunCommandTests {
         }
     }
 
+    @Test func aChecksOutputIsShownRedactedAndCut() async throws {
+        try await withFleet(hosts: 2) { fleet in
+            let file = try write("""
+                name: reporting
+                params:
+                  token: {type: string, secret: true, required: true}
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                steps:
+                  - id: report
+                    on: fleet
+                    check: "echo 'report of {{ host.name }} with {{ params.token }}'; seq 1 30"
+                """, in: fleet, name: "reporting.yaml")
+            let secret = "tok-\(UUID().uuidString)"
+            let state = fleet.directory.appendingPathComponent("state").path
+            let text = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"],
+                                        environment: ["WARDEN_PARAM_TOKEN": secret])
+            #expect(text.status == 0, "\(text.stdout)\(text.stderr)")
+            for host in fleet.hosts {
+                #expect(text.stdout.contains("        | report of \(host.name) with <secret>\n"), "\(text.stdout)")
+            }
+            #expect(text.stdout.contains("        | ... (11 lines left out)\n        | 21\n"))
+            #expect(!text.stdout.contains(secret) && !text.stderr.contains(secret))
+
+            let json = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"],
+                                        environment: ["WARDEN_PARAM_TOKEN": secret])
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(json.stdout.utf8))
+            let output = try #require(report.steps.first?.hosts.first?.output)
+            #expect(output.hasPrefix("report of h01 with <secret>\n1\n2\n"))
+            #expect(output.split(separator: "\n").count == 21)
+        }
+    }
+
     @Test func refusesToRunUnattendedWithoutYes() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let file = try prepare(fleet, runbook: PlanCommandTests.runbook)
