@@ -85,7 +85,8 @@ struct DeadmanTests {
             try await background.crash()
             let folder = Deadman.folder + "/" + run.id + ".lively"
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            #expect(try String(contentsOfFile: level, encoding: .utf8) == "lively\n")
+            // The change reached the host (whether the deadman already fired depends on the machine's pace).
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).contains("-c 'echo lively > \(level)'"))
 
             // No controller: the host puts itself back within the deadman's time.
             var reverted = false

@@ -181,64 +181,59 @@ struct RunGuardrailTests {
 
     @Test func windowedWatchesIgnoreABlipButStopASustainedBreachOrAFlappingValue() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
-            let figure = fleet.directory.appendingPathComponent("figure").path
-            try "{\"n\": 3}\n".write(toFile: figure, atomically: true, encoding: .utf8)
-            let set: @Sendable (Int) throws -> Void = { value in
-                try "{\"n\": \(value)}\n".write(toFile: figure, atomically: true, encoding: .utf8)
-            }
+            // Each probe reads the next value of a scripted series on every call (the last one repeats), so
+            // what each watch sees does not depend on the machine's pace; the step waits until the series is read.
+            let folder = fleet.directory.path
             let file = try write("""
                 name: windowed-watch
                 targets:
                   one: {hosts: h01, exactly: 1}
                 probes:
-                  figure: {on: one, run: "cat \(figure)", parse: json}
+                  figure: {on: one, run: "sh \(folder)/next.sh figure", parse: json}
+                  trend: {on: one, run: "sh \(folder)/next.sh trend", parse: json}
                 watch:
-                  - {every: 300ms, probe: figure, abort_if: "result.n > 5", for: "3 consecutive"}
-                  - {every: 300ms, probe: figure, decreased: {value: result.n, times: 2, within: 1m}}
+                  - {every: 200ms, probe: figure, abort_if: "result.n > 5", for: "3 consecutive"}
+                  - {every: 200ms, probe: trend, decreased: {value: result.n, times: 2, within: 1m}}
                 steps:
                   - id: long
                     on: one
-                    run: "sleep 5; echo MUTATE-DONE"
+                    run: "while [ $(cat \(folder)/figure.count) -lt 9 ] || [ $(cat \(folder)/trend.count) -lt 9 ]; do sleep 0.1; done; echo MUTATE-DONE"
+                    timeout: 60s
                 """, in: fleet, name: "windowed-watch.yaml")
+            try """
+                n=$(cat "$(dirname "$0")/$1.count" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$(dirname "$0")/$1.count"
+                awk -v n=$n 'NR == n { print; found = 1 } { last = $0 } END { if (!found) print last }' "$(dirname "$0")/$1.series"
+                """.write(toFile: folder + "/next.sh", atomically: true, encoding: .utf8)
+            func series(_ name: String, _ values: [Int]) throws {
+                try values.map { "{\"n\": \($0)}\n" }.joined().write(toFile: "\(folder)/\(name).series", atomically: true, encoding: .utf8)
+                try? FileManager.default.removeItem(atPath: "\(folder)/\(name).count")
+            }
             var runs = 0
-            // The figure changes once the watched step is under way (its intent journaled), not while the run still plans.
-            func run(while change: @escaping @Sendable () async throws -> Void) async throws -> (Int32, RunReport) {
+            func run() async throws -> (Int32, RunReport) {
                 runs += 1
                 let state = fleet.directory.appendingPathComponent("state-\(runs)").path
-                let changing = Task {
-                    _ = try await awaitRun(in: state, "the long step to start") { _, events in events.contains { $0.kind == "intent" } }
-                    try await change()
-                }
                 let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
-                try await changing.value
                 return (output.status, try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8)))
             }
+            // The plan reads each probe once or twice first: the series start with calm values.
+            let calm = [3, 3, 3]
 
-            // A blip shorter than two sample intervals: at most two breaching samples in a row.
-            let (blipStatus, blip) = try await run {
-                try await Task.sleep(for: .milliseconds(500))
-                try set(9)
-                try await Task.sleep(for: .milliseconds(400))
-                try set(3)
-            }
+            // A blip: two breaching samples, never three in a row.
+            try series("figure", calm + [9, 9, 3])
+            try series("trend", calm)
+            let (blipStatus, blip) = try await run()
             #expect(blipStatus == 0, "\(blip.reason ?? "")")
 
             // Sustained: the third breaching sample in a row stops the run.
-            let (sustainedStatus, sustained) = try await run {
-                try await Task.sleep(for: .milliseconds(500))
-                try set(9)
-            }
+            try series("figure", calm + [9])
+            let (sustainedStatus, sustained) = try await run()
             #expect(sustainedStatus == 1)
             #expect(sustained.reason?.contains("result.n > 5 held in 3 of the last 3 samples") == true, "\(sustained.reason ?? "")")
 
             // Flapping: down, up, down again.
-            try set(3)
-            let (flappingStatus, flapping) = try await run {
-                for value in [2, 3, 1] {
-                    try await Task.sleep(for: .milliseconds(700))
-                    try set(value)
-                }
-            }
+            try series("figure", calm)
+            try series("trend", calm + [2, 3, 1])
+            let (flappingStatus, flapping) = try await run()
             #expect(flappingStatus == 1)
             #expect(flapping.reason?.contains("result.n went down 2 times within 1m on h01 (now 1.0)") == true, "\(flapping.reason ?? "")")
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "MUTATE-DONE").count - 1 == 3)
