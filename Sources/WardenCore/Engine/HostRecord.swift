@@ -29,13 +29,17 @@ public struct HostRecord: Sendable, Hashable {
 /// of the host when there is one (a list over hosts otherwise), `hosts.<name>`
 /// for each, `status` and `ok`.
 public struct RecordSet: Sendable, Hashable {
-    public var hosts: [(name: String, record: HostRecord)]
+    public let hosts: [(name: String, record: HostRecord)]
     /// `ok`, `failed` or `skipped`.
-    public var status: String
+    public let status: String
+    /// Built once: every later step's expressions on every host read it, and
+    /// rebuilding it per read grew with hosts times steps squared.
+    public let value: Value
 
     public init(hosts: [(name: String, record: HostRecord)], status: String) {
         self.hosts = hosts
         self.status = status
+        value = RecordSet.view(hosts: hosts, status: status)
     }
 
     public static func == (lhs: RecordSet, rhs: RecordSet) -> Bool {
@@ -50,7 +54,7 @@ public struct RecordSet: Sendable, Hashable {
         }
     }
 
-    public var value: Value {
+    private static func view(hosts: [(name: String, record: HostRecord)], status: String) -> Value {
         var entries: [String: Value] = ["status": .string(status), "ok": .bool(status == "ok")]
         var perHost: [String: Value] = [:]
         for (name, record) in hosts { perHost[name] = record.value }

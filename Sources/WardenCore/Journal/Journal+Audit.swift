@@ -22,9 +22,9 @@ extension Journal {
     /// Appends an audit record inside the caller's transaction, so the
     /// action and its audit record are written together or not at all.
     static func audit(_ draft: AuditRecord.Draft, actor: String, in db: Database, at date: Date = Date()) throws {
-        let previous = try AuditRecord.order(Column("sequence").desc).fetchOne(db)
-        let record = AuditRecord(draft: draft, actor: actor, at: date, sequence: (previous?.sequence ?? 0) + 1,
-                                 previousHash: previous?.hash ?? AuditRecord.genesis)
+        let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1"))
+        let record = AuditRecord(draft: draft, actor: actor, at: date, sequence: (previous?["sequence"] ?? 0) + 1,
+                                 previousHash: previous?["hash"] ?? AuditRecord.genesis)
         try record.insert(db)
     }
 

@@ -104,12 +104,20 @@ public final class Journal: Sendable {
         return try await write { db in try Journal.append(draft, actor: actor, in: db) }
     }
 
+    /// Appends several events in one transaction (one sync to disk): the
+    /// intents of a batch of hosts, all durable before any command leaves.
+    public func append(_ drafts: [JournalEvent.Draft]) async throws(JournalError) {
+        let actor = self.actor
+        try await write { db in
+            for draft in drafts { _ = try Journal.append(draft, actor: actor, in: db) }
+        }
+    }
+
     /// Appends an event and its audit record inside the caller's transaction.
     static func append(_ draft: JournalEvent.Draft, actor: String, in db: Database) throws -> JournalEvent {
-        let previous = try JournalEvent
-            .filter(Column("run_id") == draft.runID)
-            .order(Column("sequence").desc)
-            .fetchOne(db)
+        // A cached statement: this runs for every event of every run.
+        let previous = try JournalEvent.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM events WHERE run_id = ? ORDER BY sequence DESC LIMIT 1"), arguments: [draft.runID])
         let event = JournalEvent(draft: draft, sequence: (previous?.sequence ?? 0) + 1, previousHash: previous?.hash ?? JournalEvent.genesis)
         try event.insert(db)
         try audit(.init(action: event.kind, runID: event.runID, step: event.step, host: event.host, event: event.sequence,

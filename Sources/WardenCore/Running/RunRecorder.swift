@@ -21,8 +21,9 @@ public struct RunRecorder: Sendable {
                                        detail: step.isMutating ? "mutating" : step.kind.keyword))
     }
 
-    func intent(_ step: Step, host: String, command: String, kind: String = "intent") async throws(JournalError) {
-        try await journal.append(.init(runID: runID, kind: kind, step: step.id, host: host, command: redactor.redact(command)))
+    /// The intents of a batch of hosts, in one durable write.
+    func intents(_ step: Step, _ batch: [(host: String, command: String)]) async throws(JournalError) {
+        try await journal.append(batch.map { .init(runID: runID, kind: "intent", step: step.id, host: $0.host, command: redactor.redact($0.command)) })
     }
 
     /// The outcome with what later steps read (`result`, `stdout`, `stderr`,

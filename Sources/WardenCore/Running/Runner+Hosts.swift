@@ -128,7 +128,27 @@ extension Runner {
     ) async -> [(InventoryHost, HostReport, HostRecord?, String?, Deadman?)] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
         let recorder = self.recorder, observer = self.observer
+        // The batch's intents are durable, in one write, before anything leaves for its hosts. A batch
+        // larger than the concurrency writes each host's intent as its turn comes, so that an intent
+        // never announces a command still queued when the controller died.
+        let intentsFirst = batch.count <= concurrency
+        do throws(JournalError) {
+            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }) }
+        } catch {
+            return batch.map { host, line in
+                (host, HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 0,
+                                  reason: "not run: \(error.description)"), nil, error.description, nil)
+            }
+        }
         return await ConcurrentMap.map(batch, limit: concurrency) { host, line in
+            do throws(JournalError) {
+                if !intentsFirst { try await recorder?.intents(step, [(host.name, line)]) }
+            } catch {
+                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
+                                        attempts: 0, reason: "not run: \(error.description)")
+                observer?(.hostFinished(step: step.id, report))
+                return (host, report, nil, error.description, nil)
+            }
             let result = await Runner.runOnHost(step, host: host, line: line, context: context, transport: transport,
                                                 records: records, artifacts: artifacts, recorder: recorder, observer: observer)
             observer?(.hostFinished(step: step.id, result.1))
@@ -136,19 +156,11 @@ extension Runner {
         }
     }
 
-    /// One host of a batch: intent, deadman, the command (or fetch), outcome.
+    /// One host of a batch (its intent journaled): deadman, the command (or fetch), outcome.
     private static func runOnHost(
         _ step: Step, host: InventoryHost, line: String, context: EngineContext, transport: any HostTransport,
         records: [String: RecordSet], artifacts: String, recorder: RunRecorder?, observer: (@Sendable (RunEvent) -> Void)?
     ) async -> (InventoryHost, HostReport, HostRecord?, String?, Deadman?) {
-        // The intent is durable before anything leaves for the host.
-        do throws(JournalError) {
-            try await recorder?.intent(step, host: host.name, command: line)
-        } catch {
-            let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
-                                    attempts: 0, reason: "not run: \(error.description)")
-            return (host, report, nil, error.description, nil)
-        }
         observer?(.hostStarted(step: step.id, host: host.name))
         var armed: Deadman?
         if let deadman = step.deadman, let revert = step.deadmanCommand {
