@@ -693,6 +693,11 @@ import Testing
         #expect(windowErrors(#""02:00-05:00""#) == [
             "rb.yaml:2:9: error: window must be a mapping with 'between' and 'timezone', got '02:00-05:00'; e.g. window: {between: \"02:00-05:00\", timezone: Asia/Shanghai}",
         ])
+        #expect(windowErrors(#"{between: "{{ params.window }}", timezone: UTC}"#).first?.hasPrefix("rb.yaml:2:30: error: unknown parameter 'window'") == true,
+                "\(windowErrors(#"{between: "{{ params.window }}", timezone: UTC}"#))")
+        #expect(windowErrors(#"{between: "02:00-03:00", timezone: UTC, cleanup_reserve: 1h}"#) == [
+            "rb.yaml:2:66: error: cleanup_reserve (1h) leaves no time for the steps in a 1h window",
+        ])
         #expect(windowErrors(#"{between: "02:00-05:00"}"#) == [
             "rb.yaml:2:9: error: window needs both 'between' (\"HH:MM-HH:MM\") and 'timezone' (an IANA name such as UTC or Asia/Shanghai)",
         ])

@@ -350,7 +350,7 @@ import Testing
             steps:
               - {id: a, pause: 1s}
             """)
-        return try #require(runbook.window)
+        return try #require(runbook.window?.fixed)
     }
 
     @Test func aWindowWithinOneDay() throws {

@@ -10,14 +10,19 @@ public struct EngineContext: Sendable {
     public let targets: [String: [InventoryHost]]
     public let redactor: Redactor
     public let now: @Sendable () -> Date
+    /// The maintenance window, with any parameters it reads filled in.
+    public private(set) var window: MaintenanceWindow?
 
+    /// Throws when the window, filled in from the parameters, is not a window.
     public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }) throws(LocatedError) {
         self.runbook = runbook
         self.parameters = parameters
         self.targets = targets
         self.redactor = Redactor(secrets: parameters.secrets)
         self.now = now
+        // Filled in last: the parameters' environment needs the rest.
+        window = try runbook.window.map { spec throws(LocatedError) in try spec.resolve(in: environment(scope: 0, host: nil)) }
     }
 
     public func hosts(of target: String?) -> [InventoryHost] {

@@ -68,7 +68,7 @@ public struct Planner {
             plan.targets.append(PlanTarget(name: target.name, hosts: hosts.map(\.name)))
             hash.add("target", target.name, hosts.map { "\($0.name)=\($0.user)@\($0.address):\($0.port)" }.joined(separator: ","))
         }
-        if let window = runbook.window {
+        if let window = context.window {
             let now = context.now()
             let remaining = window.remaining(at: now)
             plan.window = PlanWindow(between: window.between, timezone: window.timeZoneName, openNow: remaining != nil,

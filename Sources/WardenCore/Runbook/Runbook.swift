@@ -24,7 +24,7 @@ public struct Runbook: Sendable {
     /// Cleanup that always runs, whatever ended the run, in this order.
     public let finally: [Step]
     public let lock: LockSpec?
-    public let window: MaintenanceWindow?
+    public let window: WindowSpec?
     /// Lets the initiator approve their own run; `validate` warns about it.
     public let allowSelfApproval: Bool
 

@@ -120,6 +120,10 @@ struct RunbookChecks {
                 checkTarget(target, scope: 0, at: location)
             }
         }
+        if let window = runbook.window {
+            check(window.between, in: .parametersOnly("the window's between"), scope: 0, position: nil)
+            check(window.timezone, in: .parametersOnly("the window's timezone"), scope: 0, position: nil)
+        }
         for scope in runbook.scopes where scope.parent != nil {
             for (name, argument) in scope.arguments.sorted(by: { $0.key < $1.key }) {
                 let parent = scope.parent ?? 0

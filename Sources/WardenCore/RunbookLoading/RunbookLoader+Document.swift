@@ -9,7 +9,7 @@ extension RunbookLoader {
         var name: String?
         var summary: String?
         var lock: LockSpec?
-        var window: MaintenanceWindow?
+        var window: WindowSpec?
         var allowSelfApproval = false
     }
 

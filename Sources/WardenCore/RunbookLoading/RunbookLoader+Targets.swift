@@ -74,7 +74,8 @@ extension RunbookLoader {
         return LockSpec(name: name, target: target, targetLocation: keys["on"].map { location(of: $0.value) }, lease: lease)
     }
 
-    mutating func readWindow(_ node: Node) -> MaintenanceWindow? {
+    /// `window: {between, timezone, cleanup_reserve}`; literal parts are checked now.
+    mutating func readWindow(_ node: Node) -> WindowSpec? {
         guard case .mapping = node else {
             report("window must be a mapping with 'between' and 'timezone', got \(YAMLNodeInspection.describe(node))", at: node,
                    hint: "e.g. window: {between: \"02:00-05:00\", timezone: Asia/Shanghai}")
@@ -85,37 +86,26 @@ extension RunbookLoader {
             report("window needs both 'between' (\"HH:MM-HH:MM\") and 'timezone' (an IANA name such as UTC or Asia/Shanghai)", at: node)
             return nil
         }
-        var window: (start: Int, end: Int)?
-        if let between = text(betweenEntry.value, key: "between") {
-            window = MaintenanceWindow.minutes(of: between)
-            if window == nil {
-                report("between must be \"HH:MM-HH:MM\" with different start and end, got '\(between)'", at: betweenEntry.value,
-                       hint: "a range that ends before it starts wraps past midnight, e.g. \"22:00-02:00\"")
-            }
+        let between = template(betweenEntry.value, key: "between")
+        let timezone = template(timezoneEntry.value, key: "timezone")
+        let reserve = keys["cleanup_reserve"].flatMap { duration($0.value, key: "cleanup_reserve") }
+        guard let between, let timezone else { return nil }
+        let spec = WindowSpec(between: between, betweenLocation: location(of: betweenEntry.value), timezone: timezone,
+                              timezoneLocation: location(of: timezoneEntry.value), cleanupReserve: reserve,
+                              cleanupReserveLocation: keys["cleanup_reserve"].map { location(of: $0.value) }, location: location(of: node))
+        // The literal parts are checked now, parts from parameters when those are bound: a
+        // stand-in replaces what is not known yet (and the reserve waits for a known length).
+        let check = WindowSpec(between: between, betweenLocation: spec.betweenLocation, timezone: timezone,
+                               timezoneLocation: spec.timezoneLocation, cleanupReserve: between.isLiteral ? reserve : nil,
+                               cleanupReserveLocation: spec.cleanupReserveLocation, location: spec.location)
+        do throws(LocatedError) {
+            _ = try WindowSpec.window(between: between.isLiteral ? between.text : "00:00-01:00",
+                                      timezone: timezone.isLiteral ? timezone.text : "UTC", spec: check)
+        } catch {
+            report(error)
+            return nil
         }
-        var timeZone: TimeZone?
-        let zoneName = text(timezoneEntry.value, key: "timezone")
-        if let name = zoneName {
-            timeZone = TimeZone(identifier: name)
-            if timeZone == nil {
-                report("unknown time zone '\(name)'", at: timezoneEntry.value,
-                       hint: NameSuggestion.hint(for: name, among: TimeZone.knownTimeZoneIdentifiers)
-                           ?? "use an IANA name such as UTC, Europe/Berlin or Asia/Shanghai")
-            }
-        }
-        var reserve: Duration?
-        if let entry = keys["cleanup_reserve"], let value = duration(entry.value, key: "cleanup_reserve"), let window {
-            let length = Duration.seconds(((window.end - window.start + 24 * 60) % (24 * 60)) * 60)
-            if value >= length {
-                report("cleanup_reserve (\(DurationText.format(value))) leaves no time for the steps in a \(DurationText.format(length)) window",
-                       at: entry.value)
-            } else {
-                reserve = value
-            }
-        }
-        guard let window, let timeZone else { return nil }
-        return MaintenanceWindow(startMinute: window.start, endMinute: window.end, timeZone: timeZone, timeZoneName: zoneName,
-                                 location: location(of: node), cleanupReserve: reserve)
+        return spec
     }
 
     /// The prefix names of the scope being read get.

@@ -12,7 +12,7 @@ struct RunMonitor: Sendable {
     /// Returns why the run must stop, or nil when cancelled first (the steps finished).
     func watch() async -> String? {
         let watches = context.runbook.watches
-        let windowEnd: ContinuousClock.Instant? = context.runbook.window.flatMap { window in
+        let windowEnd: ContinuousClock.Instant? = context.window.flatMap { window in
             window.workRemaining(at: context.now()).map { ContinuousClock.now + $0 }
         }
         guard !watches.isEmpty || windowEnd != nil else {
@@ -29,7 +29,7 @@ struct RunMonitor: Sendable {
             } catch {
                 return nil
             }
-            if let windowEnd, ContinuousClock.now >= windowEnd, let window = context.runbook.window {
+            if let windowEnd, ContinuousClock.now >= windowEnd, let window = context.window {
                 return "the maintenance window \(window.description) closes in \(DurationText.format(window.cleanupReserve)), the time kept for cleanup"
             }
             for (index, watch) in watches.enumerated() where ContinuousClock.now >= due[index] {

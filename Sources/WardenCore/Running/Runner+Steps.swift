@@ -101,7 +101,7 @@ extension Runner {
         let limit: Duration
         switch wait.timeout {
         case let .duration(duration): limit = duration
-        case .window: limit = context.runbook.window?.workRemaining(at: context.now()) ?? .zero
+        case .window: limit = context.window?.workRemaining(at: context.now()) ?? .zero
         }
         let deadline = clock.now + limit
         var streak = 0

@@ -84,6 +84,12 @@ struct RunbookInputs: ParsableArguments {
         } catch {
             throw InvalidInput(description: error.description)
         }
-        return EngineContext(runbook: book, parameters: binding, targets: targets)
+        do {
+            return try EngineContext(runbook: book, parameters: binding, targets: targets)
+        } catch {
+            // Printed after "error: ", so without a second one.
+            let place = error.location.map { "\($0): " } ?? ""
+            throw InvalidInput(description: "\(place)the window from the parameters given: \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
+        }
     }
 }

@@ -128,6 +128,41 @@ struct RunGuardrailTests {
         }
     }
 
+    @Test func aWindowFromParametersServesEverySite() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let file = try write("""
+                name: site-window
+                params:
+                  window: {type: string, default: "01:00-06:00", doc: "the site's low-traffic window"}
+                  timezone: {type: string, default: Asia/Shanghai}
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                window: {between: "{{ params.window }}", timezone: "{{ params.timezone }}"}
+                steps:
+                  - id: change
+                    on: one
+                    run: "echo MUTATE"
+                """, in: fleet, name: "site-window.yaml")
+            let validated = try await warden(["validate", file])
+            #expect(validated.status == 0, "\(validated.stdout)")
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+            let hour = calendar.component(.hour, from: Date())
+            func text(_ value: Int) -> String { String(format: "%02d:00", (value + 24) % 24) }
+            let open = try await warden(["plan", file, "-i", fleet.inventoryPath, "-p", "window=\(text(hour - 1))-\(text(hour + 2))", "-p", "timezone=UTC"])
+            #expect(open.status == 0, "\(open.stdout)\(open.stderr)")
+            #expect(open.stdout.contains("UTC"), "\(open.stdout)")
+            let closed = try await warden(["plan", file, "-i", fleet.inventoryPath, "-p", "window=\(text(hour + 2))-\(text(hour + 3))", "-p", "timezone=UTC"])
+            #expect(closed.status == 3)
+            #expect(closed.stdout.contains("outside the maintenance window \(text(hour + 2))-\(text(hour + 3)) UTC"))
+            let bad = try await warden(["plan", file, "-i", fleet.inventoryPath, "-p", "window=2am-5am"])
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("site-window.yaml:7:19: the window from the parameters given: between must be \"HH:MM-HH:MM\" with different start and end, got '2am-5am'"),
+                    "\(bad.stderr)")
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).isEmpty)
+        }
+    }
+
     @Test func theStepsStopWhereTheCleanupReserveBeginsAndCleanupStillRuns() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             // A window that closes in one to two minutes, keeping all but the next few seconds for cleanup.
