@@ -39,6 +39,8 @@ public struct StepReport: Sendable, Codable {
     public var status: StepStatus
     public var summary: String
     public var hosts: [HostReport] = []
+    /// A check whose output is its report (it has no `parse:`): shown to the operator.
+    public var showsOutput: Bool = false
 }
 
 /// A step's outcome.

@@ -5,6 +5,7 @@ import Foundation
 extension Runner {
     mutating func executeOnHosts(_ step: Step, probes: [String: RecordSet]) async -> StepReport {
         var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
+        if case .check = step.kind, step.parser == nil { stepReport.showsOutput = true }
         let hosts = context.hosts(of: step.target)
         var active: [(host: InventoryHost, line: String)] = []
         let doneBefore = resume?.doneHosts[step.id] ?? []

@@ -39,8 +39,8 @@ struct RunText {
 
     private func describe(_ step: StepReport) -> [String] {
         var lines = ["  \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")] \(step.status.rawValue.uppercased()): \(step.summary)"]
-        // A check's output is what it reports; a failed host's output says why.
-        let showsOutput = step.kind == "check"
+        // A check without a parser reports through its output; a failed host's output says why.
+        let showsOutput = step.showsOutput
         for host in step.hosts where host.status == .failed || host.status == .notRun || (showsOutput && host.output != nil) {
             lines.append("      \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? ""))
             if let output = host.output, showsOutput || host.status == .failed {
