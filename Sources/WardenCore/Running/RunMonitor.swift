@@ -9,8 +9,16 @@ struct RunMonitor: Sendable {
     let transport: any HostTransport
     let concurrency: Int
 
+    /// Why a run must stop, and whether its changes are to be rolled back:
+    /// a watch breach means the changes may be what hurts the cluster; the
+    /// window's end only means time is up.
+    struct Stop: Sendable {
+        let reason: String
+        let rollsBack: Bool
+    }
+
     /// Returns why the run must stop, or nil when cancelled first (the steps finished).
-    func watch() async -> String? {
+    func watch() async -> Stop? {
         let watches = context.runbook.watches
         let windowEnd: ContinuousClock.Instant? = context.window.flatMap { window in
             window.workRemaining(at: context.now()).map { ContinuousClock.now + $0 }
@@ -30,11 +38,12 @@ struct RunMonitor: Sendable {
                 return nil
             }
             if let windowEnd, ContinuousClock.now >= windowEnd, let window = context.window {
-                return "the maintenance window \(window.description) closes in \(DurationText.format(window.cleanupReserve)), the time kept for cleanup"
+                return Stop(reason: "the maintenance window \(window.description) closes in \(DurationText.format(window.cleanupReserve)), the time kept for cleanup",
+                            rollsBack: false)
             }
             for (index, watch) in watches.enumerated() where ContinuousClock.now >= due[index] {
                 due[index] = ContinuousClock.now + watch.every
-                if let reason = await check(watch, history: &histories[index]) { return reason }
+                if let reason = await check(watch, history: &histories[index]) { return Stop(reason: reason, rollsBack: true) }
             }
         }
         return nil

@@ -60,7 +60,7 @@ public struct Runner: Sendable {
         let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
         let start = runner
         // The steps and the monitor race: whichever finishes first cancels the other.
-        let (stepped, abort) = await withTaskGroup(of: (Runner?, String?).self) { group -> (Runner, String?) in
+        let (stepped, abort) = await withTaskGroup(of: (Runner?, RunMonitor.Stop?).self) { group -> (Runner, RunMonitor.Stop?) in
             group.addTask {
                 var stepping = start
                 await stepping.runSteps()
@@ -68,7 +68,7 @@ public struct Runner: Sendable {
             }
             group.addTask { (nil, await monitor.watch()) }
             var result = start
-            var reason: String?
+            var reason: RunMonitor.Stop?
             for await (done, why) in group {
                 if let done { result = done }
                 if let why { reason = why }
@@ -79,13 +79,16 @@ public struct Runner: Sendable {
         runner = stepped
         if let abort {
             runner.report.status = .aborted
-            runner.report.reason = abort
-            try? await runner.recorder?.note("aborted: \(abort)")
+            runner.report.reason = abort.reason
+            try? await runner.recorder?.note("aborted: \(abort.reason)" + (abort.rollsBack ? "; rolling back" : ""))
         }
+        let rollsBack = abort?.rollsBack ?? false
         // Cleanup must run even when the run was cancelled (Ctrl-C): an
         // unstructured task does not inherit the cancellation.
         let finished = await Task { [runner] in
             var cleaning = runner
+            // A watch breach undoes the changes made so far (those with an undo), then cleanup runs.
+            if rollsBack { await cleaning.rollBack() }
             await cleaning.runCleanup()
             await cleaning.settleDeadmen()
             return cleaning.report

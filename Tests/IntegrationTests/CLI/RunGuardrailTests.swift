@@ -275,6 +275,54 @@ struct RunGuardrailTests {
         }
     }
 
+    @Test func aWatchBreachDuringAWaitRollsTheChangesBackThenCleansUp() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let flag = fleet.directory.appendingPathComponent("alarm").path
+            try "{\"alarm\": false}\n".write(toFile: flag, atomically: true, encoding: .utf8)
+            let file = try write("""
+                name: watched-wait
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                probes:
+                  alarm: {on: one, run: "cat \(flag)", parse: json}
+                watch: {every: 300ms, probe: alarm, abort_if: result.alarm}
+                steps:
+                  - id: lively
+                    on: one
+                    run: "echo MUTATE-LIVELY"
+                    undo: "echo UNDO-LIVELY"
+                  - id: balanced
+                    wait: {probe: alarm, until: "false", every: 300ms, timeout: 60s}
+                finally:
+                  - id: steady
+                    on: one
+                    run: "echo MUTATE-STEADY"
+                """, in: fleet, name: "watched-wait.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            let raise = Task {
+                _ = try await awaitRun(in: state, "the wait to start") { _, events in
+                    events.contains { $0.kind == "step-started" && $0.step == "balanced" }
+                }
+                try "{\"alarm\": true}\n".write(toFile: flag, atomically: true, encoding: .utf8)
+            }
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
+            try await raise.value
+            #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8))
+            #expect(report.status == .aborted)
+            #expect(report.reason?.hasPrefix("watch at ") == true, "\(report.reason ?? "")")
+            #expect(report.rollback.map(\.id) == ["lively"])
+            #expect(report.rollback.first?.status == .ok)
+            #expect(report.cleanup.map(\.status) == [.ok])
+            // On the host: the change, its undo, then cleanup, in that order.
+            let received = fleet.commands(receivedBy: fleet.hosts[0])
+            let change = try #require(received.range(of: "MUTATE-LIVELY"))
+            let undo = try #require(received.range(of: "UNDO-LIVELY"))
+            let cleanup = try #require(received.range(of: "MUTATE-STEADY"))
+            #expect(change.lowerBound < undo.lowerBound && undo.lowerBound < cleanup.lowerBound)
+        }
+    }
+
     @Test func aWatchThatFiresAbortsTheRunKillsTheCommandAndCleanupRuns() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let flag = fleet.directory.appendingPathComponent("alarm").path
