@@ -129,13 +129,17 @@ struct RunLockTests {
         try await begin(journal, "r1")
         try await begin(journal, "r2")
         // A controller on another machine: its liveness cannot be checked, only its lease.
-        let first = try await journal.acquire(RunLock(name: "c1", runID: "r1", holder: "alice", controller: "elsewhere:1", lease: .milliseconds(300)))
+        let first = try await journal.acquire(RunLock(name: "c1", runID: "r1", holder: "alice", controller: "elsewhere:1", lease: .seconds(60)))
         #expect(first.acquired)
         let refused = try await journal.acquire(RunLock(name: "c1", runID: "r2", holder: "bob", controller: "elsewhere:2"))
         #expect(!refused.acquired)
         #expect(refused.previous?.runID == "r1")
-        #expect(try await journal.renew(lock: "c1", run: "r1", lease: .milliseconds(300)))
-        try await Task.sleep(for: .milliseconds(450))
+        #expect(try await journal.renew(lock: "c1", run: "r1", lease: .seconds(60)))
+        let renewed = try #require(try await journal.locks().first?.expiresAt)
+        #expect(renewed > Date().timeIntervalSince1970 + 50)
+        // The holder stops renewing (it died, or its machine did): its lease runs out, here at once.
+        let database = try DatabaseQueue(path: journal.path)
+        try await database.write { db in try db.execute(sql: "UPDATE locks SET expires_at = ? WHERE name = 'c1'", arguments: [Date().timeIntervalSince1970 - 1]) }
         let taken = try await journal.acquire(RunLock(name: "c1", runID: "r2", holder: "bob", controller: "elsewhere:2"))
         #expect(taken.acquired)
         #expect(taken.previous?.runID == "r1")
