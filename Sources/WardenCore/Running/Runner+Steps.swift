@@ -72,9 +72,17 @@ extension Runner {
     /// The guards of the step's scope, evaluated now. The reason the change
     /// must not start, or nil when they all hold.
     mutating func checkGuards(for step: Step) async -> String? {
+        // Guards reading one probe share one sample: a status call per guard would load the cluster for nothing.
+        var samples: [String: ProbeTaking.Sample] = [:]
         for guardSpec in context.runbook.guards(protecting: step.scope) {
             guard let spec = context.runbook.probe(for: guardSpec.probe) else { return "guard at \(guardSpec.location): its probe is not defined" }
-            let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
+            let sample: ProbeTaking.Sample
+            if let taken = samples[spec.name] {
+                sample = taken
+            } else {
+                sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
+                samples[spec.name] = sample
+            }
             guard let records = sample.records else {
                 return "guard at \(guardSpec.location) cannot be checked: " + sample.failures.joined(separator: "; ")
             }

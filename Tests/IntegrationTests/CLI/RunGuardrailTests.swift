@@ -275,6 +275,29 @@ struct RunGuardrailTests {
         }
     }
 
+    @Test func guardsReadingOneProbeShareOneSampleBeforeEachChange() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let file = try write("""
+                name: guards-share
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                probes:
+                  state: {on: one, run: "echo PROBE-STATE >/dev/null; echo '{\\"a\\": 1, \\"b\\": 2, \\"c\\": 3}'", parse: json}
+                guards:
+                  - {probe: state, expect: result.a == 1}
+                  - {probe: state, expect: result.b == 2}
+                  - {probe: state, expect: result.c == 3}
+                steps:
+                  - {id: first, on: one, run: "echo MUTATE-1"}
+                  - {id: second, on: one, run: "echo MUTATE-2"}
+                """, in: fleet, name: "guards-share.yaml")
+            let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path, "--yes"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            // Once for the plan, once before each of the two changes: not once per guard.
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "PROBE-STATE").count - 1 == 3)
+        }
+    }
+
     @Test func aWatchBreachDuringAWaitRollsTheChangesBackThenCleansUp() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let flag = fleet.directory.appendingPathComponent("alarm").path
