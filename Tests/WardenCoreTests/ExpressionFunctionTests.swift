@@ -100,3 +100,36 @@ import WardenTestSupport
         try await onDedicatedThread(body)
     }
 }
+
+/// `select`: the maps of a list whose field compares so with a value.
+@Suite struct ExpressionSelectTests {
+    private let nodes: [String: Value] = [
+        "result": .map(["nodes": .list([
+            .map(["address": .string("10.0.0.1:34801"), "status": .string("ALIVE"), "replicas": .int(12)]),
+            .map(["address": .string("10.0.0.2:34801"), "status": .string("UNALIVE"), "replicas": .int(0)]),
+            .map(["address": .string("10.0.0.3:34801"), "status": .string("UNALIVE"), "replicas": .int(3)]),
+        ])]),
+    ]
+
+    @Test func selectsByEqualityOrByAComparison() throws {
+        #expect(try ExpressionFixtures.evaluate(#"select(result.nodes, "status", "UNALIVE")[*].address"#, nodes)
+            == .list([.string("10.0.0.2:34801"), .string("10.0.0.3:34801")]))
+        #expect(try ExpressionFixtures.evaluate(#"len(select(result.nodes, "status", "!=", "ALIVE"))"#, nodes) == .int(2))
+        #expect(try ExpressionFixtures.evaluate(#"select(result.nodes, "replicas", ">", 2)[*].address"#, nodes)
+            == .list([.string("10.0.0.1:34801"), .string("10.0.0.3:34801")]))
+        #expect(try ExpressionFixtures.evaluate(#"select([], "status", "x")"#, nodes) == .list([]))
+    }
+
+    @Test func mistakesAreNamed() {
+        #expect(ExpressionFixtures.error(#"select(result.nodes, "state", "UNALIVE")"#, nodes)
+            == "rb.yaml:1:1: error: select(): item 0 has no field 'state'; fields: address, replicas, status")
+        #expect(ExpressionFixtures.error(#"select(result.nodes, "replicas", "~", 2)"#, nodes)
+            == "rb.yaml:1:1: error: select()'s third argument must be one of == != < <= > >=, got \"~\"")
+        #expect(ExpressionFixtures.error(#"select(result.nodes, "status", ">", 2)"#, nodes)
+            .hasPrefix("rb.yaml:1:1: error: cannot compare string with int using '>'"))
+        #expect(ExpressionFixtures.error(#"select([1, 2], "a", 1)"#, nodes)
+            == "rb.yaml:1:1: error: select() needs a list of maps; item 0 is an int")
+        #expect(ExpressionFixtures.error(#"select(result.nodes, 1, 2)"#, nodes)
+            == "rb.yaml:1:1: error: select() needs a field name as its second argument, got an int")
+    }
+}

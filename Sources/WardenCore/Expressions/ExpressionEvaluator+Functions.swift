@@ -32,6 +32,8 @@ extension ExpressionEvaluator {
             return .bool(!(try bools(try list(values[0], for: name, at: offset), for: name, at: offset).contains(false)))
         case .matches:
             return try ExpressionMatching.matches(values[0], values[1], source: source, arguments: arguments)
+        case .select:
+            return try select(values, for: name, at: offset)
         case .now:
             let seconds = environment.now().timeIntervalSince1970.rounded(.down)
             guard let whole = Int(exactly: seconds) else { throw source.error("the clock is out of range", at: offset) }
@@ -43,6 +45,44 @@ extension ExpressionEvaluator {
                 try ExpressionConversion.convert(values[0], to: function)
             }
         }
+    }
+
+    /// `select(items, "field", value)` / `select(items, "field", "op", value)`:
+    /// the maps of `items` whose `field` compares so with `value` (names the
+    /// unhealthy tables, the UNALIVE nodes). Comparison is as strict as the
+    /// operators'; an item without the field is an error, not a silent miss.
+    private func select(_ values: [Value], for name: String, at offset: Int) throws(LocatedError) -> Value {
+        let items = try list(values[0], for: name, at: offset)
+        guard case let .string(field) = values[1] else {
+            throw source.error("\(name) needs a field name as its second argument, got \(Self.article(values[1].typeName))", at: offset)
+        }
+        var op = ExpressionOperator.equal
+        if values.count == 4 {
+            let symbols: [String: ExpressionOperator] = ["==": .equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual]
+            guard case let .string(symbol) = values[2], let chosen = symbols[symbol] else {
+                throw source.error("\(name)'s third argument must be one of == != < <= > >=, got \(values[2].jsonText(pretty: false))", at: offset)
+            }
+            op = chosen
+        }
+        let wanted = values[values.count - 1]
+        var selected: [Value] = []
+        for (index, item) in items.enumerated() {
+            guard case let .map(entries) = item else {
+                throw source.error("\(name) needs a list of maps; item \(index) is \(Self.article(item.typeName))", at: offset)
+            }
+            guard let value = entries[field] else {
+                throw source.error("\(name): item \(index) has no field '\(field)'", at: offset,
+                                   hint: "fields: " + entries.keys.sorted().joined(separator: ", "))
+            }
+            let keep: Bool
+            switch op {
+            case .equal: keep = value.expressionEquals(wanted)
+            case .notEqual: keep = !value.expressionEquals(wanted)
+            default: keep = try located(offset) { () throws(LocatedError) -> Bool in try ExpressionArithmetic.order(op, value, wanted) }
+            }
+            if keep { selected.append(item) }
+        }
+        return .list(selected)
     }
 
     private func list(_ value: Value, for name: String, at offset: Int) throws(LocatedError) -> [Value] {

@@ -1,6 +1,6 @@
 /// The built-in functions; nothing else can be called.
 enum ExpressionFunction: String, Sendable, CaseIterable {
-    case len, count, sum, min, max, any, all, matches, now, hour
+    case len, count, sum, min, max, any, all, matches, now, hour, select
     case int, float, str
 
     /// How many arguments the function takes.
@@ -10,6 +10,7 @@ enum ExpressionFunction: String, Sendable, CaseIterable {
         case .hour: return 0...1
         case .count: return 1...2
         case .matches: return 2...2
+        case .select: return 3...4
         case .min, .max: return 1...Int.max
         case .len, .sum, .any, .all, .int, .float, .str: return 1...1
         }
