@@ -12,9 +12,14 @@
 #
 # Packages: libssh-dev (the CLibSSH system library), pkg-config (SwiftPM finds libssh with it),
 # openssh-server (sshd for the loopback test fleet, Tests/Fleet/fleet), openssh-client
-# (ssh-keygen, ssh).
+# (ssh-keygen, ssh), supervisor (the real supervisord the pause/resume-supervisor runbook tests
+# start on their own, in a fleet's folder) and gdb (the backtraces of collect-coredumps).
+#
+# Installing supervisor must not start Debian's system-wide supervisord (the tests never use it,
+# and in a container without an init its start fails): when no /usr/sbin/policy-rc.d exists, one
+# that denies every service start (exit 101) is put in place for the install and removed after it.
 
-WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client)
+WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 
@@ -84,7 +89,20 @@ warden_ensure_deps() {
         fi
         _WARDEN_APT_UPDATED=1
     fi
-    if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}"; then
+    # No service starts from postinst scripts (supervisor's would start a system supervisord).
+    local policy_added=0
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        if printf '#!/bin/sh\n# added by warden scripts/lib/deps.sh for one apt-get install\nexit 101\n' \
+            | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d; then
+            policy_added=1
+        fi
+    fi
+    local installed=0
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" || installed=$?
+    if ((policy_added)); then
+        "${sudo[@]}" rm -f /usr/sbin/policy-rc.d
+    fi
+    if ((installed != 0)); then
         _warden_note "apt-get install failed; install by hand: apt-get install -y ${missing[*]}"
         return 1
     fi

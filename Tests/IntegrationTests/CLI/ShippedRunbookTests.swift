@@ -133,6 +133,7 @@ struct ShippedRunbookTests {
         let files = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0).path }
         for name in ["pegasus/inspect.yaml", "pegasus/rebalance.yaml", "pegasus/freeze-on-mass-failure.yaml", "pegasus/unfreeze.yaml",
+                     "pegasus/pause-supervisor.yaml", "pegasus/resume-supervisor.yaml", "pegasus/collect-coredumps.yaml",
                      "demo/clear-stale-locks.yaml"] {
             #expect(files.contains(Self.runbook(name)), "\(name) is shipped")
         }
