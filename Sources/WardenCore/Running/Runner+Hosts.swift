@@ -5,7 +5,10 @@ import Foundation
 extension Runner {
     mutating func executeOnHosts(_ step: Step, probes: [String: RecordSet]) async -> StepReport {
         var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
-        if case .check = step.kind, step.parser == nil { stepReport.showsOutput = true }
+        switch step.kind {
+        case .check where step.parser == nil, .collect: stepReport.showsOutput = true
+        default: break
+        }
         let hosts = context.hosts(of: step.target)
         var active: [(host: InventoryHost, line: String)] = []
         let doneBefore = resume?.doneHosts[step.id] ?? []
@@ -176,7 +179,7 @@ extension Runner {
         let hostReport: HostReport
         var record: HostRecord?
         if case .collect = step.kind {
-            hostReport = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
+            (hostReport, record) = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
         } else {
             (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
         }
@@ -269,28 +272,39 @@ extension Runner {
         }
     }
 
-    /// `collect`: each remote path into ARTIFACTS/<host>/<file name>.
+    /// `collect`: each remote path into ARTIFACTS/<host>/<file name>. What
+    /// was fetched (remote path, local path, bytes, sha256 computed on the
+    /// controller as the bytes arrived) is the step's `result`, journaled
+    /// and shown.
     static func collect(
         _ paths: String, step: Step, host: InventoryHost, transport: any HostTransport, into artifacts: String, context: EngineContext
-    ) async -> HostReport {
+    ) async -> (HostReport, HostRecord?) {
         let folder = (artifacts as NSString).appendingPathComponent(host.name)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            return HostReport(host: host.name, status: .failed, command: paths, exit: nil, attempts: 1,
-                              reason: "cannot create \(folder): \(error.localizedDescription)")
+            return (HostReport(host: host.name, status: .failed, command: paths, exit: nil, attempts: 1,
+                               reason: "cannot create \(folder): \(error.localizedDescription)"), nil)
         }
         var problems: [String] = []
+        var fetched: [Value] = []
+        var listing: [String] = []
         for path in paths.split(separator: "\n").map(String.init) {
             let local = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent)
             do {
-                _ = try await transport.fetch(path, from: host, to: local)
+                let file = try await transport.fetch(path, from: host, to: local)
+                fetched.append(.map(["path": .string(path), "local": .string(file.localPath), "bytes": .int(file.bytes),
+                                     "sha256": .string(file.sha256)]))
+                listing.append("\(file.sha256)  \(file.bytes)  \(path) -> \(file.localPath)")
             } catch {
                 problems.append("\(path): \(error.description)")
             }
         }
-        return HostReport(host: host.name, status: problems.isEmpty ? .ok : .failed, command: context.redactor.redact(paths),
-                          exit: nil, attempts: 1, reason: problems.isEmpty ? nil : context.redactor.redact(problems.joined(separator: "; ")))
+        let stdout = listing.map { $0 + "\n" }.joined()
+        var report = HostReport(host: host.name, status: problems.isEmpty ? .ok : .failed, command: context.redactor.redact(paths),
+                                exit: nil, attempts: 1, reason: problems.isEmpty ? nil : context.redactor.redact(problems.joined(separator: "; ")))
+        report.output = HostReport.excerpt(stdout)
+        return (report, HostRecord(stdout: stdout, stderr: "", exit: nil, result: .list(fetched)))
     }
 
     /// How the hosts and commands about to run differ from the approved plan

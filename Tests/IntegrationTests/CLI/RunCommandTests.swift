@@ -126,6 +126,36 @@ struct RunCommandTests {
         }
     }
 
+    @Test func collectRecordsWhatItFetchedWithTheControllersSha256() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let blob = fleet.directory.appendingPathComponent("blob.bin")
+            let bytes = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
+            try bytes.write(to: blob)
+            let file = try write("""
+                name: fetch
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: fetch
+                    on: one
+                    collect: \(blob.path)
+                  - id: confirm
+                    on: one
+                    check: "echo fetched {{ steps.fetch.result[0].sha256 }} {{ steps.fetch.result[0].bytes }}"
+                """, in: fleet, name: "fetch.yaml")
+            let artifacts = fleet.directory.appendingPathComponent("artifacts").path
+            let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path,
+                                        "--yes", "--artifacts", artifacts, "--output", "json"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            let sum = try await runProcess("/usr/bin/sha256sum", [blob.path])
+            let expected = String(sum.stdout.prefix(64))
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
+            #expect(report.steps[0].hosts.first?.output == "\(expected)  300000  \(blob.path) -> \(artifacts)/h01/blob.bin")
+            #expect(report.steps[1].hosts.first?.output == "fetched \(expected) 300000")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: artifacts + "/h01/blob.bin")) == bytes)
+        }
+    }
+
     @Test func refusesToRunUnattendedWithoutYes() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let file = try prepare(fleet, runbook: PlanCommandTests.runbook)
