@@ -7,6 +7,7 @@ import PackageDescription
 //   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
 //   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
 //   warden             the command line, thin
+//   WardenTesting      testing runbooks against a local fleet and test clusters
 //   Benchmarks/        executables scripts/bench runs
 let package = Package(
     name: "Warden",
@@ -15,6 +16,8 @@ let package = Package(
         .executable(name: "warden", targets: ["warden"]),
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "WardenSSH", targets: ["WardenSSH"]),
+        // For operators' own tests of their runbooks: the loopback fleet and the test clusters.
+        .library(name: "WardenTesting", targets: ["WardenTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,21 +68,19 @@ let package = Package(
             dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport"],
             path: "Benchmarks/WarmSession"
         ),
-        // Test support: the loopback fleet of real sshd servers (Tests/Fleet/fleet), and
-        // running blocking test work off the cooperative pool.
-        .target(
-            name: "WardenTestSupport",
-            path: "Tests/WardenTestSupport"
-        ),
+        // Testing runbooks (as HummingbirdTesting is for Hummingbird apps): the loopback
+        // fleet of real sshd servers (Tests/Fleet/fleet), test Pegasus and FoundationDB
+        // clusters (the shell doubles of Tests/Doubles), and blocking work off the pool.
+        .target(name: "WardenTesting"),
         .testTarget(
             name: "WardenCoreTests",
-            dependencies: ["WardenCore", "WardenTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["WardenCore", "WardenTesting", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport", "WardenTestSupport"]
+            dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport", "WardenTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

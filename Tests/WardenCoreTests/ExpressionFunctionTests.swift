@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// The built-in functions, each with its error cases, and the injected clock.
 @Suite struct ExpressionFunctionTests {

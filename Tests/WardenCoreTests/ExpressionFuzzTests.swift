@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// Random text over the grammar's alphabet and random mutations of valid
 /// expressions: nothing may crash, and every failure must be a

@@ -1,6 +1,6 @@
 import Testing
 @testable import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// Locations in multi-line text and at other columns, and the limits that
 /// keep expressions from crashing or hanging Warden.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// Nothing a file can contain may crash the loader or load as an inventory.
 /// The heavy cases parse on a dedicated thread (see `onDedicatedThread`).

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// Noise, mangled runbooks and hostile YAML thrown at `Runbook.parse`, and
 /// token soup at `Expression.parse`, each for a bounded time: nothing may

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 @Suite("Templates: holes are shell-quoted unless raw")
 struct TemplateTests {

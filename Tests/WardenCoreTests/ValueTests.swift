@@ -1,5 +1,5 @@
 import Testing
-import WardenTestSupport
+import WardenTesting
 import Yams
 @testable import WardenCore
 

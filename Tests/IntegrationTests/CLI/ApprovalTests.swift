@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// Approval gates between two operating-system users sharing a state
 /// folder: root starts the run, `nobody` approves or denies it (through

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// `warden audit` and `warden locks` on a state folder a real run wrote:
 /// the audit log records who did what, exports as JSON lines without

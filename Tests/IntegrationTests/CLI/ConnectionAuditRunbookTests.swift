@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// `runbooks/pegasus/connection-audit.yaml` end to end: real TCP connections
 /// on loopback to a listener the test starts (standing in for a meta

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WardenTestSupport
+import WardenTesting
 
 /// `runbooks/pegasus/collect-coredumps.yaml` end to end: a tiny C program
 /// that really segfaults in `crash_here()` and leaves a real core (ulimit -c

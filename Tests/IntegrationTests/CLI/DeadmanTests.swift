@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// `deadman:` on the fleet: a revert armed on the host before the change,
 /// disarmed when cleanup succeeded, and firing on its own when the

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WardenTestSupport
+import WardenTesting
 
 @Suite("warden exec, the command")
 struct ExecCommandTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// The shipped FoundationDB runbooks (`runbooks/fdb/`), end to end: real sshd
 /// on loopback, and `Tests/Doubles/fdbcli` as fdbcli on the admin host, its

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WardenTestSupport
+import WardenTesting
 
 @Suite("warden exec on a terminal and under Ctrl-C")
 struct InterruptAndProgressTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// Runs are journaled in SQLite as they happen: intents before outcomes,
 /// secrets redacted, and what was written survives a controller killed with

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// `warden plan` against the loopback fleet, with every command each host
 /// receives logged on the host (`--log-commands`): the plan must decide from

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// `warden resume` after the controller was killed with SIGKILL in the middle
 /// of a mutating step: finished steps never run again, unknown changes need

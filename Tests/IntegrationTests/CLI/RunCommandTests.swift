@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// `warden run` on the loopback fleet: what the plan said is what the run
 /// did, verified on the hosts themselves.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// The limits a run works within, on the fleet: a lock two runs cannot hold
 /// at once, a maintenance window, and a watch that aborts the run.

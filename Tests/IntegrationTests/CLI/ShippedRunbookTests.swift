@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// The runbooks Warden ships (`runbooks/`), end to end: real sshd on
 /// loopback, and `Tests/Doubles/pegasus_shell` as the Pegasus shell on the
@@ -10,81 +10,23 @@ import WardenTestSupport
 /// `pegasus_shell`, exactly as they would reach `run.sh shell` in production.
 @Suite("Shipped runbooks")
 struct ShippedRunbookTests {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let double = repository.appendingPathComponent("Tests/Doubles/pegasus_shell").path
+    static let repository = PackageRoot.url
     static func runbook(_ name: String) -> String { repository.appendingPathComponent("runbooks/\(name)").path }
 
     /// A Pegasus cluster in the double's state file, and an inventory whose
     /// one host `h01` (group `pegasus-admin`) runs the double as its shell.
-    struct Cluster {
-        let state: String
-        let inventory: String
-        var log: String { (try? String(contentsOfFile: state + ".log", encoding: .utf8)) ?? "" }
-
-        /// The state file as JSON.
-        func read() throws -> [String: Any] {
-            let data = try Data(contentsOf: URL(fileURLWithPath: state))
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw TestFailure("\(state) holds no JSON object")
-            }
-            return object
-        }
-
-        var level: String? { (try? read())?["meta_function_level"] as? String }
-
-        /// Changes the state under the double's own lock (`<state>.lock`, flock),
-        /// as the cluster changing under a running runbook.
-        func edit(_ change: (inout [String: Any]) throws -> Void) throws {
-            let lock = open(state + ".lock", O_CREAT | O_RDWR, 0o644)
-            guard lock >= 0 else { throw TestFailure("cannot open \(state).lock") }
-            defer { close(lock) }
-            guard flock(lock, LOCK_EX) == 0 else { throw TestFailure("cannot lock \(state).lock") }
-            defer { _ = flock(lock, LOCK_UN) }
-            var object = try read()
-            try change(&object)
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            try data.write(to: URL(fileURLWithPath: state), options: .atomic)
-        }
+    private func cluster(_ fleet: LoopbackFleet, _ options: [String]) async throws -> PegasusTestCluster {
+        try await onDedicatedThread { try PegasusTestCluster.start(on: fleet, options: options) }
     }
 
-    private func cluster(_ fleet: LoopbackFleet, _ options: [String]) async throws -> Cluster {
-        let state = fleet.directory.appendingPathComponent("pegasus-state.json").path
-        let made = try await runProcess(Self.double, ["--init-state", state] + options)
-        guard made.status == 0 else { throw TestFailure("pegasus_shell --init-state: \(made.stderr)") }
-        let host = fleet.hosts[0]
-        let inventory = fleet.directory.appendingPathComponent("pegasus-inventory.yaml").path
-        try """
-            defaults:
-              user: \(fleet.user)
-              identity_file: "\(fleet.clientKeyPath)"
-              known_hosts: "\(fleet.knownHostsPath)"
-              connect_timeout: 5s
-            hosts:
-              \(host.name):
-                address: \(host.address)
-                port: \(fleet.port)
-                groups: [pegasus-admin]
-                vars:
-                  pegasus_shell: [env, "PEGASUS_FAKE_STATE=\(state)", "\(Self.double)", config.ini, onebox]
-            """.write(toFile: inventory, atomically: true, encoding: .utf8)
-        return Cluster(state: state, inventory: inventory)
-    }
-
-    /// The shipped rebalance runbook with its window moved to one that is
-    /// open now (the shipped window is the site's, a literal: see the README).
-    private func openWindowRebalance(in fleet: LoopbackFleet) throws -> String {
-        let text = try String(contentsOfFile: Self.runbook("pegasus/rebalance.yaml"), encoding: .utf8)
+    /// The shipped rebalance runbook, and its window parameters set to a
+    /// window open now (the default is an example site's).
+    private func openWindowRebalance(in fleet: LoopbackFleet) throws -> [String] {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
         let hour = calendar.component(.hour, from: Date())
-        func time(_ value: Int) -> String { (value < 10 ? "0" : "") + "\(value):00" }
-        let window = "window: {between: \"\(time((hour + 23) % 24))-\(time((hour + 3) % 24))\", timezone: Asia/Shanghai}"
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix("window:") ? Substring(window) : $0 }
-        #expect(lines.contains(Substring(window)))
-        let path = fleet.directory.appendingPathComponent("rebalance.yaml").path
-        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        func time(_ value: Int) -> String { String(format: "%02d:00", (value + 24) % 24) }
+        return [Self.runbook("pegasus/rebalance.yaml"), "-p", "window=\(time(hour - 1))-\(time(hour + 3))", "-p", "timezone=UTC"]
     }
 
     // MARK: - Approval by a second OS user (as ApprovalTests does it)
@@ -122,10 +64,6 @@ struct ShippedRunbookTests {
         return (status, try JSONDecoder().decode(RunReport.self, from: Data(output.utf8)))
     }
 
-    private func levelsSet(_ log: String) -> [String] {
-        log.split(separator: "\n").filter { $0.hasPrefix("set_meta_level ") }.map { String($0.dropFirst("set_meta_level ".count)) }
-    }
-
     // MARK: - Tests
 
     @Test func everyShippedRunbookValidatesStrictly() async throws {
@@ -155,14 +93,14 @@ struct ShippedRunbookTests {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let healthy = try await cluster(fleet, ["--nodes", "4", "--tables", "3"])
             let state = fleet.directory.appendingPathComponent("state").path
-            let passed = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", healthy.inventory, "--state", state, "--yes"])
+            let passed = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", healthy.inventoryPath, "--state", state, "--yes"])
             #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
             #expect(passed.stdout.contains("Run succeeded."), "\(passed.stdout)")
-            #expect(levelsSet(healthy.log).isEmpty, "read-only: \(healthy.log)")
-            #expect(healthy.log.contains("server_info\n"))
+            #expect(healthy.levelsSet.isEmpty, "read-only: \(healthy.commands)")
+            #expect(healthy.commands.contains("server_info"))
 
             let sick = try await cluster(fleet, ["--nodes", "4", "--tables", "3", "--unalive", "127.0.0.1:34803", "--unhealthy-partitions", "2"])
-            let failed = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", sick.inventory, "--state", state, "--yes"])
+            let failed = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", sick.inventoryPath, "--state", state, "--yes"])
             #expect(failed.status == 1, "\(failed.stdout)\(failed.stderr)")
             #expect(failed.stdout.contains("tables_healthy [check on admin] FAILED"), "\(failed.stdout)")
             #expect(failed.stdout.contains("nodes_alive [check on admin] FAILED"), "\(failed.stdout)")
@@ -170,7 +108,7 @@ struct ShippedRunbookTests {
             // The report names them: the last table (table_3) lost 2 partitions; the node is down.
             #expect(failed.stdout.contains("inspection FAILED: tables_healthy nodes_alive; unhealthy tables: table_3(2); UNALIVE nodes: 127.0.0.1:34803"),
                     "\(failed.stdout)")
-            #expect(levelsSet(sick.log).isEmpty, "read-only: \(sick.log)")
+            #expect(sick.levelsSet.isEmpty, "read-only: \(sick.commands)")
         }
     }
 
@@ -178,10 +116,10 @@ struct ShippedRunbookTests {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let restarted = try await cluster(fleet, ["--nodes", "3", "--set", "servers={\"127.0.0.1:34802\": {\"start_time\": \"2024-05-02 10:00:00\"}}"])
             let state = fleet.directory.appendingPathComponent("state").path
-            let before = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", restarted.inventory, "--state", state, "--yes",
+            let before = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", restarted.inventoryPath, "--state", state, "--yes",
                                            "-p", "started_before=2024-05-03 00:00:00"])
             #expect(before.status == 0, "\(before.stdout)\(before.stderr)")
-            let after = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", restarted.inventory, "--state", state, "--yes",
+            let after = try await warden(["run", Self.runbook("pegasus/inspect.yaml"), "-i", restarted.inventoryPath, "--state", state, "--yes",
                                           "-p", "started_before=2024-05-01 00:00:00"])
             #expect(after.status == 1, "\(after.stdout)\(after.stderr)")
             #expect(after.stdout.contains("no_unexpected_restarts [check on admin] FAILED"), "\(after.stdout)")
@@ -194,10 +132,10 @@ struct ShippedRunbookTests {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await cluster(fleet, ["--nodes", "4", "--pending-moves", "3", "--balance-step", "1"])
             let state = try sharedState(fleet)
-            let file = try openWindowRebalance(in: fleet)
+            let rebalance = try openWindowRebalance(in: fleet)
             let name = "c\(UUID().uuidString.prefix(8))"
             let (background, runID, approverSaw) = try await startApproved(
-                fleet, [file, "-i", pegasus.inventory, "-p", "cluster=\(name)"], state: state)
+                fleet, rebalance + ["-i", pegasus.inventoryPath, "-p", "cluster=\(name)"], state: state)
             defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             #expect(approverSaw.contains("set_meta_level lively"), "\(approverSaw)")
             let (status, report) = try await finish(background)
@@ -210,10 +148,10 @@ struct ShippedRunbookTests {
             #expect(report.deadmen.map(\.status) == ["disarmed"])
 
             // The double's state: drained, and steady again.
-            #expect(pegasus.level == "steady")
-            let balance = try #require(try pegasus.read()["balance"] as? [String: Int])
+            #expect(pegasus.metaLevel == "steady")
+            let balance = try #require(try pegasus.state()["balance"] as? [String: Int])
             #expect(balance.values.reduce(0, +) == 0, "\(balance)")
-            #expect(levelsSet(pegasus.log) == ["lively", "steady"], "\(pegasus.log)")
+            #expect(pegasus.levelsSet == ["lively", "steady"], "\(pegasus.commands)")
             // The lock directory on the admin host is gone with the run.
             #expect(!FileManager.default.fileExists(atPath: HostLock.folder + "/pegasus_" + name))
         }
@@ -224,14 +162,14 @@ struct ShippedRunbookTests {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await cluster(fleet, ["--nodes", "4", "--pending-moves", "1000", "--balance-step", "1"])
             let state = try sharedState(fleet)
-            let file = try openWindowRebalance(in: fleet)
+            let rebalance = try openWindowRebalance(in: fleet)
             let (background, runID, _) = try await startApproved(
-                fleet, [file, "-i", pegasus.inventory, "-p", "cluster=c\(UUID().uuidString.prefix(8))"], state: state)
+                fleet, rebalance + ["-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))"], state: state)
             defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             _ = try await awaitRun(in: state, "the balance wait to start") { _, events in
                 events.contains { $0.step == "balanced" && $0.kind == "step-started" }
             }
-            #expect(pegasus.level == "lively")
+            #expect(pegasus.metaLevel == "lively")
             // A partition of the last table loses a replica mid-wait.
             try pegasus.edit { state in
                 var tables = state["tables"] as? [[String: Any]] ?? []
@@ -244,12 +182,46 @@ struct ShippedRunbookTests {
             #expect(report.status == .aborted)
             #expect(report.reason?.contains("a table turned unhealthy during the rebalance") == true, "\(report.reason ?? "")")
             #expect(report.cleanup.first { $0.id == "steady" }?.status == .ok)
-            #expect(pegasus.level == "steady")
+            #expect(pegasus.metaLevel == "steady")
             // The watch breach rolls lively back at once (its undo), then cleanup sets and confirms steady.
             #expect(report.rollback.map(\.id) == ["lively"])
-            #expect(levelsSet(pegasus.log) == ["lively", "steady", "steady"], "\(pegasus.log)")
-            let balance = try #require(try pegasus.read()["balance"] as? [String: Int])
+            #expect(pegasus.levelsSet == ["lively", "steady", "steady"], "\(pegasus.commands)")
+            let balance = try #require(try pegasus.state()["balance"] as? [String: Int])
             #expect(balance.values.reduce(0, +) > 0, "the balancer had not drained: \(balance)")
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to approve as a second user (runuser -u nobody)"))
+    func rebalanceWhoseWindowEndsMidWaitStillEndsSteady() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            // The balancer never finishes; a two-minute window (cleanup keeps its last 12 s) ends first.
+            let pegasus = try await cluster(fleet, ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
+            let state = try sharedState(fleet)
+            var seconds = Int(Date().timeIntervalSince1970) % 60
+            if seconds > 35 {
+                // Too little of this minute left for the run to start before the reserve: start in the next.
+                try await Task.sleep(for: .seconds(61 - seconds))
+                seconds = Int(Date().timeIntervalSince1970) % 60
+            }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+            let minute = calendar.component(.hour, from: Date()) * 60 + calendar.component(.minute, from: Date())
+            func time(_ value: Int) -> String { String(format: "%02d:%02d", ((value + 1440) % 1440) / 60, (value + 1440) % 60) }
+            let started = ContinuousClock.now
+            let (background, runID, _) = try await startApproved(
+                fleet, [Self.runbook("pegasus/rebalance.yaml"), "-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))",
+                        "-p", "window=\(time(minute - 1))-\(time(minute + 1))", "-p", "timezone=UTC"], state: state)
+            defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
+            let (status, report) = try await finish(background)
+            #expect(status == 1, "\(report.reason ?? "")")
+            // Stopped where the reserve begins, before the window's end, and cleanup set steady inside it.
+            #expect(ContinuousClock.now - started < .seconds(75))
+            #expect(report.steps.first { $0.id == "balanced" }?.summary.contains("the window's time for steps ran out") == true
+                    || report.reason?.contains("the time kept for cleanup") == true, "\(report.reason ?? "") \(report.steps.map(\.summary))")
+            #expect(report.cleanup.first { $0.id == "steady" }?.status == .ok)
+            #expect(pegasus.metaLevel == "steady")
+            #expect(pegasus.levelsSet == ["lively", "steady"], "\(pegasus.commands)")
+            #expect(report.deadmen.map(\.status) == ["disarmed"])
         }
     }
 
@@ -260,27 +232,27 @@ struct ShippedRunbookTests {
             let state = try sharedState(fleet)
 
             // Below the threshold: blocked, nothing changed.
-            let calm = try await warden(["run", Self.runbook("pegasus/freeze-on-mass-failure.yaml"), "-i", pegasus.inventory,
+            let calm = try await warden(["run", Self.runbook("pegasus/freeze-on-mass-failure.yaml"), "-i", pegasus.inventoryPath,
                                          "--state", state, "--yes", "-p", "max_unalive=2", "-p", "max_unalive_percent=60"])
             #expect(calm.status == 3, "\(calm.stdout)\(calm.stderr)")
             #expect(calm.stdout.contains("too few replica servers are down to need a freeze"), "\(calm.stdout)")
-            #expect(levelsSet(pegasus.log).isEmpty)
+            #expect(pegasus.levelsSet.isEmpty)
 
             // 2 of 4 down, threshold 1: the approver sees which nodes are down; then freezed.
             let (background, _, approverSaw) = try await startApproved(
-                fleet, [Self.runbook("pegasus/freeze-on-mass-failure.yaml"), "-i", pegasus.inventory, "-p", "max_unalive=1"], state: state)
+                fleet, [Self.runbook("pegasus/freeze-on-mass-failure.yaml"), "-i", pegasus.inventoryPath, "-p", "max_unalive=1"], state: state)
             #expect(approverSaw.contains("UNALIVE replica server: %s\\n' 127.0.0.1:34802 127.0.0.1:34804"), "\(approverSaw)")
             let (status, report) = try await finish(background)
             #expect(status == 0, "\(report.reason ?? "")")
-            #expect(pegasus.level == "freezed")
-            #expect(levelsSet(pegasus.log) == ["freezed"])
+            #expect(pegasus.metaLevel == "freezed")
+            #expect(pegasus.levelsSet == ["freezed"])
 
             // Unfreeze refuses while a node is UNALIVE...
-            let refused = try await warden(["run", Self.runbook("pegasus/unfreeze.yaml"), "-i", pegasus.inventory, "--state", state, "--yes"])
+            let refused = try await warden(["run", Self.runbook("pegasus/unfreeze.yaml"), "-i", pegasus.inventoryPath, "--state", state, "--yes"])
             #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
             #expect(refused.stdout.contains("a replica server is still UNALIVE"), "\(refused.stdout)")
-            #expect(pegasus.level == "freezed")
-            #expect(levelsSet(pegasus.log) == ["freezed"])
+            #expect(pegasus.metaLevel == "freezed")
+            #expect(pegasus.levelsSet == ["freezed"])
 
             // ...and sets steady once every node is back.
             try pegasus.edit { state in
@@ -290,10 +262,10 @@ struct ShippedRunbookTests {
                     return node
                 }
             }
-            let unfrozen = try await warden(["run", Self.runbook("pegasus/unfreeze.yaml"), "-i", pegasus.inventory, "--state", state, "--yes"])
+            let unfrozen = try await warden(["run", Self.runbook("pegasus/unfreeze.yaml"), "-i", pegasus.inventoryPath, "--state", state, "--yes"])
             #expect(unfrozen.status == 0, "\(unfrozen.stdout)\(unfrozen.stderr)")
-            #expect(pegasus.level == "steady")
-            #expect(levelsSet(pegasus.log) == ["freezed", "steady"])
+            #expect(pegasus.metaLevel == "steady")
+            #expect(pegasus.levelsSet == ["freezed", "steady"])
         }
     }
 }

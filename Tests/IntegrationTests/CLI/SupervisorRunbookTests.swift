@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WardenTestSupport
+import WardenTesting
 
 /// `runbooks/pegasus/pause-supervisor.yaml` and `resume-supervisor.yaml` end to
 /// end, against a real supervisord (Debian's `supervisor` package) that the

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WardenCore
 import WardenSSH
-import WardenTestSupport
+import WardenTesting
 
 @Suite("Exec against real sshd")
 struct ExecTests {

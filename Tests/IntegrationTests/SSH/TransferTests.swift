@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenSSH
-import WardenTestSupport
+import WardenTesting
 
 @Suite("SFTP download")
 struct TransferTests {

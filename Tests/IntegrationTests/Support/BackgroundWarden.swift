@@ -1,6 +1,6 @@
 import Foundation
 import WardenCore
-import WardenTestSupport
+import WardenTesting
 
 /// A `warden` process left running in the background, for tests that act on
 /// a run while it goes on (approve it, kill its controller, interrupt it).

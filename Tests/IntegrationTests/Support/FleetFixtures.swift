@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WardenSSH
-import WardenTestSupport
+import WardenTesting
 
 /// Starts a fleet for one test and always stops it, whatever the test does.
 func withFleet<T>(hosts: Int = 1, logCommands: Bool = false, name: String = #function,

@@ -1,5 +1,5 @@
 import Foundation
-import WardenTestSupport
+import WardenTesting
 
 /// The outcome of a process run to completion.
 struct ProcessOutput {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WardenTestSupport
+import WardenTesting
 
 /// Runs the database shell doubles in `Tests/Doubles/` as real processes, the way Warden's
 /// hosts run the real shells, and reads the research samples they must reproduce.

@@ -264,15 +264,12 @@ public final class LoopbackFleet: Sendable {
     private static let addressInUseStatus: Int32 = 3
     private static let allocator = NetAllocator()
 
-    /// `Tests/Fleet/fleet`, found from this file's location (or `WARDEN_FLEET_SCRIPT`).
+    /// `Tests/Fleet/fleet` of the Warden package (or `WARDEN_FLEET_SCRIPT`).
     private static var script: URL {
         if let override = ProcessInfo.processInfo.environment["WARDEN_FLEET_SCRIPT"], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
-        return URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent()  // WardenTestSupport
-            .deletingLastPathComponent()  // Tests
-            .appendingPathComponent("Fleet/fleet")
+        return PackageRoot.url.appendingPathComponent("Tests/Fleet/fleet")
     }
 
     /// Stops, once per process, the fleets left behind by test processes that died without
@@ -337,7 +334,7 @@ public final class LoopbackFleet: Sendable {
     /// This uses posix_spawn and waitpid on that one pid rather than `Foundation.Process`,
     /// whose wait on Linux never returns while any descendant (a daemon started by the
     /// command) still holds the socket it watches (swift-corelibs-foundation issue 4795).
-    private static func run(
+    static func run(
         script: String, arguments: [String] = [], environment: [String: String]? = nil, mergeOutput: Bool
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         let fm = FileManager.default
