@@ -34,24 +34,10 @@ public struct PegasusTestCluster: Sendable {
         guard made.status == 0 else {
             throw LoopbackFleet.Failure(context: "pegasus_shell --init-state", status: made.status, stderr: made.stderr)
         }
+        let inventory = try fleet.writeInventory(
+            named: "\(name)-inventory.yaml", host: index, groups: ["pegasus-admin"],
+            vars: [("pegasus_shell", "[env, \"PEGASUS_FAKE_STATE=\(state)\", \"\(shellDouble)\", config.ini, onebox]")])
         let host = fleet.hosts[index]
-        let inventory = fleet.directory.appendingPathComponent("\(name)-inventory.yaml").path
-        let text = """
-            defaults:
-              user: \(fleet.user)
-              identity_file: "\(fleet.clientKeyPath)"
-              known_hosts: "\(fleet.knownHostsPath)"
-              connect_timeout: 5s
-            hosts:
-              \(host.name):
-                address: \(host.address)
-                port: \(fleet.port)
-                groups: [pegasus-admin]
-                vars:
-                  pegasus_shell: [env, "PEGASUS_FAKE_STATE=\(state)", "\(shellDouble)", config.ini, onebox]
-
-            """
-        try text.write(toFile: inventory, atomically: true, encoding: .utf8)
         return PegasusTestCluster(statePath: state, inventoryPath: inventory, adminHost: host)
     }
 

@@ -36,35 +36,6 @@ struct ApprovalTests {
         return (warden, run.id)
     }
 
-    private func finish(_ warden: BackgroundWarden) async throws -> (Int32, RunReport) {
-        let (status, output) = try await warden.finish()
-        return (status, try JSONDecoder().decode(RunReport.self, from: Data(output.utf8)))
-    }
-
-    /// The warden binary where `nobody` can run it: the build folder may sit
-    /// in a directory only its owner can enter (a clean clone in mktemp -d).
-    /// Copied by cp, not in this process: a file this process held open for
-    /// writing could leak into a child started meanwhile by a parallel test,
-    /// and exec would then fail with "Text file busy".
-    private func binaryForNobody(_ fleet: LoopbackFleet) async throws -> String {
-        let copy = fleet.directory.appendingPathComponent("warden-for-nobody").path
-        if !FileManager.default.fileExists(atPath: copy) {
-            let copied = try await runProcess("/bin/cp", [try wardenBinary(), copy])
-            guard copied.status == 0 else { throw TestFailure("cp: \(copied.stderr)") }
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
-        }
-        return copy
-    }
-
-    private func sharedState(_ fleet: LoopbackFleet) throws -> String {
-        let state = fleet.directory.appendingPathComponent("shared-state").path
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: state)
-        // `nobody` must reach the folder through the fleet's directory.
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fleet.directory.path)
-        return state
-    }
-
     @Test func anotherUsersApprovalLetsTheChangeRunAndTheInitiatorsDoesNot() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = try sharedState(fleet)
@@ -81,7 +52,7 @@ struct ApprovalTests {
             #expect(approved.stdout.contains("Plan for 'gated'"))
             #expect(approved.stdout.contains("Approved run \(runID) at step 'go' as nobody"))
 
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 0)
             #expect(report.status == .succeeded)
             for host in fleet.hosts { #expect(fleet.commands(receivedBy: host).contains("MUTATE-CHANGE")) }
@@ -99,7 +70,7 @@ struct ApprovalTests {
             let binary = try await binaryForNobody(fleet)
             let denied = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "deny", runID, "--state", state, "--comment", "not tonight"])
             #expect(denied.status == 0, "\(denied.stdout)\(denied.stderr)")
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 3)
             #expect(report.status == .blocked)
             #expect(report.reason == "step 'go': not approved: denied by nobody: not tonight")
@@ -126,7 +97,7 @@ struct ApprovalTests {
             let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "approve", runID, "--state", state])
             #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
             #expect(approved.stdout.contains("$ echo MUTATE-CHANGE to 2.5.0"))
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 3)
             #expect(report.reason?.contains("the plan changed since it was approved at 'go': h01 would now run 'echo MUTATE-CHANGE to 2.6.0', approved 'echo MUTATE-CHANGE to 2.5.0'; a new approval is needed") == true, "\(report.reason ?? "")")
             for host in fleet.hosts {

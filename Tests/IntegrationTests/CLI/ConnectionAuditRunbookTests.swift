@@ -71,19 +71,7 @@ struct ConnectionAuditRunbookTests {
     }
 
     private func inventory(_ fleet: LoopbackFleet) throws -> String {
-        let host = fleet.hosts[0]
-        return try write("""
-            defaults:
-              user: \(fleet.user)
-              identity_file: "\(fleet.clientKeyPath)"
-              known_hosts: "\(fleet.knownHostsPath)"
-              connect_timeout: 5s
-            hosts:
-              \(host.name):
-                address: \(host.address)
-                port: \(fleet.port)
-                groups: [pegasus-meta]
-            """, in: fleet, name: "meta-inventory.yaml")
+        try fleet.writeInventory(named: "meta-inventory.yaml", groups: ["pegasus-meta"])
     }
 
     @Test func connectionAuditValidatesStrictlyAndIsListed() async throws {

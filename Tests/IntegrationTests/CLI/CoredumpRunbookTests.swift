@@ -22,21 +22,7 @@ struct CoredumpRunbookTests {
     static let tools = ["/usr/bin/gcc", "/usr/bin/gdb"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
     private func inventory(_ fleet: LoopbackFleet) throws -> String {
-        let host = fleet.hosts[0]
-        let path = fleet.directory.appendingPathComponent("coredump-inventory.yaml").path
-        try """
-            defaults:
-              user: \(fleet.user)
-              identity_file: "\(fleet.clientKeyPath)"
-              known_hosts: "\(fleet.knownHostsPath)"
-              connect_timeout: 5s
-            hosts:
-              \(host.name):
-                address: \(host.address)
-                port: \(fleet.port)
-                groups: [pegasus-replica]
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try fleet.writeInventory(named: "coredump-inventory.yaml", groups: ["pegasus-replica"])
     }
 
     private func sha256(_ path: String) async throws -> String {

@@ -74,22 +74,8 @@ struct FDBRunbookTests {
         let made = try await runProcess(Self.double, ["--init-state", state, "--base", base] + overrides.flatMap { ["--set", $0] })
         guard made.status == 0 else { throw TestFailure("fdbcli --init-state: \(made.stderr)") }
         try? FileManager.default.removeItem(atPath: state + ".log")
-        let host = fleet.hosts[0]
-        let inventory = fleet.directory.appendingPathComponent("\(name)-inventory.yaml").path
-        try """
-            defaults:
-              user: \(fleet.user)
-              identity_file: "\(fleet.clientKeyPath)"
-              known_hosts: "\(fleet.knownHostsPath)"
-              connect_timeout: 5s
-            hosts:
-              \(host.name):
-                address: \(host.address)
-                port: \(fleet.port)
-                groups: [fdb-admin]
-                vars:
-                  fdbcli: [env, "FDB_FAKE_STATE=\(state)", "\(Self.double)"]
-            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let inventory = try fleet.writeInventory(named: "\(name)-inventory.yaml", groups: ["fdb-admin"],
+                                                 vars: [("fdbcli", "[env, \"FDB_FAKE_STATE=\(state)\", \"\(Self.double)\"]")])
         return Cluster(state: state, inventory: inventory)
     }
 
@@ -98,41 +84,6 @@ struct FDBRunbookTests {
     private func healthy(_ fleet: LoopbackFleet, _ overrides: [String] = [], name: String = "fdb") async throws -> Cluster {
         try await cluster(fleet, "healthy-7.1-double-8proc.json",
                           ["cluster.recovery_state.seconds_since_last_recovered=600"] + overrides, name: name)
-    }
-
-    // MARK: - Approval by a second OS user (as ApprovalTests does it)
-
-    private func sharedState(_ fleet: LoopbackFleet) throws -> String {
-        let state = fleet.directory.appendingPathComponent("shared-state").path
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: state)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fleet.directory.path)
-        return state
-    }
-
-    private func binaryForNobody(_ fleet: LoopbackFleet) async throws -> String {
-        let copy = fleet.directory.appendingPathComponent("warden-for-nobody").path
-        if !FileManager.default.fileExists(atPath: copy) {
-            let copied = try await runProcess("/bin/cp", [try wardenBinary(), copy])
-            guard copied.status == 0 else { throw TestFailure("cp: \(copied.stderr)") }
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
-        }
-        return copy
-    }
-
-    /// Starts `warden run` in the background, waits for it at its approval
-    /// gate, and approves it as `nobody`; returns the run and what the approver saw.
-    private func startApproved(_ fleet: LoopbackFleet, _ arguments: [String], state: String) async throws -> (BackgroundWarden, String, String) {
-        let background = try BackgroundWarden.start(["run"] + arguments + ["--state", state, "--yes", "--output", "json"])
-        let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == "waiting-approval" } }
-        let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", try await binaryForNobody(fleet), "approve", run.id, "--state", state])
-        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
-        return (background, run.id, approved.stdout)
-    }
-
-    private func finish(_ background: BackgroundWarden) async throws -> (Int32, RunReport) {
-        let (status, output) = try await background.finish()
-        return (status, try JSONDecoder().decode(RunReport.self, from: Data(output.utf8)))
     }
 
     /// The process of `status json` at `address`.
@@ -220,7 +171,7 @@ struct FDBRunbookTests {
                 fleet, [Self.runbook("fdb/exclude-process.yaml"), "-i", fdb.inventory, "-p", "cluster=\(name)", "-p", "address=\(Self.logProcess)"],
                 state: state)
             #expect(approverSaw.contains("--exec 'exclude no_wait \(Self.logProcess)'"), "\(approverSaw)")
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 0, "\(report.reason ?? "")")
             #expect(report.status == .succeeded)
             #expect(report.steps.map(\.id) == ["health.figures", "health.gate", "go", "exclude", "safe_to_remove", "excluded_list"])
@@ -306,7 +257,7 @@ struct FDBRunbookTests {
                 events.contains { $0.step == "safe_to_remove" && $0.kind == "step-started" }
             }
             try fdb.override("client.database_status.available", false)
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 1, "\(report.reason ?? "")")
             #expect(report.status == .aborted)
             #expect(report.reason?.contains("the database became unavailable during the exclusion (the exclusion is rolled back)") == true, "\(report.reason ?? "")")

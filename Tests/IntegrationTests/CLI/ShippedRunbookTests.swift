@@ -29,41 +29,6 @@ struct ShippedRunbookTests {
         return [Self.runbook("pegasus/rebalance.yaml"), "-p", "window=\(time(hour - 1))-\(time(hour + 3))", "-p", "timezone=UTC"]
     }
 
-    // MARK: - Approval by a second OS user (as ApprovalTests does it)
-
-    private func sharedState(_ fleet: LoopbackFleet) throws -> String {
-        let state = fleet.directory.appendingPathComponent("shared-state").path
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: state)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fleet.directory.path)
-        return state
-    }
-
-    private func binaryForNobody(_ fleet: LoopbackFleet) async throws -> String {
-        let copy = fleet.directory.appendingPathComponent("warden-for-nobody").path
-        if !FileManager.default.fileExists(atPath: copy) {
-            let copied = try await runProcess("/bin/cp", [try wardenBinary(), copy])
-            guard copied.status == 0 else { throw TestFailure("cp: \(copied.stderr)") }
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
-        }
-        return copy
-    }
-
-    /// Starts `warden run` in the background, waits for it at its approval
-    /// gate, and approves it as `nobody`; returns the run and what the approver saw.
-    private func startApproved(_ fleet: LoopbackFleet, _ arguments: [String], state: String) async throws -> (BackgroundWarden, String, String) {
-        let background = try BackgroundWarden.start(["run"] + arguments + ["--state", state, "--yes", "--output", "json"])
-        let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == "waiting-approval" } }
-        let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", try await binaryForNobody(fleet), "approve", run.id, "--state", state])
-        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
-        return (background, run.id, approved.stdout)
-    }
-
-    private func finish(_ background: BackgroundWarden) async throws -> (Int32, RunReport) {
-        let (status, output) = try await background.finish()
-        return (status, try JSONDecoder().decode(RunReport.self, from: Data(output.utf8)))
-    }
-
     // MARK: - Tests
 
     @Test func everyShippedRunbookValidatesStrictly() async throws {
@@ -138,7 +103,7 @@ struct ShippedRunbookTests {
                 fleet, rebalance + ["-i", pegasus.inventoryPath, "-p", "cluster=\(name)"], state: state)
             defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             #expect(approverSaw.contains("set_meta_level lively"), "\(approverSaw)")
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 0, "\(report.reason ?? "")")
             #expect(report.status == .succeeded)
             let wait = try #require(report.steps.first { $0.id == "balanced" })
@@ -177,7 +142,7 @@ struct ShippedRunbookTests {
                 tables[tables.count - 1]["fully_healthy"] = healthy - 1
                 state["tables"] = tables
             }
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 1, "\(report.reason ?? "")")
             #expect(report.status == .aborted)
             #expect(report.reason?.contains("a table turned unhealthy during the rebalance") == true, "\(report.reason ?? "")")
@@ -212,7 +177,7 @@ struct ShippedRunbookTests {
                 fleet, [Self.runbook("pegasus/rebalance.yaml"), "-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))",
                         "-p", "window=\(time(minute - 1))-\(time(minute + 1))", "-p", "timezone=UTC"], state: state)
             defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 1, "\(report.reason ?? "")")
             // Stopped where the reserve begins, before the window's end, and cleanup set steady inside it.
             #expect(ContinuousClock.now - started < .seconds(75))
@@ -242,7 +207,7 @@ struct ShippedRunbookTests {
             let (background, _, approverSaw) = try await startApproved(
                 fleet, [Self.runbook("pegasus/freeze-on-mass-failure.yaml"), "-i", pegasus.inventoryPath, "-p", "max_unalive=1"], state: state)
             #expect(approverSaw.contains("UNALIVE replica server: %s\\n' 127.0.0.1:34802 127.0.0.1:34804"), "\(approverSaw)")
-            let (status, report) = try await finish(background)
+            let (status, report) = try await background.finishReport()
             #expect(status == 0, "\(report.reason ?? "")")
             #expect(pegasus.metaLevel == "freezed")
             #expect(pegasus.levelsSet == ["freezed"])

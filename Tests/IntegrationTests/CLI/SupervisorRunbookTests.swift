@@ -115,24 +115,8 @@ struct SupervisorRunbookTests {
     }
 
     private func inventory(_ fleet: LoopbackFleet, _ supervisor: Supervisor) throws -> String {
-        let host = fleet.hosts[0]
-        let path = fleet.directory.appendingPathComponent("supervisor-inventory.yaml").path
-        try """
-            defaults:
-              user: \(fleet.user)
-              identity_file: "\(fleet.clientKeyPath)"
-              known_hosts: "\(fleet.knownHostsPath)"
-              connect_timeout: 5s
-            hosts:
-              \(host.name):
-                address: \(host.address)
-                port: \(fleet.port)
-                groups: [pegasus-replica]
-                vars:
-                  supervisor: supervisord
-                  supervisor_ctl: [supervisorctl, -c, "\(supervisor.conf)"]
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try fleet.writeInventory(named: "supervisor-inventory.yaml", groups: ["pegasus-replica"],
+                                 vars: [("supervisor", "supervisord"), ("supervisor_ctl", "[supervisorctl, -c, \"\(supervisor.conf)\"]")])
     }
 
     @Test func pauseAndResumeValidateStrictly() async throws {
