@@ -92,7 +92,7 @@ import Testing
         ("1 + 5x", "rb.yaml:1:5: error: duration '5x' has unknown unit 'x'; use ms, s, m or h"),
         ("30m1h", "rb.yaml:1:1: error: duration '30m1h' repeats or reorders units; write them largest first, each once (h, m, s, ms)"),
         ("lenn(x)", "rb.yaml:1:1: error: unknown function 'lenn'; did you mean 'len'?"),
-        ("foo(x)", "rb.yaml:1:1: error: unknown function 'foo'; the functions are len, count, sum, min, max, any, all, matches, now, hour, int, float, str"),
+        ("foo(x)", "rb.yaml:1:1: error: unknown function 'foo'; the functions are len, count, sum, min, max, any, all, matches, now, hour, select, int, float, str"),
         ("len(1, 2)", "rb.yaml:1:1: error: len() takes 1 argument, got 2"),
         ("now(1)", "rb.yaml:1:1: error: now() takes 0 arguments, got 1"),
         ("min()", "rb.yaml:1:1: error: min() takes at least 1 argument, got 0"),
