@@ -160,8 +160,10 @@ struct ConnectCancellationTests {
         let start = clock.now
         task.cancel()
         let error = await expectSSHError(.cancelled) { try await task.value }
-        // Not the 60 s connect timeout: generous bound for a loaded machine.
-        #expect(clock.now - start < .seconds(10), "took \(clock.now - start)")
+        // Not the 60 s connect timeout. The connect loop sees the flag within 50 ms, but with
+        // ninety integration tests sharing two cores, resuming this test can wait for the
+        // cooperative pool for seconds (16.8 s seen in CI); half the timeout still tells them apart.
+        #expect(clock.now - start < .seconds(30), "took \(clock.now - start)")
         #expect(error?.description.contains("wedged") == true)
         #expect(error?.description.contains("while connecting") == true)
     }
