@@ -89,6 +89,10 @@ struct ShippedRunbookTests {
             #expect(after.status == 1, "\(after.stdout)\(after.stderr)")
             #expect(after.stdout.contains("no_unexpected_restarts [check on admin] FAILED"), "\(after.stdout)")
             #expect(after.stdout.contains("inspection FAILED: no_unexpected_restarts;"), "\(after.stdout)")
+            // The report names the server that restarted, and the skew it read.
+            #expect(after.stdout.contains("restarted: 127.0.0.1:34802"), "\(after.stdout)")
+            #expect(before.stdout.contains("        | skew (max/mean over ALIVE nodes): replicas 1"), "\(before.stdout)")
+            #expect(before.stdout.contains("        | started after '2024-05-03 00:00:00': none"), "\(before.stdout)")
         }
     }
 
