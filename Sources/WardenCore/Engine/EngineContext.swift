@@ -13,10 +13,11 @@ public struct EngineContext: Sendable {
     /// The maintenance window, with any parameters it reads filled in.
     public private(set) var window: MaintenanceWindow?
 
-    /// Throws when the window, filled in from the parameters, is not a window.
+    /// Fills in what the runbook reads from parameters beyond its commands
+    /// (durations, the window); throws when a value does not fit.
     public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],
                 now: @escaping @Sendable () -> Date = { Date() }) throws(LocatedError) {
-        self.runbook = runbook
+        self.runbook = try runbook.resolvingDurations(parameters)
         self.parameters = parameters
         self.targets = targets
         self.redactor = Redactor(secrets: parameters.secrets)

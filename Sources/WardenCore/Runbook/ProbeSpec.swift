@@ -42,7 +42,7 @@ public struct WatchSpec: Sendable {
     public let probe: ProbeReference
     /// Where `probe:` names or spells out the probe, for messages about it.
     public let probeLocation: SourceLocation
-    public let every: Duration
+    public internal(set) var every: Duration
     /// Fires (under `samples`) when true on any host; nil for a watch that only has `decreased`.
     public let abortIf: Expression?
     public let message: String?

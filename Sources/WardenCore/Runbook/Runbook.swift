@@ -19,14 +19,16 @@ public struct Runbook: Sendable {
     public let targets: [TargetSpec]
     public let probes: [ProbeSpec]
     public let guards: [GuardSpec]
-    public let watches: [WatchSpec]
-    public let steps: [Step]
+    public internal(set) var watches: [WatchSpec]
+    public internal(set) var steps: [Step]
     /// Cleanup that always runs, whatever ended the run, in this order.
-    public let finally: [Step]
+    public internal(set) var finally: [Step]
     public let lock: LockSpec?
     public let window: WindowSpec?
     /// Lets the initiator approve their own run; `validate` warns about it.
     public let allowSelfApproval: Bool
+    /// Durations read from parameters, filled in by `resolvingDurations`.
+    public var durationParameters: [DurationParameter] = []
 
     /// The runbook's own parameters (scope 0).
     public var parameters: [ParameterSpec] { scopes.first?.parameters ?? [] }

@@ -5,7 +5,7 @@ public struct Step: Sendable {
     public let id: String
     public let location: SourceLocation
     public let scope: Int
-    public let kind: StepKind
+    public internal(set) var kind: StepKind
     public let doc: String?
     /// The target the step runs on (full name); nil for steps that touch no
     /// host (`approve`, `pause`).
@@ -15,11 +15,11 @@ public struct Step: Sendable {
     /// Evaluated per host; a host where it is false is skipped.
     public let when: Expression?
     /// Per attempt on one host.
-    public let timeout: Duration?
+    public internal(set) var timeout: Duration?
     /// Attempts after the first, when the command fails or `until` is false.
     public let retries: Int
     /// Between attempts.
-    public let delay: Duration
+    public internal(set) var delay: Duration
     /// Repeat the command (within `retries`) until this holds.
     public let until: Expression?
     public let onError: ErrorPolicy
@@ -30,7 +30,7 @@ public struct Step: Sendable {
     public let serial: BatchSize?
     public let maxFail: BatchSize?
     /// Between batches when `serial` splits the hosts.
-    public let batchPause: Duration?
+    public internal(set) var batchPause: Duration?
     public let parser: ParserSpec?
     /// Must hold on every host for the step to succeed.
     public let expect: Expression?

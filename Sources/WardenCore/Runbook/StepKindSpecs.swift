@@ -6,8 +6,8 @@ public struct WaitSpec: Sendable {
     public let probeLocation: SourceLocation
     public let until: Expression
     public let consecutive: Int
-    public let every: Duration
-    public let timeout: WaitTimeout
+    public internal(set) var every: Duration
+    public internal(set) var timeout: WaitTimeout
 }
 
 /// How long a wait may last: a fixed time, or until the runbook's
@@ -21,7 +21,7 @@ public enum WaitTimeout: Sendable, Hashable {
 /// the initiator, from `approvers` when given, within `timeout`.
 public struct ApprovalSpec: Sendable {
     public let quorum: Int
-    public let timeout: Duration
+    public internal(set) var timeout: Duration
     /// Operating-system user names allowed to approve; empty: anyone.
     public let approvers: [String]
     public let message: String?
@@ -36,7 +36,7 @@ public struct CollectSpec: Sendable {
 
 /// `pause:` — wait a fixed time, saying why.
 public struct PauseSpec: Sendable {
-    public let duration: Duration
+    public internal(set) var duration: Duration
     public let reason: String?
 }
 
@@ -52,7 +52,7 @@ public struct ParserSpec: Sendable {
 /// `after`, unless the run disarms it once its cleanup succeeded. It brings
 /// the host back to safety even when the controller vanishes mid-run.
 public struct DeadmanSpec: Sendable {
-    public let after: Duration
+    public internal(set) var after: Duration
     /// nil: the step's `undo`.
     public let command: Template?
     public let location: SourceLocation

@@ -32,11 +32,12 @@ extension Runbook {
         }
         // Cleanup of included runbooks runs before the includer's own, innermost first.
         let cleanup = loader.cleanup.indices.reversed().flatMap { loader.cleanup[$0] }
-        let runbook = Runbook(
+        var runbook = Runbook(
             name: settings.name ?? "", summary: settings.summary, file: file, sources: loader.sources,
             scopes: loader.scopes, targets: loader.targets, probes: loader.probes, guards: loader.guards,
             watches: loader.watches, steps: loader.steps, finally: cleanup, lock: settings.lock,
             window: settings.window, allowSelfApproval: settings.allowSelfApproval)
+        runbook.durationParameters = loader.durationParameters
         var checks = RunbookChecks(runbook: runbook)
         checks.run()
         let diagnostics = Diagnostic.inFileOrder(loader.finishedDiagnostics() + checks.diagnostics)

@@ -110,6 +110,8 @@ extension RunbookLoader {
             return
         }
         for item in items {
+            pendingDurations = []
+            defer { pendingDurations = nil }
             guard case .mapping = item else {
                 report("each watch must be a mapping with 'every', 'probe' and 'abort_if', got \(YAMLNodeInspection.describe(item))", at: item)
                 continue
@@ -146,6 +148,10 @@ extension RunbookLoader {
             watch.samples = samples
             watch.decreased = decreased
             watches.append(watch)
+            for pending in pendingDurations ?? [] {
+                durationParameters.append(DurationParameter(field: .watchEvery, step: nil, watch: watches.count - 1,
+                                                            parameter: pending.parameter, scope: scope, location: pending.location))
+            }
         }
     }
 }

@@ -38,6 +38,8 @@ extension RunbookLoader {
 
     /// One step; an include step turns into the included runbook's steps.
     private mutating func readStep(_ node: Node, cleanup: Bool) -> [Step] {
+        pendingDurations = []
+        defer { pendingDurations = nil }
         let all = entries(of: node, context: "in a step")
         let byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let kinds = all.filter { RunbookLoader.stepKinds.contains($0.name) }
@@ -104,6 +106,23 @@ extension RunbookLoader {
             batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)
         step.verify = settings.verify
         step.deadman = settings.deadman
+        for pending in pendingDurations ?? [] {
+            let field: DurationParameter.Field? = switch (kind.name, pending.key) {
+            case ("wait", "every"): .waitEvery
+            case ("wait", "timeout"): .waitTimeout
+            case ("approve", "timeout"): .approvalTimeout
+            case (_, "timeout"): .timeout
+            case (_, "delay"): .delay
+            case (_, "batch_pause"): .batchPause
+            case (_, "pause"): .pause
+            case (_, "deadman"), (_, "deadman.after"): .deadmanAfter
+            default: nil
+            }
+            if let field {
+                durationParameters.append(DurationParameter(field: field, step: step.id, watch: nil, parameter: pending.parameter,
+                                                            scope: scope, location: pending.location))
+            }
+        }
         return [step]
     }
 

@@ -76,6 +76,9 @@ extension RunbookLoader {
             report("\(key) must be a duration like '30s', got \(YAMLNodeInspection.describe(node))", at: node)
             return nil
         }
+        if let parameter = Self.lonelyParameter(scalar.string) {
+            return durationParameter(parameter, key: key, node: node)
+        }
         do {
             let duration = try DurationText.parse(scalar.string)
             guard duration > .zero else {
@@ -94,6 +97,39 @@ extension RunbookLoader {
             }
             return nil
         }
+    }
+
+    /// `{{ params.NAME }}` alone: NAME; nil for anything else.
+    static func lonelyParameter(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") else { return nil }
+        let inner = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+        guard inner.hasPrefix("params.") else { return nil }
+        let name = String(inner.dropFirst("params.".count))
+        return !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } ? name : nil
+    }
+
+    /// A duration read from a declared duration parameter of this scope; a
+    /// stand-in of one hour until the value is bound (checks that compare
+    /// durations see a plausible one).
+    private mutating func durationParameter(_ name: String, key: String, node: Node) -> Duration? {
+        guard pendingDurations != nil else {
+            report("\(key) cannot read a parameter here; write a duration like '30s'", at: node)
+            return nil
+        }
+        let declared = scopes.indices.contains(scope) ? scopes[scope].parameters.first { $0.name == name } : nil
+        guard let declared else {
+            report("\(key) reads params.\(name), which is not declared", at: node,
+                   hint: "declare it: params: {\(name): {type: duration, default: 30s}}")
+            return nil
+        }
+        guard declared.type == .duration else {
+            report("\(key) reads params.\(name), a \(declared.type); it must be a duration parameter", at: node)
+            return nil
+        }
+        let place = location(of: node)
+        pendingDurations?.append((key, name, place))
+        return .seconds(3600)
     }
 
     /// A YAML integer in `range`.

@@ -41,6 +41,11 @@ struct RunbookLoader {
     var includeStack: [String] = []
     /// Scope being read now.
     var scope = 0
+    /// Durations read from parameters; `pendingDurations` holds those of the
+    /// step or watch being read until it has its id or index. Nil: the place
+    /// being read takes no parameters (defaults, a lock's lease, the window).
+    var durationParameters: [DurationParameter] = []
+    var pendingDurations: [(key: String, parameter: String, location: SourceLocation)]?
     /// Step settings from the current file's `defaults:`.
     var stepDefaults = StepDefaults()
 

@@ -89,7 +89,7 @@ struct RunbookInputs: ParsableArguments {
         } catch {
             // Printed after "error: ", so without a second one.
             let place = error.location.map { "\($0): " } ?? ""
-            throw InvalidInput(description: "\(place)the window from the parameters given: \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
+            throw InvalidInput(description: "\(place)with the parameters given: \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
         }
     }
 }

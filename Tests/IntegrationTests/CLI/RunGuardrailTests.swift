@@ -157,7 +157,7 @@ struct RunGuardrailTests {
             #expect(closed.stdout.contains("outside the maintenance window \(text(hour + 2))-\(text(hour + 3)) UTC"))
             let bad = try await warden(["plan", file, "-i", fleet.inventoryPath, "-p", "window=2am-5am"])
             #expect(bad.status == 2)
-            #expect(bad.stderr.contains("site-window.yaml:7:19: the window from the parameters given: between must be \"HH:MM-HH:MM\" with different start and end, got '2am-5am'"),
+            #expect(bad.stderr.contains("site-window.yaml:7:19: with the parameters given: between must be \"HH:MM-HH:MM\" with different start and end, got '2am-5am'"),
                     "\(bad.stderr)")
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).isEmpty)
         }

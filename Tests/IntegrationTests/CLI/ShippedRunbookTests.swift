@@ -26,7 +26,7 @@ struct ShippedRunbookTests {
         calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
         let hour = calendar.component(.hour, from: Date())
         func time(_ value: Int) -> String { String(format: "%02d:00", (value + 24) % 24) }
-        return [Self.runbook("pegasus/rebalance.yaml"), "-p", "window=\(time(hour - 1))-\(time(hour + 3))", "-p", "timezone=UTC"]
+        return [Self.runbook("pegasus/rebalance.yaml"), "-p", "window=\(time(hour - 1))-\(time(hour + 3))", "-p", "timezone=UTC", "-p", "poll=1s"]
     }
 
     // MARK: - Tests
@@ -179,7 +179,7 @@ struct ShippedRunbookTests {
             let started = ContinuousClock.now
             let (background, runID, _) = try await startApproved(
                 fleet, [Self.runbook("pegasus/rebalance.yaml"), "-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))",
-                        "-p", "window=\(time(minute - 1))-\(time(minute + 1))", "-p", "timezone=UTC"], state: state)
+                        "-p", "window=\(time(minute - 1))-\(time(minute + 1))", "-p", "timezone=UTC", "-p", "poll=1s"], state: state)
             defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             let (status, report) = try await background.finishReport()
             #expect(status == 1, "\(report.reason ?? "")")
