@@ -27,11 +27,16 @@ public struct Deadman: Sendable, Hashable, Codable {
         case missing
     }
 
+    /// Where the deadman of a run's step lives on its hosts.
+    public static func path(runID: String, step: String) -> String {
+        folder + "/" + HostLock.safeName("\(runID).\(step)")
+    }
+
     /// Arms the revert on `host`. Returns why not when it cannot: the change must not go ahead without it.
     public static func arm(
         _ command: String, after: Duration, runID: String, step: String, host: InventoryHost, transport: any HostTransport
     ) async -> Result<Deadman, DeadmanError> {
-        let path = folder + "/" + HostLock.safeName("\(runID).\(step)")
+        let path = Deadman.path(runID: runID, step: step)
         let seconds = max(1, Int((after.milliseconds / 1000).rounded(.up)))
         let script = """
         set -u; umask 077

@@ -51,7 +51,7 @@ public struct ResumeState: Sendable {
             case "step-finished":
                 state.finishedSteps.insert(id)
                 finishedStatus[id] = event.status
-            case "deadman-armed":
+            case "deadman-armed", "deadman-arming":
                 if let host = event.host, let deadman = deadman(from: event.detail, step: id, host: host) {
                     state.armedDeadmen.removeAll { $0.host == host && $0.step == id }
                     state.armedDeadmen.append(deadman)

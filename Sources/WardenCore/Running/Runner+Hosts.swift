@@ -203,23 +203,11 @@ extension Runner {
         _ revert: Template, after: Duration, step: Step, host: InventoryHost, line: String, context: EngineContext,
         transport: any HostTransport, records: [String: RecordSet], recorder: RunRecorder?
     ) async -> Result<Deadman, DeadmanRefusal> {
-        var problem: String
-        do {
-            let command = try revert.render(in: context.environment(scope: step.scope, host: host, steps: records))
-            switch await Deadman.arm(command, after: after, runID: recorder?.runID ?? "engine", step: step.id, host: host, transport: transport) {
-            case .success(let deadman):
-                do {
-                    try await recorder?.deadman(deadman, kind: "deadman-armed", detail: "reverts with: \(command)")
-                    return .success(deadman)
-                } catch {
-                    // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
-                    problem = "not run: \(error.description)"
-                }
-            case .failure(let error):
-                problem = "not run: \(error.description)"
-            }
-        } catch {
-            problem = "not run: the deadman's command cannot be rendered: \(error.description)"
+        let problem: String
+        switch await armedDeadman(revert, after: after, step: step, host: host, context: context, transport: transport,
+                                  records: records, recorder: recorder) {
+        case .success(let deadman): return .success(deadman)
+        case .failure(let why): problem = why.description
         }
         let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 0,
                                 reason: context.redactor.redact(problem))
@@ -228,6 +216,40 @@ extension Runner {
             return .failure(DeadmanRefusal(report: report, journalProblem: nil))
         } catch {
             return .failure(DeadmanRefusal(report: report, journalProblem: error.description))
+        }
+    }
+
+    /// Renders, journals (before and after) and arms the deadman; why not, when it cannot.
+    private static func armedDeadman(
+        _ revert: Template, after: Duration, step: Step, host: InventoryHost, context: EngineContext,
+        transport: any HostTransport, records: [String: RecordSet], recorder: RunRecorder?
+    ) async -> Result<Deadman, DeadmanError> {
+        let command: String
+        do {
+            command = try revert.render(in: context.environment(scope: step.scope, host: host, steps: records))
+        } catch {
+            return .failure(DeadmanError(description: "not run: the deadman's command cannot be rendered: \(error.description)"))
+        }
+        let runID = recorder?.runID ?? "engine"
+        do {
+            // Journaled before the host arms it: a controller killed in between leaves a resume
+            // that still knows where to disarm it (its firing time is known once armed).
+            try await recorder?.deadman(Deadman(host: host.name, step: step.id, path: Deadman.path(runID: runID, step: step.id), firesAt: 0),
+                                        kind: "deadman-arming", detail: "reverts with: \(command)")
+        } catch {
+            return .failure(DeadmanError(description: "not run: \(error.description)"))
+        }
+        switch await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport) {
+        case .success(let deadman):
+            do {
+                try await recorder?.deadman(deadman, kind: "deadman-armed", detail: "reverts with: \(command)")
+                return .success(deadman)
+            } catch {
+                // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
+                return .failure(DeadmanError(description: "not run: \(error.description)"))
+            }
+        case .failure(let error):
+            return .failure(DeadmanError(description: "not run: \(error.description)"))
         }
     }
 

@@ -13,7 +13,7 @@ struct ConnectionAuditRunbookTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let runbook = repository.appendingPathComponent("runbooks/pegasus/connection-audit.yaml").path
 
-    /// A listening socket on 127.0.0.1 (a free port) with `counts[i]`
+    /// A listening socket on 127.0.0.1 (a free port below the ephemeral range) with `counts[i]`
     /// established connections from source address `sources[i]`, held open
     /// by one python3 process until `close()`.
     final class Listener: @unchecked Sendable {
@@ -23,9 +23,16 @@ struct ConnectionAuditRunbookTests {
         private(set) var port = 0
 
         static let script = """
-            import socket, sys
+            import random, socket, sys
+            # A port below the ephemeral range: a client socket of another test running alongside
+            # can never have it as its own port, which the audit (ss sport = :PORT) would count.
             server = socket.socket()
-            server.bind(("127.0.0.1", 0))
+            for _ in range(200):
+                try:
+                    server.bind(("127.0.0.1", random.randrange(20000, 30000)))
+                    break
+                except OSError:
+                    continue
             server.listen(4096)
             held = []
             for pair in sys.argv[1:]:

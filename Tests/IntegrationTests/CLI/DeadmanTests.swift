@@ -66,7 +66,10 @@ struct DeadmanTests {
             #expect(armed.lowerBound < change.lowerBound)
             let journal = try await Journal.open(directory: state)
             let kinds = try await journal.events(of: report.runID).map(\.kind)
+            // Journaled before the host arms it (so a resume knows where to disarm), and after.
+            let armingAt = try #require(kinds.firstIndex(of: "deadman-arming"))
             let armedAt = try #require(kinds.firstIndex(of: "deadman-armed"))
+            #expect(armingAt < armedAt)
             let disarmedAt = try #require(kinds.firstIndex(of: "deadman-disarmed"))
             #expect(armedAt < disarmedAt)
             #expect(try String(contentsOfFile: level, encoding: .utf8) == "steady\n")
