@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WardenCore
+import WardenSSHTransport
 
 /// `warden locks`: who holds which run lock, and breaking a stale one.
 struct LocksCommand: AsyncParsableCommand {
@@ -52,8 +53,9 @@ struct LocksBreakCommand: AsyncParsableCommand {
         discussion: """
             A lock whose run ended, whose controller on this machine died, or whose lease lapsed is \
             taken over by the next run without this. Break a lock only when you know its holder is \
-            not acting on the cluster; `warden show RUN` tells what it was doing. A lock directory on \
-            a lock host is not removed by this: the next run takes it over once its lease lapsed.
+            not acting on the cluster; `warden show RUN` tells what it was doing. With -i, a lock \
+            directory the lock also holds on its lock host is removed too (only if that run still owns \
+            it); without, the next run takes it over once its lease lapsed.
             """)
 
     @Argument(help: "The lock's name (see `warden locks`).")
@@ -64,6 +66,9 @@ struct LocksBreakCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
 
+    @Option(name: [.short, .customLong("inventory")], help: "The inventory naming the lock host, to remove the lock directory there too.")
+    var inventory: String?
+
     func run() async throws {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw InvalidInput(description: "--reason must say why it is safe to break the lock") }
@@ -73,5 +78,45 @@ struct LocksBreakCommand: AsyncParsableCommand {
             throw InvalidInput(description: "no lock '\(name)' is held" + (held.isEmpty ? "" : "; held: " + held.joined(separator: ", ")))
         }
         Terminal.write("broke lock '\(name)' held by run \(broken.runID) of \(broken.holder) on \(broken.controller)\n")
+        guard let hostName = broken.host else { return }
+        guard let inventory else {
+            Terminal.write("its lock directory on \(hostName) stays until its lease lapses (pass -i INVENTORY to remove it now)\n")
+            return
+        }
+        try await removeHostLock(broken, on: hostName, inventory: inventory, journal: journal, reason: trimmed)
+    }
+
+    /// Removes the lock directory on the lock host, if the broken run still owns it.
+    private func removeHostLock(_ broken: RunLock, on hostName: String, inventory: String, journal: Journal, reason: String) async throws {
+        let host: InventoryHost
+        do {
+            guard let found = try Inventory.load(path: inventory).select(hostName).first else {
+                throw InvalidInput(description: "\(inventory) has no host '\(hostName)'")
+            }
+            host = found
+        } catch let invalid as InvalidInput {
+            throw invalid
+        } catch {
+            throw InvalidInput(description: "\(inventory): \(error)")
+        }
+        let transport = SSHTransport(concurrency: 1, acceptNewHostKeys: false)
+        let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1))
+        let answer: HostLock.Answer
+        do {
+            answer = try await lock.release(on: host, transport: transport)
+            await transport.close()
+        } catch {
+            await transport.close()
+            Terminal.writeError("warden: the lock directory on \(hostName) could not be removed: \(error); it stays until its lease lapses\n")
+            throw ExitStatus.failure
+        }
+        switch answer {
+        case .released:
+            _ = try? await journal.append(.init(runID: broken.runID, kind: "note", host: hostName,
+                                                detail: "lock directory of '\(broken.name)' removed from \(hostName) by \(journal.actor): \(reason)"))
+            Terminal.write("no lock directory of this run remains on \(hostName)\n")
+        default:
+            Terminal.write("its lock directory on \(hostName) is no longer this run's (taken over, or gone); left as it is\n")
+        }
     }
 }

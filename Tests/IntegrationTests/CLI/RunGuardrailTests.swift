@@ -101,6 +101,41 @@ struct RunGuardrailTests {
         }
     }
 
+    @Test func breakingALockAlsoRemovesItsDirectoryOnTheLockHost() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let stateA = fleet.directory.appendingPathComponent("state-a").path
+            let stateB = fleet.directory.appendingPathComponent("state-b").path
+            let cluster = "c\(UUID().uuidString.prefix(8))"
+            let lockDirectory = HostLock.folder + "/pegasus_" + cluster
+            defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
+            let file = try write("""
+                name: locked-on-host
+                params:
+                  seconds: {type: int, default: 30}
+                targets:
+                  admin: {hosts: h01, exactly: 1}
+                lock: {name: "pegasus/\(cluster)", on: admin, lease: 10m}
+                steps:
+                  - id: hold
+                    on: admin
+                    run: "sleep {{ params.seconds }}"
+                """, in: fleet, name: "locked.yaml")
+            let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
+            _ = try await awaitRun(in: stateA, "the hold step to start") { _, events in events.contains { $0.kind == "intent" } }
+            try await first.crash()
+            #expect(FileManager.default.fileExists(atPath: lockDirectory + "/owner"))
+
+            // The operator knows the holder is gone: breaking it, with the inventory, frees the cluster at once.
+            let broken = try await warden(["locks", "break", "pegasus/\(cluster)", "--reason", "its controller was killed", "--state", stateA,
+                                           "-i", fleet.inventoryPath])
+            #expect(broken.status == 0, "\(broken.stdout)\(broken.stderr)")
+            #expect(broken.stdout.contains("no lock directory of this run remains on h01"), "\(broken.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: lockDirectory))
+            let next = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", stateB, "--yes", "-p", "seconds=0"])
+            #expect(next.status == 0, "not the 10 minute lease: \(next.stdout)\(next.stderr)")
+        }
+    }
+
     @Test func outsideTheWindowNothingStarts() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             // A window that opens two hours from now.
