@@ -11,6 +11,11 @@ struct InventoryOptions: ParsableArguments {
 
     /// Loads the inventory and selects hosts; any problem is invalid input (exit 2).
     func selectHosts(_ pattern: String) throws -> [InventoryHost] {
+        try Self.selectHosts(pattern, in: inventory)
+    }
+
+    /// The same for an inventory given some other way (an optional `-i`).
+    static func selectHosts(_ pattern: String, in inventory: String) throws -> [InventoryHost] {
         let loaded: Inventory
         do {
             loaded = try Inventory.load(path: inventory)

@@ -88,16 +88,9 @@ struct LocksBreakCommand: AsyncParsableCommand {
 
     /// Removes the lock directory on the lock host, if the broken run still owns it.
     private func removeHostLock(_ broken: RunLock, on hostName: String, inventory: String, journal: Journal, reason: String) async throws {
-        let host: InventoryHost
-        do {
-            guard let found = try Inventory.load(path: inventory).select(hostName).first else {
-                throw InvalidInput(description: "\(inventory) has no host '\(hostName)'")
-            }
-            host = found
-        } catch let invalid as InvalidInput {
-            throw invalid
-        } catch {
-            throw InvalidInput(description: "\(inventory): \(error)")
+        // An empty selection is an error there, never "all".
+        guard let host = try InventoryOptions.selectHosts(hostName, in: inventory).first else {
+            throw InvalidInput(description: "\(inventory) has no host '\(hostName)'")
         }
         let transport = SSHTransport(concurrency: 1, acceptNewHostKeys: false)
         let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1))

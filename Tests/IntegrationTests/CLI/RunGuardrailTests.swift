@@ -53,26 +53,32 @@ struct RunGuardrailTests {
         }
     }
 
+    /// A runbook holding `pegasus/<fresh name>` on h01 for `seconds` (a param,
+    /// default 30): its path, and the lock directory it takes on the host.
+    private func hostLockedRunbook(in fleet: LoopbackFleet, lease: String) throws -> (file: String, lock: String, directory: String) {
+        let cluster = "c\(UUID().uuidString.prefix(8))"
+        let file = try write("""
+            name: locked-on-host
+            params:
+              seconds: {type: int, default: 30}
+            targets:
+              admin: {hosts: h01, exactly: 1}
+            lock: {name: "pegasus/\(cluster)", on: admin, lease: \(lease)}
+            steps:
+              - id: hold
+                on: admin
+                run: "echo hold-{{ params.seconds }}; sleep {{ params.seconds }}"
+            """, in: fleet, name: "locked-on-host.yaml")
+        return (file, "pegasus/\(cluster)", HostLock.folder + "/pegasus_" + cluster)
+    }
+
     @Test func aLockOnTheClusterExcludesARunFromAnotherControllerUntilTheLeaseLapses() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             // Two controllers, each with its own state folder: only the lock directory on h01 is shared.
             let stateA = fleet.directory.appendingPathComponent("state-a").path
             let stateB = fleet.directory.appendingPathComponent("state-b").path
-            let cluster = "c\(UUID().uuidString.prefix(8))"
-            let lockDirectory = HostLock.folder + "/pegasus_" + cluster
+            let (file, lock, lockDirectory) = try hostLockedRunbook(in: fleet, lease: "3s")
             defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
-            let file = try write("""
-                name: locked-on-host
-                params:
-                  seconds: {type: int, default: 30}
-                targets:
-                  admin: {hosts: h01, exactly: 1}
-                lock: {name: "pegasus/\(cluster)", on: admin, lease: 3s}
-                steps:
-                  - id: hold
-                    on: admin
-                    run: "echo hold-{{ params.seconds }}; sleep {{ params.seconds }}"
-                """, in: fleet, name: "locked-on-host.yaml")
             let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
             let holder = try await awaitRun(in: stateA, "the hold step to start") { _, events in
                 events.contains { $0.step == "hold" && $0.kind == "intent" }
@@ -83,7 +89,7 @@ struct RunGuardrailTests {
 
             let refused = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", stateB, "--yes", "-p", "seconds=0"])
             #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
-            #expect(refused.stderr.contains("lock 'pegasus/\(cluster)' on h01 is held by another controller's run (run=\(holder.id), owner="),
+            #expect(refused.stderr.contains("lock '\(lock)' on h01 is held by another controller's run (run=\(holder.id), owner="),
                     "\(refused.stderr)")
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "echo hold-0").count == 1)
 
@@ -95,7 +101,7 @@ struct RunGuardrailTests {
             let report = try JSONDecoder().decode(RunReport.self, from: Data(taken.stdout.utf8))
             let journal = try await Journal.open(directory: stateB)
             let events = try await journal.events(of: report.runID)
-            #expect(events.contains { ($0.detail ?? "").contains("took over lock 'pegasus/\(cluster)' on h01 from run \(holder.id), whose lease had lapsed") })
+            #expect(events.contains { ($0.detail ?? "").contains("took over lock '\(lock)' on h01 from run \(holder.id), whose lease had lapsed") })
             // Released at the end of the run.
             #expect(!FileManager.default.fileExists(atPath: lockDirectory))
         }
@@ -105,28 +111,15 @@ struct RunGuardrailTests {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let stateA = fleet.directory.appendingPathComponent("state-a").path
             let stateB = fleet.directory.appendingPathComponent("state-b").path
-            let cluster = "c\(UUID().uuidString.prefix(8))"
-            let lockDirectory = HostLock.folder + "/pegasus_" + cluster
+            let (file, lock, lockDirectory) = try hostLockedRunbook(in: fleet, lease: "10m")
             defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
-            let file = try write("""
-                name: locked-on-host
-                params:
-                  seconds: {type: int, default: 30}
-                targets:
-                  admin: {hosts: h01, exactly: 1}
-                lock: {name: "pegasus/\(cluster)", on: admin, lease: 10m}
-                steps:
-                  - id: hold
-                    on: admin
-                    run: "sleep {{ params.seconds }}"
-                """, in: fleet, name: "locked.yaml")
             let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
             _ = try await awaitRun(in: stateA, "the hold step to start") { _, events in events.contains { $0.kind == "intent" } }
             try await first.crash()
             #expect(FileManager.default.fileExists(atPath: lockDirectory + "/owner"))
 
             // The operator knows the holder is gone: breaking it, with the inventory, frees the cluster at once.
-            let broken = try await warden(["locks", "break", "pegasus/\(cluster)", "--reason", "its controller was killed", "--state", stateA,
+            let broken = try await warden(["locks", "break", lock, "--reason", "its controller was killed", "--state", stateA,
                                            "-i", fleet.inventoryPath])
             #expect(broken.status == 0, "\(broken.stdout)\(broken.stderr)")
             #expect(broken.stdout.contains("no lock directory of this run remains on h01"), "\(broken.stdout)")
