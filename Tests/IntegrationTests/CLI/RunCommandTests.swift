@@ -219,6 +219,9 @@ struct RunInterruptTests {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path
             let file = fleet.directory.appendingPathComponent("interrupted.yaml").path
+            // Cleanup lasts until the test says so (at most a minute): the second signal surely
+            // lands while it runs, however slowly this test sees cleanup start.
+            let released = fleet.directory.appendingPathComponent("cleanup-may-end").path
             try """
                 name: interrupted
                 targets:
@@ -230,7 +233,7 @@ struct RunInterruptTests {
                 finally:
                   - id: tidy
                     on: fleet
-                    run: "sleep 6; echo MUTATE-TIDY"
+                    run: "i=0; while [ ! -e \(released) ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; echo MUTATE-TIDY"
                 """.write(toFile: file, atomically: true, encoding: .utf8)
             // setsid: no controlling terminal, as under a service manager.
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"],
@@ -240,11 +243,13 @@ struct RunInterruptTests {
             }
             let pid = try #require(Int32(run.controller.split(separator: ":").last ?? ""))
             kill(pid, SIGINT)
-            // Cleanup takes six seconds: room for the second signal even on a loaded machine.
             _ = try await awaitRun(in: state, "cleanup started") { _, events in
                 events.contains { $0.kind == "step-started" && $0.step == "tidy" }
             }
             kill(pid, SIGINT)
+            // Time for the handler to run before cleanup is let end.
+            try await Task.sleep(for: .seconds(3))
+            FileManager.default.createFile(atPath: released, contents: Data())
             let (status, stderr) = try await background.finish()
             let journal = try await Journal.open(directory: state)
             #expect(status == 1, "\(stderr)")
