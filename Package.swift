@@ -3,6 +3,7 @@ import PackageDescription
 
 // The layout tells the architecture:
 //   CLibSSH            the system libssh, plus a shim for what Swift cannot import
+//   CProcessControl    prctl(2), which Swift cannot import (it is variadic)
 //   WardenSSH          the only code that touches libssh (sessions, exec, SFTP, host keys, thread pool)
 //   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
 //   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
@@ -53,9 +54,11 @@ let package = Package(
             name: "WardenSSHTransport",
             dependencies: ["WardenCore", "WardenSSH"]
         ),
+        .systemLibrary(name: "CProcessControl"),
         .executableTarget(
             name: "warden",
             dependencies: [
+                "CProcessControl",
                 "WardenCore",
                 "WardenSSHTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -18,6 +18,7 @@ struct Warden: AsyncParsableCommand {
     /// Parses and runs, mapping failures to Warden's exit statuses: usage and
     /// validation errors exit 2 (argument-parser's default is 64).
     static func main() async {
+        CoreDumps.forbid()
         FileDescriptorLimit.raiseToHardLimit()
         do {
             var command = try parseAsRoot()
@@ -29,14 +30,15 @@ struct Warden: AsyncParsableCommand {
         } catch let exit as ExitStatus {
             exit.terminate()
         } catch let invalid as InvalidInput {
-            FileHandle.standardError.write(Data(("error: " + invalid.description + "\n").utf8))
+            Terminal.writeError("error: " + invalid.description + "\n")
             ExitStatus.invalidInput.terminate()
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 self.exit(withError: error)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // The message may quote an argument (a parameter's value): made visible like any other.
+            Terminal.writeError(fullMessage(for: error) + "\n")
             ExitStatus.invalidInput.terminate()
         }
     }

@@ -78,9 +78,41 @@ import WardenTesting
         let subject: [String: Value] = ["s": .string(String(repeating: "a", count: 40) + "!")]
         let started = Date()
         let text = try await onDedicatedThreadResult { error("matches(s, \"^(a|aa)+$\")", subject) }
-        #expect(text == "rb.yaml:1:12: error: matches() took longer than 1.0 seconds; simplify the pattern; nested repetition like (a+)+ can take exponential time")
-        // Cut off after about a second; uncut, 41 characters would take far longer than a minute.
+        #expect(text == "rb.yaml:1:12: error: matches() abandoned matching \"^(a|aa)+$\": it backtracked at one place in the text for more than 0.05 seconds, and past that the engine may answer \"no match\" without having finished; simplify the pattern; nested repetition like (a+)+ can take exponential time")
+        // Cut off at once; uncut, 41 characters would take far longer than a minute.
         #expect(Date().timeIntervalSince(started) < 60)
+    }
+
+    /// The engine gives up on `^(a+)+$` against 30 a's and a "b" after about
+    /// half a second and answers "no match", without an error: a `not
+    /// matches(...)` check passed on that. It must be an error instead.
+    @Test func aMatchTheEngineGaveUpIsAnErrorNotFalse() async throws {
+        let subject: [String: Value] = ["s": .string(String(repeating: "a", count: 30) + "b")]
+        let text = try await onDedicatedThreadResult { error("not matches(s, \"^(a+)+$\")", subject) }
+        #expect(text.hasPrefix("rb.yaml:1:16: error: matches() abandoned matching \"^(a+)+$\": it backtracked"), "\(text)")
+    }
+
+    /// The same give-up on a text the pattern does match (through `a*b`,
+    /// once the first alternative is exhausted): "no match" would be wrong.
+    @Test func aMatchTheEngineWouldDenyWronglyIsAnError() async throws {
+        let subject: [String: Value] = ["s": .string(String(repeating: "a", count: 30) + "b")]
+        let text = try await onDedicatedThreadResult { error("matches(s, \"^(?:(a+)+x|a*b)\")", subject) }
+        #expect(text.hasPrefix("rb.yaml:1:12: error: matches() abandoned matching \"^(?:(a+)+x|a*b)\""), "\(text)")
+        // Short enough to finish, the answer is the true one.
+        let short: [String: Value] = ["s": .string(String(repeating: "a", count: 12) + "b")]
+        #expect(try value("matches(s, \"^(?:(a+)+x|a*b)\")", short) == .bool(true))
+    }
+
+    /// The engine's own limit (its backtracking stack) ends a search with a
+    /// flag, not an error; that is an abandoned match too.
+    @Test func aSearchThatOverflowsTheEnginesStackIsAnError() async throws {
+        let subject: [String: Value] = ["s": .string(String(repeating: "a", count: 1_000_000))]
+        // The expression language escapes backslashes as Swift does: the pattern is ^\s*(\w+)\s+(\d+)\s*$.
+        let text = try await onDedicatedThreadResult { error(#"matches(s, "^\\s*(\\w+)\\s+(\\d+)\\s*$")"#, subject) }
+        #expect(text.hasPrefix(#"rb.yaml:1:12: error: matches() abandoned matching "^\\s*(\\w+)\\s+(\\d+)\\s*$": "#), "\(text)")
+        // The engine's own stop, unless (on a loaded machine) the backtracking got too long first.
+        #expect(text.contains("the regular expression engine gave up (its backtracking stack is full)")
+                || text.contains("it backtracked at one place in the text"), "\(text)")
     }
 
     @Test func theClockIsInjected() throws {

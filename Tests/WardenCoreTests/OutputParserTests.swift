@@ -78,6 +78,17 @@ struct OutputParserTests {
         #expect(failure("regex", text, pattern: #"(?<x>"#) == "regex: invalid pattern: (?<x>")
     }
 
+    /// A search the engine gives up is an error the step reports: an empty
+    /// (or shorter) list would read as output with nothing of interest in it.
+    @Test func aRegexSearchCutOffIsAnErrorNotAShorterList() throws {
+        let text = "ok 1\n" + String(repeating: "a", count: 30) + "b\nok 2\n"
+        #expect(failure("regex", text, pattern: #"^(?:ok (?<n>\d+)|(?<run>(a+)+)$)"#)
+            == #"regex: abandoned matching "^(?:ok (?<n>\\d+)|(?<run>(a+)+)$)": it backtracked at one place in the text for more than 0.05 seconds, and past that the engine may answer "no match" without having finished"#)
+        // Bounded, not broken: the same pattern over text it can finish.
+        #expect(try parse("regex", "ok 1\naaab\nok 2\n", pattern: #"^(?:ok (?<n>\d+)|(?<run>(a+)+)$)"#)
+            == .list([.map(["n": .int(1), "run": .null]), .map(["n": .int(2), "run": .null])]))
+    }
+
     @Test func unknownParsersGetADidYouMean() {
         #expect(failure("tabel", "") == "tabel: no such parser; did you mean 'table'? (parsers: \(OutputParsers.names.joined(separator: ", ")))")
         #expect(failure("pegasus.node", "")?.hasPrefix("pegasus.node: no such parser; did you mean 'pegasus.nodes'?") == true)

@@ -61,6 +61,31 @@ import Testing
         #expect(result.warnings.count == 4)
     }
 
+    /// A raw hole fed by a host's output (a probe, an earlier step) or the
+    /// inventory is as much shell code as one fed by a parameter; only a
+    /// literal is not. Each is warned about where the hole is, saying why.
+    @Test func rawHolesFedByHostOutputOrTheInventoryAreWarnedAboutToo() throws {
+        let result = Runbook.parse(yaml: """
+            name: raw
+            targets: {fleet: fleet}
+            probes:
+              version: {on: fleet, run: "cat /etc/version"}
+            steps:
+              - id: look
+                on: fleet
+                check: "ls /srv"
+              - id: tidy
+                on: fleet
+                check: "rm -f {{ raw steps.look.stdout }} {{ raw probes.version.stdout }} {{ raw host.vars.dir }} {{ raw '|' }} {{ steps.look.stdout }}"
+            """, file: "rb.yaml")
+        #expect(result.errors.isEmpty, "\(result.diagnostics)")
+        #expect(result.warnings.map(\.description) == [
+            "rb.yaml:11:26: warning: raw hole '{{ raw steps.look.stdout }}' in the command of step 'tidy' puts text from a host (what a probe or an earlier step printed) into the command unquoted: a host that prints ';' or '$(...)' has it run here as shell code; drop 'raw': quoted, the text reaches the command as one word, whatever it holds",
+            "rb.yaml:11:54: warning: raw hole '{{ raw probes.version.stdout }}' in the command of step 'tidy' puts text from a host (what a probe or an earlier step printed) into the command unquoted: a host that prints ';' or '$(...)' has it run here as shell code; drop 'raw': quoted, the text reaches the command as one word, whatever it holds",
+            "rb.yaml:11:86: warning: raw hole '{{ raw host.vars.dir }}' in the command of step 'tidy' puts inventory data into the command unquoted: a host name or variable with ';' or '$(...)' becomes shell code; drop 'raw' unless the inventory value is trusted shell text",
+        ])
+    }
+
     @Test func aGuardInAnIncludingRunbookProtectsTheIncludedSteps() throws {
         let files = [
             "main.yaml": """

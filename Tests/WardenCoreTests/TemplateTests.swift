@@ -72,9 +72,9 @@ struct TemplateTests {
             "shell": .string("./run.sh shell"), "meta": .string("127.0.0.1:34601"),
         ])])
         #expect(try template.render(in: environment) == "echo cluster_info | ./run.sh shell --cluster 127.0.0.1:34601")
-        #expect(template.rawHolesReadingParameters.map(\.text) == ["params.shell"])
+        #expect(template.rawHolesReadingValues.map(\.text) == ["params.shell"])
         #expect(template.holes.map(\.raw) == [true, false])
-        #expect(try Template.parse("{{ raw \"}}\" }}", at: start).rawHolesReadingParameters.isEmpty)
+        #expect(try Template.parse("{{ raw \"}}\" }}", at: start).rawHolesReadingValues.isEmpty)
     }
 
     @Test func bracesInsideQuotedStringsDoNotCloseAHole() throws {

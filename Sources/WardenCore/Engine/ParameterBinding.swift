@@ -46,7 +46,8 @@ public struct ParameterBinding: Sendable {
             switch spec.type.value(fromText: text) {
             case let .success(typed): rootValues[name] = typed
             case let .failure(problem):
-                problems.append("-p \(name): must be \(problem.expectation), got \(spec.secret ? "a value that is not (not shown: secret)" : "'\(text)'")")
+                // Shown on one line: a line break in the value must not start a line that reads as another message.
+                problems.append("-p \(name): must be \(problem.expectation), got \(spec.secret ? "a value that is not (not shown: secret)" : "'\(VisibleText.line(text))'")")
             }
         }
         for spec in specs where rootValues[spec.name] == nil {
@@ -112,7 +113,7 @@ public struct ParameterBinding: Sendable {
     }
 
     private static func shown(_ value: Value, secret: Bool) -> String {
-        secret ? "a \(value.typeName) (not shown: secret)" : "\(value.typeName) '\(value)'"
+        secret ? "a \(value.typeName) (not shown: secret)" : "\(value.typeName) '\(VisibleText.line(value.description))'"
     }
 
     private static func secretTexts(_ value: Value) -> [String] {

@@ -18,6 +18,11 @@ public enum ExpressionLimits {
     public static let maximumPatternLength = 1000
     /// The longest subject `matches` accepts, in UTF-8 bytes.
     public static let maximumSubjectBytes = 1 << 20
-    /// How long one `matches` call may run before it is abandoned.
+    /// How long one regular expression search (`matches`, the `regex`
+    /// parser) may run before it is abandoned.
     public static let maximumMatchSeconds = 1.0
+    /// How long a regular expression search may backtrack at one place in
+    /// the text before it is abandoned: the engine gives up there on its own
+    /// some time later and reports "no match" (see `BoundedRegexSearch`).
+    public static let maximumBacktrackingSeconds = 0.05
 }

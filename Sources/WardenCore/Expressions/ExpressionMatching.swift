@@ -2,7 +2,9 @@ import Foundation
 
 /// `matches(subject, pattern)`: a regular expression search (anywhere in
 /// the subject, like grep; anchor with ^ and $), bounded in pattern length,
-/// subject size and time.
+/// subject size, time and backtracking. A search that is cut off is an
+/// error, never false: `not matches(...)` must not pass on a search the
+/// engine gave up (see `BoundedRegexSearch`).
 enum ExpressionMatching {
     static func matches(
         _ subject: Value, _ pattern: Value, source: ExpressionSource, arguments: [ExpressionNode]
@@ -33,24 +35,12 @@ enum ExpressionMatching {
         } catch {
             throw source.error("invalid regular expression \(ExpressionPrinter.literal(pattern))", at: arguments[1].offset)
         }
-        let deadline = Date().addingTimeInterval(ExpressionLimits.maximumMatchSeconds)
-        var found = false
-        var timedOut = false
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { match, _, stop in
-            if match != nil {
-                found = true
-                stop.pointee = true
-            } else if Date() > deadline {
-                timedOut = true
-                stop.pointee = true
-            }
-        }
-        guard !timedOut else {
+        do {
+            return .bool(!(try BoundedRegexSearch(regex: regex).matches(in: text, firstOnly: true)).isEmpty)
+        } catch {
             throw source.error(
-                "matches() took longer than \(ExpressionLimits.maximumMatchSeconds) seconds", at: arguments[1].offset,
+                "matches() abandoned matching \(ExpressionPrinter.literal(pattern)): \(error.reason)", at: arguments[1].offset,
                 hint: "simplify the pattern; nested repetition like (a+)+ can take exponential time")
         }
-        return .bool(found)
     }
 }

@@ -3,13 +3,21 @@ import Foundation
 /// `parse: {regex: PATTERN}`: every match of a pattern with named groups, as
 /// a list of maps from group name to the captured text (typed like other
 /// output: numbers become numbers). A group that did not take part is null.
+///
+/// Bounded like `matches()` (`BoundedRegexSearch`): a search cut off for
+/// time or backtracking is a parse error the step reports, never a shorter
+/// list, which would read as output that had fewer lines of interest.
 struct RegexOutputParser: OutputParsing {
     let name = "regex"
+    private let pattern: String
     private let expression: NSRegularExpression
     private let groups: [String]
 
     init(pattern: String) throws(OutputParseError) {
-        guard pattern.count <= 1000 else { throw OutputParseError(parser: "regex", message: "the pattern is longer than 1000 characters") }
+        guard pattern.count <= ExpressionLimits.maximumPatternLength else {
+            throw OutputParseError(parser: "regex", message: "the pattern is longer than \(ExpressionLimits.maximumPatternLength) characters")
+        }
+        self.pattern = pattern
         do {
             expression = try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
         } catch {
@@ -23,7 +31,12 @@ struct RegexOutputParser: OutputParsing {
 
     func parse(_ output: String) throws(OutputParseError) -> Value {
         let text = output as NSString
-        let matches = expression.matches(in: output, range: NSRange(location: 0, length: text.length))
+        let matches: [NSTextCheckingResult]
+        do {
+            matches = try BoundedRegexSearch(regex: expression).matches(in: output, firstOnly: false)
+        } catch {
+            throw OutputParseError(parser: "regex", message: "abandoned matching \(ExpressionPrinter.literal(.string(pattern))): \(error.reason)")
+        }
         return .list(matches.map { match in
             .map(Dictionary(uniqueKeysWithValues: groups.map { group in
                 let range = match.range(withName: group)

@@ -11,12 +11,30 @@ extension RunbookChecks {
         for hole in template.holes {
             check(hole.expression, in: context, scope: scope, position: position)
         }
-        if !template.rawHolesReadingParameters.isEmpty {
-            for expression in template.rawHolesReadingParameters {
-                warning("raw hole '{{ raw \(expression.description) }}' in \(context.place) puts a parameter into the command unquoted: a value with ';' or '$(...)' becomes shell code",
-                        at: expression.location, hint: "drop 'raw' unless the parameter is trusted shell text")
-            }
+        for expression in template.rawHolesReadingValues {
+            let (what, hint) = Self.rawHoleRisk(reading: expression.referencedRoots)
+            warning("raw hole '{{ raw \(expression.description) }}' in \(context.place) puts \(what)", at: expression.location, hint: hint)
         }
+    }
+
+    /// What a raw hole reading `roots` lets into the command, and what to do
+    /// about it; text from hosts is named first, as the worst.
+    private static func rawHoleRisk(reading roots: Set<String>) -> (what: String, hint: String) {
+        if !roots.isDisjoint(with: ["steps", "probes"]) {
+            return ("text from a host (what a probe or an earlier step printed) into the command unquoted: "
+                        + "a host that prints ';' or '$(...)' has it run here as shell code",
+                    "drop 'raw': quoted, the text reaches the command as one word, whatever it holds")
+        }
+        if roots.contains("params") {
+            return ("a parameter into the command unquoted: a value with ';' or '$(...)' becomes shell code",
+                    "drop 'raw' unless the parameter is trusted shell text")
+        }
+        if roots.contains("host") {
+            return ("inventory data into the command unquoted: a host name or variable with ';' or '$(...)' becomes shell code",
+                    "drop 'raw' unless the inventory value is trusted shell text")
+        }
+        return ("a value computed during the run into the command unquoted: text with ';' or '$(...)' in it becomes shell code",
+                "drop 'raw' unless the value is trusted shell text")
     }
 
     /// `parsed` is whether the output being tested has a parser (nil: not

@@ -3,8 +3,8 @@
 /// Every hole is shell-quoted when rendered, so a parameter holding
 /// `x; rm -rf /` reaches the remote shell as one literal word. The explicit
 /// raw form `{{ raw expression }}` inserts text unquoted, for trusted
-/// fragments such as a shell invocation; `validate` flags raw holes that
-/// read parameters (`rawHolesReadingParameters`).
+/// fragments such as a shell invocation; `validate` flags raw holes fed by
+/// anything but literals (`rawHolesReadingValues`).
 public struct Template: Sendable, Hashable {
     /// The template as written.
     public let text: String
@@ -26,9 +26,11 @@ public struct Template: Sendable, Hashable {
         }
     }
 
-    /// Raw holes that read `params`: a parameter inserted unquoted can become shell code.
-    public var rawHolesReadingParameters: [Expression] {
-        holes.filter { $0.raw && $0.expression.referencedRoots.contains("params") }.map(\.expression)
+    /// Raw holes whose text is not fixed in the runbook: they read a
+    /// parameter, the inventory, a probe or an earlier step, and whatever
+    /// that holds is inserted unquoted, where the shell runs it as code.
+    public var rawHolesReadingValues: [Expression] {
+        holes.filter { $0.raw && !$0.expression.referencedRoots.isEmpty }.map(\.expression)
     }
 
     /// The command line with every hole evaluated and, unless raw, quoted.

@@ -24,11 +24,11 @@ struct ApprovalGate: Sendable {
             return .blocked("the journal cannot be written, so nobody could approve: \(error.description)")
         }
         let from = spec.approvers.isEmpty ? "" : " from \(spec.approvers.joined(separator: ", "))"
-        Terminal.writeError("""
+        // The runbook's message stays on its line: it must not forge the instructions below it.
+        Terminal.writeError(VisibleText.line("""
             waiting for \(spec.quorum) approval\(spec.quorum == 1 ? "" : "s")\(from) of plan \(planHash) \
             (timeout \(DurationText.format(spec.timeout)))\(spec.message.map { ": \($0)" } ?? "")
-            another operator approves with: warden approve \(runID)\n
-            """)
+            """) + "\nanother operator approves with: warden approve \(runID)\n")
         let deadline = ContinuousClock.now + spec.timeout
         var announced: Set<String> = []
         while ContinuousClock.now < deadline {
@@ -37,14 +37,14 @@ struct ApprovalGate: Sendable {
             let state = Journal.gateState(approvals, spec: spec, planHash: planHash, initiator: initiator, allowSelfApproval: allowSelfApproval)
             switch state {
             case let .approved(by):
-                Terminal.writeError("approved by \(by.joined(separator: ", "))\n")
+                Terminal.writeError(VisibleText.line("approved by \(by.joined(separator: ", "))") + "\n")
                 return .approved
             case let .denied(by, comment):
                 return .blocked("denied by \(by)" + (comment.map { ": \($0)" } ?? ""))
             case let .waiting(by):
                 for name in by where !announced.contains(name) {
                     announced.insert(name)
-                    Terminal.writeError("approved by \(name) (\(by.count) of \(spec.quorum))\n")
+                    Terminal.writeError(VisibleText.line("approved by \(name) (\(by.count) of \(spec.quorum))") + "\n")
                 }
             }
             try? await Task.sleep(for: .milliseconds(500))

@@ -65,16 +65,16 @@ enum Decision {
         if let text = run.plan, let plan = try? JSONDecoder().decode(Plan.self, from: Data(text.utf8)) {
             Terminal.write(PlanText(plan: plan).text)
         }
-        Terminal.write("\nRun \(id) of '\(run.runbook)' started by \(run.initiator) on \(run.controller), waiting at step '\(step)'.\n")
+        Terminal.write("\n" + VisibleText.line("Run \(id) of '\(run.runbook)' started by \(run.initiator) on \(run.controller), waiting at step '\(step)'.") + "\n")
         if me == run.initiator, !allowSelf {
             throw InvalidInput(description: "you (\(me)) started this run; another person must \(decision) it")
         }
         if !approvers.isEmpty, !approvers.contains(me) {
-            throw InvalidInput(description: "\(me) may not \(decision) this gate; its approvers are \(approvers.joined(separator: ", "))")
+            throw InvalidInput(description: VisibleText.line("\(me) may not \(decision) this gate; its approvers are \(approvers.joined(separator: ", "))"))
         }
         try await journal.record(Approval(runID: id, step: step, approver: me, decision: decision, comment: comment, planHash: run.planHash))
         try await journal.append(.init(runID: id, kind: decision == "approve" ? "approved" : "denied", step: step, host: nil,
                                        detail: "\(me)" + (comment.map { ": \($0)" } ?? "") + " (plan \(run.planHash))"))
-        Terminal.write("\(decision == "approve" ? "Approved" : "Denied") run \(id) at step '\(step)' as \(me) (plan \(run.planHash)).\n")
+        Terminal.write(VisibleText.line("\(decision == "approve" ? "Approved" : "Denied") run \(id) at step '\(step)' as \(me) (plan \(run.planHash)).") + "\n")
     }
 }

@@ -59,7 +59,7 @@ struct AuditExportCommand: AsyncParsableCommand {
             text += try JSONText.line(record) + "\n"
         }
         guard let file else {
-            Terminal.write(text)
+            Terminal.writeJSON(text)
             return
         }
         do {

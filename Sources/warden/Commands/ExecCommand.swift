@@ -68,7 +68,7 @@ struct ExecCommand: AsyncParsableCommand {
 
         switch output {
         case .text: Terminal.write(report.text(width: Terminal.columns))
-        case .json: Terminal.write(try report.json() + "\n")
+        case .json: Terminal.writeJSON(try report.json() + "\n")
         }
         if !report.allSucceeded { throw ExitStatus.failure }
     }

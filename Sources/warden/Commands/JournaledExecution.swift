@@ -67,7 +67,7 @@ struct JournaledExecution {
         }
         switch engine.output {
         case .text: Terminal.write(RunText(report: report).text)
-        case .json: Terminal.write(try RunText.json(report) + "\n")
+        case .json: Terminal.writeJSON(try RunText.json(report) + "\n")
         }
         switch report.status {
         case .succeeded: return

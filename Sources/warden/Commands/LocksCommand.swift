@@ -25,7 +25,7 @@ struct LocksListCommand: AsyncParsableCommand {
         let journal = try await state.open()
         let locks = try await journal.locks()
         switch output {
-        case .json: Terminal.write(try JSONText.encode(locks) + "\n")
+        case .json: Terminal.writeJSON(try JSONText.encode(locks) + "\n")
         case .text:
             guard !locks.isEmpty else {
                 Terminal.write("No locks held.\n")

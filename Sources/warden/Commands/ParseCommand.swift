@@ -41,7 +41,7 @@ struct ParseCommand: ParsableCommand {
             data = FileHandle.standardInput.readDataToEndOfFile()
         }
         do {
-            Terminal.write(try parsing.parse(String(decoding: data, as: UTF8.self)).jsonText() + "\n")
+            Terminal.writeJSON(try parsing.parse(String(decoding: data, as: UTF8.self)).jsonText() + "\n")
         } catch {
             throw InvalidInput(description: (file.map { "\($0): " } ?? "") + error.description)
         }

@@ -40,7 +40,7 @@ struct PlanCommand: AsyncParsableCommand {
         await transport?.close()
         switch output {
         case .text: Terminal.write(PlanText(plan: plan).text)
-        case .json: Terminal.write(try PlanText.json(plan) + "\n")
+        case .json: Terminal.writeJSON(try PlanText.json(plan) + "\n")
         }
         switch plan.verdict {
         case .proceeds: return

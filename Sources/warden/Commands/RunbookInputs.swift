@@ -30,7 +30,7 @@ struct RunbookInputs: ParsableArguments {
     ) throws -> EngineContext {
         let loaded = Runbook.load(path: runbook)
         for warning in loaded.warnings {
-            FileHandle.standardError.write(Data((warning.description + "\n").utf8))
+            Terminal.writeError(VisibleText.line(warning.description) + "\n")
         }
         guard let book = loaded.runbook else {
             throw InvalidInput(description: loaded.errors.map(\.description).joined(separator: "\n"))

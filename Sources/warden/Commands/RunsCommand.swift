@@ -18,7 +18,7 @@ struct RunsCommand: AsyncParsableCommand {
         let runs = try await journal.runs()
         switch output {
         case .text: Terminal.write(JournalText.runs(runs))
-        case .json: Terminal.write(try JournalText.json(runs) + "\n")
+        case .json: Terminal.writeJSON(try JournalText.json(runs) + "\n")
         }
     }
 }
@@ -46,7 +46,7 @@ struct ShowCommand: AsyncParsableCommand {
         let broken = try await journal.verify(run: run)
         switch output {
         case .text: Terminal.write(JournalText.show(found, events: events, brokenAt: broken))
-        case .json: Terminal.write(try JournalText.json(JournalText.Shown(run: found, events: events, chainBrokenAt: broken)) + "\n")
+        case .json: Terminal.writeJSON(try JournalText.json(JournalText.Shown(run: found, events: events, chainBrokenAt: broken)) + "\n")
         }
     }
 }

@@ -10,7 +10,7 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Checks the schema, unknown keys, types, undefined parameters, targets, probes and steps, \
             expressions, references to later steps, duplicate ids and included runbooks. Warnings \
-            (a mutating step no guard protects, a raw hole reading a parameter, self-approval) do \
+            (a mutating step no guard protects, a raw hole fed by a parameter or a host's output, self-approval) do \
             not fail validation unless --strict is given.
             Exit status: 0 no errors; 2 errors (or, with --strict, warnings).
             """
@@ -40,12 +40,13 @@ struct ValidateCommand: ParsableCommand {
         case .text:
             var text = ""
             for (file, result) in results {
+                // One line each, in the compiler's format: a message quoting the runbook cannot forge another.
                 for diagnostic in result.diagnostics {
-                    text += diagnostic.description + "\n"
+                    text += VisibleText.line(diagnostic.description) + "\n"
                 }
                 if let runbook = result.runbook {
                     let mutating = runbook.steps.filter(\.isMutating).count
-                    text += "\(file): ok: '\(runbook.name)', \(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s") (\(mutating) mutating), \(runbook.finally.count) cleanup"
+                    text += VisibleText.line("\(file): ok: '\(runbook.name)'") + ", \(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s") (\(mutating) mutating), \(runbook.finally.count) cleanup"
                     text += result.warnings.isEmpty ? "\n" : ", \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\n"
                 }
             }
@@ -54,7 +55,7 @@ struct ValidateCommand: ParsableCommand {
             }
             Terminal.write(text)
         case .json:
-            Terminal.write(try ValidationReport(results: results).json() + "\n")
+            Terminal.writeJSON(try ValidationReport(results: results).json() + "\n")
         }
         if errorCount > 0 || (strict && warningCount > 0) {
             throw ExitStatus.invalidInput

@@ -13,9 +13,13 @@ struct ExecReport {
 
     // MARK: Text
 
+    /// Every text a host sent (and every name) is made visible here, before
+    /// the columns are measured: a host's escape sequences must reach neither
+    /// the terminal nor the width count.
     func text(width: Int) -> String {
         let rows = outcomes.map { outcome -> [String] in
-            [outcome.host.name, Self.statusColumn(outcome), Self.format(outcome.elapsed), Self.summaryColumn(outcome)]
+            [VisibleText.line(outcome.host.name), Self.statusColumn(outcome), Self.format(outcome.elapsed),
+             VisibleText.line(Self.summaryColumn(outcome))]
         }
         let headers = ["HOST", "EXIT", "TIME", "OUTPUT"]
         var widths = headers.map(\.count)
@@ -36,7 +40,7 @@ struct ExecReport {
         }
         if !transportFailures.isEmpty {
             out += "\nCould not run on \(transportFailures.count) host\(transportFailures.count == 1 ? "" : "s"):\n"
-            for message in transportFailures { out += "  " + message + "\n" }
+            for message in transportFailures { out += "  " + VisibleText.line(message) + "\n" }
         }
         out += "\n" + summary + "\n"
         return out
@@ -47,7 +51,7 @@ struct ExecReport {
         var line = "\(outcomes.count) host\(outcomes.count == 1 ? "" : "s") in \(Self.format(elapsed)): "
             + "\(outcomes.count - failed.count) succeeded, \(failed.count) failed"
         if !failed.isEmpty {
-            let names = failed.prefix(10).map { "\($0.host.name) (\(Self.failureReason($0)))" }
+            let names = failed.prefix(10).map { "\(VisibleText.line($0.host.name)) (\(Self.failureReason($0)))" }
             line += ": " + names.joined(separator: ", ") + (failed.count > 10 ? ", …" : "")
         }
         return line
@@ -56,7 +60,7 @@ struct ExecReport {
     /// One line for the live display as a host finishes.
     static func progressLine(_ outcome: HostOutcome) -> String {
         let mark = outcome.succeeded ? "ok  " : "FAIL"
-        return "\(mark) \(outcome.host.name)  \(statusColumn(outcome))  \(format(outcome.elapsed))  \(summaryColumn(outcome))"
+        return VisibleText.line("\(mark) \(outcome.host.name)  \(statusColumn(outcome))  \(format(outcome.elapsed))  \(summaryColumn(outcome))")
     }
 
     private static func statusColumn(_ outcome: HostOutcome) -> String {

@@ -1,7 +1,9 @@
 import Foundation
 import WardenCore
 
-/// Journaled runs as operators read them.
+/// Journaled runs as operators read them. Each line is made visible
+/// (`VisibleText.line`) once built: the journal holds what hosts printed and
+/// what parameters said, and neither may drive the terminal or forge a line.
 enum JournalText {
     struct Shown: Encodable {
         let run: JournalRun
@@ -25,7 +27,7 @@ enum JournalText {
                           run.initiator.padding(toLength: 9, withPad: " ", startingAt: 0),
                           run.runbook].joined(separator: " "))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
     }
 
     static func show(_ run: JournalRun, events: [JournalEvent], brokenAt: Int?) -> String {
@@ -43,7 +45,7 @@ enum JournalText {
         lines.append("  journal:    " + (brokenAt.map { "TAMPERED: the hash chain breaks at event \($0)" } ?? "hash chain intact (\(events.count) events)"))
         lines.append("")
         for event in events { lines.append(line(event)) }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
     }
 
     static func line(_ event: JournalEvent) -> String {
@@ -57,7 +59,7 @@ enum JournalText {
         if let command = event.command, event.kind != "outcome" { text += "  $ " + command.replacingOccurrences(of: "\n", with: " ") }
         if let detail = event.detail, event.kind != "outcome" { text += "  " + detail }
         if event.kind == "outcome", let detail = event.detail, let reason = reason(in: detail) { text += "  (" + reason + ")" }
-        return text
+        return VisibleText.line(text)
     }
 
     private static func reason(in detail: String) -> String? {

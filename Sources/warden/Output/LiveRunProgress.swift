@@ -64,7 +64,7 @@ final class LiveRunProgress: RunProgressDisplay, @unchecked Sendable {
     /// Moves up over the live block and clears it.
     private func erase() {
         guard drawn > 0 else { return }
-        Terminal.writeError("\u{1B}[\(drawn)A\r\u{1B}[J")
+        Terminal.writeError(.eraseLinesAbove(drawn))
         drawn = 0
     }
 
@@ -79,8 +79,11 @@ final class LiveRunProgress: RunProgressDisplay, @unchecked Sendable {
         drawn = lines.count
     }
 
-    /// Cut to the terminal's width: a wrapped line would throw off the count of lines to erase.
-    private static func fit(_ line: String) -> String {
+    /// Made visible (a step id or a reason with a line break in it would
+    /// forge a line and throw off the count of lines to erase), and cut to
+    /// the terminal's width, for the same reason.
+    private static func fit(_ text: String) -> String {
+        let line = VisibleText.line(text)
         let width = max(20, Terminal.columns - 1)
         return line.count > width ? String(line.prefix(width - 1)) + "…" : line
     }

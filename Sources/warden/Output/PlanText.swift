@@ -3,10 +3,19 @@ import WardenCore
 
 /// A plan as an operator reads it: inputs, guards, each step with its
 /// verdict and the exact command per host, cleanup, and the hash.
+///
+/// This is what an approver decides on, so every line is made visible
+/// (`VisibleText.line`) once built: a parameter, a host's output in a
+/// guard's details or a command can neither drive the terminal nor forge a
+/// line. Multi-line commands are split into lines first, as their layout.
 struct PlanText {
     let plan: Plan
 
     var text: String {
+        lines.map(VisibleText.line).joined(separator: "\n") + "\n"
+    }
+
+    private var lines: [String] {
         var lines: [String] = []
         lines.append("Plan for '\(plan.runbook)' (\(plan.file))" + (plan.offline ? " — offline: nothing was run on any host" : ""))
         if !plan.parameters.isEmpty {
@@ -55,7 +64,7 @@ struct PlanText {
             lines.append("The run would FAIL: \(plan.verdictReason ?? "")")
         }
         lines.append("Plan hash: \(plan.hash)")
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     private func describe(_ step: PlannedStep) -> [String] {

@@ -23,20 +23,20 @@ final class ProgressDisplay: @unchecked Sendable {
                 running.removeAll { $0 == outcome.host.name }
                 done += 1
                 if !outcome.succeeded { failed += 1 }
-                Terminal.writeError("\r\u{1B}[K" + ExecReport.progressLine(outcome) + "\n")
+                Terminal.writeError(.clearLine, then: ExecReport.progressLine(outcome) + "\n")
             }
             drawStatus()
         }
     }
 
     func finish() {
-        lock.withLock { Terminal.writeError("\r\u{1B}[K") }
+        lock.withLock { Terminal.writeError(.clearLine) }
     }
 
     private func drawStatus() {
         var line = "[\(done)/\(total)] \(failed) failed, \(running.count) running"
         if !running.isEmpty { line += ": " + running.prefix(8).joined(separator: " ") + (running.count > 8 ? " …" : "") }
-        Terminal.writeError("\r\u{1B}[K" + String(line.prefix(max(20, Terminal.columns - 1))))
+        Terminal.writeError(.clearLine, then: String(VisibleText.line(line).prefix(max(20, Terminal.columns - 1))))
     }
 }
 

@@ -9,18 +9,19 @@ protocol RunProgressDisplay: Sendable {
 }
 
 /// Progress as plain lines, for logs and pipes: a line when a step starts,
-/// when each host finishes, and when the step finishes.
+/// when each host finishes, and when the step finishes. A reason quoting a
+/// host stays on its line (`VisibleText.line`).
 final class RunProgress: RunProgressDisplay {
     func handle(_ event: RunEvent) {
         switch event {
         case let .stepStarted(id):
-            Terminal.writeError("-> \(id)\n")
+            Terminal.writeError(VisibleText.line("-> \(id)") + "\n")
         case .hostStarted:
             break
         case let .hostFinished(step, host):
-            Terminal.writeError("   \(step) \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? "") + "\n")
+            Terminal.writeError(VisibleText.line("   \(step) \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? "")) + "\n")
         case let .stepFinished(step):
-            Terminal.writeError("   \(step.id): \(step.status.rawValue) — \(step.summary)\n")
+            Terminal.writeError(VisibleText.line("   \(step.id): \(step.status.rawValue) — \(step.summary)") + "\n")
         }
     }
 

@@ -3,11 +3,15 @@ import WardenCore
 
 /// A finished run as an operator reads it: each step's outcome with the
 /// hosts that failed and why, cleanup, and how the run ended.
+///
+/// Every line is made visible as it is built: one-line ones with
+/// `VisibleText.line` (a reason or a step id cannot forge a line), a host's
+/// output with `VisibleText.block` line by line (its tabs are its layout).
 struct RunText {
     let report: RunReport
 
     var text: String {
-        var lines = ["", "Run \(report.runID) of '\(report.runbook)' (plan \(report.planHash)):"]
+        var lines = ["", VisibleText.line("Run \(report.runID) of '\(report.runbook)' (plan \(report.planHash)):")]
         for step in report.steps { lines += describe(step) }
         if !report.rollback.isEmpty {
             lines.append("Rollback:")
@@ -25,26 +29,27 @@ struct RunText {
                     line += ", reverts on its own at \(JournalText.time(deadman.firesAt))"
                 }
                 if let detail = deadman.detail { line += " (\(detail))" }
-                lines.append(line)
+                lines.append(VisibleText.line(line))
             }
         }
+        let reason = VisibleText.line(report.reason ?? "")
         switch report.status {
         case .succeeded: lines.append("Run succeeded.")
-        case .failed: lines.append("Run FAILED: \(report.reason ?? ""); cleanup ran.")
-        case .aborted: lines.append("Run ABORTED: \(report.reason ?? ""); cleanup ran.")
-        case .blocked: lines.append("Run BLOCKED: \(report.reason ?? ""); cleanup ran.")
+        case .failed: lines.append("Run FAILED: \(reason); cleanup ran.")
+        case .aborted: lines.append("Run ABORTED: \(reason); cleanup ran.")
+        case .blocked: lines.append("Run BLOCKED: \(reason); cleanup ran.")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     private func describe(_ step: StepReport) -> [String] {
-        var lines = ["  \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")] \(step.status.rawValue.uppercased()): \(step.summary)"]
+        var lines = [VisibleText.line("  \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")] \(step.status.rawValue.uppercased()): \(step.summary)")]
         // A check without a parser reports through its output; a failed host's output says why.
         let showsOutput = step.showsOutput
         for host in step.hosts where host.status == .failed || host.status == .notRun || (showsOutput && host.output != nil) {
-            lines.append("      \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? ""))
+            lines.append(VisibleText.line("      \(host.host): \(host.status.rawValue)" + (host.reason.map { " (\($0))" } ?? "")))
             if let output = host.output, showsOutput || host.status == .failed {
-                lines += output.split(separator: "\n", omittingEmptySubsequences: false).map { "        | \($0)" }
+                lines += output.split(separator: "\n", omittingEmptySubsequences: false).map { "        | " + VisibleText.block($0) }
             }
         }
         return lines

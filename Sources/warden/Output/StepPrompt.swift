@@ -8,7 +8,7 @@ struct StepPrompt: Sendable {
     func ask(_ preview: StepPrompt.Shown) async -> StepDecision {
         Terminal.writeError(preview.text)
         while true {
-            Terminal.writeError("Run step '\(preview.preview.id)'? [y]es / [s]kip / [a]bort / [d]etails: ")
+            Terminal.writeError(VisibleText.line("Run step '\(preview.preview.id)'? [y]es / [s]kip / [a]bort / [d]etails: "))
             guard let answer = await StepPrompt.readAnswer() else {
                 Terminal.writeError("\n(no more input: aborting; cleanup runs)\n")
                 return .abort
@@ -32,23 +32,34 @@ struct StepPrompt: Sendable {
         }
     }
 
-    /// A preview as printed.
+    /// A preview as printed. The operator answers on what it shows, so every
+    /// line is made visible (`VisibleText.line`) once built; a multi-line
+    /// command or doc is split into lines first, as its layout.
     struct Shown: Sendable {
         let preview: StepPreview
 
         var text: String {
             var lines = ["", "step '\(preview.id)' [\(preview.kind)\(preview.mutating ? ", mutating" : "")]"]
-            for (host, command) in preview.commands { lines.append("  \(host): $ \(command)") }
+            for (host, command) in preview.commands {
+                lines += Self.indented(command, first: "  \(host): $ ", rest: "      ")
+            }
             if preview.commands.isEmpty, preview.notes.isEmpty { lines.append("  (touches no host)") }
-            return lines.joined(separator: "\n") + "\n"
+            return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
         }
 
         var details: String {
             var lines: [String] = []
-            if let doc = preview.doc { lines.append("  doc: \(doc)") }
+            if let doc = preview.doc { lines += Self.indented(doc, first: "  doc: ", rest: "       ") }
             lines += preview.notes.map { "  \($0)" }
             if lines.isEmpty { lines.append("  (nothing more to show)") }
-            return lines.joined(separator: "\n") + "\n"
+            return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
+        }
+
+        /// `text` line by line, the first after `first`, the others after `rest`.
+        private static func indented(_ text: String, first: String, rest: String) -> [String] {
+            text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+                (index == 0 ? first : rest) + line
+            }
         }
     }
 }

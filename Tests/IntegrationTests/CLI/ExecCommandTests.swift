@@ -147,6 +147,28 @@ struct ExecCommandTests {
         }
     }
 
+    /// Issue 12, finding 3: a host's output drove the operator's terminal.
+    /// OSC 52 (write the clipboard), OSC 0 (the window title) and ESC[2J
+    /// (clear the screen) are shown, never sent; `--output json` keeps the
+    /// bytes, escaped by the JSON encoder as before.
+    @Test func escapeSequencesAHostPrintsAreShownNotSent() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let command = #"printf '\033]52;c;cm0gLXJmIC8=\007\033[2J\033]0;owned\007done\n'; printf 'e\033[8m\rhidden\n' >&2; exit 3"#
+            let run = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--", command])
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stdout.contains(#"\x1b]52;c;cm0gLXJmIC8=\x07\x1b[2J\x1b]0;owned\x07done"#), "\(run.stdout)")
+            #expect(!run.stdout.utf8.contains(0x1B) && !run.stderr.utf8.contains(0x1B), "\(run.stdout)\(run.stderr)")
+            #expect(!run.stdout.utf8.contains(0x07) && !run.stdout.utf8.contains(0x0D))
+
+            let json = try await warden(["exec", "-i", fleet.inventoryPath, "fleet", "--output", "json", "--", command])
+            #expect(json.stdout.contains(#""stdout" : "\u001b]52;c;cm0gLXJmIC8=\u0007\u001b[2J"#), "\(json.stdout)")
+            let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let host = (document?["hosts"] as? [[String: Any]])?.first
+            #expect(host?["stdout"] as? String == "\u{1B}]52;c;cm0gLXJmIC8=\u{07}\u{1B}[2J\u{1B}]0;owned\u{07}done\n")
+            #expect(host?["stderr"] as? String == "e\u{1B}[8m\rhidden\n")
+        }
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         let noCommand = try await warden(["exec", "-i", "/dev/null", "all"])
         #expect(noCommand.status == 2)

@@ -165,6 +165,37 @@ struct PlanCommandTests {
         }
     }
 
+    /// Issue 12, finding 3: a parameter that erased its line, wrote
+    /// "tag=harmless" over it and hid the rest made the plan an approver
+    /// reads differ from the plan that runs. Its escapes are shown instead,
+    /// in the parameters and in the command; the JSON plan keeps the value.
+    @Test func aParameterCannotForgeThePlanItIsShownIn() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let file = fleet.directory.appendingPathComponent("tagged.yaml").path
+            try """
+                name: tagged
+                params:
+                  tag: {type: string, required: true}
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: label
+                    on: one
+                    check: "echo {{ params.tag }}"
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let forged = "x\u{1B}[2K\rtag=harmless\u{1B}[8m"
+            let output = try await warden(["plan", file, "-i", fleet.inventoryPath, "-p", "tag=\(forged)"])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stdout.contains(#"  params:  tag=x\x1b[2K\rtag=harmless\x1b[8m"#), "\(output.stdout)")
+            #expect(output.stdout.contains(#"$ echo 'x\x1b[2K\rtag=harmless\x1b[8m'"#), "\(output.stdout)")
+            #expect(!output.stdout.utf8.contains(0x1B) && !output.stdout.utf8.contains(0x0D), "\(output.stdout)")
+            #expect(!output.stderr.utf8.contains(0x1B) && !output.stderr.utf8.contains(0x0D), "\(output.stderr)")
+
+            let json = try await warden(["plan", file, "-i", fleet.inventoryPath, "-p", "tag=\(forged)", "--output", "json"])
+            #expect(try decode(json).parameters.map(\.value) == [forged])
+        }
+    }
+
     @Test func secretsStayOffTheCommandLineAndOutOfThePlan() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let file = fleet.directory.appendingPathComponent("secret.yaml").path
