@@ -31,6 +31,8 @@ extension TransportError {
         case .cancelled: .cancelled
         case .channelFailure: .channelFailure
         case .transferFailed: .transferFailed
+        case .transferRefused: .transferRefused
+        case .transferTimedOut: .transferTimedOut
         case .invalidConfiguration: .invalidConfiguration
         }
         self.init(kind: kind, host: host.name, message: ssh.description, partialResult: ssh.partialResult.map(CommandResult.init))

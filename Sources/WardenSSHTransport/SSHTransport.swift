@@ -35,9 +35,11 @@ public final class SSHTransport: HostTransport {
         }
     }
 
-    public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String) async throws(TransportError) -> FetchedFile {
+    public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String,
+                      limits: FetchLimits) async throws(TransportError) -> FetchedFile {
+        let bounds = DownloadLimits(maxBytes: limits.maxBytes, timeout: limits.timeout, followSymlinks: limits.followSymlinks)
         do {
-            let file = try await client.download(remotePath, from: target(for: host), to: localPath)
+            let file = try await client.download(remotePath, from: target(for: host), to: localPath, limits: bounds)
             return FetchedFile(localPath: file.localPath, bytes: file.bytes, sha256: file.sha256, duration: file.duration)
         } catch {
             throw TransportError(error, host: host)

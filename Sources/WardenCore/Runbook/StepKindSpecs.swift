@@ -32,6 +32,14 @@ public struct ApprovalSpec: Sendable {
 public struct CollectSpec: Sendable {
     /// Remote paths, rendered per host as text.
     public let paths: [Template]
+    /// `max_bytes:` the largest file fetched, as bytes or a template reading
+    /// parameters (rendered per host to a positive integer); nil: no cap but
+    /// each file's size when its fetch began.
+    public var maxBytes: Template? = nil
+    /// `follow_symlinks: true` fetches what a listed symbolic link points
+    /// to; by default a link is refused, so a file swapped for a link to
+    /// another file the host user can read is never fetched.
+    public var followSymlinks = false
 }
 
 /// `pause:` — wait a fixed time, saying why.

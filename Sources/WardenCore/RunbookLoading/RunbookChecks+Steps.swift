@@ -51,6 +51,10 @@ extension RunbookChecks {
             for path in collect.paths {
                 check(path, in: .command("the paths of \(name)"), scope: step.scope, position: visibility)
             }
+            if let cap = collect.maxBytes {
+                // Rendered before any path is fetched, from the parameters alone.
+                check(cap, in: .parametersOnly("max_bytes of \(name)"), scope: step.scope, position: visibility)
+            }
         case .approve, .pause:
             break
         }

@@ -13,7 +13,7 @@ extension RunbookLoader {
         "check": commandStepKeys,
         "wait": ["id", "doc", "when", "on_error"],
         "approve": ["id", "doc", "when"],
-        "collect": ["id", "doc", "on", "when", "timeout", "on_error", "serial", "max_fail"],
+        "collect": ["id", "doc", "on", "when", "timeout", "on_error", "serial", "max_fail", "max_bytes", "follow_symlinks"],
         "pause": ["id", "doc", "when", "reason"],
         "include": ["id", "doc", "params", "targets"],
     ]
@@ -188,7 +188,16 @@ extension RunbookLoader {
                 }
                 return nil
             }
-            return .collect(CollectSpec(paths: paths))
+            var collect = CollectSpec(paths: paths)
+            if let entry = keys["max_bytes"] {
+                guard let cap = byteCap(entry.value) else { return nil }
+                collect.maxBytes = cap
+            }
+            if let entry = keys["follow_symlinks"] {
+                guard let follow = bool(entry.value, key: "follow_symlinks") else { return nil }
+                collect.followSymlinks = follow
+            }
+            return .collect(collect)
         case "pause":
             guard let duration = duration(kind.value, key: "pause") else { return nil }
             let reason = keys["reason"].flatMap { text($0.value, key: "reason") }
@@ -196,6 +205,27 @@ extension RunbookLoader {
         default:
             return nil
         }
+    }
+
+    /// `max_bytes: 2147483648` or `max_bytes: "{{ params.max_fetch_bytes }}"`:
+    /// a positive number of bytes, or a template reading parameters that
+    /// renders to one (checked against the parameters when the run starts).
+    private mutating func byteCap(_ node: Node) -> Template? {
+        let example = "e.g. max_bytes: 1073741824, or max_bytes: \"{{ params.max_fetch_bytes }}\""
+        if YAMLNodeInspection.tag(of: node) == .int {
+            guard let bytes = integer(node, key: "max_bytes", in: 1...Int.max) else { return nil }
+            return try? Template.parse(String(bytes), at: location(of: node))
+        }
+        guard case .scalar = node, YAMLNodeInspection.tag(of: node) == .str else {
+            report("max_bytes must be a number of bytes above zero, got \(YAMLNodeInspection.describe(node))", at: node, hint: example)
+            return nil
+        }
+        guard let cap = template(node, key: "max_bytes") else { return nil }
+        if cap.isLiteral, (YAMLNodeInspection.integer(cap.text.trimmingCharacters(in: .whitespaces)) ?? 0) < 1 {
+            report("max_bytes must be a number of bytes above zero, got '\(cap.text)'", at: node, hint: example)
+            return nil
+        }
+        return cap
     }
 
     /// `deadman: 30m` (runs the step's undo) or `deadman: {after: 30m, run: CMD}`.

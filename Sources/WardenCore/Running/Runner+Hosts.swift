@@ -297,29 +297,64 @@ extension Runner {
     /// `collect`: each remote path into ARTIFACTS/<host>/<file name>. What
     /// was fetched (remote path, local path, bytes, sha256 computed on the
     /// controller as the bytes arrived) is the step's `result`, journaled
-    /// and shown.
+    /// and shown. Each fetch is bounded: regular files only (links refused
+    /// unless `follow_symlinks`), `max_bytes`, and the step's timeout for
+    /// all of the host's files together; the host's folder is opened
+    /// without following links (`ArtifactFolder`).
     static func collect(
         _ paths: String, step: Step, host: InventoryHost, transport: any HostTransport, into artifacts: String, context: EngineContext
     ) async -> (HostReport, HostRecord?) {
-        let folder = (artifacts as NSString).appendingPathComponent(host.name)
+        func notFetched(_ reason: String) -> (HostReport, HostRecord?) {
+            (HostReport(host: host.name, status: .failed, command: context.redactor.redact(paths), exit: nil, attempts: 1,
+                        reason: context.redactor.redact(reason)), nil)
+        }
+        guard case let .collect(spec) = step.kind else { return notFetched("not a collect step") }
+        let deadline = step.timeout.map { ContinuousClock.now + $0 }
+        var limits = FetchLimits(followSymlinks: spec.followSymlinks)
+        if let cap = spec.maxBytes {
+            // It reads parameters only (validate checks), so no step results are needed to render it.
+            do {
+                let text = try cap.renderText(in: context.environment(scope: step.scope, host: host))
+                guard let bytes = Int(text.trimmingCharacters(in: .whitespaces)), bytes > 0 else {
+                    return notFetched("nothing fetched: max_bytes is '\(text)', not a number of bytes above zero; fix the parameter it reads")
+                }
+                limits.maxBytes = bytes
+            } catch {
+                return notFetched("nothing fetched: max_bytes cannot be evaluated: \(error.description)")
+            }
+        }
+        let folder: String
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            folder = try await ArtifactFolder.prepareOffThePool(run: artifacts, host: host.name)
         } catch {
-            return (HostReport(host: host.name, status: .failed, command: paths, exit: nil, attempts: 1,
-                               reason: "cannot create \(folder): \(error.localizedDescription)"), nil)
+            return notFetched("nothing fetched: \(error.description)")
         }
         var problems: [String] = []
         var fetched: [Value] = []
         var listing: [String] = []
         for path in paths.split(separator: "\n").map(String.init) {
-            let local = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent)
+            let name = (path as NSString).lastPathComponent
+            guard !name.isEmpty, name != ".", name != "..", name != "/" else {
+                problems.append("\(path): names no file to fetch")
+                continue
+            }
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else {
+                    problems.append("\(path): not fetched: the step's timeout was spent on the files before it")
+                    continue
+                }
+                limits.timeout = left
+            }
+            let local = (folder as NSString).appendingPathComponent(name)
             do {
-                let file = try await transport.fetch(path, from: host, to: local)
+                let file = try await transport.fetch(path, from: host, to: local, limits: limits)
                 fetched.append(.map(["path": .string(path), "local": .string(file.localPath), "bytes": .int(file.bytes),
                                      "sha256": .string(file.sha256)]))
                 listing.append("\(file.sha256)  \(file.bytes)  \(path) -> \(file.localPath)")
             } catch {
-                problems.append("\(path): \(error.description)")
+                let timedOut = error.kind == .transferTimedOut ? step.timeout.map { "the step's timeout (\(DurationText.format($0))) ran out: " } : nil
+                problems.append("\(path): \(timedOut ?? "")\(error.description)")
             }
         }
         let stdout = listing.map { $0 + "\n" }.joined()

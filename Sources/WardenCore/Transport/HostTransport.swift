@@ -8,8 +8,14 @@ public protocol HostTransport: Sendable {
     func run(_ command: RemoteCommand, on host: InventoryHost,
              onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult
 
-    /// Copies a remote file to the controller, atomically and hashed.
-    func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String) async throws(TransportError) -> FetchedFile
+    /// Copies a remote regular file to the controller, atomically and hashed,
+    /// within `limits`. A symbolic link (unless `limits.followSymlinks`), a
+    /// file that is not regular, over `limits.maxBytes`, or that changes
+    /// while it is read is refused (`transferRefused`); one that runs past
+    /// `limits.timeout` is stopped (`transferTimedOut`). Nothing is left at
+    /// `localPath` when the fetch fails.
+    func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String,
+               limits: FetchLimits) async throws(TransportError) -> FetchedFile
 
     /// Closes every connection the transport holds.
     func close() async
@@ -18,6 +24,14 @@ public protocol HostTransport: Sendable {
 extension HostTransport {
     public func run(_ command: RemoteCommand, on host: InventoryHost) async throws(TransportError) -> CommandResult {
         try await run(command, on: host, onOutput: nil)
+    }
+
+    /// A transport that cannot honour fetch limits (a test double that runs
+    /// commands only) fetches nothing: refusing is the safe default.
+    public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String,
+                      limits: FetchLimits) async throws(TransportError) -> FetchedFile {
+        throw TransportError(kind: .transferFailed, host: host.name,
+                             message: "\(host.name): \(remotePath): this transport does not fetch files. Use the SSH transport")
     }
 }
 

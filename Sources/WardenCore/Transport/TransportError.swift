@@ -13,6 +13,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case cancelled
         case channelFailure = "channel_failure"
         case transferFailed = "transfer_failed"
+        /// Not fetched because of what the remote file is: a symbolic link,
+        /// not a regular file, over the size cap, or changed while it was read.
+        case transferRefused = "transfer_refused"
+        /// A fetch ran past its step's timeout; it was stopped and nothing was kept.
+        case transferTimedOut = "transfer_timed_out"
         case invalidConfiguration = "invalid_configuration"
     }
 

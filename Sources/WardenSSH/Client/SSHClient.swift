@@ -48,10 +48,14 @@ public final class SSHClient: Sendable {
         }
     }
 
-    /// Fetches `remotePath` from `target` into `localPath` (see `SSHSession.download`).
-    public func download(_ remotePath: String, from target: SSHTarget, to localPath: String) async throws -> DownloadResult {
+    /// Fetches `remotePath` from `target` into `localPath` within `limits`
+    /// (see `SSHSession.download`): a regular file only, never more bytes
+    /// than it had when the download began nor than the cap, and not past
+    /// the timeout.
+    public func download(_ remotePath: String, from target: SSHTarget, to localPath: String,
+                         limits: DownloadLimits = DownloadLimits()) async throws -> DownloadResult {
         try await withSession(target) { session, flag in
-            try session.download(remotePath: remotePath, to: localPath, cancellation: flag)
+            try session.download(remotePath: remotePath, to: localPath, limits: limits, cancellation: flag)
         }
     }
 

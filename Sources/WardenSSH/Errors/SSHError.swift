@@ -24,6 +24,11 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         case channelFailure
         /// A file transfer failed.
         case transferFailed
+        /// A file was not fetched because of what it is: a link, not a regular
+        /// file, over the size cap, or changed while it was read.
+        case transferRefused
+        /// A file transfer ran past its deadline; it was stopped and nothing was kept.
+        case transferTimedOut
         /// The connection settings themselves are unusable (missing key file, no agent).
         case invalidConfiguration
     }
@@ -65,6 +70,8 @@ extension SSHError.Kind {
         case .cancelled: "cancelled"
         case .channelFailure: "channel failure"
         case .transferFailed: "transfer failed"
+        case .transferRefused: "transfer refused"
+        case .transferTimedOut: "transfer timed out"
         case .invalidConfiguration: "invalid connection settings"
         }
     }
