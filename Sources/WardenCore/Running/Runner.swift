@@ -221,15 +221,24 @@ public struct Runner: Sendable {
                                uniquingKeysWith: { first, _ in first })
         for deadman in armedDeadmen {
             var entry = DeadmanReport(host: deadman.host, step: deadman.step, status: "left-armed", firesAt: deadman.firesAt)
-            if !safe {
+            if deadman.isLegacy {
+                // Never touched: its folder (and the pid in it) may be anyone's.
+                entry.status = "unknown"
+                entry.detail = deadman.legacyAdvice
+            } else if !safe {
                 entry.detail = "cleanup did not succeed: the host reverts the change on its own"
             } else if let host = hosts[deadman.host] {
-                switch await deadman.disarm(on: host, transport: transport) {
-                case .success(.disarmed): entry.status = "disarmed"
-                case .success(.fired(let exit)): entry.status = "fired"; entry.detail = "the revert already ran (exit \(exit))"
-                case .success(.firing): entry.status = "fired"; entry.detail = "the revert is running now"
-                case .success(.missing): entry.status = "missing"; entry.detail = "nothing armed in \(deadman.path)"
-                case .failure(let error): entry.status = "unknown"; entry.detail = error.description
+                do {
+                    switch try await deadman.disarm(on: host, transport: transport) {
+                    case .disarmed: entry.status = "disarmed"
+                    case .fired(let exit): entry.status = "fired"; entry.detail = "the revert already ran (exit \(exit))"
+                    case .firing: entry.status = "fired"; entry.detail = "the revert is running now"
+                    case .missing: entry.status = "missing"; entry.detail = "nothing armed in \(deadman.path)"
+                    case .legacy: entry.status = "unknown"; entry.detail = deadman.legacyAdvice
+                    }
+                } catch {
+                    entry.status = "unknown"
+                    entry.detail = error.description
                 }
             } else {
                 entry.status = "unknown"

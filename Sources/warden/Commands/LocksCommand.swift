@@ -93,7 +93,7 @@ struct LocksBreakCommand: AsyncParsableCommand {
             throw InvalidInput(description: "\(inventory) has no host '\(hostName)'")
         }
         let transport = SSHTransport(concurrency: 1, acceptNewHostKeys: false)
-        let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1))
+        let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1), folder: HostStateFolder(for: host))
         let answer: HostLock.Answer
         do {
             answer = try await lock.release(on: host, transport: transport)
