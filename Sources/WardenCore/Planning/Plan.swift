@@ -29,6 +29,10 @@ public struct Plan: Sendable, Codable {
     public var verdictReason: String?
     /// `sha256:` and the hex digest over the runbook, parameters, hosts and commands.
     public var hash: String = ""
+    /// `sha256:` over the runbook's files (every included one too) as the plan read them: a
+    /// resume refuses a runbook whose files changed since the run started. Nil in plans
+    /// journaled by versions before it.
+    public var sourcesDigest: String?
 
     public init(runbook: String, file: String, offline: Bool) {
         self.runbook = runbook

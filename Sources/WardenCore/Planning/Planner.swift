@@ -58,6 +58,7 @@ public struct Planner {
         for source in runbook.sources {
             hash.add("source", source.path, source.text)
         }
+        plan.sourcesDigest = Self.sourcesDigest(of: runbook)
         for spec in runbook.parameters {
             let value = context.parameters.values[0]?[spec.name] ?? .null
             let shown = spec.secret ? Redactor.mask : context.redactor.redact(value.description)
@@ -147,5 +148,14 @@ public struct Planner {
             plan.verdict = .fails
             plan.verdictReason = "no lock or deadman can be kept on \(refused.host): \(refused.problem ?? "")"
         }
+    }
+
+    /// The digest a plan records of the runbook's files; see `Plan.sourcesDigest`.
+    public static func sourcesDigest(of runbook: Runbook) -> String {
+        var digest = PlanHash()
+        for source in runbook.sources {
+            digest.add("source", source.path, source.text)
+        }
+        return digest.finalize()
     }
 }

@@ -62,8 +62,8 @@ extension Runner {
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
             return stepReport
         }
+        // Every change after an approval, not only the first, must be what the approvers saw.
         if step.isMutating, !step.isCleanup, let gate = approvalToCheck {
-            approvalToCheck = nil
             if let changed = planChange(step, active: active) {
                 stepReport.status = .failed
                 stepReport.summary = "not started: the plan changed since it was approved at '\(gate)': \(changed); a new approval is needed"

@@ -56,6 +56,11 @@ public struct Runner: Sendable {
             runner.reachedScopes = resume.reachedScopes
             runner.armedDeadmen = resume.armedDeadmen
             runner.resume = resume
+            // An approval given before the controller died still binds what the resumed run changes.
+            runner.approvalToCheck = context.runbook.steps.last { step in
+                if case .approve = step.kind { return resume.finishedSteps.contains(step.id) }
+                return false
+            }?.id
         }
         let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
         let start = runner
