@@ -1,8 +1,8 @@
 /// Runs per-host work at most `limit` at a time and returns the results in
 /// the hosts' order: the engine's way of touching many hosts at once where
 /// each host gets its own command line.
-enum ConcurrentMap {
-    static func map<Item: Sendable, Result: Sendable>(
+public enum ConcurrentMap {
+    public static func map<Item: Sendable, Result: Sendable>(
         _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Result
     ) async -> [Result] {
         var results = [Result?](repeating: nil, count: items.count)

@@ -6,4 +6,5 @@ struct GroupDefinition {
     var hosts: [NameReference] = []
     var children: [NameReference] = []
     var vars: [String: Value] = [:]
+    var hostStateDir: String?
 }

@@ -12,6 +12,8 @@ struct HostSettings {
     var knownHosts: String?
     var hostKey: String?
     var connectTimeout: Duration?
+    /// `host_state_dir`: where Warden keeps locks and deadmen on the host.
+    var hostStateDir: String?
     var groups: [NameReference] = []
     var vars: [String: Value] = [:]
 }

@@ -20,6 +20,10 @@ public struct InventoryHost: Sendable, Hashable {
     /// Merged vars: defaults, then groups (parents before children, then by
     /// name), then the host's own; later ones win, key by key.
     public let vars: [String: Value]
+    /// `host_state_dir`: the folder on the host where Warden keeps its locks
+    /// and deadmen; nil for the default (`/var/lib/warden` for root,
+    /// `~/.local/state/warden` for anyone else). See `HostStateFolder`.
+    public let stateFolder: String?
     /// Where the host is defined, for messages about it.
     public let location: SourceLocation
 
@@ -33,6 +37,7 @@ public struct InventoryHost: Sendable, Hashable {
         connectTimeout: Duration = .seconds(10),
         groups: [String] = [],
         vars: [String: Value] = [:],
+        stateFolder: String? = nil,
         location: SourceLocation
     ) {
         self.name = name
@@ -44,6 +49,7 @@ public struct InventoryHost: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.groups = groups
         self.vars = vars
+        self.stateFolder = stateFolder
         self.location = location
     }
 }

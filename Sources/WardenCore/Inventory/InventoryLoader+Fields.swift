@@ -50,6 +50,24 @@ extension InventoryLoader {
         }
     }
 
+    /// `host_state_dir`: a folder on the host, so it is not resolved against
+    /// the inventory's folder. Absolute, or `~/...` for the login user's home;
+    /// no `.` or `..` components (the host checks every folder on the way).
+    mutating func hostStateDir(_ node: Node) -> String? {
+        guard let text = word(node, key: "host_state_dir") else { return nil }
+        guard text.hasPrefix("/") || text.hasPrefix("~/") else {
+            report("host_state_dir must be an absolute path on the host or start with '~/', got '\(text)'", at: node,
+                   hint: "for example /var/lib/warden, or '~/.local/state/warden' (quoted)")
+            return nil
+        }
+        let components = text.split(separator: "/")
+        guard !components.contains(where: { $0 == "." || $0 == ".." }), components.count > (text.hasPrefix("~/") ? 1 : 0) else {
+            report("host_state_dir must name a folder without '.' or '..' components, got '\(text)'", at: node)
+            return nil
+        }
+        return text
+    }
+
     mutating func timeout(_ node: Node) -> Duration? {
         guard case let .scalar(scalar) = node, !YAMLNodeInspection.isNull(node) else {
             report("connect_timeout must be a duration like '10s', got \(YAMLNodeInspection.describe(node))", at: node)

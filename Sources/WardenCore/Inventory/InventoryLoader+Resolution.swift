@@ -60,6 +60,8 @@ extension InventoryLoader {
 
         let depths = depthOfGroups(groupNames, parents: parents)
         let groupVars = Dictionary(groups.map { ($0.name, $0.vars) }, uniquingKeysWith: { first, _ in first })
+        let groupStateDirs = Dictionary(groups.compactMap { group in group.hostStateDir.map { (group.name, $0) } },
+                                        uniquingKeysWith: { first, _ in first })
         var resolvedHosts: [InventoryHost] = []
         for host in hosts {
             let memberOf = ancestors(of: directGroups[host.name] ?? [], parents: parents).sorted()
@@ -69,7 +71,10 @@ extension InventoryLoader {
                 mergedVars.merge(groupVars[group] ?? [:]) { _, new in new }
             }
             mergedVars.merge(host.settings.vars) { _, new in new }
-            if let resolved = combine(host, defaults: defaults, groups: memberOf, vars: mergedVars) {
+            // Like vars: the host's own, else the deepest group's (then by name), else defaults.
+            let stateDir = host.settings.hostStateDir ?? varsOrder.reversed().lazy.compactMap { groupStateDirs[$0] }.first
+                ?? defaults.hostStateDir
+            if let resolved = combine(host, defaults: defaults, groups: memberOf, vars: mergedVars, stateDir: stateDir) {
                 resolvedHosts.append(resolved)
             }
         }
@@ -97,7 +102,7 @@ extension InventoryLoader {
     /// One final host: each setting from the host, else from defaults, else
     /// the built-in default; see `InventoryHost.auth` for the auth rules.
     private mutating func combine(
-        _ host: HostDefinition, defaults: HostSettings, groups: [String], vars: [String: Value]
+        _ host: HostDefinition, defaults: HostSettings, groups: [String], vars: [String: Value], stateDir: String?
     ) -> InventoryHost? {
         let own = host.settings
         guard let user = own.user ?? defaults.user ?? LocalAccount.userName(environment: environment) else {
@@ -144,6 +149,7 @@ extension InventoryLoader {
             connectTimeout: own.connectTimeout ?? defaults.connectTimeout ?? .seconds(10),
             groups: groups,
             vars: vars,
+            stateFolder: stateDir,
             location: host.location)
     }
 

@@ -82,11 +82,12 @@ extension InventoryLoader {
                 case "hosts": group.hosts = names(field.value, key: "hosts", kind: "host", context: context)
                 case "children": group.children = names(field.value, key: "children", kind: "group", context: context)
                 case "vars": group.vars = vars(field.value)
+                case "host_state_dir": group.hostStateDir = hostStateDir(field.value)
                 default:
                     report(
                         "unknown key '\(field.name)' \(context)", at: field.key,
                         hint: NameSuggestion.hint(for: field.name, among: InventoryLoader.groupKeys)
-                            ?? "a group has only 'hosts', 'children' and 'vars'")
+                            ?? "a group has only 'hosts', 'children', 'vars' and 'host_state_dir'")
                 }
             }
             groups.append(group)
@@ -110,6 +111,7 @@ extension InventoryLoader {
             case "known_hosts": settings.knownHosts = path(value, key: "known_hosts")
             case "connect_timeout": settings.connectTimeout = timeout(value)
             case "vars": settings.vars = vars(value)
+            case "host_state_dir": settings.hostStateDir = hostStateDir(value)
             case "address" where isHost: settings.address = word(value, key: "address")
             case "host_key" where isHost: settings.hostKey = fingerprint(value)
             case "groups" where isHost: settings.groups = names(value, key: "groups", kind: "group", context: context)

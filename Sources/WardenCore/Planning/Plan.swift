@@ -13,6 +13,9 @@ public struct Plan: Sendable, Codable {
     public var lock: String?
     /// The host that also holds the lock as a lock directory.
     public var lockHost: String?
+    /// The host state folders the run will need (its lock host's, its deadmen hosts'),
+    /// as checked without creating anything; nil when planned offline or none is needed.
+    public var hostState: [PlanHostState]?
     /// Every read-only command the plan ran, per host.
     public var probeRuns: [PlanProbeRun] = []
     /// The guards as first evaluated, before the first change.
@@ -26,6 +29,10 @@ public struct Plan: Sendable, Codable {
     public var verdictReason: String?
     /// `sha256:` and the hex digest over the runbook, parameters, hosts and commands.
     public var hash: String = ""
+    /// `sha256:` over the runbook's files (every included one too) as the plan read them: a
+    /// resume refuses a runbook whose files changed since the run started. Nil in plans
+    /// journaled by versions before it.
+    public var sourcesDigest: String?
 
     public init(runbook: String, file: String, offline: Bool) {
         self.runbook = runbook
@@ -49,6 +56,17 @@ public enum PlanVerdict: String, Sendable, Codable {
     case blocked
     /// A read-only check fails, or a host cannot be reached: the run would fail.
     case fails
+}
+
+/// A host state folder (`HostStateFolder`) as the plan found it.
+public struct PlanHostState: Sendable, Codable, Equatable {
+    public var host: String
+    /// Its path on the host, when the host said.
+    public var folder: String?
+    /// `ok`, `absent` (created by the run), or `refused`.
+    public var status: String
+    /// Why it is refused, naming the path and what was found.
+    public var problem: String?
 }
 
 public struct PlanParameter: Sendable, Codable {

@@ -41,6 +41,7 @@ public struct Planner {
 
     private mutating func run() async {
         describeInputs()
+        await checkHostState()
         await planWatches()
         for step in context.runbook.steps {
             plan.steps.append(await planStep(step))
@@ -57,6 +58,7 @@ public struct Planner {
         for source in runbook.sources {
             hash.add("source", source.path, source.text)
         }
+        plan.sourcesDigest = Self.sourcesDigest(of: runbook)
         for spec in runbook.parameters {
             let value = context.parameters.values[0]?[spec.name] ?? .null
             let shown = spec.secret ? Redactor.mask : context.redactor.redact(value.description)
@@ -118,5 +120,42 @@ public struct Planner {
             plan.verdict = .fails
             plan.verdictReason = reason
         }
+    }
+
+    /// The run keeps its host lock and deadmen in the host state folder: a
+    /// folder the run would refuse (another account's, a link, writable by
+    /// others) or could not create fails the plan now, not halfway through.
+    private mutating func checkHostState() async {
+        guard let transport else { return }
+        var hosts: [InventoryHost] = []
+        if let target = context.runbook.lock?.target, let host = context.hosts(of: target).first { hosts.append(host) }
+        for step in context.runbook.allSteps where step.deadman != nil {
+            if let target = step.target { hosts.append(contentsOf: context.hosts(of: target)) }
+        }
+        var seen = Set<String>()
+        hosts = hosts.filter { seen.insert($0.name).inserted }
+        guard !hosts.isEmpty else { return }
+        let found = await ConcurrentMap.map(hosts, limit: concurrency) { host -> PlanHostState in
+            do {
+                let (folder, exists) = try await HostStateFolder(for: host).check(on: host, transport: transport)
+                return PlanHostState(host: host.name, folder: folder, status: exists ? "ok" : "absent")
+            } catch {
+                return PlanHostState(host: host.name, status: "refused", problem: "\(error)")
+            }
+        }
+        plan.hostState = found
+        if let refused = found.first(where: { $0.status == "refused" }), plan.verdict == .proceeds {
+            plan.verdict = .fails
+            plan.verdictReason = "no lock or deadman can be kept on \(refused.host): \(refused.problem ?? "")"
+        }
+    }
+
+    /// The digest a plan records of the runbook's files; see `Plan.sourcesDigest`.
+    public static func sourcesDigest(of runbook: Runbook) -> String {
+        var digest = PlanHash()
+        for source in runbook.sources {
+            digest.add("source", source.path, source.text)
+        }
+        return digest.finalize()
     }
 }

@@ -62,8 +62,8 @@ extension Runner {
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
             return stepReport
         }
+        // Every change after an approval, not only the first, must be what the approvers saw.
         if step.isMutating, !step.isCleanup, let gate = approvalToCheck {
-            approvalToCheck = nil
             if let changed = planChange(step, active: active) {
                 stepReport.status = .failed
                 stepReport.summary = "not started: the plan changed since it was approved at '\(gate)': \(changed); a new approval is needed"
@@ -234,21 +234,22 @@ extension Runner {
         do {
             // Journaled before the host arms it: a controller killed in between leaves a resume
             // that still knows where to disarm it (its firing time is known once armed).
-            try await recorder?.deadman(Deadman(host: host.name, step: step.id, path: Deadman.path(runID: runID, step: step.id), firesAt: 0),
+            try await recorder?.deadman(Deadman(host: host.name, step: step.id, path: Deadman.entry(runID: runID, step: step.id), firesAt: 0),
                                         kind: "deadman-arming", detail: "reverts with: \(command)")
         } catch {
             return .failure(DeadmanError(description: "not run: \(error.description)"))
         }
-        switch await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport) {
-        case .success(let deadman):
-            do {
-                try await recorder?.deadman(deadman, kind: "deadman-armed", detail: "reverts with: \(command)")
-                return .success(deadman)
-            } catch {
-                // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
-                return .failure(DeadmanError(description: "not run: \(error.description)"))
-            }
-        case .failure(let error):
+        let deadman: Deadman
+        do {
+            deadman = try await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport)
+        } catch {
+            return .failure(DeadmanError(description: "not run: no safe deadman could be armed: \(error.description)"))
+        }
+        do {
+            try await recorder?.deadman(deadman, kind: "deadman-armed", detail: "reverts with: \(command)")
+            return .success(deadman)
+        } catch {
+            // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
             return .failure(DeadmanError(description: "not run: \(error.description)"))
         }
     }

@@ -56,6 +56,11 @@ public struct Runner: Sendable {
             runner.reachedScopes = resume.reachedScopes
             runner.armedDeadmen = resume.armedDeadmen
             runner.resume = resume
+            // An approval given before the controller died still binds what the resumed run changes.
+            runner.approvalToCheck = context.runbook.steps.last { step in
+                if case .approve = step.kind { return resume.finishedSteps.contains(step.id) }
+                return false
+            }?.id
         }
         let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
         let start = runner
@@ -221,15 +226,24 @@ public struct Runner: Sendable {
                                uniquingKeysWith: { first, _ in first })
         for deadman in armedDeadmen {
             var entry = DeadmanReport(host: deadman.host, step: deadman.step, status: "left-armed", firesAt: deadman.firesAt)
-            if !safe {
+            if deadman.isLegacy {
+                // Never touched: its folder (and the pid in it) may be anyone's.
+                entry.status = "unknown"
+                entry.detail = deadman.legacyAdvice
+            } else if !safe {
                 entry.detail = "cleanup did not succeed: the host reverts the change on its own"
             } else if let host = hosts[deadman.host] {
-                switch await deadman.disarm(on: host, transport: transport) {
-                case .success(.disarmed): entry.status = "disarmed"
-                case .success(.fired(let exit)): entry.status = "fired"; entry.detail = "the revert already ran (exit \(exit))"
-                case .success(.firing): entry.status = "fired"; entry.detail = "the revert is running now"
-                case .success(.missing): entry.status = "missing"; entry.detail = "nothing armed in \(deadman.path)"
-                case .failure(let error): entry.status = "unknown"; entry.detail = error.description
+                do {
+                    switch try await deadman.disarm(on: host, transport: transport) {
+                    case .disarmed: entry.status = "disarmed"
+                    case .fired(let exit): entry.status = "fired"; entry.detail = "the revert already ran (exit \(exit))"
+                    case .firing: entry.status = "fired"; entry.detail = "the revert is running now"
+                    case .missing: entry.status = "missing"; entry.detail = "nothing armed in \(deadman.path)"
+                    case .legacy: entry.status = "unknown"; entry.detail = deadman.legacyAdvice
+                    }
+                } catch {
+                    entry.status = "unknown"
+                    entry.detail = error.description
                 }
             } else {
                 entry.status = "unknown"

@@ -25,14 +25,6 @@ extension HostTransport {
     public func run(_ command: RemoteCommand, on host: InventoryHost) async throws(TransportError) -> CommandResult {
         try await run(command, on: host, onOutput: nil)
     }
-
-    /// A transport that cannot honour fetch limits (a test double that runs
-    /// commands only) fetches nothing: refusing is the safe default.
-    public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String,
-                      limits: FetchLimits) async throws(TransportError) -> FetchedFile {
-        throw TransportError(kind: .transferFailed, host: host.name,
-                             message: "\(host.name): \(remotePath): this transport does not fetch files. Use the SSH transport")
-    }
 }
 
 /// Which output stream a piece of text came from.

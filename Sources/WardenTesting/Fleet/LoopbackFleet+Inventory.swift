@@ -18,6 +18,7 @@ extension LoopbackFleet {
                 address: \(host.address)
                 port: \(port)
                 groups: [\(groups.joined(separator: ", "))]
+                host_state_dir: "\(stateFolder(of: host))"
 
             """
         if !vars.isEmpty {
@@ -26,5 +27,12 @@ extension LoopbackFleet {
         let path = directory.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// The folder where Warden keeps its locks and deadmen on `host`
+    /// (`host_state_dir` in the fleet's inventories): one per host, as on
+    /// separate machines.
+    public func stateFolder(of host: Host) -> String {
+        directory.appendingPathComponent("hosts").appendingPathComponent(host.name).appendingPathComponent("state").path
     }
 }

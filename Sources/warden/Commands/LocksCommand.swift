@@ -12,34 +12,78 @@ struct LocksCommand: AsyncParsableCommand {
         defaultSubcommand: LocksListCommand.self)
 }
 
-/// `warden locks list`: every lock held, by whom, since when, until when.
+/// `warden locks list`: every lock held, by whom, since when, until when;
+/// with `-i`, also what the hosts hold in their host state folders and what
+/// an older Warden left in `/tmp`.
 struct LocksListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the locks held and who holds them.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the locks held and who holds them.",
+        discussion: """
+            With -i, the hosts are asked too (read-only): the lock directories and deadmen in each \
+            host's state folder (host_state_dir), a state folder Warden would refuse, and anything \
+            left in /tmp/warden-locks or /tmp/warden-deadman by an older Warden, which this version \
+            never uses or trusts. Exit status 1 when a host has such leftovers, a refused folder, or \
+            cannot be reached.
+            """)
 
     @OptionGroup var state: StateOptions
 
     @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
 
+    @Option(name: [.short, .customLong("inventory")], help: "Also ask these hosts what they hold (read-only).")
+    var inventory: String?
+
+    @Option(help: "With -i: the host pattern to ask.")
+    var hosts = "all"
+
     func run() async throws {
         let journal = try await state.open()
         let locks = try await journal.locks()
+        let surveys = try await survey()
         switch output {
-        case .json: Terminal.writeJSON(try JSONText.encode(locks) + "\n")
+        case .json:
+            if let surveys {
+                Terminal.writeJSON(try JSONText.encode(LocksOnHosts(locks: locks, hosts: surveys.map(HostSurveyJSON.init))) + "\n")
+            } else {
+                Terminal.writeJSON(try JSONText.encode(locks) + "\n")
+            }
         case .text:
-            guard !locks.isEmpty else {
-                Terminal.write("No locks held.\n")
-                return
+            listJournal(locks)
+            if let surveys { HostSurveyText.write(surveys) }
+        }
+        if let surveys, surveys.contains(where: { !$0.isClean }) { throw ExitStatus.failure }
+    }
+
+    /// What the hosts hold; nil without -i.
+    private func survey() async throws -> [HostSurveyResult]? {
+        guard let inventory else { return nil }
+        let selected = try InventoryOptions.selectHosts(hosts, in: inventory)
+        let transport = SSHTransport(concurrency: 16, acceptNewHostKeys: false)
+        let results = await ConcurrentMap.map(selected, limit: 16) { host -> HostSurveyResult in
+            do {
+                return .surveyed(try await HostStateSurvey.take(on: host, transport: transport))
+            } catch {
+                return .unreachable(host: host.name, "\(error)")
             }
-            for lock in locks {
-                var line = "\(lock.name)  run \(lock.runID)  \(lock.holder) on \(lock.controller)  since \(JournalText.time(lock.acquiredAt))"
-                if let expires = lock.expiresAt {
-                    line += lock.hasLapsed() ? "  lease lapsed at \(JournalText.time(expires))" : "  lease until \(JournalText.time(expires))"
-                }
-                if lock.controllerIsGone { line += "  (controller gone)" }
-                if let host = lock.host { line += "  also on \(host)" }
-                Terminal.write(line + "\n")
+        }
+        await transport.close()
+        return results
+    }
+
+    private func listJournal(_ locks: [RunLock]) {
+        guard !locks.isEmpty else {
+            Terminal.write("No locks held.\n")
+            return
+        }
+        for lock in locks {
+            var line = "\(lock.name)  run \(lock.runID)  \(lock.holder) on \(lock.controller)  since \(JournalText.time(lock.acquiredAt))"
+            if let expires = lock.expiresAt {
+                line += lock.hasLapsed() ? "  lease lapsed at \(JournalText.time(expires))" : "  lease until \(JournalText.time(expires))"
             }
+            if lock.controllerIsGone { line += "  (controller gone)" }
+            if let host = lock.host { line += "  also on \(host)" }
+            Terminal.write(line + "\n")
         }
     }
 }
@@ -93,7 +137,7 @@ struct LocksBreakCommand: AsyncParsableCommand {
             throw InvalidInput(description: "\(inventory) has no host '\(hostName)'")
         }
         let transport = SSHTransport(concurrency: 1, acceptNewHostKeys: false)
-        let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1))
+        let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1), folder: HostStateFolder(for: host))
         let answer: HostLock.Answer
         do {
             answer = try await lock.release(on: host, transport: transport)

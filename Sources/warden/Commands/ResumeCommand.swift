@@ -66,6 +66,29 @@ struct ResumeCommand: AsyncParsableCommand {
         guard context.runbook.name == found.runbook else {
             throw InvalidInput(description: "\(found.file) is now runbook '\(context.runbook.name)', but run \(run) ran '\(found.runbook)'")
         }
+        let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
+        // The run goes on with the runbook it started with, or not at all: an edited file could
+        // otherwise send a command nobody planned or approved.
+        if let recorded = plan?.sourcesDigest {
+            let now = Planner.sourcesDigest(of: context.runbook)
+            guard now == recorded else {
+                let files = context.runbook.sources.map(\.path).joined(separator: ", ")
+                throw InvalidInput(description: """
+                    the runbook changed since run \(run) started (\(files): \(now), started with \(recorded)); \
+                    a resume carries on only with the files the run was planned and approved with: put them back as they were, \
+                    or end this run with its cleanup and start a new one
+                    """)
+            }
+        } else {
+            Terminal.writeError("warden: run \(run) was started by an older Warden that did not record its runbook's digest; its commands are still checked against the approved plan\n")
+        }
+        let gated = context.runbook.allSteps.contains { step in
+            if case .approve = step.kind { return true }
+            return false
+        }
+        if gated, !params.isEmpty {
+            throw InvalidInput(description: "run \(run) has an approval gate: its parameters are the ones the approvers saw and cannot be changed on resume (-p); start a new run to use other values")
+        }
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
         let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
         // Changes that say how to check them are checked on their hosts first.
@@ -102,7 +125,6 @@ struct ResumeCommand: AsyncParsableCommand {
         let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
         _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)"))
 
-        let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         let locking = plan.flatMap { RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport) }
         try await locking?.take()
         try await JournaledExecution(

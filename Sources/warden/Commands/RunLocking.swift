@@ -24,7 +24,8 @@ struct RunLocking: Sendable {
     }
 
     private var hostLock: HostLock {
-        HostLock(name: name, runID: runID, owner: "\(OperatingSystemUser.name) on \(OperatingSystemUser.controller)", lease: spec.lease)
+        HostLock(name: name, runID: runID, owner: "\(OperatingSystemUser.name) on \(OperatingSystemUser.controller)", lease: spec.lease,
+                 folder: HostStateFolder(configured: host?.stateFolder))
     }
 
     /// Takes both locks (or confirms this run still holds them, on resume);

@@ -53,8 +53,7 @@ struct DeadmanTests {
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
             #expect(report.deadmen.map(\.status) == ["disarmed"])
-            let folder = Deadman.folder + "/" + report.runID + ".lively"
-            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let folder = fleet.stateFolder(of: fleet.hosts[0]) + "/deadman/" + report.runID + ".lively"
             #expect(FileManager.default.fileExists(atPath: folder + "/disarmed"))
             #expect(try String(contentsOfFile: folder + "/command", encoding: .utf8) == "echo steady > \(level)\n")
             // The timer on the host is gone, not just told to do nothing.
@@ -86,8 +85,7 @@ struct DeadmanTests {
                 events.contains { $0.step == "balance" && $0.kind == "intent" }
             }
             try await background.crash()
-            let folder = Deadman.folder + "/" + run.id + ".lively"
-            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let folder = fleet.stateFolder(of: fleet.hosts[0]) + "/deadman/" + run.id + ".lively"
             // The change reached the host (whether the deadman already fired depends on the machine's pace).
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).contains("-c 'echo lively > \(level)'"))
 

@@ -190,7 +190,7 @@ struct FDBRunbookTests {
             let servers = ((status71["cluster"] as? [String: Any])?["configuration"] as? [String: Any])?["excluded_servers"] as? [[String: String]]
             #expect(servers == [["address": Self.logProcess]])
             // The lock directory on the admin host is gone with the run.
-            #expect(!FileManager.default.fileExists(atPath: HostLock.folder + "/fdb_" + name))
+            #expect(!FileManager.default.fileExists(atPath: fleet.stateFolder(of: fleet.hosts[0]) + "/locks/fdb_" + name))
         }
     }
 

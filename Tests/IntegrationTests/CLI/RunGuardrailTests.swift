@@ -69,7 +69,7 @@ struct RunGuardrailTests {
                 on: admin
                 run: "echo hold-{{ params.seconds }}; sleep {{ params.seconds }}"
             """, in: fleet, name: "locked-on-host.yaml")
-        return (file, "pegasus/\(cluster)", HostLock.folder + "/pegasus_" + cluster)
+        return (file, "pegasus/\(cluster)", fleet.stateFolder(of: fleet.hosts[0]) + "/locks/pegasus_" + cluster)
     }
 
     @Test func aLockOnTheClusterExcludesARunFromAnotherControllerUntilTheLeaseLapses() async throws {

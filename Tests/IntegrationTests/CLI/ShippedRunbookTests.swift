@@ -105,7 +105,6 @@ struct ShippedRunbookTests {
             let name = "c\(UUID().uuidString.prefix(8))"
             let (background, runID, approverSaw) = try await startApproved(
                 fleet, rebalance + ["-i", pegasus.inventoryPath, "-p", "cluster=\(name)"], state: state)
-            defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             #expect(approverSaw.contains("set_meta_level lively"), "\(approverSaw)")
             let (status, report) = try await background.finishReport()
             #expect(status == 0, "\(report.reason ?? "")")
@@ -122,7 +121,7 @@ struct ShippedRunbookTests {
             #expect(balance.values.reduce(0, +) == 0, "\(balance)")
             #expect(pegasus.levelsSet == ["lively", "steady"], "\(pegasus.commands)")
             // The lock directory on the admin host is gone with the run.
-            #expect(!FileManager.default.fileExists(atPath: HostLock.folder + "/pegasus_" + name))
+            #expect(!FileManager.default.fileExists(atPath: fleet.stateFolder(of: fleet.hosts[0]) + "/locks/pegasus_" + name))
         }
     }
 
@@ -134,7 +133,6 @@ struct ShippedRunbookTests {
             let rebalance = try openWindowRebalance(in: fleet)
             let (background, runID, _) = try await startApproved(
                 fleet, rebalance + ["-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))"], state: state)
-            defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             _ = try await awaitRun(in: state, "the balance wait to start") { _, events in
                 events.contains { $0.step == "balanced" && $0.kind == "step-started" }
             }
@@ -180,7 +178,6 @@ struct ShippedRunbookTests {
             let (background, runID, _) = try await startApproved(
                 fleet, [Self.runbook("pegasus/rebalance.yaml"), "-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))",
                         "-p", "window=\(time(minute - 1))-\(time(minute + 1))", "-p", "timezone=UTC", "-p", "poll=1s"], state: state)
-            defer { try? FileManager.default.removeItem(atPath: Deadman.folder + "/" + runID + ".lively") }
             let (status, report) = try await background.finishReport()
             #expect(status == 1, "\(report.reason ?? "")")
             // Stopped where the reserve begins, before the window's end, and cleanup set steady inside it.

@@ -2,29 +2,35 @@ import Foundation
 
 /// A run lock held on a host as a lock directory, so that runs started from
 /// different controllers (each with its own state folder) exclude each
-/// other on the cluster itself. The directory holds an `owner` file with the
-/// run id, who holds it and when the lease expires by the host's clock.
+/// other on the cluster itself. The directory, `locks/<name>` in the host
+/// state folder (`HostStateFolder`), holds an `owner` file with the run id,
+/// who holds it and when the lease expires by the host's clock. Controllers
+/// share it only when they log in to the lock host as the same account.
 ///
 /// `mkdir` is the atomic step that takes a free lock. Every rewrite of the
 /// owner file (renewal, takeover of a lapsed lease, release) happens under a
 /// second directory used as a mutex, so a renewal racing a takeover cannot
-/// overwrite the new owner. A mutex left by a killed writer is removed
-/// after a minute.
+/// overwrite the new owner; the new file is made with `mktemp` in the lock
+/// directory and renamed over the old one. A mutex left by a killed writer
+/// is removed after a minute.
 public struct HostLock: Sendable {
-    /// Shared by every account on the host; sticky, like /tmp itself.
-    public static let folder = "/tmp/warden-locks"
+    /// The folder Warden 0.x kept lock directories in (never used now).
+    public static let legacyFolder = "/tmp/warden-locks"
 
     public let name: String
     public let runID: String
     /// `user on controller`, shown to whoever finds it held.
     public let owner: String
     public let lease: Duration
+    /// Where on the lock host it lives.
+    public let folder: HostStateFolder
 
-    public init(name: String, runID: String, owner: String, lease: Duration) {
+    public init(name: String, runID: String, owner: String, lease: Duration, folder: HostStateFolder) {
         self.name = name
         self.runID = runID
         self.owner = owner
         self.lease = lease
+        self.folder = folder
     }
 
     /// What the host said.
@@ -40,20 +46,20 @@ public struct HostLock: Sendable {
         case lost
     }
 
-    public func acquire(on host: InventoryHost, transport: any HostTransport) async throws -> Answer {
+    public func acquire(on host: InventoryHost, transport: any HostTransport) async throws(HostStateError) -> Answer {
         try await send(script(action: "acquire"), to: host, transport: transport)
     }
 
-    public func renew(on host: InventoryHost, transport: any HostTransport) async throws -> Answer {
+    public func renew(on host: InventoryHost, transport: any HostTransport) async throws(HostStateError) -> Answer {
         try await send(script(action: "renew"), to: host, transport: transport)
     }
 
-    public func release(on host: InventoryHost, transport: any HostTransport) async throws -> Answer {
+    public func release(on host: InventoryHost, transport: any HostTransport) async throws(HostStateError) -> Answer {
         try await send(script(action: "release"), to: host, transport: transport)
     }
 
-    private func send(_ script: String, to host: InventoryHost, transport: any HostTransport) async throws -> Answer {
-        let result = try await transport.run(RemoteCommand(script, timeout: .seconds(30)), on: host)
+    private func send(_ script: String, to host: InventoryHost, transport: any HostTransport) async throws(HostStateError) -> Answer {
+        let result = try await HostStateFolder.run(script, on: host, transport: transport)
         let lines = result.stdout.text.split(separator: "\n").map(String.init)
         switch lines.first ?? "" {
         case "acquired": return .acquired
@@ -66,7 +72,8 @@ public struct HostLock: Sendable {
             return .held(by: owner.isEmpty ? "a run that is still writing its owner file" : owner)
         default:
             let cause = result.stderr.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw HostLockError(description: "\(host.name): the lock directory \(Self.folder)/\(name) could not be handled (exit \(result.exitStatus.map(String.init) ?? "?")): "
+            throw HostStateError(host: host.name, kind: .unexpectedAnswer,
+                                 message: "the lock directory locks/\(Self.safeName(name)) could not be handled (exit \(result.exitStatus.map(String.init) ?? "?")): "
                                     + (cause.isEmpty ? "no output" : String(cause.prefix(300))))
         }
     }
@@ -74,22 +81,34 @@ public struct HostLock: Sendable {
     /// One POSIX sh script per action; every value is shell-quoted.
     func script(action: String) -> String {
         let seconds = max(1, Int(lease.milliseconds / 1000))
-        return """
-        set -u; umask 000
-        folder=\(ShellQuoting.quote(Self.folder)); lock="$folder"/\(ShellQuoting.quote(Self.safeName(name)))
+        return folder.prelude + """
         run=\(ShellQuoting.quote(runID)); owner=\(ShellQuoting.quote(owner)); lease=\(seconds); action=\(action)
-        mkdir -p "$folder" 2>/dev/null && chmod 1777 "$folder" 2>/dev/null
-        write_owner() { printf 'run=%s\\nowner=%s\\nexpires=%s\\n' "$run" "$owner" "$(( $(date +%s) + lease ))" > "$lock/owner.$$" && mv -f "$lock/owner.$$" "$lock/owner"; }
+        if [ "$action" = acquire ]; then warden_make_state 1; warden_dir locks
+        else
+          warden_make_state 0
+          [ -z "$warden_absent" ] || { [ "$action" = release ] && echo released || echo lost; exit 0; }
+          { [ -e "$warden_state/locks" ] || [ -L "$warden_state/locks" ]; } || { [ "$action" = release ] && echo released || echo lost; exit 0; }
+          warden_check_own "$warden_state/locks"
+        fi
+        lock=$warden_state/locks/\(ShellQuoting.quote(Self.safeName(name)))
+        write_owner() {
+          t=$(mktemp "$lock/owner.XXXXXX") || warden_cannot "cannot create a file in $lock"
+          printf 'run=%s\\nowner=%s\\nexpires=%s\\n' "$run" "$owner" "$(( $(date +%s) + lease ))" > "$t" && mv -f -- "$t" "$lock/owner"
+        }
         field() { sed -n "s/^$1=//p" "$lock/owner" 2>/dev/null; }
-        if [ "$action" = acquire ] && mkdir "$lock" 2>/dev/null; then write_owner && echo acquired; exit; fi
-        [ -d "$lock" ] || { [ "$action" = release ] && echo released || echo lost; exit 0; }
+        if [ "$action" = acquire ] && mkdir -m 700 -- "$lock" 2>/dev/null; then write_owner && echo acquired; exit; fi
+        { [ -e "$lock" ] || [ -L "$lock" ]; } || { [ "$action" = release ] && echo released || echo lost; exit 0; }
+        warden_check_own "$lock"
         tries=0
-        until mkdir "$lock.mutex" 2>/dev/null; do
-          if [ -n "$(find "$lock.mutex" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then rmdir "$lock.mutex" 2>/dev/null; fi
+        until mkdir -m 700 -- "$lock.mutex" 2>/dev/null; do
+          if [ -e "$lock.mutex" ] || [ -L "$lock.mutex" ]; then warden_check_own "$lock.mutex"; fi
+          if [ -n "$(find "$lock.mutex" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then rmdir -- "$lock.mutex" 2>/dev/null; fi
           tries=$((tries + 1)); [ $tries -gt 100 ] && { echo "lock mutex $lock.mutex busy" >&2; exit 4; }
           sleep 0.1
         done
-        trap 'rmdir "$lock.mutex" 2>/dev/null' EXIT
+        trap 'rmdir -- "$lock.mutex" 2>/dev/null' EXIT
+        # Checked here, not inside $(...): a refusal there would end only the subshell.
+        if [ -e "$lock/owner" ] || [ -L "$lock/owner" ]; then warden_check_own "$lock/owner"; fi
         held=$(field run); expires=$(field expires)
         case "$action" in
           acquire)
@@ -99,7 +118,7 @@ public struct HostLock: Sendable {
           renew)
             if [ "$held" = "$run" ]; then write_owner && echo renewed; else echo lost; fi ;;
           release)
-            if [ "$held" = "$run" ]; then rm -rf "$lock" && echo released; else echo lost; fi ;;
+            if [ "$held" = "$run" ]; then rm -rf -- "$lock" && echo released; else echo lost; fi ;;
         esac
         """
     }
@@ -113,9 +132,4 @@ public struct HostLock: Sendable {
         })
         return mapped.hasPrefix(".") ? "_" + mapped.dropFirst() : mapped
     }
-}
-
-/// A lock directory the host could not handle (not a lock held: that is an answer).
-public struct HostLockError: Error, Sendable, CustomStringConvertible {
-    public let description: String
 }
