@@ -215,10 +215,11 @@ struct HostStateTests {
         let state = root + "/warden"
         let transport = LocalShellTransport()
         let host = InventoryHost.local(stateFolder: state)
-        let deadman = try await Deadman.arm("echo genuine > \(root)/reverted", after: .seconds(1), runID: "r1", step: "lively",
+        let deadman = try await Deadman.arm("echo genuine > \(root)/reverted", after: .seconds(600), runID: "r1", step: "lively",
                                             host: host, transport: transport)
         // Rewritten after arming: the timer does not read it again.
         try "echo planted > \(root)/planted\n".write(toFile: deadman.path + "/command", atomically: false, encoding: .utf8)
+        try wake(timerOf: deadman.path)
         try await waitUntil { FileManager.default.fileExists(atPath: deadman.path + "/fired") }
         #expect(try String(contentsOfFile: root + "/reverted", encoding: .utf8) == "genuine\n")
         #expect(!FileManager.default.fileExists(atPath: root + "/planted"))
@@ -231,11 +232,13 @@ struct HostStateTests {
         let state = root + "/warden"
         let transport = LocalShellTransport()
         let host = InventoryHost.local(stateFolder: state)
-        let deadman = try await Deadman.arm("echo genuine > \(root)/reverted", after: .seconds(1), runID: "r1", step: "lively",
+        let deadman = try await Deadman.arm("echo genuine > \(root)/reverted", after: .seconds(600), runID: "r1", step: "lively",
                                             host: host, transport: transport)
+        let pid = try String(contentsOfFile: deadman.path + "/pid", encoding: .utf8)
         try FileManager.default.moveItem(atPath: deadman.path, toPath: deadman.path + ".moved")
         try FileManager.default.createDirectory(atPath: deadman.path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         FileManager.default.createFile(atPath: deadman.path + "/armed", contents: nil)
+        try wake(timer: pid)
         try await waitUntil { timers(for: deadman.path) == 0 }
         #expect(!FileManager.default.fileExists(atPath: root + "/reverted"))
         #expect(FileManager.default.fileExists(atPath: deadman.path + "/armed"), "the swapped folder was not touched")
@@ -248,6 +251,24 @@ struct HostStateTests {
         #expect(try await legacy.disarm(on: .local(stateFolder: nil), transport: transport) == .legacy)
         #expect(transport.commands.isEmpty, "nothing was sent to the host")
         #expect(legacy.legacyAdvice.contains("not trusted"))
+    }
+
+    /// Ends the `sleep` of the deadman timer whose pid is `pid` (as its `pid` file says), so it
+    /// wakes now instead of after its time: its script goes on to its checks at once.
+    private func wake(timer pid: String) throws {
+        let timer = pid.trimmingCharacters(in: .whitespacesAndNewlines)
+        let sleeps = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { Int($0) != nil }.filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.range(of: ") ", options: .backwards) else { return false }
+            let fields = stat[close.upperBound...].split(separator: " ")
+            return stat.contains("(sleep)") && fields.count > 1 && fields[1] == Substring(timer)
+        }
+        #expect(sleeps.count == 1, "the timer \(timer) sleeps")
+        for child in sleeps { kill(pid_t(child) ?? 0, SIGTERM) }
+    }
+
+    private func wake(timerOf folder: String) throws {
+        try wake(timer: try String(contentsOfFile: folder + "/pid", encoding: .utf8))
     }
 
     /// Polls (the host-side timer runs on the real clock) for at most 20 s.
