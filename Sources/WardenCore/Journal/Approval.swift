@@ -15,19 +15,28 @@ public struct Approval: Sendable, Hashable, Codable, FetchableRecord, Persistabl
     public var comment: String?
     public var planHash: String
     public var at: Double
+    /// The approver's signature over `ApprovalSignature.message(...)` of this decision; nil when unsigned.
+    public var signature: String?
 
-    public init(runID: String, step: String, approver: String, decision: String, comment: String?, planHash: String, at: Date = Date()) {
+    public init(runID: String, step: String, approver: String, decision: String, comment: String?, planHash: String,
+                signature: String? = nil, at: Date = Date()) {
         self.runID = runID
         self.step = step
         self.approver = approver
         self.decision = decision
         self.comment = comment
         self.planHash = planHash
+        self.signature = signature
         self.at = at.timeIntervalSince1970
     }
 
+    /// What its signature must cover.
+    public var signedMessage: String {
+        ApprovalSignature.message(run: runID, step: step, decision: decision, approver: approver, planHash: planHash, comment: comment)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case step, approver, decision, comment, at
+        case step, approver, decision, comment, at, signature
         case runID = "run_id"
         case planHash = "plan_hash"
     }
@@ -50,25 +59,29 @@ extension Journal {
         }
     }
 
+    /// Every decision recorded, oldest first.
+    public func allApprovals() async throws(JournalError) -> [Approval] {
+        try await access { db in try Approval.order(Column("at")).fetchAll(db) }
+    }
+
     public func approvals(of run: String, step: String) async throws(JournalError) -> [Approval] {
         try await access { db in
             try Approval.filter(Column("run_id") == run && Column("step") == step).order(Column("at")).fetchAll(db)
         }
     }
 
-    /// The gate's state: any allowed denial blocks; approvals count once per
-    /// person, only for the plan hash given, never the initiator's unless
-    /// `allowSelfApproval`, and only from `approvers` when that is not empty.
-    public static func gateState(
-        _ approvals: [Approval], spec: ApprovalSpec, planHash: String, initiator: String, allowSelfApproval: Bool
-    ) -> GateState {
+    /// The gate's state under `terms`: any allowed denial blocks; approvals
+    /// count once per person, only for the plan hash given, never the
+    /// initiator's unless the terms allow it, and only from the terms'
+    /// approvers when they name any. The caller passes only approvals it
+    /// trusts (signed, when the terms require signatures).
+    public static func gateState(_ approvals: [Approval], terms: ApprovalTerms, planHash: String, initiator: String) -> GateState {
         var approvedBy: [String] = []
         for approval in approvals where approval.planHash == planHash {
-            if approval.approver == initiator, !allowSelfApproval { continue }
-            if !spec.approvers.isEmpty, !spec.approvers.contains(approval.approver) { continue }
+            if terms.refusal(of: approval.approver, initiator: initiator, decision: approval.decision) != nil { continue }
             if approval.decision == "deny" { return .denied(by: approval.approver, comment: approval.comment) }
             if !approvedBy.contains(approval.approver) { approvedBy.append(approval.approver) }
         }
-        return approvedBy.count >= spec.quorum ? .approved(by: approvedBy) : .waiting(approvedBy: approvedBy)
+        return approvedBy.count >= terms.quorum ? .approved(by: approvedBy) : .waiting(approvedBy: approvedBy)
     }
 }

@@ -45,6 +45,7 @@ extension Journal {
     public func verifyAudit() async throws(JournalError) -> AuditBreak? {
         try await access { db in
             var eventRecords: [String: [AuditRecord]] = [:]
+            var approvalRecords: [String: [AuditRecord]] = [:]
             var previous = AuditRecord.genesis
             var expected = 1
             let cursor = try AuditRecord.order(Column("sequence")).fetchCursor(db)
@@ -61,6 +62,7 @@ extension Journal {
                     return AuditBreak(record: record.sequence, runID: record.runID, event: nil, reason: "its content was changed after it was written")
                 }
                 if let run = record.runID, record.event != nil { eventRecords[run, default: []].append(record) }
+                if let run = record.runID, record.action == "approval" { approvalRecords[run, default: []].append(record) }
                 previous = record.hash
                 expected += 1
             }
@@ -79,6 +81,25 @@ extension Journal {
                 for (record, event) in zip(audited, events.dropFirst(skipped)) where record.event != event.sequence || record.digest != event.hash {
                     return AuditBreak(record: record.sequence, runID: run.id, event: event.sequence,
                                       reason: "the journal's event and its audit record disagree")
+                }
+                // The gate reads the approvals table: every row must be one the audit log recorded, as it was.
+                let approvals = try Approval.filter(Column("run_id") == run.id).order(Column("at")).fetchAll(db)
+                let recorded = approvalRecords[run.id] ?? []
+                for (index, approval) in approvals.enumerated() {
+                    guard index < recorded.count else {
+                        return AuditBreak(record: nil, runID: run.id, event: nil,
+                                          reason: "the approvals table holds a \(approval.decision) by \(approval.approver) at step '\(approval.step)' that the audit log never recorded: it was inserted outside Warden")
+                    }
+                    let record = recorded[index]
+                    if record.step != approval.step || record.status != approval.decision
+                        || record.digest != approval.planHash {
+                        return AuditBreak(record: record.sequence, runID: run.id, event: nil,
+                                          reason: "the approvals table and the audit log disagree about an approval (\(approval.decision) by \(approval.approver) at step '\(approval.step)'): it was changed or inserted outside Warden")
+                    }
+                }
+                if recorded.count > approvals.count {
+                    return AuditBreak(record: recorded[approvals.count].sequence, runID: run.id, event: nil,
+                                      reason: "the audit log records an approval the approvals table no longer holds: it was removed")
                 }
             }
             return nil

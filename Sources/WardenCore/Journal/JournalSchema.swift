@@ -83,6 +83,12 @@ enum JournalSchema {
                 table.add(column: "host", .text)
             }
         }
+        migrator.registerMigration("v5-approval-signatures") { db in
+            // The approver's SSHSIG over the decision (ApprovalSignature); nil for an unsigned one.
+            try db.alter(table: "approvals") { table in
+                table.add(column: "signature", .text)
+            }
+        }
         return migrator
     }
 }

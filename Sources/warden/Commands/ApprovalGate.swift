@@ -2,40 +2,50 @@ import Foundation
 import WardenCore
 
 /// How `warden run` waits at an `approve:` step: it journals that it is
-/// waiting, then reads the approvals other operators record with
+/// waiting (with the terms: the runbook's, tightened by the site's approval
+/// policy), then reads the approvals other operators record with
 /// `warden approve` / `warden deny` until the quorum is met, someone denies,
-/// or the gate times out.
+/// or the gate times out. Where the terms require signatures, an approval
+/// counts only if its signature verifies against the site's allowed signers:
+/// a row anyone with write access to the state folder inserted does not.
 struct ApprovalGate: Sendable {
     let journal: Journal
     let runID: String
+    let runbook: String
     let planHash: String
     let initiator: String
     let allowSelfApproval: Bool
+    let policy: ApprovalPolicy
 
     func decide(_ step: Step, _ spec: ApprovalSpec) async -> ApprovalDecision {
-        let terms: Value = .map([
-            "quorum": .int(spec.quorum), "approvers": .list(spec.approvers.map(Value.string)),
-            "allow_self_approval": .bool(allowSelfApproval), "timeout": .string(DurationText.format(spec.timeout)),
-            "message": spec.message.map(Value.string) ?? .null,
-        ])
+        let terms = policy.terms(for: spec, runbook: runbook, allowSelfApproval: allowSelfApproval)
         do {
-            try await journal.append(.init(runID: runID, kind: "waiting-approval", step: step.id, detail: terms.jsonText(pretty: false)))
+            let detail = String(decoding: try JSONEncoder().encode(terms), as: UTF8.self)
+            try await journal.append(.init(runID: runID, kind: "waiting-approval", step: step.id, detail: detail))
         } catch {
-            return .blocked("the journal cannot be written, so nobody could approve: \(error.description)")
+            return .blocked("the journal cannot be written, so nobody could approve: \(error)")
         }
-        let from = spec.approvers.isEmpty ? "" : " from \(spec.approvers.joined(separator: ", "))"
+        let from = terms.approvers.isEmpty ? "" : " from \(terms.approvers.joined(separator: ", "))"
+        let signed = terms.requireSignatures ? " signed" : ""
         // The runbook's message stays on its line: it must not forge the instructions below it.
         Terminal.writeError(VisibleText.line("""
-            waiting for \(spec.quorum) approval\(spec.quorum == 1 ? "" : "s")\(from) of plan \(planHash) \
+            waiting for \(terms.quorum)\(signed) approval\(terms.quorum == 1 ? "" : "s")\(from) of plan \(planHash) \
             (timeout \(DurationText.format(spec.timeout)))\(spec.message.map { ": \($0)" } ?? "")
-            """) + "\nanother operator approves with: warden approve \(runID)\n")
+            """) + "\nanother operator approves with: warden approve \(runID)" + (terms.requireSignatures ? " --key ~/.ssh/id_ed25519" : "") + "\n")
         let deadline = ContinuousClock.now + spec.timeout
         var announced: Set<String> = []
+        var checked: [Int: Bool] = [:]
         while ContinuousClock.now < deadline {
             if Task.isCancelled { return .blocked("interrupted while waiting for approval") }
-            let approvals = (try? await journal.approvals(of: runID, step: step.id)) ?? []
-            let state = Journal.gateState(approvals, spec: spec, planHash: planHash, initiator: initiator, allowSelfApproval: allowSelfApproval)
-            switch state {
+            let recorded = (try? await journal.approvals(of: runID, step: step.id)) ?? []
+            var trusted: [Approval] = []
+            for (index, approval) in recorded.enumerated() {
+                if checked[index] == nil {
+                    checked[index] = await trust(approval, terms: terms, step: step)
+                }
+                if checked[index] == true { trusted.append(approval) }
+            }
+            switch Journal.gateState(trusted, terms: terms, planHash: planHash, initiator: initiator) {
             case let .approved(by):
                 Terminal.writeError(VisibleText.line("approved by \(by.joined(separator: ", "))") + "\n")
                 return .approved
@@ -44,11 +54,35 @@ struct ApprovalGate: Sendable {
             case let .waiting(by):
                 for name in by where !announced.contains(name) {
                     announced.insert(name)
-                    Terminal.writeError(VisibleText.line("approved by \(name) (\(by.count) of \(spec.quorum))") + "\n")
+                    Terminal.writeError(VisibleText.line("approved by \(name) (\(by.count) of \(terms.quorum))") + "\n")
                 }
             }
             try? await Task.sleep(for: .milliseconds(500))
         }
-        return .blocked("no quorum of \(spec.quorum) approval\(spec.quorum == 1 ? "" : "s") within \(DurationText.format(spec.timeout))")
+        return .blocked("no quorum of \(terms.quorum) approval\(terms.quorum == 1 ? "" : "s") within \(DurationText.format(spec.timeout))")
+    }
+
+    /// Whether an approval row counts: always without required signatures; with them, only
+    /// when its signature is the approver's. One that does not is journaled and ignored.
+    private func trust(_ approval: Approval, terms: ApprovalTerms, step: Step) async -> Bool {
+        guard terms.requireSignatures, let signers = terms.allowedSigners else { return true }
+        let problem: String
+        if let signature = approval.signature {
+            do {
+                let key = try await ApprovalSignature.verify(approval.signedMessage, signature: signature, principal: approval.approver,
+                                                             allowedSigners: signers)
+                _ = try? await journal.append(.init(runID: runID, kind: "note", step: step.id,
+                                                    detail: "\(approval.decision) by \(approval.approver) is signed with \(key)"))
+                return true
+            } catch {
+                problem = error.description
+            }
+        } else {
+            problem = "it is not signed, and the site policy requires signed approvals"
+        }
+        let reason = "ignored a \(approval.decision) recorded for \(approval.approver): \(problem)"
+        Terminal.writeError("warden: " + VisibleText.line(reason) + "\n")
+        _ = try? await journal.append(.init(runID: runID, kind: "note", step: step.id, detail: reason))
+        return false
     }
 }

@@ -16,10 +16,13 @@ struct ApproveCommand: AsyncParsableCommand {
     @Option(help: "Why, for the journal.")
     var comment: String?
 
+    @Option(help: "Sign the approval with this SSH private key (ssh-keygen -Y sign); required where the site policy asks for signed approvals.")
+    var key: String?
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        try await Decision.record("approve", run: run, comment: comment, state: state)
+        try await Decision.record("approve", run: run, comment: comment, key: key, state: state)
     }
 }
 
@@ -34,17 +37,20 @@ struct DenyCommand: AsyncParsableCommand {
     @Option(help: "Why (required: the initiator needs to know).")
     var comment: String
 
+    @Option(help: "Sign the denial with this SSH private key; required where the site policy asks for signed decisions.")
+    var key: String?
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        try await Decision.record("deny", run: run, comment: comment, state: state)
+        try await Decision.record("deny", run: run, comment: comment, key: key, state: state)
     }
 }
 
 /// What approving and denying share: finding the gate, showing the plan,
 /// checking who may decide, and recording the decision.
 enum Decision {
-    static func record(_ decision: String, run id: String, comment: String?, state: StateOptions) async throws {
+    static func record(_ decision: String, run id: String, comment: String?, key: String?, state: StateOptions) async throws {
         let journal = try await state.open()
         guard let run = try await journal.run(id) else {
             throw InvalidInput(description: "no run '\(id)' in \(journal.path); `warden runs` lists them")
@@ -57,24 +63,54 @@ enum Decision {
               !events.contains(where: { $0.kind == "step-finished" && $0.step == step && $0.sequence > waiting.sequence }) else {
             throw InvalidInput(description: "run \(id) is not waiting at an approval gate")
         }
-        let terms = (try? JSONSerialization.jsonObject(with: Data((waiting.detail ?? "{}").utf8))) as? [String: Any] ?? [:]
-        let allowSelf = terms["allow_self_approval"] as? Bool ?? false
-        let approvers = terms["approvers"] as? [String] ?? []
+        // The terms the gate journaled; this machine's own site policy applies on top of them, so a
+        // gate journaled with loose terms cannot talk an approver out of the site's rules.
+        let journaled = (try? JSONDecoder().decode(ApprovalTerms.self, from: Data((waiting.detail ?? "{}").utf8)))
+            ?? ApprovalTerms(quorum: 1, approvers: [], allowSelfApproval: false, requireSignatures: false, allowedSigners: nil,
+                             timeout: .zero, message: nil, policy: nil)
+        var terms = journaled
+        let policy: ApprovalPolicy
+        do {
+            policy = try ApprovalPolicy.site()
+        } catch {
+            throw InvalidInput(description: "the site's approval policy: \(error.description)")
+        }
+        terms = policy.tighten(terms, runbook: run.runbook)
         let me = OperatingSystemUser.name
 
-        if let text = run.plan, let plan = try? JSONDecoder().decode(Plan.self, from: Data(text.utf8)) {
-            Terminal.write(PlanText(plan: plan).text)
+        // The plan shown is the one the decision binds to: its hash must be the run's.
+        guard let text = run.plan, let plan = try? JSONDecoder().decode(Plan.self, from: Data(text.utf8)) else {
+            throw InvalidInput(description: "run \(id) has no plan in the journal to show; nothing was \(decision == "approve" ? "approved" : "denied")")
         }
+        guard plan.hash == run.planHash else {
+            throw InvalidInput(description: "the plan journaled for run \(id) has hash \(plan.hash), but the run is bound to \(run.planHash): "
+                               + "the state folder was changed; nothing was \(decision == "approve" ? "approved" : "denied") (`warden audit verify` tells more)")
+        }
+        Terminal.write(PlanText(plan: plan).text)
         Terminal.write("\n" + VisibleText.line("Run \(id) of '\(run.runbook)' started by \(run.initiator) on \(run.controller), waiting at step '\(step)'.") + "\n")
-        if me == run.initiator, !allowSelf {
-            throw InvalidInput(description: "you (\(me)) started this run; another person must \(decision) it")
+        if let refusal = terms.refusal(of: me, initiator: run.initiator, decision: decision) {
+            throw InvalidInput(description: VisibleText.line(refusal))
         }
-        if !approvers.isEmpty, !approvers.contains(me) {
-            throw InvalidInput(description: VisibleText.line("\(me) may not \(decision) this gate; its approvers are \(approvers.joined(separator: ", "))"))
+        var approval = Approval(runID: id, step: step, approver: me, decision: decision, comment: comment, planHash: run.planHash)
+        if let key {
+            do {
+                approval.signature = try await ApprovalSignature.sign(approval.signedMessage, key: key)
+                if let signers = terms.allowedSigners {
+                    let signedWith = try await ApprovalSignature.verify(approval.signedMessage, signature: approval.signature ?? "",
+                                                                        principal: me, allowedSigners: signers)
+                    Terminal.write(VisibleText.line("signed with \(signedWith)") + "\n")
+                }
+            } catch {
+                throw InvalidInput(description: "\(error.description); nothing was \(decision == "approve" ? "approved" : "denied")")
+            }
+        } else if terms.requireSignatures {
+            throw InvalidInput(description: "the site policy\(terms.policy.map { " (\($0))" } ?? "") requires signed decisions: "
+                               + "pass --key with your SSH private key, one listed for \(me) in \(terms.allowedSigners ?? "the allowed signers")")
         }
-        try await journal.record(Approval(runID: id, step: step, approver: me, decision: decision, comment: comment, planHash: run.planHash))
+        try await journal.record(approval)
         try await journal.append(.init(runID: id, kind: decision == "approve" ? "approved" : "denied", step: step, host: nil,
-                                       detail: "\(me)" + (comment.map { ": \($0)" } ?? "") + " (plan \(run.planHash))"))
+                                       detail: "\(me)" + (comment.map { ": \($0)" } ?? "") + " (plan \(run.planHash))"
+                                           + (approval.signature == nil ? "" : ", signed")))
         Terminal.write(VisibleText.line("\(decision == "approve" ? "Approved" : "Denied") run \(id) at step '\(step)' as \(me) (plan \(run.planHash)).") + "\n")
     }
 }

@@ -29,6 +29,40 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let last = records.last.map { "; last record \($0.sequence), hash \($0.hash)" } ?? ""
         Terminal.write("audit log intact: \(records.count) records\(last)\n")
+        try await verifySignatures(journal)
+    }
+
+    /// Where the site keeps allowed signers: who signed each decision, with which key; an
+    /// unsigned or forged one is named (exit 1 when the policy requires signatures).
+    private func verifySignatures(_ journal: Journal) async throws {
+        let policy: ApprovalPolicy
+        do {
+            policy = try ApprovalPolicy.site()
+        } catch {
+            throw InvalidInput(description: "the site's approval policy: \(error.description)")
+        }
+        guard let signers = policy.allowedSigners else { return }
+        var bad = 0
+        for approval in try await journal.allApprovals() {
+            let what = "\(approval.decision) of run \(approval.runID) at '\(approval.step)' by \(approval.approver)"
+            guard let signature = approval.signature else {
+                bad += 1
+                Terminal.write(VisibleText.line("\(what): UNSIGNED") + "\n")
+                continue
+            }
+            do {
+                let key = try await ApprovalSignature.verify(approval.signedMessage, signature: signature, principal: approval.approver,
+                                                             allowedSigners: signers)
+                Terminal.write(VisibleText.line("\(what): signed with \(key)") + "\n")
+            } catch {
+                bad += 1
+                Terminal.write(VisibleText.line("\(what): SIGNATURE DOES NOT VERIFY: \(error.description)") + "\n")
+            }
+        }
+        if bad > 0, policy.requireSignatures {
+            Terminal.write("\(bad) decision(s) without a valid signature, where \(policy.file ?? "the policy") requires one\n")
+            throw ExitStatus.failure
+        }
     }
 }
 

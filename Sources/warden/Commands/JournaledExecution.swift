@@ -18,12 +18,14 @@ struct JournaledExecution {
     let engine: EngineOptions
     let confirm: (@Sendable (StepPreview) async -> StepDecision)?
     let locking: RunLocking?
+    /// The site's approval policy (`ApprovalPolicy.site()`), which the runbook's gates may only tighten.
+    let policy: ApprovalPolicy
 
     /// Runs to the end (cleanup included) and throws the exit status for anything but success.
     func execute(interrupts: InterruptHandler) async throws {
         let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
-        let gate = ApprovalGate(journal: journal, runID: runID, planHash: planHash, initiator: initiator,
-                                allowSelfApproval: context.runbook.allowSelfApproval)
+        let gate = ApprovalGate(journal: journal, runID: runID, runbook: context.runbook.name, planHash: planHash, initiator: initiator,
+                                allowSelfApproval: context.runbook.allowSelfApproval, policy: policy)
         let progress = engine.output == .text ? RunProgress.forStandardError() : nil
         let (context, transport, concurrency, artifacts, plan, resume, confirm) =
             (self.context, self.transport, engine.concurrency, self.artifacts, self.plan, self.resume, self.confirm)

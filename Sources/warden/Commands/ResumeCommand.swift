@@ -89,6 +89,7 @@ struct ResumeCommand: AsyncParsableCommand {
         if gated, !params.isEmpty {
             throw InvalidInput(description: "run \(run) has an approval gate: its parameters are the ones the approvers saw and cannot be changed on resume (-p); start a new run to use other values")
         }
+        let policy = try ApprovalPolicy.forCommand(context.runbook)
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
         let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
         // Changes that say how to check them are checked on their hosts first.
@@ -130,7 +131,8 @@ struct ResumeCommand: AsyncParsableCommand {
         try await JournaledExecution(
             context: context, transport: transport, journal: journal, runID: run, planHash: found.planHash,
             initiator: found.initiator, plan: plan, resume: resume,
-            artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking
+            artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking,
+            policy: policy
         ).execute(interrupts: InterruptHandler(onFirst: {}))
     }
 }

@@ -38,6 +38,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try inputs.load()
+        let policy = try ApprovalPolicy.forCommand(context.runbook)
         let journal = try await state.open()
         let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
         if !yes, !interactive, !step {
@@ -83,7 +84,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         try await JournaledExecution(
             context: context, transport: transport, journal: journal, runID: runID, planHash: plan.hash,
-            initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm, locking: locking
+            initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm, locking: locking,
+            policy: policy
         ).execute(interrupts: interrupts)
     }
 }
