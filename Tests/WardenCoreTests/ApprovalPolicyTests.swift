@@ -128,4 +128,17 @@ struct ApprovalPolicyTests {
         #expect(broken?.runID == "r1")
         #expect(broken?.reason.contains("that the audit log never recorded: it was inserted outside Warden") == true, "\(String(describing: broken))")
     }
+
+    @Test func aRunRowChangedBehindWardensBackIsNamedByVerify() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-runs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path)
+        try await journal.begin(JournalRun(id: "r1", runbook: "demo", file: "demo.yaml", initiator: "eve", controller: "bastion:42",
+                                           planHash: "sha256:ab", parameters: "tag=approved", plan: "{}"))
+        let database = try DatabaseQueue(path: journal.path)
+        try await database.write { db in try db.execute(sql: "UPDATE runs SET parameters = 'tag=evil' WHERE id = 'r1'") }
+        let broken = try await journal.verifyAudit()
+        #expect(broken?.reason.contains("the run's row (runbook, initiator, parameters, plan or its hash) is not what the audit log recorded") == true,
+                "\(String(describing: broken))")
+    }
 }

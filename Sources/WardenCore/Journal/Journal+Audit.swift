@@ -46,6 +46,7 @@ extension Journal {
         try await access { db in
             var eventRecords: [String: [AuditRecord]] = [:]
             var approvalRecords: [String: [AuditRecord]] = [:]
+            var startRecords: [String: AuditRecord] = [:]
             var previous = AuditRecord.genesis
             var expected = 1
             let cursor = try AuditRecord.order(Column("sequence")).fetchCursor(db)
@@ -63,6 +64,7 @@ extension Journal {
                 }
                 if let run = record.runID, record.event != nil { eventRecords[run, default: []].append(record) }
                 if let run = record.runID, record.action == "approval" { approvalRecords[run, default: []].append(record) }
+                if let run = record.runID, record.action == "run-started" { startRecords[run] = record }
                 previous = record.hash
                 expected += 1
             }
@@ -81,6 +83,14 @@ extension Journal {
                 for (record, event) in zip(audited, events.dropFirst(skipped)) where record.event != event.sequence || record.digest != event.hash {
                     return AuditBreak(record: record.sequence, runID: run.id, event: event.sequence,
                                       reason: "the journal's event and its audit record disagree")
+                }
+                // What approvals bind to and what a resume runs: the run's row as it was started.
+                if let started = startRecords[run.id] {
+                    let summary = "\(run.runbook) (\(run.file)) by \(run.initiator) on \(run.controller); parameters: \(run.parameters)"
+                    if started.status != run.planHash || started.summary != summary || started.digest != ChainHash.digest(run.plan) {
+                        return AuditBreak(record: started.sequence, runID: run.id, event: nil,
+                                          reason: "the run's row (runbook, initiator, parameters, plan or its hash) is not what the audit log recorded when it started: it was changed")
+                    }
                 }
                 // The gate reads the approvals table: every row must be one the audit log recorded, as it was.
                 let approvals = try Approval.filter(Column("run_id") == run.id).order(Column("at")).fetchAll(db)
