@@ -55,15 +55,12 @@ struct CollectLimitsTests {
             let file = try write(Self.runbook, in: fleet, name: "collect-limits.yaml")
             let artifacts = dir + "/artifacts"
 
-            let started = ContinuousClock.now
-            // A bounded wait: before the fix, /dev/zero streamed until the disk filled.
+            // A bounded wait: before the fix, /dev/zero streamed until the disk filled (the process is killed at 60 s).
             let run = try await runProcess(try wardenBinary(), [
                 "run", file, "-i", fleet.inventoryPath, "--state", dir + "/state", "--yes", "--artifacts", artifacts,
                 "-p", "dir=\(dir)", "--output", "json",
             ], timeout: 60)
-            let took = ContinuousClock.now - started
             #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
-            #expect(took < .seconds(30), "took \(took)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
             func reason(_ step: String) -> String {
                 report.steps.first { $0.id == step }?.hosts.first?.reason ?? ""
