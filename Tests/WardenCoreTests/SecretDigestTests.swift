@@ -4,7 +4,8 @@ import Testing
 
 /// Issue 12, finding 5: a plan binds its secrets by a digest keyed with the
 /// initiator's own key (never the value, never a digest anyone reading the
-/// journal could test guesses against).
+/// journal could test guesses against), and says where it shows `<secret>`
+/// for text that is not a secret.
 @Suite("Secret digests")
 struct SecretDigestTests {
     static let runbook = """
@@ -130,6 +131,7 @@ struct SecretDigestTests {
         let token = try #require(first.parameters.first { $0.name == "token" })
         #expect(token.value == "<secret>" && token.digest == key.digest(of: .string("hunter2"), parameter: "token"))
         #expect(first.parameters.first { $0.name == "table" }?.digest == nil)
+        #expect(first.secretMasks == nil)
         // What is shown and journaled: the plan as JSON, and the run's record in the journal.
         let json = String(decoding: try JSONEncoder().encode(first), as: UTF8.self)
         #expect(!json.contains("hunter2"))
@@ -148,5 +150,22 @@ struct SecretDigestTests {
         defer { try? FileManager.default.removeItem(atPath: elsewhere) }
         let theirs = try await plan(token: "hunter2", table: "orders", key: try SecretDigestKey.openOrCreate(directory: elsewhere))
         #expect(theirs.hash != first.hash)
+    }
+
+    @Test func thePlanSaysWhereItMasksTextThatIsNoSecret() async throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let key = try SecretDigestKey.openOrCreate(directory: directory)
+        let plan = try await plan(token: "orders_prod", table: "orders_prod", key: key)
+        #expect(plan.parameters.map(\.value) == ["<secret>", "<secret>"])
+        #expect(plan.steps.map { $0.hosts.first?.command } == ["curl -H <secret> http://127.0.0.1/", "drop-table <secret>"])
+        // The table is named; the step that uses the secret as a secret is not.
+        #expect(plan.secretMasks == [
+            PlanSecretMask(parameter: "table", whole: true, secrets: ["token"]),
+            PlanSecretMask(step: "drop", hosts: ["h01"], secrets: ["token"]),
+        ])
+        let partly = try await self.plan(token: "orders_prod", table: "orders_prod_old", key: key)
+        #expect(partly.parameters.map(\.value) == ["<secret>", "<secret>_old"])
+        #expect(partly.secretMasks?.first == PlanSecretMask(parameter: "table", whole: false, secrets: ["token"]))
     }
 }

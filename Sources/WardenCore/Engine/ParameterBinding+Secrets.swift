@@ -1,4 +1,5 @@
-/// Secrets as a plan binds them: keyed digests, never values.
+/// Secrets as a plan binds them (keyed digests, never values) and as it
+/// explains what redaction hid.
 extension ParameterBinding {
     /// Per secret parameter of the runbook itself that has a value, the
     /// digest of that value under `key` (`SecretDigestKey`). Included
@@ -11,5 +12,11 @@ extension ParameterBinding {
             digests[spec.name] = key.digest(of: value, parameter: spec.name)
         }
         return digests
+    }
+
+    /// The secret parameters (sorted) whose value the redactor would mask
+    /// somewhere in `text`.
+    public func secretsShown(in text: String) -> [String] {
+        secretsByName.filter { _, texts in Redactor(secrets: texts).redact(text) != text }.keys.sorted()
     }
 }

@@ -38,6 +38,9 @@ public struct Plan: Sendable, Codable {
     /// nil when the runbook has no secret parameter, or in plans journaled by versions
     /// before it.
     public var secretKey: PlanSecretKey?
+    /// Where the plan shows `<secret>` for text that is not a secret but equals one's
+    /// value; nil when nowhere.
+    public var secretMasks: [PlanSecretMask]?
 
     public init(runbook: String, file: String, offline: Bool) {
         self.runbook = runbook

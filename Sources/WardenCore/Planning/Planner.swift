@@ -79,7 +79,11 @@ public struct Planner {
                 if let digest = digests[spec.name] { hash.add("secret", spec.name, digest) }
                 continue
             }
-            let shown = context.redactor.redact(value.description)
+            let text = value.description
+            let shown = context.redactor.redact(text)
+            if shown != text {
+                noteMask(PlanSecretMask(parameter: spec.name, whole: shown == Redactor.mask, secrets: context.parameters.secretsShown(in: text)))
+            }
             plan.parameters.append(PlanParameter(name: spec.name, value: shown, secret: false))
             hash.add("param", spec.name, shown)
         }

@@ -262,4 +262,47 @@ struct PlanCommandTests {
             #expect(mode == 0o600)
         }
     }
+
+    /// Issue 12, finding 5: redaction masks any text equal to a secret; the
+    /// plan says when that hid a value that is not a secret, and still exits 0.
+    @Test func thePlanSaysWhenItMasksAValueThatIsNoSecret() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let file = try write("""
+                name: lookalike
+                params:
+                  token: {type: string, secret: true, required: true}
+                  table: {type: string, required: true}
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: use
+                    on: one
+                    run: "curl -H {{ params.token }} http://127.0.0.1/"
+                  - id: drop
+                    on: one
+                    run: "echo MUTATE-DROP {{ params.table }}"
+                """, in: fleet, name: "lookalike.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            let arguments = ["plan", file, "-i", fleet.inventoryPath, "--state", state, "-p", "table=orders_prod"]
+            let text = try await warden(arguments, environment: ["WARDEN_PARAM_TOKEN": "orders_prod"])
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("  params:  token=<secret>, table=<secret>\n"), "\(text.stdout)")
+            #expect(text.stdout.contains(
+                "  note:    parameter 'table' is shown as <secret> because its value equals the value of secret 'token'; it is not a secret itself\n"),
+                "\(text.stdout)")
+            #expect(text.stdout.contains(
+                "  note:    step 'drop' on h01: the command shows <secret> where text that is not a secret parameter equals the value of secret 'token'\n"),
+                "\(text.stdout)")
+            #expect(!text.stdout.contains("step 'use'"), "\(text.stdout)")
+            #expect(!text.stdout.contains("orders_prod"))
+            let json = try await warden(arguments + ["--output", "json"], environment: ["WARDEN_PARAM_TOKEN": "orders_prod"])
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(try decode(json).secretMasks?.map(\.secrets) == [["token"], ["token"]])
+            // Without the look-alike, no note.
+            let plain = try await warden(["plan", file, "-i", fleet.inventoryPath, "--state", state, "-p", "table=orders"],
+                                         environment: ["WARDEN_PARAM_TOKEN": "orders_prod"])
+            #expect(plain.status == 0 && !plain.stdout.contains("note:"), "\(plain.stdout)")
+            assertNothingMutatingReached(fleet)
+        }
+    }
 }
