@@ -7,6 +7,9 @@ public struct ParameterBinding: Sendable {
     public let values: [Int: [String: Value]]
     /// Every secret value, as text, for redaction.
     public let secrets: [String]
+    /// The same texts per secret parameter (an included runbook's named
+    /// `<include step>.<name>`), to say which secret a masked text equals.
+    public let secretsByName: [String: [String]]
 
     /// `given` are `-p` values (text, converted to each type); `file` values
     /// come from a params file (typed by YAML). `-p` wins over the file.
@@ -67,12 +70,15 @@ public struct ParameterBinding: Sendable {
             values[scope.index] = try bindIncluded(scope, parentValues: values[scope.parent ?? 0] ?? [:])
         }
         var secrets: [String] = []
+        var secretsByName: [String: [String]] = [:]
         for scope in runbook.scopes {
             for spec in scope.parameters where spec.secret {
-                secrets += secretTexts(values[scope.index]?[spec.name] ?? .null)
+                let texts = secretTexts(values[scope.index]?[spec.name] ?? .null)
+                secrets += texts
+                if !texts.isEmpty { secretsByName[scope.prefix + spec.name, default: []] += texts }
             }
         }
-        return ParameterBinding(values: values, secrets: secrets)
+        return ParameterBinding(values: values, secrets: secrets, secretsByName: secretsByName)
     }
 
     private static func bindIncluded(_ scope: RunbookScope, parentValues: [String: Value]) throws(BindingErrors) -> [String: Value] {

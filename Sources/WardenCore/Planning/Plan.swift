@@ -27,12 +27,20 @@ public struct Plan: Sendable, Codable {
     public var verdict: PlanVerdict = .proceeds
     /// Why the run would be blocked or fail, when it would.
     public var verdictReason: String?
-    /// `sha256:` and the hex digest over the runbook, parameters, hosts and commands.
+    /// `sha256:` and the hex digest over the runbook, parameters (secrets by their keyed
+    /// digests), hosts and commands.
     public var hash: String = ""
     /// `sha256:` over the runbook's files (every included one too) as the plan read them: a
     /// resume refuses a runbook whose files changed since the run started. Nil in plans
     /// journaled by versions before it.
     public var sourcesDigest: String?
+    /// The key the secret parameters' digests (`PlanParameter.digest`) were made with;
+    /// nil when the runbook has no secret parameter, or in plans journaled by versions
+    /// before it.
+    public var secretKey: PlanSecretKey?
+    /// Where the plan shows `<secret>` for text that is not a secret but equals one's
+    /// value; nil when nowhere.
+    public var secretMasks: [PlanSecretMask]?
 
     public init(runbook: String, file: String, offline: Bool) {
         self.runbook = runbook
@@ -74,6 +82,9 @@ public struct PlanParameter: Sendable, Codable {
     /// As given or defaulted; `<secret>` for secrets.
     public var value: String
     public var secret: Bool
+    /// For a secret with a value: `hmac-sha256:` of it under the plan's `secretKey`,
+    /// which the plan hash covers. Never the value, nor a digest anyone could test guesses against.
+    public var digest: String?
 }
 
 public struct PlanTarget: Sendable, Codable {

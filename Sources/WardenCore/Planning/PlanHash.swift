@@ -5,8 +5,10 @@ import Crypto
 /// host. An approval is bound to it; if any of these changes before the
 /// change starts, the approval no longer applies.
 ///
-/// Secrets enter only redacted: the hash is shown and stored, and a digest
-/// of a short secret could be brute-forced.
+/// Secrets enter as their keyed digests (`SecretDigestKey`), never as
+/// values nor plain digests: the hash is shown and stored, and a plain digest
+/// of a short secret could be brute-forced. Other text enters as shown, with
+/// whatever equals a secret's value masked.
 public struct PlanHash: Sendable {
     private var hasher = SHA256()
 

@@ -38,7 +38,10 @@ extension Planner {
                     }
                 }
             }
-            if entry.status != .skipped { hashCommand(step, host: host.name, line: entry.command) }
+            if entry.status != .skipped {
+                hashCommand(step, host: host.name, line: entry.command)
+                if waitsOn == nil { noteSecretLookalikes(step, on: host.name, in: environment) }
+            }
             decided.append(entry)
         }
         planned.hosts = decided

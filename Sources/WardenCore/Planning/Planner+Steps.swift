@@ -14,6 +14,7 @@ extension Planner {
             planned.hosts = hosts.map { host in
                 let line = try? render(step, on: host)
                 hashCommand(step, host: host.name, line: line)
+                noteSecretLookalikes(step, on: host.name, in: environment(of: step, on: host))
                 return PlannedHost(host: host.name, status: .notReached, command: line, reason: nil, waitsOn: nil)
             }
             unknownSteps[step.id] = step.id
@@ -77,8 +78,11 @@ extension Planner {
 
     private func render(_ step: Step, on host: InventoryHost) throws(LocatedError) -> String? {
         guard let command = step.command else { return nil }
-        let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probeRecords)
-        return context.redactor.redact(try command.render(in: environment))
+        return context.redactor.redact(try command.render(in: environment(of: step, on: host)))
+    }
+
+    private func environment(of step: Step, on host: InventoryHost) -> ExpressionEnvironment {
+        context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probeRecords)
     }
 
     mutating func hashCommand(_ step: Step, host: String, line: String?) {

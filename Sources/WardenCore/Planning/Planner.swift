@@ -14,6 +14,8 @@ public struct Planner {
     /// Nil when planning offline: nothing at all reaches a host.
     let transport: (any HostTransport)?
     let concurrency: Int
+    /// Binds the secrets' values into the hash; nil only for a runbook without secret parameters.
+    let secretKey: SecretDigestKey?
     var plan: Plan
     /// Records of steps the plan ran or decided (`steps.<id>`).
     var stepRecords: [String: RecordSet] = [:]
@@ -31,9 +33,12 @@ public struct Planner {
     var hash = PlanHash()
 
     /// Plans `context.runbook`. Never throws: a host that cannot be reached
-    /// is part of the plan's verdict.
-    public static func plan(context: EngineContext, transport: (any HostTransport)?, concurrency: Int = 64) async -> Plan {
-        var planner = Planner(context: context, transport: transport, concurrency: concurrency,
+    /// is part of the plan's verdict. `secretKey` (this user's, from the state
+    /// folder) binds the secret parameters' values into the hash; without it
+    /// the hash holds for any value of them.
+    public static func plan(context: EngineContext, transport: (any HostTransport)?, concurrency: Int = 64,
+                            secretKey: SecretDigestKey?) async -> Plan {
+        var planner = Planner(context: context, transport: transport, concurrency: concurrency, secretKey: secretKey,
                               plan: Plan(runbook: context.runbook.name, file: context.runbook.file, offline: transport == nil))
         await planner.run()
         return planner.plan
@@ -59,10 +64,27 @@ public struct Planner {
             hash.add("source", source.path, source.text)
         }
         plan.sourcesDigest = Self.sourcesDigest(of: runbook)
+        var digests: [String: String] = [:]
+        if let secretKey, runbook.parameters.contains(where: \.secret) {
+            digests = context.parameters.secretDigests(of: runbook, key: secretKey)
+            plan.secretKey = PlanSecretKey(owner: secretKey.owner, id: secretKey.id)
+        }
         for spec in runbook.parameters {
             let value = context.parameters.values[0]?[spec.name] ?? .null
-            let shown = spec.secret ? Redactor.mask : context.redactor.redact(value.description)
-            plan.parameters.append(PlanParameter(name: spec.name, value: shown, secret: spec.secret))
+            if spec.secret {
+                plan.parameters.append(PlanParameter(name: spec.name, value: Redactor.mask, secret: true, digest: digests[spec.name]))
+                hash.add("param", spec.name, Redactor.mask)
+                // The value's keyed digest, where the mask alone would let an
+                // approval given for one value of the secret hold for any other.
+                if let digest = digests[spec.name] { hash.add("secret", spec.name, digest) }
+                continue
+            }
+            let text = value.description
+            let shown = context.redactor.redact(text)
+            if shown != text {
+                noteMask(PlanSecretMask(parameter: spec.name, whole: shown == Redactor.mask, secrets: context.parameters.secretsShown(in: text)))
+            }
+            plan.parameters.append(PlanParameter(name: spec.name, value: shown, secret: false))
             hash.add("param", spec.name, shown)
         }
         for target in runbook.targets {

@@ -13,7 +13,8 @@ struct ResumeCommand: AsyncParsableCommand {
             command whose intent was journaled but whose outcome was not is unknown: a read-only \
             one runs again; a mutating one needs your word, --assume done (it took effect: do not \
             run it again) or --assume not-done (run it again). Pending cleanup always runs. \
-            Parameters come from the journal; secrets must be given again (--params or WARDEN_PARAM_<NAME>).
+            Parameters come from the journal; secrets must be given again (--params or WARDEN_PARAM_<NAME>), \
+            as they were when the run started if it has an approval gate (their digests are compared).
             Exit status: as warden run; 2 when the run cannot be resumed as asked.
             """
     )
@@ -90,6 +91,7 @@ struct ResumeCommand: AsyncParsableCommand {
             throw InvalidInput(description: "run \(run) has an approval gate: its parameters are the ones the approvers saw and cannot be changed on resume (-p); start a new run to use other values")
         }
         let policy = try ApprovalPolicy.forCommand(context.runbook)
+        let secretsNote = try checkSecrets(plan: plan, context: context, gated: gated)
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
         let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
         // Changes that say how to check them are checked on their hosts first.
@@ -124,7 +126,8 @@ struct ResumeCommand: AsyncParsableCommand {
         try await journal.adopt(run: run, controller: controller)
         let assumed = unknown.isEmpty ? "" : "; assumed \(assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
         let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
-        _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)"))
+        let secrets = secretsNote.map { "; \($0)" } ?? ""
+        _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)"))
 
         let locking = plan.flatMap { RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport) }
         try await locking?.take()
@@ -134,5 +137,35 @@ struct ResumeCommand: AsyncParsableCommand {
             artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking,
             policy: policy
         ).execute(interrupts: InterruptHandler(onFirst: {}))
+    }
+
+    /// Refuses secrets other than the ones a gated run started with (its
+    /// approvers' plan hash covers their digests), or that cannot be checked;
+    /// without a gate, as with -p, other values may be given: the warning
+    /// returned is journaled.
+    private func checkSecrets(plan: Plan?, context: EngineContext, gated: Bool) throws -> String? {
+        guard let plan else { return nil }
+        let problem: String
+        switch ResumeSecretCheck(plan: plan, context: context, state: state.resolved).verdict {
+        case .same:
+            return nil
+        case .notRecorded:
+            Terminal.writeError("warden: run \(run) was started by an older Warden that did not bind its secrets into the plan; the secrets given cannot be checked against the ones it started with\n")
+            return nil
+        case let .unchecked(reason):
+            problem = "the secrets given cannot be checked against the ones run \(run) started with: \(reason)"
+        case let .differ(names):
+            let list = names.map { "'\($0)'" }.joined(separator: ", ")
+            problem = "secret\(names.count == 1 ? "" : "s") \(list) \(names.count == 1 ? "is" : "are") not the value run \(run) started with "
+                + "(the digest of the value given differs from the one in its plan)"
+        }
+        guard !gated else {
+            throw InvalidInput(description: """
+                \(problem); run \(run) has an approval gate, and its approvers approved the plan made with the secrets it started with: \
+                give those (--params or WARDEN_PARAM_<NAME>), or end this run with its cleanup and start a new one
+                """)
+        }
+        Terminal.writeError("warden: \(problem); resuming with them (the run has no approval gate)\n")
+        return problem
     }
 }

@@ -40,12 +40,13 @@ struct RunCommand: AsyncParsableCommand {
         let context = try inputs.load()
         let policy = try ApprovalPolicy.forCommand(context.runbook)
         let journal = try await state.open()
+        let secretKey = try state.secretKey(for: context.runbook)
         let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
         if !yes, !interactive, !step {
             throw InvalidInput(description: "not on a terminal, so the plan cannot be confirmed: pass --yes to run it unattended")
         }
         let transport = SSHTransport(concurrency: concurrency, acceptNewHostKeys: inputs.inventoryOptions.acceptNewHostKeys)
-        let planning = Task { await Planner.plan(context: context, transport: transport, concurrency: concurrency) }
+        let planning = Task { await Planner.plan(context: context, transport: transport, concurrency: concurrency, secretKey: secretKey) }
         let interrupts = InterruptHandler { planning.cancel() }
         let plan = await planning.value
         if output == .text { Terminal.write(PlanText(plan: plan).text) }

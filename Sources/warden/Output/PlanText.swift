@@ -29,6 +29,9 @@ struct PlanText {
             lines.append("  window:  \(window.between) \(window.timezone): " + (window.openNow ? "open, \(time) left" : "closed now, opens in \(time)"))
         }
         if let lock = plan.lock { lines.append("  lock:    \(lock)") }
+        // Redaction masks whatever equals a secret's value: the approver must
+        // know when that hid something that is not a secret.
+        for mask in plan.secretMasks ?? [] { lines.append("  note:    " + PlanText.note(mask)) }
         if !plan.guards.isEmpty {
             lines.append("")
             lines.append("Guards (checked before the first change and again right before each):")
@@ -86,6 +89,21 @@ struct PlanText {
             if let undo = host.undo { lines.append("         undo: \(undo)") }
         }
         return lines
+    }
+
+    /// One sentence on what a mask hides and why.
+    static func note(_ mask: PlanSecretMask) -> String {
+        let names = mask.secrets.map { "'\($0)'" }
+        let secret = names.count <= 1 ? "secret \(names.first ?? "")"
+            : "secrets " + names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+        if let parameter = mask.parameter {
+            let shown = mask.whole == true
+                ? "is shown as \(Redactor.mask) because its value equals the value of \(secret)"
+                : "shows \(Redactor.mask) where its value contains the value of \(secret)"
+            return "parameter '\(parameter)' \(shown); it is not a secret itself"
+        }
+        let hosts = (mask.hosts ?? []).joined(separator: ", ")
+        return "step '\(mask.step ?? "")' on \(hosts): the command shows \(Redactor.mask) where text that is not a secret parameter equals the value of \(secret)"
     }
 
     static func json(_ plan: Plan) throws -> String {

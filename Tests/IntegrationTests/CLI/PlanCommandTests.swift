@@ -215,7 +215,8 @@ struct PlanCommandTests {
             #expect(onArgv.stderr.contains("'token' is a secret and must not be on the command line"))
             #expect(!onArgv.stderr.contains("hunter2"))
 
-            let output = try await warden(["plan", file, "-i", fleet.inventoryPath, "--output", "json"],
+            let state = fleet.directory.appendingPathComponent("state").path
+            let output = try await warden(["plan", file, "-i", fleet.inventoryPath, "--state", state, "--output", "json"],
                                           environment: ["WARDEN_PARAM_TOKEN": "hunter2 x"])
             #expect(output.status == 0, "\(output.stderr)")
             #expect(!output.stdout.contains("hunter2"))
@@ -223,6 +224,85 @@ struct PlanCommandTests {
             #expect(plan.parameters.map(\.value) == ["<secret>"])
             #expect(plan.steps[0].hosts[0].command == "curl -H <secret> http://127.0.0.1/")
             #expect(!output.stderr.contains("hunter2"))
+        }
+    }
+
+    /// Issue 12, finding 5: the secret's value is bound into the plan hash
+    /// (by a digest keyed with the operator's key in the state folder), so an
+    /// approval given for one value does not hold for another.
+    @Test func twoPlansThatDifferOnlyInASecretHaveDifferentHashes() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let file = try write("""
+                name: bound
+                params:
+                  token: {type: string, secret: true, required: true}
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: use
+                    on: one
+                    run: "curl -H {{ params.token }} http://127.0.0.1/"
+                """, in: fleet, name: "bound.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            func plan(_ token: String) async throws -> Plan {
+                let output = try await warden(["plan", file, "-i", fleet.inventoryPath, "--state", state, "--output", "json"],
+                                              environment: ["WARDEN_PARAM_TOKEN": token])
+                #expect(output.status == 0, "\(output.stderr)")
+                #expect(!output.stdout.contains(token) && !output.stderr.contains(token))
+                return try decode(output)
+            }
+            let first = try await plan("hunter2"), other = try await plan("hunter3"), again = try await plan("hunter2")
+            // Everything shown is the same, but the hash is not.
+            #expect(first.steps[0].hosts[0].command == other.steps[0].hosts[0].command)
+            #expect(first.hash != other.hash)
+            #expect(first.hash == again.hash)
+            #expect(first.parameters[0].digest != nil && first.parameters[0].digest != other.parameters[0].digest)
+            let key = state + "/secret-digest-\(getuid()).key"
+            let mode = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+    }
+
+    /// Issue 12, finding 5: redaction masks any text equal to a secret; the
+    /// plan says when that hid a value that is not a secret, and still exits 0.
+    @Test func thePlanSaysWhenItMasksAValueThatIsNoSecret() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let file = try write("""
+                name: lookalike
+                params:
+                  token: {type: string, secret: true, required: true}
+                  table: {type: string, required: true}
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: use
+                    on: one
+                    run: "curl -H {{ params.token }} http://127.0.0.1/"
+                  - id: drop
+                    on: one
+                    run: "echo MUTATE-DROP {{ params.table }}"
+                """, in: fleet, name: "lookalike.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            let arguments = ["plan", file, "-i", fleet.inventoryPath, "--state", state, "-p", "table=orders_prod"]
+            let text = try await warden(arguments, environment: ["WARDEN_PARAM_TOKEN": "orders_prod"])
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("  params:  token=<secret>, table=<secret>\n"), "\(text.stdout)")
+            #expect(text.stdout.contains(
+                "  note:    parameter 'table' is shown as <secret> because its value equals the value of secret 'token'; it is not a secret itself\n"),
+                "\(text.stdout)")
+            #expect(text.stdout.contains(
+                "  note:    step 'drop' on h01: the command shows <secret> where text that is not a secret parameter equals the value of secret 'token'\n"),
+                "\(text.stdout)")
+            #expect(!text.stdout.contains("step 'use'"), "\(text.stdout)")
+            #expect(!text.stdout.contains("orders_prod"))
+            let json = try await warden(arguments + ["--output", "json"], environment: ["WARDEN_PARAM_TOKEN": "orders_prod"])
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(try decode(json).secretMasks?.map(\.secrets) == [["token"], ["token"]])
+            // Without the look-alike, no note.
+            let plain = try await warden(["plan", file, "-i", fleet.inventoryPath, "--state", state, "-p", "table=orders"],
+                                         environment: ["WARDEN_PARAM_TOKEN": "orders_prod"])
+            #expect(plain.status == 0 && !plain.stdout.contains("note:"), "\(plain.stdout)")
+            assertNothingMutatingReached(fleet)
         }
     }
 }

@@ -69,6 +69,50 @@ struct ResumeApprovalTests {
         }
     }
 
+    /// Issue 12, finding 5: secrets are given again on resume; one other than
+    /// the value the approvers' plan was made with is refused, the same one resumes.
+    @Test func aResumeNeedsTheSecretsThatWereApproved() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let state = try sharedState(fleet)
+            let file = try write("""
+                name: gated-secret
+                params:
+                  token: {type: string, secret: true, required: true}
+                targets:
+                  admin: {hosts: h01, exactly: 1}
+                steps:
+                  - id: go
+                    approve: {quorum: 1, timeout: 60s, message: change h01}
+                  - id: settle
+                    on: admin
+                    check: "sleep $(cat \(fleet.directory.path)/wait-seconds)"
+                  - id: change
+                    on: admin
+                    run: "echo change-with-{{ params.token }}"
+                """, in: fleet, name: "gated-secret.yaml")
+            let seconds = fleet.directory.appendingPathComponent("wait-seconds").path
+            try "10\n".write(toFile: seconds, atomically: true, encoding: .utf8)
+            let approvedSecret = try write("token: approved-\(UUID().uuidString)\n", in: fleet, name: "approved.yaml")
+            let otherSecret = try write("token: other-\(UUID().uuidString)\n", in: fleet, name: "other.yaml")
+            let (background, runID, _) = try await startApproved(fleet, [file, "-i", fleet.inventoryPath, "--params", approvedSecret], state: state)
+            _ = try await awaitRun(in: state, "the settle wait to start") { _, events in
+                events.contains { $0.step == "settle" && $0.kind == "intent" }
+            }
+            try await background.crash()
+            try "0\n".write(toFile: seconds, atomically: true, encoding: .utf8)
+            let resume = ["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"]
+
+            let other = try await warden(resume + ["--params", otherSecret])
+            #expect(other.status == 2, "\(other.stdout)\(other.stderr)")
+            #expect(other.stderr.contains("secret 'token' is not the value run \(runID) started with"), "\(other.stderr)")
+            #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("change-with-other"))
+
+            let same = try await warden(resume + ["--params", approvedSecret])
+            #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).contains("change-with-approved-"))
+        }
+    }
+
     @Test func aResumeCannotWidenWhatWasApproved() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = try sharedState(fleet)
