@@ -19,6 +19,13 @@ struct HostStateTests {
         return path
     }
 
+    /// A scratch folder, the host state folder `warden` in it, this machine as its host, and a shell transport.
+    private func scene() throws -> (root: String, state: String, host: InventoryHost, transport: LocalShellTransport) {
+        let root = try scratch()
+        let state = root + "/warden"
+        return (root, state, InventoryHost.local(stateFolder: state), LocalShellTransport())
+    }
+
     private func lock(_ name: String = "pegasus/c1", run: String = "run-a", at folder: String) -> HostLock {
         HostLock(name: name, runID: run, owner: "tester on controller", lease: .seconds(60), folder: HostStateFolder(configured: folder))
     }
@@ -120,11 +127,8 @@ struct HostStateTests {
     }
 
     @Test func aSymlinkedLockFolderIsRefused() async throws {
-        let root = try scratch()
+        let (root, state, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         #expect(try await lock("other", at: state).acquire(on: host, transport: transport) == .acquired)
         try FileManager.default.createDirectory(atPath: root + "/elsewhere", withIntermediateDirectories: false)
         try FileManager.default.createSymbolicLink(atPath: state + "/locks/pegasus_c1", withDestinationPath: root + "/elsewhere")
@@ -135,11 +139,8 @@ struct HostStateTests {
 
     @Test(.enabled(if: isRoot, "hands a folder to another account"))
     func aLockFolderAnotherAccountCreatedIsRefused() async throws {
-        let root = try scratch()
+        let (root, state, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         #expect(try await lock("other", at: state).acquire(on: host, transport: transport) == .acquired)
         try FileManager.default.createDirectory(atPath: state + "/locks/pegasus_c1", withIntermediateDirectories: false)
         #expect(chown(state + "/locks/pegasus_c1", Self.nobody, Self.nobody) == 0)
@@ -149,11 +150,8 @@ struct HostStateTests {
 
     @Test(.enabled(if: isRoot, "hands a file to another account"))
     func aForgedOwnerFileIsRefused() async throws {
-        let root = try scratch()
+        let (root, state, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         #expect(try await lock(at: state).acquire(on: host, transport: transport) == .acquired)
         let owner = state + "/locks/pegasus_c1/owner"
         try "run=forged\nowner=someone\nexpires=9999999999\n".write(toFile: owner, atomically: false, encoding: .utf8)
@@ -166,11 +164,8 @@ struct HostStateTests {
     }
 
     @Test func twoControllersLoggingInAsOneAccountExcludeEachOther() async throws {
-        let root = try scratch()
+        let (root, state, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         #expect(try await lock(run: "run-a", at: state).acquire(on: host, transport: transport) == .acquired)
         guard case .held(let by) = try await lock(run: "run-b", at: state).acquire(on: host, transport: transport) else {
             Issue.record("the second controller took a held lock")
@@ -192,11 +187,8 @@ struct HostStateTests {
     }
 
     @Test func armingAgainEndsTheEarlierTimerAndDisarmingEndsTheLast() async throws {
-        let root = try scratch()
+        let (root, state, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         let first = try await Deadman.arm("echo revert", after: .seconds(600), runID: "r1", step: "lively", host: host, transport: transport)
         #expect(first.path == state + "/deadman/r1.lively")
         #expect(timers(for: first.path) == 1)
@@ -210,11 +202,8 @@ struct HostStateTests {
     }
 
     @Test func theTimerRunsTheRevertItWasGivenNotWhatItsFolderSaysLater() async throws {
-        let root = try scratch()
+        let (root, _, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         let deadman = try await Deadman.arm("echo genuine > \(root)/reverted", after: .seconds(600), runID: "r1", step: "lively",
                                             host: host, transport: transport)
         // Rewritten after arming: the timer does not read it again.
@@ -227,11 +216,8 @@ struct HostStateTests {
     }
 
     @Test func theTimerRunsNothingInAFolderSwappedUnderIt() async throws {
-        let root = try scratch()
+        let (root, _, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let state = root + "/warden"
-        let transport = LocalShellTransport()
-        let host = InventoryHost.local(stateFolder: state)
         let deadman = try await Deadman.arm("echo genuine > \(root)/reverted", after: .seconds(600), runID: "r1", step: "lively",
                                             host: host, transport: transport)
         let pid = try String(contentsOfFile: deadman.path + "/pid", encoding: .utf8)
