@@ -223,7 +223,7 @@ struct HostStateTests {
         let pid = try String(contentsOfFile: deadman.path + "/pid", encoding: .utf8)
         try FileManager.default.moveItem(atPath: deadman.path, toPath: deadman.path + ".moved")
         try FileManager.default.createDirectory(atPath: deadman.path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        FileManager.default.createFile(atPath: deadman.path + "/armed", contents: nil)
+        _ = FileManager.default.createFile(atPath: deadman.path + "/armed", contents: nil)
         try wake(timer: pid)
         try await waitUntil { timers(for: deadman.path) == 0 }
         #expect(!FileManager.default.fileExists(atPath: root + "/reverted"))
