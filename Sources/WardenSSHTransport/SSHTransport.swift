@@ -20,7 +20,8 @@ public final class SSHTransport: HostTransport {
                     onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult {
         let request = ExecRequest(
             command: command.line, deadline: command.timeout,
-            outputLimit: OutputLimit(head: command.outputLimit / 2, tail: command.outputLimit - command.outputLimit / 2))
+            outputLimit: OutputLimit(head: command.outputLimit / 2, tail: command.outputLimit - command.outputLimit / 2),
+            secretFiles: command.secretFiles.map { Array($0.utf8) })
         var forward: (@Sendable (OutputChunk) -> Void)?
         if let onOutput {
             forward = { chunk in

@@ -73,8 +73,33 @@ struct TemplateTests {
         ])])
         #expect(try template.render(in: environment) == "echo cluster_info | ./run.sh shell --cluster 127.0.0.1:34601")
         #expect(template.rawHolesReadingValues.map(\.text) == ["params.shell"])
-        #expect(template.holes.map(\.raw) == [true, false])
+        #expect(template.holes.map(\.form) == [.raw, .quoted])
         #expect(try Template.parse("{{ raw \"}}\" }}", at: start).rawHolesReadingValues.isEmpty)
+    }
+
+    @Test func aSecretFileHolePutsOnlyTheFilesPathInTheLineAndTheValueBesideIt() throws {
+        let template = try Template.parse(
+            "tool --password-file={{ secret_file params.token }} --user {{ params.user }} < {{ secret_file params.key }}", at: start)
+        let secret = "it's $(id)\nline 2"
+        let environment = ExpressionEnvironment(variables: ["params": .map([
+            "token": .string(secret), "user": .string("ops admin"), "key": .int(42),
+        ])])
+        let rendered = try template.renderCommand(in: environment)
+        #expect(rendered.line == #"tool --password-file="${WARDEN_SECRETS:?}/1" --user 'ops admin' < "${WARDEN_SECRETS:?}/2""#)
+        #expect(rendered.secretFiles == [secret, "42"], "the value exactly, no newline added")
+        #expect(try template.render(in: environment) == rendered.line, "what is shown and hashed is the line, without the secret")
+        #expect(template.holes.map(\.form) == [.secretFile, .quoted, .secretFile])
+        #expect(template.secretFileHoles.map(\.text) == ["params.token", "params.key"])
+        #expect(template.rawHolesReadingValues.isEmpty)
+        // Text that no shell reads (a lock name, a path) has no file to point at.
+        #expect(throws: LocatedError.self) { try template.renderText(in: environment) }
+    }
+
+    @Test func aSecretFileTakesOneValue() {
+        #expect(failure("cat {{ secret_file params.v }}", ["v": .list([.string("a"), .string("b")])])?
+            .hasPrefix("rb.yaml:7:29: error: 'params.v' is a list; secret_file writes one value to one file") == true)
+        #expect(failure("cat {{ secret_file params.v }}", ["v": .null])?.hasPrefix("rb.yaml:7:29: error: 'params.v' is null") == true)
+        #expect(failure("cat {{ secret_file   }}") == "rb.yaml:7:14: error: '{{ secret_file }}' needs an expression; e.g. {{ secret_file params.name }}")
     }
 
     @Test func bracesInsideQuotedStringsDoNotCloseAHole() throws {

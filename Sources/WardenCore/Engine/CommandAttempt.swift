@@ -10,11 +10,11 @@ public enum CommandAttempt {
     }
 
     public static func run(
-        _ line: String, on host: InventoryHost, timeout: Duration?, parser: ParserSpec?, transport: any HostTransport
+        _ command: RenderedCommand, on host: InventoryHost, timeout: Duration?, parser: ParserSpec?, transport: any HostTransport
     ) async -> Outcome {
         let result: CommandResult
         do {
-            result = try await transport.run(RemoteCommand(line, timeout: timeout), on: host)
+            result = try await transport.run(RemoteCommand(command.line, timeout: timeout, secretFiles: command.secretFiles), on: host)
         } catch {
             return .unreachable(error.description)
         }

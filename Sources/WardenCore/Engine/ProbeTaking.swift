@@ -16,13 +16,14 @@ public enum ProbeTaking {
         let hosts = context.hosts(of: spec.target)
         let outcomes = await ConcurrentMap.map(hosts, limit: concurrency) { host -> (String, CommandAttempt.Outcome?, String) in
             let environment = context.environment(scope: spec.scope, host: host)
-            let line: String
+            let command: RenderedCommand
             do throws(LocatedError) {
-                line = try spec.command.render(in: environment)
+                command = try spec.command.renderCommand(in: environment)
             } catch {
                 return (host.name, nil, "\(host.name): cannot render the probe's command: \(error.description)")
             }
-            return (host.name, await CommandAttempt.run(line, on: host, timeout: spec.timeout, parser: spec.parser, transport: transport), line)
+            return (host.name, await CommandAttempt.run(command, on: host, timeout: spec.timeout, parser: spec.parser, transport: transport),
+                    command.line)
         }
         var records: [(name: String, record: HostRecord)] = []
         var failures: [String] = []

@@ -26,7 +26,7 @@ extension Planner {
             }
             if waitsOn == nil {
                 do {
-                    entry.command = try step.renderedLine(in: environment).map(context.redactor.redact)
+                    entry.command = try step.renderedCommand(in: environment).map { context.redactor.redact($0.line) }
                     if let undo = step.undo {
                         entry.undo = context.redactor.redact(try undo.render(in: environment))
                     }
@@ -124,9 +124,9 @@ extension Planner {
         let context = self.context
         let records = stepRecords, probes = probeRecords
         let outcomes = await ConcurrentMap.map(toRun, limit: concurrency) { index, entry -> (Int, CommandAttempt.Outcome?) in
-            guard let host = byName[entry.host], let line = try? step.command?.render(
+            guard let host = byName[entry.host], let command = try? step.command?.renderCommand(
                 in: context.environment(scope: step.scope, host: host, steps: records, probes: probes)) else { return (index, nil) }
-            return (index, await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: step.parser, transport: transport))
+            return (index, await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport))
         }
         var ran: [(name: String, record: HostRecord)] = []
         var failures: [String] = []

@@ -15,7 +15,7 @@ extension Planner {
         guard !context.redactor.isEmpty else { return }
         func lines(in environment: ExpressionEnvironment) -> [String] {
             var lines: [String] = []
-            if let line = try? step.renderedLine(in: environment) { lines.append(line) }
+            if let line = try? step.renderedCommand(in: environment)?.line { lines.append(line) }
             if let undo = try? step.undo?.render(in: environment) { lines.append(undo) }
             return lines
         }

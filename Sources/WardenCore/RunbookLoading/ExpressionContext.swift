@@ -8,8 +8,25 @@ struct ExpressionContext {
     let roots: Set<String>
     /// How to name the place in messages ("the lock", "when of step 'x'").
     let place: String
+    /// A shell command line on a host, where every account there can read a
+    /// secret rendered into it (`ps`).
+    var commandLine = false
+    /// Whether `{{ secret_file … }}` may appear: only where a command runs
+    /// while its files exist.
+    var secretFiles = false
 
     static func command(_ place: String) -> ExpressionContext {
+        ExpressionContext(roots: ["params", "host", "steps", "probes"], place: place, commandLine: true, secretFiles: true)
+    }
+
+    /// A deadman's revert: a command line, but run by a timer on the host
+    /// long after the step's secret files were removed.
+    static func deadmanCommand(_ place: String) -> ExpressionContext {
+        ExpressionContext(roots: ["params", "host", "steps", "probes"], place: place, commandLine: true)
+    }
+
+    /// `collect` paths: read like a command, but fetched over SFTP, never run.
+    static func remotePaths(_ place: String) -> ExpressionContext {
         ExpressionContext(roots: ["params", "host", "steps", "probes"], place: place)
     }
 
@@ -22,7 +39,7 @@ struct ExpressionContext {
     }
 
     static func probeCommand(_ place: String) -> ExpressionContext {
-        ExpressionContext(roots: ["params", "host"], place: place)
+        ExpressionContext(roots: ["params", "host"], place: place, commandLine: true, secretFiles: true)
     }
 
     static func probeTest(_ place: String) -> ExpressionContext {

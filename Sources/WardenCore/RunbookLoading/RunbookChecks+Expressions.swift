@@ -15,6 +15,7 @@ extension RunbookChecks {
             let (what, hint) = Self.rawHoleRisk(reading: expression.referencedRoots)
             warning("raw hole '{{ raw \(expression.description) }}' in \(context.place) puts \(what)", at: expression.location, hint: hint)
         }
+        checkSecrets(in: template, context: context, scope: scope)
     }
 
     /// What a raw hole reading `roots` lets into the command, and what to do

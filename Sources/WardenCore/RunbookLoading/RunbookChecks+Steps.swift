@@ -49,7 +49,7 @@ extension RunbookChecks {
             }
         case let .collect(collect):
             for path in collect.paths {
-                check(path, in: .command("the paths of \(name)"), scope: step.scope, position: visibility)
+                check(path, in: .remotePaths("the paths of \(name)"), scope: step.scope, position: visibility)
             }
             if let cap = collect.maxBytes {
                 // Rendered before any path is fetched, from the parameters alone.
@@ -71,9 +71,9 @@ extension RunbookChecks {
                 }
             } else if let command = deadman.command {
                 // Rendered before the step runs: it cannot read the step's own result.
-                check(command, in: .command("deadman of \(name)"), scope: step.scope, position: visibility)
+                check(command, in: .deadmanCommand("deadman of \(name)"), scope: step.scope, position: visibility)
             } else if let undo = step.undo {
-                check(undo, in: .command("the deadman (its undo) of \(name)"), scope: step.scope, position: visibility)
+                check(undo, in: .deadmanCommand("the deadman (its undo) of \(name)"), scope: step.scope, position: visibility)
             } else {
                 error("\(name) has a deadman but nothing to revert with: give it 'undo' or 'deadman: {after: ..., run: ...}'",
                       at: deadman.location)

@@ -69,7 +69,7 @@ extension RunbookLoader {
                 let trimmed = scalar.string.trimmingCharacters(in: .whitespaces)
                 // "{{ params.x }}" alone passes the value with its type; anything more is text.
                 let argument: IncludeArgument
-                if holes.count == 1, !holes[0].raw, trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"),
+                if holes.count == 1, holes[0].form == .quoted, trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"),
                    trimmed.dropFirst(2).dropLast(2).contains("{{") == false {
                     argument = .expression(holes[0].expression)
                 } else {

@@ -135,15 +135,15 @@ extension ResumeState {
                 continue
             }
             let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
-            let line: String
+            let command: RenderedCommand
             do {
-                line = try verify.command.render(in: environment)
+                command = try verify.command.renderCommand(in: environment)
             } catch {
                 lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify cannot be rendered: \(error.message)"))
                 remaining.append(unknown)
                 continue
             }
-            switch await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: verify.parser, transport: transport) {
+            switch await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: verify.parser, transport: transport) {
             case let .unreachable(message):
                 lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify could not run: \(message)"))
                 remaining.append(unknown)

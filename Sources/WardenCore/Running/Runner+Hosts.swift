@@ -10,7 +10,7 @@ extension Runner {
         default: break
         }
         let hosts = context.hosts(of: step.target)
-        var active: [(host: InventoryHost, line: String)] = []
+        var active: [(host: InventoryHost, command: RenderedCommand)] = []
         let doneBefore = resume?.doneHosts[step.id] ?? []
         for host in hosts {
             if doneBefore.contains(host.name) {
@@ -33,7 +33,7 @@ extension Runner {
                 }
             }
             do {
-                active.append((host, try step.renderedLine(in: environment) ?? ""))
+                active.append((host, try step.renderedCommand(in: environment) ?? RenderedCommand(line: "")))
             } catch {
                 stepReport.hosts.append(HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
                                                    reason: context.redactor.redact("cannot render the command: \(error.description)")))
@@ -74,8 +74,8 @@ extension Runner {
         if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
             stepReport.status = .failed
             stepReport.summary = "not started: \(blocked)"
-            for (host, line) in active {
-                stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(line),
+            for (host, command) in active {
+                stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(command.line),
                                                    exit: nil, attempts: 0, reason: "guard failed"))
             }
             stop(completedChanges.isEmpty ? .blocked : .failed, "step '\(step.id)' \(stepReport.summary)")
@@ -102,8 +102,8 @@ extension Runner {
             if failures > tolerated || Task.isCancelled || journalFailure != nil { break }
             if index < active.count, let pause = step.batchPause { try? await Task.sleep(for: pause) }
         }
-        for (host, line) in active[index...] {
-            stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(line), exit: nil,
+        for (host, command) in active[index...] {
+            stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(command.line), exit: nil,
                                                attempts: 0, reason: Task.isCancelled ? "interrupted" : "an earlier batch failed"))
         }
         if step.isMutating, !changed.isEmpty { completedChanges.append((step, changed)) }
@@ -128,7 +128,7 @@ extension Runner {
 
     /// One batch of hosts at once.
     private func runBatch(
-        _ step: Step, _ batch: [(host: InventoryHost, line: String)]
+        _ step: Step, _ batch: [(host: InventoryHost, command: RenderedCommand)]
     ) async -> [(InventoryHost, HostReport, HostRecord?, String?, Deadman?)] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
         let recorder = self.recorder, observer = self.observer
@@ -137,23 +137,23 @@ extension Runner {
         // never announces a command still queued when the controller died.
         let intentsFirst = batch.count <= concurrency
         do throws(JournalError) {
-            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }) }
+            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.command.line) }) }
         } catch {
-            return batch.map { host, line in
-                (host, HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 0,
+            return batch.map { host, command in
+                (host, HostReport(host: host.name, status: .failed, command: context.redactor.redact(command.line), exit: nil, attempts: 0,
                                   reason: "not run: \(error.description)"), nil, error.description, nil)
             }
         }
-        return await ConcurrentMap.map(batch, limit: concurrency) { host, line in
+        return await ConcurrentMap.map(batch, limit: concurrency) { host, command in
             do throws(JournalError) {
-                if !intentsFirst { try await recorder?.intents(step, [(host.name, line)]) }
+                if !intentsFirst { try await recorder?.intents(step, [(host.name, command.line)]) }
             } catch {
-                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil,
+                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(command.line), exit: nil,
                                         attempts: 0, reason: "not run: \(error.description)")
                 observer?(.hostFinished(step: step.id, report))
                 return (host, report, nil, error.description, nil)
             }
-            let result = await Runner.runOnHost(step, host: host, line: line, context: context, transport: transport,
+            let result = await Runner.runOnHost(step, host: host, command: command, context: context, transport: transport,
                                                 records: records, artifacts: artifacts, recorder: recorder, observer: observer)
             observer?(.hostFinished(step: step.id, result.1))
             return result
@@ -162,13 +162,13 @@ extension Runner {
 
     /// One host of a batch (its intent journaled): deadman, the command (or fetch), outcome.
     private static func runOnHost(
-        _ step: Step, host: InventoryHost, line: String, context: EngineContext, transport: any HostTransport,
+        _ step: Step, host: InventoryHost, command: RenderedCommand, context: EngineContext, transport: any HostTransport,
         records: [String: RecordSet], artifacts: String, recorder: RunRecorder?, observer: (@Sendable (RunEvent) -> Void)?
     ) async -> (InventoryHost, HostReport, HostRecord?, String?, Deadman?) {
         observer?(.hostStarted(step: step.id, host: host.name))
         var armed: Deadman?
         if let deadman = step.deadman, let revert = step.deadmanCommand {
-            switch await Runner.armDeadman(revert, after: deadman.after, step: step, host: host, line: line, context: context,
+            switch await Runner.armDeadman(revert, after: deadman.after, step: step, host: host, line: command.line, context: context,
                                            transport: transport, records: records, recorder: recorder) {
             case .success(let done):
                 armed = done
@@ -179,9 +179,9 @@ extension Runner {
         let hostReport: HostReport
         var record: HostRecord?
         if case .collect = step.kind {
-            (hostReport, record) = await Runner.collect(line, step: step, host: host, transport: transport, into: artifacts, context: context)
+            (hostReport, record) = await Runner.collect(command.line, step: step, host: host, transport: transport, into: artifacts, context: context)
         } else {
-            (hostReport, record) = await Runner.attempts(line, step: step, host: host, context: context, transport: transport, records: records)
+            (hostReport, record) = await Runner.attempts(command, step: step, host: host, context: context, transport: transport, records: records)
         }
         do throws(JournalError) {
             try await recorder?.outcome(step, report: hostReport, record: record)
@@ -224,6 +224,11 @@ extension Runner {
         _ revert: Template, after: Duration, step: Step, host: InventoryHost, context: EngineContext,
         transport: any HostTransport, records: [String: RecordSet], recorder: RunRecorder?
     ) async -> Result<Deadman, DeadmanError> {
+        // The timer runs the revert long after this command's secret files are gone (validate refuses it too).
+        if let hole = revert.secretFileHoles.first {
+            return .failure(DeadmanError(description: "not run: the deadman's command reads '{{ secret_file \(hole.description) }}', "
+                                             + "but a deadman fires after the command's secret files are removed"))
+        }
         let command: String
         do {
             command = try revert.render(in: context.environment(scope: step.scope, host: host, steps: records))
@@ -256,15 +261,15 @@ extension Runner {
 
     /// The command, tried until it passes or the retries are spent.
     static func attempts(
-        _ line: String, step: Step, host: InventoryHost, context: EngineContext, transport: any HostTransport,
+        _ command: RenderedCommand, step: Step, host: InventoryHost, context: EngineContext, transport: any HostTransport,
         records: [String: RecordSet]
     ) async -> (HostReport, HostRecord?) {
         var attempt = 0
         while true {
             attempt += 1
-            let outcome = await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: step.parser, transport: transport)
+            let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport)
             let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: [:])
-            let shown = context.redactor.redact(line)
+            let shown = context.redactor.redact(command.line)
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
                 var hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
                                             exit: verdict.record?.exit, attempts: attempt, reason: verdict.problem)
@@ -277,14 +282,15 @@ extension Runner {
 
     /// An `undo` (or any single command) once on one host.
     mutating func runOnce(_ template: Template, step: Step, host: InventoryHost, environment: ExpressionEnvironment) async -> HostReport {
-        let line: String
+        let command: RenderedCommand
         do {
-            line = try template.render(in: environment)
+            command = try template.renderCommand(in: environment)
         } catch {
             return HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
                               reason: context.redactor.redact("cannot render: \(error.description)"))
         }
-        let outcome = await CommandAttempt.run(line, on: host, timeout: step.timeout, parser: nil, transport: transport)
+        let line = command.line
+        let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: nil, transport: transport)
         switch outcome {
         case let .unreachable(message):
             return HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 1,
@@ -367,11 +373,11 @@ extension Runner {
 
     /// How the hosts and commands about to run differ from the approved plan
     /// (nil when they match, or when the plan could not know them).
-    private func planChange(_ step: Step, active: [(host: InventoryHost, line: String)]) -> String? {
+    private func planChange(_ step: Step, active: [(host: InventoryHost, command: RenderedCommand)]) -> String? {
         guard let planned = plan?.steps.first(where: { $0.id == step.id }), planned.status == .willRun else { return nil }
         let approved = Dictionary(planned.hosts.filter { $0.status == .willRun }.map { ($0.host, $0.command ?? "") },
                                   uniquingKeysWith: { first, _ in first })
-        let now = Dictionary(active.map { ($0.host.name, context.redactor.redact($0.line)) }, uniquingKeysWith: { first, _ in first })
+        let now = Dictionary(active.map { ($0.host.name, context.redactor.redact($0.command.line)) }, uniquingKeysWith: { first, _ in first })
         if Set(approved.keys) != Set(now.keys) {
             return "hosts were \(approved.keys.sorted().joined(separator: ", ")), now \(now.keys.sorted().joined(separator: ", "))"
         }

@@ -4,7 +4,9 @@
 /// `x; rm -rf /` reaches the remote shell as one literal word. The explicit
 /// raw form `{{ raw expression }}` inserts text unquoted, for trusted
 /// fragments such as a shell invocation; `validate` flags raw holes fed by
-/// anything but literals (`rawHolesReadingValues`).
+/// anything but literals (`rawHolesReadingValues`). `{{ secret_file
+/// expression }}` puts the value in a private file on the host and only the
+/// file's path in the line (`RenderedCommand`).
 public struct Template: Sendable, Hashable {
     /// The template as written.
     public let text: String
@@ -18,10 +20,10 @@ public struct Template: Sendable, Hashable {
         Template(text: text, location: location, pieces: try TemplateParser.parse(text, at: location))
     }
 
-    /// The holes' expressions, in order, and whether each is raw.
-    public var holes: [(expression: Expression, raw: Bool)] {
+    /// The holes' expressions, in order, and how each reaches the line.
+    public var holes: [(expression: Expression, form: TemplateHoleForm)] {
         pieces.compactMap { piece in
-            if case let .hole(expression, raw) = piece { return (expression, raw) }
+            if case let .hole(expression, form) = piece { return (expression, form) }
             return nil
         }
     }
@@ -30,21 +32,37 @@ public struct Template: Sendable, Hashable {
     /// parameter, the inventory, a probe or an earlier step, and whatever
     /// that holds is inserted unquoted, where the shell runs it as code.
     public var rawHolesReadingValues: [Expression] {
-        holes.filter { $0.raw && !$0.expression.referencedRoots.isEmpty }.map(\.expression)
+        holes.filter { $0.form == .raw && !$0.expression.referencedRoots.isEmpty }.map(\.expression)
     }
 
-    /// The command line with every hole evaluated and, unless raw, quoted.
+    /// The `{{ secret_file … }}` holes' expressions, in order.
+    public var secretFileHoles: [Expression] {
+        holes.filter { $0.form == .secretFile }.map(\.expression)
+    }
+
+    /// The command line with every hole evaluated and, unless raw, quoted;
+    /// a `secret_file` hole is its file's path. For showing and comparing:
+    /// what runs needs `renderCommand`, which keeps the files' contents.
     public func render(in environment: ExpressionEnvironment) throws(LocatedError) -> String {
+        try renderCommand(in: environment).line
+    }
+
+    /// The command line and the contents of the secret files it names.
+    public func renderCommand(in environment: ExpressionEnvironment) throws(LocatedError) -> RenderedCommand {
         var output = ""
+        var files: [String] = []
         for piece in pieces {
             switch piece {
             case let .literal(text):
                 output += text
-            case let .hole(expression, raw):
-                output += try TemplateRendering.words(of: expression.evaluate(in: environment), for: expression, raw: raw)
+            case let .hole(expression, .secretFile):
+                files.append(try TemplateRendering.fileContent(of: expression.evaluate(in: environment), for: expression))
+                output += RenderedCommand.reference(toFile: files.count)
+            case let .hole(expression, form):
+                output += try TemplateRendering.words(of: expression.evaluate(in: environment), for: expression, raw: form == .raw)
             }
         }
-        return output
+        return RenderedCommand(line: output, secretFiles: files)
     }
 
     public static func == (lhs: Template, rhs: Template) -> Bool {
@@ -60,18 +78,22 @@ public struct Template: Sendable, Hashable {
 /// A stretch of literal text, or a hole.
 enum TemplatePiece: Sendable {
     case literal(String)
-    case hole(Expression, raw: Bool)
+    case hole(Expression, form: TemplateHoleForm)
 }
 
 extension Template {
     /// The template with every hole inserted as plain text, never quoted: for
-    /// what no shell reads (lock names, host patterns, local paths).
+    /// what no shell reads (lock names, host patterns, local paths). A
+    /// `secret_file` hole has no place there (`validate` refuses it).
     public func renderText(in environment: ExpressionEnvironment) throws(LocatedError) -> String {
         var output = ""
         for piece in pieces {
             switch piece {
             case let .literal(text):
                 output += text
+            case let .hole(expression, .secretFile):
+                throw LocatedError("'secret_file' belongs in a command; here '\(expression.description)' would not reach a file",
+                                   at: expression.location)
             case let .hole(expression, _):
                 output += try TemplateRendering.words(of: expression.evaluate(in: environment), for: expression, raw: true)
             }

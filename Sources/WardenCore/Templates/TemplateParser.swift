@@ -57,19 +57,31 @@ enum TemplateParser {
         var first = start
         while first < end, scalars[first].properties.isWhitespace { first += 1 }
         guard first < end else { throw source.error("empty '{{ }}'", at: open, hint: "put an expression inside, e.g. {{ params.name }}") }
-        var raw = false
-        let keyword: [Unicode.Scalar] = ["r", "a", "w"]
-        if end - first > 3, Array(scalars[first..<first + 3]) == keyword, scalars[first + 3].properties.isWhitespace {
-            raw = true
-            first += 4
+        var form = TemplateHoleForm.quoted
+        for (keyword, keywordForm) in keywords {
+            let length = keyword.count
+            guard end - first > length, Array(scalars[first..<first + length]) == keyword,
+                  scalars[first + length].properties.isWhitespace else { continue }
+            form = keywordForm
+            first += length + 1
             while first < end, scalars[first].properties.isWhitespace { first += 1 }
-            guard first < end else { throw source.error("'{{ raw }}' needs an expression", at: open) }
+            guard first < end else {
+                throw source.error("'{{ \(String(String.UnicodeScalarView(keyword))) }}' needs an expression", at: open,
+                                   hint: "e.g. {{ \(String(String.UnicodeScalarView(keyword))) params.name }}")
+            }
+            break
         }
         var last = end
         while last > first, scalars[last - 1].properties.isWhitespace { last -= 1 }
         var body = String.UnicodeScalarView()
         body.append(contentsOf: scalars[first..<last])
         let expression = try Expression.parse(String(body), at: source.location(at: first))
-        return .hole(expression, raw: raw)
+        return .hole(expression, form: form)
     }
+
+    /// The words that start a hole of another form than quoted, followed by whitespace.
+    private static let keywords: [([Unicode.Scalar], TemplateHoleForm)] = [
+        (Array("raw".unicodeScalars), .raw),
+        (Array("secret_file".unicodeScalars), .secretFile),
+    ]
 }

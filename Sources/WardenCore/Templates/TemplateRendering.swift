@@ -19,6 +19,19 @@ enum TemplateRendering {
         }
     }
 
+    /// What a `secret_file` hole's file holds: the value's text exactly, no
+    /// newline added. One value only: a list or map would need several files
+    /// and a null an empty one, neither of which anyone meant.
+    static func fileContent(of value: Value, for expression: Expression) throws(LocatedError) -> String {
+        switch value {
+        case .list, .map:
+            throw LocatedError("'\(expression.description)' is a \(value.typeName); secret_file writes one value to one file",
+                               at: expression.location, hint: "pick one element, e.g. \(expression.description)[0]")
+        default:
+            return try word(of: value, for: expression, raw: true)
+        }
+    }
+
     private static func word(of value: Value, for expression: Expression, raw: Bool) throws(LocatedError) -> String {
         let text: String
         switch value {

@@ -7,10 +7,16 @@ public struct RemoteCommand: Sendable, Hashable {
     public var timeout: Duration?
     /// Bytes kept per stream, half from the start and half from the end.
     public var outputLimit: Int
+    /// Contents of the files the line names as `"${WARDEN_SECRETS:?}/N"`
+    /// (`RenderedCommand`). A transport must get them to the host without
+    /// putting them on any command line there, in files only the login
+    /// account can read, removed when the command ends.
+    public var secretFiles: [String]
 
-    public init(_ line: String, timeout: Duration? = nil, outputLimit: Int = 8 << 20) {
+    public init(_ line: String, timeout: Duration? = nil, outputLimit: Int = 8 << 20, secretFiles: [String] = []) {
         self.line = line
         self.timeout = timeout
         self.outputLimit = outputLimit
+        self.secretFiles = secretFiles
     }
 }

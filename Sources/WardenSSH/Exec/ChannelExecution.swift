@@ -18,7 +18,14 @@ extension SSHSession {
         let clock = ContinuousClock()
         let started = clock.now
         defer { lastUsed = clock.now }
-        let sink = ChannelSink(limit: request.outputLimit, expectsMarker: request.killProcessGroupOnStop, onOutput: onOutput)
+        let secrets = request.secretFiles.isEmpty ? nil : SecretFilesWrapper.payload(request.secretFiles)
+        if let secrets, secrets.count > SecretFilesWrapper.maximumPayload {
+            throw SSHError(.invalidConfiguration, host: target.label,
+                           detail: "the command's secret files take \(secrets.count) bytes to send, more than the \(SecretFilesWrapper.maximumPayload) allowed; nothing was run",
+                           remedy: "Hand the command smaller secrets, or put a large file on the host by other means")
+        }
+        let wrapped = request.killProcessGroupOnStop || secrets != nil
+        let sink = ChannelSink(limit: request.outputLimit, expectsMarker: wrapped, onOutput: onOutput)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
 
@@ -35,10 +42,17 @@ extension SSHSession {
         guard openChannel(channel) == SSH_OK else {
             throw ChannelOpenFailure(error: channelError("could not open a channel: \(libsshError)"))
         }
-        let line = request.killProcessGroupOnStop ? ProcessGroupWrapper.wrap(request.command) : request.command
+        let line = if secrets != nil {
+            SecretFilesWrapper.wrap(request.command, files: request.secretFiles.count)
+        } else if wrapped {
+            ProcessGroupWrapper.wrap(request.command)
+        } else {
+            request.command
+        }
         guard ssh_channel_request_exec(channel, line) == SSH_OK else {
             throw channelError("the server refused to run the command: \(libsshError)")
         }
+        if let secrets { try send(secrets, to: channel) }
 
         guard let event = ssh_event_new() else { throw channelError("could not allocate a poll event") }
         defer { ssh_event_free(event) }
@@ -64,7 +78,7 @@ extension SSHSession {
         }
 
         if let stopReason {
-            if request.killProcessGroupOnStop { awaitProcessGroup(sink: sink, event: event) }
+            if wrapped { awaitProcessGroup(sink: sink, event: event) }
             stopRemoteCommand(channel: channel, sink: sink, event: event)
             sink.flushPendingMarker()
             let partial = result(sink, channel: channel, since: started, clock: clock)
@@ -84,6 +98,25 @@ extension SSHSession {
         sink.flushPendingMarker()
         _ = ssh_channel_close(channel)
         return result(sink, channel: channel, since: started, clock: clock)
+    }
+
+    /// Writes the secret files' block to the command's stdin, then end of
+    /// file. Blocking, but bounded: the block is smaller than the channel's
+    /// window. The wrapper starts the command only once every file arrived
+    /// whole, so a failed write means nothing ran.
+    private func send(_ payload: [UInt8], to channel: OpaquePointer) throws(SSHError) {
+        var sent = 0
+        while sent < payload.count {
+            let written = payload[sent...].withUnsafeBytes { ssh_channel_write(channel, $0.baseAddress, UInt32($0.count)) }
+            guard written > 0 else {
+                _ = ssh_channel_close(channel)
+                throw channelError("could not send the command its secret files (\(libsshError)); the command was not started")
+            }
+            sent += Int(written)
+        }
+        // Only tidiness: the wrapper reads exactly its files and the command's stdin is /dev/null,
+        // so a failure here (a dying connection) is left to the poll loop to report.
+        _ = ssh_channel_send_eof(channel)
     }
 
     private func result(_ sink: ChannelSink, channel: OpaquePointer, since started: ContinuousClock.Instant, clock: ContinuousClock) -> ExecResult {

@@ -12,15 +12,23 @@ public struct ExecRequest: Sendable {
     /// its own), so that a timeout or cancellation kills everything it
     /// started. Needs a POSIX login shell, as nearly every host has.
     public var killProcessGroupOnStop: Bool
+    /// Contents of files the command reads its secrets from. They are sent
+    /// through the channel's stdin, never on a command line, and written on the
+    /// host to files `1`…`N` of a fresh 0700 folder that `WARDEN_SECRETS` names
+    /// while the command runs and that is removed when it ends (see
+    /// `SecretFilesWrapper`). Any file implies the process-group wrapper; the
+    /// command's stdin is then at end of file.
+    public var secretFiles: [[UInt8]]
 
     public init(
         command: String, deadline: Duration? = nil,
-        outputLimit: OutputLimit = .default, killProcessGroupOnStop: Bool = true
+        outputLimit: OutputLimit = .default, killProcessGroupOnStop: Bool = true, secretFiles: [[UInt8]] = []
     ) {
         self.command = command
         self.deadline = deadline
         self.outputLimit = outputLimit
         self.killProcessGroupOnStop = killProcessGroupOnStop
+        self.secretFiles = secretFiles
     }
 }
 
