@@ -260,7 +260,7 @@ struct RunGuardrailTests {
                 steps:
                   - id: long
                     on: one
-                    run: "while [ $(cat \(folder)/figure.count) -lt 9 ] || [ $(cat \(folder)/trend.count) -lt 9 ]; do sleep 0.1; done; echo MUTATE-DONE"
+                    run: "while [ $(cat \(folder)/figure.count) -lt $(cat \(folder)/limit) ] || [ $(cat \(folder)/trend.count) -lt $(cat \(folder)/limit) ]; do sleep 0.1; done; echo MUTATE-DONE"
                     timeout: 60s
                 """, in: fleet, name: "windowed-watch.yaml")
             try """
@@ -272,7 +272,11 @@ struct RunGuardrailTests {
                 try? FileManager.default.removeItem(atPath: "\(folder)/\(name).count")
             }
             var runs = 0
-            func run() async throws -> (Int32, RunReport) {
+            // How many samples of each series the step waits for before it ends by itself: a run the
+            // watch must stop gets many (the watch fires after a few), so a loaded machine that is slow
+            // to act on a breach cannot see the step end first.
+            func run(samples: Int) async throws -> (Int32, RunReport) {
+                try "\(samples)\n".write(toFile: "\(folder)/limit", atomically: true, encoding: .utf8)
                 runs += 1
                 let state = fleet.directory.appendingPathComponent("state-\(runs)").path
                 let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
@@ -284,19 +288,19 @@ struct RunGuardrailTests {
             // A blip: two breaching samples, never three in a row.
             try series("figure", calm + [9, 9, 3])
             try series("trend", calm)
-            let (blipStatus, blip) = try await run()
+            let (blipStatus, blip) = try await run(samples: 9)
             #expect(blipStatus == 0, "\(blip.reason ?? "")")
 
             // Sustained: the third breaching sample in a row stops the run.
             try series("figure", calm + [9])
-            let (sustainedStatus, sustained) = try await run()
+            let (sustainedStatus, sustained) = try await run(samples: 60)
             #expect(sustainedStatus == 1)
             #expect(sustained.reason?.contains("result.n > 5 held in 3 of the last 3 samples") == true, "\(sustained.reason ?? "")")
 
             // Flapping: down, up, down again.
             try series("figure", calm)
             try series("trend", calm + [2, 3, 1])
-            let (flappingStatus, flapping) = try await run()
+            let (flappingStatus, flapping) = try await run(samples: 60)
             #expect(flappingStatus == 1)
             #expect(flapping.reason?.contains("result.n went down 2 times within 1m on h01 (now 1.0)") == true, "\(flapping.reason ?? "")")
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "MUTATE-DONE").count - 1 == 3)
