@@ -144,6 +144,8 @@ public struct PlannedStep: Sendable, Codable {
     public var hosts: [PlannedHost] = []
     /// Host names per batch when `serial` splits them.
     public var batches: [[String]]?
+    /// What happens before each batch after the first (pause, health gate, guards).
+    public var betweenBatches: String?
 }
 
 public struct PlannedHost: Sendable, Codable {

@@ -33,10 +33,19 @@ extension Planner {
         case .run, .check, .collect:
             await planOnHosts(step, hosts: hosts, waitsOn: waitsOn, into: &planned)
         }
-        if let serial = step.serial {
+        if step.serial != nil {
+            // The hosts the run will act on, split as the runner splits them.
             let running = planned.hosts.filter { $0.status == .willRun || $0.status == .unknown }.map(\.host)
-            let size = serial.resolved(total: hosts.count, atLeastOne: true)
-            planned.batches = stride(from: 0, to: running.count, by: size).map { Array(running[$0..<min($0 + size, running.count)]) }
+            planned.batches = HostBatches.split(running, serial: step.serial)
+            if (planned.batches?.count ?? 0) > 1 {
+                var checks: [String] = []
+                if let pause = step.batchPause { checks.append("pause \(DurationText.format(pause))") }
+                if let gate = step.betweenBatches {
+                    checks.append("wait until \(gate.wait.until.text) (probe \(context.runbook.probe(for: gate.wait.probe)?.name ?? "?"))")
+                }
+                if step.isMutating, !step.isCleanup, !guards(for: step.scope).isEmpty { checks.append("guards re-checked") }
+                if !checks.isEmpty { planned.betweenBatches = checks.joined(separator: ", ") }
+            }
         }
         return planned
     }

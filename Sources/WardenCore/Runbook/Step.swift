@@ -40,6 +40,8 @@ public struct Step: Sendable {
     public var verify: VerifySpec? = nil
     /// A revert armed on the host before the change.
     public var deadman: DeadmanSpec? = nil
+    /// What must hold before each batch after the first (`serial:` only).
+    public var betweenBatches: BatchGate? = nil
 
     /// The command a deadman runs: its own, else the step's undo.
     public var deadmanCommand: Template? { deadman?.command ?? undo }

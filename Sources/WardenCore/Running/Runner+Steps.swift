@@ -100,10 +100,30 @@ extension Runner {
     /// `wait`: poll until the condition holds `consecutive` times in a row.
     private mutating func executeWait(_ step: Step, wait: WaitSpec) async -> StepReport {
         var stepReport = StepReport(id: step.id, kind: "wait", mutating: false, status: .ok, summary: "")
-        guard let spec = context.runbook.probe(for: wait.probe) else {
+        let outcome = await poll(wait, scope: step.scope)
+        stepReport.summary = outcome.summary
+        if let records = outcome.records {
+            stepRecords[step.id] = RecordSet(hosts: records.hosts, status: "ok")
+        } else {
             stepReport.status = .failed
-            stepReport.summary = "its probe is not defined"
-            return stepReport
+            stepRecords[step.id] = RecordSet(hosts: [], status: "failed")
+        }
+        return stepReport
+    }
+
+    /// What polling a `wait:` came to: the last sample when the condition
+    /// held (nil when it did not in time), and a sentence saying so.
+    struct PollOutcome {
+        let records: RecordSet?
+        let summary: String
+    }
+
+    /// Polls the wait's probe until its condition holds `consecutive` times
+    /// in a row, or its timeout: a `wait` step and a step's `between_batches`
+    /// gate wait the same way.
+    mutating func poll(_ wait: WaitSpec, scope: Int) async -> PollOutcome {
+        guard let spec = context.runbook.probe(for: wait.probe) else {
+            return PollOutcome(records: nil, summary: "its probe is not defined")
         }
         let clock = ContinuousClock()
         let limit: Duration
@@ -119,27 +139,23 @@ extension Runner {
             polls += 1
             let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
             if let records = sample.records {
-                let (status, details) = ProbeCondition.evaluate(wait.until, over: records, probe: spec, scope: step.scope,
+                let (status, details) = ProbeCondition.evaluate(wait.until, over: records, probe: spec, scope: scope,
                                                                 context: context, any: false, steps: stepRecords)
                 streak = status == .holds ? streak + 1 : 0
                 last = details.joined(separator: "; ")
                 if streak >= wait.consecutive {
-                    stepReport.summary = "\(wait.until.text) held \(streak) time(s) in a row after \(polls) poll(s)"
-                    stepRecords[step.id] = RecordSet(hosts: records.hosts, status: "ok")
-                    return stepReport
+                    return PollOutcome(records: records,
+                                       summary: "\(wait.until.text) held \(streak) time(s) in a row after \(polls) poll(s)")
                 }
             } else {
                 streak = 0
                 last = sample.failures.joined(separator: "; ")
             }
             if Task.isCancelled || clock.now + wait.every > deadline {
-                stepReport.status = .failed
                 let ran = wait.timeout == .window
                     ? "the window's time for steps ran out (the rest is kept for cleanup) after \(polls) poll(s)"
                     : "timed out after \(polls) poll(s)"
-                stepReport.summary = (Task.isCancelled ? "interrupted" : ran) + "; last: \(last)"
-                stepRecords[step.id] = RecordSet(hosts: [], status: "failed")
-                return stepReport
+                return PollOutcome(records: nil, summary: (Task.isCancelled ? "interrupted" : ran) + "; last: \(last)")
             }
             try? await Task.sleep(for: wait.every)
         }

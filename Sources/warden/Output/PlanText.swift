@@ -75,6 +75,7 @@ struct PlanText {
         var lines = ["  \(step.number). \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")\(target)] \(step.status.rawValue.uppercased()): \(step.summary)"]
         if let batches = step.batches, batches.count > 1 {
             lines.append("       batches: " + batches.map { "[\($0.joined(separator: ", "))]" }.joined(separator: " "))
+            if let between = step.betweenBatches { lines.append("       between batches: \(between)") }
         }
         for host in step.hosts {
             var line = "       \(host.host): \(host.status.rawValue)"
