@@ -10,6 +10,9 @@ public struct EngineContext: Sendable {
     public let targets: [String: [InventoryHost]]
     public let redactor: Redactor
     public let now: @Sendable () -> Date
+    /// `--limit PATTERN` when the targets were narrowed by it (`TargetResolution`):
+    /// recorded in the plan and its hash, and used again by a resume.
+    public var limit: String?
     /// The maintenance window, with any parameters it reads filled in.
     public private(set) var window: MaintenanceWindow?
 

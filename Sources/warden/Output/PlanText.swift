@@ -21,6 +21,7 @@ struct PlanText {
         if !plan.parameters.isEmpty {
             lines.append("  params:  " + plan.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
         }
+        if let limit = plan.limit { lines.append("  limit:   \(limit) (the targets below are narrowed to it)") }
         for target in plan.targets {
             lines.append("  target:  \(target.name) = \(target.hosts.joined(separator: ", ")) (\(target.hosts.count) host\(target.hosts.count == 1 ? "" : "s"))")
         }
