@@ -20,6 +20,12 @@ public struct EngineContext: Sendable {
     /// (durations, the window); throws when a value does not fit.
     public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],
                 now: @escaping @Sendable () -> Date = { Date() }) throws(LocatedError) {
+        // Every value a command will need is there before anything reaches a host.
+        let unbound = UnboundParameters.reads(in: runbook, values: parameters.values)
+        if let first = unbound.first {
+            let others = unbound.dropFirst().map { "; \($0.location): \($0.message)" }.joined()
+            throw LocatedError(first.message + others, at: first.location, hint: first.hint)
+        }
         self.runbook = try runbook.resolvingDurations(parameters)
         self.parameters = parameters
         self.targets = targets
