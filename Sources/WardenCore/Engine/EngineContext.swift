@@ -85,6 +85,29 @@ public struct EngineContext: Sendable {
         read(root: "probes", by: expression, scope: scope)
     }
 
+    /// Probe names (full) an expression of `scope` reads as `probes.<name>.before`:
+    /// the sample taken before the run's first change.
+    public func probesReadBefore(by expression: Expression, scope: Int) -> [String] {
+        let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+        var names: [String] = []
+        for name in expression.probesReadBefore where !names.contains(prefix + name) { names.append(prefix + name) }
+        return names
+    }
+
+    /// Probe names (full) an expression of `scope` reads as they are now, that
+    /// is other than through `.before` alone: these are taken again.
+    public func probesReadNow(by expression: Expression, scope: Int) -> [String] {
+        let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+        let before = expression.probesReadBefore
+        var names: [String] = []
+        for reference in expression.references where reference.root == "probes" {
+            guard let member = reference.member, !names.contains(prefix + member) else { continue }
+            let all = expression.references.filter { $0.root == "probes" && $0.member == member }.count
+            if all > before.filter({ $0 == member }).count { names.append(prefix + member) }
+        }
+        return names
+    }
+
     private func read(root: String, by expression: Expression, scope: Int) -> [String] {
         let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
         var names: [String] = []

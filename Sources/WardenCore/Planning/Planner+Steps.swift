@@ -57,11 +57,7 @@ extension Planner {
     /// The earliest unknown step the step's expressions and commands read, or
     /// the change that made its probes stale.
     private mutating func dependency(of step: Step) async -> Dependency? {
-        var expressions: [Expression] = []
-        if let when = step.when { expressions.append(when) }
-        if let command = step.command { expressions += command.holes.map(\.expression) }
-        if let undo = step.undo { expressions += undo.holes.map(\.expression) }
-        if case let .collect(collect) = step.kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
+        let expressions = step.expressionsReadingRecords
         for expression in expressions {
             for id in context.stepsRead(by: expression, scope: step.scope) {
                 if let waits = unknownSteps[id] {
@@ -70,8 +66,10 @@ extension Planner {
             }
         }
         for expression in expressions {
+            let now = context.probesReadNow(by: expression, scope: step.scope)
             for name in context.probesRead(by: expression, scope: step.scope) {
-                if let changedBy {
+                // `probes.<name>.before` is the sample before the run's first change: the one the plan takes.
+                if let changedBy, now.contains(name) {
                     return (changedBy, "reads probe '\(name)', which is taken after step '\(changedBy)' changes the hosts")
                 }
                 guard let spec = context.runbook.probe(named: name) else { continue }

@@ -59,7 +59,7 @@ extension Runner {
             }
             stepReport.status = .skipped
             stepReport.summary = hosts.isEmpty ? "no hosts" : "skipped on every host"
-            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped", outcomes: HostOutcomeNote.notes(stepReport.hosts))
             return stepReport
         }
         // Every change after an approval, not only the first, must be what the approvers saw.
@@ -155,7 +155,8 @@ extension Runner {
     }
 
     private mutating func finish(_ step: Step, _ stepReport: StepReport, ran: [(name: String, record: HostRecord)]) -> StepReport {
-        stepRecords[step.id] = RecordSet(hosts: ran, status: stepReport.status == .ok ? "ok" : "failed")
+        stepRecords[step.id] = RecordSet(hosts: ran, status: stepReport.status == .ok ? "ok" : "failed",
+                                         outcomes: HostOutcomeNote.notes(stepReport.hosts))
         return stepReport
     }
 

@@ -53,20 +53,42 @@ extension Runner {
     }
 
     /// Named probes the step's expressions read, taken now: a condition is
-    /// decided on the hosts' state at the moment the step starts.
+    /// decided on the hosts' state at the moment the step starts. What was
+    /// taken before the run's first change is there too, as `.before`.
     mutating func freshProbes(readBy step: Step) async -> [String: RecordSet] {
-        var expressions: [Expression] = []
-        if let when = step.when { expressions.append(when) }
-        if let command = step.command { expressions += command.holes.map(\.expression) }
         var records: [String: RecordSet] = [:]
-        for expression in expressions {
-            for name in context.probesRead(by: expression, scope: step.scope) where records[name] == nil {
+        for expression in step.expressionsReadingRecords {
+            for name in context.probesReadNow(by: expression, scope: step.scope) where records[name] == nil {
                 guard let spec = context.runbook.probe(named: name) else { continue }
                 let sample = await ProbeTaking.take(spec, label: name, context: context, transport: transport, concurrency: concurrency)
                 if let taken = sample.records { records[name] = taken }
             }
         }
+        for (name, before) in probesBefore {
+            records[name] = records[name]?.with(before: before) ?? RecordSet.onlyBefore(before)
+        }
         return records
+    }
+
+    /// Takes every probe some step reads as `probes.<name>.before`, before the
+    /// first step: the reason the run cannot start when one gives no data.
+    mutating func takeProbesBefore() async -> String? {
+        var names: [String] = []
+        for step in context.runbook.allSteps {
+            for expression in step.expressionsReadingRecords {
+                for name in context.probesReadBefore(by: expression, scope: step.scope) where !names.contains(name) { names.append(name) }
+            }
+        }
+        for name in names {
+            guard let spec = context.runbook.probe(named: name) else { continue }
+            let sample = await ProbeTaking.take(spec, label: name, context: context, transport: transport, concurrency: concurrency)
+            guard let records = sample.records else {
+                return "probe '\(name)' (read as probes.\(name).before) gave no data before the first change: "
+                    + context.redactor.redact(sample.failures.joined(separator: "; "))
+            }
+            probesBefore[name] = records
+        }
+        return nil
     }
 
     /// The guards of the step's scope, evaluated now. The reason the change
