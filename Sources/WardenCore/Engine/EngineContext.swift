@@ -10,6 +10,9 @@ public struct EngineContext: Sendable {
     public let targets: [String: [InventoryHost]]
     public let redactor: Redactor
     public let now: @Sendable () -> Date
+    /// `--limit PATTERN` when the targets were narrowed by it (`TargetResolution`):
+    /// recorded in the plan and its hash, and used again by a resume.
+    public var limit: String?
     /// The maintenance window, with any parameters it reads filled in.
     public private(set) var window: MaintenanceWindow?
 
@@ -17,6 +20,12 @@ public struct EngineContext: Sendable {
     /// (durations, the window); throws when a value does not fit.
     public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],
                 now: @escaping @Sendable () -> Date = { Date() }) throws(LocatedError) {
+        // Every value a command will need is there before anything reaches a host.
+        let unbound = UnboundParameters.reads(in: runbook, values: parameters.values)
+        if let first = unbound.first {
+            let others = unbound.dropFirst().map { "; \($0.location): \($0.message)" }.joined()
+            throw LocatedError(first.message + others, at: first.location, hint: first.hint)
+        }
         self.runbook = try runbook.resolvingDurations(parameters)
         self.parameters = parameters
         self.targets = targets
@@ -74,6 +83,29 @@ public struct EngineContext: Sendable {
     /// Probe names (full) an expression of `scope` reads through `probes.<name>`.
     public func probesRead(by expression: Expression, scope: Int) -> [String] {
         read(root: "probes", by: expression, scope: scope)
+    }
+
+    /// Probe names (full) an expression of `scope` reads as `probes.<name>.before`:
+    /// the sample taken before the run's first change.
+    public func probesReadBefore(by expression: Expression, scope: Int) -> [String] {
+        let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+        var names: [String] = []
+        for name in expression.probesReadBefore where !names.contains(prefix + name) { names.append(prefix + name) }
+        return names
+    }
+
+    /// Probe names (full) an expression of `scope` reads as they are now, that
+    /// is other than through `.before` alone: these are taken again.
+    public func probesReadNow(by expression: Expression, scope: Int) -> [String] {
+        let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
+        let before = expression.probesReadBefore
+        var names: [String] = []
+        for reference in expression.references where reference.root == "probes" {
+            guard let member = reference.member, !names.contains(prefix + member) else { continue }
+            let all = expression.references.filter { $0.root == "probes" && $0.member == member }.count
+            if all > before.filter({ $0 == member }).count { names.append(prefix + member) }
+        }
+        return names
     }
 
     private func read(root: String, by expression: Expression, scope: Int) -> [String] {

@@ -36,10 +36,35 @@ public struct RecordSet: Sendable, Hashable {
     /// rebuilding it per read grew with hosts times steps squared.
     public let value: Value
 
-    public init(hosts: [(name: String, record: HostRecord)], status: String) {
+    /// `outcomes`: how the step ended on each host it was decided for, by name
+    /// (`ok`, `failed`, `skipped`, `not-run`, and why). A host without a record
+    /// (skipped by `when`, not reached) still reads as `hosts.<name>`, with
+    /// its `status` and `reason` and no output, so `steps.x.hosts[host.name]`
+    /// is never an error on a host the step left out.
+    public init(hosts: [(name: String, record: HostRecord)], status: String, outcomes: [HostOutcomeNote] = []) {
         self.hosts = hosts
         self.status = status
-        value = RecordSet.view(hosts: hosts, status: status)
+        value = RecordSet.view(hosts: hosts, status: status, outcomes: outcomes)
+    }
+
+    /// The same records, with `before` (the probe's sample taken before the
+    /// run's first change, `probes.<name>.before`) added to how they read.
+    public func with(before: RecordSet) -> RecordSet {
+        var entries: [String: Value] = [:]
+        if case let .map(current) = value { entries = current }
+        entries["before"] = before.value
+        return RecordSet(hosts: hosts, status: status, value: .map(entries))
+    }
+
+    /// Only `before`, for a probe a step reads as `probes.<name>.before` alone.
+    public static func onlyBefore(_ before: RecordSet) -> RecordSet {
+        RecordSet(hosts: [], status: before.status, value: .map(["before": before.value]))
+    }
+
+    private init(hosts: [(name: String, record: HostRecord)], status: String, value: Value) {
+        self.hosts = hosts
+        self.status = status
+        self.value = value
     }
 
     public static func == (lhs: RecordSet, rhs: RecordSet) -> Bool {
@@ -54,10 +79,20 @@ public struct RecordSet: Sendable, Hashable {
         }
     }
 
-    private static func view(hosts: [(name: String, record: HostRecord)], status: String) -> Value {
+    private static func view(hosts: [(name: String, record: HostRecord)], status: String, outcomes: [HostOutcomeNote]) -> Value {
         var entries: [String: Value] = ["status": .string(status), "ok": .bool(status == "ok")]
         var perHost: [String: Value] = [:]
-        for (name, record) in hosts { perHost[name] = record.value }
+        for outcome in outcomes {
+            perHost[outcome.host] = .map(["result": .null, "stdout": .string(""), "stderr": .string(""), "exit": .null,
+                                          "status": .string(outcome.status), "reason": outcome.reason.map(Value.string) ?? .null])
+        }
+        for (name, record) in hosts {
+            var bindings = record.bindings
+            let outcome = outcomes.first { $0.host == name }
+            bindings["status"] = .string(outcome?.status ?? "ok")
+            bindings["reason"] = outcome?.reason.map(Value.string) ?? .null
+            perHost[name] = .map(bindings)
+        }
         entries["hosts"] = .map(perHost)
         for key in ["result", "stdout", "stderr", "exit"] {
             let values = hosts.map { $0.record.bindings[key] ?? .null }

@@ -58,7 +58,7 @@ public struct ParameterBinding: Sendable {
                 rootValues[spec.name] = value
             } else if spec.required {
                 let doc = spec.doc.map { " (\($0))" } ?? ""
-                problems.append("missing required parameter '\(spec.name)'\(doc): give it with -p \(spec.name)=VALUE")
+                problems.append("missing required parameter '\(spec.name)'\(doc): \(UnboundParameters.howToGive(spec.name, secret: spec.secret))")
             } else {
                 rootValues[spec.name] = .null
             }

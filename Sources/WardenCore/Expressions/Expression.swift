@@ -57,6 +57,13 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Probe names read as `probes.<name>.before`, once for each such read.
+    public var probesReadBefore: [String] {
+        var names: [String] = []
+        root.collectBeforeReads(into: &names)
+        return names
+    }
+
     /// Evaluates the expression. Throws for type errors, missing fields,
     /// out-of-range indexes, overflow, and work beyond the step budget.
     public func evaluate(in environment: ExpressionEnvironment) throws(LocatedError) -> Value {

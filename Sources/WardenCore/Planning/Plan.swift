@@ -9,6 +9,9 @@ public struct Plan: Sendable, Codable {
     public var offline: Bool
     public var parameters: [PlanParameter] = []
     public var targets: [PlanTarget] = []
+    /// `--limit PATTERN` that narrowed the targets; nil when none did (and in plans
+    /// journaled before it existed). `warden resume` narrows them the same way.
+    public var limit: String?
     public var window: PlanWindow?
     public var lock: String?
     /// The host that also holds the lock as a lock directory.
@@ -144,6 +147,8 @@ public struct PlannedStep: Sendable, Codable {
     public var hosts: [PlannedHost] = []
     /// Host names per batch when `serial` splits them.
     public var batches: [[String]]?
+    /// What happens before each batch after the first (pause, health gate, guards).
+    public var betweenBatches: String?
 }
 
 public struct PlannedHost: Sendable, Codable {

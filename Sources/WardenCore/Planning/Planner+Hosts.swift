@@ -56,7 +56,7 @@ extension Planner {
         if active.isEmpty {
             planned.status = .skipped
             planned.summary = hosts.isEmpty ? "skipped: no hosts" : "skipped on every host"
-            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped", outcomes: HostOutcomeNote.notes(decided))
             return
         }
         if step.isMutating {
@@ -154,7 +154,7 @@ extension Planner {
         if !failures.isEmpty {
             planned.status = .failed
             planned.summary = "fails now on " + failures.joined(separator: "; ")
-            stepRecords[step.id] = RecordSet(hosts: ran, status: "failed")
+            stepRecords[step.id] = RecordSet(hosts: ran, status: "failed", outcomes: HostOutcomeNote.notes(planned.hosts))
             if step.onError != .continue {
                 stop(.fails, "step '\(step.id)' \(planned.summary)")
             } else {
@@ -167,7 +167,7 @@ extension Planner {
         } else {
             planned.status = .passed
             planned.summary = "ran now (read-only): holds on \(ran.count) host\(ran.count == 1 ? "" : "s")"
-            stepRecords[step.id] = RecordSet(hosts: ran, status: "ok")
+            stepRecords[step.id] = RecordSet(hosts: ran, status: "ok", outcomes: HostOutcomeNote.notes(planned.hosts))
         }
     }
 }

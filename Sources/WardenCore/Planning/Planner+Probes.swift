@@ -22,7 +22,8 @@ extension Planner {
             probeFailures[key] = sample.failures
             return (nil, sample.failures)
         }
-        probeRecords[key] = records
+        // Every sample a plan takes is from before the run's first change: it is also `.before`.
+        probeRecords[key] = records.with(before: records)
         return (records, [])
     }
 

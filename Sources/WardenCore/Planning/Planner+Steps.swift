@@ -33,10 +33,19 @@ extension Planner {
         case .run, .check, .collect:
             await planOnHosts(step, hosts: hosts, waitsOn: waitsOn, into: &planned)
         }
-        if let serial = step.serial {
+        if step.serial != nil {
+            // The hosts the run will act on, split as the runner splits them.
             let running = planned.hosts.filter { $0.status == .willRun || $0.status == .unknown }.map(\.host)
-            let size = serial.resolved(total: hosts.count, atLeastOne: true)
-            planned.batches = stride(from: 0, to: running.count, by: size).map { Array(running[$0..<min($0 + size, running.count)]) }
+            planned.batches = HostBatches.split(running, serial: step.serial)
+            if (planned.batches?.count ?? 0) > 1 {
+                var checks: [String] = []
+                if let pause = step.batchPause { checks.append("pause \(DurationText.format(pause))") }
+                if let gate = step.betweenBatches {
+                    checks.append("wait until \(gate.wait.until.text) (probe \(context.runbook.probe(for: gate.wait.probe)?.name ?? "?"))")
+                }
+                if step.isMutating, !step.isCleanup, !guards(for: step.scope).isEmpty { checks.append("guards re-checked") }
+                if !checks.isEmpty { planned.betweenBatches = checks.joined(separator: ", ") }
+            }
         }
         return planned
     }
@@ -48,11 +57,7 @@ extension Planner {
     /// The earliest unknown step the step's expressions and commands read, or
     /// the change that made its probes stale.
     private mutating func dependency(of step: Step) async -> Dependency? {
-        var expressions: [Expression] = []
-        if let when = step.when { expressions.append(when) }
-        if let command = step.command { expressions += command.holes.map(\.expression) }
-        if let undo = step.undo { expressions += undo.holes.map(\.expression) }
-        if case let .collect(collect) = step.kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
+        let expressions = step.expressionsReadingRecords
         for expression in expressions {
             for id in context.stepsRead(by: expression, scope: step.scope) {
                 if let waits = unknownSteps[id] {
@@ -61,8 +66,10 @@ extension Planner {
             }
         }
         for expression in expressions {
+            let now = context.probesReadNow(by: expression, scope: step.scope)
             for name in context.probesRead(by: expression, scope: step.scope) {
-                if let changedBy {
+                // `probes.<name>.before` is the sample before the run's first change: the one the plan takes.
+                if let changedBy, now.contains(name) {
                     return (changedBy, "reads probe '\(name)', which is taken after step '\(changedBy)' changes the hosts")
                 }
                 guard let spec = context.runbook.probe(named: name) else { continue }

@@ -87,6 +87,11 @@ public struct Planner {
             plan.parameters.append(PlanParameter(name: spec.name, value: shown, secret: false))
             hash.add("param", spec.name, shown)
         }
+        if let limit = context.limit {
+            // The hosts below already say what it left; the pattern itself says why.
+            plan.limit = limit
+            hash.add("limit", limit)
+        }
         for target in runbook.targets {
             let hosts = context.hosts(of: target.name)
             plan.targets.append(PlanTarget(name: target.name, hosts: hosts.map(\.name)))

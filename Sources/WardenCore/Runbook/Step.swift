@@ -40,6 +40,8 @@ public struct Step: Sendable {
     public var verify: VerifySpec? = nil
     /// A revert armed on the host before the change.
     public var deadman: DeadmanSpec? = nil
+    /// What must hold before each batch after the first (`serial:` only).
+    public var betweenBatches: BatchGate? = nil
 
     /// The command a deadman runs: its own, else the step's undo.
     public var deadmanCommand: Template? { deadman?.command ?? undo }
@@ -50,6 +52,18 @@ public struct Step: Sendable {
     public var isMutating: Bool {
         if case .run = kind { return !readonlyOverride }
         return false
+    }
+
+    /// The expressions that read step and probe records when the step starts:
+    /// its `when`, its command, `undo` and `collect` paths. The planner (to know
+    /// what a step waits on) and the runner (to take its probes) read the same.
+    public var expressionsReadingRecords: [Expression] {
+        var expressions: [Expression] = []
+        if let when { expressions.append(when) }
+        if let command { expressions += command.holes.map(\.expression) }
+        if let undo { expressions += undo.holes.map(\.expression) }
+        if case let .collect(collect) = kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
+        return expressions
     }
 
     /// The command line template for command steps.

@@ -58,6 +58,16 @@ extension RunbookChecks {
         case .approve, .pause:
             break
         }
+        if let gate = step.betweenBatches {
+            let place = "between_batches of \(name)"
+            let probe = resolveProbe(gate.wait.probe, scope: step.scope, at: gate.wait.probeLocation, place: place)
+            check(gate.wait.until, in: .outputTest("until of \(place)"), scope: step.scope, position: visibility,
+                  parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+            if gate.wait.timeout == .window, runbook.window == nil {
+                error("\(place) waits until the window ends, but the runbook has no window", at: gate.location,
+                      hint: "give the timeout as a duration")
+            }
+        }
         if let verify = step.verify {
             check(verify.command, in: .command("verify of \(name)"), scope: step.scope, position: visibility)
             check(verify.expect, in: .outputTest("verify.expect of \(name)"), scope: step.scope, position: visibility,

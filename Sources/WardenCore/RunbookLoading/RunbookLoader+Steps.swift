@@ -5,7 +5,7 @@ extension RunbookLoader {
     static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include"]
     static let commandStepKeys = [
         "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
-        "batch_pause", "parse", "pattern", "expect",
+        "batch_pause", "between_batches", "parse", "pattern", "expect",
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
@@ -13,7 +13,8 @@ extension RunbookLoader {
         "check": commandStepKeys,
         "wait": ["id", "doc", "when", "on_error"],
         "approve": ["id", "doc", "when"],
-        "collect": ["id", "doc", "on", "when", "timeout", "on_error", "serial", "max_fail", "max_bytes", "follow_symlinks"],
+        "collect": ["id", "doc", "on", "when", "timeout", "on_error", "serial", "max_fail", "batch_pause", "between_batches", "max_bytes",
+                    "follow_symlinks"],
         "pause": ["id", "doc", "when", "reason"],
         "include": ["id", "doc", "params", "targets"],
     ]
@@ -106,6 +107,7 @@ extension RunbookLoader {
             batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)
         step.verify = settings.verify
         step.deadman = settings.deadman
+        step.betweenBatches = settings.betweenBatches
         for pending in pendingDurations ?? [] {
             let field: DurationParameter.Field? = switch (kind.name, pending.key) {
             case ("wait", "every"): .waitEvery
@@ -160,6 +162,12 @@ extension RunbookLoader {
         }
         if let entry = keys["batch_pause"], keys["serial"] == nil {
             report("batch_pause needs 'serial': without batches there is nothing to pause between", at: entry.key)
+        }
+        if let entry = keys["between_batches"] {
+            if keys["serial"] == nil {
+                report("between_batches needs 'serial': without batches there is nothing to check between", at: entry.key)
+            }
+            settings.betweenBatches = readBatchGate(entry.value)
         }
         return settings
     }
@@ -267,6 +275,26 @@ extension RunbookLoader {
         return VerifySpec(command: command, parser: parser, expect: expect, location: location(of: node))
     }
 
+    /// `between_batches: {wait: {probe, until, consecutive, every, timeout}}`.
+    /// Its durations are written out: the loader maps a duration parameter to
+    /// one field of a step, and these are not the step's own `every`/`timeout`.
+    private mutating func readBatchGate(_ node: Node) -> BatchGate? {
+        let example = "e.g. between_batches: {wait: {probe: health, until: \"result.healthy\", every: 10s, timeout: 5m}}"
+        guard case .mapping = node else {
+            report("between_batches must be a mapping with 'wait', got \(YAMLNodeInspection.describe(node))", at: node, hint: example)
+            return nil
+        }
+        let keys = knownEntries(of: node, allowed: ["wait"], context: "in between_batches")
+        guard let waitEntry = keys["wait"] else {
+            report("between_batches needs 'wait': the probe to poll and the condition the next batch waits for", at: node, hint: example)
+            return nil
+        }
+        let pending = pendingDurations
+        pendingDurations = nil
+        defer { pendingDurations = pending }
+        return readWait(waitEntry.value).map { BatchGate(wait: $0, location: location(of: node)) }
+    }
+
     private mutating func readWait(_ node: Node) -> WaitSpec? {
         guard case .mapping = node else {
             report("wait must be a mapping with 'probe', 'until', 'every' and 'timeout', got \(YAMLNodeInspection.describe(node))", at: node)
@@ -328,6 +356,7 @@ struct StepSettings {
     var undo: Template?
     var verify: VerifySpec?
     var deadman: DeadmanSpec?
+    var betweenBatches: BatchGate?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
 }

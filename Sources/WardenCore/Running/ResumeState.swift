@@ -35,7 +35,7 @@ public struct ResumeState: Sendable {
         var state = ResumeState()
         let steps = Dictionary(context.runbook.allSteps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var intents: [String: [String: String?]] = [:]
-        var outcomes: [String: [(host: String, status: String, record: HostRecord?)]] = [:]
+        var outcomes: [String: [(host: String, status: String, record: HostRecord?, reason: String?)]] = [:]
         var finishedStatus: [String: String] = [:]
         for event in events {
             guard let id = event.step else { continue }
@@ -46,7 +46,7 @@ public struct ResumeState: Sendable {
                 if let host = event.host { intents[id, default: [:]][host] = event.command }
             case "outcome":
                 if let host = event.host {
-                    outcomes[id, default: []].append((host, event.status ?? "", record(from: event.detail)))
+                    outcomes[id, default: []].append((host, event.status ?? "", record(from: event.detail), reason(from: event.detail)))
                 }
             case "step-finished":
                 state.finishedSteps.insert(id)
@@ -65,7 +65,9 @@ public struct ResumeState: Sendable {
         for (id, results) in outcomes {
             let ran = results.compactMap { result in result.record.map { (name: result.host, record: $0) } }
             let status = finishedStatus[id].map { $0 == "ok" ? "ok" : ($0 == "skipped" ? "skipped" : "failed") } ?? "ok"
-            state.stepRecords[id] = RecordSet(hosts: ran, status: status)
+            // Each host's journaled status and reason: a host the step skipped reads as skipped after a resume too.
+            let notes = results.map { HostOutcomeNote(host: $0.host, status: $0.status, reason: $0.reason) }
+            state.stepRecords[id] = RecordSet(hosts: ran, status: status, outcomes: notes)
             if let step = steps[id], step.isMutating {
                 let changed = Set(results.filter { $0.status == "ok" }.map(\.host))
                 let hosts = context.hosts(of: step.target).filter { changed.contains($0.name) }
@@ -103,6 +105,12 @@ public struct ResumeState: Sendable {
         default: break
         }
         return Deadman(host: host, step: step, path: path, firesAt: firesAt)
+    }
+
+    private static func reason(from detail: String?) -> String? {
+        guard let data = detail?.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
+              case let .map(entries) = value, case let .string(reason)? = entries["reason"] else { return nil }
+        return reason
     }
 
     private static func record(from detail: String?) -> HostRecord? {

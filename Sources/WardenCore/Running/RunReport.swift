@@ -41,6 +41,8 @@ public struct StepReport: Sendable, Codable {
     public var hosts: [HostReport] = []
     /// A check whose output is its report (it has no `parse:`): shown to the operator.
     public var showsOutput: Bool = false
+    /// Host names per batch when `serial` split the hosts (as `HostBatches` does for the plan).
+    public var batches: [[String]]? = nil
 }
 
 /// A step's outcome.
@@ -71,6 +73,8 @@ public struct HostReport: Sendable, Codable {
     /// What the command printed on stdout, redacted and cut to its first and
     /// last lines: what a `check` reports, shown to the operator.
     public var output: String? = nil
+    /// Which batch (from 1) the host ran in, when `serial` split the hosts.
+    public var batch: Int? = nil
 
     /// At most this many lines of output are kept (half from the start, half from the end).
     public static let outputLines = 20

@@ -59,7 +59,7 @@ extension Runner {
             }
             stepReport.status = .skipped
             stepReport.summary = hosts.isEmpty ? "no hosts" : "skipped on every host"
-            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped", outcomes: HostOutcomeNote.notes(stepReport.hosts))
             return stepReport
         }
         // Every change after an approval, not only the first, must be what the approvers saw.
@@ -82,32 +82,65 @@ extension Runner {
             return stepReport
         }
 
-        let size = step.serial?.resolved(total: active.count, atLeastOne: true) ?? active.count
+        let batches = HostBatches.split(active, serial: step.serial)
+        if batches.count > 1 { stepReport.batches = batches.map { $0.map(\.host.name) } }
         let tolerated = step.maxFail?.resolved(total: active.count, atLeastOne: false) ?? 0
         var failures = 0
         var ran: [(name: String, record: HostRecord)] = []
         var changed: [InventoryHost] = []
         var index = 0
-        while index < active.count {
-            let batch = Array(active[index..<min(index + size, active.count)])
+        // Why the hosts after the last batch that ran were not touched; nil: every batch ran.
+        var heldBack: String?
+        var guardStop: String?
+        for (number, batch) in batches.enumerated() {
+            if number > 0 {
+                if let pause = step.batchPause { try? await Task.sleep(for: pause) }
+                if Task.isCancelled { heldBack = "interrupted"; break }
+                // The batch before may have made the cluster unhealthy: wait for it to recover, then
+                // check the guards again, as before the first batch, before touching more hosts.
+                if let gate = step.betweenBatches {
+                    let outcome = await poll(gate.wait, scope: step.scope)
+                    guard outcome.records != nil else {
+                        heldBack = context.redactor.redact("between_batches before batch \(number + 1) of \(batches.count): \(gate.wait.until.text) did not hold: \(outcome.summary)")
+                        break
+                    }
+                }
+                if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
+                    heldBack = "guard failed before batch \(number + 1) of \(batches.count)"
+                    guardStop = "before batch \(number + 1) of \(batches.count): \(blocked)"
+                    break
+                }
+            }
             index += batch.count
             let results = await runBatch(step, batch)
-            for (host, hostReport, record, journalProblem, deadman) in results {
+            for (host, var hostReport, record, journalProblem, deadman) in results {
                 if let journalProblem { journalFailure = journalFailure ?? journalProblem }
                 if let deadman { armedDeadmen.append(deadman) }
                 if let record { ran.append((host.name, record)) }
                 if hostReport.status == .failed { failures += 1 } else { changed.append(host) }
+                if batches.count > 1 { hostReport.batch = number + 1 }
                 stepReport.hosts.append(hostReport)
             }
-            if failures > tolerated || Task.isCancelled || journalFailure != nil { break }
-            if index < active.count, let pause = step.batchPause { try? await Task.sleep(for: pause) }
+            if failures > tolerated || journalFailure != nil {
+                heldBack = "an earlier batch failed"
+                break
+            }
+            if Task.isCancelled { heldBack = "interrupted"; break }
         }
         for (host, command) in active[index...] {
             stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(command.line), exit: nil,
-                                               attempts: 0, reason: Task.isCancelled ? "interrupted" : "an earlier batch failed"))
+                                               attempts: 0, reason: heldBack ?? "not run"))
         }
         if step.isMutating, !changed.isEmpty { completedChanges.append((step, changed)) }
-        if failures > tolerated || index < active.count {
+        if let guardStop {
+            // As a guard failing before the first batch: the run stops, whatever `on_error` says.
+            stepReport.status = .failed
+            stepReport.summary = "stopped after \(changed.count) host\(changed.count == 1 ? "" : "s"): \(guardStop)"
+            stop(completedChanges.isEmpty ? .blocked : .failed, "step '\(step.id)' \(stepReport.summary)")
+        } else if failures == 0, index < active.count, let heldBack {
+            stepReport.status = .failed
+            stepReport.summary = "stopped after \(changed.count) host\(changed.count == 1 ? "" : "s"): \(heldBack)"
+        } else if failures > tolerated || index < active.count {
             stepReport.status = .failed
             let failed = stepReport.hosts.filter { $0.status == .failed }
             stepReport.summary = "failed on \(failed.count) host\(failed.count == 1 ? "" : "s")"
@@ -122,7 +155,8 @@ extension Runner {
     }
 
     private mutating func finish(_ step: Step, _ stepReport: StepReport, ran: [(name: String, record: HostRecord)]) -> StepReport {
-        stepRecords[step.id] = RecordSet(hosts: ran, status: stepReport.status == .ok ? "ok" : "failed")
+        stepRecords[step.id] = RecordSet(hosts: ran, status: stepReport.status == .ok ? "ok" : "failed",
+                                         outcomes: HostOutcomeNote.notes(stepReport.hosts))
         return stepReport
     }
 

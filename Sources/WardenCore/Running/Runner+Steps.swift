@@ -53,20 +53,42 @@ extension Runner {
     }
 
     /// Named probes the step's expressions read, taken now: a condition is
-    /// decided on the hosts' state at the moment the step starts.
+    /// decided on the hosts' state at the moment the step starts. What was
+    /// taken before the run's first change is there too, as `.before`.
     mutating func freshProbes(readBy step: Step) async -> [String: RecordSet] {
-        var expressions: [Expression] = []
-        if let when = step.when { expressions.append(when) }
-        if let command = step.command { expressions += command.holes.map(\.expression) }
         var records: [String: RecordSet] = [:]
-        for expression in expressions {
-            for name in context.probesRead(by: expression, scope: step.scope) where records[name] == nil {
+        for expression in step.expressionsReadingRecords {
+            for name in context.probesReadNow(by: expression, scope: step.scope) where records[name] == nil {
                 guard let spec = context.runbook.probe(named: name) else { continue }
                 let sample = await ProbeTaking.take(spec, label: name, context: context, transport: transport, concurrency: concurrency)
                 if let taken = sample.records { records[name] = taken }
             }
         }
+        for (name, before) in probesBefore {
+            records[name] = records[name]?.with(before: before) ?? RecordSet.onlyBefore(before)
+        }
         return records
+    }
+
+    /// Takes every probe some step reads as `probes.<name>.before`, before the
+    /// first step: the reason the run cannot start when one gives no data.
+    mutating func takeProbesBefore() async -> String? {
+        var names: [String] = []
+        for step in context.runbook.allSteps {
+            for expression in step.expressionsReadingRecords {
+                for name in context.probesReadBefore(by: expression, scope: step.scope) where !names.contains(name) { names.append(name) }
+            }
+        }
+        for name in names {
+            guard let spec = context.runbook.probe(named: name) else { continue }
+            let sample = await ProbeTaking.take(spec, label: name, context: context, transport: transport, concurrency: concurrency)
+            guard let records = sample.records else {
+                return "probe '\(name)' (read as probes.\(name).before) gave no data before the first change: "
+                    + context.redactor.redact(sample.failures.joined(separator: "; "))
+            }
+            probesBefore[name] = records
+        }
+        return nil
     }
 
     /// The guards of the step's scope, evaluated now. The reason the change
@@ -100,10 +122,30 @@ extension Runner {
     /// `wait`: poll until the condition holds `consecutive` times in a row.
     private mutating func executeWait(_ step: Step, wait: WaitSpec) async -> StepReport {
         var stepReport = StepReport(id: step.id, kind: "wait", mutating: false, status: .ok, summary: "")
-        guard let spec = context.runbook.probe(for: wait.probe) else {
+        let outcome = await poll(wait, scope: step.scope)
+        stepReport.summary = outcome.summary
+        if let records = outcome.records {
+            stepRecords[step.id] = RecordSet(hosts: records.hosts, status: "ok")
+        } else {
             stepReport.status = .failed
-            stepReport.summary = "its probe is not defined"
-            return stepReport
+            stepRecords[step.id] = RecordSet(hosts: [], status: "failed")
+        }
+        return stepReport
+    }
+
+    /// What polling a `wait:` came to: the last sample when the condition
+    /// held (nil when it did not in time), and a sentence saying so.
+    struct PollOutcome {
+        let records: RecordSet?
+        let summary: String
+    }
+
+    /// Polls the wait's probe until its condition holds `consecutive` times
+    /// in a row, or its timeout: a `wait` step and a step's `between_batches`
+    /// gate wait the same way.
+    mutating func poll(_ wait: WaitSpec, scope: Int) async -> PollOutcome {
+        guard let spec = context.runbook.probe(for: wait.probe) else {
+            return PollOutcome(records: nil, summary: "its probe is not defined")
         }
         let clock = ContinuousClock()
         let limit: Duration
@@ -119,27 +161,23 @@ extension Runner {
             polls += 1
             let sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
             if let records = sample.records {
-                let (status, details) = ProbeCondition.evaluate(wait.until, over: records, probe: spec, scope: step.scope,
+                let (status, details) = ProbeCondition.evaluate(wait.until, over: records, probe: spec, scope: scope,
                                                                 context: context, any: false, steps: stepRecords)
                 streak = status == .holds ? streak + 1 : 0
                 last = details.joined(separator: "; ")
                 if streak >= wait.consecutive {
-                    stepReport.summary = "\(wait.until.text) held \(streak) time(s) in a row after \(polls) poll(s)"
-                    stepRecords[step.id] = RecordSet(hosts: records.hosts, status: "ok")
-                    return stepReport
+                    return PollOutcome(records: records,
+                                       summary: "\(wait.until.text) held \(streak) time(s) in a row after \(polls) poll(s)")
                 }
             } else {
                 streak = 0
                 last = sample.failures.joined(separator: "; ")
             }
             if Task.isCancelled || clock.now + wait.every > deadline {
-                stepReport.status = .failed
                 let ran = wait.timeout == .window
                     ? "the window's time for steps ran out (the rest is kept for cleanup) after \(polls) poll(s)"
                     : "timed out after \(polls) poll(s)"
-                stepReport.summary = (Task.isCancelled ? "interrupted" : ran) + "; last: \(last)"
-                stepRecords[step.id] = RecordSet(hosts: [], status: "failed")
-                return stepReport
+                return PollOutcome(records: nil, summary: (Task.isCancelled ? "interrupted" : ran) + "; last: \(last)")
             }
             try? await Task.sleep(for: wait.every)
         }

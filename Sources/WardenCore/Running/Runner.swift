@@ -24,6 +24,8 @@ public struct Runner: Sendable {
     let plan: Plan?
     var report: RunReport
     var stepRecords: [String: RecordSet] = [:]
+    /// Probes read as `probes.<name>.before`, taken before the first step (see `takeProbesBefore`).
+    var probesBefore: [String: RecordSet] = [:]
     /// Mutating steps that completed on some hosts, oldest first, for rollback.
     var completedChanges: [(step: Step, hosts: [InventoryHost])] = []
     var stopped = false
@@ -102,6 +104,10 @@ public struct Runner: Sendable {
     }
 
     private mutating func runSteps() async {
+        if let missing = await takeProbesBefore() {
+            // A step would read a sample that does not exist: nothing is changed without it.
+            stop(.failed, missing)
+        }
         for step in context.runbook.steps {
             if stopped || Task.isCancelled {
                 if !stopped { stop(.aborted, "interrupted before step '\(step.id)'") }

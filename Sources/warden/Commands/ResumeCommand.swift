@@ -36,6 +36,9 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(name: .customLong("params"), help: "A YAML file of parameter values (secrets).")
     var paramsFile: String?
 
+    @Option(help: ArgumentHelp("The run's --limit, when it had one (the journaled one is used when not given); another is refused for a run with an approval gate.", valueName: "PATTERN"))
+    var limit: String?
+
     @Option(help: "For unknown mutating commands: done (do not run again) or not-done (run again).")
     var assume: Assumption?
 
@@ -61,13 +64,14 @@ struct ResumeCommand: AsyncParsableCommand {
         guard lock.controllerIsGone else {
             throw InvalidInput(description: "run \(run) is still controlled by \(found.controller); resume only a run whose controller died")
         }
-        let context = try RunbookInputs.load(runbook: found.file, params: params, paramsFile: paramsFile, inventory: inventory) { book in
+        let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
+        let context = try RunbookInputs.load(runbook: found.file, params: params, paramsFile: paramsFile, inventory: inventory,
+                                             limit: limit ?? plan?.limit) { book in
             ParameterBinding.restored(from: found.parameters, runbook: book)
         }
         guard context.runbook.name == found.runbook else {
             throw InvalidInput(description: "\(found.file) is now runbook '\(context.runbook.name)', but run \(run) ran '\(found.runbook)'")
         }
-        let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         // The run goes on with the runbook it started with, or not at all: an edited file could
         // otherwise send a command nobody planned or approved.
         if let recorded = plan?.sourcesDigest {
@@ -83,10 +87,9 @@ struct ResumeCommand: AsyncParsableCommand {
         } else {
             Terminal.writeError("warden: run \(run) was started by an older Warden that did not record its runbook's digest; its commands are still checked against the approved plan\n")
         }
-        let gated = context.runbook.allSteps.contains { step in
-            if case .approve = step.kind { return true }
-            return false
-        }
+        let gated = Self.hasGate(context.runbook)
+        // Only the targets are resolved so far: nothing has reached a host.
+        let limitNote = try resumedLimit(journaled: plan?.limit, gated: gated)
         if gated, !params.isEmpty {
             throw InvalidInput(description: "run \(run) has an approval gate: its parameters are the ones the approvers saw and cannot be changed on resume (-p); start a new run to use other values")
         }
@@ -127,7 +130,9 @@ struct ResumeCommand: AsyncParsableCommand {
         let assumed = unknown.isEmpty ? "" : "; assumed \(assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
         let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
         let secrets = secretsNote.map { "; \($0)" } ?? ""
-        _ = try await journal.append(.init(runID: run, kind: "note", detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)"))
+        let limited = limitNote.map { "; \($0)" } ?? ""
+        _ = try await journal.append(.init(runID: run, kind: "note",
+                                           detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)\(limited)"))
 
         let locking = plan.flatMap { RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport) }
         try await locking?.take()
@@ -137,6 +142,30 @@ struct ResumeCommand: AsyncParsableCommand {
             artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking,
             policy: policy
         ).execute(interrupts: InterruptHandler(onFirst: {}))
+    }
+
+    /// Whether the runbook has an approval gate (any `approve:` step).
+    static func hasGate(_ runbook: Runbook) -> Bool {
+        runbook.allSteps.contains { step in
+            if case .approve = step.kind { return true }
+            return false
+        }
+    }
+
+    /// The run goes on with the limit it was planned (and approved) with: a
+    /// --limit that differs is refused for a gated run, whose approvers saw
+    /// those hosts; without a gate it is used, and the note returned is journaled.
+    private func resumedLimit(journaled: String?, gated: Bool) throws -> String? {
+        guard let limit, limit != journaled else { return nil }
+        let was = journaled.map { "--limit '\($0)'" } ?? "no --limit"
+        guard !gated else {
+            throw InvalidInput(description: """
+                run \(run) has an approval gate and was started with \(was): its approvers approved those hosts, so a resume \
+                cannot use --limit '\(limit)'; resume without --limit (the journaled one is used), or end this run and start a new one
+                """)
+        }
+        Terminal.writeError("warden: run \(run) was started with \(was); resuming with --limit '\(limit)' (the run has no approval gate)\n")
+        return "--limit '\(limit)' instead of \(was)"
     }
 
     /// Refuses secrets other than the ones a gated run started with (its

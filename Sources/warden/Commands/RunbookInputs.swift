@@ -17,15 +17,19 @@ struct RunbookInputs: ParsableArguments {
     @Option(name: .customLong("params"), help: "A YAML file of parameter values.")
     var paramsFile: String?
 
+    @Option(help: ArgumentHelp("Only these of the runbook's hosts (an inventory pattern); never adds one.", valueName: "PATTERN"))
+    var limit: String?
+
     /// The loaded runbook, bound parameters and resolved targets.
     func load() throws -> EngineContext {
-        try RunbookInputs.load(runbook: runbook, params: params, paramsFile: paramsFile, inventory: inventoryOptions.inventory)
+        try RunbookInputs.load(runbook: runbook, params: params, paramsFile: paramsFile, inventory: inventoryOptions.inventory,
+                               limit: limit)
     }
 
     /// Loads and binds a runbook; `journaled` values (a resumed run's) come
     /// under the ones given now.
     static func load(
-        runbook: String, params: [String], paramsFile: String?, inventory inventoryPath: String,
+        runbook: String, params: [String], paramsFile: String?, inventory inventoryPath: String, limit: String? = nil,
         journaled: ((Runbook) -> [String: Value])? = nil
     ) throws -> EngineContext {
         let loaded = Runbook.load(path: runbook)
@@ -80,12 +84,14 @@ struct RunbookInputs: ParsableArguments {
         }
         let targets: [String: [InventoryHost]]
         do {
-            targets = try TargetResolution.resolve(book, in: inventory, parameters: binding, inventoryFile: inventoryPath)
+            targets = try TargetResolution.resolve(book, in: inventory, parameters: binding, inventoryFile: inventoryPath, limit: limit)
         } catch {
             throw InvalidInput(description: error.description)
         }
         do {
-            return try EngineContext(runbook: book, parameters: binding, targets: targets)
+            var context = try EngineContext(runbook: book, parameters: binding, targets: targets)
+            context.limit = limit
+            return context
         } catch {
             // Printed after "error: ", so without a second one.
             let place = error.location.map { "\($0): " } ?? ""

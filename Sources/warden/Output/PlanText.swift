@@ -21,6 +21,7 @@ struct PlanText {
         if !plan.parameters.isEmpty {
             lines.append("  params:  " + plan.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", "))
         }
+        if let limit = plan.limit { lines.append("  limit:   \(limit) (the targets below are narrowed to it)") }
         for target in plan.targets {
             lines.append("  target:  \(target.name) = \(target.hosts.joined(separator: ", ")) (\(target.hosts.count) host\(target.hosts.count == 1 ? "" : "s"))")
         }
@@ -75,6 +76,7 @@ struct PlanText {
         var lines = ["  \(step.number). \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")\(target)] \(step.status.rawValue.uppercased()): \(step.summary)"]
         if let batches = step.batches, batches.count > 1 {
             lines.append("       batches: " + batches.map { "[\($0.joined(separator: ", "))]" }.joined(separator: " "))
+            if let between = step.betweenBatches { lines.append("       between batches: \(between)") }
         }
         for host in step.hosts {
             var line = "       \(host.host): \(host.status.rawValue)"

@@ -44,6 +44,13 @@ struct RunText {
 
     private func describe(_ step: StepReport) -> [String] {
         var lines = [VisibleText.line("  \(step.id) [\(step.kind)\(step.mutating ? ", mutating" : "")] \(step.status.rawValue.uppercased()): \(step.summary)")]
+        if let batches = step.batches {
+            // Which hosts went together, and which batches never started.
+            let ran = Set(step.hosts.compactMap(\.batch))
+            lines.append(VisibleText.line("      batches: " + batches.enumerated().map { number, hosts in
+                "[\(hosts.joined(separator: ", "))]" + (ran.contains(number + 1) ? "" : " (not run)")
+            }.joined(separator: " ")))
+        }
         // A check without a parser reports through its output; a failed host's output says why.
         let showsOutput = step.showsOutput
         for host in step.hosts where host.status == .failed || host.status == .notRun || (showsOutput && host.output != nil) {
