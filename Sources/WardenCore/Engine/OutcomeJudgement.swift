@@ -17,7 +17,7 @@ public enum OutcomeJudgement {
     ) -> Verdict {
         switch outcome {
         case let .unreachable(message):
-            return Verdict(record: nil, problem: context.redactor.redact(message), untilOnly: false)
+            return Verdict(record: nil, problem: context.redactor.redact(HostReason.trimmed(message, host: host?.name)), untilOnly: false)
         case let .ran(record, parseError):
             if let parseError { return Verdict(record: record, problem: context.redactor.redact(parseError), untilOnly: false) }
             guard record.exit == 0 else {

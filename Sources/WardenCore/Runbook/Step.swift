@@ -40,6 +40,9 @@ public struct Step: Sendable {
     public var verify: VerifySpec? = nil
     /// A revert armed on the host before the change.
     public var deadman: DeadmanSpec? = nil
+    /// Why this mutating step needs no guard (`unguarded:`): the warning that
+    /// none protects it is acknowledged, and not printed on every plan and run.
+    public var unguarded: String? = nil
 
     /// The command a deadman runs: its own, else the step's undo.
     public var deadmanCommand: Template? { deadman?.command ?? undo }

@@ -9,7 +9,7 @@ extension RunbookLoader {
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
-        "run": commandStepKeys + ["undo", "readonly", "verify", "deadman"],
+        "run": commandStepKeys + ["undo", "readonly", "verify", "deadman", "unguarded"],
         "check": commandStepKeys,
         "wait": ["id", "doc", "when", "on_error"],
         "approve": ["id", "doc", "when"],
@@ -106,6 +106,7 @@ extension RunbookLoader {
             batchPause: settings.batchPause, parser: settings.parser, expect: settings.expect, isCleanup: cleanup)
         step.verify = settings.verify
         step.deadman = settings.deadman
+        step.unguarded = settings.unguarded
         for pending in pendingDurations ?? [] {
             let field: DurationParameter.Field? = switch (kind.name, pending.key) {
             case ("wait", "every"): .waitEvery
@@ -157,6 +158,12 @@ extension RunbookLoader {
         }
         if settings.readonly == true, settings.undo != nil, let entry = keys["undo"] {
             report("\(label) is declared readonly, so it has nothing to undo", at: entry.key)
+        }
+        if let entry = keys["unguarded"] {
+            settings.unguarded = readUnguarded(entry.value)
+            if settings.readonly == true {
+                report("\(label) is declared readonly: it changes nothing, so no guard is missing and 'unguarded' says nothing", at: entry.key)
+            }
         }
         if let entry = keys["batch_pause"], keys["serial"] == nil {
             report("batch_pause needs 'serial': without batches there is nothing to pause between", at: entry.key)
@@ -249,6 +256,24 @@ extension RunbookLoader {
         return DeadmanSpec(after: after, command: command, location: location(of: node))
     }
 
+    /// `unguarded: "why"`: the reason a mutating step needs no guard, which
+    /// acknowledges the warning that none protects it. A reason, not a flag:
+    /// whoever reads the runbook (an approver) learns why, and `true` would
+    /// silence the warning without saying anything.
+    private mutating func readUnguarded(_ node: Node) -> String? {
+        let example = "e.g. unguarded: \"creates a scratch folder; the cluster cannot be harmed by it\""
+        if case let .scalar(scalar) = node, scalar.style == .plain, Bool.construct(from: scalar) != nil {
+            report("unguarded must say why no guard is needed, got \(scalar.string)", at: node, hint: example)
+            return nil
+        }
+        guard let reason = text(node, key: "unguarded") else { return nil }
+        guard !reason.allSatisfy(\.isWhitespace) else {
+            report("unguarded must say why no guard is needed, got empty text", at: node, hint: example)
+            return nil
+        }
+        return reason
+    }
+
     /// `verify: {run: CMD, parse: NAME, expect: EXPR}`.
     private mutating func readVerify(_ node: Node) -> VerifySpec? {
         guard case .mapping = node else {
@@ -328,6 +353,7 @@ struct StepSettings {
     var undo: Template?
     var verify: VerifySpec?
     var deadman: DeadmanSpec?
+    var unguarded: String?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
 }

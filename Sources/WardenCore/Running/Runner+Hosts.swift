@@ -112,7 +112,8 @@ extension Runner {
             let failed = stepReport.hosts.filter { $0.status == .failed }
             stepReport.summary = "failed on \(failed.count) host\(failed.count == 1 ? "" : "s")"
                 + (tolerated > 0 ? " (tolerated: \(tolerated))" : "") + ": "
-                + failed.map { "\($0.host): \($0.reason ?? "")" }.joined(separator: "; ")
+                + failed.map { host in host.reason.map { "\(host.host) (\(HostReason.short($0, host: host.host)))" } ?? host.host }
+                    .joined(separator: ", ")
         } else {
             let skipped = stepReport.hosts.filter { $0.status == .skipped }.count
             stepReport.summary = "ok on \(stepReport.hosts.count - skipped) host\(stepReport.hosts.count - skipped == 1 ? "" : "s")"
