@@ -5,7 +5,7 @@ extension RunbookLoader {
     static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include"]
     static let commandStepKeys = [
         "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
-        "batch_pause", "parse", "pattern", "expect",
+        "batch_pause", "parse", "pattern", "expect", "no_log",
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
@@ -107,6 +107,7 @@ extension RunbookLoader {
         step.verify = settings.verify
         step.deadman = settings.deadman
         step.unguarded = settings.unguarded
+        step.noLog = settings.noLog ?? false
         for pending in pendingDurations ?? [] {
             let field: DurationParameter.Field? = switch (kind.name, pending.key) {
             case ("wait", "every"): .waitEvery
@@ -140,6 +141,7 @@ extension RunbookLoader {
         if let node = value("serial") { settings.serial = batchSize(node, key: "serial", allowZero: false) }
         if let node = value("max_fail") { settings.maxFail = batchSize(node, key: "max_fail", allowZero: true) }
         if let node = value("readonly") { settings.readonly = bool(node, key: "readonly") }
+        if let node = value("no_log") { settings.noLog = bool(node, key: "no_log") }
         if let node = value("undo") { settings.undo = template(node, key: "undo") }
         if let node = value("verify") { settings.verify = readVerify(node) }
         if let node = value("deadman") { settings.deadman = readDeadman(node) }
@@ -354,6 +356,7 @@ struct StepSettings {
     var verify: VerifySpec?
     var deadman: DeadmanSpec?
     var unguarded: String?
+    var noLog: Bool?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
 }

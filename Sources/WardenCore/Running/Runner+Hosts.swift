@@ -269,8 +269,10 @@ extension Runner {
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
                 var hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
                                             exit: verdict.record?.exit, attempts: attempt, reason: verdict.problem)
-                hostReport.output = verdict.record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
-                return (hostReport, verdict.record)
+                // no_log: judged on the whole output above; from here on only its exit status and digests exist.
+                let record = step.noLog ? verdict.record?.withholdingOutput : verdict.record
+                hostReport.output = step.noLog ? nil : record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
+                return (hostReport, record)
             }
             try? await Task.sleep(for: step.delay)
         }

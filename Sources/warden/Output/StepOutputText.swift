@@ -24,6 +24,8 @@ struct StepOutputText {
         let command: String?
         let stdout: String
         let stderr: String
+        /// The digests a `no_log` step kept instead of its output.
+        let withheld: String?
     }
 
     let runID: String
@@ -38,8 +40,12 @@ struct StepOutputText {
                   let detail = event.detail, let data = detail.data(using: .utf8),
                   case let .map(fields)? = try? JSONDecoder().decode(Value.self, from: data),
                   case let .map(record)? = fields["record"] else { return nil }
+            if case let .string(stdout)? = record["stdout_sha256"], case let .string(stderr)? = record["stderr_sha256"] {
+                return Entry(sequence: event.sequence, step: step, host: name, status: event.status, exit: event.exit,
+                             command: event.command, stdout: "", stderr: "", withheld: "stdout \(stdout), stderr \(stderr)")
+            }
             return Entry(sequence: event.sequence, step: step, host: name, status: event.status, exit: event.exit,
-                         command: event.command, stdout: text(record["stdout"]), stderr: text(record["stderr"]))
+                         command: event.command, stdout: text(record["stdout"]), stderr: text(record["stderr"]), withheld: nil)
         }
     }
 
@@ -65,6 +71,10 @@ struct StepOutputText {
             if let exit = entry.exit { heading += ", exit \(exit)" }
             out += VisibleText.line(heading + " (event \(entry.sequence))") + "\n"
             if let command = entry.command { out += VisibleText.line("  $ " + command) + "\n" }
+            if let withheld = entry.withheld {
+                out += VisibleText.line("==> output not kept (no_log: true); \(withheld) <==") + "\n\n"
+                continue
+            }
             for (stream, text) in [("stdout", entry.stdout), ("stderr", entry.stderr)] {
                 var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
                 if lines.last?.isEmpty == true { lines.removeLast() }
