@@ -61,6 +61,52 @@ import Testing
         #expect(result.warnings.count == 4)
     }
 
+    /// What `plan` rejected, `validate` rejects: the fields of a step's (and
+    /// a host's) result are known before any host answers.
+    @Test func validateKnowsTheFieldsOfStepAndProbeResults() throws {
+        #expect(errors("""
+            name: fields
+            targets: {fleet: fleet}
+            probes:
+              up: {on: fleet, run: "true"}
+            steps:
+              - {id: disk, on: fleet, check: "df -P", parse: table}
+              - id: use
+                on: fleet
+                when: steps.disk.hosts[host.name].ok and probes.up.stauts == "ok"
+                check: "echo {{ steps.disk.hosts[host.name].result[0] }} {{ steps.disk.stdot }}"
+              - {id: quiet, on: fleet, check: "true", no_log: true}
+              - {id: late, on: fleet, check: "echo {{ steps.quiet.stdout }} {{ steps.quiet.hosts['h01'].stdout_sha256 }} {{ steps.quiet.hosts['h01'].result }}"}
+            """) == [
+            "rb.yaml:9:39: error: a host's steps.disk has no field 'ok'; fields: exit, result, stderr, stdout; 'ok' is the step's, not a host's: read steps.disk.ok, or steps.disk.hosts[...].exit == 0",
+            "rb.yaml:9:56: error: probes.up has no field 'stauts'; did you mean 'status'?",
+            "rb.yaml:10:76: error: steps.disk has no field 'stdot'; did you mean 'stdout'?",
+            "rb.yaml:12:55: error: steps.quiet has no field 'stdout' (step 'quiet' is no_log: its output is not kept); fields: exit, hosts, ok, status",
+            "rb.yaml:12:138: error: a host's steps.quiet has no field 'result'; fields: exit, stderr_sha256, stdout_sha256",
+        ])
+    }
+
+    /// One mistake, one error: a misspelt parser is not followed by "has no
+    /// 'parse:'", and a step missing its 'on:' still has its other reads checked.
+    @Test func oneMistakeGivesOneErrorAndHidesNoOther() throws {
+        #expect(errors("""
+            name: once
+            targets: {fleet: fleet}
+            steps:
+              - id: disk
+                on: fleet
+                check: "df -P"
+                parse: tabel
+                expect: result[0].Capacity < 90
+              - id: lost
+                check: "echo {{ host.nme }}"
+            """) == [
+            "rb.yaml:7:12: error: unknown parser 'tabel'; did you mean 'table'?",
+            "rb.yaml:9:5: error: step 'lost' needs 'on': the target it runs on; e.g. on: admin",
+            "rb.yaml:10:26: error: host has no field 'nme'; did you mean 'name'?",
+        ])
+    }
+
     /// `unguarded: "reason"` acknowledges the missing guard, so the warning
     /// is not reprinted by every plan, run and resume; it must give a reason,
     /// and is itself reported where it acknowledges nothing.

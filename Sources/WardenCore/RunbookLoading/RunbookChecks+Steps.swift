@@ -22,7 +22,11 @@ extension RunbookChecks {
 
     private mutating func checkStep(_ step: Step, visibility: StepVisibility, undoneSoFar: ArraySlice<Step>) {
         let name = "step '\(step.id)'"
-        let perHost = step.target != nil
+        // A step that runs on hosts reads `host` per host, also when its missing 'on:' was reported.
+        let perHost: Bool = switch step.kind {
+        case .run, .check, .collect: true
+        default: step.target != nil
+        }
         if let target = step.target {
             checkTarget(target, scope: step.scope, at: step.targetLocation ?? step.location)
         }

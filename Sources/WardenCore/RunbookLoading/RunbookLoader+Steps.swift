@@ -91,10 +91,10 @@ extension RunbookLoader {
         } else if needsTarget {
             report("\(label) needs 'on': the target it runs on", at: node, hint: "e.g. on: admin")
         }
-        // A step whose expression failed to parse is still kept (the errors
-        // already stop the runbook from loading), so that its other
-        // references are checked in the same pass.
-        guard let id, !needsTarget || target != nil else { return [] }
+        // A step whose expression failed to parse, or that lacks its 'on:',
+        // is still kept (the errors already stop the runbook from loading),
+        // so that its other references are checked in the same pass.
+        guard let id else { return [] }
         var step = Step(
             id: scopePrefix + id, location: location(of: node), scope: scope, kind: stepKind,
             doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target,
