@@ -30,7 +30,7 @@ struct Warden: AsyncParsableCommand {
         } catch let exit as ExitStatus {
             exit.terminate()
         } catch let invalid as InvalidInput {
-            Terminal.writeError("error: " + invalid.description + "\n")
+            Terminal.writeError(InvalidInput.line(invalid.description) + "\n")
             ExitStatus.invalidInput.terminate()
         } catch {
             let code = exitCode(for: error)

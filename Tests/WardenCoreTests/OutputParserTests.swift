@@ -30,6 +30,50 @@ struct OutputParserTests {
         #expect(try parse("lines", "a  \n\n b\r\n") == .list([.string("a"), .string(" b")]))
     }
 
+    /// The README says numbers in output become numbers: `wc -l` is 42, not "42".
+    @Test func linesThatAreNumbersOrPercentagesAreNumbers() throws {
+        #expect(try parse("lines", "42\n0.5\n18%\n3 files\n%\n") == .list([.int(42), .double(0.5), .int(18), .string("3 files"), .string("%")]))
+    }
+
+    @Test func kvPercentagesAreNumbers() throws {
+        #expect(try parse("kv", "used: 91%\nname: 50%off\n") == .map(["used": .int(91), "name": .string("50%off")]))
+    }
+
+    /// The README's own example: `df -P` has the two-word header `Mounted on`
+    /// (one space after `Capacity`, whose values are right-aligned under it).
+    @Test func tableReadsDfWithItsTwoWordHeaderAndPercentages() throws {
+        let text = """
+            Filesystem              1024-blocks     Used Available Capacity Mounted on
+            devtmpfs                   12334096        0  12334096       0% /dev
+            /dev/vda                  264212084 19509168  79556444      20% /
+            /dev/vdb1                 103081248 92773124   5048860      95% /srv/data disk
+
+            """
+        #expect(try parse("table", text) == .list([
+            .map(["Filesystem": .string("devtmpfs"), "1024-blocks": .int(12334096), "Used": .int(0), "Available": .int(12334096),
+                  "Capacity": .int(0), "Mounted on": .string("/dev")]),
+            .map(["Filesystem": .string("/dev/vda"), "1024-blocks": .int(264212084), "Used": .int(19509168), "Available": .int(79556444),
+                  "Capacity": .int(20), "Mounted on": .string("/")]),
+            .map(["Filesystem": .string("/dev/vdb1"), "1024-blocks": .int(103081248), "Used": .int(92773124), "Available": .int(5048860),
+                  "Capacity": .int(95), "Mounted on": .string("/srv/data disk")]),
+        ]))
+        // `df -P /`: one row, and the only thing under `Mounted` is `/`.
+        let one = "Filesystem     1024-blocks     Used Available Capacity Mounted on\n/dev/vda         264212084 19509168  79556444      20% /\n"
+        #expect(try parse("table", one) == .list([
+            .map(["Filesystem": .string("/dev/vda"), "1024-blocks": .int(264212084), "Used": .int(19509168), "Available": .int(79556444),
+                  "Capacity": .int(20), "Mounted on": .string("/")]),
+        ]))
+    }
+
+    /// Words one space apart stay two columns when a row has a value of its
+    /// own under the second; tables every row of which fills the header are
+    /// read word by word as before, aligned or not.
+    @Test func tableJoinsHeaderWordsOnlyWhenTheRowsSaySo() throws {
+        #expect(failure("table", "name state note\nab up x\nab up\n") == "table: line 3: 2 of 3 columns (name state note)")
+        #expect(failure("table", "a b  c\nxx y z\nxx y\n") == "table: line 3: 2 of 3 columns (a b c)")
+        #expect(try parse("table", "name state\nlongname up\n") == .list([.map(["name": .string("longname"), "state": .string("up")])]))
+    }
+
     @Test func kvReadsColonLinesAndTypesValues() throws {
         let text = """
             The cluster name is: onebox

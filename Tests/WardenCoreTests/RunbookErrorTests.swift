@@ -54,11 +54,100 @@ import Testing
         #expect(result.runbook?.allowSelfApproval == true)
         #expect(result.diagnostics.map(\.description) == [
             "rb.yaml:2:1: warning: allow_self_approval lets whoever starts the run approve it: the gate then guards against nothing but haste",
-            "rb.yaml:7:5: warning: step 'restart' changes hosts, but no guard checks the cluster before it; add a guard (a probe and what must hold) so an unhealthy cluster stops the run before the change",
+            "rb.yaml:7:5: warning: step 'restart' changes hosts, but no guard checks the cluster before it; add a guard (a probe and what must hold) so an unhealthy cluster stops the run before the change, or say why none is needed with unguarded: \"reason\"",
             "rb.yaml:7:5: warning: step 'restart' rolls back on error, but no step up to it has an undo: a rollback would undo nothing",
             "rb.yaml:9:28: warning: raw hole '{{ raw params.flags }}' in the command of step 'restart' puts a parameter into the command unquoted: a value with ';' or '$(...)' becomes shell code; drop 'raw' unless the parameter is trusted shell text",
         ])
         #expect(result.warnings.count == 4)
+    }
+
+    /// What `plan` rejected, `validate` rejects: the fields of a step's (and
+    /// a host's) result are known before any host answers.
+    @Test func validateKnowsTheFieldsOfStepAndProbeResults() throws {
+        #expect(errors("""
+            name: fields
+            targets: {fleet: fleet}
+            probes:
+              up: {on: fleet, run: "true"}
+            steps:
+              - {id: disk, on: fleet, check: "df -P", parse: table}
+              - id: use
+                on: fleet
+                when: steps.disk.hosts[host.name].ok and probes.up.stauts == "ok"
+                check: "echo {{ steps.disk.hosts[host.name].result[0] }} {{ steps.disk.stdot }}"
+              - {id: quiet, on: fleet, check: "true", no_log: true}
+              - {id: late, on: fleet, check: "echo {{ steps.quiet.stdout }} {{ steps.quiet.hosts['h01'].stdout_sha256 }} {{ steps.quiet.hosts['h01'].result }}"}
+            """) == [
+            "rb.yaml:9:39: error: a host's steps.disk has no field 'ok'; fields: exit, reason, result, status, stderr, stdout; 'ok' is the step's, not a host's: read steps.disk.ok, or steps.disk.hosts[...].exit == 0",
+            "rb.yaml:9:56: error: probes.up has no field 'stauts'; did you mean 'status'?",
+            "rb.yaml:10:76: error: steps.disk has no field 'stdot'; did you mean 'stdout'?",
+            "rb.yaml:12:55: error: steps.quiet has no field 'stdout' (step 'quiet' is no_log: its output is not kept); fields: exit, hosts, ok, status",
+            "rb.yaml:12:138: error: a host's steps.quiet has no field 'result'; fields: exit, reason, status, stderr_sha256, stdout_sha256",
+        ])
+    }
+
+    /// One mistake, one error: a misspelt parser is not followed by "has no
+    /// 'parse:'", and a step missing its 'on:' still has its other reads checked.
+    @Test func oneMistakeGivesOneErrorAndHidesNoOther() throws {
+        #expect(errors("""
+            name: once
+            targets: {fleet: fleet}
+            steps:
+              - id: disk
+                on: fleet
+                check: "df -P"
+                parse: tabel
+                expect: result[0].Capacity < 90
+              - id: lost
+                check: "echo {{ host.nme }}"
+            """) == [
+            "rb.yaml:7:12: error: unknown parser 'tabel'; did you mean 'table'?",
+            "rb.yaml:9:5: error: step 'lost' needs 'on': the target it runs on; e.g. on: admin",
+            "rb.yaml:10:26: error: host has no field 'nme'; did you mean 'name'?",
+        ])
+    }
+
+    /// `unguarded: "reason"` acknowledges the missing guard, so the warning
+    /// is not reprinted by every plan, run and resume; it must give a reason,
+    /// and is itself reported where it acknowledges nothing.
+    @Test func unguardedAcknowledgesAMissingGuardWithAReason() throws {
+        let acknowledged = Runbook.parse(yaml: """
+            name: scratch
+            targets: {fleet: fleet}
+            steps:
+              - id: mkdir
+                on: fleet
+                unguarded: "creates an empty scratch folder; nothing the cluster reads"
+                run: "mkdir -p /tmp/scratch"
+            """, file: "rb.yaml")
+        #expect(acknowledged.errors.isEmpty)
+        #expect(acknowledged.diagnostics.isEmpty, "\(acknowledged.diagnostics)")
+        #expect(acknowledged.runbook?.steps.first?.unguarded == "creates an empty scratch folder; nothing the cluster reads")
+
+        let wrong = Runbook.parse(yaml: """
+            name: wrong
+            targets: {fleet: fleet}
+            probes:
+              up: {on: fleet, run: "true"}
+            guards:
+              - {probe: up, expect: "exit == 0"}
+            steps:
+              - {id: a, on: fleet, run: "x", unguarded: true}
+              - {id: b, on: fleet, run: "x", unguarded: "  "}
+              - {id: c, on: fleet, run: "x", readonly: true, unguarded: "reads only"}
+              - {id: d, on: fleet, run: "x", unguarded: "guarded anyway"}
+              - {id: e, on: fleet, check: "x", unguarded: "a check"}
+            finally:
+              - {id: f, on: fleet, run: "x", unguarded: "cleanup"}
+            """, file: "rb.yaml")
+        #expect(wrong.diagnostics.map(\.description) == [
+            "rb.yaml:8:45: error: unguarded must say why no guard is needed, got true; e.g. unguarded: \"creates a scratch folder; the cluster cannot be harmed by it\"",
+            "rb.yaml:9:45: error: unguarded must say why no guard is needed, got empty text; e.g. unguarded: \"creates a scratch folder; the cluster cannot be harmed by it\"",
+            "rb.yaml:10:50: error: step 'c' is declared readonly: it changes nothing, so no guard is missing and 'unguarded' says nothing",
+            "rb.yaml:11:5: warning: step 'd' says unguarded, but the runbook's guards are checked before it; remove 'unguarded'",
+            "rb.yaml:12:36: error: 'unguarded' does not apply to a check step; it applies to 'run' steps",
+            "rb.yaml:14:5: warning: step 'f' is cleanup, which guards never hold back: 'unguarded' says nothing here; remove 'unguarded'",
+        ])
     }
 
     /// A raw hole fed by a host's output (a probe, an earlier step) or the

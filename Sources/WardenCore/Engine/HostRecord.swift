@@ -8,6 +8,10 @@ public struct HostRecord: Sendable, Hashable {
     public var exit: Int?
     /// The parsed output; null without a parser.
     public var result: Value
+    /// Set for a `no_log` step's record once its own step has judged it: the
+    /// SHA-256 of stdout and of stderr, which is all that is kept, shown or
+    /// journaled of them (`stdout`, `stderr` and `result` are then empty).
+    public var withheld: (stdout: String, stderr: String)?
 
     public init(stdout: String, stderr: String, exit: Int?, result: Value) {
         self.stdout = stdout
@@ -16,9 +20,37 @@ public struct HostRecord: Sendable, Hashable {
         self.result = result
     }
 
-    /// The names `expect`, `until`, guards and watches read.
+    /// The record of a `no_log` step: its exit status and the digests of its
+    /// output, nothing of the output itself.
+    public var withholdingOutput: HostRecord {
+        var record = HostRecord(stdout: "", stderr: "", exit: exit, result: .null)
+        record.withheld = withheld ?? (ChainHash.digest(stdout) ?? "", ChainHash.digest(stderr) ?? "")
+        return record
+    }
+
+    /// The names `expect`, `until`, guards and watches read. A withheld
+    /// record has no `result`, `stdout` or `stderr`, so reading them is an
+    /// error (as any missing field is), never an empty text taken for output.
     public var bindings: [String: Value] {
-        ["result": result, "stdout": .string(stdout), "stderr": .string(stderr), "exit": exit.map(Value.int) ?? .null]
+        if let withheld {
+            return ["exit": exit.map(Value.int) ?? .null, "stdout_sha256": .string(withheld.stdout),
+                    "stderr_sha256": .string(withheld.stderr)]
+        }
+        return ["result": result, "stdout": .string(stdout), "stderr": .string(stderr), "exit": exit.map(Value.int) ?? .null]
+    }
+
+    public static func == (lhs: HostRecord, rhs: HostRecord) -> Bool {
+        lhs.stdout == rhs.stdout && lhs.stderr == rhs.stderr && lhs.exit == rhs.exit && lhs.result == rhs.result
+            && lhs.withheld?.stdout == rhs.withheld?.stdout && lhs.withheld?.stderr == rhs.withheld?.stderr
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(stdout)
+        hasher.combine(stderr)
+        hasher.combine(exit)
+        hasher.combine(result)
+        hasher.combine(withheld?.stdout)
+        hasher.combine(withheld?.stderr)
     }
 
     public var value: Value { .map(bindings) }
@@ -95,6 +127,8 @@ public struct RecordSet: Sendable, Hashable {
         }
         entries["hosts"] = .map(perHost)
         for key in ["result", "stdout", "stderr", "exit"] {
+            // A no_log step's output is absent, not null: reading it is an error.
+            guard hosts.allSatisfy({ $0.record.withheld == nil }) || key == "exit" else { continue }
             let values = hosts.map { $0.record.bindings[key] ?? .null }
             entries[key] = hosts.count == 1 ? values[0] : .list(values)
         }

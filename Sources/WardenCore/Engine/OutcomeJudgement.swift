@@ -17,11 +17,15 @@ public enum OutcomeJudgement {
     ) -> Verdict {
         switch outcome {
         case let .unreachable(message):
-            return Verdict(record: nil, problem: context.redactor.redact(message), untilOnly: false)
+            return Verdict(record: nil, problem: context.redactor.redact(HostReason.trimmed(message, host: host?.name)), untilOnly: false)
         case let .ran(record, parseError):
+            if parseError != nil, step.noLog, let parser = step.parser {
+                // A parse error quotes the output it could not read.
+                return Verdict(record: record, problem: "the output does not parse as \(parser.name) (not shown: no_log)", untilOnly: false)
+            }
             if let parseError { return Verdict(record: record, problem: context.redactor.redact(parseError), untilOnly: false) }
             guard record.exit == 0 else {
-                let detail = record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
+                let detail = step.noLog ? "" : record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
                 return Verdict(record: record, problem: context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"), untilOnly: false)
             }
             let environment = context.environment(scope: step.scope, host: host, output: record, steps: steps, probes: probes)
@@ -31,6 +35,9 @@ public enum OutcomeJudgement {
                 case .success(true): continue
                 case .success(false):
                     return Verdict(record: record, problem: "\(name) \(condition.text) is false", untilOnly: name == "until")
+                case .failure where step.noLog:
+                    // An evaluation error may quote the value it failed on.
+                    return Verdict(record: record, problem: "\(name) \(condition.text) cannot be evaluated (not shown: no_log)", untilOnly: false)
                 case let .failure(error):
                     return Verdict(record: record, problem: context.redactor.redact("\(name): \(error.description)"), untilOnly: false)
                 }

@@ -64,6 +64,14 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
         return names
     }
 
+    /// Every chain of reads from a top-level name, each segment with where
+    /// it is written (nil: a computed key).
+    var fieldPaths: [(segments: [String?], locations: [SourceLocation])] {
+        var found: [ExpressionFieldPath] = []
+        root.collectFieldPaths(into: &found)
+        return found.map { path in (path.segments, path.offsets.map { source.location(at: $0) }) }
+    }
+
     /// Evaluates the expression. Throws for type errors, missing fields,
     /// out-of-range indexes, overflow, and work beyond the step budget.
     public func evaluate(in environment: ExpressionEnvironment) throws(LocatedError) -> Value {

@@ -59,7 +59,7 @@ public enum ArtifactFolder {
 
     /// A folder above the run's: created if missing (as mkdir -p would), a
     /// link followed only when the current user or root made it.
-    private static func openAncestor(_ name: String, in parent: Int32, path: String, parentPath: String) throws(ArtifactFolderError) -> Int32 {
+    static func openAncestor(_ name: String, in parent: Int32, path: String, parentPath: String) throws(ArtifactFolderError) -> Int32 {
         for _ in 0..<2 {
             let opened = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if opened >= 0 { return opened }
@@ -94,7 +94,7 @@ public enum ArtifactFolder {
 
     /// The run's folder or a host's: never through a link, the current
     /// user's own, and left 0700.
-    private static func openOwn(_ name: String, in parent: Int32, path: String, parentPath: String) throws(ArtifactFolderError) -> Int32 {
+    static func openOwn(_ name: String, in parent: Int32, path: String, parentPath: String) throws(ArtifactFolderError) -> Int32 {
         var opened: Int32 = -1
         for _ in 0..<2 where opened < 0 {
             opened = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)

@@ -1,6 +1,7 @@
 /// `parse: kv`: `key : value` lines as a map (Pegasus' `cluster_info` prints
 /// this way). Lines without a colon (banners, blank lines) are skipped;
-/// keys and values are trimmed; a key that repeats is an error.
+/// keys and values are trimmed and typed (numbers and `N%` become numbers);
+/// a key that repeats is an error.
 struct KeyValueOutputParser: OutputParsing {
     let name = "kv"
 
@@ -13,7 +14,7 @@ struct KeyValueOutputParser: OutputParsing {
             if entries[key] != nil {
                 throw OutputParseError(parser: name, line: index + 1, message: "key '\(key)' appears twice")
             }
-            entries[key] = ScalarText.value(line[line.index(after: colon)...].trimmingWhitespace)
+            entries[key] = ScalarText.measure(line[line.index(after: colon)...].trimmingWhitespace)
         }
         guard !entries.isEmpty else { throw OutputParseError(parser: name, message: "no 'key : value' lines in the output") }
         return .map(entries)

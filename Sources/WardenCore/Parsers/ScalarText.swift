@@ -14,4 +14,19 @@ enum ScalarText {
         default: return .string(text)
         }
     }
+
+    /// As `value`, and a percentage (`18%`, `0.5%`) is the number before its
+    /// sign, so `result[0].Capacity > 90` works on `df` output. Only the
+    /// generic parsers (`lines`, `kv`, `table`) use it: the database parsers
+    /// document their own typing, and a regex captures what its pattern says.
+    static func measure(_ text: String) -> Value {
+        if text.count > 1, text.hasSuffix("%") {
+            let number = value(String(text.dropLast()))
+            switch number {
+            case .int, .double: return number
+            default: break
+            }
+        }
+        return value(text)
+    }
 }

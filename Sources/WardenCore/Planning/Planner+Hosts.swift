@@ -136,7 +136,8 @@ extension Planner {
             let verdict = outcome.map {
                 OutcomeJudgement.judge(step, host: byName[name], outcome: $0, context: context, steps: stepRecords, probes: probeRecords)
             } ?? OutcomeJudgement.Verdict(record: nil, problem: "cannot render the command", untilOnly: false)
-            if let record = verdict.record { ran.append((name, record)) }
+            // no_log: later steps see in the plan what they will see in the run, the exit status only.
+            if let record = verdict.record { ran.append((name, step.noLog ? record.withholdingOutput : record)) }
             if let problem = verdict.problem {
                 if step.retries > 0 {
                     planned.hosts[index].status = .unknown

@@ -42,6 +42,13 @@ public struct Step: Sendable {
     public var deadman: DeadmanSpec? = nil
     /// What must hold before each batch after the first (`serial:` only).
     public var betweenBatches: BatchGate? = nil
+    /// Why this mutating step needs no guard (`unguarded:`): the warning that
+    /// none protects it is acknowledged, and not printed on every plan and run.
+    public var unguarded: String? = nil
+    /// `no_log: true`: the step's output is judged (`parse`, `expect`,
+    /// `until`) but neither shown nor journaled; only its exit status and
+    /// the SHA-256 of stdout and stderr are kept.
+    public var noLog = false
 
     /// The command a deadman runs: its own, else the step's undo.
     public var deadmanCommand: Template? { deadman?.command ?? undo }

@@ -54,4 +54,9 @@ struct ExpressionContext {
     static let hostFields = ["name", "address", "port", "user", "groups", "vars"]
     /// The fields of `steps.<id>` and `probes.<name>`.
     static let resultFields = ["result", "stdout", "stderr", "exit", "hosts", "status", "ok"]
+    /// The fields of `steps.<id>.hosts.<name>` (`HostRecord.bindings`).
+    static let hostResultFields = ["exit", "reason", "result", "status", "stderr", "stdout"]
+    /// The same of a `no_log` step, whose output is not kept.
+    static let withheldResultFields = ["exit", "hosts", "status", "ok"]
+    static let withheldHostResultFields = ["exit", "reason", "status", "stderr_sha256", "stdout_sha256"]
 }

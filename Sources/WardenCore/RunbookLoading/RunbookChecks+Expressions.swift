@@ -49,7 +49,48 @@ extension RunbookChecks {
             clean = checkReference(reference, in: context, scope: scope, position: position, parsed: parsed) && clean
         }
         guard clean else { return }
+        guard checkFieldPaths(expression, scope: scope) else { return }
         checkWithPlaceholders(expression, in: context, scope: scope, mustBeBool: mustBeBool)
+    }
+
+    /// The fields read of `steps.<id>` and `probes.<name>` (and of their
+    /// `hosts.<name>`), whose shape is known before any host answers: a
+    /// misspelt field is reported here, not first by the plan. False when
+    /// one was wrong.
+    private mutating func checkFieldPaths(_ expression: Expression, scope: Int) -> Bool {
+        var clean = true
+        for (read, at) in expression.fieldPaths {
+            var (segments, locations) = (read, at)
+            // `probes.<name>.before` has the shape of `probes.<name>`: the sample taken before the first change.
+            if segments.count >= 3, segments[0] == "probes", segments[2] == "before" {
+                segments.remove(at: 2)
+                locations.remove(at: 2)
+            }
+            guard segments.count >= 3, let root = segments[0], root == "steps" || root == "probes",
+                  let member = segments[1], let field = segments[2] else { continue }
+            let withheld = root == "steps" && runbook.allSteps.contains { $0.id == prefix(of: scope) + member && $0.noLog }
+            let fields = withheld ? ExpressionContext.withheldResultFields : ExpressionContext.resultFields
+            let owner = "\(root).\(member)"
+            guard fields.contains(field) else {
+                clean = false
+                let because = withheld ? " (step '\(member)' is no_log: its output is not kept)" : ""
+                error("\(owner) has no field '\(field)'\(because)", at: locations[2],
+                      hint: NameSuggestion.hint(for: field, among: fields) ?? "fields: \(fields.sorted().joined(separator: ", "))")
+                continue
+            }
+            guard field == "hosts", segments.count >= 5, let hostField = segments[4] else { continue }
+            let hostFields = withheld ? ExpressionContext.withheldHostResultFields : ExpressionContext.hostResultFields
+            guard hostFields.contains(hostField) else {
+                clean = false
+                let listed = "fields: \(hostFields.joined(separator: ", "))"
+                let hint = hostField == "ok"
+                    ? "\(listed); '\(hostField)' is the step's, not a host's: read \(owner).\(hostField), or \(owner).hosts[...].exit == 0"
+                    : NameSuggestion.hint(for: hostField, among: hostFields) ?? listed
+                error("a host's \(owner) has no field '\(hostField)'", at: locations[4], hint: hint)
+                continue
+            }
+        }
+        return clean
     }
 
     private mutating func checkReference(

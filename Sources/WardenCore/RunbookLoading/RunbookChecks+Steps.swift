@@ -22,7 +22,11 @@ extension RunbookChecks {
 
     private mutating func checkStep(_ step: Step, visibility: StepVisibility, undoneSoFar: ArraySlice<Step>) {
         let name = "step '\(step.id)'"
-        let perHost = step.target != nil
+        // A step that runs on hosts reads `host` per host, also when its missing 'on:' was reported.
+        let perHost: Bool = switch step.kind {
+        case .run, .check, .collect: true
+        default: step.target != nil
+        }
         if let target = step.target {
             checkTarget(target, scope: step.scope, at: step.targetLocation ?? step.location)
         }
@@ -98,9 +102,18 @@ extension RunbookChecks {
             withSelf.later[step.id] = nil
             check(undo, in: .command("undo of \(name)"), scope: step.scope, position: withSelf)
         }
-        if step.isMutating, !step.isCleanup, !isGuarded(scope: step.scope) {
+        if step.isMutating, !step.isCleanup, !isGuarded(scope: step.scope), step.unguarded == nil {
             warning("\(name) changes hosts, but no guard checks the cluster before it", at: step.location,
-                    hint: "add a guard (a probe and what must hold) so an unhealthy cluster stops the run before the change")
+                    hint: "add a guard (a probe and what must hold) so an unhealthy cluster stops the run before the change, "
+                        + "or say why none is needed with unguarded: \"reason\"")
+        }
+        // An acknowledgement that acknowledges nothing misleads its reader: say so.
+        if step.unguarded != nil, step.isCleanup {
+            warning("\(name) is cleanup, which guards never hold back: 'unguarded' says nothing here", at: step.location,
+                    hint: "remove 'unguarded'")
+        } else if step.unguarded != nil, step.isMutating, isGuarded(scope: step.scope) {
+            warning("\(name) says unguarded, but the runbook's guards are checked before it", at: step.location,
+                    hint: "remove 'unguarded'")
         }
         if step.onError == .rollback, !undoneSoFar.contains(where: { $0.undo != nil }) {
             warning("\(name) rolls back on error, but no step up to it has an undo: a rollback would undo nothing", at: step.location)

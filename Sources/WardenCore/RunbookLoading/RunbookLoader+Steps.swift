@@ -5,11 +5,11 @@ extension RunbookLoader {
     static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include"]
     static let commandStepKeys = [
         "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
-        "batch_pause", "between_batches", "parse", "pattern", "expect",
+        "batch_pause", "between_batches", "parse", "pattern", "expect", "no_log",
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
-        "run": commandStepKeys + ["undo", "readonly", "verify", "deadman"],
+        "run": commandStepKeys + ["undo", "readonly", "verify", "deadman", "unguarded"],
         "check": commandStepKeys,
         "wait": ["id", "doc", "when", "on_error"],
         "approve": ["id", "doc", "when"],
@@ -92,10 +92,10 @@ extension RunbookLoader {
         } else if needsTarget {
             report("\(label) needs 'on': the target it runs on", at: node, hint: "e.g. on: admin")
         }
-        // A step whose expression failed to parse is still kept (the errors
-        // already stop the runbook from loading), so that its other
-        // references are checked in the same pass.
-        guard let id, !needsTarget || target != nil else { return [] }
+        // A step whose expression failed to parse, or that lacks its 'on:',
+        // is still kept (the errors already stop the runbook from loading),
+        // so that its other references are checked in the same pass.
+        guard let id else { return [] }
         var step = Step(
             id: scopePrefix + id, location: location(of: node), scope: scope, kind: stepKind,
             doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target,
@@ -108,6 +108,8 @@ extension RunbookLoader {
         step.verify = settings.verify
         step.deadman = settings.deadman
         step.betweenBatches = settings.betweenBatches
+        step.unguarded = settings.unguarded
+        step.noLog = settings.noLog ?? false
         for pending in pendingDurations ?? [] {
             let field: DurationParameter.Field? = switch (kind.name, pending.key) {
             case ("wait", "every"): .waitEvery
@@ -141,6 +143,7 @@ extension RunbookLoader {
         if let node = value("serial") { settings.serial = batchSize(node, key: "serial", allowZero: false) }
         if let node = value("max_fail") { settings.maxFail = batchSize(node, key: "max_fail", allowZero: true) }
         if let node = value("readonly") { settings.readonly = bool(node, key: "readonly") }
+        if let node = value("no_log") { settings.noLog = bool(node, key: "no_log") }
         if let node = value("undo") { settings.undo = template(node, key: "undo") }
         if let node = value("verify") { settings.verify = readVerify(node) }
         if let node = value("deadman") { settings.deadman = readDeadman(node) }
@@ -159,6 +162,12 @@ extension RunbookLoader {
         }
         if settings.readonly == true, settings.undo != nil, let entry = keys["undo"] {
             report("\(label) is declared readonly, so it has nothing to undo", at: entry.key)
+        }
+        if let entry = keys["unguarded"] {
+            settings.unguarded = readUnguarded(entry.value)
+            if settings.readonly == true {
+                report("\(label) is declared readonly: it changes nothing, so no guard is missing and 'unguarded' says nothing", at: entry.key)
+            }
         }
         if let entry = keys["batch_pause"], keys["serial"] == nil {
             report("batch_pause needs 'serial': without batches there is nothing to pause between", at: entry.key)
@@ -255,6 +264,24 @@ extension RunbookLoader {
         let command = keys["run"].flatMap { template($0.value, key: "deadman.run") }
         guard let after else { return nil }
         return DeadmanSpec(after: after, command: command, location: location(of: node))
+    }
+
+    /// `unguarded: "why"`: the reason a mutating step needs no guard, which
+    /// acknowledges the warning that none protects it. A reason, not a flag:
+    /// whoever reads the runbook (an approver) learns why, and `true` would
+    /// silence the warning without saying anything.
+    private mutating func readUnguarded(_ node: Node) -> String? {
+        let example = "e.g. unguarded: \"creates a scratch folder; the cluster cannot be harmed by it\""
+        if case let .scalar(scalar) = node, scalar.style == .plain, Bool.construct(from: scalar) != nil {
+            report("unguarded must say why no guard is needed, got \(scalar.string)", at: node, hint: example)
+            return nil
+        }
+        guard let reason = text(node, key: "unguarded") else { return nil }
+        guard !reason.allSatisfy(\.isWhitespace) else {
+            report("unguarded must say why no guard is needed, got empty text", at: node, hint: example)
+            return nil
+        }
+        return reason
     }
 
     /// `verify: {run: CMD, parse: NAME, expect: EXPR}`.
@@ -357,6 +384,8 @@ struct StepSettings {
     var verify: VerifySpec?
     var deadman: DeadmanSpec?
     var betweenBatches: BatchGate?
+    var unguarded: String?
+    var noLog: Bool?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
 }

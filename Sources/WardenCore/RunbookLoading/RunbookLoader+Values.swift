@@ -211,14 +211,14 @@ extension RunbookLoader {
             report("unknown parser '\(name)'", at: node,
                    hint: NameSuggestion.hint(for: name, among: OutputParsers.names)
                        ?? "parsers: \(OutputParsers.names.joined(separator: ", "))")
-            return nil
+            return ParserSpec(name: name, pattern: pattern, parser: StandInOutputParser(name: name))
         }
         do {
             let parser = try OutputParsers.named(name, pattern: pattern)
             return ParserSpec(name: name, pattern: pattern, parser: parser)
         } catch {
             report("parse: \(error.message)", at: name == "regex" ? (patternNode ?? node) : node)
-            return nil
+            return ParserSpec(name: name, pattern: pattern, parser: StandInOutputParser(name: name))
         }
     }
 

@@ -122,7 +122,12 @@ public struct ResumeState: Sendable {
             if case let .string(value)? = record[key] { return value }
             return ""
         }
-        return HostRecord(stdout: text("stdout"), stderr: text("stderr"), exit: exit, result: record["result"] ?? .null)
+        var restored = HostRecord(stdout: text("stdout"), stderr: text("stderr"), exit: exit, result: record["result"] ?? .null)
+        // A no_log step journaled only digests: the resumed run sees what the first one let later steps see.
+        if case let .string(stdout)? = record["stdout_sha256"], case let .string(stderr)? = record["stderr_sha256"] {
+            restored.withheld = (stdout, stderr)
+        }
+        return restored
     }
 }
 

@@ -145,7 +145,8 @@ extension Runner {
             let failed = stepReport.hosts.filter { $0.status == .failed }
             stepReport.summary = "failed on \(failed.count) host\(failed.count == 1 ? "" : "s")"
                 + (tolerated > 0 ? " (tolerated: \(tolerated))" : "") + ": "
-                + failed.map { "\($0.host): \($0.reason ?? "")" }.joined(separator: "; ")
+                + failed.map { host in host.reason.map { "\(host.host) (\(HostReason.short($0, host: host.host)))" } ?? host.host }
+                    .joined(separator: ", ")
         } else {
             let skipped = stepReport.hosts.filter { $0.status == .skipped }.count
             stepReport.summary = "ok on \(stepReport.hosts.count - skipped) host\(stepReport.hosts.count - skipped == 1 ? "" : "s")"
@@ -307,8 +308,10 @@ extension Runner {
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
                 var hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
                                             exit: verdict.record?.exit, attempts: attempt, reason: verdict.problem)
-                hostReport.output = verdict.record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
-                return (hostReport, verdict.record)
+                // no_log: judged on the whole output above; from here on only its exit status and digests exist.
+                let record = step.noLog ? verdict.record?.withholdingOutput : verdict.record
+                hostReport.output = step.noLog ? nil : record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
+                return (hostReport, record)
             }
             try? await Task.sleep(for: step.delay)
         }

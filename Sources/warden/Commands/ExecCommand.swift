@@ -39,6 +39,13 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
 
+    @Flag(help: "In text, every host's whole stdout and stderr under the table (else the last lines of a failed host's).")
+    var full = false
+
+    @Option(name: [.customShort("o"), .customLong("outdir")],
+            help: "Also write each host's output to DIR/<host>.out and DIR/<host>.err (DIR made 0700, never through a link).")
+    var outdir: String?
+
     func validate() throws {
         if command.isEmpty || command.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("No command given: put it after '--', e.g. warden exec -i inv.yaml web -- uptime")
@@ -50,6 +57,14 @@ struct ExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hosts = try inventoryOptions.selectHosts(pattern)
+        if let outdir {
+            // A folder that cannot be used is refused before anything runs, as other invalid input is.
+            do {
+                try OutputFolder.write([], into: outdir)
+            } catch {
+                throw InvalidInput(description: "-o \(outdir): \(error.description)")
+            }
+        }
         let deadline = try timeout.map { try parseDuration($0, option: "--timeout") }
         let remote = RemoteCommand(command.joined(separator: " "), timeout: deadline, outputLimit: maxOutput)
         let transport = SSHTransport(concurrency: concurrency, acceptNewHostKeys: inventoryOptions.acceptNewHostKeys)
@@ -65,12 +80,22 @@ struct ExecCommand: AsyncParsableCommand {
         progress?.finish()
         await transport.close()
         let report = ExecReport(command: remote.line, pattern: pattern, outcomes: outcomes, elapsed: clock.now - start)
+        var outputFilesFailed = false
+        if let outdir {
+            do {
+                try OutputFolder.write(report.outputFiles, into: outdir)
+            } catch {
+                // The commands ran: the report below still says what they did.
+                Terminal.writeError("warden: cannot keep the output in \(outdir): \(error.description)\n")
+                outputFilesFailed = true
+            }
+        }
 
         switch output {
-        case .text: Terminal.write(report.text(width: Terminal.columns))
+        case .text: Terminal.write(report.text(width: Terminal.columns, full: full))
         case .json: Terminal.writeJSON(try report.json() + "\n")
         }
-        if !report.allSucceeded { throw ExitStatus.failure }
+        if !report.allSucceeded || outputFilesFailed { throw ExitStatus.failure }
     }
 }
 

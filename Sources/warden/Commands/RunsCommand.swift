@@ -37,6 +37,19 @@ struct ShowCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
 
+    @Option(help: "Show what this step's command printed (stdout and stderr) on each host.")
+    var step: String?
+
+    @Option(help: "With --step: only this host.")
+    var host: String?
+
+    @Flag(help: "With --step: every line, not the first \(StepOutputText.lineLimit) of each stream.")
+    var full = false
+
+    func validate() throws {
+        if step == nil, host != nil || full { throw ValidationError("--host and --full go with --step ID") }
+    }
+
     func run() async throws {
         let journal = try await state.open()
         guard let found = try await journal.run(run) else {
@@ -44,9 +57,32 @@ struct ShowCommand: AsyncParsableCommand {
         }
         let events = try await journal.events(of: run)
         let broken = try await journal.verify(run: run)
+        if let step {
+            try showOutput(of: step, events: events, brokenAt: broken)
+            return
+        }
         switch output {
         case .text: Terminal.write(JournalText.show(found, events: events, brokenAt: broken))
         case .json: Terminal.writeJSON(try JournalText.json(JournalText.Shown(run: found, events: events, chainBrokenAt: broken)) + "\n")
+        }
+    }
+}
+
+extension ShowCommand {
+    private func showOutput(of step: String, events: [JournalEvent], brokenAt broken: Int?) throws {
+        let entries = StepOutputText.entries(events, step: step, host: host)
+        guard !entries.isEmpty else {
+            let steps = StepOutputText.steps(events)
+            let known = steps.isEmpty ? "no step of this run has journaled output" : "steps with output: " + steps.joined(separator: ", ")
+            throw InvalidInput(description: VisibleText.line("no output of step '\(step)'" + (host.map { " on \($0)" } ?? "")
+                                                             + " in run \(run); \(known)"))
+        }
+        if let broken {
+            Terminal.writeError(VisibleText.line("warden: the journal of \(run) is TAMPERED: its hash chain breaks at event \(broken)") + "\n")
+        }
+        switch output {
+        case .text: Terminal.write(StepOutputText(runID: run, entries: entries, full: full).text)
+        case .json: Terminal.writeJSON(try JournalText.json(entries) + "\n")
         }
     }
 }

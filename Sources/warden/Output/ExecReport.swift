@@ -15,8 +15,9 @@ struct ExecReport {
 
     /// Every text a host sent (and every name) is made visible here, before
     /// the columns are measured: a host's escape sequences must reach neither
-    /// the terminal nor the width count.
-    func text(width: Int) -> String {
+    /// the terminal nor the width count. Under the table, a failed host's
+    /// output (its last lines; everyone's, whole, with `full`).
+    func text(width: Int, full: Bool = false) -> String {
         let rows = outcomes.map { outcome -> [String] in
             [VisibleText.line(outcome.host.name), Self.statusColumn(outcome), Self.format(outcome.elapsed),
              VisibleText.line(Self.summaryColumn(outcome))]
@@ -42,8 +43,20 @@ struct ExecReport {
             out += "\nCould not run on \(transportFailures.count) host\(transportFailures.count == 1 ? "" : "s"):\n"
             for message in transportFailures { out += "  " + VisibleText.line(message) + "\n" }
         }
+        out += HostOutputSections(outcomes: outcomes, full: full).text
         out += "\n" + summary + "\n"
         return out
+    }
+
+    /// `-o DIR`'s files: `<host>.out` and `<host>.err` for every host,
+    /// empty when it printed nothing or never ran the command, as pssh does,
+    /// so a missing file never has to be told from a silent host.
+    var outputFiles: [OutputFolder.File] {
+        outcomes.flatMap { outcome -> [OutputFolder.File] in
+            let result = HostOutputSections.result(outcome)
+            return [OutputFolder.File(name: outcome.host.name + ".out", contents: Data((result?.stdout.text ?? "").utf8)),
+                    OutputFolder.File(name: outcome.host.name + ".err", contents: Data((result?.stderr.text ?? "").utf8))]
+        }
     }
 
     var summary: String {
@@ -76,8 +89,7 @@ struct ExecReport {
     private static func summaryColumn(_ outcome: HostOutcome) -> String {
         switch outcome.result {
         case .success(let result):
-            let line = result.stdout.firstLine.isEmpty ? result.stderr.firstLine : result.stdout.firstLine
-            return line
+            return result.stdout.firstLine.isEmpty ? result.stderr.firstLine : result.stdout.firstLine
         case .failure(let error):
             return error.kind.rawValue.replacingOccurrences(of: "_", with: " ")
         }

@@ -45,6 +45,12 @@ enum JournalText {
         lines.append("  journal:    " + (brokenAt.map { "TAMPERED: the hash chain breaks at event \($0)" } ?? "hash chain intact (\(events.count) events)"))
         lines.append("")
         for event in events { lines.append(line(event)) }
+        let steps = StepOutputText.steps(events)
+        if !steps.isEmpty {
+            // The outcomes above say how a command went; what it printed is one command away.
+            lines.append("")
+            lines.append("What a step printed: warden show \(run.id) --step ID [--host HOST] (steps with output: \(steps.joined(separator: ", ")))")
+        }
         return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
     }
 

@@ -22,3 +22,15 @@ enum ExitStatus: Int32, Error {
 struct InvalidInput: Error, CustomStringConvertible {
     let description: String
 }
+
+extension InvalidInput {
+    /// `error: MESSAGE`, unless the message already says `error:` itself, as
+    /// every located problem does (`inv.yaml:3:1: error: ...`, or
+    /// `error: inventory file ... does not exist` without a place): printed
+    /// as it is, instead of `error: error: ...`.
+    static func line(_ message: String) -> String {
+        let firstLine = message.prefix { $0 != "\n" }
+        if firstLine.hasPrefix("error: ") || firstLine.contains(": error: ") { return message }
+        return "error: " + message
+    }
+}

@@ -83,7 +83,7 @@ struct RunCommandTests {
                 """)
             let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--yes"])
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
-            #expect(output.stdout.contains("Run FAILED: step 'verify' failed: failed on 1 host: h02: exited 1; cleanup ran."))
+            #expect(output.stdout.contains("Run FAILED: step 'verify' failed: failed on 1 host: h02 (exited 1); cleanup ran."))
             for host in fleet.hosts {
                 let received = fleet.commands(receivedBy: host)
                 #expect(received.contains("MUTATE-FIRST"))
