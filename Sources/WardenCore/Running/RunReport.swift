@@ -18,6 +18,12 @@ public struct RunReport: Sendable, Codable {
     public var rollback: [StepReport] = []
     /// Deadmen armed on hosts during the run and what became of them.
     public var deadmen: [DeadmanReport] = []
+    /// The plan's verdict, as `warden run` found it before starting; nil from `warden resume`,
+    /// which makes no new plan.
+    public var verdict: PlanVerdict?
+    /// The plan, when the run was not started because of it: its guards, checks and probe
+    /// values say why, so a machine reading the report needs nothing else.
+    public var plan: Plan?
 
     public init(runbook: String, file: String) {
         self.runbook = runbook

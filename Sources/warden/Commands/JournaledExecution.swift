@@ -59,6 +59,8 @@ struct JournaledExecution {
         await transport.close()
         report.planHash = planHash
         report.runID = runID
+        // A resume makes no new plan: only a fresh run has a verdict to tell.
+        if resume == nil { report.verdict = plan?.verdict }
         do {
             try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
             for held in try await journal.locks() where held.runID == runID {

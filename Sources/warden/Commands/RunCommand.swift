@@ -53,15 +53,14 @@ struct RunCommand: AsyncParsableCommand {
         guard plan.verdict == .proceeds, !interrupts.wasInterrupted else {
             interrupts.cancel()
             await transport.close()
-            if output == .text { Terminal.write("Not started: nothing was changed.\n") }
-            throw plan.verdict == .blocked ? ExitStatus.blocked : ExitStatus.failure
+            let reason = interrupts.wasInterrupted ? "interrupted while planning" : plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
+            try NotStartedRun(plan: plan, status: plan.verdict == .blocked ? .blocked : .failed, reason: reason, output: output).end()
         }
         if !yes {
             Terminal.writeError("Run it? Type 'yes' to proceed: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 await transport.close()
-                Terminal.write("Not started: nothing was changed.\n")
-                throw ExitStatus.failure
+                try NotStartedRun(plan: plan, status: .failed, reason: "not confirmed by the operator", output: output).end()
             }
         }
         let runID = RunIdentifier.make()
