@@ -31,11 +31,18 @@ public struct RunReport: Sendable, Codable {
     }
 }
 
-/// How a run ended, as its exit status tells it: 0 succeeded; 1 failed or
-/// aborted (cleanup ran); 3 blocked (a guard failed before any change, an
-/// approval was not given).
+/// How a run ended, as its exit status tells it: 0 succeeded; 1 failed,
+/// aborted (cleanup ran), failed its checks or denied; 3 blocked (a guard
+/// failed before any change, an approval was not given).
+///
+/// The raw values are what the journal keeps (`runs.status`, beside
+/// `running` while a run runs) and `warden runs` shows: they are stable.
 public enum RunStatus: String, Sendable, Codable {
     case succeeded, failed, aborted, blocked
+    /// Not started: the plan's read-only checks failed, or a host could not be reached.
+    case failedChecks = "failed-checks"
+    /// Not started: the operator did not confirm the plan.
+    case denied
 }
 
 public struct StepReport: Sendable, Codable {

@@ -76,7 +76,7 @@ struct JournaledExecution {
         switch report.status {
         case .succeeded: return
         case .blocked: throw ExitStatus.blocked
-        case .failed, .aborted: throw ExitStatus.failure
+        case .failed, .aborted, .failedChecks, .denied: throw ExitStatus.failure
         }
     }
 }

@@ -50,17 +50,21 @@ struct RunCommand: AsyncParsableCommand {
         let interrupts = InterruptHandler { planning.cancel() }
         let plan = await planning.value
         if output == .text { Terminal.write(PlanText(plan: plan).text) }
-        guard plan.verdict == .proceeds, !interrupts.wasInterrupted else {
+        // A read-only runbook changes nothing, so failing checks do not stop it: they are its result.
+        let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
+        guard plan.verdict == .proceeds || (plan.verdict == .fails && readOnly), !interrupts.wasInterrupted else {
             interrupts.cancel()
             await transport.close()
             let reason = interrupts.wasInterrupted ? "interrupted while planning" : plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
-            try NotStartedRun(plan: plan, status: plan.verdict == .blocked ? .blocked : .failed, reason: reason, output: output).end()
+            let status: RunStatus = interrupts.wasInterrupted ? .aborted : plan.verdict == .blocked ? .blocked : .failedChecks
+            try await NotStartedRun(plan: plan, status: status, reason: reason, context: context, journal: journal, output: output).end()
         }
         if !yes {
             Terminal.writeError("Run it? Type 'yes' to proceed: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 await transport.close()
-                try NotStartedRun(plan: plan, status: .failed, reason: "not confirmed by the operator", output: output).end()
+                try await NotStartedRun(plan: plan, status: .denied, reason: "the operator did not confirm the plan", context: context,
+                                        journal: journal, output: output).end()
             }
         }
         let runID = RunIdentifier.make()

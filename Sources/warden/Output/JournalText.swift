@@ -19,10 +19,11 @@ enum JournalText {
 
     static func runs(_ runs: [JournalRun]) -> String {
         guard !runs.isEmpty else { return "no runs journaled yet\n" }
-        var lines = ["RUN                   STATUS     STARTED               BY        RUNBOOK"]
+        // The status column fits the longest status (`failed-checks`, `controller gone`) whole.
+        var lines = ["RUN                   STATUS          STARTED               BY        RUNBOOK"]
         for run in runs {
             lines.append([run.id.padding(toLength: 21, withPad: " ", startingAt: 0),
-                          run.status.padding(toLength: 10, withPad: " ", startingAt: 0),
+                          run.status.padding(toLength: 15, withPad: " ", startingAt: 0),
                           time(run.startedAt).padding(toLength: 21, withPad: " ", startingAt: 0),
                           run.initiator.padding(toLength: 9, withPad: " ", startingAt: 0),
                           run.runbook].joined(separator: " "))

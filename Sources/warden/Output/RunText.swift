@@ -38,6 +38,8 @@ struct RunText {
         case .failed: lines.append("Run FAILED: \(reason); cleanup ran.")
         case .aborted: lines.append("Run ABORTED: \(reason); cleanup ran.")
         case .blocked: lines.append("Run BLOCKED: \(reason); cleanup ran.")
+        case .failedChecks: lines.append("Run FAILED its checks: \(reason); nothing was changed.")
+        case .denied: lines.append("Run DENIED: \(reason); nothing was changed.")
         }
         return lines.joined(separator: "\n") + "\n"
     }

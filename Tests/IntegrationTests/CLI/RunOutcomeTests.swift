@@ -48,6 +48,8 @@ struct RunOutcomeTests {
             #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
             let failingReport = try JSONDecoder().decode(RunReport.self, from: Data(failing.stdout.utf8))
             #expect(failingReport.verdict == .fails)
+            #expect(failingReport.status == .failedChecks)
+            #expect(!failingReport.runID.isEmpty, "the attempt is journaled")
             #expect(failingReport.reason?.contains("ready") == true, "\(failingReport.reason ?? "")")
             #expect(failingReport.plan?.steps.first?.status == .failed)
             #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-CHANGE"))
@@ -57,6 +59,61 @@ struct RunOutcomeTests {
             let good = try await warden(["run", goodFile, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
             #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
             #expect(try JSONDecoder().decode(RunReport.self, from: Data(good.stdout.utf8)).verdict == .proceeds)
+        }
+    }
+
+    @Test func everyAttemptIsJournaledWithItsOutcomeAndThePlanThatDecidedIt() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let blocked = try await warden(["run", try runbook(in: fleet, healthy: false, ready: true), "-i", fleet.inventoryPath,
+                                            "--state", state, "--yes"])
+            #expect(blocked.status == 3, "\(blocked.stdout)\(blocked.stderr)")
+            #expect(blocked.stdout.contains("Not started: nothing was changed."))
+            let failing = try await warden(["run", try runbook(in: fleet, healthy: true, ready: false), "-i", fleet.inventoryPath,
+                                            "--state", state, "--yes"])
+            #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
+            #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-CHANGE"))
+
+            let journal = try await Journal.open(directory: state)
+            let runs = try await journal.runs()
+            #expect(runs.map(\.status) == ["failed-checks", "blocked"])
+            let blockedPlan = try JSONDecoder().decode(Plan.self, from: Data(try #require(runs[1].plan).utf8))
+            #expect(blockedPlan.guards.first?.status == .fails)
+            #expect(blockedPlan.guards.first?.details.isEmpty == false)
+            #expect(runs[1].reason == blockedPlan.verdictReason)
+            let failedPlan = try JSONDecoder().decode(Plan.self, from: Data(try #require(runs[0].plan).utf8))
+            #expect(failedPlan.steps.first?.status == .failed)
+            #expect(runs.allSatisfy { $0.finishedAt != nil })
+
+            let listed = try await warden(["runs", "--state", state])
+            #expect(listed.stdout.contains("failed-checks"), "\(listed.stdout)")
+            #expect(listed.stdout.contains(runs[1].id) && listed.stdout.contains("blocked"), "\(listed.stdout)")
+            let shown = try await warden(["show", runs[1].id, "--state", state])
+            #expect(shown.stdout.contains("not started"), "\(shown.stdout)")
+        }
+    }
+
+    @Test func aReadOnlyRunbookRunsAndItsFailingCheckIsItsResult() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            let file = try write("""
+                name: inspect
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: look
+                    on: one
+                    check: "echo LOOKED-AT; false"
+                """, in: fleet, name: "inspect.yaml")
+            let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+            #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+            #expect(!run.stdout.contains("Not started"), "\(run.stdout)")
+            #expect(run.stdout.contains("look [check] FAILED"), "\(run.stdout)")
+            let journal = try await Journal.open(directory: state)
+            let journaled = try #require(try await journal.runs().first)
+            #expect(journaled.status == "failed")
+            let events = try await journal.events(of: journaled.id)
+            #expect(events.contains { $0.kind == "outcome" && $0.step == "look" && $0.exit == 1 })
         }
     }
 }
