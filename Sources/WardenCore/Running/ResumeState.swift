@@ -20,6 +20,10 @@ public struct ResumeState: Sendable {
     var doneHosts: [String: Set<String>] = [:]
     /// Commands whose intent is journaled without an outcome.
     public internal(set) var unknowns: [Unknown] = []
+    /// Set by `abandon()`: no step runs again, only the pending cleanup.
+    public private(set) var abandoned = false
+    /// The ids of the runbook's cleanup (`finally`) steps.
+    var cleanupSteps: Set<String> = []
 
     public struct Unknown: Sendable, Hashable {
         public let step: String
@@ -28,11 +32,27 @@ public struct ResumeState: Sendable {
         public let mutating: Bool
     }
 
-    /// The unknown commands that may have changed a host.
-    public var mutatingUnknowns: [Unknown] { unknowns.filter(\.mutating) }
+    /// The unknown commands that may have changed a host and that the resume would run
+    /// again or skip (an abandoned run's main steps are never run again: their unknowns do not matter).
+    public var mutatingUnknowns: [Unknown] {
+        unknowns.filter { $0.mutating && (!abandoned || cleanupSteps.contains($0.step)) }
+    }
+
+    /// The operator gives the run up, having set things right by hand (`warden resume
+    /// --abandon`): none of its steps runs again, and no watch is read; only the cleanup
+    /// it reached and had not finished runs.
+    public mutating func abandon() {
+        abandoned = true
+    }
+
+    /// The cleanup steps a resume runs: the `finally` steps the run reached and had not finished.
+    public func pendingCleanup(of runbook: Runbook) -> [String] {
+        runbook.finally.filter { reachedScopes.contains($0.scope) && !finishedSteps.contains($0.id) }.map(\.id)
+    }
 
     public static func rebuild(from events: [JournalEvent], context: EngineContext) -> ResumeState {
         var state = ResumeState()
+        state.cleanupSteps = Set(context.runbook.finally.map(\.id))
         let steps = Dictionary(context.runbook.allSteps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var intents: [String: [String: String?]] = [:]
         var outcomes: [String: [(host: String, status: String, record: HostRecord?, reason: String?)]] = [:]
@@ -141,7 +161,7 @@ extension ResumeState {
         var lines: [String] = []
         var remaining: [Unknown] = []
         for unknown in unknowns {
-            guard unknown.mutating,
+            guard unknown.mutating, !abandoned || cleanupSteps.contains(unknown.step),
                   let step = context.runbook.allSteps.first(where: { $0.id == unknown.step }), let verify = step.verify,
                   let host = context.hosts(of: step.target).first(where: { $0.name == unknown.host }) else {
                 remaining.append(unknown)

@@ -43,6 +43,9 @@ public enum RunStatus: String, Sendable, Codable {
     case failedChecks = "failed-checks"
     /// Not started: the operator did not confirm the plan.
     case denied
+    /// Given up by an operator after its controller died (`warden resume --abandon`):
+    /// only its pending cleanup ran (exit 1 when that failed).
+    case abandoned
 }
 
 public struct StepReport: Sendable, Codable {

@@ -64,26 +64,13 @@ public struct Runner: Sendable {
                 return false
             }?.id
         }
-        let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
-        let start = runner
-        // The steps and the monitor race: whichever finishes first cancels the other.
-        let (stepped, abort) = await withTaskGroup(of: (Runner?, RunMonitor.Stop?).self) { group -> (Runner, RunMonitor.Stop?) in
-            group.addTask {
-                var stepping = start
-                await stepping.runSteps()
-                return (stepping, nil)
-            }
-            group.addTask { (nil, await monitor.watch()) }
-            var result = start
-            var reason: RunMonitor.Stop?
-            for await (done, why) in group {
-                if let done { result = done }
-                if let why { reason = why }
-                group.cancelAll()
-            }
-            return (result, reason)
+        var abort: RunMonitor.Stop?
+        if resume?.abandoned == true {
+            // The operator set things right by hand: no step runs and no watch is read, only the pending cleanup below.
+            runner.giveUpSteps()
+        } else {
+            (runner, abort) = await runner.stepsAndWatches()
         }
-        runner = stepped
         if let abort {
             runner.report.status = .aborted
             runner.report.reason = abort.reason
@@ -101,6 +88,40 @@ public struct Runner: Sendable {
             return cleaning.report
         }.value
         return finished
+    }
+
+    /// The steps, raced against the run's watches: whichever finishes first cancels the other.
+    private func stepsAndWatches() async -> (Runner, RunMonitor.Stop?) {
+        let monitor = RunMonitor(context: context, transport: transport, concurrency: concurrency)
+        let start = self
+        return await withTaskGroup(of: (Runner?, RunMonitor.Stop?).self) { group -> (Runner, RunMonitor.Stop?) in
+            group.addTask {
+                var stepping = start
+                await stepping.runSteps()
+                return (stepping, nil)
+            }
+            group.addTask { (nil, await monitor.watch()) }
+            var result = start
+            var reason: RunMonitor.Stop?
+            for await (done, why) in group {
+                if let done { result = done }
+                if let why { reason = why }
+                group.cancelAll()
+            }
+            return (result, reason)
+        }
+    }
+
+    /// `warden resume --abandon`: every step is reported as the journal left it; none runs.
+    private mutating func giveUpSteps() {
+        report.status = .abandoned
+        report.reason = "abandoned by the operator; only the pending cleanup ran"
+        for step in context.runbook.steps {
+            let finished = resume?.finishedSteps.contains(step.id) ?? false
+            let status = finished ? StepStatus(rawValue: resume?.stepRecords[step.id]?.status ?? "ok") ?? .ok : .notRun
+            report.steps.append(StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: status,
+                                           summary: finished ? "finished before the resume" : "not run: the run was abandoned"))
+        }
     }
 
     private mutating func runSteps() async {
@@ -277,6 +298,9 @@ public struct Runner: Sendable {
             if result.status == .failed, report.status == .succeeded {
                 report.status = .failed
                 report.reason = "cleanup step '\(step.id)' failed: \(result.summary)"
+            } else if result.status == .failed, report.status == .abandoned {
+                // Still abandoned (the operator's word), but not cleanly: say which cleanup failed.
+                report.reason = (report.reason ?? "abandoned") + "; cleanup step '\(step.id)' failed: \(result.summary)"
             }
         }
     }

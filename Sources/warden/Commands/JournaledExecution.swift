@@ -77,6 +77,9 @@ struct JournaledExecution {
         case .succeeded: return
         case .blocked: throw ExitStatus.blocked
         case .failed, .aborted, .failedChecks, .denied: throw ExitStatus.failure
+        case .abandoned:
+            // The operator asked for it: only a cleanup that failed makes it a failure.
+            if report.cleanup.contains(where: { $0.status == .failed }) { throw ExitStatus.failure }
         }
     }
 }

@@ -12,7 +12,8 @@ struct ResumeCommand: AsyncParsableCommand {
             Steps that finished are not run again; later steps see their recorded results. A \
             command whose intent was journaled but whose outcome was not is unknown: a read-only \
             one runs again; a mutating one needs your word, --assume done (it took effect: do not \
-            run it again) or --assume not-done (run it again). Pending cleanup always runs. \
+            run it again) or --assume not-done (run it again). Pending cleanup always runs. With --abandon nothing but that cleanup runs, and the run \
+            ends `abandoned` (journaled and audited with who gave it up). \
             Parameters come from the journal; secrets must be given again (--params or WARDEN_PARAM_<NAME>), \
             as they were when the run started if it has an approval gate (their digests are compared).
             Exit status: as warden run; 2 when the run cannot be resumed as asked.
@@ -41,6 +42,9 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @Option(help: "For unknown mutating commands: done (do not run again) or not-done (run again).")
     var assume: Assumption?
+
+    @Flag(help: "Give the run up, once you have set things right by hand: run only its pending cleanup (the finally steps it reached and had not finished) and mark it abandoned.")
+    var abandon = false
 
     @Flag(help: "Resume without asking for confirmation.")
     var yes = false
@@ -96,6 +100,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let policy = try ApprovalPolicy.forCommand(context.runbook)
         let secretsNote = try checkSecrets(plan: plan, context: context, gated: gated)
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
+        if abandon { resume.abandon() }
         let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
         // Changes that say how to check them are checked on their hosts first.
         let verified = await resume.verifyUnknowns(context: context, transport: transport)
@@ -119,7 +124,9 @@ struct ResumeCommand: AsyncParsableCommand {
                 await transport.close()
                 throw InvalidInput(description: "not on a terminal, so the resume cannot be confirmed: pass --yes")
             }
-            Terminal.writeError("Resume run \(run) (\(resume.finishedSteps.count) steps done)? Type 'yes' to proceed: ")
+            Terminal.writeError(abandon
+                ? VisibleText.line("Abandon run \(run), running only its pending cleanup (\(cleanupNote(resume, context)))?") + " Type 'yes' to proceed: "
+                : "Resume run \(run) (\(resume.finishedSteps.count) steps done)? Type 'yes' to proceed: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 Terminal.write("Not resumed: nothing was changed.\n")
                 throw ExitStatus.failure
@@ -131,8 +138,9 @@ struct ResumeCommand: AsyncParsableCommand {
         let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
         let secrets = secretsNote.map { "; \($0)" } ?? ""
         let limited = limitNote.map { "; \($0)" } ?? ""
+        let what = abandon ? "abandoned (only pending cleanup runs: \(cleanupNote(resume, context)))" : "resumed"
         _ = try await journal.append(.init(runID: run, kind: "note",
-                                           detail: "resumed by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)\(limited)"))
+                                           detail: "\(what) by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)\(limited)"))
 
         let locking = plan.flatMap { RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport) }
         try await locking?.take()
@@ -142,6 +150,12 @@ struct ResumeCommand: AsyncParsableCommand {
             artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking,
             policy: policy
         ).execute(interrupts: InterruptHandler(onFirst: {}))
+    }
+
+    /// The cleanup steps an abandoned run still runs, for the prompt and the journal.
+    private func cleanupNote(_ resume: ResumeState, _ context: EngineContext) -> String {
+        let pending = resume.pendingCleanup(of: context.runbook)
+        return pending.isEmpty ? "none pending" : pending.joined(separator: ", ")
     }
 
     /// Whether the runbook has an approval gate (any `approve:` step).

@@ -15,7 +15,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try await state.open()
-        let runs = try await journal.runs()
+        let runs = try await journal.runs().map(ListedRun.init)
         switch output {
         case .text: Terminal.write(JournalText.runs(runs))
         case .json: Terminal.writeJSON(try JournalText.json(runs) + "\n")

@@ -17,16 +17,23 @@ enum JournalText {
         return formatter.string(from: Date(timeIntervalSince1970: seconds))
     }
 
-    static func runs(_ runs: [JournalRun]) -> String {
+    static func runs(_ runs: [ListedRun]) -> String {
         guard !runs.isEmpty else { return "no runs journaled yet\n" }
         // The status column fits the longest status (`failed-checks`, `controller gone`) whole.
         var lines = ["RUN                   STATUS          STARTED               BY        RUNBOOK"]
-        for run in runs {
+        for listed in runs {
+            let run = listed.run
             lines.append([run.id.padding(toLength: 21, withPad: " ", startingAt: 0),
-                          run.status.padding(toLength: 15, withPad: " ", startingAt: 0),
+                          listed.status.padding(toLength: 15, withPad: " ", startingAt: 0),
                           time(run.startedAt).padding(toLength: 21, withPad: " ", startingAt: 0),
                           run.initiator.padding(toLength: 9, withPad: " ", startingAt: 0),
                           run.runbook].joined(separator: " "))
+        }
+        // A run nobody controls any more waits for an operator: say what they can do.
+        for listed in runs where listed.controllerGone == true {
+            lines.append("")
+            lines.append("run \(listed.run.id): its controller \(listed.run.controller) is gone; `\(listed.resume ?? "")` continues it, "
+                         + "`warden resume \(listed.run.id) -i INVENTORY --abandon` runs only its pending cleanup and marks it abandoned")
         }
         return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
     }

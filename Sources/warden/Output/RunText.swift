@@ -40,6 +40,7 @@ struct RunText {
         case .blocked: lines.append("Run BLOCKED: \(reason); cleanup ran.")
         case .failedChecks: lines.append("Run FAILED its checks: \(reason); nothing was changed.")
         case .denied: lines.append("Run DENIED: \(reason); nothing was changed.")
+        case .abandoned: lines.append("Run ABANDONED: \(reason).")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -3,9 +3,10 @@ import Testing
 import WardenCore
 import WardenTesting
 
-/// How a `warden run` that never reaches its first change ends: its report
-/// (JSON too), its exit status, and what the journal keeps of it.
-@Suite("Runs that end before any change")
+/// How runs end outside the happy path: a `warden run` that never reaches
+/// its first change (its report, JSON too, its exit status, what the journal
+/// keeps of it), and a run whose controller died, shown as such and abandoned.
+@Suite("Runs that end before any change, or without their controller")
 struct RunOutcomeTests {
     /// A guarded change after a check: `healthy` and `ready` (shell words, `true`/`false`)
     /// decide whether the guard and the check hold.
@@ -114,6 +115,67 @@ struct RunOutcomeTests {
             #expect(journaled.status == "failed")
             let events = try await journal.events(of: journaled.id)
             #expect(events.contains { $0.kind == "outcome" && $0.step == "look" && $0.exit == 1 })
+        }
+    }
+
+    @Test func aRunWhoseControllerDiedIsShownAsSuchAndCanBeAbandonedWithItsCleanup() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let state = fleet.directory.appendingPathComponent("state").path
+            // The change holds until the test releases it, however slow the machine: the controller dies first.
+            let release = fleet.directory.appendingPathComponent("release").path
+            defer { FileManager.default.createFile(atPath: release, contents: nil) }
+            let file = try write("""
+                name: long-change
+                targets:
+                  one: {hosts: h01, exactly: 1}
+                steps:
+                  - id: hold
+                    on: one
+                    unguarded: a test
+                    run: "echo MUTATE-HOLD; while [ ! -e \(release) ]; do sleep 0.1; done"
+                  - id: later
+                    on: one
+                    unguarded: a test
+                    run: "echo MUTATE-LATER"
+                finally:
+                  - id: tidy
+                    on: one
+                    run: "echo CLEANUP-TIDY"
+                """, in: fleet, name: "long.yaml")
+            let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
+            let run = try await awaitRun(in: state, "the hold step to be under way") { _, events in
+                events.contains { $0.step == "hold" && $0.kind == "intent" }
+            }
+            try await background.crash()
+
+            let listed = try await warden(["runs", "--state", state])
+            #expect(listed.stdout.contains("controller gone"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("warden resume \(run.id) -i INVENTORY --abandon"), "\(listed.stdout)")
+            let json = try await warden(["runs", "--state", state, "--output", "json"])
+            let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            #expect(objects.first?["controller_gone"] as? Bool == true)
+            #expect(objects.first?["status"] as? String == "running")
+
+            let abandoned = try await warden(["resume", run.id, "-i", fleet.inventoryPath, "--state", state, "--abandon", "--yes",
+                                              "--output", "json"])
+            #expect(abandoned.status == 0, "\(abandoned.stdout)\(abandoned.stderr)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(abandoned.stdout.utf8))
+            #expect(report.status == .abandoned)
+            #expect(report.cleanup.map(\.status) == [.ok])
+            #expect(report.steps.map(\.status) == [.notRun, .notRun])
+            let commands = fleet.commands(receivedBy: fleet.hosts[0])
+            #expect(commands.components(separatedBy: "MUTATE-HOLD").count - 1 == 1, "the held change is not run again")
+            #expect(!commands.contains("MUTATE-LATER"))
+            #expect(commands.contains("CLEANUP-TIDY"))
+
+            let journal = try await Journal.open(directory: state)
+            #expect(try await journal.run(run.id)?.status == "abandoned")
+            let events = try await journal.events(of: run.id)
+            #expect(events.contains { $0.kind == "note" && ($0.detail ?? "").contains("abandoned (only pending cleanup runs: tidy) by \(OperatingSystemUser.name)") })
+            let audit = try await journal.auditRecords()
+            #expect(audit.contains { $0.action == "run-finished" && $0.runID == run.id && $0.status == "abandoned" && $0.actor == OperatingSystemUser.name })
+            let after = try await warden(["runs", "--state", state])
+            #expect(after.stdout.contains("abandoned") && !after.stdout.contains("controller gone"), "\(after.stdout)")
         }
     }
 }
