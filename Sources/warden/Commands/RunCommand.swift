@@ -56,7 +56,9 @@ struct RunCommand: AsyncParsableCommand {
             if output == .text { Terminal.write("Not started: nothing was changed.\n") }
             throw plan.verdict == .blocked ? ExitStatus.blocked : ExitStatus.failure
         }
-        if !yes {
+        // With --step every step is asked about before it runs: that is the
+        // confirmation, and asking once more would eat the first step's answer.
+        if !yes, !step {
             Terminal.writeError("Run it? Type 'yes' to proceed: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 await transport.close()
