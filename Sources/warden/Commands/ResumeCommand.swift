@@ -12,12 +12,19 @@ struct ResumeCommand: AsyncParsableCommand {
             Steps that finished are not run again; later steps see their recorded results. A \
             command whose intent was journaled but whose outcome was not is unknown: a read-only \
             one runs again; a mutating one needs your word, --assume done (it took effect: do not \
-            run it again) or --assume not-done (run it again). Pending cleanup always runs. \
+            run it again) or --assume not-done (run it again). Such a command still running on its \
+            host is waited for (--leftovers wait, up to its step's timeout) or killed (--leftovers kill) \
+            before anything else runs there. Pending cleanup always runs. \
             Parameters come from the journal; secrets must be given again (--params or WARDEN_PARAM_<NAME>), \
             as they were when the run started if it has an approval gate (their digests are compared).
             Exit status: as warden run; 2 when the run cannot be resumed as asked.
             """
     )
+
+    /// `--leftovers` (LeftoverPolicy, as the command line spells it).
+    enum Leftovers: String, ExpressibleByArgument {
+        case wait, kill
+    }
 
     enum Assumption: String, ExpressibleByArgument {
         case done = "done"
@@ -41,6 +48,9 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @Option(help: "For unknown mutating commands: done (do not run again) or not-done (run again).")
     var assume: Assumption?
+
+    @Option(help: ArgumentHelp("A command the dead controller started that still runs on its host: wait (up to its step's timeout) or kill (its whole process group). Nothing else runs on the host before it is gone.", valueName: "wait|kill"))
+    var leftovers: Leftovers = .wait
 
     @Flag(help: "Resume without asking for confirmation.")
     var yes = false
@@ -97,6 +107,26 @@ struct ResumeCommand: AsyncParsableCommand {
         let secretsNote = try checkSecrets(plan: plan, context: context, gated: gated)
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
         let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
+        // A change no verify can settle needs the operator's word: ask for it before waiting on a
+        // command still running, which could take the step's whole timeout for nothing.
+        let unverifiable = resume.mutatingUnknowns.filter { unknown in
+            context.runbook.allSteps.first { $0.id == unknown.step }?.verify == nil
+        }
+        if assume == nil, !unverifiable.isEmpty {
+            await transport.close()
+            throw needsTheOperatorsWord(unverifiable)
+        }
+        // A change still running on its host is let end (or killed) first: verify must judge a
+        // finished change, and nothing may run beside it.
+        let settled: [String]
+        do {
+            settled = try await resume.settleLeftovers(policy: leftovers == .kill ? .kill : .wait, context: context, transport: transport) { line in
+                Terminal.writeError(VisibleText.line("leftover: \(line)") + "\n")
+            }
+        } catch {
+            await transport.close()
+            throw InvalidInput(description: error.description)
+        }
         // Changes that say how to check them are checked on their hosts first.
         let verified = await resume.verifyUnknowns(context: context, transport: transport)
         for line in verified { Terminal.writeError("verify: \(line)\n") }
@@ -104,12 +134,7 @@ struct ResumeCommand: AsyncParsableCommand {
         if !unknown.isEmpty {
             guard let assume else {
                 await transport.close()
-                let list = unknown.map { "  step '\($0.step)' on \($0.host): $ \($0.command ?? "?")" }.joined(separator: "\n")
-                throw InvalidInput(description: """
-                    run \(run) stopped while these changes were under way; the journal cannot tell whether they took effect:
-                    \(list)
-                    Check the hosts, then resume with --assume done (do not run them again) or --assume not-done (run them again).
-                    """)
+                throw needsTheOperatorsWord(unknown)
             }
             resume.assume(done: assume == .done)
         }
@@ -128,7 +153,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let controller = OperatingSystemUser.controller
         try await journal.adopt(run: run, controller: controller)
         let assumed = unknown.isEmpty ? "" : "; assumed \(assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
-        let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
+        let checks = (settled + verified).isEmpty ? "" : "; " + (settled + verified).joined(separator: "; ")
         let secrets = secretsNote.map { "; \($0)" } ?? ""
         let limited = limitNote.map { "; \($0)" } ?? ""
         _ = try await journal.append(.init(runID: run, kind: "note",
@@ -142,6 +167,16 @@ struct ResumeCommand: AsyncParsableCommand {
             artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking,
             policy: policy
         ).execute(interrupts: InterruptHandler(onFirst: {}))
+    }
+
+    /// The refusal of a resume with unknown changes and no --assume.
+    private func needsTheOperatorsWord(_ unknown: [ResumeState.Unknown]) -> InvalidInput {
+        let list = unknown.map { "  step '\($0.step)' on \($0.host): $ \($0.command ?? "?")" }.joined(separator: "\n")
+        return InvalidInput(description: """
+            run \(run) stopped while these changes were under way; the journal cannot tell whether they took effect:
+            \(list)
+            Check the hosts, then resume with --assume done (do not run them again) or --assume not-done (run them again).
+            """)
     }
 
     /// Whether the runbook has an approval gate (any `approve:` step).
