@@ -18,10 +18,18 @@ public final class SSHTransport: HostTransport {
 
     public func run(_ command: RemoteCommand, on host: InventoryHost,
                     onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult {
-        let request = ExecRequest(
+        try await run(command, on: host, onOutput: onOutput, onStarted: nil)
+    }
+
+    public func run(_ command: RemoteCommand, on host: InventoryHost, onOutput: (@Sendable (OutputStream, String) -> Void)?,
+                    onStarted: (@Sendable (RemoteProcessGroup) -> Void)?) async throws(TransportError) -> CommandResult {
+        var request = ExecRequest(
             command: command.line, deadline: command.timeout,
             outputLimit: OutputLimit(head: command.outputLimit / 2, tail: command.outputLimit - command.outputLimit / 2),
             secretFiles: command.secretFiles.map { Array($0.utf8) })
+        if let onStarted {
+            request.onProcessGroup = { group, start in onStarted(RemoteProcessGroup(id: group, startTime: start)) }
+        }
         var forward: (@Sendable (OutputChunk) -> Void)?
         if let onOutput {
             forward = { chunk in

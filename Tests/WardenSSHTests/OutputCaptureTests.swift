@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardenSSH
 
@@ -98,6 +99,34 @@ struct ChannelSinkTests {
 
     @Test func wrapperQuotesTheCommandAsOneWord() {
         let wrapped = ProcessGroupWrapper.wrap("echo 'a b'; exit 3")
-        #expect(wrapped == #"echo "WARDEN-PGID=$$" >&2; exec "${SHELL:-/bin/sh}" -c 'echo '\''a b'\''; exit 3'"#)
+        #expect(wrapped.hasSuffix(#"echo "WARDEN-PGID=$$ ${20}" >&2; exec "${SHELL:-/bin/sh}" -c 'echo '\''a b'\''; exit 3'"#))
     }
+
+    /// The group and its leader's start time reach the caller as the command
+    /// starts, so that a run can journal them (issue 14, item 4).
+    @Test func theGroupAndItsStartTimeAreToldAsSoonAsTheMarkerArrives() {
+        let told = Told()
+        let sink = ChannelSink(limit: .default, expectsMarker: true, onOutput: nil) { group, start in told.set(group, start) }
+        Array("WARDEN-PGID=4242 987654\nreal error\n".utf8).withUnsafeBytes { sink.receive($0, isStderr: true) }
+        #expect(sink.processGroup == 4242)
+        #expect(told.value?.0 == 4242 && told.value?.1 == "987654")
+        #expect(sink.stderr.captured.text == "real error\n")
+    }
+
+    /// A wrapper line from a host without /proc has no start time.
+    @Test func aMarkerWithoutAStartTimeStillNamesTheGroup() {
+        let told = Told()
+        let sink = ChannelSink(limit: .default, expectsMarker: true, onOutput: nil) { group, start in told.set(group, start) }
+        Array("WARDEN-PGID=4242 \n".utf8).withUnsafeBytes { sink.receive($0, isStderr: true) }
+        #expect(sink.processGroup == 4242)
+        #expect(told.value?.0 == 4242 && told.value?.1 == nil)
+    }
+}
+
+/// What a sink's process-group callback was told, across its thread.
+private final class Told: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (Int32, String?)?
+    var value: (Int32, String?)? { lock.withLock { stored } }
+    func set(_ group: Int32, _ start: String?) { lock.withLock { stored = (group, start) } }
 }

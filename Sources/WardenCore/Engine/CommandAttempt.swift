@@ -10,11 +10,13 @@ public enum CommandAttempt {
     }
 
     public static func run(
-        _ command: RenderedCommand, on host: InventoryHost, timeout: Duration?, parser: ParserSpec?, transport: any HostTransport
+        _ command: RenderedCommand, on host: InventoryHost, timeout: Duration?, parser: ParserSpec?, transport: any HostTransport,
+        onStarted: (@Sendable (RemoteProcessGroup) -> Void)? = nil
     ) async -> Outcome {
         let result: CommandResult
         do {
-            result = try await transport.run(RemoteCommand(command.line, timeout: timeout, secretFiles: command.secretFiles), on: host)
+            result = try await transport.run(RemoteCommand(command.line, timeout: timeout, secretFiles: command.secretFiles), on: host,
+                                             onOutput: nil, onStarted: onStarted)
         } catch {
             return .unreachable(error.description)
         }

@@ -30,6 +30,8 @@ public struct ResumeState: Sendable {
         public let host: String
         public let command: String?
         public let mutating: Bool
+        /// Its process group on the host, when the run journaled it.
+        public var processGroup: RemoteProcessGroup? = nil
     }
 
     /// The unknown commands that may have changed a host and that the resume would run
@@ -57,6 +59,7 @@ public struct ResumeState: Sendable {
         var intents: [String: [String: String?]] = [:]
         var outcomes: [String: [(host: String, status: String, record: HostRecord?, reason: String?)]] = [:]
         var finishedStatus: [String: String] = [:]
+        var groups: [String: [String: RemoteProcessGroup]] = [:]
         for event in events {
             guard let id = event.step else { continue }
             switch event.kind {
@@ -68,6 +71,8 @@ public struct ResumeState: Sendable {
                 if let host = event.host {
                     outcomes[id, default: []].append((host, event.status ?? "", record(from: event.detail), reason(from: event.detail)))
                 }
+            case "process-group":
+                if let host = event.host, let group = processGroup(from: event.detail) { groups[id, default: [:]][host] = group }
             case "step-finished":
                 state.finishedSteps.insert(id)
                 finishedStatus[id] = event.status
@@ -100,7 +105,8 @@ public struct ResumeState: Sendable {
         for (id, hosts) in intents where !state.finishedSteps.contains(id) {
             let answered = state.doneHosts[id] ?? []
             for (host, command) in hosts.sorted(by: { $0.key < $1.key }) where !answered.contains(host) {
-                state.unknowns.append(Unknown(step: id, host: host, command: command ?? nil, mutating: steps[id]?.isMutating ?? true))
+                state.unknowns.append(Unknown(step: id, host: host, command: command ?? nil, mutating: steps[id]?.isMutating ?? true,
+                                              processGroup: groups[id]?[host]))
             }
         }
         return state
@@ -125,6 +131,14 @@ public struct ResumeState: Sendable {
         default: break
         }
         return Deadman(host: host, step: step, path: path, firesAt: firesAt)
+    }
+
+    private static func processGroup(from detail: String?) -> RemoteProcessGroup? {
+        guard let data = detail?.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
+              case let .map(entries) = value, case let .int(id)? = entries["pgid"], let group = Int32(exactly: id), group > 1 else { return nil }
+        var start: String?
+        if case let .string(text)? = entries["start"] { start = text }
+        return RemoteProcessGroup(id: group, startTime: start)
     }
 
     private static func reason(from detail: String?) -> String? {

@@ -39,6 +39,14 @@ public struct RunRecorder: Sendable {
             exit: report.exit, detail: detail.isEmpty ? nil : Value.map(detail).jsonText(pretty: false)))
     }
 
+    /// The process group a change runs in on its host (`process-group`),
+    /// so that a resume can tell whether it still runs.
+    func processGroup(_ step: Step, host: String, _ group: RemoteProcessGroup) async throws(JournalError) {
+        let fields: [String: Value] = ["pgid": .int(Int(group.id)), "start": group.startTime.map { .string($0) } ?? .null]
+        try await journal.append(.init(runID: runID, kind: "process-group", step: step.id, host: host,
+                                       detail: Value.map(fields).jsonText(pretty: false)))
+    }
+
     func stepFinished(_ report: StepReport) async throws(JournalError) {
         try await journal.append(.init(runID: runID, kind: "step-finished", step: report.id, status: report.status.rawValue,
                                        detail: redactor.redact(report.summary)))

@@ -216,7 +216,8 @@ extension Runner {
         if case .collect = step.kind {
             (hostReport, record) = await Runner.collect(command.line, step: step, host: host, transport: transport, into: artifacts, context: context)
         } else {
-            (hostReport, record) = await Runner.attempts(command, step: step, host: host, context: context, transport: transport, records: records)
+            (hostReport, record) = await Runner.attempts(command, step: step, host: host, context: context, transport: transport, records: records,
+                                                           recorder: recorder)
         }
         do throws(JournalError) {
             try await recorder?.outcome(step, report: hostReport, record: record)
@@ -297,12 +298,19 @@ extension Runner {
     /// The command, tried until it passes or the retries are spent.
     static func attempts(
         _ command: RenderedCommand, step: Step, host: InventoryHost, context: EngineContext, transport: any HostTransport,
-        records: [String: RecordSet]
+        records: [String: RecordSet], recorder: RunRecorder? = nil
     ) async -> (HostReport, HostRecord?) {
+        // A change's process group is journaled as it starts (one append, not waited for), so that a
+        // resume after a crash can find it still running on the host and wait for it or kill it.
+        var started: (@Sendable (RemoteProcessGroup) -> Void)?
+        if step.isMutating, let recorder {
+            started = { group in Task { try? await recorder.processGroup(step, host: host.name, group) } }
+        }
         var attempt = 0
         while true {
             attempt += 1
-            let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport)
+            let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport,
+                                                   onStarted: started)
             let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: [:])
             let shown = context.redactor.redact(command.line)
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {

@@ -8,6 +8,12 @@ public protocol HostTransport: Sendable {
     func run(_ command: RemoteCommand, on host: InventoryHost,
              onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult
 
+    /// As `run(_:on:onOutput:)`, and `onStarted` is told the command's
+    /// process group on the host once it is known (a transport that cannot
+    /// tell never calls it), so that the run can journal it.
+    func run(_ command: RemoteCommand, on host: InventoryHost, onOutput: (@Sendable (OutputStream, String) -> Void)?,
+             onStarted: (@Sendable (RemoteProcessGroup) -> Void)?) async throws(TransportError) -> CommandResult
+
     /// Copies a remote regular file to the controller, atomically and hashed,
     /// within `limits`. A symbolic link (unless `limits.followSymlinks`), a
     /// file that is not regular, over `limits.maxBytes`, or that changes
@@ -22,6 +28,11 @@ public protocol HostTransport: Sendable {
 }
 
 extension HostTransport {
+    public func run(_ command: RemoteCommand, on host: InventoryHost, onOutput: (@Sendable (OutputStream, String) -> Void)?,
+                    onStarted: (@Sendable (RemoteProcessGroup) -> Void)?) async throws(TransportError) -> CommandResult {
+        try await run(command, on: host, onOutput: onOutput)
+    }
+
     public func run(_ command: RemoteCommand, on host: InventoryHost) async throws(TransportError) -> CommandResult {
         try await run(command, on: host, onOutput: nil)
     }

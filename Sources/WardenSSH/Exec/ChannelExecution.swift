@@ -25,7 +25,8 @@ extension SSHSession {
                            remedy: "Hand the command smaller secrets, or put a large file on the host by other means")
         }
         let wrapped = request.killProcessGroupOnStop || secrets != nil
-        let sink = ChannelSink(limit: request.outputLimit, expectsMarker: wrapped, onOutput: onOutput)
+        let sink = ChannelSink(limit: request.outputLimit, expectsMarker: wrapped, onOutput: onOutput,
+                               onProcessGroup: request.onProcessGroup)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
 

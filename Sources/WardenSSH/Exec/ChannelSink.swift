@@ -10,11 +10,16 @@ final class ChannelSink {
     var closed = false
     /// The remote process group, once the wrapper has reported it.
     var processGroup: Int32?
+    /// Told the process group (and its leader's start time, when the host
+    /// said) as soon as the wrapper reports it.
+    private let onProcessGroup: (@Sendable (Int32, String?) -> Void)?
     /// Stderr bytes held back until the wrapper's first line is complete.
     private var pendingMarker: [UInt8]?
     private let onOutput: (@Sendable (OutputChunk) -> Void)?
 
-    init(limit: OutputLimit, expectsMarker: Bool, onOutput: (@Sendable (OutputChunk) -> Void)?) {
+    init(limit: OutputLimit, expectsMarker: Bool, onOutput: (@Sendable (OutputChunk) -> Void)?,
+         onProcessGroup: (@Sendable (Int32, String?) -> Void)? = nil) {
+        self.onProcessGroup = onProcessGroup
         stdout = OutputCapture(limit: limit)
         stderr = OutputCapture(limit: limit)
         pendingMarker = expectsMarker ? [] : nil
@@ -48,8 +53,11 @@ final class ChannelSink {
         let line = String(decoding: pending[..<newline], as: UTF8.self)
         let rest = Array(pending[(newline + 1)...])
         pendingMarker = nil
-        if line.hasPrefix(ProcessGroupWrapper.marker), let group = Int32(line.dropFirst(ProcessGroupWrapper.marker.count)), group > 1 {
+        let fields = line.dropFirst(ProcessGroupWrapper.marker.count).split(separator: " ", maxSplits: 1)
+        if line.hasPrefix(ProcessGroupWrapper.marker), let first = fields.first, let group = Int32(first), group > 1 {
             processGroup = group
+            let start = fields.count > 1 && fields[1].allSatisfy(\.isNumber) ? String(fields[1]) : nil
+            onProcessGroup?(group, start)
             if !rest.isEmpty { rest.withUnsafeBytes { receive($0, isStderr: true) } }
         } else {
             pending.withUnsafeBytes { receive($0, isStderr: true) }

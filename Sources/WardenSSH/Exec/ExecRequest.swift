@@ -19,6 +19,10 @@ public struct ExecRequest: Sendable {
     /// `SecretFilesWrapper`). Any file implies the process-group wrapper; the
     /// command's stdin is then at end of file.
     public var secretFiles: [[UInt8]]
+    /// Told the command's process group on the host (and its leader's start
+    /// time, when the host has /proc) as soon as it starts, on a pool thread:
+    /// the caller journals it so that a resume can find the command still running.
+    public var onProcessGroup: (@Sendable (Int32, String?) -> Void)?
 
     public init(
         command: String, deadline: Duration? = nil,

@@ -15,9 +15,14 @@
 enum ProcessGroupWrapper {
     static let marker = "WARDEN-PGID="
 
-    /// The wrapped command line. The first stderr line it prints is `WARDEN-PGID=<pid>`.
+    /// The wrapped command line. The first stderr line it prints is
+    /// `WARDEN-PGID=<pid> <start>`: `<start>` is field 22 of
+    /// `/proc/<pid>/stat` (empty without /proc), read with shell builtins only
+    /// so that no process is started for it. A resume uses it to tell the
+    /// group from a later one that reuses the pid.
     static func wrap(_ command: String) -> String {
-        #"echo "WARDEN-PGID=$$" >&2; exec "${SHELL:-/bin/sh}" -c "# + ShellQuoting.quote(command)
+        #"{ read -r WARDEN_STAT </proc/$$/stat; } 2>/dev/null; set -- ${WARDEN_STAT##*)}; "#
+            + #"echo "WARDEN-PGID=$$ ${20}" >&2; exec "${SHELL:-/bin/sh}" -c "# + ShellQuoting.quote(command)
     }
 
     /// Terminates the group politely now and, from a background process on the
@@ -27,7 +32,7 @@ enum ProcessGroupWrapper {
     /// init) must not hold the report back.
     static func killCommand(processGroup: Int32) -> String {
         let g = "-\(processGroup)"
-        let fallback = "i=0; while kill -0 -- \(g) 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -- \(g) 2>/dev/null"
-        return "kill -TERM -- \(g) 2>/dev/null; (\(fallback)) </dev/null >/dev/null 2>&1 & exit 0"
+        let fallback = "i=0; while kill -s 0 -- \(g) 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -s KILL -- \(g) 2>/dev/null"
+        return "kill -s TERM -- \(g) 2>/dev/null; (\(fallback)) </dev/null >/dev/null 2>&1 & exit 0"
     }
 }

@@ -12,13 +12,20 @@ struct ResumeCommand: AsyncParsableCommand {
             Steps that finished are not run again; later steps see their recorded results. A \
             command whose intent was journaled but whose outcome was not is unknown: a read-only \
             one runs again; a mutating one needs your word, --assume done (it took effect: do not \
-            run it again) or --assume not-done (run it again). Pending cleanup always runs. With --abandon nothing but that cleanup runs, and the run \
-            ends `abandoned` (journaled and audited with who gave it up). \
+            run it again) or --assume not-done (run it again). Such a command still running on its \
+            host is waited for (--leftovers wait, up to its step's timeout) or killed (--leftovers kill) \
+            before anything else runs there. Pending cleanup always runs. With --abandon nothing but that \
+            cleanup runs, and the run ends `abandoned` (journaled and audited with who gave it up). \
             Parameters come from the journal; secrets must be given again (--params or WARDEN_PARAM_<NAME>), \
             as they were when the run started if it has an approval gate (their digests are compared).
             Exit status: as warden run; 2 when the run cannot be resumed as asked.
             """
     )
+
+    /// `--leftovers` (LeftoverPolicy, as the command line spells it).
+    enum Leftovers: String, ExpressibleByArgument {
+        case wait, kill
+    }
 
     enum Assumption: String, ExpressibleByArgument {
         case done = "done"
@@ -45,6 +52,9 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @Flag(help: "Give the run up, once you have set things right by hand: run only its pending cleanup (the finally steps it reached and had not finished) and mark it abandoned.")
     var abandon = false
+
+    @Option(help: ArgumentHelp("A command the dead controller started that still runs on its host: wait (up to its step's timeout) or kill (its whole process group). Nothing else runs on the host before it is gone.", valueName: "wait|kill"))
+    var leftovers: Leftovers = .wait
 
     @Flag(help: "Resume without asking for confirmation.")
     var yes = false
@@ -102,6 +112,26 @@ struct ResumeCommand: AsyncParsableCommand {
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
         if abandon { resume.abandon() }
         let transport = SSHTransport(concurrency: engine.concurrency, acceptNewHostKeys: acceptNewHostKeys)
+        // A change no verify can settle needs the operator's word: ask for it before waiting on a
+        // command still running, which could take the step's whole timeout for nothing.
+        let unverifiable = resume.mutatingUnknowns.filter { unknown in
+            context.runbook.allSteps.first { $0.id == unknown.step }?.verify == nil
+        }
+        if assume == nil, !unverifiable.isEmpty {
+            await transport.close()
+            throw needsTheOperatorsWord(unverifiable)
+        }
+        // A change still running on its host is let end (or killed) first: verify must judge a
+        // finished change, and nothing may run beside it.
+        let settled: [String]
+        do {
+            settled = try await resume.settleLeftovers(policy: leftovers == .kill ? .kill : .wait, context: context, transport: transport) { line in
+                Terminal.writeError(VisibleText.line("leftover: \(line)") + "\n")
+            }
+        } catch {
+            await transport.close()
+            throw InvalidInput(description: error.description)
+        }
         // Changes that say how to check them are checked on their hosts first.
         let verified = await resume.verifyUnknowns(context: context, transport: transport)
         for line in verified { Terminal.writeError("verify: \(line)\n") }
@@ -109,12 +139,7 @@ struct ResumeCommand: AsyncParsableCommand {
         if !unknown.isEmpty {
             guard let assume else {
                 await transport.close()
-                let list = unknown.map { "  step '\($0.step)' on \($0.host): $ \($0.command ?? "?")" }.joined(separator: "\n")
-                throw InvalidInput(description: """
-                    run \(run) stopped while these changes were under way; the journal cannot tell whether they took effect:
-                    \(list)
-                    Check the hosts, then resume with --assume done (do not run them again) or --assume not-done (run them again).
-                    """)
+                throw needsTheOperatorsWord(unknown)
             }
             resume.assume(done: assume == .done)
         }
@@ -135,7 +160,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let controller = OperatingSystemUser.controller
         try await journal.adopt(run: run, controller: controller)
         let assumed = unknown.isEmpty ? "" : "; assumed \(assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
-        let checks = verified.isEmpty ? "" : "; " + verified.joined(separator: "; ")
+        let checks = (settled + verified).isEmpty ? "" : "; " + (settled + verified).joined(separator: "; ")
         let secrets = secretsNote.map { "; \($0)" } ?? ""
         let limited = limitNote.map { "; \($0)" } ?? ""
         let what = abandon ? "abandoned (only pending cleanup runs: \(cleanupNote(resume, context)))" : "resumed"
@@ -156,6 +181,16 @@ struct ResumeCommand: AsyncParsableCommand {
     private func cleanupNote(_ resume: ResumeState, _ context: EngineContext) -> String {
         let pending = resume.pendingCleanup(of: context.runbook)
         return pending.isEmpty ? "none pending" : pending.joined(separator: ", ")
+    }
+
+    /// The refusal of a resume with unknown changes and no --assume.
+    private func needsTheOperatorsWord(_ unknown: [ResumeState.Unknown]) -> InvalidInput {
+        let list = unknown.map { "  step '\($0.step)' on \($0.host): $ \($0.command ?? "?")" }.joined(separator: "\n")
+        return InvalidInput(description: """
+            run \(run) stopped while these changes were under way; the journal cannot tell whether they took effect:
+            \(list)
+            Check the hosts, then resume with --assume done (do not run them again) or --assume not-done (run them again).
+            """)
     }
 
     /// Whether the runbook has an approval gate (any `approve:` step).

@@ -59,7 +59,9 @@ struct RunCommand: AsyncParsableCommand {
             let status: RunStatus = interrupts.wasInterrupted ? .aborted : plan.verdict == .blocked ? .blocked : .failedChecks
             try await NotStartedRun(plan: plan, status: status, reason: reason, context: context, journal: journal, output: output).end()
         }
-        if !yes {
+        // With --step every step is asked about before it runs: that is the
+        // confirmation, and asking once more would eat the first step's answer.
+        if !yes, !step {
             Terminal.writeError("Run it? Type 'yes' to proceed: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 await transport.close()

@@ -51,6 +51,7 @@ struct StepPrompt: Sendable {
             var lines: [String] = []
             if let doc = preview.doc { lines += Self.indented(doc, first: "  doc: ", rest: "       ") }
             lines += preview.notes.map { "  \($0)" }
+            for setting in preview.settings { lines += Self.indented(setting, first: "  ", rest: "    ") }
             if lines.isEmpty { lines.append("  (nothing more to show)") }
             return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
         }

@@ -49,7 +49,9 @@ struct JournalCommandTests {
             #expect(journal.run.planHash == report.planHash)
             #expect(journal.run.parameters == "{\"token\":\"<secret>\"}")
             #expect(journal.chainBrokenAt == nil)
-            let use = journal.events.filter { $0.step == "use" }
+            // A change's process group is journaled as it starts, not in step with the rest (issue 14, item 4).
+            #expect(journal.events.filter { $0.kind == "process-group" }.map(\.host) == ["h01"])
+            let use = journal.events.filter { $0.step == "use" && $0.kind != "process-group" }
             #expect(use.map(\.kind) == ["step-started", "outcome", "intent", "outcome", "step-finished"])
             #expect(use[1].host == "h02" && use[1].status == "skipped")
             #expect(use[2].host == "h01" && use[2].command == "echo using <secret> on h01")

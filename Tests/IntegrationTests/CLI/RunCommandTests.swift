@@ -211,6 +211,50 @@ struct StepModeTests {
             }
         }
     }
+
+    /// Issue 14, item 13: with --step the per-step questions are the
+    /// confirmation; piped input once lost its first answer to "Type 'yes'",
+    /// and [d]etails showed nothing of a step's timeout, retries or verify.
+    @Test func withoutYesTheFirstAnswerGoesToTheFirstStepAndDetailsShowHowItRuns() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let file = fleet.directory.appendingPathComponent("walk.yaml").path
+            try """
+                name: walk
+                targets:
+                  fleet: {hosts: fleet, at_least: 1}
+                steps:
+                  - id: one
+                    on: fleet
+                    run: "echo MUTATE-ONE"
+                    timeout: 30s
+                    retries: 2
+                    delay: 1s
+                    expect: "exit == 0"
+                    undo: "echo UNDO-ONE"
+                    serial: 1
+                    unguarded: scratch only
+                    verify: {run: "echo VERIFIED", expect: "exit == 0"}
+                  - id: two
+                    on: fleet
+                    run: "echo MUTATE-TWO"
+                    unguarded: scratch only
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--step",
+                                           "--state", fleet.directory.appendingPathComponent("state").path],
+                                          input: "d\ny\na\n")
+            #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+            #expect(!output.stderr.contains("Type 'yes'"), "\(output.stderr)")
+            #expect(!output.stderr.contains("nothing more to show"), "\(output.stderr)")
+            for line in ["  timeout: 30s", "  retries: 2 (delay 1s)", "  expect: exit == 0", "  undo: echo UNDO-ONE",
+                         "  verify: run: echo VERIFIED, expect: exit == 0", "  serial: 1", "  on: fleet"] {
+                #expect(output.stderr.contains(line + "\n"), "missing \(line) in \(output.stderr)")
+            }
+            #expect(output.stdout.contains("aborted by the operator before step 'two'"), "\(output.stdout)")
+            let received = fleet.commands(receivedBy: fleet.hosts[0])
+            #expect(received.contains("MUTATE-ONE"))
+            #expect(!received.contains("MUTATE-TWO"))
+        }
+    }
 }
 
 @Suite("Interrupting a run")
