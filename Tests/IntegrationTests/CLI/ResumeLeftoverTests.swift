@@ -94,7 +94,7 @@ struct ResumeLeftoverTests {
     @Test func withoutVerifyOrAssumeTheResumeRefusesAtOnceWithoutWaiting() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path
-            let (runID, group) = try await killedRun(fleet, state: state, command: "sleep 600", timeout: "10s", verify: false)
+            let (runID, group) = try await killedRun(fleet, state: state, command: "sleep 600", timeout: "5m", verify: false)
             let refused = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
             #expect(refused.stderr.contains("resume with --assume done"), "\(refused.stderr)")
