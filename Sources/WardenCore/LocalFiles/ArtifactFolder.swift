@@ -32,22 +32,9 @@ public enum ArtifactFolder {
         guard !host.isEmpty, host != ".", host != "..", !host.contains("/") else {
             throw ArtifactFolderError("'\(host)' cannot name a folder below \(run); rename the host in the inventory")
         }
-        let absolute = run.hasPrefix("/") ? run : FileManager.default.currentDirectoryPath + "/" + run
-        var ancestors = absolute.split(separator: "/").map(String.init).filter { $0 != "." }
-        guard let runName = ancestors.popLast(), runName != ".." else {
-            throw ArtifactFolderError("the artifact folder \(run) does not name a folder of its own; give --artifacts a new folder's path, e.g. ./artifacts-\(host)")
-        }
-        var folder = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { throw ArtifactFolderError("cannot open /: \(String(cString: strerror(errno)))") }
+        let (folder, path, runName) = try openParent(
+            of: run, noFolder: "the artifact folder \(run) does not name a folder of its own; give --artifacts a new folder's path, e.g. ./artifacts-\(host)")
         defer { close(folder) }
-        var path = ""
-        for name in ancestors {
-            let parentPath = path.isEmpty ? "/" : path
-            path += "/" + name
-            let next = try openAncestor(name, in: folder, path: path, parentPath: parentPath)
-            close(folder)
-            folder = next
-        }
         let runPath = path + "/" + runName
         let runFolder = try openOwn(runName, in: folder, path: runPath, parentPath: path.isEmpty ? "/" : path)
         defer { close(runFolder) }
@@ -55,6 +42,33 @@ public enum ArtifactFolder {
         let hostFolder = try openOwn(host, in: runFolder, path: hostPath, parentPath: runPath)
         close(hostFolder)
         return hostPath
+    }
+
+    /// Opens, one level at a time from /, every folder above the last
+    /// component of `given` (see `openAncestor`): the descriptor of its
+    /// parent (the caller closes it), the parent's path ("" for /) and the
+    /// last component's name. `noFolder` is the error for a path that names
+    /// no folder of its own (`/`, `..`).
+    static func openParent(of given: String, noFolder: String) throws(ArtifactFolderError) -> (parent: Int32, path: String, name: String) {
+        let absolute = given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given
+        var ancestors = absolute.split(separator: "/").map(String.init).filter { $0 != "." }
+        guard let last = ancestors.popLast(), last != ".." else { throw ArtifactFolderError(noFolder) }
+        var parent = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard parent >= 0 else { throw ArtifactFolderError("cannot open /: \(String(cString: strerror(errno)))") }
+        var path = ""
+        for name in ancestors {
+            let parentPath = path.isEmpty ? "/" : path
+            path += "/" + name
+            do {
+                let next = try openAncestor(name, in: parent, path: path, parentPath: parentPath)
+                close(parent)
+                parent = next
+            } catch {
+                close(parent)
+                throw error
+            }
+        }
+        return (parent, path, last)
     }
 
     /// A folder above the run's: created if missing (as mkdir -p would), a

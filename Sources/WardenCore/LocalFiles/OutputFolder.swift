@@ -32,22 +32,9 @@ public enum OutputFolder {
         for file in files where file.name.isEmpty || file.name.hasPrefix(".") || file.name.contains("/") {
             throw ArtifactFolderError("'\(file.name)' cannot name a file in \(folder); rename the host in the inventory")
         }
-        let absolute = folder.hasPrefix("/") ? folder : FileManager.default.currentDirectoryPath + "/" + folder
-        var ancestors = absolute.split(separator: "/").map(String.init).filter { $0 != "." }
-        guard let last = ancestors.popLast(), last != ".." else {
-            throw ArtifactFolderError("\(folder) does not name a folder of its own; give -o a new folder's path, e.g. ./exec-output")
-        }
-        var parent = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard parent >= 0 else { throw ArtifactFolderError("cannot open /: \(String(cString: strerror(errno)))") }
+        let (parent, path, last) = try ArtifactFolder.openParent(
+            of: folder, noFolder: "\(folder) does not name a folder of its own; give -o a new folder's path, e.g. ./exec-output")
         defer { close(parent) }
-        var path = ""
-        for name in ancestors {
-            let parentPath = path.isEmpty ? "/" : path
-            path += "/" + name
-            let next = try ArtifactFolder.openAncestor(name, in: parent, path: path, parentPath: parentPath)
-            close(parent)
-            parent = next
-        }
         let folderPath = path + "/" + last
         let opened = try ArtifactFolder.openOwn(last, in: parent, path: folderPath, parentPath: path.isEmpty ? "/" : path)
         defer { close(opened) }
