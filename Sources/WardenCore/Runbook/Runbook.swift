@@ -62,6 +62,9 @@ public struct Runbook: Sendable {
 
     /// Every step in the order a run meets them: steps, then cleanup.
     public var allSteps: [Step] { steps + finally }
+
+    /// Whether any step is an approval gate: its parameters, limit and secrets are then the ones approvers saw.
+    public var hasApprovalGate: Bool { allSteps.contains(where: \.isApprovalGate) }
 }
 
 /// One file a runbook was read from, kept for the plan hash and for messages.

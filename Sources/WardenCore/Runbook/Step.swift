@@ -61,6 +61,12 @@ public struct Step: Sendable {
         return false
     }
 
+    /// Whether it is an approval gate (`approve:`).
+    public var isApprovalGate: Bool {
+        if case .approve = kind { return true }
+        return false
+    }
+
     /// The expressions that read step and probe records when the step starts:
     /// its `when`, its command, `undo` and `collect` paths. The planner (to know
     /// what a step waits on) and the runner (to take its probes) read the same.

@@ -59,10 +59,7 @@ public struct Runner: Sendable {
             runner.armedDeadmen = resume.armedDeadmen
             runner.resume = resume
             // An approval given before the controller died still binds what the resumed run changes.
-            runner.approvalToCheck = context.runbook.steps.last { step in
-                if case .approve = step.kind { return resume.finishedSteps.contains(step.id) }
-                return false
-            }?.id
+            runner.approvalToCheck = context.runbook.steps.last { $0.isApprovalGate && resume.finishedSteps.contains($0.id) }?.id
         }
         var abort: RunMonitor.Stop?
         if resume?.abandoned == true {

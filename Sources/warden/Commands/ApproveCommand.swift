@@ -69,12 +69,7 @@ enum Decision {
             ?? ApprovalTerms(quorum: 1, approvers: [], allowSelfApproval: false, requireSignatures: false, allowedSigners: nil,
                              timeout: .zero, message: nil, policy: nil)
         var terms = journaled
-        let policy: ApprovalPolicy
-        do {
-            policy = try ApprovalPolicy.site()
-        } catch {
-            throw InvalidInput(description: "the site's approval policy: \(error.description)")
-        }
+        let policy = try ApprovalPolicy.forCommand()
         terms = policy.tighten(terms, runbook: run.runbook)
         let me = OperatingSystemUser.name
 

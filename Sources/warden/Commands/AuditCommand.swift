@@ -35,12 +35,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     /// Where the site keeps allowed signers: who signed each decision, with which key; an
     /// unsigned or forged one is named (exit 1 when the policy requires signatures).
     private func verifySignatures(_ journal: Journal) async throws {
-        let policy: ApprovalPolicy
-        do {
-            policy = try ApprovalPolicy.site()
-        } catch {
-            throw InvalidInput(description: "the site's approval policy: \(error.description)")
-        }
+        let policy = try ApprovalPolicy.forCommand()
         guard let signers = policy.allowedSigners else { return }
         var bad = 0
         for approval in try await journal.allApprovals() {

@@ -101,7 +101,7 @@ struct ResumeCommand: AsyncParsableCommand {
         } else {
             Terminal.writeError("warden: run \(run) was started by an older Warden that did not record its runbook's digest; its commands are still checked against the approved plan\n")
         }
-        let gated = Self.hasGate(context.runbook)
+        let gated = context.runbook.hasApprovalGate
         // Only the targets are resolved so far: nothing has reached a host.
         let limitNote = try resumedLimit(journaled: plan?.limit, gated: gated)
         if gated, !params.isEmpty {
@@ -191,14 +191,6 @@ struct ResumeCommand: AsyncParsableCommand {
             \(list)
             Check the hosts, then resume with --assume done (do not run them again) or --assume not-done (run them again).
             """)
-    }
-
-    /// Whether the runbook has an approval gate (any `approve:` step).
-    static func hasGate(_ runbook: Runbook) -> Bool {
-        runbook.allSteps.contains { step in
-            if case .approve = step.kind { return true }
-            return false
-        }
     }
 
     /// The run goes on with the limit it was planned (and approved) with: a
