@@ -131,20 +131,31 @@ public struct HostStateFolder: Sendable, Hashable {
 
     /// Runs `script` on `host`; a refusal by the host state checks becomes a `HostStateError`.
     static func run(_ script: String, on host: InventoryHost, transport: any HostTransport) async throws(HostStateError) -> CommandResult {
-        let result: CommandResult
+        let result = try await send(script, on: host, transport: transport)
+        if let refusal = refusal(in: result, host: host.name) { throw refusal }
+        return result
+    }
+
+    /// Runs `script` on `host` (30 s at most); a host that cannot be reached is a `HostStateError`.
+    static func send(_ script: String, on host: InventoryHost, transport: any HostTransport) async throws(HostStateError) -> CommandResult {
         do {
-            result = try await transport.run(RemoteCommand(script, timeout: .seconds(30)), on: host)
+            return try await transport.run(RemoteCommand(script, timeout: .seconds(30)), on: host)
         } catch {
             throw HostStateError(host: host.name, kind: .unreachable, message: error.description)
         }
+    }
+
+    /// What the checks refused, as a script using the prelude reported it (exit status and
+    /// `unsafe: …` / `cannot: …` on stderr); nil when they refused nothing.
+    static func refusal(in result: CommandResult, host: String) -> HostStateError? {
         let said = result.stderr.text.split(separator: "\n").map(String.init)
         if result.exitStatus == unsafeStatus, let line = said.last(where: { $0.hasPrefix("unsafe: ") }) {
-            throw HostStateError(host: host.name, kind: .unsafe, message: String(line.dropFirst("unsafe: ".count)))
+            return HostStateError(host: host, kind: .unsafe, message: String(line.dropFirst("unsafe: ".count)))
         }
         if result.exitStatus == cannotStatus, let line = said.last(where: { $0.hasPrefix("cannot: ") }) {
-            throw HostStateError(host: host.name, kind: .cannotCreate, message: String(line.dropFirst("cannot: ".count)))
+            return HostStateError(host: host, kind: .cannotCreate, message: String(line.dropFirst("cannot: ".count)))
         }
-        return result
+        return nil
     }
 
     /// Checks the folder on `host` without creating anything: its path, and whether it exists yet.

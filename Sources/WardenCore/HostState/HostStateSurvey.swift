@@ -88,12 +88,7 @@ public struct HostStateSurvey: Sendable, Equatable {
         fi
         )
         """
-        let result: CommandResult
-        do {
-            result = try await transport.run(RemoteCommand(script, timeout: .seconds(30)), on: host)
-        } catch {
-            throw HostStateError(host: host.name, kind: .unreachable, message: error.description)
-        }
+        let result = try await HostStateFolder.send(script, on: host, transport: transport)
         var survey = HostStateSurvey(host: host.name)
         var legacyEntries: [String: [Entry]] = [:]
         var legacyFound: [(String, String)] = []
@@ -116,9 +111,8 @@ public struct HostStateSurvey: Sendable, Equatable {
             }
         }
         survey.legacy = legacyFound.map { Legacy(folder: $0.0, found: $0.1, entries: legacyEntries[$0.0] ?? []) }
-        let said = result.stderr.text.split(separator: "\n").map(String.init)
-        if let line = said.last(where: { $0.hasPrefix("unsafe: ") || $0.hasPrefix("cannot: ") }) {
-            survey.problem = String(line.drop(while: { $0 != " " }).dropFirst())
+        if let refusal = HostStateFolder.refusal(in: result, host: host.name) {
+            survey.problem = refusal.message
         } else if !result.succeeded {
             survey.problem = "the survey ended with exit \(result.exitStatus.map(String.init) ?? "?"): " + String(result.stderr.text.prefix(300))
         }
