@@ -106,7 +106,7 @@ struct ApprovalPolicyTests {
         var denial = approval
         denial.decision = "deny"
         for (message, principal) in [(otherPlan.signedMessage, "bob"), (denial.signedMessage, "bob"), (approval.signedMessage, "alice")] {
-            await #expect(throws: ApprovalSignatureError.self) {
+            await #expect(throws: SSHSignatureError.self) {
                 _ = try await ApprovalSignature.verify(message, signature: signature, principal: principal, allowedSigners: bob.signers)
             }
         }

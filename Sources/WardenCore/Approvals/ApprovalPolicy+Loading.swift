@@ -62,14 +62,18 @@ extension ApprovalPolicy {
         }
         func at(_ node: Node) -> SourceLocation { YAMLDocument.location(of: node, file: file) }
         guard let root, case .mapping = root else {
-            throw ApprovalPolicyError("\(file): a policy is a mapping with an 'approvals' section")
+            throw ApprovalPolicyError("\(file): a policy is a mapping with an 'approvals' and a 'checkpoints' section")
         }
         let top = YAMLMapping.entries(of: root, context: "in the policy", file: file)
         problems += top.problems
         for entry in top.entries {
+            if entry.name == "checkpoints" {
+                problems += parseCheckpoints(entry.value, into: &policy, file: file)
+                continue
+            }
             guard entry.name == "approvals" else {
                 problems.append(LocatedError("unknown key '\(entry.name)' in the policy", at: at(entry.key),
-                                             hint: NameSuggestion.hint(for: entry.name, among: ["approvals"])))
+                                             hint: NameSuggestion.hint(for: entry.name, among: ["approvals", "checkpoints"])))
                 continue
             }
             guard case .mapping = entry.value else {
@@ -129,10 +133,43 @@ extension ApprovalPolicy {
             problems.append(LocatedError("require_signatures needs allowed_signers: the file of keys approvals are checked against",
                                          at: SourceLocation(file: file, line: 1, column: 1)))
         }
+        if policy.requireCheckpoints, policy.checkpointSigners == nil, policy.allowedSigners == nil {
+            problems.append(LocatedError("checkpoints: required needs allowed_signers (in checkpoints or approvals): the file of keys checkpoints are checked against",
+                                         at: SourceLocation(file: file, line: 1, column: 1)))
+        }
         guard problems.isEmpty else {
             throw ApprovalPolicyError(problems.map(\.description).joined(separator: "\n"))
         }
         if let signers = policy.allowedSigners { try checkOwnership(signers) }
+        if let signers = policy.checkpointSigners, signers != policy.allowedSigners { try checkOwnership(signers) }
         return policy
+    }
+
+    /// The `checkpoints` section: whether every run must sign checkpoints of the audit log, and
+    /// the keys they are checked against (the approvals' allowed signers when not given).
+    private static func parseCheckpoints(_ node: Node, into policy: inout ApprovalPolicy, file: String) -> [LocatedError] {
+        func at(_ node: Node) -> SourceLocation { YAMLDocument.location(of: node, file: file) }
+        guard case .mapping = node else {
+            return [LocatedError("'checkpoints' must be a mapping, got \(YAMLNodeInspection.describe(node))", at: at(node))]
+        }
+        let fields = YAMLMapping.entries(of: node, context: "in checkpoints", file: file)
+        var problems = fields.problems
+        for field in fields.entries {
+            let value = field.value
+            switch field.name {
+            case "required":
+                if let flag = YAMLNodeInspection.bool(value) { policy.requireCheckpoints = flag } else {
+                    problems.append(LocatedError("required must be true or false, got \(YAMLNodeInspection.describe(value))", at: at(value)))
+                }
+            case "allowed_signers":
+                if case let .scalar(scalar) = value, scalar.string.hasPrefix("/") { policy.checkpointSigners = scalar.string } else {
+                    problems.append(LocatedError("allowed_signers must be an absolute path, got \(YAMLNodeInspection.describe(value))", at: at(value)))
+                }
+            default:
+                problems.append(LocatedError("unknown key '\(field.name)' in checkpoints", at: at(field.key),
+                                             hint: NameSuggestion.hint(for: field.name, among: ["required", "allowed_signers"])))
+            }
+        }
+        return problems
     }
 }

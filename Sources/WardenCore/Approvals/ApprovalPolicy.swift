@@ -14,6 +14,9 @@ import Foundation
 ///   self_approval: never                     # never, or runbook (the runbook's allow_self_approval decides)
 ///   approvers:                               # who may approve which runbooks (by name, * and ? match)
 ///     "pegasus-*": [alice, bob]
+/// checkpoints:
+///   required: true                           # every run signs the audit log's head when it starts, resumes and ends
+///   allowed_signers: /etc/warden/controllers # OpenSSH format; principal = the user running warden (default: approvals')
 /// ```
 public struct ApprovalPolicy: Sendable, Equatable {
     /// Where it is read from unless `WARDEN_POLICY` names another file (which must pass the same checks).
@@ -24,6 +27,13 @@ public struct ApprovalPolicy: Sendable, Equatable {
     public var requireSignatures = false
     public var allowedSigners: String?
     public var minimumQuorum = 1
+    /// Every run must sign checkpoints (`Checkpoint`): `warden run` refuses to start without a
+    /// signing key, and `warden audit verify` fails for a run not covered by one.
+    public var requireCheckpoints = false
+    /// The keys checkpoints are checked against, when not the approvals' `allowed_signers`.
+    public var checkpointSigners: String?
+    /// Where checkpoint signatures are checked: the checkpoints' own file, else the approvals'.
+    public var checkpointAllowedSigners: String? { checkpointSigners ?? allowedSigners }
     public var selfApproval: SelfApproval = .runbook
     /// Runbook-name patterns and who may approve them, in file order; the first match applies.
     var approvers: [(pattern: String, glob: GlobPattern, names: [String])] = []
@@ -40,6 +50,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     public static func == (lhs: ApprovalPolicy, rhs: ApprovalPolicy) -> Bool {
         lhs.file == rhs.file && lhs.requireSignatures == rhs.requireSignatures && lhs.allowedSigners == rhs.allowedSigners
             && lhs.minimumQuorum == rhs.minimumQuorum && lhs.selfApproval == rhs.selfApproval
+            && lhs.requireCheckpoints == rhs.requireCheckpoints && lhs.checkpointSigners == rhs.checkpointSigners
             && lhs.approvers.map(\.pattern) == rhs.approvers.map(\.pattern) && lhs.approvers.map(\.names) == rhs.approvers.map(\.names)
     }
 

@@ -10,7 +10,6 @@ import Foundation
 public enum ApprovalSignature {
     /// The SSHSIG namespace: a signature made for anything else never verifies as an approval.
     public static let namespace = "warden-approval@v1"
-    static let keygen = "/usr/bin/ssh-keygen"
 
     /// The exact text signed.
     public static func message(run: String, step: String, decision: String, approver: String, planHash: String, comment: String?) -> String {
@@ -28,47 +27,14 @@ public enum ApprovalSignature {
     }
 
     /// Signs `message` with the private key at `key` (ssh-keygen asks for its passphrase on the terminal).
-    public static func sign(_ message: String, key: String) async throws(ApprovalSignatureError) -> String {
-        do {
-            return try await LocalProcess.withPrivateFolder { folder in
-                let file = folder + "/approval"
-                try Data(message.utf8).write(to: URL(fileURLWithPath: file))
-                let result = await LocalProcess.run(keygen, ["-q", "-Y", "sign", "-f", key, "-n", namespace, file], in: folder)
-                guard result.status == 0, let signature = try? String(contentsOfFile: file + ".sig", encoding: .utf8) else {
-                    throw ApprovalSignatureError("ssh-keygen could not sign the approval with \(key): "
-                                                 + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
-                }
-                return signature
-            }
-        } catch let error as ApprovalSignatureError {
-            throw error
-        } catch {
-            throw ApprovalSignatureError("cannot sign the approval: \(error)")
-        }
+    public static func sign(_ message: String, key: String) async throws(SSHSignatureError) -> String {
+        try await SSHSignature.sign(message, key: key, namespace: namespace, what: "approval")
     }
 
     /// Checks that `signature` is `principal`'s over `message`, by a key `allowedSigners` lists for them.
     /// Returns what ssh-keygen says of the key that signed (its type and fingerprint).
-    public static func verify(_ message: String, signature: String, principal: String, allowedSigners: String) async throws(ApprovalSignatureError) -> String {
-        do {
-            return try await LocalProcess.withPrivateFolder { folder in
-                let file = folder + "/approval", sig = folder + "/approval.sig"
-                try Data(message.utf8).write(to: URL(fileURLWithPath: file))
-                try Data(signature.utf8).write(to: URL(fileURLWithPath: sig))
-                let result = await LocalProcess.run(keygen, ["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", namespace, "-s", sig],
-                                                    stdin: file, in: folder)
-                guard result.status == 0 else {
-                    throw ApprovalSignatureError("the signature of \(principal)'s approval does not verify against \(allowedSigners): "
-                                                 + (result.stderr + result.stdout).trimmingCharacters(in: .whitespacesAndNewlines))
-                }
-                // `Good "NS" signature for PRINCIPAL with ED25519 key SHA256:...`
-                let said = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-                return said.range(of: " with ").map { String(said[$0.upperBound...]) } ?? said
-            }
-        } catch let error as ApprovalSignatureError {
-            throw error
-        } catch {
-            throw ApprovalSignatureError("cannot verify the approval's signature: \(error)")
-        }
+    public static func verify(_ message: String, signature: String, principal: String, allowedSigners: String) async throws(SSHSignatureError) -> String {
+        try await SSHSignature.verify(message, signature: signature, principal: principal, allowedSigners: allowedSigners,
+                                      namespace: namespace, what: "approval")
     }
 }

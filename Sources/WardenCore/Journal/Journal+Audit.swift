@@ -49,6 +49,7 @@ extension Journal {
             var startRecords: [String: AuditRecord] = [:]
             var previous = AuditRecord.genesis
             var expected = 1
+            var records: [AuditRecord] = []
             let cursor = try AuditRecord.order(Column("sequence")).fetchCursor(db)
             while let record = try cursor.next() {
                 if record.sequence != expected {
@@ -67,7 +68,10 @@ extension Journal {
                 if let run = record.runID, record.action == "run-started" { startRecords[run] = record }
                 previous = record.hash
                 expected += 1
+                records.append(record)
             }
+            if let broken = try Journal.lockBreak(in: db, records: records) { return broken }
+            if let broken = try Journal.checkpointBreak(in: db, records: records) { return broken }
             for run in try JournalRun.order(Column("started_at")).fetchAll(db) {
                 let events = try JournalEvent.filter(Column("run_id") == run.id).order(Column("sequence")).fetchAll(db)
                 if let broken = Self.chainBreak(events) {
@@ -114,6 +118,37 @@ extension Journal {
             }
             return nil
         }
+    }
+
+    /// The locks table must be what the audit log's lock records leave: each
+    /// lock taken (or taken over) and not since released or broken, held by
+    /// that run. A row inserted outside Warden would keep others' runs out;
+    /// one deleted would let two runs into what the lock guards.
+    static func lockBreak(in db: Database, records: [AuditRecord]) throws -> AuditBreak? {
+        var held: [String: (run: String?, record: Int)] = [:]
+        for record in records {
+            guard let name = record.lock else { continue }
+            switch record.action {
+            case "lock-taken", "lock-taken-over": held[name] = (record.runID, record.sequence)
+            case "lock-released", "lock-broken": held[name] = nil
+            default: break
+            }
+        }
+        for lock in try RunLock.order(Column("name")).fetchAll(db) {
+            guard let recorded = held.removeValue(forKey: lock.name) else {
+                return AuditBreak(record: nil, runID: lock.runID, event: nil,
+                                  reason: "the locks table holds lock '\(lock.name)' for run \(lock.runID) that the audit log never recorded as taken: it was inserted outside Warden")
+            }
+            if recorded.run != lock.runID {
+                return AuditBreak(record: recorded.record, runID: lock.runID, event: nil,
+                                  reason: "the locks table gives lock '\(lock.name)' to run \(lock.runID), but the audit log gave it to run \(recorded.run ?? "?"): it was changed outside Warden")
+            }
+        }
+        if let (name, recorded) = held.min(by: { $0.value.record < $1.value.record }) {
+            return AuditBreak(record: recorded.record, runID: recorded.run, event: nil,
+                              reason: "the audit log has lock '\(name)' held by run \(recorded.run ?? "?"), but the locks table no longer holds it: it was removed outside Warden")
+        }
+        return nil
     }
 
     /// The sequence of a run's first event that does not follow from the

@@ -89,6 +89,18 @@ enum JournalSchema {
                 table.add(column: "signature", .text)
             }
         }
+        migrator.registerMigration("v6-checkpoints") { db in
+            // Signed statements of the audit log's head (Checkpoint).
+            try db.create(table: "checkpoints") { table in
+                table.column("run_id", .text).notNull().references("runs", onDelete: .restrict)
+                table.column("phase", .text).notNull()
+                table.column("audit_sequence", .integer).notNull()
+                table.column("audit_hash", .text).notNull()
+                table.column("signer", .text).notNull()
+                table.column("signature", .text).notNull()
+                table.column("at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

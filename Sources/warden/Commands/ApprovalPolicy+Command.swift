@@ -9,10 +9,4 @@ extension ApprovalPolicy {
             throw InvalidInput(description: "the site's approval policy: \(error.description)")
         }
     }
-
-    /// The same for a command that may reach `runbook`'s approval gates, before anything runs;
-    /// the built-in policy when it has none.
-    static func forCommand(_ runbook: Runbook) throws -> ApprovalPolicy {
-        runbook.hasApprovalGate ? try forCommand() : ApprovalPolicy()
-    }
 }

@@ -15,7 +15,13 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the audit log's hash chain and every run's journal against it.",
-        discussion: "Exit status: 0 intact; 1 a record was changed, inserted or removed (the first one is named).")
+        discussion: """
+            Checks the audit log's chain, every run's event chain, and the runs, approvals, locks and checkpoints \
+            tables against it; then the signatures of approvals and checkpoints against the site policy's \
+            allowed signers, naming who signed what with which key.
+            Exit status: 0 intact; 1 a record was changed, inserted or removed (the first one is named), a signature \
+            does not verify, or a run the policy requires to be signed is not.
+            """)
 
     @OptionGroup var state: StateOptions
 
@@ -29,14 +35,44 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let last = records.last.map { "; last record \($0.sequence), hash \($0.hash)" } ?? ""
         Terminal.write("audit log intact: \(records.count) records\(last)\n")
-        try await verifySignatures(journal)
+        let policy = try ApprovalPolicy.forCommand()
+        let approvalsHold = try await verifySignatures(journal, policy: policy)
+        let checkpointsHold = try await verifyCheckpoints(journal, policy: policy)
+        if !approvalsHold || !checkpointsHold { throw ExitStatus.failure }
+    }
+
+    /// Who signed each checkpoint with which key, what comes after the newest one, and (when
+    /// the site requires checkpoints) which runs are not covered. False when the journal
+    /// cannot be trusted: a signature that does not verify, or a run left uncovered.
+    private func verifyCheckpoints(_ journal: Journal, policy: ApprovalPolicy) async throws -> Bool {
+        let review = try await CheckpointReview.review(journal, allowedSigners: policy.checkpointAllowedSigners, required: policy.requireCheckpoints)
+        for entry in review.entries {
+            let checkpoint = entry.checkpoint
+            let what = "checkpoint of run \(checkpoint.runID) (\(checkpoint.phase.rawValue)) at audit record \(checkpoint.auditSequence) by \(checkpoint.signer)"
+            switch entry.verdict {
+            case let .signed(key): Terminal.write(VisibleText.line("\(what): signed with \(key)") + "\n")
+            case let .doesNotVerify(reason): Terminal.write(VisibleText.line("\(what): SIGNATURE DOES NOT VERIFY: \(reason)") + "\n")
+            case .unchecked: Terminal.write(VisibleText.line("\(what): not checked (the site policy names no allowed_signers)") + "\n")
+            }
+        }
+        if let tail = review.tail, policy.checkpointAllowedSigners != nil {
+            let count = tail.count == 1 ? "audit record \(tail.lowerBound) comes" : "audit records \(tail.lowerBound)-\(tail.upperBound) come"
+            Terminal.write("\(count) after the newest signed checkpoint: anyone who can write the state folder could rewrite \(tail.count == 1 ? "it" : "them") "
+                           + "unnoticed (runs signed with --signing-key close the gap; `warden audit export` keeps a copy elsewhere)\n")
+        }
+        for run in review.uncovered {
+            Terminal.write(VisibleText.line("run \(run.runID) is not covered by a signed checkpoint: \(run.reason)") + "\n")
+        }
+        if !review.uncovered.isEmpty {
+            Terminal.write("\(review.uncovered.count) run(s) not covered, where \(policy.file ?? "the policy") requires signed checkpoints\n")
+        }
+        return review.holds
     }
 
     /// Where the site keeps allowed signers: who signed each decision, with which key; an
-    /// unsigned or forged one is named (exit 1 when the policy requires signatures).
-    private func verifySignatures(_ journal: Journal) async throws {
-        let policy = try ApprovalPolicy.forCommand()
-        guard let signers = policy.allowedSigners else { return }
+    /// unsigned or forged one is named (false when the policy requires signatures).
+    private func verifySignatures(_ journal: Journal, policy: ApprovalPolicy) async throws -> Bool {
+        guard let signers = policy.allowedSigners else { return true }
         var bad = 0
         for approval in try await journal.allApprovals() {
             let what = "\(approval.decision) of run \(approval.runID) at '\(approval.step)' by \(approval.approver)"
@@ -56,8 +92,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         if bad > 0, policy.requireSignatures {
             Terminal.write("\(bad) decision(s) without a valid signature, where \(policy.file ?? "the policy") requires one\n")
-            throw ExitStatus.failure
+            return false
         }
+        return true
     }
 }
 

@@ -20,6 +20,8 @@ struct JournaledExecution {
     let locking: RunLocking?
     /// The site's approval policy (`ApprovalPolicy.site()`), which the runbook's gates may only tighten.
     let policy: ApprovalPolicy
+    /// Signs the audit log's head once the run has ended; nil: the run is not signed.
+    let signer: CheckpointSigner?
 
     /// Runs to the end (cleanup included) and throws the exit status for anything but success.
     func execute(interrupts: InterruptHandler) async throws {
@@ -68,6 +70,11 @@ struct JournaledExecution {
             }
         } catch {
             Terminal.writeError("warden: \(error)\n")
+        }
+        do {
+            try await signer?.checkpoint(runID, phase: .finished, in: journal)
+        } catch {
+            Terminal.writeError(VisibleText.line("warden: the end of run \(runID) is not signed: \(error); `warden audit verify` will report it") + "\n")
         }
         switch engine.output {
         case .text: Terminal.write(RunText(report: report).text)

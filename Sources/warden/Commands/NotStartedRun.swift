@@ -15,6 +15,8 @@ struct NotStartedRun {
     let context: EngineContext
     let journal: Journal
     let output: OutputFormat
+    /// Signs the attempt's end; nil: not signed.
+    let signer: CheckpointSigner?
 
     /// The report a machine reads: how it ended, why, the verdict and the plan that decided it.
     func report(runID: String?) -> RunReport {
@@ -49,6 +51,7 @@ struct NotStartedRun {
                 parameters: context.parameters.journalText(for: context.runbook), plan: try PlanText.json(plan)))
             _ = try await journal.append(.init(runID: runID, kind: "note", detail: "not started: \(reason); nothing was changed"))
             try await journal.finish(run: runID, status: status.rawValue, reason: reason)
+            try await signer?.checkpoint(runID, phase: .finished, in: journal)
         } catch {
             Terminal.writeError(VisibleText.line("warden: could not journal the attempt: \(error)") + "\n")
             return nil

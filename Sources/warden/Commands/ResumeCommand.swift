@@ -66,6 +66,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var signing: SigningOptions
+
     func run() async throws {
         let journal = try await state.open()
         guard let found = try await journal.run(run) else {
@@ -107,7 +109,8 @@ struct ResumeCommand: AsyncParsableCommand {
         if gated, !params.isEmpty {
             throw InvalidInput(description: "run \(run) has an approval gate: its parameters are the ones the approvers saw and cannot be changed on resume (-p); start a new run to use other values")
         }
-        let policy = try ApprovalPolicy.forCommand(context.runbook)
+        let policy = try ApprovalPolicy.forCommand()
+        let signer = try signing.signer(policy: policy)
         let secretsNote = try checkSecrets(plan: plan, context: context, gated: gated)
         var resume = ResumeState.rebuild(from: try await journal.events(of: run), context: context)
         if abandon { resume.abandon() }
@@ -166,6 +169,14 @@ struct ResumeCommand: AsyncParsableCommand {
         let what = abandon ? "abandoned (only pending cleanup runs: \(cleanupNote(resume, context)))" : "resumed"
         _ = try await journal.append(.init(runID: run, kind: "note",
                                            detail: "\(what) by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)\(limited)"))
+        if let signer {
+            do {
+                try await signer.checkpoint(run, phase: .resumed, in: journal)
+            } catch {
+                await transport.close()
+                throw InvalidInput(description: "\(error); the resume was journaled but nothing ran: resume again with a key that signs")
+            }
+        }
 
         let locking = plan.flatMap { RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport) }
         try await locking?.take()
@@ -173,7 +184,7 @@ struct ResumeCommand: AsyncParsableCommand {
             context: context, transport: transport, journal: journal, runID: run, planHash: found.planHash,
             initiator: found.initiator, plan: plan, resume: resume,
             artifacts: (state.resolved as NSString).appendingPathComponent("artifacts/\(run)"), engine: engine, confirm: nil, locking: locking,
-            policy: policy
+            policy: policy, signer: signer
         ).execute(interrupts: InterruptHandler(onFirst: {}))
     }
 

@@ -33,12 +33,15 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var signing: SigningOptions
+
     private var concurrency: Int { engine.concurrency }
     private var output: OutputFormat { engine.output }
 
     func run() async throws {
         let context = try inputs.load()
-        let policy = try ApprovalPolicy.forCommand(context.runbook)
+        let policy = try ApprovalPolicy.forCommand()
+        let signer = try signing.signer(policy: policy)
         let journal = try await state.open()
         let secretKey = try state.secretKey(for: context.runbook)
         let interactive = Terminal.stderrIsInteractive && isatty(STDIN_FILENO) == 1
@@ -57,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             await transport.close()
             let reason = interrupts.wasInterrupted ? "interrupted while planning" : plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
             let status: RunStatus = interrupts.wasInterrupted ? .aborted : plan.verdict == .blocked ? .blocked : .failedChecks
-            try await NotStartedRun(plan: plan, status: status, reason: reason, context: context, journal: journal, output: output).end()
+            try await NotStartedRun(plan: plan, status: status, reason: reason, context: context, journal: journal, output: output, signer: signer).end()
         }
         // With --step every step is asked about before it runs: that is the
         // confirmation, and asking once more would eat the first step's answer.
@@ -66,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 await transport.close()
                 try await NotStartedRun(plan: plan, status: .denied, reason: "the operator did not confirm the plan", context: context,
-                                        journal: journal, output: output).end()
+                                        journal: journal, output: output, signer: signer).end()
             }
         }
         let runID = RunIdentifier.make()
@@ -81,6 +84,15 @@ struct RunCommand: AsyncParsableCommand {
             await transport.close()
             throw InvalidInput(description: "\(error); nothing was changed")
         }
+        if let signer {
+            do {
+                try await signer.checkpoint(runID, phase: .started, in: journal)
+            } catch {
+                await transport.close()
+                try? await journal.finish(run: runID, status: RunStatus.failed.rawValue, reason: "its start could not be signed: \(error)")
+                throw InvalidInput(description: "\(error); nothing was changed")
+            }
+        }
         Terminal.writeError("run \(runID) journaled in \(journal.path)\n")
         let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport)
         try await locking?.take()
@@ -91,7 +103,7 @@ struct RunCommand: AsyncParsableCommand {
         try await JournaledExecution(
             context: context, transport: transport, journal: journal, runID: runID, planHash: plan.hash,
             initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm, locking: locking,
-            policy: policy
+            policy: policy, signer: signer
         ).execute(interrupts: interrupts)
     }
 }

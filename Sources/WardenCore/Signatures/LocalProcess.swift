@@ -1,7 +1,7 @@
 import Foundation
 
 /// A program run on the controller (not on a host): `ssh-keygen` to sign
-/// and verify approvals. posix_spawn and waitpid on a thread of its own,
+/// and verify approvals and checkpoints. posix_spawn and waitpid on a thread of its own,
 /// off the cooperative pool; its output goes to files in a private temporary
 /// folder, so nothing it leaves running can hold the caller.
 struct LocalProcess {
@@ -47,7 +47,7 @@ struct LocalProcess {
     static func withPrivateFolder<T>(_ body: (String) async throws -> T) async throws -> T {
         var template = Array((NSTemporaryDirectory() + "/warden-sign.XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw ApprovalSignatureError("cannot create a private temporary folder: \(String(cString: strerror(errno)))")
+            throw SSHSignatureError("cannot create a private temporary folder: \(String(cString: strerror(errno)))")
         }
         let folder = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: folder) }
