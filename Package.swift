@@ -10,9 +10,10 @@ import PackageDescription
 //   warden             the command line, thin
 //   WardenTesting      testing runbooks against a local fleet and test clusters
 //   Benchmarks/        executables scripts/bench runs
+// Linux only: the engine checks folders through /proc and O_PATH, the SSH layer links the
+// system's libssh, and the tests run real sshd servers; nothing here claims macOS.
 let package = Package(
     name: "Warden",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "warden", targets: ["warden"]),
         .library(name: "WardenCore", targets: ["WardenCore"]),
@@ -45,7 +46,6 @@ let package = Package(
             name: "WardenCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import WardenCore
 
 /// The `warden` command: guarded runbooks and ad-hoc commands over SSH.
 @main
@@ -22,6 +24,13 @@ struct Warden: AsyncParsableCommand {
         FileDescriptorLimit.raiseToHardLimit()
         do {
             var command = try parseAsRoot()
+            // Logging is set up once, before anything makes a logger (the SSH client does).
+            let level = (command as? EngineCommand)?.engine.resolvedLogLevel ?? .warning
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -29,6 +38,22 @@ struct Warden: AsyncParsableCommand {
             }
         } catch let exit as ExitStatus {
             exit.terminate()
+        } catch let refused as RunSessionError {
+            // The engine's refusals: invalid input exits 2, a held lock 3, anything else 1.
+            switch refused.kind {
+            case .invalidInput:
+                Terminal.writeError(InvalidInput.line(VisibleText.block(refused.description)) + "\n")
+                ExitStatus.invalidInput.terminate()
+            case .blocked:
+                Terminal.writeError(VisibleText.block("warden: \(refused.description)") + "\n")
+                ExitStatus.blocked.terminate()
+            case .failed:
+                Terminal.writeError(VisibleText.block("warden: \(refused.description)") + "\n")
+                ExitStatus.failure.terminate()
+            case .declined:
+                Terminal.write(VisibleText.block(refused.description.prefix(1).uppercased() + refused.description.dropFirst()) + ".\n")
+                ExitStatus.failure.terminate()
+            }
         } catch let invalid as InvalidInput {
             Terminal.writeError(InvalidInput.line(invalid.description) + "\n")
             ExitStatus.invalidInput.terminate()

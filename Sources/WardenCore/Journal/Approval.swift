@@ -42,13 +42,6 @@ public struct Approval: Sendable, Hashable, Codable, FetchableRecord, Persistabl
     }
 }
 
-/// Where a run stands at its gate, computed from the approvals recorded.
-public enum GateState: Sendable, Hashable {
-    case waiting(approvedBy: [String])
-    case approved(by: [String])
-    case denied(by: String, comment: String?)
-}
-
 extension Journal {
     public func record(_ approval: Approval) async throws(JournalError) {
         let actor = self.actor
@@ -68,20 +61,5 @@ extension Journal {
         try await access { db in
             try Approval.filter(Column("run_id") == run && Column("step") == step).order(Column("at")).fetchAll(db)
         }
-    }
-
-    /// The gate's state under `terms`: any allowed denial blocks; approvals
-    /// count once per person, only for the plan hash given, never the
-    /// initiator's unless the terms allow it, and only from the terms'
-    /// approvers when they name any. The caller passes only approvals it
-    /// trusts (signed, when the terms require signatures).
-    public static func gateState(_ approvals: [Approval], terms: ApprovalTerms, planHash: String, initiator: String) -> GateState {
-        var approvedBy: [String] = []
-        for approval in approvals where approval.planHash == planHash {
-            if terms.refusal(of: approval.approver, initiator: initiator, decision: approval.decision) != nil { continue }
-            if approval.decision == "deny" { return .denied(by: approval.approver, comment: approval.comment) }
-            if !approvedBy.contains(approval.approver) { approvedBy.append(approval.approver) }
-        }
-        return approvedBy.count >= terms.quorum ? .approved(by: approvedBy) : .waiting(approvedBy: approvedBy)
     }
 }

@@ -4,7 +4,7 @@ import WardenCore
 import WardenSSHTransport
 
 /// `warden exec`: one ad-hoc command on every selected host at once.
-struct ExecCommand: AsyncParsableCommand {
+struct ExecCommand: AsyncParsableCommand, EngineCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run one command on every host a pattern selects, at once.",
@@ -30,14 +30,13 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "Kill the command on a host after this long (e.g. 30s, 5m).")
     var timeout: String?
 
-    @Option(help: "Hosts worked on at once.")
-    var concurrency: Int = 64
-
     @Option(name: .customLong("max-output"), help: "Bytes of each output stream kept per host (head and tail).")
     var maxOutput: Int = 8 << 20
 
-    @Option(help: "Output format: text or json.")
-    var output: OutputFormat = .text
+    @OptionGroup var engine: EngineOptions
+
+    private var concurrency: Int { engine.concurrency }
+    private var output: OutputFormat { engine.output }
 
     @Flag(help: "In text, every host's whole stdout and stderr under the table (else the last lines of a failed host's).")
     var full = false
@@ -50,7 +49,6 @@ struct ExecCommand: AsyncParsableCommand {
         if command.isEmpty || command.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("No command given: put it after '--', e.g. warden exec -i inv.yaml web -- uptime")
         }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard maxOutput >= 2 else { throw ValidationError("--max-output must be at least 2 bytes") }
         if let timeout { _ = try parseDuration(timeout, option: "--timeout") }
     }

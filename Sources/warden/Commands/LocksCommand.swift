@@ -114,45 +114,30 @@ struct LocksBreakCommand: AsyncParsableCommand {
     var inventory: String?
 
     func run() async throws {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw InvalidInput(description: "--reason must say why it is safe to break the lock") }
         let journal = try await state.open()
-        guard let broken = try await journal.breakLock(name, reason: trimmed) else {
-            let held = try await journal.locks().map(\.name)
-            throw InvalidInput(description: "no lock '\(name)' is held" + (held.isEmpty ? "" : "; held: " + held.joined(separator: ", ")))
-        }
-        Terminal.write("broke lock '\(name)' held by run \(broken.runID) of \(broken.holder) on \(broken.controller)\n")
+        let broken = try await LockBreaking.breakLock(name, reason: reason, in: journal)
+        Terminal.write(VisibleText.line("broke lock '\(name)' held by run \(broken.runID) of \(broken.holder) on \(broken.controller)") + "\n")
         guard let hostName = broken.host else { return }
         guard let inventory else {
             Terminal.write("its lock directory on \(hostName) stays until its lease lapses (pass -i INVENTORY to remove it now)\n")
             return
         }
-        try await removeHostLock(broken, on: hostName, inventory: inventory, journal: journal, reason: trimmed)
-    }
-
-    /// Removes the lock directory on the lock host, if the broken run still owns it.
-    private func removeHostLock(_ broken: RunLock, on hostName: String, inventory: String, journal: Journal, reason: String) async throws {
         // An empty selection is an error there, never "all".
         guard let host = try InventoryOptions.selectHosts(hostName, in: inventory).first else {
             throw InvalidInput(description: "\(inventory) has no host '\(hostName)'")
         }
         let transport = SSHTransport(concurrency: 1, acceptNewHostKeys: false)
-        let lock = HostLock(name: broken.name, runID: broken.runID, owner: "", lease: .seconds(1), folder: HostStateFolder(for: host))
-        let answer: HostLock.Answer
+        let removed: Result<Bool, RunSessionError>
         do {
-            answer = try await lock.release(on: host, transport: transport)
-            await transport.close()
+            removed = .success(try await LockBreaking.removeHostLock(of: broken, on: host, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                                      transport: transport, journal: journal))
         } catch {
-            await transport.close()
-            Terminal.writeError("warden: the lock directory on \(hostName) could not be removed: \(error); it stays until its lease lapses\n")
-            throw ExitStatus.failure
+            removed = .failure(error)
         }
-        switch answer {
-        case .released:
-            _ = try? await journal.append(.init(runID: broken.runID, kind: "note", host: hostName,
-                                                detail: "lock directory of '\(broken.name)' removed from \(hostName) by \(journal.actor): \(reason)"))
+        await transport.close()
+        if try removed.get() {
             Terminal.write("no lock directory of this run remains on \(hostName)\n")
-        default:
+        } else {
             Terminal.write("its lock directory on \(hostName) is no longer this run's (taken over, or gone); left as it is\n")
         }
     }

@@ -4,7 +4,7 @@ import WardenCore
 import WardenSSHTransport
 
 /// `warden plan`: the dry run that tells the truth.
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: AsyncParsableCommand, EngineCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show exactly what a run would do, evaluated on the hosts' real state, without changing anything.",

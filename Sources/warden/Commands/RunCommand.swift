@@ -4,7 +4,7 @@ import WardenCore
 import WardenSSHTransport
 
 /// `warden run`: carry a runbook out, after showing its plan.
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: AsyncParsableCommand, EngineCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Plan a runbook, show the plan, and carry it out on the hosts.",
@@ -53,6 +53,9 @@ struct RunCommand: AsyncParsableCommand {
         let interrupts = InterruptHandler { planning.cancel() }
         let plan = await planning.value
         if output == .text { Terminal.write(PlanText(plan: plan).text) }
+        let delegate = TerminalRunDelegate(output: output, interrupts: interrupts, journal: journal)
+        let session = RunSession(context: context, transport: transport, journal: journal, policy: policy, signer: signer,
+                                 delegate: delegate, concurrency: concurrency, stepMode: step)
         // A read-only runbook changes nothing, so failing checks do not stop it: they are its result.
         let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
         guard plan.verdict == .proceeds || (plan.verdict == .fails && readOnly), !interrupts.wasInterrupted else {
@@ -60,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
             await transport.close()
             let reason = interrupts.wasInterrupted ? "interrupted while planning" : plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
             let status: RunStatus = interrupts.wasInterrupted ? .aborted : plan.verdict == .blocked ? .blocked : .failedChecks
-            try await NotStartedRun(plan: plan, status: status, reason: reason, context: context, journal: journal, output: output, signer: signer).end()
+            try await notStarted(session, plan: plan, status: status, reason: reason)
         }
         // With --step every step is asked about before it runs: that is the
         // confirmation, and asking once more would eat the first step's answer.
@@ -68,42 +71,24 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.writeError("Run it? Type 'yes' to proceed: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 await transport.close()
-                try await NotStartedRun(plan: plan, status: .denied, reason: "the operator did not confirm the plan", context: context,
-                                        journal: journal, output: output, signer: signer).end()
+                try await notStarted(session, plan: plan, status: .denied, reason: "the operator did not confirm the plan")
             }
         }
-        let runID = RunIdentifier.make()
-        let folder = artifacts ?? (state.resolved as NSString).appendingPathComponent("artifacts/\(runID)")
-        let parameters = context.parameters.journalText(for: context.runbook)
-        do {
-            try await journal.begin(JournalRun(
-                id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: OperatingSystemUser.name,
-                controller: OperatingSystemUser.controller, planHash: plan.hash, parameters: parameters,
-                plan: try PlanText.json(plan)))
-        } catch {
-            await transport.close()
-            throw InvalidInput(description: "\(error); nothing was changed")
+        let work = Task { () async throws(RunSessionError) -> RunReport in try await session.start(plan: plan, artifacts: artifacts) }
+        interrupts.retarget(onFirst: { work.cancel() })
+        let result = await work.result
+        delegate.finish()
+        interrupts.cancel()
+        try RunOutcome(report: try result.get(), output: output).end()
+    }
+
+    /// Journals a run that ends before its first step, prints why and throws its exit status.
+    private func notStarted(_ session: RunSession, plan: Plan, status: RunStatus, reason: String) async throws -> Never {
+        let report = await session.recordNotStarted(plan: plan, status: status, reason: reason)
+        switch output {
+        case .text: Terminal.write("Not started: nothing was changed.\n")
+        case .json: Terminal.writeJSON((try RunText.json(report)) + "\n")
         }
-        if let signer {
-            do {
-                try await signer.checkpoint(runID, phase: .started, in: journal)
-            } catch {
-                await transport.close()
-                try? await journal.finish(run: runID, status: RunStatus.failed.rawValue, reason: "its start could not be signed: \(error)")
-                throw InvalidInput(description: "\(error); nothing was changed")
-            }
-        }
-        Terminal.writeError("run \(runID) journaled in \(journal.path)\n")
-        let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport)
-        try await locking?.take()
-        var confirm: (@Sendable (StepPreview) async -> StepDecision)?
-        if step {
-            confirm = { @Sendable preview in await StepPrompt().ask(StepPrompt.Shown(preview: preview)) }
-        }
-        try await JournaledExecution(
-            context: context, transport: transport, journal: journal, runID: runID, planHash: plan.hash,
-            initiator: OperatingSystemUser.name, plan: plan, resume: nil, artifacts: folder, engine: engine, confirm: confirm, locking: locking,
-            policy: policy, signer: signer
-        ).execute(interrupts: interrupts)
+        throw status == .blocked ? ExitStatus.blocked : ExitStatus.failure
     }
 }

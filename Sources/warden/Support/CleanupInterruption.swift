@@ -19,8 +19,7 @@ enum CleanupInterruption {
         }
         let done = DispatchSemaphore(value: 0)
         Task {
-            _ = try? await journal.append(.init(runID: runID, kind: "note", detail: "cleanup given up by the operator (second interrupt)"))
-            try? await journal.finish(run: runID, status: RunStatus.aborted.rawValue, reason: "interrupted; cleanup given up by the operator")
+            await RunSession.recordCleanupGivenUp(runID, in: journal)
             done.signal()
         }
         _ = done.wait(timeout: .now() + 5)

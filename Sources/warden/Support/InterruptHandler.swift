@@ -52,6 +52,11 @@ final class InterruptHandler: @unchecked Sendable {
         }
     }
 
+    /// What the first signal does now: a caller that only changes the second keeps it.
+    var currentFirst: @Sendable () -> Void {
+        lock.withLock { onFirst }
+    }
+
     func cancel() {
         for source in sources { source.cancel() }
         for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }

@@ -1,4 +1,3 @@
-import WardenCore
 
 /// Whether a resume was given the secrets its run started with. Secrets are
 /// not journaled, so they are given again (`--params`, `WARDEN_PARAM_<NAME>`);

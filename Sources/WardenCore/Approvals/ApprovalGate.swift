@@ -1,13 +1,13 @@
 import Foundation
-import WardenCore
 
-/// How `warden run` waits at an `approve:` step: it journals that it is
-/// waiting (with the terms: the runbook's, tightened by the site's approval
-/// policy), then reads the approvals other operators record with
-/// `warden approve` / `warden deny` until the quorum is met, someone denies,
-/// or the gate times out. Where the terms require signatures, an approval
-/// counts only if its signature verifies against the site's allowed signers:
-/// a row anyone with write access to the state folder inserted does not.
+/// How a run waits at an `approve:` step: it journals that it is waiting
+/// (with the terms: the runbook's, tightened by the site's approval policy),
+/// then reads the decisions other people record (`warden approve` /
+/// `warden deny`, or the daemon's API, through `PendingApproval`) until the
+/// quorum is met, someone allowed to denies, or the gate times out. Where the
+/// terms require signatures, a decision counts only if its signature verifies
+/// against the site's allowed signers: a row anyone with write access to the
+/// state folder inserted does not.
 struct ApprovalGate: Sendable {
     let journal: Journal
     let runID: String
@@ -16,6 +16,9 @@ struct ApprovalGate: Sendable {
     let initiator: String
     let allowSelfApproval: Bool
     let policy: ApprovalPolicy
+    let delegate: any RunDelegate
+    /// How often the journal is read for new decisions.
+    var pollInterval: Duration = .milliseconds(500)
 
     func decide(_ step: Step, _ spec: ApprovalSpec) async -> ApprovalDecision {
         let terms = policy.terms(for: spec, runbook: runbook, allowSelfApproval: allowSelfApproval)
@@ -25,13 +28,7 @@ struct ApprovalGate: Sendable {
         } catch {
             return .blocked("the journal cannot be written, so nobody could approve: \(error)")
         }
-        let from = terms.approvers.isEmpty ? "" : " from \(terms.approvers.joined(separator: ", "))"
-        let signed = terms.requireSignatures ? " signed" : ""
-        // The runbook's message stays on its line: it must not forge the instructions below it.
-        Terminal.writeError(VisibleText.line("""
-            waiting for \(terms.quorum)\(signed) approval\(terms.quorum == 1 ? "" : "s")\(from) of plan \(planHash) \
-            (timeout \(DurationText.format(spec.timeout)))\(spec.message.map { ": \($0)" } ?? "")
-            """) + "\nanother operator approves with: warden approve \(runID)" + (terms.requireSignatures ? " --key ~/.ssh/id_ed25519" : "") + "\n")
+        delegate.notice(.waitingForApproval(runID: runID, step: step.id, terms: terms, planHash: planHash, message: spec.message))
         let deadline = ContinuousClock.now + spec.timeout
         var announced: Set<String> = []
         var checked: [Int: Bool] = [:]
@@ -45,24 +42,24 @@ struct ApprovalGate: Sendable {
                 }
                 if checked[index] == true { trusted.append(approval) }
             }
-            switch Journal.gateState(trusted, terms: terms, planHash: planHash, initiator: initiator) {
+            switch terms.state(of: trusted, planHash: planHash, initiator: initiator) {
             case let .approved(by):
-                Terminal.writeError(VisibleText.line("approved by \(by.joined(separator: ", "))") + "\n")
+                delegate.notice(.approved(by: by))
                 return .approved
             case let .denied(by, comment):
                 return .blocked("denied by \(by)" + (comment.map { ": \($0)" } ?? ""))
             case let .waiting(by):
                 for name in by where !announced.contains(name) {
                     announced.insert(name)
-                    Terminal.writeError(VisibleText.line("approved by \(name) (\(by.count) of \(terms.quorum))") + "\n")
+                    delegate.notice(.approvalCounted(by: name, count: by.count, quorum: terms.quorum))
                 }
             }
-            try? await Task.sleep(for: .milliseconds(500))
+            try? await Task.sleep(for: pollInterval)
         }
         return .blocked("no quorum of \(terms.quorum) approval\(terms.quorum == 1 ? "" : "s") within \(DurationText.format(spec.timeout))")
     }
 
-    /// Whether an approval row counts: always without required signatures; with them, only
+    /// Whether a decision counts: always without required signatures; with them, only
     /// when its signature is the approver's. One that does not is journaled and ignored.
     private func trust(_ approval: Approval, terms: ApprovalTerms, step: Step) async -> Bool {
         guard terms.requireSignatures, let signers = terms.allowedSigners else { return true }
@@ -81,7 +78,7 @@ struct ApprovalGate: Sendable {
             problem = "it is not signed, and the site policy requires signed approvals"
         }
         let reason = "ignored a \(approval.decision) recorded for \(approval.approver): \(problem)"
-        Terminal.writeError("warden: " + VisibleText.line(reason) + "\n")
+        delegate.notice(.approvalIgnored(reason: reason))
         _ = try? await journal.append(.init(runID: runID, kind: "note", step: step.id, detail: reason))
         return false
     }

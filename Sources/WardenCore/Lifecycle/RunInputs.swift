@@ -1,0 +1,91 @@
+import Foundation
+
+/// What a run needs before anything reaches a host, as its initiator gives it:
+/// the runbook file, the inventory, parameters (`name=value` pairs, a params
+/// file, and `WARDEN_PARAM_<NAME>` for secrets) and an optional `--limit`.
+/// `load()` checks all of it and reports every problem at once as invalid
+/// input; the CLI's `plan`, `run` and `resume` and the daemon's API all load
+/// through here, so a secret given as a plain pair is refused everywhere.
+public struct RunInputs: Sendable {
+    public var runbook: String
+    public var inventory: String
+    /// `name=value` pairs. Never secrets: a command line is readable by every user of the machine.
+    public var pairs: [String]
+    public var paramsFile: String?
+    public var limit: String?
+    /// Where `WARDEN_PARAM_<NAME>` values of secret parameters are read.
+    public var environment: [String: String]
+
+    public init(runbook: String, inventory: String, pairs: [String] = [], paramsFile: String? = nil, limit: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.runbook = runbook
+        self.inventory = inventory
+        self.pairs = pairs
+        self.paramsFile = paramsFile
+        self.limit = limit
+        self.environment = environment
+    }
+
+    /// The loaded runbook, bound parameters and resolved targets, and the runbook's warnings.
+    public struct Loaded: Sendable {
+        public let context: EngineContext
+        public let warnings: [Diagnostic]
+    }
+
+    /// Loads and binds the runbook; `journaled` values (a resumed run's) come under the ones given now.
+    public func load(journaled: (@Sendable (Runbook) -> [String: Value])? = nil) throws(RunSessionError) -> Loaded {
+        let loaded = Runbook.load(path: runbook)
+        guard let book = loaded.runbook else {
+            // Warnings first, as they would have been printed before the errors.
+            throw RunSessionError(.invalidInput, (loaded.warnings + loaded.errors).map(\.description).joined(separator: "\n"))
+        }
+        var given: [(name: String, text: String)] = []
+        var problems: [String] = []
+        for item in pairs {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                problems.append("-p \(item): give it as name=value")
+                continue
+            }
+            let name = String(item[..<equals])
+            if let spec = book.parameters.first(where: { $0.name == name }), spec.secret {
+                // Refused before it is used: argv is visible to every user of the machine (ps).
+                problems.append("-p \(name): '\(name)' is a secret and must not be on the command line, where any user can read it with ps; put it in a --params file or in WARDEN_PARAM_\(name.uppercased())")
+                continue
+            }
+            given.append((name, String(item[item.index(after: equals)...])))
+        }
+        for spec in book.parameters where spec.secret {
+            if let value = environment["WARDEN_PARAM_\(spec.name.uppercased())"] {
+                given.append((spec.name, value))
+            }
+        }
+        var fileValues: [String: Value] = journaled?(book) ?? [:]
+        if let paramsFile {
+            do {
+                fileValues.merge(try ParameterFile.load(path: paramsFile)) { _, given in given }
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        guard problems.isEmpty else { throw RunSessionError(.invalidInput, problems.joined(separator: "\n")) }
+
+        let binding: ParameterBinding
+        let inventory: Inventory
+        let targets: [String: [InventoryHost]]
+        do {
+            binding = try ParameterBinding.bind(book, given: given, file: fileValues, fileName: paramsFile)
+            inventory = try Inventory.load(path: self.inventory)
+            targets = try TargetResolution.resolve(book, in: inventory, parameters: binding, inventoryFile: self.inventory, limit: limit)
+        } catch {
+            throw RunSessionError(.invalidInput, "\(error)")
+        }
+        do {
+            var context = try EngineContext(runbook: book, parameters: binding, targets: targets)
+            context.limit = limit
+            return Loaded(context: context, warnings: loaded.warnings)
+        } catch {
+            let place = error.location.map { "\($0): " } ?? ""
+            throw RunSessionError(.invalidInput, "\(place)with the parameters given: \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// One run's whole life, the same for the terminal and the daemon: journal
+/// it, sign its start, take its locks, run it (approval gates, watches and
+/// windows, cleanup whatever ends it, deadmen), keep its leases, then finish
+/// it in the journal, release its locks and sign its end.
+///
+/// The caller plans first (`Planner.plan`), shows the plan and gets whatever
+/// confirmation it needs, then calls `start(plan:)`; a plan that does not
+/// proceed is journaled with `recordNotStarted`. Progress, lifecycle notices
+/// and step-mode questions reach the caller through its `RunDelegate`.
+/// Cancelling the task that awaits `start` stops the run as Ctrl-C does:
+/// remote commands are killed and cleanup runs.
+public struct RunSession: Sendable {
+    public let context: EngineContext
+    public let transport: any HostTransport
+    public let journal: Journal
+    public let identity: RunIdentity
+    /// The site's approval policy, which the runbook's gates may only tighten.
+    public let policy: ApprovalPolicy
+    /// Signs checkpoints of the audit log at the run's start and end; nil: unsigned.
+    public let signer: CheckpointSigner?
+    public let delegate: any RunDelegate
+    /// Hosts worked on at once.
+    public var concurrency: Int
+    /// Ask the delegate before each step (`--step`).
+    public var stepMode: Bool
+
+    public init(context: EngineContext, transport: any HostTransport, journal: Journal, identity: RunIdentity = .current,
+                policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
+                concurrency: Int = 64, stepMode: Bool = false) {
+        self.context = context
+        self.transport = transport
+        self.journal = journal
+        self.identity = identity
+        self.policy = policy
+        self.signer = signer
+        self.delegate = delegate
+        self.concurrency = concurrency
+        self.stepMode = stepMode
+    }
+
+    /// Where a run's collected files go unless the caller says: `artifacts/<run>` next to the journal.
+    public static func defaultArtifacts(of runID: String, journal: Journal) -> String {
+        ((journal.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(runID)")
+    }
+
+    /// Journals a run that ends before its first step (a blocked or failing plan, an
+    /// interrupted planning, an operator who did not confirm), with the plan that decided it:
+    /// someone asking "what ran last night" must see the attempt and why it stopped. Returns
+    /// its report; the run id is empty when the journal refused it (said as a warning).
+    public func recordNotStarted(plan: Plan, status: RunStatus, reason: String) async -> RunReport {
+        var report = RunReport(runbook: plan.runbook, file: plan.file)
+        report.planHash = plan.hash
+        report.status = status
+        report.reason = reason
+        report.verdict = plan.verdict
+        report.plan = plan
+        let runID = RunIdentifier.make()
+        do {
+            try await journal.begin(journalRun(runID, plan: plan))
+            _ = try await journal.append(.init(runID: runID, kind: "note", detail: "not started: \(reason); nothing was changed"))
+            try await journal.finish(run: runID, status: status.rawValue, reason: reason)
+            try await signer?.checkpoint(runID, phase: .finished, in: journal)
+        } catch {
+            delegate.notice(.warning("could not journal the attempt: \(error)"))
+            return report
+        }
+        report.runID = runID
+        delegate.notice(.journaled(runID: runID, path: journal.path, status: status))
+        return report
+    }
+
+    /// Starts a planned run and carries it to its end, cleanup included; returns its report
+    /// (its status says how it ended). Throws, with nothing changed, when it cannot start: the
+    /// journal refuses it, its start cannot be signed, or a lock is held elsewhere.
+    public func start(plan: Plan, artifacts: String? = nil) async throws(RunSessionError) -> RunReport {
+        let runID = RunIdentifier.make()
+        do {
+            try await journal.begin(journalRun(runID, plan: plan))
+        } catch {
+            await transport.close()
+            throw RunSessionError(.invalidInput, "\(error); nothing was changed")
+        }
+        if let signer {
+            do {
+                try await signer.checkpoint(runID, phase: .started, in: journal)
+            } catch {
+                await transport.close()
+                try? await journal.finish(run: runID, status: RunStatus.failed.rawValue, reason: "its start could not be signed: \(error)")
+                throw RunSessionError(.invalidInput, "\(error); nothing was changed")
+            }
+        }
+        delegate.notice(.journaled(runID: runID, path: journal.path, status: nil))
+        let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport,
+                                 identity: identity, delegate: delegate)
+        try await locking?.take()
+        return await execute(runID: runID, planHash: plan.hash, initiator: identity.user, plan: plan, resume: nil,
+                             artifacts: artifacts ?? RunSession.defaultArtifacts(of: runID, journal: journal), locking: locking)
+    }
+
+    /// The run's row as it starts: what approvals bind to and what a resume continues.
+    private func journalRun(_ runID: String, plan: Plan) throws -> JournalRun {
+        JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: identity.user,
+                   controller: identity.controller, planHash: plan.hash, parameters: context.parameters.journalText(for: context.runbook),
+                   plan: try Plan.journalJSON(plan))
+    }
+
+    /// Runs to the end (cleanup included) with the gate, the recorder and the lease keeper;
+    /// then finishes the run in the journal, releases its locks and signs its end. Shared by a
+    /// start and a resume.
+    func execute(runID: String, planHash: String, initiator: String, plan: Plan?, resume: ResumeState?, artifacts: String,
+                 locking: RunLocking?) async -> RunReport {
+        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
+        let gate = ApprovalGate(journal: journal, runID: runID, runbook: context.runbook.name, planHash: planHash, initiator: initiator,
+                                allowSelfApproval: context.runbook.allowSelfApproval, policy: policy, delegate: delegate)
+        let delegate = self.delegate
+        let (context, transport, concurrency) = (self.context, self.transport, self.concurrency)
+        var confirm: (@Sendable (StepPreview) async -> StepDecision)?
+        if stepMode {
+            confirm = { @Sendable preview in await delegate.confirm(preview) }
+        }
+        let work = Task { [confirm] in
+            await Runner.run(context: context, transport: transport, concurrency: concurrency, artifacts: artifacts,
+                             approvals: { gated, spec in await gate.decide(gated, spec) }, confirm: confirm,
+                             recorder: recorder, plan: plan, resume: resume, observer: { delegate.progress($0) })
+        }
+        let journal = self.journal
+        var renewHost: (@Sendable (RunLock) async -> Bool)?
+        if let locking {
+            renewHost = { @Sendable _ in await locking.renewHost() }
+        }
+        let keeper = Task { [renewHost] in
+            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease,
+                                  renewHost: renewHost) { lost in
+                delegate.notice(.lockLost(reason: lost))
+                _ = try? await journal.append(.init(runID: runID, kind: "note", detail: lost + "; stopping the run"))
+                work.cancel()
+            }
+        }
+        var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
+        keeper.cancel()
+        await locking?.release()
+        await transport.close()
+        report.planHash = planHash
+        report.runID = runID
+        // A resume makes no new plan: only a fresh run has a verdict to tell.
+        if resume == nil { report.verdict = plan?.verdict }
+        do {
+            try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
+            for held in try await journal.locks() where held.runID == runID {
+                try await journal.release(lock: held.name, run: runID)
+            }
+        } catch {
+            delegate.notice(.warning("\(error)"))
+        }
+        do {
+            try await signer?.checkpoint(runID, phase: .finished, in: journal)
+        } catch {
+            delegate.notice(.warning("the end of run \(runID) is not signed: \(error); `warden audit verify` will report it"))
+        }
+        return report
+    }
+
+    /// A second interrupt while cleanup runs, answered "give up" by the operator: journaled
+    /// before the process exits, so the run is not left looking alive.
+    public static func recordCleanupGivenUp(_ runID: String, in journal: Journal) async {
+        _ = try? await journal.append(.init(runID: runID, kind: "note", detail: "cleanup given up by the operator (second interrupt)"))
+        try? await journal.finish(run: runID, status: RunStatus.aborted.rawValue, reason: "interrupted; cleanup given up by the operator")
+    }
+}
