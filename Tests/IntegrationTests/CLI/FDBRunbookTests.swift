@@ -6,7 +6,7 @@ import WardenTesting
 /// The shipped FoundationDB runbooks (`runbooks/fdb/`), end to end: real sshd
 /// on loopback, and `Tests/Doubles/fdbcli` as fdbcli on the admin host, its
 /// cluster in a state file of the fleet's folder wrapping a research sample
-/// (`/work/shared/research/fdb-samples`) with dotted-path overrides. The
+/// (the copies in `Tests/WardenCoreTests/Fixtures/fdb`) with dotted-path overrides. The
 /// runbooks reach fdbcli through the admin host's inventory var `fdbcli`,
 /// as they would reach the real one.
 @Suite("FDB runbooks")
@@ -14,7 +14,8 @@ struct FDBRunbookTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let double = repository.appendingPathComponent("Tests/Doubles/fdbcli").path
-    static let samples = URL(fileURLWithPath: "/work/shared/research/fdb-samples")
+    /// The research samples, as the repository keeps them (a clean clone has them; the research folder may not exist).
+    static let samples = repository.appendingPathComponent("Tests/WardenCoreTests/Fixtures/fdb")
     static func runbook(_ name: String) -> String { repository.appendingPathComponent("runbooks/\(name)").path }
 
     /// A process of the healthy 7.1 sample that is a log server and not a coordinator.
