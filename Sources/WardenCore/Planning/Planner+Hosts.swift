@@ -73,10 +73,11 @@ extension Planner {
     /// A mutating step with hosts to change: the guards first (before the
     /// first change), then it is a change the plan holds back.
     private mutating func planChange(_ step: Step, active: Int, into planned: inout PlannedStep) async {
-        if !step.isCleanup, !guardsEvaluated, changedBy == nil, !guards(for: step.scope).isEmpty {
+        let guards = GuardCheck.guards(for: step, in: context.runbook)
+        if !guardsEvaluated, changedBy == nil, !guards.isEmpty {
             if transport == nil {
                 // Offline, guards cannot be read: they neither pass nor block.
-                plan.guards = guards(for: step.scope).map {
+                plan.guards = guards.map {
                     PlanGuard(location: $0.location.description, expect: $0.expect.text, status: .unknown, details: ["offline: not checked"])
                 }
                 guardsEvaluated = true
@@ -95,7 +96,7 @@ extension Planner {
         planned.status = unknown ? .unknown : .willRun
         var summary = unknown ? "may change" : "will change"
         summary += " \(active) host\(active == 1 ? "" : "s")"
-        if !step.isCleanup, !guards(for: step.scope).isEmpty {
+        if !guards.isEmpty {
             summary += changedBy == nil ? " (guards hold now; re-checked right before)" : " (guards re-checked right before)"
         }
         if step.isCleanup { summary += " (cleanup: runs whatever ends the run)" }

@@ -43,7 +43,7 @@ extension Planner {
                 if let gate = step.betweenBatches {
                     checks.append("wait until \(gate.wait.until.text) (probe \(context.runbook.probe(for: gate.wait.probe)?.name ?? "?"))")
                 }
-                if step.isMutating, !step.isCleanup, !guards(for: step.scope).isEmpty { checks.append("guards re-checked") }
+                if !GuardCheck.guards(for: step, in: context.runbook).isEmpty { checks.append("guards re-checked") }
                 if !checks.isEmpty { planned.betweenBatches = checks.joined(separator: ", ") }
             }
         }

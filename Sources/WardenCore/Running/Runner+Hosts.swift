@@ -71,7 +71,7 @@ extension Runner {
                 return stepReport
             }
         }
-        if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
+        if let blocked = await checkGuards(for: step) {
             stepReport.status = .failed
             stepReport.summary = "not started: \(blocked)"
             for (host, command) in active {
@@ -105,7 +105,7 @@ extension Runner {
                         break
                     }
                 }
-                if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
+                if let blocked = await checkGuards(for: step) {
                     heldBack = "guard failed before batch \(number + 1) of \(batches.count)"
                     guardStop = "before batch \(number + 1) of \(batches.count): \(blocked)"
                     break

@@ -91,32 +91,13 @@ extension Runner {
         return nil
     }
 
-    /// The guards of the step's scope, evaluated now. The reason the change
-    /// must not start, or nil when they all hold.
+    /// The guards of the step, evaluated now on fresh samples. The reason
+    /// the change must not start, or nil when they all hold.
     mutating func checkGuards(for step: Step) async -> String? {
-        // Guards reading one probe share one sample: a status call per guard would load the cluster for nothing.
-        var samples: [String: ProbeTaking.Sample] = [:]
-        for guardSpec in context.runbook.guards(protecting: step.scope) {
-            guard let spec = context.runbook.probe(for: guardSpec.probe) else { return "guard at \(guardSpec.location): its probe is not defined" }
-            let sample: ProbeTaking.Sample
-            if let taken = samples[spec.name] {
-                sample = taken
-            } else {
-                sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
-                samples[spec.name] = sample
-            }
-            guard let records = sample.records else {
-                return "guard at \(guardSpec.location) cannot be checked: " + sample.failures.joined(separator: "; ")
-            }
-            let (status, details) = ProbeCondition.evaluate(guardSpec.expect, over: records, probe: spec, scope: guardSpec.scope,
-                                                            context: context, any: false)
-            if status != .holds {
-                let why = guardSpec.message.map { " (\($0))" } ?? ""
-                return "guard at \(guardSpec.location) \(status == .fails ? "fails" : "cannot be checked")\(why): \(guardSpec.expect.text); "
-                    + details.joined(separator: "; ")
-            }
-        }
-        return nil
+        var source = FreshProbes(context: context, transport: transport, concurrency: concurrency)
+        let outcomes = await GuardCheck.check(GuardCheck.guards(for: step, in: context.runbook), context: context, source: &source,
+                                              untilBlocked: true)
+        return GuardCheck.blocked(outcomes)
     }
 
     /// `wait`: poll until the condition holds `consecutive` times in a row.
