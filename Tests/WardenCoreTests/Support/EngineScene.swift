@@ -28,8 +28,26 @@ struct EngineScene {
         await Planner.plan(context: context, transport: transport, concurrency: 8, secretKey: nil)
     }
 
-    func run(confirm: (@Sendable (StepPreview) async -> StepDecision)? = nil) async -> RunReport {
-        await Runner.run(context: context, transport: transport, concurrency: 8, artifacts: folder + "/artifacts", confirm: confirm)
+    func run(confirm: (@Sendable (StepPreview) async -> StepDecision)? = nil, resume: ResumeState? = nil) async -> RunReport {
+        await Runner.run(context: context, transport: transport, concurrency: 8, artifacts: folder + "/artifacts", confirm: confirm,
+                         resume: resume)
+    }
+
+    /// Where a run stood when its controller died having journaled what
+    /// `journaling` writes (through the runner's own recorder), as a resume
+    /// rebuilds it from a journal in the scratch folder.
+    func crashed(_ journaling: (RunRecorder) async throws -> Void) async throws -> ResumeState {
+        let journal = try await Journal.open(directory: folder + "/journal")
+        let runID = "crashed"
+        try await journal.begin(JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: "tester",
+                                           controller: "test", planHash: "", parameters: "{}"))
+        try await journaling(RunRecorder(journal: journal, runID: runID, redactor: context.redactor))
+        return ResumeState.rebuild(from: try await journal.events(of: runID), context: context)
+    }
+
+    /// Step `id` of the runbook.
+    func step(_ id: String) throws -> Step {
+        try RunbookFixtures.step(id, in: context.runbook)
     }
 
     /// Writes `text` to `name` in the scratch folder.
