@@ -134,6 +134,36 @@ struct StepDecisionTests {
         #expect(report.steps.map(\.status) == [.ok, .ok])
     }
 
+    @Test func aVerifyReadingAProbeSettlesAnUnknownChange() async throws {
+        let scene = try EngineScene("""
+            name: verify
+            params:
+              dir: {type: string, required: true}
+            targets:
+              one: {hosts: h1, exactly: 1}
+            probes:
+              wanted: {on: one, run: "cat {{ params.dir }}/wanted"}
+            steps:
+              - id: set
+                on: one
+                run: "cat {{ params.dir }}/wanted > {{ params.dir }}/level"
+                verify: {run: "cat {{ params.dir }}/level", expect: stdout == probes.wanted.stdout}
+                unguarded: a test
+            """, targets: ["one": ["h1"]])
+        defer { scene.remove() }
+        try scene.write("wanted", "lively")
+        try scene.write("level", "lively")
+        let step = try scene.step("set")
+        var resume = try await scene.crashed { recorder in
+            try await recorder.stepStarted(step)
+            try await recorder.intents(step, [("h1", "cat \(scene.folder)/wanted > \(scene.folder)/level")])
+        }
+        #expect(resume.unknowns.map(\.host) == ["h1"])
+        let lines = await resume.verifyUnknowns(context: scene.context, transport: scene.transport)
+        #expect(lines == ["set@h1: verify says it took effect; not run again"])
+        #expect(resume.unknowns.isEmpty)
+    }
+
     @Test func eachGuardWithAnInlineProbeIsCheckedOnItsOwnSample() async throws {
         let scene = try EngineScene("""
             name: inline

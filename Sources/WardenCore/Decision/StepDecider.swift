@@ -36,6 +36,12 @@ enum StepDecider {
         probesReadNow(by: step.expressionsDeciding + step.expressionsJudging, of: step, context: context)
     }
 
+    /// The probes `step`'s `verify` reads as they are now: a resume takes
+    /// them when it verifies a change whose outcome it never got.
+    static func probesVerifying(_ step: Step, context: EngineContext) -> [String] {
+        probesReadNow(by: step.expressionsVerifying, of: step, context: context)
+    }
+
     /// The probes `expressions` of `step` read as they are now, each once, in the order first read.
     private static func probesReadNow(by expressions: [Expression], of step: Step, context: EngineContext) -> [String] {
         var names: [String] = []
