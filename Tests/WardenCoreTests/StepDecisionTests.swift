@@ -272,6 +272,8 @@ struct StepDecisionTests {
             """, targets: ["one": ["h1"]])
         defer { scene.remove() }
         try scene.write("level", "steady")
+        let plan = await scene.plan()
+        #expect(plan.steps.first?.hosts.first?.deadman == "printf %s steady > \(scene.folder)/level")
         let report = await scene.run()
         #expect(report.steps.first?.status == .ok, "\(report.steps.first?.summary ?? "")")
         #expect(report.deadmen.map(\.status) == ["disarmed"])

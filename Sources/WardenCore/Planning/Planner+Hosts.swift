@@ -20,6 +20,7 @@ extension Planner {
             for host in decided.hosts {
                 var entry = PlannedHost(host: host.host.name, status: .willRun, command: host.command.map { context.redactor.redact($0.line) },
                                         undo: host.undo.map { context.redactor.redact($0.line) }, reason: nil, waitsOn: nil)
+                entry.deadman = step.deadman?.command == nil ? nil : host.deadman.map(context.redactor.redact)
                 switch host.verdict {
                 case .acts, .doneBefore:
                     break
