@@ -158,6 +158,9 @@ public struct PlannedHost: Sendable, Codable {
     /// result not known yet.
     public var command: String?
     public var undo: String?
+    /// The revert a deadman armed before the change runs (`deadman: {run: ...}`),
+    /// as it will be armed; nil without one, or when the deadman runs `undo`.
+    public var deadman: String? = nil
     public var reason: String?
     /// The step whose outcome this host's decision waits on.
     public var waitsOn: String?

@@ -1,50 +1,47 @@
 /// Planning a step that runs on hosts (`run`, `check`, `collect`).
 extension Planner {
     mutating func planOnHosts(_ step: Step, hosts: [InventoryHost], waitsOn: Dependency?, into planned: inout PlannedStep) async {
-        // Decide per host: when, then the command line.
-        var decided: [PlannedHost] = []
+        var planHosts: [PlannedHost] = []
         var failure: String?
-        for host in hosts {
-            var entry = PlannedHost(host: host.name, status: .willRun, command: nil, undo: nil, reason: nil, waitsOn: nil)
-            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probeRecords)
-            if let waitsOn {
-                entry.status = .unknown
-                entry.reason = waitsOn.reason
-                entry.waitsOn = waitsOn.step
-            } else if let when = step.when {
-                switch ConditionEvaluation.evaluate(when, in: environment) {
-                case .success(true):
+        var decision: DecidedStep?
+        if let waitsOn {
+            // Nothing of it can be decided before what it waits on is known.
+            for host in hosts {
+                planHosts.append(PlannedHost(host: host.name, status: .unknown, command: nil, undo: nil, reason: waitsOn.reason,
+                                           waitsOn: waitsOn.step))
+                hashCommand(step, host: host.name, line: nil)
+            }
+            // The hosts it acts on are its target's unless `when`, which waits too, leaves some out.
+            if step.serial != nil, step.when == nil { planned.batches = HostBatches.split(hosts.map(\.name), serial: step.serial) }
+        } else {
+            // Decided as the run decides it: `when`, then what it sends, its undo and its deadman's revert.
+            let decided = StepDecider.decide(step, context: context, steps: stepRecords, probes: probeRecords)
+            decision = decided
+            for host in decided.hosts {
+                var entry = PlannedHost(host: host.host.name, status: .willRun, command: host.command.map { context.redactor.redact($0.line) },
+                                        undo: host.undo.map { context.redactor.redact($0.line) }, reason: nil, waitsOn: nil)
+                entry.deadman = step.deadman?.command == nil ? nil : host.deadman.map(context.redactor.redact)
+                switch host.verdict {
+                case .acts, .doneBefore:
                     break
-                case .success(false):
+                case let .skipped(reason):
                     entry.status = .skipped
-                    entry.reason = "when \(when.text) is false"
-                case let .failure(error):
+                    entry.reason = reason
+                case let .failed(reason):
                     entry.status = .failed
-                    entry.reason = context.redactor.redact("when cannot be evaluated: \(error.description)")
-                    failure = failure ?? "step '\(step.id)' on \(host.name): \(entry.reason ?? "")"
+                    entry.reason = reason
+                    failure = failure ?? "step '\(step.id)' on \(host.host.name): \(reason)"
                 }
-            }
-            if waitsOn == nil {
-                do {
-                    entry.command = try step.renderedCommand(in: environment).map { context.redactor.redact($0.line) }
-                    if let undo = step.undo {
-                        entry.undo = context.redactor.redact(try undo.render(in: environment))
-                    }
-                } catch {
-                    if entry.status != .skipped {
-                        entry.status = .failed
-                        entry.reason = context.redactor.redact("cannot render the command: \(error.description)")
-                        failure = failure ?? "step '\(step.id)' on \(host.name): \(entry.reason ?? "")"
-                    }
+                if entry.status != .skipped {
+                    hashCommand(step, host: host.host.name, line: entry.command)
+                    noteSecretLookalikes(step, on: host.host.name, in: environment(of: step, on: host.host))
                 }
+                planHosts.append(entry)
             }
-            if entry.status != .skipped {
-                hashCommand(step, host: host.name, line: entry.command)
-                if waitsOn == nil { noteSecretLookalikes(step, on: host.name, in: environment) }
-            }
-            decided.append(entry)
+            // Split as the run splits them: the hosts this decision acts on, whatever the plan then finds running the reads.
+            if step.serial != nil, failure == nil { planned.batches = decided.batches.map { $0.map(\.host.name) } }
         }
-        planned.hosts = decided
+        planned.hosts = planHosts
         if let failure {
             planned.status = .failed
             planned.summary = failure
@@ -52,31 +49,37 @@ extension Planner {
             unknownSteps[step.id] = step.id
             return
         }
-        let active = decided.filter { $0.status == .willRun || $0.status == .unknown }
+        let active = planHosts.filter { $0.status == .willRun || $0.status == .unknown }
         if active.isEmpty {
             planned.status = .skipped
             planned.summary = hosts.isEmpty ? "skipped: no hosts" : "skipped on every host"
-            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped", outcomes: HostOutcomeNote.notes(decided))
+            stepRecords[step.id] = RecordSet(hosts: [], status: "skipped", outcomes: HostOutcomeNote.notes(planHosts))
             return
         }
         if step.isMutating {
             await planChange(step, active: active.count, into: &planned)
         } else if case .collect = step.kind {
             planned.status = active.contains { $0.status == .unknown } ? .unknown : .willRun
-            planned.summary = "fetches \(decided.first?.command?.split(separator: "\n").count ?? 0) path(s) from \(active.count) host\(active.count == 1 ? "" : "s") into the run's artifact folder"
+            planned.summary = "fetches \(planHosts.first?.command?.split(separator: "\n").count ?? 0) path(s) from \(active.count) host\(active.count == 1 ? "" : "s") into the run's artifact folder"
             unknownSteps[step.id] = step.id
+        } else if let decision {
+            await planRead(decision, into: &planned)
         } else {
-            await planRead(step, hosts: hosts, into: &planned)
+            // What it would read depends on a step the plan cannot run: it neither passes nor fails now.
+            planned.status = .unknown
+            planned.summary = "reads \(active.count) host\(active.count == 1 ? "" : "s"); \(waitsOn?.reason ?? "not known yet")"
+            unknownSteps[step.id] = waitsOn?.step ?? step.id
         }
     }
 
     /// A mutating step with hosts to change: the guards first (before the
     /// first change), then it is a change the plan holds back.
     private mutating func planChange(_ step: Step, active: Int, into planned: inout PlannedStep) async {
-        if !step.isCleanup, !guardsEvaluated, changedBy == nil, !guards(for: step.scope).isEmpty {
+        let guards = GuardCheck.guards(for: step, in: context.runbook)
+        if !guardsEvaluated, changedBy == nil, !guards.isEmpty {
             if transport == nil {
                 // Offline, guards cannot be read: they neither pass nor block.
-                plan.guards = guards(for: step.scope).map {
+                plan.guards = guards.map {
                     PlanGuard(location: $0.location.description, expect: $0.expect.text, status: .unknown, details: ["offline: not checked"])
                 }
                 guardsEvaluated = true
@@ -87,6 +90,7 @@ extension Planner {
                 for index in planned.hosts.indices where planned.hosts[index].status != .skipped {
                     planned.hosts[index].status = .notReached
                 }
+                planned.batches = nil
                 unknownSteps[step.id] = step.id
                 return
             }
@@ -95,7 +99,7 @@ extension Planner {
         planned.status = unknown ? .unknown : .willRun
         var summary = unknown ? "may change" : "will change"
         summary += " \(active) host\(active == 1 ? "" : "s")"
-        if !step.isCleanup, !guards(for: step.scope).isEmpty {
+        if !guards.isEmpty {
             summary += changedBy == nil ? " (guards hold now; re-checked right before)" : " (guards re-checked right before)"
         }
         if step.isCleanup { summary += " (cleanup: runs whatever ends the run)" }
@@ -106,7 +110,8 @@ extension Planner {
 
     /// A read-only command: run for real when the hosts are still as the run
     /// will find them, else shown as unknown until the change before it.
-    private mutating func planRead(_ step: Step, hosts: [InventoryHost], into planned: inout PlannedStep) async {
+    private mutating func planRead(_ decision: DecidedStep, into planned: inout PlannedStep) async {
+        let step = decision.step
         guard changedBy == nil, let transport else {
             let reason = changedBy.map { "read after step '\($0)' changes the hosts" } ?? "offline: not run"
             for index in planned.hosts.indices where planned.hosts[index].status == .willRun {
@@ -119,23 +124,18 @@ extension Planner {
             unknownSteps[step.id] = changedBy ?? step.id
             return
         }
-        let toRun = planned.hosts.enumerated().filter { $0.element.status == .willRun }
-        let byName = Dictionary(hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let context = self.context
-        let records = stepRecords, probes = probeRecords
-        let outcomes = await ConcurrentMap.map(toRun, limit: concurrency) { index, entry -> (Int, CommandAttempt.Outcome?) in
-            guard let host = byName[entry.host], let command = try? step.command?.renderCommand(
-                in: context.environment(scope: step.scope, host: host, steps: records, probes: probes)) else { return (index, nil) }
-            return (index, await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport))
+        // Exactly what the run will send (the decision's commands), on the hosts it acts on; `planned.hosts` is in the decision's order.
+        let toRun = decision.hosts.enumerated().filter { $0.element.acts }
+        let outcomes = await ConcurrentMap.map(toRun, limit: concurrency) { index, decided in
+            (index, decided.host, await CommandAttempt.run(decided.sent, on: decided.host, timeout: step.timeout, parser: step.parser,
+                                                           transport: transport))
         }
         var ran: [(name: String, record: HostRecord)] = []
         var failures: [String] = []
         var retried = false
-        for (index, outcome) in outcomes {
-            let name = planned.hosts[index].host
-            let verdict = outcome.map {
-                OutcomeJudgement.judge(step, host: byName[name], outcome: $0, context: context, steps: stepRecords, probes: probeRecords)
-            } ?? OutcomeJudgement.Verdict(record: nil, problem: "cannot render the command", untilOnly: false)
+        for (index, host, outcome) in outcomes {
+            let name = host.name
+            let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: stepRecords, probes: probeRecords)
             // no_log: later steps see in the plan what they will see in the run, the exit status only.
             if let record = verdict.record { ran.append((name, step.noLog ? record.withholdingOutput : record)) }
             if let problem = verdict.problem {

@@ -1,30 +1,34 @@
 /// Taking probes for real (read-only), and evaluating guards and watches on
 /// what they return.
-extension Planner {
+extension Planner: ProbeSource {
     /// The probe a reference names, and the key its results are kept under.
     func resolve(_ reference: ProbeReference) -> (spec: ProbeSpec, key: String)? {
-        context.runbook.probe(for: reference).map { spec in
-            (spec, spec.name.isEmpty ? "inline probe at \(spec.location)" : spec.name)
-        }
+        context.runbook.probe(for: reference).map { ($0, $0.sampleKey) }
     }
 
     /// Runs the probe on its target's hosts, once per plan: a plan reads the
     /// hosts as they are before any change, and they do not change during it.
     /// Nil with the reasons when it gave no usable data.
     mutating func take(_ spec: ProbeSpec, key: String) async -> (records: RecordSet?, failures: [String]) {
-        if let records = probeRecords[key] { return (records, []) }
-        if let failures = probeFailures[key] { return (nil, failures) }
-        guard let transport else { return (nil, ["offline: probes are not run"]) }
+        let sample = await sample(spec, key: key)
+        return (sample.records, sample.failures)
+    }
+
+    /// `take`, as a `ProbeSource`: the plan's one sample of the probe (what it ran is in the plan's probe runs).
+    mutating func sample(_ spec: ProbeSpec, key: String) async -> ProbeTaking.Sample {
+        if let records = probeRecords[key] { return ProbeTaking.Sample(records: records, failures: [], runs: []) }
+        if let failures = probeFailures[key] { return ProbeTaking.Sample(records: nil, failures: failures, runs: []) }
+        guard let transport else { return ProbeTaking.Sample(records: nil, failures: ["offline: probes are not run"], runs: []) }
         let sample = await ProbeTaking.take(spec, label: spec.name.isEmpty ? key : spec.name, context: context,
                                             transport: transport, concurrency: concurrency)
         plan.probeRuns += sample.runs
         guard let records = sample.records else {
             probeFailures[key] = sample.failures
-            return (nil, sample.failures)
+            return sample
         }
         // Every sample a plan takes is from before the run's first change: it is also `.before`.
         probeRecords[key] = records.with(before: records)
-        return (records, [])
+        return ProbeTaking.Sample(records: probeRecords[key], failures: [], runs: sample.runs)
     }
 
     /// Evaluates `condition` on every host of the probe. Holds when true on
@@ -41,28 +45,19 @@ extension Planner {
         return ProbeCondition.evaluate(condition, over: records, probe: spec, scope: scope, context: context, any: any)
     }
 
-    func guards(for scope: Int) -> [GuardSpec] {
-        context.runbook.guards(protecting: scope)
-    }
-
-    /// Evaluates the guards before the first change. Returns the reason the
-    /// run would be blocked, if it would.
+    /// Evaluates the guards before the first change (the plan shows each,
+    /// as first evaluated). Returns the reason the run would be blocked, if
+    /// it would.
     mutating func checkGuards(before step: Step) async -> String? {
-        var blocked: String?
-        for guardSpec in guards(for: step.scope) {
-            let (status, details) = await evaluate(guardSpec.expect, on: guardSpec.probe, scope: guardSpec.scope)
-            if !guardsEvaluated {
-                plan.guards.append(PlanGuard(location: guardSpec.location.description, expect: guardSpec.expect.text,
-                                             status: status, details: details))
-            }
-            if blocked == nil, status != .holds {
-                let why = guardSpec.message.map { " (\($0))" } ?? ""
-                let verb = status == .fails ? "fails" : "cannot be checked"
-                blocked = "guard at \(guardSpec.location) \(verb)\(why): \(guardSpec.expect.text); " + details.joined(separator: "; ")
+        let guards = GuardCheck.guards(for: step, in: context.runbook), context = self.context
+        let outcomes = await GuardCheck.check(guards, context: context, source: &self, untilBlocked: false)
+        if !guardsEvaluated {
+            plan.guards = outcomes.map {
+                PlanGuard(location: $0.spec.location.description, expect: $0.spec.expect.text, status: $0.status, details: $0.details)
             }
         }
         guardsEvaluated = true
-        return blocked
+        return GuardCheck.blocked(outcomes)
     }
 
     /// Each watch's abort condition, evaluated now: one that already holds

@@ -34,16 +34,14 @@ extension Planner {
             await planOnHosts(step, hosts: hosts, waitsOn: waitsOn, into: &planned)
         }
         if step.serial != nil {
-            // The hosts the run will act on, split as the runner splits them.
-            let running = planned.hosts.filter { $0.status == .willRun || $0.status == .unknown }.map(\.host)
-            planned.batches = HostBatches.split(running, serial: step.serial)
+            // `planOnHosts` split the hosts the step acts on as the runner splits them (`StepDecider`).
             if (planned.batches?.count ?? 0) > 1 {
                 var checks: [String] = []
                 if let pause = step.batchPause { checks.append("pause \(DurationText.format(pause))") }
                 if let gate = step.betweenBatches {
                     checks.append("wait until \(gate.wait.until.text) (probe \(context.runbook.probe(for: gate.wait.probe)?.name ?? "?"))")
                 }
-                if step.isMutating, !step.isCleanup, !guards(for: step.scope).isEmpty { checks.append("guards re-checked") }
+                if !GuardCheck.guards(for: step, in: context.runbook).isEmpty { checks.append("guards re-checked") }
                 if !checks.isEmpty { planned.betweenBatches = checks.joined(separator: ", ") }
             }
         }
@@ -55,9 +53,11 @@ extension Planner {
     typealias Dependency = (step: String?, reason: String)
 
     /// The earliest unknown step the step's expressions and commands read, or
-    /// the change that made its probes stale.
+    /// the change that made its probes stale. These are the parts the step is
+    /// decided on, and for a read-only step (which the plan runs) also those
+    /// that judge its output: their probes are taken here, once.
     private mutating func dependency(of step: Step) async -> Dependency? {
-        let expressions = step.expressionsReadingRecords
+        let expressions = step.expressionsDeciding + (step.isMutating ? [] : step.expressionsJudging)
         for expression in expressions {
             for id in context.stepsRead(by: expression, scope: step.scope) {
                 if let waits = unknownSteps[id] {
@@ -88,7 +88,7 @@ extension Planner {
         return context.redactor.redact(try command.render(in: environment(of: step, on: host)))
     }
 
-    private func environment(of step: Step, on host: InventoryHost) -> ExpressionEnvironment {
+    func environment(of step: Step, on host: InventoryHost) -> ExpressionEnvironment {
         context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probeRecords)
     }
 
@@ -120,20 +120,27 @@ extension Planner {
             planned.summary = "\(what), if \(when.text): unknown, \(waitsOn.reason)"
             return
         }
-        let environment = context.environment(scope: step.scope, host: nil, steps: stepRecords, probes: probeRecords)
-        switch ConditionEvaluation.evaluate(when, in: environment) {
-        case .success(true):
+        _ = decideWhen(step, summary: what, into: &planned)
+    }
+
+    /// A host-less step's `when`, decided as the run decides it: false skips
+    /// it, an error fails the plan. Whether the step happens.
+    private mutating func decideWhen(_ step: Step, summary what: String, into planned: inout PlannedStep) -> Bool {
+        switch StepDecider.decide(step, context: context, steps: stepRecords, probes: probeRecords).verdict {
+        case .acts, .doneBefore:
             planned.status = .willHappen
             planned.summary = what
-        case .success(false):
+            return true
+        case let .skipped(reason):
             planned.status = .skipped
-            planned.summary = "skipped: when \(when.text) is false"
+            planned.summary = "skipped: \(reason)"
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
-        case let .failure(error):
+        case let .failed(reason):
             planned.status = .failed
-            planned.summary = context.redactor.redact("when cannot be evaluated: \(error.description)")
+            planned.summary = reason
             stop(.fails, "step '\(step.id)': \(planned.summary)")
         }
+        return false
     }
 
     /// `wait`: what it polls, and whether its condition holds now.
@@ -148,6 +155,15 @@ extension Planner {
         var summary = "polls \(probeName) every \(DurationText.format(wait.every)) until \(wait.until.text)"
             + (wait.consecutive > 1 ? " (\(wait.consecutive) times in a row)" : "") + ", for at most \(timeout)"
         hash.add("step", step.id, summary)
+        if let when = step.when {
+            if let waitsOn {
+                unknownSteps[step.id] = step.id
+                planned.status = .unknown
+                planned.summary = "\(summary), if \(when.text): unknown, \(waitsOn.reason)"
+                return
+            }
+            guard decideWhen(step, summary: summary, into: &planned) else { return }
+        }
         unknownSteps[step.id] = step.id
         planned.status = .willHappen
         if let changedBy {

@@ -67,18 +67,6 @@ public struct Step: Sendable {
         return false
     }
 
-    /// The expressions that read step and probe records when the step starts:
-    /// its `when`, its command, `undo` and `collect` paths. The planner (to know
-    /// what a step waits on) and the runner (to take its probes) read the same.
-    public var expressionsReadingRecords: [Expression] {
-        var expressions: [Expression] = []
-        if let when { expressions.append(when) }
-        if let command { expressions += command.holes.map(\.expression) }
-        if let undo { expressions += undo.holes.map(\.expression) }
-        if case let .collect(collect) = kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
-        return expressions
-    }
-
     /// The command line template for command steps.
     public var command: Template? {
         switch kind {

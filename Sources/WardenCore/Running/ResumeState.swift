@@ -171,9 +171,11 @@ extension ResumeState {
     /// did not → it runs again. Returns one line per verification, for the
     /// journal and the operator; a verification that fails to run leaves its
     /// change unknown.
-    public mutating func verifyUnknowns(context: EngineContext, transport: any HostTransport) async -> [String] {
+    public mutating func verifyUnknowns(context: EngineContext, transport: any HostTransport, concurrency: Int = 64) async -> [String] {
         var lines: [String] = []
         var remaining: [Unknown] = []
+        // Probes a verification reads are taken as the hosts are now, once for all of them.
+        var source = FreshProbes(context: context, transport: transport, concurrency: concurrency)
         for unknown in unknowns {
             guard unknown.mutating, !abandoned || cleanupSteps.contains(unknown.step),
                   let step = context.runbook.allSteps.first(where: { $0.id == unknown.step }), let verify = step.verify,
@@ -181,7 +183,12 @@ extension ResumeState {
                 remaining.append(unknown)
                 continue
             }
-            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
+            var probes: [String: RecordSet] = [:]
+            for name in StepDecider.probesVerifying(step, context: context) {
+                guard let spec = context.runbook.probe(named: name) else { continue }
+                if let records = await source.sample(spec, key: name).records { probes[name] = records }
+            }
+            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probes)
             let command: RenderedCommand
             do {
                 command = try verify.command.renderCommand(in: environment)
@@ -200,7 +207,7 @@ extension ResumeState {
                     remaining.append(unknown)
                     continue
                 }
-                let outcome = context.environment(scope: step.scope, host: host, output: record, steps: stepRecords)
+                let outcome = context.environment(scope: step.scope, host: host, output: record, steps: stepRecords, probes: probes)
                 switch ConditionEvaluation.evaluate(verify.expect, in: outcome) {
                 case .success(true):
                     doneHosts[unknown.step, default: []].insert(unknown.host)

@@ -3,40 +3,27 @@ import Foundation
 /// Executing a step that runs on hosts: per host decisions, batches,
 /// tolerated failures, attempts with retries.
 extension Runner {
-    mutating func executeOnHosts(_ step: Step, probes: [String: RecordSet]) async -> StepReport {
+    mutating func executeOnHosts(_ decided: DecidedStep) async -> StepReport {
+        let step = decided.step
         var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
         switch step.kind {
         case .check where step.parser == nil, .collect: stepReport.showsOutput = true
         default: break
         }
-        let hosts = context.hosts(of: step.target)
-        var active: [(host: InventoryHost, command: RenderedCommand)] = []
-        let doneBefore = resume?.doneHosts[step.id] ?? []
-        for host in hosts {
-            if doneBefore.contains(host.name) {
-                stepReport.hosts.append(HostReport(host: host.name, status: .ok, command: nil, exit: nil, attempts: 0,
-                                                   reason: "done before the resume"))
+        let hosts = decided.hosts.map(\.host)
+        let active = decided.acting
+        let doneBefore = Set(decided.hosts.filter { $0.verdict == .doneBefore }.map(\.host.name))
+        for host in decided.hosts {
+            switch host.verdict {
+            case .acts:
                 continue
-            }
-            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probes)
-            if let when = step.when {
-                switch ConditionEvaluation.evaluate(when, in: environment) {
-                case .success(true): break
-                case .success(false):
-                    stepReport.hosts.append(HostReport(host: host.name, status: .skipped, command: nil, exit: nil, attempts: 0,
-                                                       reason: "when \(when.text) is false"))
-                    continue
-                case let .failure(error):
-                    stepReport.hosts.append(HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
-                                                       reason: context.redactor.redact("when cannot be evaluated: \(error.description)")))
-                    continue
-                }
-            }
-            do {
-                active.append((host, try step.renderedCommand(in: environment) ?? RenderedCommand(line: "")))
-            } catch {
-                stepReport.hosts.append(HostReport(host: host.name, status: .failed, command: nil, exit: nil, attempts: 0,
-                                                   reason: context.redactor.redact("cannot render the command: \(error.description)")))
+            case .doneBefore:
+                stepReport.hosts.append(HostReport(host: host.host.name, status: .ok, command: nil, exit: nil, attempts: 0,
+                                                   reason: "done before the resume"))
+            case let .skipped(reason):
+                stepReport.hosts.append(HostReport(host: host.host.name, status: .skipped, command: nil, exit: nil, attempts: 0, reason: reason))
+            case let .failed(reason):
+                stepReport.hosts.append(HostReport(host: host.host.name, status: .failed, command: nil, exit: nil, attempts: 0, reason: reason))
             }
         }
         // Decisions are part of the record: a host left out by `when` is journaled as skipped.
@@ -71,18 +58,18 @@ extension Runner {
                 return stepReport
             }
         }
-        if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
+        if let blocked = await checkGuards(for: step) {
             stepReport.status = .failed
             stepReport.summary = "not started: \(blocked)"
-            for (host, command) in active {
-                stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(command.line),
+            for host in active {
+                stepReport.hosts.append(HostReport(host: host.host.name, status: .notRun, command: context.redactor.redact(host.line),
                                                    exit: nil, attempts: 0, reason: "guard failed"))
             }
             stop(completedChanges.isEmpty ? .blocked : .failed, "step '\(step.id)' \(stepReport.summary)")
             return stepReport
         }
 
-        let batches = HostBatches.split(active, serial: step.serial)
+        let batches = decided.batches
         if batches.count > 1 { stepReport.batches = batches.map { $0.map(\.host.name) } }
         let tolerated = step.maxFail?.resolved(total: active.count, atLeastOne: false) ?? 0
         var failures = 0
@@ -105,14 +92,14 @@ extension Runner {
                         break
                     }
                 }
-                if step.isMutating, !step.isCleanup, let blocked = await checkGuards(for: step) {
+                if let blocked = await checkGuards(for: step) {
                     heldBack = "guard failed before batch \(number + 1) of \(batches.count)"
                     guardStop = "before batch \(number + 1) of \(batches.count): \(blocked)"
                     break
                 }
             }
             index += batch.count
-            let results = await runBatch(step, batch)
+            let results = await runBatch(step, batch, probes: decided.probes)
             for (host, var hostReport, record, journalProblem, deadman) in results {
                 if let journalProblem { journalFailure = journalFailure ?? journalProblem }
                 if let deadman { armedDeadmen.append(deadman) }
@@ -127,8 +114,8 @@ extension Runner {
             }
             if Task.isCancelled { heldBack = "interrupted"; break }
         }
-        for (host, command) in active[index...] {
-            stepReport.hosts.append(HostReport(host: host.name, status: .notRun, command: context.redactor.redact(command.line), exit: nil,
+        for host in active[index...] {
+            stepReport.hosts.append(HostReport(host: host.host.name, status: .notRun, command: context.redactor.redact(host.line), exit: nil,
                                                attempts: 0, reason: heldBack ?? "not run"))
         }
         if step.isMutating, !changed.isEmpty { completedChanges.append((step, changed)) }
@@ -161,9 +148,9 @@ extension Runner {
         return stepReport
     }
 
-    /// One batch of hosts at once.
+    /// One batch of hosts at once, each as decided; `probes`: the samples the step was decided on, which judge its output too.
     private func runBatch(
-        _ step: Step, _ batch: [(host: InventoryHost, command: RenderedCommand)]
+        _ step: Step, _ batch: [DecidedHost], probes: [String: RecordSet]
     ) async -> [(InventoryHost, HostReport, HostRecord?, String?, Deadman?)] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
         let recorder = self.recorder, observer = self.observer
@@ -172,24 +159,25 @@ extension Runner {
         // never announces a command still queued when the controller died.
         let intentsFirst = batch.count <= concurrency
         do throws(JournalError) {
-            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.command.line) }) }
+            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }) }
         } catch {
-            return batch.map { host, command in
-                (host, HostReport(host: host.name, status: .failed, command: context.redactor.redact(command.line), exit: nil, attempts: 0,
-                                  reason: "not run: \(error.description)"), nil, error.description, nil)
+            return batch.map { decided in
+                (decided.host, HostReport(host: decided.host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
+                                          attempts: 0, reason: "not run: \(error.description)"), nil, error.description, nil)
             }
         }
-        return await ConcurrentMap.map(batch, limit: concurrency) { host, command in
+        return await ConcurrentMap.map(batch, limit: concurrency) { decided in
+            let host = decided.host
             do throws(JournalError) {
-                if !intentsFirst { try await recorder?.intents(step, [(host.name, command.line)]) }
+                if !intentsFirst { try await recorder?.intents(step, [(host.name, decided.line)]) }
             } catch {
-                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(command.line), exit: nil,
+                let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
                                         attempts: 0, reason: "not run: \(error.description)")
                 observer?(.hostFinished(step: step.id, report))
                 return (host, report, nil, error.description, nil)
             }
-            let result = await Runner.runOnHost(step, host: host, command: command, context: context, transport: transport,
-                                                records: records, artifacts: artifacts, recorder: recorder, observer: observer)
+            let result = await Runner.runOnHost(step, decided, context: context, transport: transport, records: records, probes: probes,
+                                                artifacts: artifacts, recorder: recorder, observer: observer)
             observer?(.hostFinished(step: step.id, result.1))
             return result
         }
@@ -197,14 +185,16 @@ extension Runner {
 
     /// One host of a batch (its intent journaled): deadman, the command (or fetch), outcome.
     private static func runOnHost(
-        _ step: Step, host: InventoryHost, command: RenderedCommand, context: EngineContext, transport: any HostTransport,
-        records: [String: RecordSet], artifacts: String, recorder: RunRecorder?, observer: (@Sendable (RunEvent) -> Void)?
+        _ step: Step, _ decided: DecidedHost, context: EngineContext, transport: any HostTransport,
+        records: [String: RecordSet], probes: [String: RecordSet], artifacts: String, recorder: RunRecorder?,
+        observer: (@Sendable (RunEvent) -> Void)?
     ) async -> (InventoryHost, HostReport, HostRecord?, String?, Deadman?) {
+        let host = decided.host, command = decided.sent
         observer?(.hostStarted(step: step.id, host: host.name))
         var armed: Deadman?
-        if let deadman = step.deadman, let revert = step.deadmanCommand {
+        if let deadman = step.deadman, let revert = decided.deadman {
             switch await Runner.armDeadman(revert, after: deadman.after, step: step, host: host, line: command.line, context: context,
-                                           transport: transport, records: records, recorder: recorder) {
+                                           transport: transport, recorder: recorder) {
             case .success(let done):
                 armed = done
             case .failure(let refusal):
@@ -217,7 +207,7 @@ extension Runner {
             (hostReport, record) = await Runner.collect(command.line, step: step, host: host, transport: transport, into: artifacts, context: context)
         } else {
             (hostReport, record) = await Runner.attempts(command, step: step, host: host, context: context, transport: transport, records: records,
-                                                           recorder: recorder)
+                                                           probes: probes, recorder: recorder)
         }
         do throws(JournalError) {
             try await recorder?.outcome(step, report: hostReport, record: record)
@@ -233,15 +223,16 @@ extension Runner {
         let journalProblem: String?
     }
 
-    /// Arms the step's deadman on the host and journals it; a deadman that
-    /// cannot be armed stops the change on that host (outcome journaled).
+    /// Arms the step's deadman on the host with `revert` (as the step decision
+    /// rendered it) and journals it; a deadman that cannot be armed stops the
+    /// change on that host (outcome journaled).
     static func armDeadman(
-        _ revert: Template, after: Duration, step: Step, host: InventoryHost, line: String, context: EngineContext,
-        transport: any HostTransport, records: [String: RecordSet], recorder: RunRecorder?
+        _ revert: String, after: Duration, step: Step, host: InventoryHost, line: String, context: EngineContext,
+        transport: any HostTransport, recorder: RunRecorder?
     ) async -> Result<Deadman, DeadmanRefusal> {
         let problem: String
         switch await armedDeadman(revert, after: after, step: step, host: host, context: context, transport: transport,
-                                  records: records, recorder: recorder) {
+                                  recorder: recorder) {
         case .success(let deadman): return .success(deadman)
         case .failure(let why): problem = why.description
         }
@@ -255,21 +246,15 @@ extension Runner {
         }
     }
 
-    /// Renders, journals (before and after) and arms the deadman; why not, when it cannot.
+    /// Journals (before and after) and arms the deadman; why not, when it cannot.
     private static func armedDeadman(
-        _ revert: Template, after: Duration, step: Step, host: InventoryHost, context: EngineContext,
-        transport: any HostTransport, records: [String: RecordSet], recorder: RunRecorder?
+        _ command: String, after: Duration, step: Step, host: InventoryHost, context: EngineContext,
+        transport: any HostTransport, recorder: RunRecorder?
     ) async -> Result<Deadman, DeadmanError> {
         // The timer runs the revert long after this command's secret files are gone (validate refuses it too).
-        if let hole = revert.secretFileHoles.first {
+        if let hole = step.deadmanCommand?.secretFileHoles.first {
             return .failure(DeadmanError(description: "not run: the deadman's command reads '{{ secret_file \(hole.description) }}', "
                                              + "but a deadman fires after the command's secret files are removed"))
-        }
-        let command: String
-        do {
-            command = try revert.render(in: context.environment(scope: step.scope, host: host, steps: records))
-        } catch {
-            return .failure(DeadmanError(description: "not run: the deadman's command cannot be rendered: \(error.description)"))
         }
         let runID = recorder?.runID ?? "engine"
         do {
@@ -296,9 +281,10 @@ extension Runner {
     }
 
     /// The command, tried until it passes or the retries are spent.
+    /// `probes`: the samples the step was decided on, which its `expect` and `until` read as the plan reads them.
     static func attempts(
         _ command: RenderedCommand, step: Step, host: InventoryHost, context: EngineContext, transport: any HostTransport,
-        records: [String: RecordSet], recorder: RunRecorder? = nil
+        records: [String: RecordSet], probes: [String: RecordSet], recorder: RunRecorder? = nil
     ) async -> (HostReport, HostRecord?) {
         // A change's process group is journaled as it starts (one append, not waited for), so that a
         // resume after a crash can find it still running on the host and wait for it or kill it.
@@ -311,7 +297,7 @@ extension Runner {
             attempt += 1
             let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport,
                                                    onStarted: started)
-            let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: [:])
+            let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: probes)
             let shown = context.redactor.redact(command.line)
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
                 var hostReport = HostReport(host: host.name, status: verdict.problem == nil ? .ok : .failed, command: shown,
@@ -418,11 +404,11 @@ extension Runner {
 
     /// How the hosts and commands about to run differ from the approved plan
     /// (nil when they match, or when the plan could not know them).
-    private func planChange(_ step: Step, active: [(host: InventoryHost, command: RenderedCommand)]) -> String? {
+    private func planChange(_ step: Step, active: [DecidedHost]) -> String? {
         guard let planned = plan?.steps.first(where: { $0.id == step.id }), planned.status == .willRun else { return nil }
         let approved = Dictionary(planned.hosts.filter { $0.status == .willRun }.map { ($0.host, $0.command ?? "") },
                                   uniquingKeysWith: { first, _ in first })
-        let now = Dictionary(active.map { ($0.host.name, context.redactor.redact($0.command.line)) }, uniquingKeysWith: { first, _ in first })
+        let now = Dictionary(active.map { ($0.host.name, context.redactor.redact($0.line)) }, uniquingKeysWith: { first, _ in first })
         if Set(approved.keys) != Set(now.keys) {
             return "hosts were \(approved.keys.sorted().joined(separator: ", ")), now \(now.keys.sorted().joined(separator: ", "))"
         }

@@ -2,12 +2,14 @@ import Foundation
 
 /// Executing one step of each kind.
 extension Runner {
-    mutating func execute(_ step: Step) async -> StepReport {
+    /// Runs `step` as `decided` (decided now when not given).
+    mutating func execute(_ step: Step, decided given: DecidedStep? = nil) async -> StepReport {
         var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .ok, summary: "")
-        let probes = await freshProbes(readBy: step)
+        let decided: DecidedStep
+        if let given { decided = given } else { decided = await decide(step) }
         switch step.kind {
         case let .approve(approval):
-            if let blocked = hostlessSkip(step, probes: probes) { return blocked }
+            if let blocked = hostlessSkip(decided) { return blocked }
             let decision = await approvals?(step, approval) ?? .blocked("approval gates need `warden approve`, which this build does not have yet")
             switch decision {
             case .approved:
@@ -20,7 +22,7 @@ extension Runner {
             }
             return stepReport
         case let .pause(pause):
-            if let skipped = hostlessSkip(step, probes: probes) { return skipped }
+            if let skipped = hostlessSkip(decided) { return skipped }
             do {
                 try await Task.sleep(for: pause.duration)
                 stepReport.summary = "paused \(DurationText.format(pause.duration))"
@@ -30,39 +32,43 @@ extension Runner {
             }
             return stepReport
         case let .wait(wait):
+            if let skipped = hostlessSkip(decided) { return skipped }
             return await executeWait(step, wait: wait)
         case .run, .check, .collect:
-            return await executeOnHosts(step, probes: probes)
+            return await executeOnHosts(decided)
         }
     }
 
-    /// A host-less step's `when`: the skipped report when it is false.
-    private mutating func hostlessSkip(_ step: Step, probes: [String: RecordSet]) -> StepReport? {
-        guard let when = step.when else { return nil }
-        let environment = context.environment(scope: step.scope, host: nil, steps: stepRecords, probes: probes)
-        switch ConditionEvaluation.evaluate(when, in: environment) {
-        case .success(true):
+    /// Decides `step` (`StepDecider`) on the records so far and its probes taken now.
+    mutating func decide(_ step: Step) async -> DecidedStep {
+        let probes = await freshProbes(readBy: step)
+        decidedProbes[step.id] = probes
+        return StepDecider.decide(step, context: context, steps: stepRecords, probes: probes, doneBefore: resume?.doneHosts[step.id] ?? [])
+    }
+
+    /// A host-less step's `when`: the skipped (or failed) report when it does not happen.
+    private mutating func hostlessSkip(_ decided: DecidedStep) -> StepReport? {
+        let step = decided.step
+        switch decided.verdict {
+        case .acts, .doneBefore:
             return nil
-        case .success(false):
+        case let .skipped(reason):
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped")
-            return StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .skipped, summary: "when \(when.text) is false")
-        case let .failure(error):
-            return StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .failed,
-                              summary: context.redactor.redact("when cannot be evaluated: \(error.description)"))
+            return StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .skipped, summary: reason)
+        case let .failed(reason):
+            return StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .failed, summary: reason)
         }
     }
 
-    /// Named probes the step's expressions read, taken now: a condition is
-    /// decided on the hosts' state at the moment the step starts. What was
-    /// taken before the run's first change is there too, as `.before`.
+    /// Named probes the step's parts read, taken now: a step is decided on
+    /// the hosts' state at the moment it starts (`StepDecider.probesTakenAtStart`).
+    /// What was taken before the run's first change is there too, as `.before`.
     mutating func freshProbes(readBy step: Step) async -> [String: RecordSet] {
         var records: [String: RecordSet] = [:]
-        for expression in step.expressionsReadingRecords {
-            for name in context.probesReadNow(by: expression, scope: step.scope) where records[name] == nil {
-                guard let spec = context.runbook.probe(named: name) else { continue }
-                let sample = await ProbeTaking.take(spec, label: name, context: context, transport: transport, concurrency: concurrency)
-                if let taken = sample.records { records[name] = taken }
-            }
+        var source = FreshProbes(context: context, transport: transport, concurrency: concurrency)
+        for name in StepDecider.probesTakenAtStart(of: step, context: context) {
+            guard let spec = context.runbook.probe(named: name) else { continue }
+            if let taken = await source.sample(spec, key: name).records { records[name] = taken }
         }
         for (name, before) in probesBefore {
             records[name] = records[name]?.with(before: before) ?? RecordSet.onlyBefore(before)
@@ -91,32 +97,13 @@ extension Runner {
         return nil
     }
 
-    /// The guards of the step's scope, evaluated now. The reason the change
-    /// must not start, or nil when they all hold.
+    /// The guards of the step, evaluated now on fresh samples. The reason
+    /// the change must not start, or nil when they all hold.
     mutating func checkGuards(for step: Step) async -> String? {
-        // Guards reading one probe share one sample: a status call per guard would load the cluster for nothing.
-        var samples: [String: ProbeTaking.Sample] = [:]
-        for guardSpec in context.runbook.guards(protecting: step.scope) {
-            guard let spec = context.runbook.probe(for: guardSpec.probe) else { return "guard at \(guardSpec.location): its probe is not defined" }
-            let sample: ProbeTaking.Sample
-            if let taken = samples[spec.name] {
-                sample = taken
-            } else {
-                sample = await ProbeTaking.take(spec, label: spec.name, context: context, transport: transport, concurrency: concurrency)
-                samples[spec.name] = sample
-            }
-            guard let records = sample.records else {
-                return "guard at \(guardSpec.location) cannot be checked: " + sample.failures.joined(separator: "; ")
-            }
-            let (status, details) = ProbeCondition.evaluate(guardSpec.expect, over: records, probe: spec, scope: guardSpec.scope,
-                                                            context: context, any: false)
-            if status != .holds {
-                let why = guardSpec.message.map { " (\($0))" } ?? ""
-                return "guard at \(guardSpec.location) \(status == .fails ? "fails" : "cannot be checked")\(why): \(guardSpec.expect.text); "
-                    + details.joined(separator: "; ")
-            }
-        }
-        return nil
+        var source = FreshProbes(context: context, transport: transport, concurrency: concurrency)
+        let outcomes = await GuardCheck.check(GuardCheck.guards(for: step, in: context.runbook), context: context, source: &source,
+                                              untilBlocked: true)
+        return GuardCheck.blocked(outcomes)
     }
 
     /// `wait`: poll until the condition holds `consecutive` times in a row.

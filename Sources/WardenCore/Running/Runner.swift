@@ -5,8 +5,9 @@ import Foundation
 /// change, the failure policy (abort, continue, rollback), and cleanup that
 /// runs whatever ends the run, Ctrl-C included.
 ///
-/// It renders and decides exactly as the `Planner` does (same context, same
-/// judgement), so what a plan says will run is what runs.
+/// Each step is decided by `StepDecider`, as the `Planner` and the `--step`
+/// preview decide it, and judged as the plan judges it, so what a plan or a
+/// preview says will run is what runs.
 public struct Runner: Sendable {
     let context: EngineContext
     let transport: any HostTransport
@@ -28,6 +29,8 @@ public struct Runner: Sendable {
     var probesBefore: [String: RecordSet] = [:]
     /// Mutating steps that completed on some hosts, oldest first, for rollback.
     var completedChanges: [(step: Step, hosts: [InventoryHost])] = []
+    /// The probe samples each step was decided on, by step id: its undo is rendered from them at rollback.
+    var decidedProbes: [String: [String: RecordSet]] = [:]
     var stopped = false
     /// Scopes whose steps started: an included runbook's cleanup runs only if it was reached.
     var reachedScopes: Set<Int> = [0]
@@ -139,8 +142,12 @@ public struct Runner: Sendable {
                                                summary: "finished before the resume"))
                 continue
             }
+            // With --step the step is decided before the operator is asked, and runs as shown: their yes is to those commands.
+            var decided: DecidedStep?
             if let confirm {
-                switch await confirm(preview(step)) {
+                let decision = await decide(step)
+                decided = decision
+                switch await confirm(preview(decision)) {
                 case .run:
                     break
                 case .skip:
@@ -158,7 +165,7 @@ public struct Runner: Sendable {
                 }
             }
             reachedScopes.insert(step.scope)
-            let result = await recorded(step)
+            let result = await recorded(step, decided: decided)
             report.steps.append(result)
             if Task.isCancelled, !stopped {
                 // An interrupted step "fails" because its commands were killed: the run was aborted.
@@ -182,9 +189,10 @@ public struct Runner: Sendable {
         }
     }
 
-    /// Executes a step between its two journal entries. A journal that
-    /// cannot be written fails the step before it touches a host.
-    private mutating func recorded(_ step: Step) async -> StepReport {
+    /// Executes a step between its two journal entries, as `decided` when
+    /// it already was (`--step`). A journal that cannot be written fails the
+    /// step before it touches a host.
+    private mutating func recorded(_ step: Step, decided: DecidedStep? = nil) async -> StepReport {
         observer?(.stepStarted(step.id))
         do {
             try await recorder?.stepStarted(step)
@@ -195,7 +203,7 @@ public struct Runner: Sendable {
             observer?(.stepFinished(failed))
             return failed
         }
-        var result = await execute(step)
+        var result = await execute(step, decided: decided)
         if let journalFailure {
             result.status = .failed
             result.summary += "; \(journalFailure)"
@@ -225,7 +233,8 @@ public struct Runner: Sendable {
             guard let undo = step.undo else { continue }
             var stepReport = StepReport(id: step.id, kind: "undo", mutating: true, status: .ok, summary: "")
             for host in hosts {
-                let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
+                // As decided with the step (the probes as it found them, before its change), and its own result.
+                let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: decidedProbes[step.id] ?? [:])
                 let hostReport = await runOnce(undo, step: step, host: host, environment: environment)
                 do {
                     try await recorder?.outcome(step, report: hostReport, record: nil, kind: "undo")

@@ -24,21 +24,28 @@ public enum StepDecision: Sendable {
 }
 
 extension Runner {
-    /// The preview of `step` on the hosts' current records.
-    func preview(_ step: Step) -> StepPreview {
+    /// The preview of a step as decided (`StepDecider`) on the records so
+    /// far and its probes taken now: per host, what it will send (the
+    /// command, or the paths it fetches), and why a host is left out.
+    func preview(_ decided: DecidedStep) -> StepPreview {
+        let step = decided.step
         var commands: [(host: String, command: String)] = []
         var notes: [String] = []
-        for host in context.hosts(of: step.target) {
-            let environment = context.environment(scope: step.scope, host: host, steps: stepRecords)
-            if let when = step.when, case let .success(flag) = ConditionEvaluation.evaluate(when, in: environment), !flag {
-                notes.append("\(host.name): skipped (when \(when.text) is false)")
-                continue
-            }
-            guard let command = step.command else { continue }
-            do {
-                commands.append((host.name, context.redactor.redact(try command.render(in: environment))))
-            } catch {
-                notes.append(context.redactor.redact("\(host.name): \(error.message)"))
+        switch decided.verdict {
+        case .acts, .doneBefore: break
+        case let .skipped(reason): notes.append("skipped (\(reason))")
+        case let .failed(reason): notes.append("fails: \(reason)")
+        }
+        for host in decided.hosts {
+            switch host.verdict {
+            case .acts:
+                if let command = host.command { commands.append((host.host.name, context.redactor.redact(command.line))) }
+            case .doneBefore:
+                notes.append("\(host.host.name): done before the resume")
+            case let .skipped(reason):
+                notes.append("\(host.host.name): skipped (\(reason))")
+            case let .failed(reason):
+                notes.append("\(host.host.name): \(reason)")
             }
         }
         return StepPreview(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, doc: step.doc,

@@ -89,6 +89,7 @@ struct PlanText {
                 }
             }
             if let undo = host.undo { lines.append("         undo: \(undo)") }
+            if let deadman = host.deadman { lines.append("         deadman: \(deadman)") }
         }
         return lines
     }
