@@ -7,8 +7,6 @@ public enum OutcomeJudgement {
         public var record: HostRecord?
         /// Why it failed; nil when it succeeded.
         public var problem: String?
-        /// True when only `until` failed: the step's retries are meant for this.
-        public var untilOnly: Bool
     }
 
     public static func judge(
@@ -17,16 +15,16 @@ public enum OutcomeJudgement {
     ) -> Verdict {
         switch outcome {
         case let .unreachable(message):
-            return Verdict(record: nil, problem: context.redactor.redact(HostReason.trimmed(message, host: host?.name)), untilOnly: false)
+            return Verdict(record: nil, problem: context.redactor.redact(HostReason.trimmed(message, host: host?.name)))
         case let .ran(record, parseError):
             if parseError != nil, step.noLog, let parser = step.parser {
                 // A parse error quotes the output it could not read.
-                return Verdict(record: record, problem: "the output does not parse as \(parser.name) (not shown: no_log)", untilOnly: false)
+                return Verdict(record: record, problem: "the output does not parse as \(parser.name) (not shown: no_log)")
             }
-            if let parseError { return Verdict(record: record, problem: context.redactor.redact(parseError), untilOnly: false) }
+            if let parseError { return Verdict(record: record, problem: context.redactor.redact(parseError)) }
             guard record.exit == 0 else {
                 let detail = step.noLog ? "" : record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
-                return Verdict(record: record, problem: context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"), untilOnly: false)
+                return Verdict(record: record, problem: context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"))
             }
             let environment = context.environment(scope: step.scope, host: host, output: record, steps: steps, probes: probes)
             for (name, condition) in [("until", step.until), ("expect", step.expect)] {
@@ -34,15 +32,15 @@ public enum OutcomeJudgement {
                 switch ConditionEvaluation.evaluate(condition, in: environment) {
                 case .success(true): continue
                 case .success(false):
-                    return Verdict(record: record, problem: "\(name) \(condition.text) is false", untilOnly: name == "until")
+                    return Verdict(record: record, problem: "\(name) \(condition.text) is false")
                 case .failure where step.noLog:
                     // An evaluation error may quote the value it failed on.
-                    return Verdict(record: record, problem: "\(name) \(condition.text) cannot be evaluated (not shown: no_log)", untilOnly: false)
+                    return Verdict(record: record, problem: "\(name) \(condition.text) cannot be evaluated (not shown: no_log)")
                 case let .failure(error):
-                    return Verdict(record: record, problem: context.redactor.redact("\(name): \(error.description)"), untilOnly: false)
+                    return Verdict(record: record, problem: context.redactor.redact("\(name): \(error.description)"))
                 }
             }
-            return Verdict(record: record, problem: nil, untilOnly: false)
+            return Verdict(record: record, problem: nil)
         }
     }
 }

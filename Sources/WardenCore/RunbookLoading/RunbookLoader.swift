@@ -55,8 +55,6 @@ struct RunbookLoader {
 
     // MARK: - Reporting
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } || uncountedErrors > 0 }
-
     mutating func report(_ error: LocatedError) {
         guard diagnostics.count < RunbookLoader.errorLimit else {
             uncountedErrors += 1

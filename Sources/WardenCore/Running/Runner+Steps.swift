@@ -10,7 +10,7 @@ extension Runner {
         switch step.kind {
         case let .approve(approval):
             if let blocked = hostlessSkip(decided) { return blocked }
-            let decision = await approvals?(step, approval) ?? .blocked("approval gates need `warden approve`, which this build does not have yet")
+            let decision = await approvals?(step, approval) ?? .blocked("this run was started without a way to reach approvers (an engine test without a gate)")
             switch decision {
             case .approved:
                 stepReport.summary = "approved"
