@@ -22,11 +22,11 @@ struct AuditLogTests {
     private func fill(_ journal: Journal) async throws {
         try await journal.begin(run("r1"))
         _ = try await journal.acquire(RunLock(name: "c1", runID: "r1", holder: "alice", controller: "bastion:42"))
-        try await journal.record(Approval(runID: "r1", step: "gate", approver: "bob", decision: "approve", comment: "ok", planHash: "sha256:ab"))
-        try await journal.append(.init(runID: "r1", kind: "intent", step: "restart", host: "h01", command: "systemctl restart x"))
-        try await journal.append(.init(runID: "r1", kind: "outcome", step: "restart", host: "h01", status: "ok", exit: 0))
+        try await journal.record(Approval(runID: "r1", step: "gate", approver: "bob", decision: .approve, comment: "ok", planHash: "sha256:ab"))
+        try await journal.append(.init(runID: "r1", kind: .intent, step: "restart", host: "h01", command: "systemctl restart x"))
+        try await journal.append(.init(runID: "r1", kind: .outcome, step: "restart", host: "h01", status: .ok, exit: 0))
         try await journal.release(lock: "c1", run: "r1")
-        try await journal.finish(run: "r1", status: "succeeded", reason: nil)
+        try await journal.finish(run: "r1", status: .succeeded, reason: nil)
     }
 
     @Test func everyActionIsRecordedInOneChain() async throws {
@@ -34,7 +34,7 @@ struct AuditLogTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await fill(journal)
         let records = try await journal.auditRecords()
-        #expect(records.map(\.action) == ["run-started", "lock-taken", "approval", "intent", "outcome", "lock-released", "run-finished"])
+        #expect(records.map(\.action.rawValue) == ["run-started", "lock-taken", "approval", "intent", "outcome", "lock-released", "run-finished"])
         #expect(records.map(\.sequence) == Array(1...7))
         #expect(records.allSatisfy { $0.actor == OperatingSystemUser.name })
         #expect(records[0].previousHash == AuditRecord.genesis)
@@ -145,7 +145,7 @@ struct RunLockTests {
         #expect(taken.previous?.runID == "r1")
         // The old holder learns it lost the lock when it next renews.
         #expect(try await journal.renew(lock: "c1", run: "r1") == false)
-        let actions = try await journal.auditRecords().map(\.action)
+        let actions = try await journal.auditRecords().map(\.action.rawValue)
         #expect(actions.suffix(2) == ["lock-taken", "lock-taken-over"])
         let takeover = try await journal.auditRecords().last
         #expect(takeover?.summary?.contains("lease lapsed") == true)
@@ -162,7 +162,7 @@ struct RunLockTests {
         let nothing = try await journal.breakLock("c1", reason: "again")
         #expect(nothing == nil)
         let last = try await journal.auditRecords().suffix(2)
-        #expect(last.map(\.action) == ["lock-broken", "note"])
+        #expect(last.map(\.action.rawValue) == ["lock-broken", "note"])
         #expect(last.first?.summary == "held by alice on elsewhere:1; reason: alice's laptop is gone")
         let note = try await journal.events(of: "r1").last
         #expect(note?.detail == "lock 'c1' broken by \(OperatingSystemUser.name): alice's laptop is gone")

@@ -22,7 +22,7 @@ struct ApproveCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        try await Decision.record("approve", run: run, comment: comment, key: key, state: state)
+        try await Decision.record(.approve, run: run, comment: comment, key: key, state: state)
     }
 }
 
@@ -43,24 +43,24 @@ struct DenyCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        try await Decision.record("deny", run: run, comment: comment, key: key, state: state)
+        try await Decision.record(.deny, run: run, comment: comment, key: key, state: state)
     }
 }
 
 /// What approving and denying share: finding the gate, showing the plan,
 /// checking who may decide, and recording the decision.
 enum Decision {
-    static func record(_ decision: String, run id: String, comment: String?, key: String?, state: StateOptions) async throws {
+    static func record(_ decision: Approval.Decision, run id: String, comment: String?, key: String?, state: StateOptions) async throws {
         let journal = try await state.open()
         guard let run = try await journal.run(id) else {
             throw InvalidInput(description: "no run '\(id)' in \(journal.path); `warden runs` lists them")
         }
-        guard run.status == "running" else {
+        guard run.status == .running else {
             throw InvalidInput(description: "run \(id) is \(run.status), not waiting for approval")
         }
         let events = try await journal.events(of: id)
-        guard let waiting = events.last(where: { $0.kind == "waiting-approval" }), let step = waiting.step,
-              !events.contains(where: { $0.kind == "step-finished" && $0.step == step && $0.sequence > waiting.sequence }) else {
+        guard let waiting = events.last(where: { $0.kind == .waitingApproval }), let step = waiting.step,
+              !events.contains(where: { $0.kind == .stepFinished && $0.step == step && $0.sequence > waiting.sequence }) else {
             throw InvalidInput(description: "run \(id) is not waiting at an approval gate")
         }
         // The terms the gate journaled; this machine's own site policy applies on top of them, so a
@@ -75,11 +75,11 @@ enum Decision {
 
         // The plan shown is the one the decision binds to: its hash must be the run's.
         guard let text = run.plan, let plan = try? JSONDecoder().decode(Plan.self, from: Data(text.utf8)) else {
-            throw InvalidInput(description: "run \(id) has no plan in the journal to show; nothing was \(decision == "approve" ? "approved" : "denied")")
+            throw InvalidInput(description: "run \(id) has no plan in the journal to show; nothing was \(decision == .approve ? "approved" : "denied")")
         }
         guard plan.hash == run.planHash else {
             throw InvalidInput(description: "the plan journaled for run \(id) has hash \(plan.hash), but the run is bound to \(run.planHash): "
-                               + "the state folder was changed; nothing was \(decision == "approve" ? "approved" : "denied") (`warden audit verify` tells more)")
+                               + "the state folder was changed; nothing was \(decision == .approve ? "approved" : "denied") (`warden audit verify` tells more)")
         }
         Terminal.write(PlanText(plan: plan).text)
         Terminal.write("\n" + VisibleText.line("Run \(id) of '\(run.runbook)' started by \(run.initiator) on \(run.controller), waiting at step '\(step)'.") + "\n")
@@ -96,16 +96,16 @@ enum Decision {
                     Terminal.write(VisibleText.line("signed with \(signedWith)") + "\n")
                 }
             } catch {
-                throw InvalidInput(description: "\(error.description); nothing was \(decision == "approve" ? "approved" : "denied")")
+                throw InvalidInput(description: "\(error.description); nothing was \(decision == .approve ? "approved" : "denied")")
             }
         } else if terms.requireSignatures {
             throw InvalidInput(description: "the site policy\(terms.policy.map { " (\($0))" } ?? "") requires signed decisions: "
                                + "pass --key with your SSH private key, one listed for \(me) in \(terms.allowedSigners ?? "the allowed signers")")
         }
         try await journal.record(approval)
-        try await journal.append(.init(runID: id, kind: decision == "approve" ? "approved" : "denied", step: step, host: nil,
+        try await journal.append(.init(runID: id, kind: decision.eventKind, step: step, host: nil,
                                        detail: "\(me)" + (comment.map { ": \($0)" } ?? "") + " (plan \(run.planHash))"
                                            + (approval.signature == nil ? "" : ", signed")))
-        Terminal.write(VisibleText.line("\(decision == "approve" ? "Approved" : "Denied") run \(id) at step '\(step)' as \(me) (plan \(run.planHash)).") + "\n")
+        Terminal.write(VisibleText.line("\(decision == .approve ? "Approved" : "Denied") run \(id) at step '\(step)' as \(me) (plan \(run.planHash)).") + "\n")
     }
 }

@@ -49,7 +49,7 @@ struct JournaledExecution {
             await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease,
                                   renewHost: renewHost) { lost in
                 Terminal.writeError("warden: \(lost); stopping the run (cleanup runs)\n")
-                _ = try? await journal.append(.init(runID: runID, kind: "note", detail: lost + "; stopping the run"))
+                _ = try? await journal.append(.init(runID: runID, kind: .note, detail: lost + "; stopping the run"))
                 work.cancel()
             }
         }
@@ -64,7 +64,7 @@ struct JournaledExecution {
         // A resume makes no new plan: only a fresh run has a verdict to tell.
         if resume == nil { report.verdict = plan?.verdict }
         do {
-            try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
+            try await journal.finish(run: runID, status: report.status, reason: report.reason)
             for held in try await journal.locks() where held.runID == runID {
                 try await journal.release(lock: held.name, run: runID)
             }

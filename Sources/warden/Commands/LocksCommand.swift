@@ -149,7 +149,7 @@ struct LocksBreakCommand: AsyncParsableCommand {
         }
         switch answer {
         case .released:
-            _ = try? await journal.append(.init(runID: broken.runID, kind: "note", host: hostName,
+            _ = try? await journal.append(.init(runID: broken.runID, kind: .note, host: hostName,
                                                 detail: "lock directory of '\(broken.name)' removed from \(hostName) by \(journal.actor): \(reason)"))
             Terminal.write("no lock directory of this run remains on \(hostName)\n")
         default:

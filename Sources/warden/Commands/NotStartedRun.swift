@@ -49,8 +49,8 @@ struct NotStartedRun {
                 id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: OperatingSystemUser.name,
                 controller: OperatingSystemUser.controller, planHash: plan.hash,
                 parameters: context.parameters.journalText(for: context.runbook), plan: try PlanText.json(plan)))
-            _ = try await journal.append(.init(runID: runID, kind: "note", detail: "not started: \(reason); nothing was changed"))
-            try await journal.finish(run: runID, status: status.rawValue, reason: reason)
+            _ = try await journal.append(.init(runID: runID, kind: .note, detail: "not started: \(reason); nothing was changed"))
+            try await journal.finish(run: runID, status: status, reason: reason)
             try await signer?.checkpoint(runID, phase: .finished, in: journal)
         } catch {
             Terminal.writeError(VisibleText.line("warden: could not journal the attempt: \(error)") + "\n")

@@ -73,7 +73,7 @@ struct ResumeCommand: AsyncParsableCommand {
         guard let found = try await journal.run(run) else {
             throw InvalidInput(description: "no run '\(run)' in \(journal.path); `warden runs` lists them")
         }
-        guard found.status == "running" else {
+        guard found.status == .running else {
             throw InvalidInput(description: "run \(run) already ended (\(found.status)); nothing to resume")
         }
         let lock = RunLock(name: "", runID: run, holder: found.initiator, controller: found.controller)
@@ -167,7 +167,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let secrets = secretsNote.map { "; \($0)" } ?? ""
         let limited = limitNote.map { "; \($0)" } ?? ""
         let what = abandon ? "abandoned (only pending cleanup runs: \(cleanupNote(resume, context)))" : "resumed"
-        _ = try await journal.append(.init(runID: run, kind: "note",
+        _ = try await journal.append(.init(runID: run, kind: .note,
                                            detail: "\(what) by \(OperatingSystemUser.name) on \(controller)\(assumed)\(checks)\(secrets)\(limited)"))
         if let signer {
             do {

@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
                 try await signer.checkpoint(runID, phase: .started, in: journal)
             } catch {
                 await transport.close()
-                try? await journal.finish(run: runID, status: RunStatus.failed.rawValue, reason: "its start could not be signed: \(error)")
+                try? await journal.finish(run: runID, status: .failed, reason: "its start could not be signed: \(error)")
                 throw InvalidInput(description: "\(error); nothing was changed")
             }
         }

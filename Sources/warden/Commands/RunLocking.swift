@@ -41,7 +41,7 @@ struct RunLocking: Sendable {
                 try await refuse("lock '\(name)' is held by \(holder)", show: previous?.runID)
             }
             if let previous {
-                _ = try? await journal.append(.init(runID: runID, kind: "note",
+                _ = try? await journal.append(.init(runID: runID, kind: .note,
                     detail: "took over lock '\(name)' from run \(previous.runID) (\(previous.controller)), which is no longer running or renewing it"))
             }
         }
@@ -50,7 +50,7 @@ struct RunLocking: Sendable {
             switch try await hostLock.acquire(on: host, transport: transport) {
             case .acquired, .renewed: break
             case .takenOver(let from):
-                _ = try? await journal.append(.init(runID: runID, kind: "note", host: host.name,
+                _ = try? await journal.append(.init(runID: runID, kind: .note, host: host.name,
                     detail: "took over lock '\(name)' on \(host.name) from run \(from), whose lease had lapsed"))
             case .held(let owner):
                 try? await journal.release(lock: name, run: runID)
@@ -63,7 +63,7 @@ struct RunLocking: Sendable {
             throw status
         } catch {
             try? await journal.release(lock: name, run: runID)
-            try? await journal.finish(run: runID, status: RunStatus.failed.rawValue, reason: "cannot take lock '\(name)' on \(host.name): \(error)")
+            try? await journal.finish(run: runID, status: .failed, reason: "cannot take lock '\(name)' on \(host.name): \(error)")
             await transport.close()
             Terminal.writeError("warden: cannot take lock '\(name)' on \(host.name): \(error); nothing was changed\n")
             throw ExitStatus.failure
@@ -71,7 +71,7 @@ struct RunLocking: Sendable {
     }
 
     private func refuse(_ reason: String, show run: String?) async throws -> Never {
-        try? await journal.finish(run: runID, status: RunStatus.blocked.rawValue, reason: reason)
+        try? await journal.finish(run: runID, status: .blocked, reason: reason)
         await transport.close()
         let hint = run.map { " `warden show \($0)` shows what it is doing." } ?? ""
         Terminal.writeError("warden: \(reason); nothing was changed.\(hint)\n")

@@ -19,8 +19,8 @@ enum CleanupInterruption {
         }
         let done = DispatchSemaphore(value: 0)
         Task {
-            _ = try? await journal.append(.init(runID: runID, kind: "note", detail: "cleanup given up by the operator (second interrupt)"))
-            try? await journal.finish(run: runID, status: RunStatus.aborted.rawValue, reason: "interrupted; cleanup given up by the operator")
+            _ = try? await journal.append(.init(runID: runID, kind: .note, detail: "cleanup given up by the operator (second interrupt)"))
+            try? await journal.finish(run: runID, status: .aborted, reason: "interrupted; cleanup given up by the operator")
             done.signal()
         }
         _ = done.wait(timeout: .now() + 5)
