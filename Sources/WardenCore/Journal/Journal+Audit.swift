@@ -31,6 +31,7 @@ extension Journal {
         var eventRecords: [String: [AuditRecord]] = [:]
         var approvalRecords: [String: [AuditRecord]] = [:]
         var startRecords: [String: AuditRecord] = [:]
+        var adopters: [String: String] = [:]
         var previous = AuditRecord.genesis
         var expected = 1
         let records = try reader.auditRecords(from: 1)
@@ -49,6 +50,7 @@ extension Journal {
             if let run = record.runID, record.event != nil { eventRecords[run, default: []].append(record) }
             if let run = record.runID, record.action == .approval { approvalRecords[run, default: []].append(record) }
             if let run = record.runID, record.action == .runStarted { startRecords[run] = record }
+            if let run = record.runID, record.action == .runAdopted, let adopter = record.summary.flatMap(adopter(in:)) { adopters[run] = adopter }
             previous = record.hash
             expected += 1
         }
@@ -73,7 +75,8 @@ extension Journal {
             }
             // What approvals bind to and what a resume runs: the run's row as it was started.
             if let started = startRecords[run.id] {
-                if started.status != run.planHash || started.summary != run.startedSummary || started.digest != ChainHash.digest(run.plan) {
+                if started.status != run.planHash || !matches(run, started: started.summary, adoptedBy: adopters[run.id])
+                    || started.digest != ChainHash.digest(run.plan) {
                     return AuditBreak(record: started.sequence, runID: run.id, event: nil,
                                       reason: "the run's row (runbook, initiator, parameters, plan or its hash) is not what the audit log recorded when it started: it was changed")
                 }
@@ -100,6 +103,27 @@ extension Journal {
         }
         return nil
     }
+
+    /// Whether the run's row is the one the audit log recorded as it started
+    /// (`summary`), but for its controller, which a resume changes: the
+    /// newest `run-adopted` record's, when there is one. The controller
+    /// recorded at the start must then still be one (`host:pid`), so text
+    /// moved from the parameters into it does not pass.
+    static func matches(_ run: JournalRun, started summary: String?, adoptedBy adopter: String?) -> Bool {
+        guard let adopter else { return summary == run.startedSummary }
+        let around = run.startedSummary(controller: "\u{0}").components(separatedBy: "\u{0}")
+        guard let summary, run.controller == adopter, around.count == 2, summary.count > around[0].count + around[1].count,
+              summary.hasPrefix(around[0]), summary.hasSuffix(around[1]) else { return false }
+        let controller = summary.dropFirst(around[0].count).dropLast(around[1].count)
+        return !controller.contains { $0 == ";" || $0 == " " }
+    }
+
+    /// The controller a `run-adopted` record hands the run to (its summary is `resumed on CONTROLLER`).
+    static func adopter(in summary: String) -> String? {
+        summary.hasPrefix(adoptedPrefix) ? String(summary.dropFirst(adoptedPrefix.count)) : nil
+    }
+
+    static let adoptedPrefix = "resumed on "
 
     /// The locks must be what the audit log's lock records leave: each lock
     /// taken (or taken over) and not since released or broken, held by that

@@ -126,7 +126,8 @@ public final class Journal: Sendable {
                 lock.controller = controller
                 try writer.update(lock)
             }
-            try Journal.audit(.init(action: .runAdopted, runID: id, summary: "resumed on \(controller)"), actor: actor, at: date, in: writer)
+            try Journal.audit(.init(action: .runAdopted, runID: id, summary: Journal.adoptedPrefix + controller), actor: actor, at: date,
+                              in: writer)
         }
     }
 

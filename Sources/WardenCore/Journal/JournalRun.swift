@@ -41,7 +41,9 @@ public struct JournalRun: Sendable, Hashable, Codable {
     /// What the audit log records of the run as it started (`run-started`'s
     /// summary): `verifyAudit` compares the row with it, so a row changed
     /// afterwards (its runbook, initiator or parameters) is caught.
-    var startedSummary: String {
+    var startedSummary: String { startedSummary(controller: controller) }
+
+    func startedSummary(controller: String) -> String {
         "\(runbook) (\(file)) by \(initiator) on \(controller); parameters: \(parameters)"
     }
 
