@@ -3,10 +3,12 @@ import GRDB
 import Testing
 @testable import WardenCore
 
-/// The journal on a real SQLite file: durable settings, what survives
-/// reopening (a controller that died), and the hash chain catching edits.
-@Suite("Journal")
-struct JournalTests {
+/// What only the SQLite store shows: its durable settings, what survives
+/// reopening (a controller that died), the hash chain catching edits made
+/// with SQL, and a state folder that cannot be made. What every store does
+/// is `JournalConformanceTests`'.
+@Suite("Journal in SQLite")
+struct SQLiteJournalTests {
     private func folder() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-journal-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
