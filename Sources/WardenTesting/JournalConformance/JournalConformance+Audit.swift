@@ -41,6 +41,7 @@ extension JournalConformance {
                 try require(records[2].status == "approve" && records[2].summary == "ok" && records[2].step == "gate", "the approval's record")
                 try require(records[3].host == "h01" && records[3].summary == "systemctl restart x" && records[3].event == 1, "the intent's record")
                 let events = try await journal.events(of: "r1")
+                try requireEqual(events.count, 2, "run r1's events")
                 try requireEqual(records[4].digest, events[1].hash, "an event's record carries the event's hash")
                 try requireEqual(records[6].status, "succeeded", "run-finished carries the status")
                 try requireEqual(try await journal.auditRecords(from: 6).map(\.sequence), [6, 7], "the records from 6 on")
@@ -90,6 +91,7 @@ extension JournalConformance {
                 let journal = store.journal
                 try await fill(journal)
                 let events = try await journal.events(of: "r1")
+                try requireEqual(events.count, 2, "run r1's events")
                 var changed = events[1]
                 changed.exit = 1
                 try await store.tampering.replace(changed)
