@@ -2,6 +2,9 @@
 /// version of Warden cannot take for true. A run stops when its journal
 /// cannot be written: an unrecorded change is one nobody can resume.
 public struct JournalError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, for a caller that acts on it rather than only
+    /// showing it (a daemon retries a write that failed; it never retries
+    /// reading a value it does not know).
     public enum Kind: Sendable, Equatable {
         /// The state folder or the database cannot be opened, created or upgraded (or a link was planted there).
         case cannotOpen
