@@ -65,6 +65,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The journal conformance suite's second process (JournalWriterJob), for stores several processes share.
+        .executableTarget(name: "warden-journal-writer", dependencies: ["WardenCore"], path: "Tests/JournalWriter"),
         // Benchmarks (scripts/bench): the cost of a command on a warm session.
         .executableTarget(
             name: "warden-bench-warm",
@@ -74,7 +76,7 @@ let package = Package(
         // Testing runbooks (as HummingbirdTesting is for Hummingbird apps): the loopback
         // fleet of real sshd servers (Tests/Fleet/fleet), test Pegasus and FoundationDB
         // clusters (the shell doubles of Tests/Doubles), and blocking work off the pool.
-        .target(name: "WardenTesting"),
+        .target(name: "WardenTesting", dependencies: ["WardenCore"]),
         .testTarget(
             name: "WardenCoreTests",
             dependencies: ["WardenCore", "WardenTesting", .product(name: "GRDB", package: "GRDB.swift")],

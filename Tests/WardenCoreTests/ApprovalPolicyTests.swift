@@ -35,17 +35,17 @@ struct ApprovalPolicyTests {
         #expect(narrower.quorum == 3)
         #expect(narrower.approvers == ["bob"], "mallory is not among the site's approvers")
         let disjoint = site.terms(for: spec(approvers: ["mallory"]), runbook: "fdb-exclude", allowSelfApproval: false)
-        #expect(disjoint.refusal(of: "mallory", initiator: "eve", decision: "approve") != nil)
-        #expect(disjoint.refusal(of: "alice", initiator: "eve", decision: "approve") != nil, "nobody may approve: the lists do not meet")
+        #expect(disjoint.refusal(of: "mallory", initiator: "eve", decision: .approve) != nil)
+        #expect(disjoint.refusal(of: "alice", initiator: "eve", decision: .approve) != nil, "nobody may approve: the lists do not meet")
         let builtIn = ApprovalPolicy().terms(for: spec(), runbook: "x", allowSelfApproval: true)
         #expect(builtIn.allowSelfApproval && builtIn.quorum == 1 && builtIn.approvers.isEmpty && !builtIn.requireSignatures)
     }
 
     @Test func theInitiatorMayStopTheirOwnRunButNotApproveIt() {
         let terms = ApprovalPolicy().terms(for: spec(approvers: ["bob"]), runbook: "x", allowSelfApproval: false)
-        #expect(terms.refusal(of: "eve", initiator: "eve", decision: "approve")?.contains("another person must approve it") == true)
-        #expect(terms.refusal(of: "eve", initiator: "eve", decision: "deny") == nil)
-        #expect(terms.refusal(of: "mallory", initiator: "eve", decision: "deny")?.contains("its approvers are bob") == true)
+        #expect(terms.refusal(of: "eve", initiator: "eve", decision: .approve)?.contains("another person must approve it") == true)
+        #expect(terms.refusal(of: "eve", initiator: "eve", decision: .deny) == nil)
+        #expect(terms.refusal(of: "mallory", initiator: "eve", decision: .deny)?.contains("its approvers are bob") == true)
     }
 
     @Test func mistakesInThePolicyArePointedAt() {
@@ -95,7 +95,7 @@ struct ApprovalPolicyTests {
     @Test func aSignatureHoldsOnlyForWhatWasSignedAndWhoSignedIt() async throws {
         let bob = try await signer("bob")
         defer { try? FileManager.default.removeItem(atPath: bob.folder) }
-        let approval = Approval(runID: "r1", step: "gate", approver: "bob", decision: "approve", comment: "ok", planHash: "sha256:ab")
+        let approval = Approval(runID: "r1", step: "gate", approver: "bob", decision: .approve, comment: "ok", planHash: "sha256:ab")
         let signature = try await ApprovalSignature.sign(approval.signedMessage, key: bob.key)
         #expect(signature.hasPrefix("-----BEGIN SSH SIGNATURE-----"))
         let key = try await ApprovalSignature.verify(approval.signedMessage, signature: signature, principal: "bob", allowedSigners: bob.signers)
@@ -104,7 +104,7 @@ struct ApprovalPolicyTests {
         var otherPlan = approval
         otherPlan.planHash = "sha256:cd"
         var denial = approval
-        denial.decision = "deny"
+        denial.decision = .deny
         for (message, principal) in [(otherPlan.signedMessage, "bob"), (denial.signedMessage, "bob"), (approval.signedMessage, "alice")] {
             await #expect(throws: SSHSignatureError.self) {
                 _ = try await ApprovalSignature.verify(message, signature: signature, principal: principal, allowedSigners: bob.signers)

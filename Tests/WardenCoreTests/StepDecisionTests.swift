@@ -276,7 +276,7 @@ struct StepDecisionTests {
         #expect(plan.steps.first?.hosts.first?.deadman == "printf %s steady > \(scene.folder)/level")
         let report = await scene.run()
         #expect(report.steps.first?.status == .ok, "\(report.steps.first?.summary ?? "")")
-        #expect(report.deadmen.map(\.status) == ["disarmed"])
+        #expect(report.deadmen.map(\.status) == [.disarmed])
         // The timer was handed the revert rendered from the probe's sample before the change.
         let armed = try String(contentsOfFile: scene.folder + "/state/deadman/engine.raise/command", encoding: .utf8)
         #expect(armed == "printf %s steady > \(scene.folder)/level\n")

@@ -24,7 +24,7 @@ struct ApprovalGate: Sendable {
         let terms = policy.terms(for: spec, runbook: runbook, allowSelfApproval: allowSelfApproval)
         do {
             let detail = String(decoding: try JSONEncoder().encode(terms), as: UTF8.self)
-            try await journal.append(.init(runID: runID, kind: "waiting-approval", step: step.id, detail: detail))
+            try await journal.append(.init(runID: runID, kind: .waitingApproval, step: step.id, detail: detail))
         } catch {
             return .blocked("the journal cannot be written, so nobody could approve: \(error)")
         }
@@ -68,7 +68,7 @@ struct ApprovalGate: Sendable {
             do {
                 let key = try await ApprovalSignature.verify(approval.signedMessage, signature: signature, principal: approval.approver,
                                                              allowedSigners: signers)
-                _ = try? await journal.append(.init(runID: runID, kind: "note", step: step.id,
+                _ = try? await journal.append(.init(runID: runID, kind: .note, step: step.id,
                                                     detail: "\(approval.decision) by \(approval.approver) is signed with \(key)"))
                 return true
             } catch {
@@ -79,7 +79,7 @@ struct ApprovalGate: Sendable {
         }
         let reason = "ignored a \(approval.decision) recorded for \(approval.approver): \(problem)"
         delegate.notice(.approvalIgnored(reason: reason))
-        _ = try? await journal.append(.init(runID: runID, kind: "note", step: step.id, detail: reason))
+        _ = try? await journal.append(.init(runID: runID, kind: .note, step: step.id, detail: reason))
         return false
     }
 }

@@ -12,13 +12,13 @@ public enum ApprovalSignature {
     public static let namespace = "warden-approval@v1"
 
     /// The exact text signed.
-    public static func message(run: String, step: String, decision: String, approver: String, planHash: String, comment: String?) -> String {
+    public static func message(run: String, step: String, decision: Approval.Decision, approver: String, planHash: String, comment: String?) -> String {
         let commentDigest = SHA256.hash(data: Data((comment ?? "").utf8)).map { String(format: "%02x", $0) }.joined()
         return """
             warden approval v1
             run: \(run)
             step: \(step)
-            decision: \(decision)
+            decision: \(decision.rawValue)
             approver: \(approver)
             plan: \(planHash)
             comment-sha256: \(commentDigest)

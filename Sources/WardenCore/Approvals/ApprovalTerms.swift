@@ -62,12 +62,12 @@ public struct ApprovalTerms: Sendable, Codable, Equatable {
     }
 
     /// Why `person` may not decide a gate under these terms (nil: they may).
-    public func refusal(of person: String, initiator: String, decision: String) -> String? {
-        if person == initiator, !allowSelfApproval, decision == "approve" {
+    public func refusal(of person: String, initiator: String, decision: Approval.Decision) -> String? {
+        if person == initiator, !allowSelfApproval, decision == .approve {
             return "you (\(person)) started this run; another person must approve it"
         }
-        if !approvers.isEmpty, !approvers.contains(person), !(person == initiator && decision == "deny") {
-            return "\(person) may not \(decision) this gate; its approvers are \(approvers.joined(separator: ", "))"
+        if !approvers.isEmpty, !approvers.contains(person), !(person == initiator && decision == .deny) {
+            return "\(person) may not \(decision.rawValue) this gate; its approvers are \(approvers.joined(separator: ", "))"
         }
         return nil
     }
@@ -80,7 +80,7 @@ public struct ApprovalTerms: Sendable, Codable, Equatable {
         var approvedBy: [String] = []
         for approval in approvals where approval.planHash == planHash {
             if refusal(of: approval.approver, initiator: initiator, decision: approval.decision) != nil { continue }
-            if approval.decision == "deny" { return .denied(by: approval.approver, comment: approval.comment) }
+            if approval.decision == .deny { return .denied(by: approval.approver, comment: approval.comment) }
             if !approvedBy.contains(approval.approver) { approvedBy.append(approval.approver) }
         }
         return approvedBy.count >= quorum ? .approved(by: approvedBy) : .waiting(approvedBy: approvedBy)

@@ -20,16 +20,16 @@ public struct PendingApproval: Sendable {
             run = try await journal.run(id)
             events = try await journal.events(of: id)
         } catch {
-            throw RunSessionError(.failed, error.description)
+            throw RunSessionError(.failed, "\(error)")
         }
         guard let run else {
             throw RunSessionError(.invalidInput, "no run '\(id)' in \(journal.path); `warden runs` lists them")
         }
-        guard run.status == "running" else {
+        guard run.status == .running else {
             throw RunSessionError(.invalidInput, "run \(id) is \(run.status), not waiting for approval")
         }
-        guard let waiting = events.last(where: { $0.kind == "waiting-approval" }), let step = waiting.step,
-              !events.contains(where: { $0.kind == "step-finished" && $0.step == step && $0.sequence > waiting.sequence }) else {
+        guard let waiting = events.last(where: { $0.kind == .waitingApproval }), let step = waiting.step,
+              !events.contains(where: { $0.kind == .stepFinished && $0.step == step && $0.sequence > waiting.sequence }) else {
             throw RunSessionError(.invalidInput, "run \(id) is not waiting at an approval gate")
         }
         let journaled = (try? JSONDecoder().decode(ApprovalTerms.self, from: Data((waiting.detail ?? "{}").utf8)))
@@ -47,7 +47,7 @@ public struct PendingApproval: Sendable {
     }
 
     /// Why `person` may not make `decision` here (nil: they may).
-    public func refusal(of person: String, decision: String) -> String? {
+    public func refusal(of person: String, decision: Approval.Decision) -> String? {
         terms.refusal(of: person, initiator: run.initiator, decision: decision)
     }
 
@@ -58,12 +58,12 @@ public struct PendingApproval: Sendable {
         public let signedWith: String?
     }
 
-    /// Records `person`'s `decision` ("approve" or "deny") bound to the run's plan hash, signed
+    /// Records `person`'s `decision` bound to the run's plan hash, signed
     /// with `key` when given (required where the terms require signatures), and journals it in
     /// the run. Nothing is recorded when `person` may not decide or the signature does not hold.
-    public func record(_ decision: String, by person: String, comment: String?, key: String?,
+    public func record(_ decision: Approval.Decision, by person: String, comment: String?, key: String?,
                        in journal: Journal) async throws(RunSessionError) -> Recorded {
-        let nothing = "nothing was \(decision == "approve" ? "approved" : "denied")"
+        let nothing = "nothing was \(decision == .approve ? "approved" : "denied")"
         if let refusal = refusal(of: person, decision: decision) {
             throw RunSessionError(.invalidInput, refusal)
         }
@@ -77,7 +77,7 @@ public struct PendingApproval: Sendable {
                                                                     principal: person, allowedSigners: signers)
                 }
             } catch {
-                throw RunSessionError(.invalidInput, "\(error.description); \(nothing)")
+                throw RunSessionError(.invalidInput, "\(error); \(nothing)")
             }
         } else if terms.requireSignatures {
             throw RunSessionError(.invalidInput, "the site policy\(terms.policy.map { " (\($0))" } ?? "") requires signed decisions: "
@@ -85,11 +85,12 @@ public struct PendingApproval: Sendable {
         }
         do {
             try await journal.record(approval)
-            try await journal.append(.init(runID: run.id, kind: decision == "approve" ? "approved" : "denied", step: step, host: nil,
-                                           detail: "\(person)" + (comment.map { ": \($0)" } ?? "") + " (plan \(run.planHash))"
-                                               + (approval.signature == nil ? "" : ", signed")))
+            let said = comment.map { ": \($0)" } ?? ""
+            let signed = approval.signature == nil ? "" : ", signed"
+            try await journal.append(.init(runID: run.id, kind: decision.eventKind, step: step, host: nil,
+                                           detail: "\(person)\(said) (plan \(run.planHash))\(signed)"))
         } catch {
-            throw RunSessionError(.failed, "\(error.description); the decision may not have been recorded: `warden show \(run.id)` tells")
+            throw RunSessionError(.failed, "\(error); the decision may not have been recorded: `warden show \(run.id)` tells")
         }
         return Recorded(approval: approval, signedWith: signedWith)
     }

@@ -3,10 +3,10 @@
 /// false), `not-run` (and why). The planner and the runner both record it.
 public struct HostOutcomeNote: Sendable, Hashable {
     public let host: String
-    public let status: String
+    public let status: StepStatus
     public let reason: String?
 
-    public init(host: String, status: String, reason: String?) {
+    public init(host: String, status: StepStatus, reason: String?) {
         self.host = host
         self.status = status
         self.reason = reason
@@ -16,7 +16,7 @@ public struct HostOutcomeNote: Sendable, Hashable {
 extension HostOutcomeNote {
     /// What a run's report says of each host.
     static func notes(_ reports: [HostReport]) -> [HostOutcomeNote] {
-        reports.map { HostOutcomeNote(host: $0.host, status: $0.status.rawValue, reason: $0.reason) }
+        reports.map { HostOutcomeNote(host: $0.host, status: $0.status, reason: $0.reason) }
     }
 
     /// What a plan decided for each host, in the words a run would use: a read
@@ -24,9 +24,9 @@ extension HostOutcomeNote {
     static func notes(_ planned: [PlannedHost]) -> [HostOutcomeNote] {
         planned.compactMap { host in
             switch host.status {
-            case .passed: return HostOutcomeNote(host: host.host, status: StepStatus.ok.rawValue, reason: host.reason)
-            case .failed: return HostOutcomeNote(host: host.host, status: StepStatus.failed.rawValue, reason: host.reason)
-            case .skipped: return HostOutcomeNote(host: host.host, status: StepStatus.skipped.rawValue, reason: host.reason)
+            case .passed: return HostOutcomeNote(host: host.host, status: .ok, reason: host.reason)
+            case .failed: return HostOutcomeNote(host: host.host, status: .failed, reason: host.reason)
+            case .skipped: return HostOutcomeNote(host: host.host, status: .skipped, reason: host.reason)
             case .willRun, .unknown, .notReached, .willHappen: return nil
             }
         }

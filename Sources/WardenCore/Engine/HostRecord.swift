@@ -116,12 +116,12 @@ public struct RecordSet: Sendable, Hashable {
         var perHost: [String: Value] = [:]
         for outcome in outcomes {
             perHost[outcome.host] = .map(["result": .null, "stdout": .string(""), "stderr": .string(""), "exit": .null,
-                                          "status": .string(outcome.status), "reason": outcome.reason.map(Value.string) ?? .null])
+                                          "status": .string(outcome.status.rawValue), "reason": outcome.reason.map(Value.string) ?? .null])
         }
         for (name, record) in hosts {
             var bindings = record.bindings
             let outcome = outcomes.first { $0.host == name }
-            bindings["status"] = .string(outcome?.status ?? "ok")
+            bindings["status"] = .string(outcome?.status.rawValue ?? StepStatus.ok.rawValue)
             bindings["reason"] = outcome?.reason.map(Value.string) ?? .null
             perHost[name] = .map(bindings)
         }

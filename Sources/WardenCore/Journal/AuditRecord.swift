@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One entry of the audit log: who did what to which run, host or lock, and
 /// when. The log is one chain over the whole state folder (every run, every
@@ -8,8 +7,7 @@ import GRDB
 /// `warden audit verify`. Large content (output, plans) enters as a digest;
 /// the journal keeps the content, and an event's own hash is carried so the
 /// two cannot be changed apart.
-public struct AuditRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "audit"
+public struct AuditRecord: Sendable, Hashable, Codable {
     public static let genesis = String(repeating: "0", count: 64)
 
     /// 1, 2, 3... over the state folder, without gaps.
@@ -17,10 +15,8 @@ public struct AuditRecord: Sendable, Hashable, Codable, FetchableRecord, Persist
     public var at: Double
     /// The operating-system user whose process wrote the record.
     public var actor: String
-    /// What happened: `run-started`, an event kind (`intent`, `outcome`,
-    /// `approved`...), `approval`, `run-finished`, `lock-taken`,
-    /// `lock-released`, `lock-broken`, `run-adopted`.
-    public var action: String
+    /// What happened (see `Action`).
+    public var action: Action
     public var runID: String?
     public var step: String?
     public var host: String?
@@ -30,6 +26,9 @@ public struct AuditRecord: Sendable, Hashable, Codable, FetchableRecord, Persist
     /// or changed without the audit log disagreeing.
     public var event: Int?
     public var exit: Int?
+    /// What the action left: the plan hash of `run-started`, the decision of
+    /// `approval`, the phase of `checkpoint`, the run's status of
+    /// `run-finished`, an event's status.
     public var status: String?
     /// A short, redacted description (a command, a reason, a comment).
     public var summary: String?
@@ -40,7 +39,7 @@ public struct AuditRecord: Sendable, Hashable, Codable, FetchableRecord, Persist
 
     /// What a writer gives; sequence, time and hashes are the journal's business.
     public struct Draft: Sendable {
-        public var action: String
+        public var action: Action
         public var runID: String?
         public var step: String?
         public var host: String?
@@ -51,7 +50,7 @@ public struct AuditRecord: Sendable, Hashable, Codable, FetchableRecord, Persist
         public var summary: String?
         public var digest: String?
 
-        public init(action: String, runID: String? = nil, step: String? = nil, host: String? = nil, lock: String? = nil,
+        public init(action: Action, runID: String? = nil, step: String? = nil, host: String? = nil, lock: String? = nil,
                     event: Int? = nil, exit: Int? = nil, status: String? = nil, summary: String? = nil, digest: String? = nil) {
             self.action = action
             self.runID = runID
@@ -66,29 +65,40 @@ public struct AuditRecord: Sendable, Hashable, Codable, FetchableRecord, Persist
         }
     }
 
-    init(draft: Draft, actor: String, at: Date, sequence: Int, previousHash: String) {
-        self.sequence = sequence
-        self.at = at.timeIntervalSince1970
-        self.actor = actor
-        action = draft.action
-        runID = draft.runID
-        step = draft.step
-        host = draft.host
-        lock = draft.lock
-        event = draft.event
-        exit = draft.exit
-        status = draft.status
-        summary = draft.summary
-        digest = draft.digest
-        self.previousHash = previousHash
-        hash = ""
+    /// A record as written: `draft` placed after the record `previousHash` names.
+    public init(draft: Draft, actor: String, at: Date, sequence: Int, previousHash: String) {
+        self.init(sequence: sequence, at: at.timeIntervalSince1970, actor: actor, action: draft.action, runID: draft.runID,
+                  step: draft.step, host: draft.host, lock: draft.lock, event: draft.event, exit: draft.exit, status: draft.status,
+                  summary: draft.summary, digest: draft.digest, previousHash: previousHash, hash: "")
         hash = computedHash
     }
 
+    /// A record as a store read it back, its hashes as stored (`verifyAudit` checks them).
+    public init(sequence: Int, at: Double, actor: String, action: Action, runID: String?, step: String?, host: String?,
+                lock: String?, event: Int?, exit: Int?, status: String?, summary: String?, digest: String?,
+                previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.runID = runID
+        self.step = step
+        self.host = host
+        self.lock = lock
+        self.event = event
+        self.exit = exit
+        self.status = status
+        self.summary = summary
+        self.digest = digest
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// SHA-256 over the previous hash and every field, the action as its stored string.
     public var computedHash: String {
         let absent = ChainHash.absent
         return ChainHash.of([
-            previousHash, String(sequence), String(at.bitPattern), actor, action, runID ?? absent, step ?? absent,
+            previousHash, String(sequence), String(at.bitPattern), actor, action.rawValue, runID ?? absent, step ?? absent,
             host ?? absent, lock ?? absent, event.map(String.init) ?? absent, exit.map(String.init) ?? absent, status ?? absent, summary ?? absent,
             digest ?? absent,
         ])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A signed statement of where the audit log stood: "at record N its hash
 /// was H", signed with the key of the controller (for the CLI, the operator
@@ -12,8 +11,7 @@ import GRDB
 /// row as started) is fixed by H, so rewriting any of them breaks a
 /// signature. What stays open is the tail after the newest checkpoint, and
 /// `warden audit verify` says how long it is.
-public struct Checkpoint: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "checkpoints"
+public struct Checkpoint: Sendable, Hashable, Codable {
     /// The SSHSIG namespace: a checkpoint signature is never an approval's, nor the reverse.
     public static let namespace = "warden-checkpoint@v1"
 
@@ -27,8 +25,8 @@ public struct Checkpoint: Sendable, Hashable, Codable, FetchableRecord, Persista
     public var signature: String
     public var at: Double
 
-    /// When in a run's life it was made.
-    public enum Phase: String, Sendable, Codable, CaseIterable {
+    /// When in a run's life it was made. The raw values are stored and signed: they are stable.
+    public enum Phase: String, Sendable, Hashable, Codable, CaseIterable {
         case started, resumed, finished
     }
 

@@ -61,20 +61,20 @@ public struct CheckpointReview: Sendable {
         let good = entries.filter { if case .signed = $0.verdict { true } else { false } }.map(\.checkpoint)
         let newest = good.map(\.auditSequence).max() ?? 0
         // A checkpoint's own record follows the head it signs; its signature vouches for it.
-        let open = records.filter { $0.sequence > newest && $0.action != "checkpoint" }
+        let open = records.filter { $0.sequence > newest && $0.action != .checkpoint }
         let tail = open.first.flatMap { first in records.last.map { first.sequence...$0.sequence } }
         var uncovered: [Uncovered] = []
         if required {
             for run in try await journal.runs().reversed() {
                 let own = records.filter { $0.runID == run.id }
-                if let finished = own.last(where: { $0.action == "run-finished" }) {
+                if let finished = own.last(where: { $0.action == .runFinished }) {
                     if finished.sequence > newest {
                         uncovered.append(Uncovered(runID: run.id, reason: """
                             ended (audit record \(finished.sequence)) after the newest signed checkpoint (\(newest == 0 ? "none" : "record \(newest)")): \
                             the checkpoint of its end is missing (removed, or the run ended without a signing key)
                             """))
                     }
-                } else if let started = own.first(where: { $0.action == "run-started" }), started.sequence > newest,
+                } else if let started = own.first(where: { $0.action == .runStarted }), started.sequence > newest,
                           !good.contains(where: { $0.runID == run.id && $0.auditSequence >= started.sequence }) {
                     uncovered.append(Uncovered(runID: run.id, reason: """
                         started (audit record \(started.sequence)) and was never signed for: its checkpoint was removed, \

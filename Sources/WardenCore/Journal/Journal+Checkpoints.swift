@@ -1,39 +1,40 @@
 import Foundation
-import GRDB
 
 extension Journal {
     /// The newest audit record's sequence and hash (0 and the genesis hash for an empty log).
     public func auditHead() async throws(JournalError) -> (sequence: Int, hash: String) {
-        try await access { db in
-            let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1")
-            return (row?["sequence"] ?? 0, row?["hash"] ?? AuditRecord.genesis)
+        try await store.read { reader in
+            let last = try reader.lastAuditRecord()
+            return (last?.sequence ?? 0, last?.hash ?? AuditRecord.genesis)
         }
     }
 
     /// Stores a signed checkpoint with its own audit record, whose digest is
-    /// the signature's: a checkpoint row removed, changed or inserted outside
+    /// the signature's: a checkpoint removed, changed or inserted outside
     /// Warden then disagrees with the audit log.
     public func record(_ checkpoint: Checkpoint) async throws(JournalError) {
-        let actor = self.actor
-        try await write { db in
-            try checkpoint.insert(db)
-            try Journal.audit(.init(action: "checkpoint", runID: checkpoint.runID, status: checkpoint.phase.rawValue,
+        let (actor, location) = (self.actor, path)
+        try await store.write { writer in
+            guard try writer.run(checkpoint.runID) != nil else { throw Journal.noSuchRun(checkpoint.runID, in: location) }
+            try writer.insert(checkpoint)
+            try Journal.audit(.init(action: .checkpoint, runID: checkpoint.runID, status: checkpoint.phase.rawValue,
                                     summary: "audit record \(checkpoint.auditSequence) signed by \(checkpoint.signer)",
-                                    digest: ChainHash.digest(checkpoint.signature)), actor: actor, in: db)
+                                    digest: ChainHash.digest(checkpoint.signature)),
+                              actor: actor, at: Date(timeIntervalSince1970: checkpoint.at), in: writer)
         }
     }
 
-    /// Every checkpoint, oldest first.
+    /// Every checkpoint, in the order recorded.
     public func checkpoints() async throws(JournalError) -> [Checkpoint] {
-        try await access { db in try Checkpoint.order(Column("audit_sequence"), Column("at")).fetchAll(db) }
+        try await store.read { reader in try reader.checkpoints() }
     }
 
-    /// Inside `verifyAudit`'s read: each checkpoint row must be one the audit
-    /// log recorded (in order, with its signature's digest), and must name an
+    /// Inside `verifyAudit`'s read: each checkpoint must be one the audit log
+    /// recorded (in order, with its signature's digest), and must name an
     /// audit record that still has the hash it signed for.
-    static func checkpointBreak(in db: Database, records: [AuditRecord]) throws -> AuditBreak? {
-        let recorded = records.filter { $0.action == "checkpoint" }
-        let rows = try Checkpoint.order(Column("rowid")).fetchAll(db)
+    static func checkpointBreak(in reader: any JournalReader, records: [AuditRecord]) throws -> AuditBreak? {
+        let recorded = records.filter { $0.action == .checkpoint }
+        let rows = try reader.checkpoints()
         for (index, checkpoint) in rows.enumerated() {
             let what = "checkpoint of run \(checkpoint.runID) (\(checkpoint.phase.rawValue), signed by \(checkpoint.signer))"
             guard index < recorded.count else {

@@ -1,11 +1,8 @@
 import Foundation
-import GRDB
 
 /// One run as the journal keeps it: who started what, against which plan,
 /// and how it ended. Parameters are stored redacted.
-public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "runs"
-
+public struct JournalRun: Sendable, Hashable, Codable {
     public var id: String
     public var runbook: String
     public var file: String
@@ -16,8 +13,8 @@ public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, Persista
     public var planHash: String
     /// `name=value` lines, secrets as `<secret>`.
     public var parameters: String
-    /// `running` until it ends; then succeeded, failed, aborted or blocked.
-    public var status: String
+    /// `running` until it ends; then how it ended.
+    public var status: Status
     public var reason: String?
     public var startedAt: Double
     public var finishedAt: Double?
@@ -25,7 +22,7 @@ public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, Persista
     public var plan: String?
 
     public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
-                parameters: String, status: String = "running", reason: String? = nil,
+                parameters: String, status: Status = .running, reason: String? = nil,
                 startedAt: Date = Date(), finishedAt: Date? = nil, plan: String? = nil) {
         self.id = id
         self.runbook = runbook
@@ -39,6 +36,15 @@ public struct JournalRun: Sendable, Hashable, Codable, FetchableRecord, Persista
         self.startedAt = startedAt.timeIntervalSince1970
         self.finishedAt = finishedAt?.timeIntervalSince1970
         self.plan = plan
+    }
+
+    /// What the audit log records of the run as it started (`run-started`'s
+    /// summary): `verifyAudit` compares the row with it, so a row changed
+    /// afterwards (its runbook, initiator or parameters) is caught.
+    var startedSummary: String { startedSummary(controller: controller) }
+
+    func startedSummary(controller: String) -> String {
+        "\(runbook) (\(file)) by \(initiator) on \(controller); parameters: \(parameters)"
     }
 
     enum CodingKeys: String, CodingKey {

@@ -34,7 +34,7 @@ public enum LockBreaking {
             throw RunSessionError(.failed, "the lock directory on \(host.name) could not be removed: \(error); it stays until its lease lapses")
         }
         guard answer == .released else { return false }
-        _ = try? await journal.append(.init(runID: broken.runID, kind: "note", host: host.name,
+        _ = try? await journal.append(.init(runID: broken.runID, kind: .note, host: host.name,
                                             detail: "lock directory of '\(broken.name)' removed from \(host.name) by \(journal.actor): \(reason)"))
         return true
     }

@@ -51,7 +51,7 @@ struct RunLocking: Sendable {
                 try await refuse(.blocked, "lock '\(name)' is held by \(holder)", show: previous?.runID)
             }
             if let previous {
-                _ = try? await journal.append(.init(runID: runID, kind: "note",
+                _ = try? await journal.append(.init(runID: runID, kind: .note,
                     detail: "took over lock '\(name)' from run \(previous.runID) (\(previous.controller)), which is no longer running or renewing it"))
             }
         }
@@ -66,7 +66,7 @@ struct RunLocking: Sendable {
         switch outcome {
         case .acquired, .renewed: break
         case .takenOver(let from):
-            _ = try? await journal.append(.init(runID: runID, kind: "note", host: host.name,
+            _ = try? await journal.append(.init(runID: runID, kind: .note, host: host.name,
                 detail: "took over lock '\(name)' on \(host.name) from run \(from), whose lease had lapsed"))
         case .held(let owner):
             try? await journal.release(lock: name, run: runID)
@@ -80,7 +80,7 @@ struct RunLocking: Sendable {
     /// Ends the run (blocked, or failed) with nothing changed, and throws why.
     private func refuse(_ kind: RunSessionError.Kind, _ reason: String, show run: String? = nil) async throws(RunSessionError) -> Never {
         let status: RunStatus = kind == .blocked ? .blocked : .failed
-        try? await journal.finish(run: runID, status: status.rawValue, reason: reason)
+        try? await journal.finish(run: runID, status: status, reason: reason)
         await transport.close()
         let hint = run.map { " `warden show \($0)` shows what it is doing." } ?? ""
         throw RunSessionError(kind, "\(reason); nothing was changed.\(hint)")

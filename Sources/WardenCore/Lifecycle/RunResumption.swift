@@ -60,7 +60,7 @@ public struct RunResumption: Sendable {
         guard let found else {
             throw RunSessionError(.invalidInput, "no run '\(run)' in \(journal.path); `warden runs` lists them")
         }
-        guard found.status == "running" else {
+        guard found.status == .running else {
             throw RunSessionError(.invalidInput, "run \(run) already ended (\(found.status)); nothing to resume")
         }
         let lock = RunLock(name: "", runID: run, holder: found.initiator, controller: found.controller)
@@ -147,7 +147,7 @@ public struct RunResumption: Sendable {
             let checks = (settled + verified).isEmpty ? "" : "; " + (settled + verified).joined(separator: "; ")
             let notes = [secretsNote, limitNote].compactMap { $0 }.map { "; \($0)" }.joined()
             let what = request.abandon ? "abandoned (only pending cleanup runs: \(pending))" : "resumed"
-            _ = try await journal.append(.init(runID: run, kind: "note", detail: "\(what) by \(identity.user) on \(identity.controller)\(assumed)\(checks)\(notes)"))
+            _ = try await journal.append(.init(runID: run, kind: .note, detail: "\(what) by \(identity.user) on \(identity.controller)\(assumed)\(checks)\(notes)"))
         } catch {
             throw RunSessionError(.failed, "cannot adopt run \(run): \(error); nothing ran")
         }

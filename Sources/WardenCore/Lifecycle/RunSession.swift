@@ -59,8 +59,8 @@ public struct RunSession: Sendable {
         let runID = RunIdentifier.make()
         do {
             try await journal.begin(journalRun(runID, plan: plan))
-            _ = try await journal.append(.init(runID: runID, kind: "note", detail: "not started: \(reason); nothing was changed"))
-            try await journal.finish(run: runID, status: status.rawValue, reason: reason)
+            _ = try await journal.append(.init(runID: runID, kind: .note, detail: "not started: \(reason); nothing was changed"))
+            try await journal.finish(run: runID, status: status, reason: reason)
             try await signer?.checkpoint(runID, phase: .finished, in: journal)
         } catch {
             delegate.notice(.warning("could not journal the attempt: \(error)"))
@@ -87,7 +87,7 @@ public struct RunSession: Sendable {
                 try await signer.checkpoint(runID, phase: .started, in: journal)
             } catch {
                 await transport.close()
-                try? await journal.finish(run: runID, status: RunStatus.failed.rawValue, reason: "its start could not be signed: \(error)")
+                try? await journal.finish(run: runID, status: .failed, reason: "its start could not be signed: \(error)")
                 throw RunSessionError(.invalidInput, "\(error); nothing was changed")
             }
         }
@@ -134,7 +134,7 @@ public struct RunSession: Sendable {
             await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease,
                                   renewHost: renewHost) { lost in
                 delegate.notice(.lockLost(reason: lost))
-                _ = try? await journal.append(.init(runID: runID, kind: "note", detail: lost + "; stopping the run"))
+                _ = try? await journal.append(.init(runID: runID, kind: .note, detail: lost + "; stopping the run"))
                 work.cancel()
             }
         }
@@ -147,7 +147,7 @@ public struct RunSession: Sendable {
         // A resume makes no new plan: only a fresh run has a verdict to tell.
         if resume == nil { report.verdict = plan?.verdict }
         do {
-            try await journal.finish(run: runID, status: report.status.rawValue, reason: report.reason)
+            try await journal.finish(run: runID, status: report.status, reason: report.reason)
             for held in try await journal.locks() where held.runID == runID {
                 try await journal.release(lock: held.name, run: runID)
             }
@@ -165,7 +165,7 @@ public struct RunSession: Sendable {
     /// A second interrupt while cleanup runs, answered "give up" by the operator: journaled
     /// before the process exits, so the run is not left looking alive.
     public static func recordCleanupGivenUp(_ runID: String, in journal: Journal) async {
-        _ = try? await journal.append(.init(runID: runID, kind: "note", detail: "cleanup given up by the operator (second interrupt)"))
-        try? await journal.finish(run: runID, status: RunStatus.aborted.rawValue, reason: "interrupted; cleanup given up by the operator")
+        _ = try? await journal.append(.init(runID: runID, kind: .note, detail: "cleanup given up by the operator (second interrupt)"))
+        try? await journal.finish(run: runID, status: .aborted, reason: "interrupted; cleanup given up by the operator")
     }
 }

@@ -57,44 +57,52 @@ public struct ResumeState: Sendable {
         state.cleanupSteps = Set(context.runbook.finally.map(\.id))
         let steps = Dictionary(context.runbook.allSteps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var intents: [String: [String: String?]] = [:]
-        var outcomes: [String: [(host: String, status: String, record: HostRecord?, reason: String?)]] = [:]
-        var finishedStatus: [String: String] = [:]
+        var outcomes: [String: [(host: String, status: StepStatus, record: HostRecord?, reason: String?)]] = [:]
+        var finishedStatus: [String: StepStatus] = [:]
         var groups: [String: [String: RemoteProcessGroup]] = [:]
         for event in events {
             guard let id = event.step else { continue }
+            // No default: a new kind must say here what it means for where a run stands.
             switch event.kind {
-            case "step-started":
+            case .stepStarted:
                 if let step = steps[id] { state.reachedScopes.insert(step.scope) }
-            case "intent":
+            case .intent:
                 if let host = event.host { intents[id, default: [:]][host] = event.command }
-            case "outcome":
+            case .outcome:
+                // Every outcome is written with its status; one without is not taken for success.
                 if let host = event.host {
-                    outcomes[id, default: []].append((host, event.status ?? "", record(from: event.detail), reason(from: event.detail)))
+                    outcomes[id, default: []].append((host, event.status ?? .failed, record(from: event.detail), reason(from: event.detail)))
                 }
-            case "process-group":
+            case .processGroup:
                 if let host = event.host, let group = processGroup(from: event.detail) { groups[id, default: [:]][host] = group }
-            case "step-finished":
+            case .stepFinished:
                 state.finishedSteps.insert(id)
                 finishedStatus[id] = event.status
-            case "deadman-armed", "deadman-arming":
+            case .deadmanArming, .deadmanArmed:
                 if let host = event.host, let deadman = deadman(from: event.detail, step: id, host: host) {
                     state.armedDeadmen.removeAll { $0.host == host && $0.step == id }
                     state.armedDeadmen.append(deadman)
                 }
-            case "deadman-disarmed", "deadman-left-armed":
+            case .deadmanDisarmed, .deadmanLeftArmed:
                 state.armedDeadmen.removeAll { $0.host == event.host && $0.step == id }
-            default:
+            case .undo, .waitingApproval, .approved, .denied, .note:
+                // A rollback ends the run (a resume does not undo again); the gate is decided
+                // again from the approvals; notes are for people.
                 break
             }
         }
         for (id, results) in outcomes {
             let ran = results.compactMap { result in result.record.map { (name: result.host, record: $0) } }
-            let status = finishedStatus[id].map { $0 == "ok" ? "ok" : ($0 == "skipped" ? "skipped" : "failed") } ?? "ok"
+            let status = switch finishedStatus[id] {
+            case nil, .ok: "ok"
+            case .skipped: "skipped"
+            case .failed, .notRun: "failed"
+            }
             // Each host's journaled status and reason: a host the step skipped reads as skipped after a resume too.
             let notes = results.map { HostOutcomeNote(host: $0.host, status: $0.status, reason: $0.reason) }
             state.stepRecords[id] = RecordSet(hosts: ran, status: status, outcomes: notes)
             if let step = steps[id], step.isMutating {
-                let changed = Set(results.filter { $0.status == "ok" }.map(\.host))
+                let changed = Set(results.filter { $0.status == .ok }.map(\.host))
                 let hosts = context.hosts(of: step.target).filter { changed.contains($0.name) }
                 if !hosts.isEmpty { state.completedChanges.append((step, hosts)) }
             }

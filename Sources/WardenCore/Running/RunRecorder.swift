@@ -17,25 +17,26 @@ public struct RunRecorder: Sendable {
     }
 
     func stepStarted(_ step: Step) async throws(JournalError) {
-        try await journal.append(.init(runID: runID, kind: "step-started", step: step.id,
+        try await journal.append(.init(runID: runID, kind: .stepStarted, step: step.id,
                                        detail: step.isMutating ? "mutating" : step.kind.keyword))
     }
 
     /// The intents of a batch of hosts, in one durable write.
     func intents(_ step: Step, _ batch: [(host: String, command: String)]) async throws(JournalError) {
-        try await journal.append(batch.map { .init(runID: runID, kind: "intent", step: step.id, host: $0.host, command: redactor.redact($0.command)) })
+        try await journal.append(batch.map { .init(runID: runID, kind: .intent, step: step.id, host: $0.host, command: redactor.redact($0.command)) })
     }
 
     /// The outcome with what later steps read (`result`, `stdout`, `stderr`,
-    /// `exit`), redacted, so a resumed run sees what the first one saw.
-    func outcome(_ step: Step, report: HostReport, record: HostRecord?, kind: String = "outcome") async throws(JournalError) {
+    /// `exit`), redacted, so a resumed run sees what the first one saw;
+    /// `undo` for an undo command a rollback ran.
+    func outcome(_ step: Step, report: HostReport, record: HostRecord?, kind: JournalEvent.Kind = .outcome) async throws(JournalError) {
         var detail: [String: Value] = [:]
         if let reason = report.reason { detail["reason"] = .string(reason) }
         if let record {
             detail["record"] = redactor.redact(record.value)
         }
         try await journal.append(.init(
-            runID: runID, kind: kind, step: step.id, host: report.host, command: report.command, status: report.status.rawValue,
+            runID: runID, kind: kind, step: step.id, host: report.host, command: report.command, status: report.status,
             exit: report.exit, detail: detail.isEmpty ? nil : Value.map(detail).jsonText(pretty: false)))
     }
 
@@ -43,18 +44,18 @@ public struct RunRecorder: Sendable {
     /// so that a resume can tell whether it still runs.
     func processGroup(_ step: Step, host: String, _ group: RemoteProcessGroup) async throws(JournalError) {
         let fields: [String: Value] = ["pgid": .int(Int(group.id)), "start": group.startTime.map { .string($0) } ?? .null]
-        try await journal.append(.init(runID: runID, kind: "process-group", step: step.id, host: host,
+        try await journal.append(.init(runID: runID, kind: .processGroup, step: step.id, host: host,
                                        detail: Value.map(fields).jsonText(pretty: false)))
     }
 
     func stepFinished(_ report: StepReport) async throws(JournalError) {
-        try await journal.append(.init(runID: runID, kind: "step-finished", step: report.id, status: report.status.rawValue,
+        try await journal.append(.init(runID: runID, kind: .stepFinished, step: report.id, status: report.status,
                                        detail: redactor.redact(report.summary)))
     }
 
     /// A deadman armed (`deadman-armed`) or settled (`deadman-disarmed`,
     /// `deadman-left-armed`), so a resumed run knows which to disarm.
-    func deadman(_ deadman: Deadman, kind: String, detail: String? = nil) async throws(JournalError) {
+    func deadman(_ deadman: Deadman, kind: JournalEvent.Kind, detail: String? = nil) async throws(JournalError) {
         let fields: [String: Value] = ["path": .string(deadman.path), "fires_at": .double(deadman.firesAt),
                                        "detail": detail.map { .string(redactor.redact($0)) } ?? .null]
         try await journal.append(.init(runID: runID, kind: kind, step: deadman.step, host: deadman.host,
@@ -62,6 +63,6 @@ public struct RunRecorder: Sendable {
     }
 
     func note(_ text: String, step: String? = nil) async throws(JournalError) {
-        try await journal.append(.init(runID: runID, kind: "note", step: step, detail: redactor.redact(text)))
+        try await journal.append(.init(runID: runID, kind: .note, step: step, detail: redactor.redact(text)))
     }
 }

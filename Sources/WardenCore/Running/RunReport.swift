@@ -37,7 +37,7 @@ public struct RunReport: Sendable, Codable {
 ///
 /// The raw values are what the journal keeps (`runs.status`, beside
 /// `running` while a run runs) and `warden runs` shows: they are stable.
-public enum RunStatus: String, Sendable, Codable {
+public enum RunStatus: String, Sendable, Codable, CaseIterable {
     case succeeded, failed, aborted, blocked
     /// Not started: the plan's read-only checks failed, or a host could not be reached.
     case failedChecks = "failed-checks"
@@ -62,7 +62,7 @@ public struct StepReport: Sendable, Codable {
 }
 
 /// A step's outcome.
-public enum StepStatus: String, Sendable, Codable {
+public enum StepStatus: String, Sendable, Codable, CaseIterable {
     case ok, failed, skipped
     /// The run stopped before it.
     case notRun = "not-run"
@@ -73,8 +73,7 @@ public enum StepStatus: String, Sendable, Codable {
 public struct DeadmanReport: Sendable, Codable {
     public var host: String
     public var step: String
-    /// `disarmed`, `left-armed`, `fired`, `missing`, or `unknown` (could not be reached).
-    public var status: String
+    public var status: DeadmanStatus
     public var firesAt: Double
     public var detail: String?
 }

@@ -261,7 +261,7 @@ extension Runner {
             // Journaled before the host arms it: a controller killed in between leaves a resume
             // that still knows where to disarm it (its firing time is known once armed).
             try await recorder?.deadman(Deadman(host: host.name, step: step.id, path: Deadman.entry(runID: runID, step: step.id), firesAt: 0),
-                                        kind: "deadman-arming", detail: "reverts with: \(command)")
+                                        kind: .deadmanArming, detail: "reverts with: \(command)")
         } catch {
             return .failure(DeadmanError(description: "not run: \(error.description)"))
         }
@@ -272,7 +272,7 @@ extension Runner {
             return .failure(DeadmanError(description: "not run: no safe deadman could be armed: \(error.description)"))
         }
         do {
-            try await recorder?.deadman(deadman, kind: "deadman-armed", detail: "reverts with: \(command)")
+            try await recorder?.deadman(deadman, kind: .deadmanArmed, detail: "reverts with: \(command)")
             return .success(deadman)
         } catch {
             // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.

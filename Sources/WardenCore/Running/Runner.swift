@@ -237,7 +237,7 @@ public struct Runner: Sendable {
                 let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: decidedProbes[step.id] ?? [:])
                 let hostReport = await runOnce(undo, step: step, host: host, environment: environment)
                 do {
-                    try await recorder?.outcome(step, report: hostReport, record: nil, kind: "undo")
+                    try await recorder?.outcome(step, report: hostReport, record: nil, kind: .undo)
                 } catch {
                     journalFailure = error.description
                 }
@@ -258,33 +258,33 @@ public struct Runner: Sendable {
         let hosts = Dictionary(context.runbook.targets.flatMap { context.hosts(of: $0.name) }.map { ($0.name, $0) },
                                uniquingKeysWith: { first, _ in first })
         for deadman in armedDeadmen {
-            var entry = DeadmanReport(host: deadman.host, step: deadman.step, status: "left-armed", firesAt: deadman.firesAt)
+            var entry = DeadmanReport(host: deadman.host, step: deadman.step, status: .leftArmed, firesAt: deadman.firesAt)
             if deadman.isLegacy {
                 // Never touched: its folder (and the pid in it) may be anyone's.
-                entry.status = "unknown"
+                entry.status = .unknown
                 entry.detail = deadman.legacyAdvice
             } else if !safe {
                 entry.detail = "cleanup did not succeed: the host reverts the change on its own"
             } else if let host = hosts[deadman.host] {
                 do {
                     switch try await deadman.disarm(on: host, transport: transport) {
-                    case .disarmed: entry.status = "disarmed"
-                    case .fired(let exit): entry.status = "fired"; entry.detail = "the revert already ran (exit \(exit))"
-                    case .firing: entry.status = "fired"; entry.detail = "the revert is running now"
-                    case .missing: entry.status = "missing"; entry.detail = "nothing armed in \(deadman.path)"
-                    case .legacy: entry.status = "unknown"; entry.detail = deadman.legacyAdvice
+                    case .disarmed: entry.status = .disarmed
+                    case .fired(let exit): entry.status = .fired; entry.detail = "the revert already ran (exit \(exit))"
+                    case .firing: entry.status = .fired; entry.detail = "the revert is running now"
+                    case .missing: entry.status = .missing; entry.detail = "nothing armed in \(deadman.path)"
+                    case .legacy: entry.status = .unknown; entry.detail = deadman.legacyAdvice
                     }
                 } catch {
-                    entry.status = "unknown"
+                    entry.status = .unknown
                     entry.detail = error.description
                 }
             } else {
-                entry.status = "unknown"
+                entry.status = .unknown
                 entry.detail = "host \(deadman.host) is no longer in the inventory"
             }
             do {
-                try await recorder?.deadman(deadman, kind: entry.status == "left-armed" || entry.status == "unknown" ? "deadman-left-armed" : "deadman-disarmed",
-                                            detail: entry.detail ?? entry.status)
+                try await recorder?.deadman(deadman, kind: entry.status.mayStillFire ? .deadmanLeftArmed : .deadmanDisarmed,
+                                            detail: entry.detail ?? entry.status.rawValue)
             } catch {
                 journalFailure = journalFailure ?? error.description
             }

@@ -22,7 +22,7 @@ struct ApproveCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        try await Decision.record("approve", run: run, comment: comment, key: key, state: state)
+        try await Decision.record(.approve, run: run, comment: comment, key: key, state: state)
     }
 }
 
@@ -43,14 +43,14 @@ struct DenyCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        try await Decision.record("deny", run: run, comment: comment, key: key, state: state)
+        try await Decision.record(.deny, run: run, comment: comment, key: key, state: state)
     }
 }
 
 /// What approving and denying share: finding the gate, showing the plan, and
 /// recording the decision (`PendingApproval` decides who may, and binds it).
 enum Decision {
-    static func record(_ decision: String, run id: String, comment: String?, key: String?, state: StateOptions) async throws {
+    static func record(_ decision: Approval.Decision, run id: String, comment: String?, key: String?, state: StateOptions) async throws {
         let journal = try await state.open()
         let policy = try ApprovalPolicy.forCommand()
         let me = OperatingSystemUser.name
@@ -60,6 +60,6 @@ enum Decision {
         Terminal.write("\n" + VisibleText.line("Run \(id) of '\(run.runbook)' started by \(run.initiator) on \(run.controller), waiting at step '\(pending.step)'.") + "\n")
         let recorded = try await pending.record(decision, by: me, comment: comment, key: key, in: journal)
         if let key = recorded.signedWith { Terminal.write(VisibleText.line("signed with \(key)") + "\n") }
-        Terminal.write(VisibleText.line("\(decision == "approve" ? "Approved" : "Denied") run \(id) at step '\(pending.step)' as \(me) (plan \(run.planHash)).") + "\n")
+        Terminal.write(VisibleText.line("\(decision == .approve ? "Approved" : "Denied") run \(id) at step '\(pending.step)' as \(me) (plan \(run.planHash)).") + "\n")
     }
 }

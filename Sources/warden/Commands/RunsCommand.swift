@@ -111,8 +111,8 @@ struct LogCommand: AsyncParsableCommand {
             let events = try await journal.events(of: run)
             for event in events.dropFirst(printed) { Terminal.write(JournalText.line(event) + "\n") }
             printed = events.count
-            let status = try await journal.run(run)?.status ?? "running"
-            guard follow, status == "running" else {
+            let status = try await journal.run(run)?.status ?? .running
+            guard follow, status == .running else {
                 if follow { Terminal.write("run \(status)\n") }
                 return
             }

@@ -12,14 +12,14 @@ struct ListedRun: Encodable {
 
     init(_ run: JournalRun) {
         self.run = run
-        let gone = run.status == "running"
+        let gone = run.status == .running
             && RunLock(name: "", runID: run.id, holder: run.initiator, controller: run.controller).controllerIsGone
         controllerGone = gone ? true : nil
         resume = gone ? "warden resume \(run.id) -i INVENTORY" : nil
     }
 
     /// What the STATUS column shows.
-    var status: String { controllerGone == true ? "controller gone" : run.status }
+    var status: String { controllerGone == true ? "controller gone" : run.status.rawValue }
 
     private enum Keys: String, CodingKey {
         case controllerGone = "controller_gone"

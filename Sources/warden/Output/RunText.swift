@@ -24,8 +24,8 @@ struct RunText {
         if !report.deadmen.isEmpty {
             lines.append("Deadmen:")
             for deadman in report.deadmen {
-                var line = "  \(deadman.step) on \(deadman.host): \(deadman.status.uppercased())"
-                if deadman.status == "left-armed" || deadman.status == "unknown" {
+                var line = "  \(deadman.step) on \(deadman.host): \(deadman.status.rawValue.uppercased())"
+                if deadman.status.mayStillFire {
                     line += ", reverts on its own at \(JournalText.time(deadman.firesAt))"
                 }
                 if let detail = deadman.detail { line += " (\(detail))" }

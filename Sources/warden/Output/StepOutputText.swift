@@ -19,7 +19,7 @@ struct StepOutputText {
         let sequence: Int
         let step: String
         let host: String
-        let status: String?
+        let status: StepStatus?
         let exit: Int?
         let command: String?
         let stdout: String
@@ -67,7 +67,7 @@ struct StepOutputText {
         var out = ""
         var cut = false
         for entry in entries {
-            var heading = "\(entry.step) on \(entry.host): \(entry.status ?? "?")"
+            var heading = "\(entry.step) on \(entry.host): \(entry.status?.rawValue ?? "?")"
             if let exit = entry.exit { heading += ", exit \(exit)" }
             out += VisibleText.line(heading + " (event \(entry.sequence))") + "\n"
             if let command = entry.command { out += VisibleText.line("  $ " + command) + "\n" }

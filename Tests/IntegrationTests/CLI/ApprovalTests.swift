@@ -32,7 +32,7 @@ struct ApprovalTests {
         let file = fleet.directory.appendingPathComponent("gated.yaml").path
         try runbook.write(toFile: file, atomically: true, encoding: .utf8)
         let warden = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
-        let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == "waiting-approval" } }
+        let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == .waitingApproval } }
         return (warden, run.id)
     }
 

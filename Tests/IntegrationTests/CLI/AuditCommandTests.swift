@@ -39,16 +39,16 @@ struct AuditCommandTests {
             let lines = exported.stdout.split(separator: "\n")
             let records = try lines.map { try JSONDecoder().decode(AuditRecord.self, from: Data($0.utf8)) }
             #expect(records.map(\.sequence) == Array(1...records.count))
-            #expect(records.first?.action == "run-started" && records.first?.runID == report.runID)
+            #expect(records.first?.action == .runStarted && records.first?.runID == report.runID)
             #expect(records.first?.status == report.planHash)
-            #expect(records.contains { $0.action == "lock-taken" && $0.lock == "audited" })
-            #expect(records.contains { $0.action == "lock-released" && $0.lock == "audited" })
-            let intents = records.filter { $0.action == "intent" }
+            #expect(records.contains { $0.action == .lockTaken && $0.lock == "audited" })
+            #expect(records.contains { $0.action == .lockReleased && $0.lock == "audited" })
+            let intents = records.filter { $0.action == .event(.intent) }
             #expect(Set(intents.compactMap(\.host)) == ["h01", "h02"])
             #expect(intents.allSatisfy { $0.summary?.hasPrefix("echo using <secret> on h0") == true })
-            let outcomes = records.filter { $0.action == "outcome" }
+            let outcomes = records.filter { $0.action == .event(.outcome) }
             #expect(outcomes.count == 2 && outcomes.allSatisfy { $0.exit == 0 && $0.digest != nil })
-            #expect(records.last?.action == "run-finished" && records.last?.status == "succeeded")
+            #expect(records.last?.action == .runFinished && records.last?.status == "succeeded")
             #expect(!exported.stdout.contains(secret))
             for name in try FileManager.default.contentsOfDirectory(atPath: state) where !name.hasPrefix("artifacts") {
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: state).appendingPathComponent(name))
@@ -98,7 +98,7 @@ struct AuditCommandTests {
         let after = try await warden(["locks", "--state", state, "--output", "json"])
         #expect(after.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || after.stdout.contains("[]"), "\(after.stdout)")
         let records = try await journal.auditRecords()
-        let breaking = try #require(records.first { $0.action == "lock-broken" })
+        let breaking = try #require(records.first { $0.action == .lockBroken })
         #expect(breaking.lock == "pegasus/c1" && breaking.summary?.contains("bastion-2 was decommissioned") == true)
         #expect(breaking.actor == OperatingSystemUser.name)
         let verified = try await warden(["audit", "verify", "--state", state])

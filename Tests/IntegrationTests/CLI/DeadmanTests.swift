@@ -52,7 +52,7 @@ struct DeadmanTests {
             let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
-            #expect(report.deadmen.map(\.status) == ["disarmed"])
+            #expect(report.deadmen.map(\.status) == [.disarmed])
             let folder = fleet.stateFolder(of: fleet.hosts[0]) + "/deadman/" + report.runID + ".lively"
             #expect(FileManager.default.fileExists(atPath: folder + "/disarmed"))
             #expect(try String(contentsOfFile: folder + "/command", encoding: .utf8) == "echo steady > \(level)\n")
@@ -66,10 +66,10 @@ struct DeadmanTests {
             let journal = try await Journal.open(directory: state)
             let kinds = try await journal.events(of: report.runID).map(\.kind)
             // Journaled before the host arms it (so a resume knows where to disarm), and after.
-            let armingAt = try #require(kinds.firstIndex(of: "deadman-arming"))
-            let armedAt = try #require(kinds.firstIndex(of: "deadman-armed"))
+            let armingAt = try #require(kinds.firstIndex(of: .deadmanArming))
+            let armedAt = try #require(kinds.firstIndex(of: .deadmanArmed))
             #expect(armingAt < armedAt)
-            let disarmedAt = try #require(kinds.firstIndex(of: "deadman-disarmed"))
+            let disarmedAt = try #require(kinds.firstIndex(of: .deadmanDisarmed))
             #expect(armedAt < disarmedAt)
             #expect(try String(contentsOfFile: level, encoding: .utf8) == "steady\n")
         }
@@ -82,7 +82,7 @@ struct DeadmanTests {
             try "60\n".write(toFile: seconds, atomically: true, encoding: .utf8)
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let run = try await awaitRun(in: state, "the balance wait to start") { _, events in
-                events.contains { $0.step == "balance" && $0.kind == "intent" }
+                events.contains { $0.step == "balance" && $0.kind == .intent }
             }
             try await background.crash()
             let folder = fleet.stateFolder(of: fleet.hosts[0]) + "/deadman/" + run.id + ".lively"
@@ -104,7 +104,7 @@ struct DeadmanTests {
             let resumed = try await warden(["resume", run.id, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
             #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(resumed.stdout.utf8))
-            #expect(report.deadmen.map(\.status) == ["fired"])
+            #expect(report.deadmen.map(\.status) == [.fired])
             #expect(report.deadmen.first?.detail == "the revert already ran (exit 0)")
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "-c 'echo lively > \(level)'").count - 1 == 1)
         }

@@ -255,7 +255,7 @@ struct FDBRunbookTests {
                         "-p", "address=\(Self.logProcess)"], state: state)
             // The wait needs two polls 5 s apart: the database goes away between them.
             _ = try await awaitRun(in: state, "the safe_to_remove wait to start") { _, events in
-                events.contains { $0.step == "safe_to_remove" && $0.kind == "step-started" }
+                events.contains { $0.step == "safe_to_remove" && $0.kind == .stepStarted }
             }
             try fdb.override("client.database_status.available", false)
             let (status, report) = try await background.finishReport()

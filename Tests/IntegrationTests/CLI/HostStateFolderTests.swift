@@ -85,7 +85,7 @@ struct HostStateFolderTests {
             let state = fleet.directory.appendingPathComponent("state").path
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let run = try await awaitRun(in: state, "the balance wait to start") { _, events in
-                events.contains { $0.step == "balance" && $0.kind == "intent" }
+                events.contains { $0.step == "balance" && $0.kind == .intent }
             }
             // Step 4: the controller vanishes; the timer wakes.
             try await background.crash()
@@ -150,22 +150,22 @@ struct HostStateFolderTests {
             let state = fleet.directory.appendingPathComponent("state").path
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let run = try await awaitRun(in: state, "the balance wait to start") { _, events in
-                events.contains { $0.step == "balance" && $0.kind == "intent" }
+                events.contains { $0.step == "balance" && $0.kind == .intent }
             }
             try await background.crash()
             // As a journal written by Warden 0.x would hold it: armed in the old /tmp folder.
             let journal = try await Journal.open(directory: state)
-            _ = try await journal.append(.init(runID: run.id, kind: "deadman-armed", step: "older", host: "h01",
+            _ = try await journal.append(.init(runID: run.id, kind: .deadmanArmed, step: "older", host: "h01",
                                                detail: #"{"path":"/tmp/warden-deadman/\#(run.id).older","fires_at":0}"#))
             try "0\n".write(toFile: seconds, atomically: true, encoding: .utf8)
             let resumed = try await warden(["resume", run.id, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
             #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(resumed.stdout.utf8))
             let older = try #require(report.deadmen.first { $0.step == "older" })
-            #expect(older.status == "unknown")
+            #expect(older.status == .unknown)
             #expect(older.detail?.contains("armed by an older Warden in /tmp/warden-deadman/\(run.id).older") == true, "\(older.detail ?? "")")
             #expect(older.detail?.contains("not trusted and not disarmed") == true)
-            #expect(report.deadmen.first { $0.step == "lively" }?.status == "disarmed")
+            #expect(report.deadmen.first { $0.step == "lively" }?.status == .disarmed)
             #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("/tmp/warden-deadman"), "nothing was sent to the old folder")
         }
     }

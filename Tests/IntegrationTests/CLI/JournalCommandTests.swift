@@ -45,17 +45,17 @@ struct JournalCommandTests {
             let shown = try await warden(["show", report.runID, "--state", state, "--output", "json"])
             #expect(shown.status == 0, "\(shown.stderr)")
             let journal = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
-            #expect(journal.run.status == "succeeded")
+            #expect(journal.run.status == .ended(.succeeded))
             #expect(journal.run.planHash == report.planHash)
             #expect(journal.run.parameters == "{\"token\":\"<secret>\"}")
             #expect(journal.chainBrokenAt == nil)
             // A change's process group is journaled as it starts, not in step with the rest (issue 14, item 4).
-            #expect(journal.events.filter { $0.kind == "process-group" }.map(\.host) == ["h01"])
-            let use = journal.events.filter { $0.step == "use" && $0.kind != "process-group" }
-            #expect(use.map(\.kind) == ["step-started", "outcome", "intent", "outcome", "step-finished"])
-            #expect(use[1].host == "h02" && use[1].status == "skipped")
+            #expect(journal.events.filter { $0.kind == .processGroup }.map(\.host) == ["h01"])
+            let use = journal.events.filter { $0.step == "use" && $0.kind != .processGroup }
+            #expect(use.map(\.kind) == [.stepStarted, .outcome, .intent, .outcome, .stepFinished])
+            #expect(use[1].host == "h02" && use[1].status == .skipped)
             #expect(use[2].host == "h01" && use[2].command == "echo using <secret> on h01")
-            #expect(use[3].host == "h01" && use[3].status == "ok")
+            #expect(use[3].host == "h01" && use[3].status == .ok)
             #expect(journal.events.map(\.sequence) == Array(1...journal.events.count))
 
             // The host got the real value; no byte of the state folder holds it.
@@ -90,18 +90,18 @@ struct JournalCommandTests {
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             // Once both intents of the slow step are journaled, kill -9.
             let killed = try await awaitRun(in: state, "both intents of the slow step") { _, events in
-                events.filter { $0.step == "slow" && $0.kind == "intent" }.count == 2
+                events.filter { $0.step == "slow" && $0.kind == .intent }.count == 2
             }
             try await background.crash()
             let id = killed.id
 
             let reopened = try await Journal.open(directory: state)
             let run = try #require(try await reopened.run(id))
-            #expect(run.status == "running")
+            #expect(run.status == .running)
             let events = try await reopened.events(of: id)
-            #expect(events.filter { $0.step == "quick" && $0.kind == "outcome" }.map(\.status) == ["ok", "ok"])
-            #expect(events.filter { $0.step == "slow" && $0.kind == "intent" }.count == 2)
-            #expect(events.filter { $0.step == "slow" && $0.kind == "outcome" }.isEmpty)
+            #expect(events.filter { $0.step == "quick" && $0.kind == .outcome }.map(\.status) == [.ok, .ok])
+            #expect(events.filter { $0.step == "slow" && $0.kind == .intent }.count == 2)
+            #expect(events.filter { $0.step == "slow" && $0.kind == .outcome }.isEmpty)
             let intact = try await reopened.verify(run: id)
             #expect(intact == nil)
         }

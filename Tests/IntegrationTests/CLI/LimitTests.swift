@@ -91,7 +91,7 @@ struct LimitTests {
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes",
                                                          "--limit", "h02", "-p", "seconds=30"])
             let killed = try await awaitRun(in: state, "the slow step's intent") { _, events in
-                events.contains { $0.step == "slow" && $0.kind == "intent" }
+                events.contains { $0.step == "slow" && $0.kind == .intent }
             }
             try await background.crash()
             let resumed = try await warden(["resume", killed.id, "-i", fleet.inventoryPath, "--state", state, "--yes", "--assume", "done"])

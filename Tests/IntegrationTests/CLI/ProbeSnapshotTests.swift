@@ -113,7 +113,7 @@ struct ProbeSnapshotTests {
             let state = fleet.directory.appendingPathComponent("state").path
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let killed = try await awaitRun(in: state, "the slow step's intents") { _, events in
-                events.filter { $0.step == "slow" && $0.kind == "intent" }.count == 2
+                events.filter { $0.step == "slow" && $0.kind == .intent }.count == 2
             }
             try await background.crash()
             let resumed = try await warden(["resume", killed.id, "-i", fleet.inventoryPath, "--state", state, "--yes", "--assume", "done"])

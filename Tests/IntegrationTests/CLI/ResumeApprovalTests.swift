@@ -41,7 +41,7 @@ struct ResumeApprovalTests {
             defer { try? FileManager.default.removeItem(atPath: seconds) }
             let (background, runID, _) = try await startApproved(fleet, [file, "-i", fleet.inventoryPath], state: state)
             _ = try await awaitRun(in: state, "the settle wait to start") { _, events in
-                events.contains { $0.step == "settle" && $0.kind == "intent" }
+                events.contains { $0.step == "settle" && $0.kind == .intent }
             }
             try await background.crash()
             try "0\n".write(toFile: seconds, atomically: true, encoding: .utf8)
@@ -96,7 +96,7 @@ struct ResumeApprovalTests {
             let otherSecret = try write("token: other-\(UUID().uuidString)\n", in: fleet, name: "other.yaml")
             let (background, runID, _) = try await startApproved(fleet, [file, "-i", fleet.inventoryPath, "--params", approvedSecret], state: state)
             _ = try await awaitRun(in: state, "the settle wait to start") { _, events in
-                events.contains { $0.step == "settle" && $0.kind == "intent" }
+                events.contains { $0.step == "settle" && $0.kind == .intent }
             }
             try await background.crash()
             try "0\n".write(toFile: seconds, atomically: true, encoding: .utf8)
@@ -137,7 +137,7 @@ struct ResumeApprovalTests {
             let (background, runID, approverSaw) = try await startApproved(fleet, [file, "-i", one], state: state)
             #expect(approverSaw.contains("h01") && !approverSaw.contains("h02"), "\(approverSaw)")
             _ = try await awaitRun(in: state, "the settle wait to start") { _, events in
-                events.contains { $0.step == "settle" && $0.kind == "intent" }
+                events.contains { $0.step == "settle" && $0.kind == .intent }
             }
             try await background.crash()
             try "0\n".write(toFile: seconds, atomically: true, encoding: .utf8)

@@ -33,11 +33,11 @@ struct ResumeLeftoverTests {
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
         let run = try await awaitRun(in: state, "the change's process group") { _, events in
-            events.contains { $0.step == "change" && $0.kind == "process-group" }
+            events.contains { $0.step == "change" && $0.kind == .processGroup }
         }
         try await background.crash()
         let journal = try await Journal.open(directory: state)
-        let detail = try #require(try await journal.events(of: run.id).first { $0.kind == "process-group" }?.detail)
+        let detail = try #require(try await journal.events(of: run.id).first { $0.kind == .processGroup }?.detail)
         let fields = try #require(try JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any])
         let group = try #require((fields["pgid"] as? NSNumber)?.int32Value)
         return (run.id, group)

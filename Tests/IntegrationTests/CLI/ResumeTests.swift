@@ -39,7 +39,7 @@ struct ResumeTests {
         let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
         let hosts = fleet.hosts.count
         let run = try await awaitRun(in: state, "the slow step's intents") { _, events in
-            events.filter { $0.step == "slow" && $0.kind == "intent" }.count == hosts
+            events.filter { $0.step == "slow" && $0.kind == .intent }.count == hosts
         }
         try await background.crash()
         return run.id
@@ -73,8 +73,8 @@ struct ResumeTests {
             }
             let journal = try await Journal.open(directory: state)
             let run = try #require(try await journal.run(runID))
-            #expect(run.status == "succeeded")
-            let notes = try await journal.events(of: runID).filter { $0.kind == "note" }.compactMap(\.detail)
+            #expect(run.status == .ended(.succeeded))
+            let notes = try await journal.events(of: runID).filter { $0.kind == .note }.compactMap(\.detail)
             // The slow step's sleep still ran on the hosts: the note goes on to say the resume waited for it.
             #expect(notes.contains { $0.hasPrefix("resumed by root on ") && $0.contains("assumed done for slow@h01, slow@h02")
                                      && $0.contains("h01: step 'slow' left its command running") })

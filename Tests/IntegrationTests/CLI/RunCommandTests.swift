@@ -283,12 +283,12 @@ struct RunInterruptTests {
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"],
                                                         launcher: ["/usr/bin/setsid", "--wait"], keepStandardError: true)
             let run = try await awaitRun(in: state, "the long step's intents") { _, events in
-                events.contains { $0.kind == "intent" && $0.step == "long" }
+                events.contains { $0.kind == .intent && $0.step == "long" }
             }
             let pid = try #require(Int32(run.controller.split(separator: ":").last ?? ""))
             kill(pid, SIGINT)
             _ = try await awaitRun(in: state, "cleanup started") { _, events in
-                events.contains { $0.kind == "step-started" && $0.step == "tidy" }
+                events.contains { $0.kind == .stepStarted && $0.step == "tidy" }
             }
             kill(pid, SIGINT)
             // Time for the handler to run before cleanup is let end.
@@ -299,10 +299,10 @@ struct RunInterruptTests {
             #expect(status == 1, "\(stderr)")
             #expect(stderr.contains("warden: cleanup continues (it returns the hosts to safe); send SIGKILL to give it up"))
             let finished = try #require(try await journal.run(run.id))
-            #expect(finished.status == "aborted")
+            #expect(finished.status == .ended(.aborted))
             #expect(finished.reason == "interrupted (Ctrl-C or SIGTERM) during step 'long'")
-            let tidy = try await journal.events(of: run.id).filter { $0.step == "tidy" && $0.kind == "outcome" }
-            #expect(tidy.map(\.status) == ["ok", "ok"])
+            let tidy = try await journal.events(of: run.id).filter { $0.step == "tidy" && $0.kind == .outcome }
+            #expect(tidy.map(\.status) == [.ok, .ok])
             for host in fleet.hosts {
                 #expect(fleet.commands(receivedBy: host).contains("MUTATE-TIDY"))
             }

@@ -29,7 +29,7 @@ struct RunConfirmationTests {
             #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-CHANGE"))
             let journal = try await Journal.open(directory: state)
             let journaled = try #require(try await journal.runs().first)
-            #expect(journaled.status == "denied")
+            #expect(journaled.status == .ended(.denied))
             #expect(journaled.plan != nil)
         }
     }

@@ -47,7 +47,7 @@ struct RunGuardrailTests {
             #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(third.stdout.utf8))
             let events = try await journal.events(of: report.runID)
-            #expect(events.contains { $0.kind == "note" && ($0.detail ?? "").contains("took over lock 'cluster/main' from run \(firstRun)") })
+            #expect(events.contains { $0.kind == .note && ($0.detail ?? "").contains("took over lock 'cluster/main' from run \(firstRun)") })
             let locks = try await journal.locks()
             #expect(locks.isEmpty, "released after the run: \(locks)")
         }
@@ -81,7 +81,7 @@ struct RunGuardrailTests {
             defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
             let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
             let holder = try await awaitRun(in: stateA, "the hold step to start") { _, events in
-                events.contains { $0.step == "hold" && $0.kind == "intent" }
+                events.contains { $0.step == "hold" && $0.kind == .intent }
             }
             // The lock directory on the host names the run that holds it.
             let owner = try String(contentsOfFile: lockDirectory + "/owner", encoding: .utf8)
@@ -114,7 +114,7 @@ struct RunGuardrailTests {
             let (file, lock, lockDirectory) = try hostLockedRunbook(in: fleet, lease: "10m")
             defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
             let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
-            _ = try await awaitRun(in: stateA, "the hold step to start") { _, events in events.contains { $0.kind == "intent" } }
+            _ = try await awaitRun(in: stateA, "the hold step to start") { _, events in events.contains { $0.kind == .intent } }
             try await first.crash()
             #expect(FileManager.default.fileExists(atPath: lockDirectory + "/owner"))
 
@@ -356,7 +356,7 @@ struct RunGuardrailTests {
             let state = fleet.directory.appendingPathComponent("state").path
             let raise = Task {
                 _ = try await awaitRun(in: state, "the wait to start") { _, events in
-                    events.contains { $0.kind == "step-started" && $0.step == "balanced" }
+                    events.contains { $0.kind == .stepStarted && $0.step == "balanced" }
                 }
                 try "{\"alarm\": true}\n".write(toFile: flag, atomically: true, encoding: .utf8)
             }

@@ -77,7 +77,7 @@ struct RunOutcomeTests {
 
             let journal = try await Journal.open(directory: state)
             let runs = try await journal.runs()
-            #expect(runs.map(\.status) == ["failed-checks", "blocked"])
+            #expect(runs.map(\.status) == [.ended(.failedChecks), .ended(.blocked)])
             let blockedPlan = try JSONDecoder().decode(Plan.self, from: Data(try #require(runs[1].plan).utf8))
             #expect(blockedPlan.guards.first?.status == .fails)
             #expect(blockedPlan.guards.first?.details.isEmpty == false)
@@ -112,9 +112,9 @@ struct RunOutcomeTests {
             #expect(run.stdout.contains("look [check] FAILED"), "\(run.stdout)")
             let journal = try await Journal.open(directory: state)
             let journaled = try #require(try await journal.runs().first)
-            #expect(journaled.status == "failed")
+            #expect(journaled.status == .ended(.failed))
             let events = try await journal.events(of: journaled.id)
-            #expect(events.contains { $0.kind == "outcome" && $0.step == "look" && $0.exit == 1 })
+            #expect(events.contains { $0.kind == .outcome && $0.step == "look" && $0.exit == 1 })
         }
     }
 
@@ -144,7 +144,7 @@ struct RunOutcomeTests {
                 """, in: fleet, name: "long.yaml")
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let run = try await awaitRun(in: state, "the hold step to be under way") { _, events in
-                events.contains { $0.step == "hold" && $0.kind == "intent" }
+                events.contains { $0.step == "hold" && $0.kind == .intent }
             }
             try await background.crash()
 
@@ -169,11 +169,11 @@ struct RunOutcomeTests {
             #expect(commands.contains("CLEANUP-TIDY"))
 
             let journal = try await Journal.open(directory: state)
-            #expect(try await journal.run(run.id)?.status == "abandoned")
+            #expect(try await journal.run(run.id)?.status == .ended(.abandoned))
             let events = try await journal.events(of: run.id)
-            #expect(events.contains { $0.kind == "note" && ($0.detail ?? "").contains("abandoned (only pending cleanup runs: tidy) by \(OperatingSystemUser.name)") })
+            #expect(events.contains { $0.kind == .note && ($0.detail ?? "").contains("abandoned (only pending cleanup runs: tidy) by \(OperatingSystemUser.name)") })
             let audit = try await journal.auditRecords()
-            #expect(audit.contains { $0.action == "run-finished" && $0.runID == run.id && $0.status == "abandoned" && $0.actor == OperatingSystemUser.name })
+            #expect(audit.contains { $0.action == .runFinished && $0.runID == run.id && $0.status == "abandoned" && $0.actor == OperatingSystemUser.name })
             let after = try await warden(["runs", "--state", state])
             #expect(after.stdout.contains("abandoned") && !after.stdout.contains("controller gone"), "\(after.stdout)")
         }

@@ -93,7 +93,7 @@ struct SecretFileTests {
             #expect(try Self.filesCarrying(Array(marker.utf8), under: state).isEmpty)
             let journal = try await Journal.open(directory: state)
             let runID = try #require(try await journal.runs().first?.id)
-            let intents = try await journal.events(of: runID).filter { $0.kind == "intent" }.compactMap(\.command)
+            let intents = try await journal.events(of: runID).filter { $0.kind == .intent }.compactMap(\.command)
             #expect(intents.count == 1 && intents.allSatisfy { $0.hasPrefix("f=\"${WARDEN_SECRETS:?}/1\";") }, "\(intents)")
         }
     }

@@ -113,7 +113,7 @@ struct ShippedRunbookTests {
             #expect(wait.status == .ok)
             #expect(wait.summary.contains("held 3 time(s) in a row"), "\(wait.summary)")
             #expect(report.cleanup.map(\.status) == [.ok, .ok])
-            #expect(report.deadmen.map(\.status) == ["disarmed"])
+            #expect(report.deadmen.map(\.status) == [.disarmed])
 
             // The double's state: drained, and steady again.
             #expect(pegasus.metaLevel == "steady")
@@ -134,7 +134,7 @@ struct ShippedRunbookTests {
             let (background, runID, _) = try await startApproved(
                 fleet, rebalance + ["-i", pegasus.inventoryPath, "-p", "cluster=c\(UUID().uuidString.prefix(8))"], state: state)
             _ = try await awaitRun(in: state, "the balance wait to start") { _, events in
-                events.contains { $0.step == "balanced" && $0.kind == "step-started" }
+                events.contains { $0.step == "balanced" && $0.kind == .stepStarted }
             }
             #expect(pegasus.metaLevel == "lively")
             // A partition of the last table loses a replica mid-wait.
@@ -187,7 +187,7 @@ struct ShippedRunbookTests {
             #expect(report.cleanup.first { $0.id == "steady" }?.status == .ok)
             #expect(pegasus.metaLevel == "steady")
             #expect(pegasus.levelsSet == ["lively", "steady"], "\(pegasus.commands)")
-            #expect(report.deadmen.map(\.status) == ["disarmed"])
+            #expect(report.deadmen.map(\.status) == [.disarmed])
         }
     }
 

@@ -45,14 +45,14 @@ struct SignedApprovalTests {
                 """, in: fleet, name: "gated.yaml")
             let background = try BackgroundWarden.start(
                 ["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"], launcher: ["/usr/bin/env", "WARDEN_POLICY=\(policy)"])
-            let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == "waiting-approval" } }
+            let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == .waitingApproval } }
 
             // What the review did with one sqlite3 INSERT: an approval "by" another user, unsigned.
             let journal = try await Journal.open(directory: state)
             let plan = try #require(try await journal.run(run.id)).planHash
-            try await journal.record(Approval(runID: run.id, step: "go", approver: "nobody", decision: "approve", comment: "forged", planHash: plan))
+            try await journal.record(Approval(runID: run.id, step: "go", approver: "nobody", decision: .approve, comment: "forged", planHash: plan))
             _ = try await awaitRun(in: state, "the forged approval to be ignored") { _, events in
-                events.contains { $0.kind == "note" && ($0.detail ?? "").contains("ignored a approve recorded for nobody: it is not signed") }
+                events.contains { $0.kind == .note && ($0.detail ?? "").contains("ignored a approve recorded for nobody: it is not signed") }
             }
             #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("SIGNED-CHANGE"))
 

@@ -37,7 +37,7 @@ func binaryForNobody(_ fleet: LoopbackFleet) async throws -> String {
 /// what the approver was shown.
 func startApproved(_ fleet: LoopbackFleet, _ arguments: [String], state: String) async throws -> (BackgroundWarden, String, String) {
     let background = try BackgroundWarden.start(["run"] + arguments + ["--state", state, "--yes", "--output", "json"])
-    let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == "waiting-approval" } }
+    let run = try await awaitRun(in: state, "waiting at the gate") { _, events in events.contains { $0.kind == .waitingApproval } }
     let approved = try await runProcess("/usr/sbin/runuser", ["-u", "nobody", "--", try await binaryForNobody(fleet), "approve", run.id, "--state", state])
     #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
     return (background, run.id, approved.stdout)

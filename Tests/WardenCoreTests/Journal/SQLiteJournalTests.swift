@@ -3,10 +3,12 @@ import GRDB
 import Testing
 @testable import WardenCore
 
-/// The journal on a real SQLite file: durable settings, what survives
-/// reopening (a controller that died), and the hash chain catching edits.
-@Suite("Journal")
-struct JournalTests {
+/// What only the SQLite store shows: its durable settings, what survives
+/// reopening (a controller that died), the hash chain catching edits made
+/// with SQL, and a state folder that cannot be made. What every store does
+/// is `JournalConformanceTests`'.
+@Suite("Journal in SQLite")
+struct SQLiteJournalTests {
     private func folder() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-journal-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -23,31 +25,31 @@ struct JournalTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
             let journal = try Journal(directory: directory)
-            let settings = try await journal.durability()
+            let settings = try await SQLiteJournalStore(directory: directory).durability()
             #expect(settings.journalMode == "wal")
             #expect(settings.synchronous == 2) // FULL
             try await journal.begin(run("r1"))
-            try await journal.append(.init(runID: "r1", kind: "intent", step: "restart", host: "h01", command: "systemctl restart x"))
-            try await journal.append(.init(runID: "r1", kind: "outcome", step: "restart", host: "h01", status: "ok", exit: 0))
-            try await journal.append(.init(runID: "r1", kind: "intent", step: "restart", host: "h02", command: "systemctl restart x"))
+            try await journal.append(.init(runID: "r1", kind: .intent, step: "restart", host: "h01", command: "systemctl restart x"))
+            try await journal.append(.init(runID: "r1", kind: .outcome, step: "restart", host: "h01", status: .ok, exit: 0))
+            try await journal.append(.init(runID: "r1", kind: .intent, step: "restart", host: "h02", command: "systemctl restart x"))
         }
         // A new process opening the same folder (the controller died after the third write).
         let reopened = try Journal(directory: directory)
         let runs = try await reopened.runs()
         #expect(runs.map(\.id) == ["r1"])
-        #expect(runs.first?.status == "running")
+        #expect(runs.first?.status == .running)
         let events = try await reopened.events(of: "r1")
         #expect(events.map(\.sequence) == [1, 2, 3])
-        #expect(events.map(\.kind) == ["intent", "outcome", "intent"])
+        #expect(events.map(\.kind) == [.intent, .outcome, .intent])
         #expect(events.last?.host == "h02")
         #expect(events[0].previousHash == JournalEvent.genesis)
         #expect(events[1].previousHash == events[0].hash)
         let intact = try await reopened.verify(run: "r1")
         #expect(intact == nil)
 
-        try await reopened.finish(run: "r1", status: "failed", reason: "controller died")
+        try await reopened.finish(run: "r1", status: .failed, reason: "controller died")
         let finished = try await reopened.run("r1")
-        #expect(finished?.status == "failed")
+        #expect(finished?.status == .ended(.failed))
         #expect(finished?.finishedAt != nil)
     }
 
@@ -57,7 +59,7 @@ struct JournalTests {
         let journal = try Journal(directory: directory)
         try await journal.begin(run("r2"))
         for host in ["h01", "h02", "h03", "h04"] {
-            try await journal.append(.init(runID: "r2", kind: "outcome", step: "s", host: host, status: "ok", exit: 0))
+            try await journal.append(.init(runID: "r2", kind: .outcome, step: "s", host: host, status: .ok, exit: 0))
         }
         // Someone edits the database behind Warden's back.
         let database = try DatabaseQueue(path: journal.path)

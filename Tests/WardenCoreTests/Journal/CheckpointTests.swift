@@ -33,10 +33,10 @@ struct CheckpointTests {
                                            planHash: "sha256:ab", parameters: "tag=x", plan: "{}"))
         try await signer?.checkpoint(id, phase: .started, in: journal)
         _ = try await journal.acquire(RunLock(name: "c-\(id)", runID: id, holder: "alice", controller: "bastion:42"))
-        try await journal.append(.init(runID: id, kind: "intent", step: "restart", host: "h01", command: "echo approved-change"))
-        try await journal.append(.init(runID: id, kind: "outcome", step: "restart", host: "h01", status: "ok", exit: 0))
+        try await journal.append(.init(runID: id, kind: .intent, step: "restart", host: "h01", command: "echo approved-change"))
+        try await journal.append(.init(runID: id, kind: .outcome, step: "restart", host: "h01", status: .ok, exit: 0))
         try await journal.release(lock: "c-\(id)", run: id)
-        try await journal.finish(run: id, status: "succeeded", reason: nil)
+        try await journal.finish(run: id, status: .succeeded, reason: nil)
         try await signer?.checkpoint(id, phase: .finished, in: journal)
     }
 
@@ -117,7 +117,7 @@ struct CheckpointTests {
         #expect(review.tail == nil && review.uncovered.isEmpty && review.holds)
         // A note appended later is not covered: the review says how much is open.
         let before = try await folder.journal.auditHead().sequence
-        try await folder.journal.append(.init(runID: "r1", kind: "note", detail: "later"))
+        try await folder.journal.append(.init(runID: "r1", kind: .note, detail: "later"))
         review = try await CheckpointReview.review(folder.journal, allowedSigners: folder.signers, required: true)
         #expect(review.tail == (before + 1)...(before + 1))
         #expect(review.holds, "a note after the end leaves the run's end covered")

@@ -1,0 +1,104 @@
+/// The contents of a `MemoryJournalStore` within one read or write. A
+/// write works on its own copy, which the store keeps only when the write
+/// succeeds: a failed one leaves nothing, as a rolled-back transaction.
+final class MemoryJournalAccess: JournalWriter {
+    private(set) var contents: MemoryJournalContents
+    private let location: String
+
+    init(_ contents: MemoryJournalContents, location: String) {
+        self.contents = contents
+        self.location = location
+    }
+
+    func runs() throws -> [JournalRun] {
+        contents.runs.sorted { $0.startedAt > $1.startedAt }
+    }
+
+    func run(_ id: String) throws -> JournalRun? {
+        contents.runs.first { $0.id == id }
+    }
+
+    func events(of run: String, from sequence: Int) throws -> [JournalEvent] {
+        (contents.events[run] ?? []).filter { $0.sequence >= sequence }.sorted { $0.sequence < $1.sequence }
+    }
+
+    func lastEvent(of run: String) throws -> JournalEvent? {
+        contents.events[run]?.max { $0.sequence < $1.sequence }
+    }
+
+    func approvals(of run: String?) throws -> [Approval] {
+        contents.approvals.filter { run == nil || $0.runID == run }
+    }
+
+    func locks() throws -> [RunLock] {
+        contents.locks.values.sorted { $0.name < $1.name }
+    }
+
+    func lock(_ name: String) throws -> RunLock? {
+        contents.locks[name]
+    }
+
+    func checkpoints() throws -> [Checkpoint] {
+        contents.checkpoints
+    }
+
+    func auditRecords(from sequence: Int) throws -> [AuditRecord] {
+        contents.audit.filter { $0.sequence >= sequence }.sorted { $0.sequence < $1.sequence }
+    }
+
+    func lastAuditRecord() throws -> AuditRecord? {
+        contents.audit.max { $0.sequence < $1.sequence }
+    }
+
+    func insert(_ run: JournalRun) throws {
+        guard try self.run(run.id) == nil else { throw taken("a run with the id \(run.id)") }
+        contents.runs.append(run)
+    }
+
+    func update(_ run: JournalRun) throws {
+        guard let index = contents.runs.firstIndex(where: { $0.id == run.id }) else { throw missing("run \(run.id)") }
+        contents.runs[index] = run
+    }
+
+    func insert(_ event: JournalEvent) throws {
+        guard !(contents.events[event.runID] ?? []).contains(where: { $0.sequence == event.sequence }) else {
+            throw taken("event \(event.sequence) of run \(event.runID)")
+        }
+        contents.events[event.runID, default: []].append(event)
+    }
+
+    func insert(_ approval: Approval) throws {
+        contents.approvals.append(approval)
+    }
+
+    func insert(_ lock: RunLock) throws {
+        guard contents.locks[lock.name] == nil else { throw taken("lock '\(lock.name)'") }
+        contents.locks[lock.name] = lock
+    }
+
+    func update(_ lock: RunLock) throws {
+        guard contents.locks[lock.name] != nil else { throw missing("lock '\(lock.name)'") }
+        contents.locks[lock.name] = lock
+    }
+
+    func deleteLock(_ name: String) throws {
+        contents.locks[name] = nil
+    }
+
+    func insert(_ checkpoint: Checkpoint) throws {
+        contents.checkpoints.append(checkpoint)
+    }
+
+    func insert(_ record: AuditRecord) throws {
+        guard !contents.audit.contains(where: { $0.sequence == record.sequence }) else { throw taken("audit record \(record.sequence)") }
+        contents.audit.append(record)
+    }
+
+    private func taken(_ what: String) -> JournalError {
+        JournalError(.cannotWrite, "cannot write to the journal \(location): it already holds \(what)")
+    }
+
+    private func missing(_ what: String) -> JournalError {
+        JournalError(.cannotWrite, "cannot write to the journal \(location): it holds no \(what)")
+    }
+}

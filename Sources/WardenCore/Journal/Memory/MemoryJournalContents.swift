@@ -1,0 +1,20 @@
+/// Everything a `MemoryJournalStore` holds, as plain values: what its
+/// reads see and its writes change, and what a test changes behind the
+/// journal's back (`MemoryJournalStore.tamper`), as someone editing a
+/// database would.
+public struct MemoryJournalContents: Sendable {
+    /// In the order they began.
+    public var runs: [JournalRun] = []
+    /// Per run, in the order appended.
+    public var events: [String: [JournalEvent]] = [:]
+    /// In the order recorded.
+    public var approvals: [Approval] = []
+    /// By name.
+    public var locks: [String: RunLock] = [:]
+    /// In the order recorded.
+    public var checkpoints: [Checkpoint] = []
+    /// In the order appended.
+    public var audit: [AuditRecord] = []
+
+    public init() {}
+}

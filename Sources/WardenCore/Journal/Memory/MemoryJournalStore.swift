@@ -1,0 +1,55 @@
+import Synchronization
+
+/// A journal kept in memory, for fast engine tests (and for trying things
+/// without a state folder): it keeps every promise of `JournalStore` within
+/// one process, and nothing survives the process. Every `Journal` made over
+/// one store shares its contents, as controllers share a database.
+///
+/// Reads and writes run on the caller's thread under a lock: they only
+/// copy and compare values, never wait on a disk.
+public final class MemoryJournalStore: JournalStore {
+    private let contents: Mutex<MemoryJournalContents>
+    public let location: String
+
+    /// `name` says which store a message is about (`memory:NAME`).
+    public init(name: String = "journal", contents: MemoryJournalContents = MemoryJournalContents()) {
+        self.contents = Mutex(contents)
+        location = "memory:\(name)"
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
+        // A snapshot (the contents are values): a write that commits meanwhile is not seen halfway.
+        let snapshot = contents.withLock { $0 }
+        do {
+            return try body(MemoryJournalAccess(snapshot, location: location))
+        } catch {
+            throw MemoryJournalStore.journalError(error, kind: .cannotRead, location: location)
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        let location = self.location
+        let outcome: Result<T, JournalError> = contents.withLock { current in
+            let access = MemoryJournalAccess(current, location: location)
+            do {
+                let value = try body(access)
+                current = access.contents
+                return .success(value)
+            } catch {
+                return .failure(MemoryJournalStore.journalError(error, kind: .cannotWrite, location: location))
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Changes the contents behind the journal's back, as someone with write
+    /// access to a database would: for tests of what `verifyAudit` catches.
+    public func tamper(_ change: (inout MemoryJournalContents) -> Void) {
+        contents.withLock { change(&$0) }
+    }
+
+    private static func journalError(_ error: any Error, kind: JournalError.Kind, location: String) -> JournalError {
+        if let error = error as? JournalError { return error }
+        return JournalError(kind, "\(kind == .cannotRead ? "cannot read" : "cannot write to") the journal \(location): \(error)")
+    }
+}

@@ -1,0 +1,91 @@
+import GRDB
+
+/// The journal's tables as one transaction of `SQLiteJournalStore` sees them.
+/// Used only inside `read` and `write`, on GRDB's queue.
+struct SQLiteJournalAccess: JournalWriter {
+    let db: Database
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    func runs() throws -> [JournalRun] {
+        try JournalRun.order(Column("started_at").desc).fetchAll(db)
+    }
+
+    func run(_ id: String) throws -> JournalRun? {
+        try JournalRun.fetchOne(db, key: id)
+    }
+
+    func events(of run: String, from sequence: Int) throws -> [JournalEvent] {
+        try JournalEvent.filter(Column("run_id") == run && Column("sequence") >= sequence).order(Column("sequence")).fetchAll(db)
+    }
+
+    func lastEvent(of run: String) throws -> JournalEvent? {
+        // A cached statement: this runs for every event of every run.
+        try JournalEvent.fetchOne(db.cachedStatement(sql: "SELECT * FROM events WHERE run_id = ? ORDER BY sequence DESC LIMIT 1"),
+                                  arguments: [run])
+    }
+
+    func approvals(of run: String?) throws -> [Approval] {
+        // rowid: the order they were recorded in, which is their audit records' order.
+        let all = Approval.order(Column.rowID)
+        return try (run.map { all.filter(Column("run_id") == $0) } ?? all).fetchAll(db)
+    }
+
+    func locks() throws -> [RunLock] {
+        try RunLock.order(Column("name")).fetchAll(db)
+    }
+
+    func lock(_ name: String) throws -> RunLock? {
+        try RunLock.fetchOne(db, key: name)
+    }
+
+    func checkpoints() throws -> [Checkpoint] {
+        try Checkpoint.order(Column.rowID).fetchAll(db)
+    }
+
+    func auditRecords(from sequence: Int) throws -> [AuditRecord] {
+        try AuditRecord.filter(Column("sequence") >= sequence).order(Column("sequence")).fetchAll(db)
+    }
+
+    func lastAuditRecord() throws -> AuditRecord? {
+        try AuditRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1"))
+    }
+
+    func insert(_ run: JournalRun) throws {
+        try run.insert(db)
+    }
+
+    func update(_ run: JournalRun) throws {
+        try run.update(db)
+    }
+
+    func insert(_ event: JournalEvent) throws {
+        try event.insert(db)
+    }
+
+    func insert(_ approval: Approval) throws {
+        try approval.insert(db)
+    }
+
+    func insert(_ lock: RunLock) throws {
+        try lock.insert(db)
+    }
+
+    func update(_ lock: RunLock) throws {
+        try lock.update(db)
+    }
+
+    func deleteLock(_ name: String) throws {
+        _ = try RunLock.deleteOne(db, key: name)
+    }
+
+    func insert(_ checkpoint: Checkpoint) throws {
+        try checkpoint.insert(db)
+    }
+
+    func insert(_ record: AuditRecord) throws {
+        try record.insert(db)
+    }
+}

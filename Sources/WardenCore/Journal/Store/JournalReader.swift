@@ -1,0 +1,23 @@
+/// What a store lets `Journal` read, inside one `JournalStore.read` or
+/// `write` (so within one consistent state). Orders are part of the contract:
+/// verification pairs rows with their audit records in these orders.
+public protocol JournalReader {
+    /// Every run, newest first (by `startedAt`).
+    func runs() throws -> [JournalRun]
+    func run(_ id: String) throws -> JournalRun?
+    /// The run's events with a sequence of at least `sequence`, in sequence order.
+    func events(of run: String, from sequence: Int) throws -> [JournalEvent]
+    /// The run's event with the highest sequence: the one a new event chains to.
+    func lastEvent(of run: String) throws -> JournalEvent?
+    /// Approvals in the order they were recorded: every run's when `run` is nil.
+    func approvals(of run: String?) throws -> [Approval]
+    /// The locks held, by name.
+    func locks() throws -> [RunLock]
+    func lock(_ name: String) throws -> RunLock?
+    /// Checkpoints in the order they were recorded.
+    func checkpoints() throws -> [Checkpoint]
+    /// Audit records with a sequence of at least `sequence`, in sequence order.
+    func auditRecords(from sequence: Int) throws -> [AuditRecord]
+    /// The audit record with the highest sequence: the one a new record chains to.
+    func lastAuditRecord() throws -> AuditRecord?
+}

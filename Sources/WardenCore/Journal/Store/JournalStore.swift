@@ -1,0 +1,44 @@
+/// Where a journal keeps its records: runs and their events, approvals,
+/// locks, signed checkpoints and the audit log. `Journal` is what callers
+/// use; a store only keeps and returns records.
+///
+/// A store decides nothing. How events and audit records are numbered and
+/// chained, what each action's audit record says, when a lock may be taken
+/// over, and how a journal is verified all live in `Journal`, written once
+/// over `read` and `write`, so every store behaves alike. A new one (say,
+/// PostgreSQL, for several controllers sharing one journal) implements these
+/// two calls and `JournalReader`/`JournalWriter`, and passes
+/// `JournalConformance` (in WardenTesting). Shipped: `SQLiteJournalStore` (a
+/// state folder) and `MemoryJournalStore` (tests).
+///
+/// What a store guarantees:
+/// - `write` runs `body` as one transaction: all of its changes are kept or
+///   none; it is serialized with every other writer of the same journal, in
+///   this process or another, on this machine or another (the audit log is
+///   one chain: no two writers may both append after the same record); and
+///   it is durable when `write` returns, so an intent journaled is on disk
+///   before its command leaves for the host.
+/// - `read` runs `body` over one consistent state: everything committed
+///   before it began, nothing committed during it.
+/// - Neither blocks the cooperative thread pool on disk or network I/O.
+/// - Records come back exactly as written (every field the hashes cover;
+///   times bit for bit), and a stored kind, status, decision or action this
+///   version does not know is an error of kind `.unknownValue` naming it
+///   (`StoredValue.decode`), never skipped.
+/// - An insert whose key is taken (a run id, a run's event sequence, an
+///   audit sequence, a lock name) throws: it is the backstop against two
+///   writers numbering alike.
+///
+/// Errors: a `JournalError` thrown in `body` comes out as it is; any other
+/// error becomes a `JournalError` of kind `.cannotRead` or `.cannotWrite`
+/// naming `location`.
+public protocol JournalStore: Sendable {
+    /// Where the journal is, for messages: a file, a database (never with its password).
+    var location: String { get }
+
+    /// Runs `body` over one consistent view of the journal.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T
+
+    /// Runs `body` as one durable transaction, serialized with every other writer.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
+}

@@ -1,0 +1,20 @@
+/// What a store lets `Journal` change, inside one `JournalStore.write`. Each
+/// call stores what it is given as it is: numbering, hashing and auditing
+/// are `Journal`'s.
+public protocol JournalWriter: JournalReader {
+    /// Throws when a run with its id exists.
+    func insert(_ run: JournalRun) throws
+    /// Replaces the stored run with the same id (how it ended, who controls it).
+    func update(_ run: JournalRun) throws
+    /// Throws when its run already has an event with its sequence.
+    func insert(_ event: JournalEvent) throws
+    func insert(_ approval: Approval) throws
+    /// Throws when a lock of that name is held.
+    func insert(_ lock: RunLock) throws
+    /// Replaces the stored lock of the same name (its lease, its controller).
+    func update(_ lock: RunLock) throws
+    func deleteLock(_ name: String) throws
+    func insert(_ checkpoint: Checkpoint) throws
+    /// Throws when a record with its sequence exists.
+    func insert(_ record: AuditRecord) throws
+}

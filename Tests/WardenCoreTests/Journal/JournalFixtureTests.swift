@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import WardenCore
+
+/// A state folder written by the Warden before the journal was typed and put
+/// behind `JournalStore` (`Fixtures/journal-b676065`, whose README says how it
+/// was made): today's code opens it, reads every event, verifies it, resumes
+/// from it, and extends it.
+@Suite("A journal written by the previous Warden")
+struct JournalFixtureTests {
+    static let runs = (
+        cleared: "20261202-172404-daa6", blocked: "20261202-172404-a496", rebalanced: "20261202-172404-498a",
+        denied: "20261202-172409-9f8d", rolledBack: "20261202-172409-a95b", killed: "20261202-172410-ce68"
+    )
+
+    /// The fixture's files, from the test bundle.
+    private static func fixture(_ name: String) throws -> String {
+        guard let base = Bundle.module.resourceURL else { throw FixtureError(message: "no resource folder in the test bundle") }
+        return base.appendingPathComponent("Fixtures/journal-b676065/\(name)").path
+    }
+
+    /// A state folder holding a copy of the fixture's journal: opening one migrates and writes it.
+    private func stateFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("warden-fixture-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try Self.fixture("journal.sqlite"), toPath: folder + "/" + Journal.fileName)
+        return folder
+    }
+
+    @Test func everyRunAndEventReadsAsTheKindsAndStatusesItWasWrittenWith() async throws {
+        let folder = try stateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try await Journal.open(directory: folder)
+        let runs = try await journal.runs()
+        let statuses = Dictionary(uniqueKeysWithValues: runs.map { ($0.id, $0.status) })
+        #expect(statuses == [
+            Self.runs.cleared: .ended(.succeeded), Self.runs.blocked: .ended(.blocked), Self.runs.rebalanced: .ended(.succeeded),
+            Self.runs.denied: .ended(.blocked), Self.runs.rolledBack: .ended(.failed), Self.runs.killed: .running,
+        ])
+        var kinds: Set<JournalEvent.Kind> = []
+        var stepStatuses: Set<StepStatus> = []
+        for run in runs {
+            let events = try await journal.events(of: run.id)
+            #expect(events.map(\.sequence) == Array(1...events.count))
+            kinds.formUnion(events.map(\.kind))
+            stepStatuses.formUnion(events.compactMap(\.status))
+        }
+        // Every kind the previous Warden wrote, read back as this one's.
+        #expect(kinds == Set(JournalEvent.Kind.allCases))
+        #expect(stepStatuses == [.ok, .failed, .skipped])
+        let decisions = try await journal.allApprovals().map(\.decision)
+        #expect(decisions == [.approve, .deny])
+        let phases = try await journal.checkpoints().map(\.phase)
+        #expect(phases == [.started, .finished, .started, .finished])
+        let actions = Set(try await journal.auditRecords().map(\.action))
+        #expect(actions.isSuperset(of: [.runStarted, .runFinished, .approval, .lockTaken, .lockReleased, .lockBroken, .checkpoint]))
+        #expect(try await journal.locks().isEmpty, "the killed run's lock was broken")
+    }
+
+    @Test func itsChainsHoldAndTodaysWritesExtendThem() async throws {
+        let folder = try stateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try await Journal.open(directory: folder)
+        #expect(try await journal.verifyAudit() == nil)
+        for run in try await journal.runs() {
+            #expect(try await journal.verify(run: run.id) == nil, "run \(run.id)")
+        }
+        // What a resume of the killed run writes first, then how it ends.
+        let before = try await journal.events(of: Self.runs.killed)
+        let appended = try await journal.append(.init(runID: Self.runs.killed, kind: .note, detail: "resumed by today's Warden"))
+        #expect(appended.sequence == before.count + 1)
+        #expect(appended.previousHash == before.last?.hash)
+        try await journal.adopt(run: Self.runs.killed, controller: "bastion:1")
+        try await journal.finish(run: Self.runs.killed, status: .abandoned, reason: "fixed by hand")
+        let broken = try await journal.verifyAudit()
+        #expect(broken == nil, "\(String(describing: broken))")
+        #expect(try await journal.run(Self.runs.killed)?.status == .ended(.abandoned))
+    }
+
+    @Test func aResumeStateIsRebuiltFromTheRunWhoseControllerWasKilled() async throws {
+        let folder = try stateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try await Journal.open(directory: folder)
+        let run = try #require(try await journal.run(Self.runs.killed))
+        let context = try resumeContext(for: run)
+        let state = ResumeState.rebuild(from: try await journal.events(of: run.id), context: context)
+        #expect(state.finishedSteps == ["ready"])
+        // The change's intents were journaled on every host, its outcomes never were.
+        #expect(state.unknowns.map(\.host) == ["h01", "h02", "h03"])
+        #expect(state.unknowns.allSatisfy { $0.step == "change" && $0.mutating && $0.processGroup != nil })
+        #expect(state.unknowns.first?.command?.hasPrefix("sleep 60; touch /tmp/fixture-") == true)
+        #expect(state.pendingCleanup(of: context.runbook) == ["tidy"])
+    }
+
+    /// What `warden resume` builds: the runbook the run ran, its journaled parameters, the inventory's hosts.
+    private func resumeContext(for run: JournalRun) throws -> EngineContext {
+        let loaded = Runbook.load(path: try Self.fixture("interrupted.yaml"))
+        let runbook = try #require(loaded.runbook, "\(loaded.errors)")
+        let inventoryPath = try Self.fixture("inventory.yaml")
+        let inventory = try Inventory.load(path: inventoryPath)
+        let binding = try ParameterBinding.bind(runbook, given: [], file: ParameterBinding.restored(from: run.parameters, runbook: runbook),
+                                                fileName: nil)
+        let targets = try TargetResolution.resolve(runbook, in: inventory, parameters: binding, inventoryFile: inventoryPath, limit: nil)
+        return try EngineContext(runbook: runbook, parameters: binding, targets: targets)
+    }
+}
