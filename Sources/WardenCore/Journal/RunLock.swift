@@ -60,15 +60,15 @@ public struct RunLock: Sendable, Hashable, Codable, FetchableRecord, Persistable
 extension Journal {
     /// Takes the lock for `run`, or returns who holds it. A lock left by a
     /// run that ended, by a controller on this machine that died, or whose
-    /// lease lapsed is taken over; the takeover is in the audit log.
-    public func acquire(_ lock: RunLock) async throws(JournalError) -> (acquired: Bool, previous: RunLock?) {
+    /// lease lapsed (by `now`, the taker's clock) is taken over; the takeover is in the audit log.
+    public func acquire(_ lock: RunLock, at now: Date = Date()) async throws(JournalError) -> (acquired: Bool, previous: RunLock?) {
         let actor = self.actor
         return try await write { db in
             if let held = try RunLock.fetchOne(db, key: lock.name) {
                 let heldRun = try JournalRun.fetchOne(db, key: held.runID)
                 let why: String? = if heldRun?.status != "running" { "its run is no longer running" }
                     else if held.controllerIsGone { "its controller \(held.controller) is gone" }
-                    else if held.hasLapsed() { "its lease lapsed at \(Date(timeIntervalSince1970: held.expiresAt ?? 0))" }
+                    else if held.hasLapsed(at: now) { "its lease lapsed at \(Date(timeIntervalSince1970: held.expiresAt ?? 0))" }
                     else { nil }
                 guard let why else { return (false, held) }
                 try held.delete(db)
@@ -84,11 +84,12 @@ extension Journal {
         }
     }
 
-    /// Extends the lease of a lock `run` holds; false when it no longer holds it.
-    public func renew(lock name: String, run: String, lease: Duration = RunLock.defaultLease) async throws(JournalError) -> Bool {
+    /// Extends the lease of a lock `run` holds to `lease` after `now`; false when it no longer holds it.
+    public func renew(lock name: String, run: String, lease: Duration = RunLock.defaultLease,
+                      at now: Date = Date()) async throws(JournalError) -> Bool {
         try await write { db in
             try db.execute(sql: "UPDATE locks SET expires_at = ? WHERE name = ? AND run_id = ?",
-                           arguments: [Date().timeIntervalSince1970 + lease.milliseconds / 1000, name, run])
+                           arguments: [now.timeIntervalSince1970 + lease.milliseconds / 1000, name, run])
             return db.changesCount > 0
         }
     }

@@ -16,6 +16,8 @@ struct ApprovalGate: Sendable {
     let initiator: String
     let allowSelfApproval: Bool
     let policy: ApprovalPolicy
+    /// The run's clock: the gate's timeout and its polling keep time by it.
+    let clock: any EngineClock
 
     func decide(_ step: Step, _ spec: ApprovalSpec) async -> ApprovalDecision {
         let terms = policy.terms(for: spec, runbook: runbook, allowSelfApproval: allowSelfApproval)
@@ -32,10 +34,10 @@ struct ApprovalGate: Sendable {
             waiting for \(terms.quorum)\(signed) approval\(terms.quorum == 1 ? "" : "s")\(from) of plan \(planHash) \
             (timeout \(DurationText.format(spec.timeout)))\(spec.message.map { ": \($0)" } ?? "")
             """) + "\nanother operator approves with: warden approve \(runID)" + (terms.requireSignatures ? " --key ~/.ssh/id_ed25519" : "") + "\n")
-        let deadline = ContinuousClock.now + spec.timeout
+        let deadline = clock.instant + spec.timeout
         var announced: Set<String> = []
         var checked: [Int: Bool] = [:]
-        while ContinuousClock.now < deadline {
+        while clock.instant < deadline {
             if Task.isCancelled { return .blocked("interrupted while waiting for approval") }
             let recorded = (try? await journal.approvals(of: runID, step: step.id)) ?? []
             var trusted: [Approval] = []
@@ -57,7 +59,7 @@ struct ApprovalGate: Sendable {
                     Terminal.writeError(VisibleText.line("approved by \(name) (\(by.count) of \(terms.quorum))") + "\n")
                 }
             }
-            try? await Task.sleep(for: .milliseconds(500))
+            try? await clock.sleep(for: .milliseconds(500))
         }
         return .blocked("no quorum of \(terms.quorum) approval\(terms.quorum == 1 ? "" : "s") within \(DurationText.format(spec.timeout))")
     }

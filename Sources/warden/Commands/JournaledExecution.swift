@@ -25,7 +25,7 @@ struct JournaledExecution {
     func execute(interrupts: InterruptHandler) async throws {
         let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
         let gate = ApprovalGate(journal: journal, runID: runID, runbook: context.runbook.name, planHash: planHash, initiator: initiator,
-                                allowSelfApproval: context.runbook.allowSelfApproval, policy: policy)
+                                allowSelfApproval: context.runbook.allowSelfApproval, policy: policy, clock: context.clock)
         let progress = engine.output == .text ? RunProgress.forStandardError() : nil
         let (context, transport, concurrency, artifacts, plan, resume, confirm) =
             (self.context, self.transport, engine.concurrency, self.artifacts, self.plan, self.resume, self.confirm)
@@ -43,8 +43,9 @@ struct JournaledExecution {
         if let locking {
             renewHost = { _ in await locking.renewHost() }
         }
+        let clock = context.clock
         let keeper = Task { [renewHost] in
-            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease,
+            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease, clock: clock,
                                   renewHost: renewHost) { lost in
                 Terminal.writeError("warden: \(lost); stopping the run (cleanup runs)\n")
                 _ = try? await journal.append(.init(runID: runID, kind: "note", detail: lost + "; stopping the run"))

@@ -11,6 +11,8 @@ struct RunLocking: Sendable {
     let spec: LockSpec
     let host: InventoryHost?
     let transport: any HostTransport
+    /// The run's clock: a lease is reckoned from its time.
+    let clock: any EngineClock
 
     /// nil when the runbook takes no lock.
     init?(plan: Plan, context: EngineContext, journal: Journal, runID: String, transport: any HostTransport) {
@@ -21,6 +23,7 @@ struct RunLocking: Sendable {
         self.spec = spec
         host = spec.target.flatMap { context.hosts(of: $0).first }
         self.transport = transport
+        clock = context.clock
     }
 
     private var hostLock: HostLock {
@@ -31,11 +34,12 @@ struct RunLocking: Sendable {
     /// Takes both locks (or confirms this run still holds them, on resume);
     /// throws the exit status after finishing the run when it cannot.
     func take() async throws {
+        let now = clock.now
         let lock = RunLock(name: name, runID: runID, holder: OperatingSystemUser.name, controller: OperatingSystemUser.controller,
-                           lease: spec.lease, host: host?.name)
-        let stillHeld = (try? await journal.renew(lock: name, run: runID, lease: spec.lease)) ?? false
+                           acquiredAt: now, lease: spec.lease, host: host?.name)
+        let stillHeld = (try? await journal.renew(lock: name, run: runID, lease: spec.lease, at: now)) ?? false
         if !stillHeld {
-            let (acquired, previous) = try await journal.acquire(lock)
+            let (acquired, previous) = try await journal.acquire(lock, at: now)
             guard acquired else {
                 let holder = previous.map { "run \($0.runID) of \($0.holder) on \($0.controller) since \(JournalText.time($0.acquiredAt))" } ?? "another run"
                 try await refuse("lock '\(name)' is held by \(holder)", show: previous?.runID)
