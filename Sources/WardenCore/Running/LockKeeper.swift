@@ -12,14 +12,17 @@ public enum LockKeeper {
         onLost: @Sendable (String) async -> Void
     ) async {
         let interval = lease / 3
+        // The locks the run took before its keeper started, by name: one broken or taken over is
+        // no longer listed under the run, and must be found missing, not skipped.
+        var held = try? await journal.locks().filter { $0.runID == runID }
         while !Task.isCancelled {
             do {
                 try await clock.sleep(for: interval)
             } catch {
                 return
             }
-            guard let held = try? await journal.locks().filter({ $0.runID == runID }) else { continue }
-            for lock in held {
+            if held == nil { held = try? await journal.locks().filter { $0.runID == runID } }
+            for lock in held ?? [] {
                 let renewed = (try? await journal.renew(lock: lock.name, run: runID, lease: lease, at: clock.now)) ?? true
                 if !renewed {
                     await onLost("lock '\(lock.name)' is no longer held by this run (broken or taken over)")
