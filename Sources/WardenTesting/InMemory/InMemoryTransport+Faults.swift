@@ -45,6 +45,11 @@ extension InMemoryTransport {
         update(host) { _ = $0.liveGroups.remove(id) }
     }
 
+    /// The process groups alive on `host`: its commands under way, and the leftovers declared.
+    public func processGroups(on host: String) -> Set<Int32> {
+        lock.withLock { hosts[host]?.liveGroups ?? [] }
+    }
+
     /// Whether process group `id` runs on `host`.
     public func isRunning(processGroup id: Int32, on host: String) -> Bool {
         lock.withLock { hosts[host]?.liveGroups.contains(id) ?? false }

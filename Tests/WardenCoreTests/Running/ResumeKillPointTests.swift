@@ -43,25 +43,13 @@ struct ResumeKillPointTests {
         return scene
     }
 
-    /// The events of `scene`'s journal as `kind step@host` (process groups left out: they are
-    /// journaled by an append nobody waits for, so their place is not fixed).
-    private static func line(_ event: JournalEvent) -> String {
-        [event.kind, [event.step, event.host].compactMap { $0 }.joined(separator: "@")].filter { !$0.isEmpty }.joined(separator: " ")
-    }
-
     /// The journal of a controller killed right after it wrote the `occurrence`-th event reading
     /// `point` in `events`, in a new scene whose host is at `level` (with the step's deadman armed
     /// when `armed`): everything the resume has to go on.
     private func killed(after point: String, occurrence: Int = 1, of events: [JournalEvent], level: String,
                         armed: Bool) async throws -> EngineScene {
-        let kept = events.filter { $0.kind != "process-group" }
-        let matches = kept.indices.filter { Self.line(kept[$0]) == point }
-        let end = try #require(matches.count >= occurrence ? matches[occurrence - 1] : nil, "no '\(point)' in \(kept.map(Self.line))")
         let scene = try await scene(level: level)
-        try await scene.journal.append(kept[...end].map { event in
-            JournalEvent.Draft(runID: scene.runID, kind: event.kind, step: event.step, host: event.host, command: event.command,
-                               status: event.status, exit: event.exit, detail: event.detail)
-        })
+        try await scene.journal(of: events, through: point, occurrence: occurrence)
         if armed {
             _ = try await Deadman.arm("set_meta_level steady", after: .seconds(6 * 3600), runID: scene.runID, step: "lively",
                                       host: EngineScene.host("meta1"), transport: scene.transport, clock: scene.clock)
@@ -69,17 +57,8 @@ struct ResumeKillPointTests {
         return scene
     }
 
-    /// What `warden resume --yes [--assume]` does once the run is found: rebuild, leftovers,
-    /// verify, the operator's word on what is still unknown, the run. Also returns verify's lines.
     private func resume(_ scene: EngineScene, assumeDone: Bool? = nil) async throws -> (RunReport, [String]) {
-        var state = ResumeState.rebuild(from: try await scene.events(), context: scene.context)
-        _ = try await state.settleLeftovers(policy: .wait, context: scene.context, transport: scene.transport) { _ in }
-        let verified = await state.verifyUnknowns(context: scene.context, transport: scene.transport)
-        if !state.mutatingUnknowns.isEmpty {
-            let word = try #require(assumeDone, "the resume needs --assume for \(state.mutatingUnknowns)")
-            state.assume(done: word)
-        }
-        return (await scene.run(resume: state), verified)
+        try await scene.resume(assumeDone: assumeDone)
     }
 
     /// The whole run's events, once.

@@ -65,11 +65,9 @@ struct EngineScene {
         try await journal.events(of: runID)
     }
 
-    /// The journal's event kinds, `kind step@host` (the parts there are), in order.
+    /// The journal's events as `kind step@host` (the parts there are), in order.
     func timeline() async throws -> [String] {
-        try await events().map { event in
-            [event.kind, [event.step, event.host].compactMap { $0 }.joined(separator: "@")].filter { !$0.isEmpty }.joined(separator: " ")
-        }
+        try await events().map(Self.line)
     }
 
     func remove() {
