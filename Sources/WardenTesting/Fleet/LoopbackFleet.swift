@@ -12,14 +12,18 @@ import Foundation
 /// collide. If the addresses are taken anyway (the script exits with 3), `start` moves to the
 /// next range and tries again.
 ///
-/// Call `stop()` when done (it is idempotent, and `deinit` calls it as a safety net):
+/// In an async test, `withFleet` starts one and always stops it; starting, stopping and
+/// `runOnController` wait for processes, and their async versions (`LoopbackFleet+Async`) do it
+/// off the cooperative pool:
 ///
 /// ```swift
-/// let fleet = try LoopbackFleet.start(hosts: 10, name: "fanout")
-/// defer { fleet.stop() }
-/// // load fleet.inventoryPath, connect to fleet.hosts[0].address:fleet.port, ...
-/// let (status, output) = try fleet.runOnController("pgrep -f '[m]y-marker'")
+/// try await withFleet(hosts: 10) { fleet in
+///     // load fleet.inventoryPath, connect to fleet.hosts[0].address:fleet.port, ...
+///     let (status, output) = try await fleet.runOnController("pgrep -f '[m]y-marker'")
+/// }
 /// ```
+///
+/// Otherwise call `stop()` when done (it is idempotent, and `deinit` calls it as a safety net).
 ///
 /// `stop()` removes the fleet directory too, unless the environment variable
 /// `WARDEN_FLEET_KEEP` is set (then the keys, configs and `hosts/NAME/sshd.log` stay for
