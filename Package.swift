@@ -8,7 +8,8 @@ import PackageDescription
 //   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
 //   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
 //   warden             the command line, thin
-//   WardenTesting      testing runbooks against a local fleet and test clusters
+//   WardenTesting      testing runbooks and the engine: an in-memory transport and a test
+//                      clock (no SSH, no waiting), a local fleet of sshd, test clusters
 //   Benchmarks/        executables scripts/bench runs
 // Linux only: the engine checks folders through /proc and O_PATH, the SSH layer links the
 // system's libssh, and the tests run real sshd servers; nothing here claims macOS.
@@ -18,7 +19,8 @@ let package = Package(
         .executable(name: "warden", targets: ["warden"]),
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "WardenSSH", targets: ["WardenSSH"]),
-        // For operators' own tests of their runbooks: the loopback fleet and the test clusters.
+        // For operators' own tests of their runbooks: the in-memory transport and test clock,
+        // the loopback fleet and the test clusters.
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
     ],
     dependencies: [
@@ -73,10 +75,15 @@ let package = Package(
             dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport"],
             path: "Benchmarks/WarmSession"
         ),
-        // Testing runbooks (as HummingbirdTesting is for Hummingbird apps): the loopback
-        // fleet of real sshd servers (Tests/Fleet/fleet), test Pegasus and FoundationDB
-        // clusters (the shell doubles of Tests/Doubles), and blocking work off the pool.
-        .target(name: "WardenTesting", dependencies: ["WardenCore"]),
+        // Testing runbooks and the engine (as HummingbirdTesting is for Hummingbird apps):
+        // scripted in-memory hosts and a clock moved by hand, the loopback fleet of real
+        // sshd servers (Tests/Fleet/fleet) with async helpers, the warden binary, test
+        // Pegasus and FoundationDB clusters (the shell doubles of Tests/Doubles), and
+        // blocking work off the pool.
+        .target(
+            name: "WardenTesting",
+            dependencies: ["WardenCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "WardenCoreTests",
             dependencies: ["WardenCore", "WardenTesting", .product(name: "GRDB", package: "GRDB.swift")],

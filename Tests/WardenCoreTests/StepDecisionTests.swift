@@ -16,7 +16,7 @@ struct StepDecisionTests {
 
     @Test func aShareOfHostsIsBatchedInTheRunAsInItsPlanWithSkippedAndFailedHosts() async throws {
         // `look` acts on h1-h3 (`when` leaves h4 out) and fails on h2; `touch` acts on the hosts where `look` passed.
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: batches
             params:
               dir: {type: string, required: true}
@@ -49,7 +49,7 @@ struct StepDecisionTests {
     }
 
     @Test func aResumedRunGoesOnInTheBatchesOfItsPlan() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: resumed
             params:
               dir: {type: string, required: true}
@@ -81,7 +81,7 @@ struct StepDecisionTests {
     }
 
     @Test func thePlanShowsNoBatchesOfHostsItsWhenCannotChooseYet() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: unknown
             params:
               dir: {type: string, required: true}
@@ -110,7 +110,7 @@ struct StepDecisionTests {
     }
 
     @Test func aReadWaitingOnAnEarlierStepIsUnknownInThePlanNotPassed() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: read
             params:
               dir: {type: string, required: true}
@@ -135,7 +135,7 @@ struct StepDecisionTests {
     }
 
     @Test func aVerifyReadingAProbeSettlesAnUnknownChange() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: verify
             params:
               dir: {type: string, required: true}
@@ -165,7 +165,7 @@ struct StepDecisionTests {
     }
 
     @Test func eachGuardWithAnInlineProbeIsCheckedOnItsOwnSample() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: inline
             params:
               dir: {type: string, required: true}
@@ -192,7 +192,7 @@ struct StepDecisionTests {
     }
 
     @Test func anUndoReadingAProbeRollsBackToWhatTheProbeReadBeforeTheChange() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: undo
             params:
               dir: {type: string, required: true}
@@ -224,7 +224,7 @@ struct StepDecisionTests {
     }
 
     @Test func anUndoReadingItsOwnStepIsRenderedAtRollbackNotRefusedByThePlan() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: undo_self
             params:
               dir: {type: string, required: true}
@@ -255,7 +255,7 @@ struct StepDecisionTests {
     }
 
     @Test func aDeadmanReadingAProbeArmsTheRevertRenderedFromIt() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: deadman
             params:
               dir: {type: string, required: true}
@@ -284,7 +284,7 @@ struct StepDecisionTests {
     }
 
     @Test func theStepPreviewShowsWhatRunsWithItsProbesAndCollectPaths() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: preview
             params:
               dir: {type: string, required: true}
@@ -327,7 +327,7 @@ struct StepDecisionTests {
     }
 
     @Test func aGuardBlocksTheRunWithTheReasonThePlanGave() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: guarded
             params:
               dir: {type: string, required: true}
@@ -357,7 +357,7 @@ struct StepDecisionTests {
     }
 
     @Test func anExpectReadingAProbeIsJudgedOnItInThePlanAndTheRun() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: expect
             params:
               dir: {type: string, required: true}
@@ -385,7 +385,7 @@ struct StepDecisionTests {
     }
 
     @Test func aWaitWhoseWhenIsFalseIsSkippedInThePlanAndTheRun() async throws {
-        let scene = try EngineScene("""
+        let scene = try ShellScene("""
             name: wait
             params:
               dir: {type: string, required: true}

@@ -17,6 +17,8 @@ struct ApprovalGate: Sendable {
     let allowSelfApproval: Bool
     let policy: ApprovalPolicy
     let delegate: any RunDelegate
+    /// The run's clock: the gate's timeout and its polling keep time by it.
+    let clock: any EngineClock
     /// How often the journal is read for new decisions.
     var pollInterval: Duration = .milliseconds(500)
 
@@ -29,10 +31,10 @@ struct ApprovalGate: Sendable {
             return .blocked("the journal cannot be written, so nobody could approve: \(error)")
         }
         delegate.notice(.waitingForApproval(runID: runID, step: step.id, terms: terms, planHash: planHash, message: spec.message))
-        let deadline = ContinuousClock.now + spec.timeout
+        let deadline = clock.instant + spec.timeout
         var announced: Set<String> = []
         var checked: [Int: Bool] = [:]
-        while ContinuousClock.now < deadline {
+        while clock.instant < deadline {
             if Task.isCancelled { return .blocked("interrupted while waiting for approval") }
             let recorded = (try? await journal.approvals(of: runID, step: step.id)) ?? []
             var trusted: [Approval] = []
@@ -54,7 +56,7 @@ struct ApprovalGate: Sendable {
                     delegate.notice(.approvalCounted(by: name, count: by.count, quorum: terms.quorum))
                 }
             }
-            try? await Task.sleep(for: pollInterval)
+            try? await clock.sleep(for: pollInterval)
         }
         return .blocked("no quorum of \(terms.quorum) approval\(terms.quorum == 1 ? "" : "s") within \(DurationText.format(spec.timeout))")
     }

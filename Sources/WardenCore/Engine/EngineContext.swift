@@ -9,7 +9,9 @@ public struct EngineContext: Sendable {
     public let parameters: ParameterBinding
     public let targets: [String: [InventoryHost]]
     public let redactor: Redactor
-    public let now: @Sendable () -> Date
+    /// The one clock of the run: `now()` in expressions, the window, watches,
+    /// waits, retries, pauses, timeouts, leases and deadman times.
+    public let clock: any EngineClock
     /// `--limit PATTERN` when the targets were narrowed by it (`TargetResolution`):
     /// recorded in the plan and its hash, and used again by a resume.
     public var limit: String?
@@ -19,7 +21,7 @@ public struct EngineContext: Sendable {
     /// Fills in what the runbook reads from parameters beyond its commands
     /// (durations, the window); throws when a value does not fit.
     public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],
-                now: @escaping @Sendable () -> Date = { Date() }) throws(LocatedError) {
+                clock: any EngineClock = SystemClock()) throws(LocatedError) {
         // Every value a command will need is there before anything reaches a host.
         let unbound = UnboundParameters.reads(in: runbook, values: parameters.values)
         if let first = unbound.first {
@@ -30,9 +32,15 @@ public struct EngineContext: Sendable {
         self.parameters = parameters
         self.targets = targets
         self.redactor = Redactor(secrets: parameters.secrets)
-        self.now = now
+        self.clock = clock
         // Filled in last: the parameters' environment needs the rest.
         window = try runbook.window.map { spec throws(LocatedError) in try spec.resolve(in: environment(scope: 0, host: nil)) }
+    }
+
+    /// The wall-clock time, as expressions and the window read it.
+    public var now: @Sendable () -> Date {
+        let clock = self.clock
+        return { clock.now }
     }
 
     public func hosts(of target: String?) -> [InventoryHost] {

@@ -62,8 +62,10 @@ public struct Deadman: Sendable, Hashable, Codable {
     }
 
     /// Arms the revert on `host`. Throws why not when it cannot: the change must not go ahead without it.
+    /// `clock` tells the controller's time, from which the firing time is reckoned.
     public static func arm(
-        _ command: String, after: Duration, runID: String, step: String, host: InventoryHost, transport: any HostTransport
+        _ command: String, after: Duration, runID: String, step: String, host: InventoryHost, transport: any HostTransport,
+        clock: any EngineClock = SystemClock()
     ) async throws(HostStateError) -> Deadman {
         let seconds = max(1, Int((after.milliseconds / 1000).rounded(.up)))
         let folder = HostStateFolder(for: host)
@@ -110,7 +112,7 @@ public struct Deadman: Sendable, Hashable, Codable {
                                     + (cause.isEmpty ? "" : ": " + String(cause.prefix(300))))
         }
         return Deadman(host: host.name, step: step, path: String(answer.dropFirst("armed ".count)),
-                       firesAt: Date().timeIntervalSince1970 + Double(seconds))
+                       firesAt: clock.now.timeIntervalSince1970 + Double(seconds))
     }
 
     /// Disarms it: the revert will not run. Reports if it already did.

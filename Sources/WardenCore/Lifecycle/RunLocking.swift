@@ -13,6 +13,8 @@ struct RunLocking: Sendable {
     let transport: any HostTransport
     let identity: RunIdentity
     let delegate: any RunDelegate
+    /// The run's clock: a lease is reckoned from its time.
+    let clock: any EngineClock
 
     /// nil when the runbook takes no lock.
     init?(plan: Plan, context: EngineContext, journal: Journal, runID: String, transport: any HostTransport,
@@ -26,6 +28,7 @@ struct RunLocking: Sendable {
         self.transport = transport
         self.identity = identity
         self.delegate = delegate
+        clock = context.clock
     }
 
     private var hostLock: HostLock {
@@ -36,12 +39,14 @@ struct RunLocking: Sendable {
     /// Takes both locks (or confirms this run still holds them, on resume). When it cannot,
     /// the run is finished in the journal and the refusal thrown.
     func take() async throws(RunSessionError) {
-        let lock = RunLock(name: name, runID: runID, holder: identity.user, controller: identity.controller, lease: spec.lease, host: host?.name)
-        let stillHeld = (try? await journal.renew(lock: name, run: runID, lease: spec.lease)) ?? false
+        let now = clock.now
+        let lock = RunLock(name: name, runID: runID, holder: identity.user, controller: identity.controller, acquiredAt: now,
+                           lease: spec.lease, host: host?.name)
+        let stillHeld = (try? await journal.renew(lock: name, run: runID, lease: spec.lease, at: now)) ?? false
         if !stillHeld {
             let acquired: Bool, previous: RunLock?
             do {
-                (acquired, previous) = try await journal.acquire(lock)
+                (acquired, previous) = try await journal.acquire(lock, at: now)
             } catch {
                 try await refuse(.failed, "cannot take lock '\(name)': \(error)")
             }

@@ -113,7 +113,8 @@ public struct RunSession: Sendable {
                  locking: RunLocking?) async -> RunReport {
         let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
         let gate = ApprovalGate(journal: journal, runID: runID, runbook: context.runbook.name, planHash: planHash, initiator: initiator,
-                                allowSelfApproval: context.runbook.allowSelfApproval, policy: policy, delegate: delegate)
+                                allowSelfApproval: context.runbook.allowSelfApproval, policy: policy, delegate: delegate,
+                                clock: context.clock)
         let delegate = self.delegate
         let (context, transport, concurrency) = (self.context, self.transport, self.concurrency)
         var confirm: (@Sendable (StepPreview) async -> StepDecision)?
@@ -126,12 +127,13 @@ public struct RunSession: Sendable {
                              recorder: recorder, plan: plan, resume: resume, observer: { delegate.progress($0) })
         }
         let journal = self.journal
+        let clock = context.clock
         var renewHost: (@Sendable (RunLock) async -> Bool)?
         if let locking {
             renewHost = { @Sendable _ in await locking.renewHost() }
         }
         let keeper = Task { [renewHost] in
-            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease,
+            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease, clock: clock,
                                   renewHost: renewHost) { lost in
                 delegate.notice(.lockLost(reason: lost))
                 _ = try? await journal.append(.init(runID: runID, kind: .note, detail: lost + "; stopping the run"))

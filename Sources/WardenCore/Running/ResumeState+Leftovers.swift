@@ -10,6 +10,7 @@ extension ResumeState {
     /// `say` is told what was found before the wait or kill starts; the lines
     /// returned, one per leftover, are for the journal. A leftover still
     /// running at the end (or whose host cannot be asked) stops the resume.
+    /// The wait keeps time by the context's clock.
     public func settleLeftovers(
         policy: LeftoverPolicy, context: EngineContext, transport: any HostTransport, say: (String) -> Void
     ) async throws(LeftoverError) -> [String] {
@@ -27,14 +28,14 @@ extension ResumeState {
             case .wait:
                 let limit = step.timeout.map { "up to \(DurationText.format($0)), the step's timeout," } ?? "until it ends (the step has no timeout)"
                 say(context.redactor.redact("\(what); waiting \(limit) before going on (--leftovers kill stops it instead)"))
-                let clock = ContinuousClock()
-                let giveUp = step.timeout.map { clock.now + $0 }
+                let clock = context.clock
+                let giveUp = step.timeout.map { clock.instant + $0 }
                 while try await Self.isRunning(group, on: host, transport: transport) {
-                    if let giveUp, clock.now >= giveUp {
+                    if let giveUp, clock.instant >= giveUp {
                         throw LeftoverError(description: context.redactor.redact(
                             "\(what): still running after the step's timeout; nothing was resumed: let it end, or resume with --leftovers kill"))
                     }
-                    try? await Task.sleep(for: .seconds(1))
+                    try? await clock.sleep(for: .seconds(1))
                 }
                 lines.append(context.redactor.redact("\(what); waited until it ended"))
             case .kill:

@@ -20,29 +20,33 @@ struct RunMonitor: Sendable {
     /// Returns why the run must stop, or nil when cancelled first (the steps finished).
     func watch() async -> Stop? {
         let watches = context.runbook.watches
+        let clock = context.clock
         let windowEnd: ContinuousClock.Instant? = context.window.flatMap { window in
-            window.workRemaining(at: context.now()).map { ContinuousClock.now + $0 }
+            window.workRemaining(at: clock.now).map { clock.instant + $0 }
         }
         guard !watches.isEmpty || windowEnd != nil else {
-            // Nothing to watch: wait to be cancelled.
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            // Nothing to watch: wait to be cancelled, with no timer on the clock (a test
+            // clock counts its sleepers, and this is none that time would wake).
+            let (idle, keepOpen) = AsyncStream<Never>.makeStream()
+            for await _ in idle {}
+            keepOpen.finish()
             return nil
         }
-        var due = watches.map { ContinuousClock.now + $0.every }
+        var due = watches.map { clock.instant + $0.every }
         var histories = watches.map { SampleHistory(rule: $0.samples) }
         while !Task.isCancelled {
-            let next = ([windowEnd].compactMap { $0 } + due).min() ?? ContinuousClock.now + .seconds(3600)
+            let next = ([windowEnd].compactMap { $0 } + due).min() ?? clock.instant + .seconds(3600)
             do {
-                try await Task.sleep(until: next, clock: .continuous)
+                try await clock.sleep(until: next)
             } catch {
                 return nil
             }
-            if let windowEnd, ContinuousClock.now >= windowEnd, let window = context.window {
+            if let windowEnd, clock.instant >= windowEnd, let window = context.window {
                 return Stop(reason: "the maintenance window \(window.description) closes in \(DurationText.format(window.cleanupReserve)), the time kept for cleanup",
                             rollsBack: false)
             }
-            for (index, watch) in watches.enumerated() where ContinuousClock.now >= due[index] {
-                due[index] = ContinuousClock.now + watch.every
+            for (index, watch) in watches.enumerated() where clock.instant >= due[index] {
+                due[index] = clock.instant + watch.every
                 if let reason = await check(watch, history: &histories[index]) { return Stop(reason: reason, rollsBack: true) }
             }
         }
@@ -67,7 +71,7 @@ struct RunMonitor: Sendable {
             }
         }
         if let rule = watch.decreased {
-            let now = ContinuousClock.now
+            let now = context.clock.instant
             for (name, record) in records.hosts {
                 let host = context.hosts(of: spec.target).first { $0.name == name }
                 let environment = context.environment(scope: watch.scope, host: host, output: record)

@@ -81,7 +81,7 @@ extension Runner {
         var guardStop: String?
         for (number, batch) in batches.enumerated() {
             if number > 0 {
-                if let pause = step.batchPause { try? await Task.sleep(for: pause) }
+                if let pause = step.batchPause { try? await context.clock.sleep(for: pause) }
                 if Task.isCancelled { heldBack = "interrupted"; break }
                 // The batch before may have made the cluster unhealthy: wait for it to recover, then
                 // check the guards again, as before the first batch, before touching more hosts.
@@ -267,7 +267,8 @@ extension Runner {
         }
         let deadman: Deadman
         do {
-            deadman = try await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport)
+            deadman = try await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport,
+                                            clock: context.clock)
         } catch {
             return .failure(DeadmanError(description: "not run: no safe deadman could be armed: \(error.description)"))
         }
@@ -307,7 +308,7 @@ extension Runner {
                 hostReport.output = step.noLog ? nil : record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
                 return (hostReport, record)
             }
-            try? await Task.sleep(for: step.delay)
+            try? await context.clock.sleep(for: step.delay)
         }
     }
 
@@ -347,7 +348,7 @@ extension Runner {
                         reason: context.redactor.redact(reason)), nil)
         }
         guard case let .collect(spec) = step.kind else { return notFetched("not a collect step") }
-        let deadline = step.timeout.map { ContinuousClock.now + $0 }
+        let deadline = step.timeout.map { context.clock.instant + $0 }
         var limits = FetchLimits(followSymlinks: spec.followSymlinks)
         if let cap = spec.maxBytes {
             // It reads parameters only (validate checks), so no step results are needed to render it.
@@ -377,7 +378,7 @@ extension Runner {
                 continue
             }
             if let deadline {
-                let left = deadline - ContinuousClock.now
+                let left = deadline - context.clock.instant
                 guard left > .zero else {
                     problems.append("\(path): not fetched: the step's timeout was spent on the files before it")
                     continue

@@ -24,7 +24,7 @@ extension Runner {
         case let .pause(pause):
             if let skipped = hostlessSkip(decided) { return skipped }
             do {
-                try await Task.sleep(for: pause.duration)
+                try await context.clock.sleep(for: pause.duration)
                 stepReport.summary = "paused \(DurationText.format(pause.duration))"
             } catch {
                 stepReport.status = .failed
@@ -134,13 +134,13 @@ extension Runner {
         guard let spec = context.runbook.probe(for: wait.probe) else {
             return PollOutcome(records: nil, summary: "its probe is not defined")
         }
-        let clock = ContinuousClock()
+        let clock = context.clock
         let limit: Duration
         switch wait.timeout {
         case let .duration(duration): limit = duration
         case .window: limit = context.window?.workRemaining(at: context.now()) ?? .zero
         }
-        let deadline = clock.now + limit
+        let deadline = clock.instant + limit
         var streak = 0
         var polls = 0
         var last = ""
@@ -160,13 +160,13 @@ extension Runner {
                 streak = 0
                 last = sample.failures.joined(separator: "; ")
             }
-            if Task.isCancelled || clock.now + wait.every > deadline {
+            if Task.isCancelled || clock.instant + wait.every > deadline {
                 let ran = wait.timeout == .window
                     ? "the window's time for steps ran out (the rest is kept for cleanup) after \(polls) poll(s)"
                     : "timed out after \(polls) poll(s)"
                 return PollOutcome(records: nil, summary: (Task.isCancelled ? "interrupted" : ran) + "; last: \(last)")
             }
-            try? await Task.sleep(for: wait.every)
+            try? await clock.sleep(for: wait.every)
         }
     }
 }

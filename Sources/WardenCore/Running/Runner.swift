@@ -257,7 +257,12 @@ public struct Runner: Sendable {
         let safe = (report.cleanup + report.rollback).allSatisfy { $0.status != .failed }
         let hosts = Dictionary(context.runbook.targets.flatMap { context.hosts(of: $0.name) }.map { ($0.name, $0) },
                                uniquingKeysWith: { first, _ in first })
-        for deadman in armedDeadmen {
+        // A step a resume ran again armed its deadman again in the same place, ending the timer the
+        // dead controller armed there: each place is settled once, by its latest arming.
+        let latest = armedDeadmen.enumerated().filter { index, deadman in
+            !armedDeadmen[(index + 1)...].contains { $0.host == deadman.host && $0.step == deadman.step }
+        }.map(\.element)
+        for deadman in latest {
             var entry = DeadmanReport(host: deadman.host, step: deadman.step, status: .leftArmed, firesAt: deadman.firesAt)
             if deadman.isLegacy {
                 // Never touched: its folder (and the pid in it) may be anyone's.

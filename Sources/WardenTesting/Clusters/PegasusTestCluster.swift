@@ -7,11 +7,11 @@ import Foundation
 /// `pegasus_shell` var starts the double, as a site's var starts `run.sh shell`.
 ///
 /// ```swift
-/// let fleet = try LoopbackFleet.start(hosts: 1, name: "rebalance")
-/// defer { fleet.stop() }
-/// let cluster = try PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "2"])
-/// // warden run runbooks/pegasus/rebalance.yaml -i cluster.inventoryPath -p cluster=c1 ...
-/// #expect(cluster.metaLevel == "steady")
+/// try await withFleet(hosts: 1) { fleet in
+///     let cluster = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "2"])
+///     let run = try await warden(["run", "runbooks/pegasus/rebalance.yaml", "-i", cluster.inventoryPath, "-p", "cluster=c1", "--yes"])
+///     #expect(cluster.metaLevel == "steady")
+/// }
 /// ```
 public struct PegasusTestCluster: Sendable {
     /// The double's state: meta level, nodes, tables, the balancer (JSON).
@@ -39,6 +39,12 @@ public struct PegasusTestCluster: Sendable {
             vars: [("pegasus_shell", "[env, \"PEGASUS_FAKE_STATE=\(state)\", \"\(shellDouble)\", config.ini, onebox]")])
         let host = fleet.hosts[index]
         return PegasusTestCluster(statePath: state, inventoryPath: inventory, adminHost: host)
+    }
+
+    /// `start(on:options:admin:name:)`, off the cooperative pool (the double runs as a process).
+    public static func start(on fleet: LoopbackFleet, options: [String] = [], admin index: Int = 0,
+                             name: String = "pegasus") async throws -> PegasusTestCluster {
+        try await onDedicatedThread { try start(on: fleet, options: options, admin: index, name: name) }
     }
 
     /// The state file as JSON.

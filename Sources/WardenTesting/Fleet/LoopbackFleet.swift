@@ -12,14 +12,18 @@ import Foundation
 /// collide. If the addresses are taken anyway (the script exits with 3), `start` moves to the
 /// next range and tries again.
 ///
-/// Call `stop()` when done (it is idempotent, and `deinit` calls it as a safety net):
+/// In an async test, `withFleet` starts one and always stops it; starting, stopping and
+/// `runOnController` wait for processes, and their async versions (`LoopbackFleet+Async`) do it
+/// off the cooperative pool:
 ///
 /// ```swift
-/// let fleet = try LoopbackFleet.start(hosts: 10, name: "fanout")
-/// defer { fleet.stop() }
-/// // load fleet.inventoryPath, connect to fleet.hosts[0].address:fleet.port, ...
-/// let (status, output) = try fleet.runOnController("pgrep -f '[m]y-marker'")
+/// try await withFleet(hosts: 10) { fleet in
+///     // load fleet.inventoryPath, connect to fleet.hosts[0].address:fleet.port, ...
+///     let (status, output) = try await fleet.runOnController("pgrep -f '[m]y-marker'")
+/// }
 /// ```
+///
+/// Otherwise call `stop()` when done (it is idempotent, and `deinit` calls it as a safety net).
 ///
 /// `stop()` removes the fleet directory too, unless the environment variable
 /// `WARDEN_FLEET_KEEP` is set (then the keys, configs and `hosts/NAME/sshd.log` stay for
@@ -323,19 +327,24 @@ public final class LoopbackFleet: Sendable {
     /// of this process's descriptors, e.g. the socket by which another test's
     /// `Foundation.Process` waits for its child (swift-corelibs-foundation issue 4795: such a
     /// wait then never ends).
-    private static let closeInheritedDescriptors = #"""
+    static let closeInheritedDescriptors = #"""
         for _fd in /dev/fd/*; do _fd=${_fd##*/}; case $_fd in 0|1|2) ;; *) { eval "exec $_fd>&-"; } 2>/dev/null ;; esac; done; unset _fd
         """#
 
+    /// `/bin/bash -c SCRIPT ARGUMENTS...`, the script run after `closeInheritedDescriptors`.
+    static func bashArguments(_ script: String, _ arguments: [String]) -> [String] {
+        ["/bin/bash", "-c", closeInheritedDescriptors + "\n" + script] + arguments
+    }
+
     /// Runs `script` with `/bin/bash -c` (after `closeInheritedDescriptors`) to completion.
-    /// `arguments` become `$0`, `$1`, …. Standard input is /dev/null; output goes through
-    /// temporary files, not pipes, so nothing can block on a full pipe.
+    /// `arguments` become `$0`, `$1`, …. Standard input is the file `stdin` (else /dev/null);
+    /// output goes through temporary files, not pipes, so nothing can block on a full pipe.
     ///
     /// This uses posix_spawn and waitpid on that one pid rather than `Foundation.Process`,
     /// whose wait on Linux never returns while any descendant (a daemon started by the
     /// command) still holds the socket it watches (swift-corelibs-foundation issue 4795).
     static func run(
-        script: String, arguments: [String] = [], environment: [String: String]? = nil, mergeOutput: Bool
+        script: String, arguments: [String] = [], environment: [String: String]? = nil, stdin: String? = nil, mergeOutput: Bool
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         let fm = FileManager.default
         let base = fm.temporaryDirectory.appendingPathComponent("warden-fleet-io-\(UUID().uuidString)")
@@ -345,74 +354,12 @@ public final class LoopbackFleet: Sendable {
             try? fm.removeItem(atPath: outPath)
             try? fm.removeItem(atPath: errPath)
         }
-        let argv = ["/bin/bash", "-c", closeInheritedDescriptors + "\n" + script] + arguments
+        let argv = bashArguments(script, arguments)
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        let status = try spawnAndWait(argv, environment: env, stdoutPath: outPath, stderrPath: mergeOutput ? nil : errPath)
+        let status = try SpawnedProcess.start(argv, environment: env, stdin: stdin, stdout: outPath, stderr: mergeOutput ? nil : errPath).wait()
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = mergeOutput ? "" : ((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
         return (status, stdout, stderr)
-    }
-
-    /// posix_spawn + waitpid. Standard error goes to `stderrPath`, or with standard output if nil.
-    /// Signals start at their defaults and unblocked (this process may ignore SIGPIPE).
-    /// Returns the exit status, or 128 + the signal number if the child was killed.
-    private static func spawnAndWait(
-        _ argv: [String], environment: [String], stdoutPath: String, stderrPath: String?
-    ) throws -> Int32 {
-        #if os(Linux)
-            var actions = posix_spawn_file_actions_t()
-            var attributes = posix_spawnattr_t()
-        #else
-            var actions: posix_spawn_file_actions_t? = nil
-            var attributes: posix_spawnattr_t? = nil
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if let stderrPath {
-            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        } else {
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        }
-
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        let cEnvironment: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-        var pid = pid_t()
-        let spawned = cArguments.withUnsafeBufferPointer { args in
-            cEnvironment.withUnsafeBufferPointer { env in
-                posix_spawn(&pid, argv[0], &actions, &attributes, args.baseAddress!, env.baseAddress!)
-            }
-        }
-        guard spawned == 0 else {
-            throw Failure(
-                context: argv.joined(separator: " "), status: -1,
-                stderr: "posix_spawn failed: \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else {
-                throw Failure(
-                    context: argv.joined(separator: " "), status: -1,
-                    stderr: "waitpid failed: \(String(cString: strerror(errno)))")
-            }
-        }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }
 

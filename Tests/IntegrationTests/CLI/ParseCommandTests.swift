@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenTesting
 
 @Suite("warden parse, the command")
 struct ParseCommandTests {

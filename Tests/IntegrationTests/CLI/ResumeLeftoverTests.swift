@@ -73,12 +73,10 @@ struct ResumeLeftoverTests {
             #expect(alive(group))
             let background = try BackgroundWarden.start(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes"],
                                                         keepStandardError: true)
-            // The resume asks the host about the group (its check prints `running`) before it says it waits.
-            for _ in 0..<600 where !fleet.commands(receivedBy: fleet.hosts[0]).contains("echo running") {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            try await Task.sleep(for: .milliseconds(500))
+            // The resume finds the group running and says it waits; it must not go on while the command runs.
+            try await background.waitForOutput(containing: "waiting up to 2m")
             #expect(alive(group), "the resume must not go on while the command runs")
+            #expect(!fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-NEXT"))
             FileManager.default.createFile(atPath: release, contents: nil)
             let (status, stderr) = try await background.finish()
             #expect(status == 0, "\(stderr)")

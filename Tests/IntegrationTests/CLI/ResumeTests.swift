@@ -41,8 +41,18 @@ struct ResumeTests {
         let run = try await awaitRun(in: state, "the slow step's intents") { _, events in
             events.filter { $0.step == "slow" && $0.kind == .intent }.count == hosts
         }
+        // An intent is journaled before its command leaves: the kill comes once every host has it.
+        try await awaitCommand("echo MUTATE-SLOW", onEveryHostOf: fleet)
         try await background.crash()
         return run.id
+    }
+
+    /// Returns once every host of the fleet received a command containing `needle` (its log says so).
+    private func awaitCommand(_ needle: String, onEveryHostOf fleet: LoopbackFleet) async throws {
+        for _ in 0..<1200 where !fleet.hosts.allSatisfy({ count(needle, on: $0, in: fleet) > 0 }) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(fleet.hosts.allSatisfy { count(needle, on: $0, in: fleet) > 0 }, "not every host received '\(needle)'")
     }
 
     private func count(_ needle: String, on host: LoopbackFleet.Host, in fleet: LoopbackFleet) -> Int {
@@ -115,8 +125,10 @@ struct ResumeTests {
                 """)
             #expect(runbook.contains("verify:"))
             let runID = try await killedRun(fleet, state: state, runbook: runbook)
-            // On h02 the change is undone behind Warden's back: verify must see that.
-            try await Task.sleep(for: .milliseconds(200))
+            // On h02 the change is undone behind Warden's back (once it was made): verify must see that.
+            for _ in 0..<1200 where !FileManager.default.fileExists(atPath: "\(marks)/h02.done") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             try FileManager.default.removeItem(atPath: "\(marks)/h02.done")
 
             let resumed = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes", "-p", "seconds=0"])

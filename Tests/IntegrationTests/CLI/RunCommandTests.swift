@@ -291,8 +291,8 @@ struct RunInterruptTests {
                 events.contains { $0.kind == .stepStarted && $0.step == "tidy" }
             }
             kill(pid, SIGINT)
-            // Time for the handler to run before cleanup is let end.
-            try await Task.sleep(for: .seconds(3))
+            // The handler has run (it says so) before cleanup is let end.
+            try await background.waitForOutput(containing: "warden: cleanup continues")
             FileManager.default.createFile(atPath: released, contents: Data())
             let (status, stderr) = try await background.finish()
             let journal = try await Journal.open(directory: state)

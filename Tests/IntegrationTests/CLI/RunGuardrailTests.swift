@@ -95,7 +95,7 @@ struct RunGuardrailTests {
 
             // The holder dies: its lease is not renewed and lapses; then the other controller takes the lock over.
             try await first.crash()
-            try await Task.sleep(for: .seconds(4))
+            try await awaitLapse(of: lockDirectory)
             let taken = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", stateB, "--yes", "-p", "seconds=0", "--output", "json"])
             #expect(taken.status == 0, "\(taken.stdout)\(taken.stderr)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(taken.stdout.utf8))
@@ -104,6 +104,16 @@ struct RunGuardrailTests {
             #expect(events.contains { ($0.detail ?? "").contains("took over lock '\(lock)' on h01 from run \(holder.id), whose lease had lapsed") })
             // Released at the end of the run.
             #expect(!FileManager.default.fileExists(atPath: lockDirectory))
+        }
+    }
+
+    /// Returns once the lease in the lock directory's owner file has lapsed by the host's clock (this
+    /// machine's: the fleet's hosts run here), read as the lock script reads it: `expires` < `date +%s`.
+    private func awaitLapse(of lockDirectory: String) async throws {
+        let owner = try String(contentsOfFile: lockDirectory + "/owner", encoding: .utf8)
+        let expires = try #require(owner.split(separator: "\n").first { $0.hasPrefix("expires=") }.flatMap { Int($0.dropFirst("expires=".count)) })
+        while Int(Date().timeIntervalSince1970) <= expires {
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 
@@ -233,77 +243,12 @@ struct RunGuardrailTests {
             #expect(report.cleanup.map(\.status) == [.ok])
             #expect(fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-STEADY"))
 
-            // Inside the reserve, a run does not start at all.
-            let elapsed = clock.now - start
-            if elapsed < .seconds(8) { try await Task.sleep(for: .seconds(8) - elapsed) }
-            let late = try await warden(["plan", file, "-i", fleet.inventoryPath])
-            #expect(late.status == 3, "\(late.stdout)")
-            #expect(late.stdout.contains("kept for cleanup: too late to start"), "\(late.stdout)")
-        }
-    }
-
-    @Test func windowedWatchesIgnoreABlipButStopASustainedBreachOrAFlappingValue() async throws {
-        try await withFleet(hosts: 1, logCommands: true) { fleet in
-            // Each probe reads the next value of a scripted series on every call (the last one repeats), so
-            // what each watch sees does not depend on the machine's pace; the step waits until the series is read.
-            let folder = fleet.directory.path
-            let file = try write("""
-                name: windowed-watch
-                targets:
-                  one: {hosts: h01, exactly: 1}
-                probes:
-                  figure: {on: one, run: "sh \(folder)/next.sh figure", parse: json}
-                  trend: {on: one, run: "sh \(folder)/next.sh trend", parse: json}
-                watch:
-                  - {every: 200ms, probe: figure, abort_if: "result.n > 5", for: "3 consecutive"}
-                  - {every: 200ms, probe: trend, decreased: {value: result.n, times: 2, within: 1m}}
-                steps:
-                  - id: long
-                    on: one
-                    run: "while [ $(cat \(folder)/figure.count) -lt $(cat \(folder)/limit) ] || [ $(cat \(folder)/trend.count) -lt $(cat \(folder)/limit) ]; do sleep 0.1; done; echo MUTATE-DONE"
-                    timeout: 60s
-                """, in: fleet, name: "windowed-watch.yaml")
-            try """
-                n=$(cat "$(dirname "$0")/$1.count" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$(dirname "$0")/$1.count"
-                awk -v n=$n 'NR == n { print; found = 1 } { last = $0 } END { if (!found) print last }' "$(dirname "$0")/$1.series"
-                """.write(toFile: folder + "/next.sh", atomically: true, encoding: .utf8)
-            func series(_ name: String, _ values: [Int]) throws {
-                try values.map { "{\"n\": \($0)}\n" }.joined().write(toFile: "\(folder)/\(name).series", atomically: true, encoding: .utf8)
-                try? FileManager.default.removeItem(atPath: "\(folder)/\(name).count")
-            }
-            var runs = 0
-            // How many samples of each series the step waits for before it ends by itself: a run the
-            // watch must stop gets many (the watch fires after a few), so a loaded machine that is slow
-            // to act on a breach cannot see the step end first.
-            func run(samples: Int) async throws -> (Int32, RunReport) {
-                try "\(samples)\n".write(toFile: "\(folder)/limit", atomically: true, encoding: .utf8)
-                runs += 1
-                let state = fleet.directory.appendingPathComponent("state-\(runs)").path
-                let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
-                return (output.status, try JSONDecoder().decode(RunReport.self, from: Data(output.stdout.utf8)))
-            }
-            // The plan reads each probe once or twice first: the series start with calm values.
-            let calm = [3, 3, 3]
-
-            // A blip: two breaching samples, never three in a row.
-            try series("figure", calm + [9, 9, 3])
-            try series("trend", calm)
-            let (blipStatus, blip) = try await run(samples: 9)
-            #expect(blipStatus == 0, "\(blip.reason ?? "")")
-
-            // Sustained: the third breaching sample in a row stops the run.
-            try series("figure", calm + [9])
-            let (sustainedStatus, sustained) = try await run(samples: 60)
-            #expect(sustainedStatus == 1)
-            #expect(sustained.reason?.contains("result.n > 5 held in 3 of the last 3 samples") == true, "\(sustained.reason ?? "")")
-
-            // Flapping: down, up, down again.
-            try series("figure", calm)
-            try series("trend", calm + [2, 3, 1])
-            let (flappingStatus, flapping) = try await run(samples: 60)
-            #expect(flappingStatus == 1)
-            #expect(flapping.reason?.contains("result.n went down 2 times within 1m on h01 (now 1.0)") == true, "\(flapping.reason ?? "")")
-            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "MUTATE-DONE").count - 1 == 3)
+            // Inside the reserve, a run does not start at all: the same window, keeping more than what is left of it.
+            let late = try write(try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+                of: "cleanup_reserve: \(remaining - 6)s", with: "cleanup_reserve: \(remaining + 60)s"), in: fleet, name: "late.yaml")
+            let planned = try await warden(["plan", late, "-i", fleet.inventoryPath])
+            #expect(planned.status == 3, "\(planned.stdout)")
+            #expect(planned.stdout.contains("kept for cleanup: too late to start"), "\(planned.stdout)")
         }
     }
 
@@ -408,14 +353,20 @@ struct RunGuardrailTests {
                     on: fleet
                     run: "echo MUTATE-TIDY"
                 """, in: fleet, name: "watched.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            // Raised once the long command runs on both hosts (its intents are journaled and the hosts have it).
             let raise = Task {
-                try await Task.sleep(for: .milliseconds(2500))
+                _ = try await awaitRun(in: state, "the long step's intents") { _, events in
+                    events.filter { $0.kind == .intent && $0.step == "long" }.count == 2
+                }
+                for _ in 0..<600 where !fleet.hosts.allSatisfy({ fleet.commands(receivedBy: $0).contains("MUTATE-FINISHED") }) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 try "{\"alarm\": true}\n".write(toFile: flag, atomically: true, encoding: .utf8)
             }
             let clock = ContinuousClock()
             let start = clock.now
-            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path,
-                                           "--yes", "--output", "json"])
+            let output = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "--output", "json"])
             _ = try await raise.value
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
             #expect(clock.now - start < .seconds(30))
@@ -428,9 +379,12 @@ struct RunGuardrailTests {
                 #expect(!received.contains("MUTATE-NEXT"))
                 #expect(received.contains("MUTATE-TIDY"))
             }
-            // The long command was killed on the hosts, not left to finish.
-            try await Task.sleep(for: .milliseconds(300))
-            let leftover = try await runProcess("/usr/bin/pgrep", ["-f", "sleep 40; echo MUTATE-FINISHED"])
+            // The long command was killed on the hosts, not left to finish (its processes may take a moment to go).
+            var leftover = try await runProcess("/usr/bin/pgrep", ["-f", "sleep 40; echo MUTATE-FINISHED"])
+            for _ in 0..<100 where !leftover.stdout.isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+                leftover = try await runProcess("/usr/bin/pgrep", ["-f", "sleep 40; echo MUTATE-FINISHED"])
+            }
             #expect(leftover.stdout.isEmpty, "still running: \(leftover.stdout)")
         }
     }

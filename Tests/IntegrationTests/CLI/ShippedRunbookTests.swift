@@ -16,7 +16,7 @@ struct ShippedRunbookTests {
     /// A Pegasus cluster in the double's state file, and an inventory whose
     /// one host `h01` (group `pegasus-admin`) runs the double as its shell.
     private func cluster(_ fleet: LoopbackFleet, _ options: [String]) async throws -> PegasusTestCluster {
-        try await onDedicatedThread { try PegasusTestCluster.start(on: fleet, options: options) }
+        try await PegasusTestCluster.start(on: fleet, options: options)
     }
 
     /// The shipped rebalance runbook, and its window parameters set to a

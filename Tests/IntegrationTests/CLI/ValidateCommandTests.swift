@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenTesting
 
 @Suite("warden validate, the command")
 struct ValidateCommandTests {

@@ -3,21 +3,6 @@ import Testing
 import WardenSSH
 import WardenTesting
 
-/// Starts a fleet for one test and always stops it, whatever the test does.
-func withFleet<T>(hosts: Int = 1, logCommands: Bool = false, name: String = #function,
-                  _ body: (LoopbackFleet) async throws -> T) async throws -> T {
-    let label = String(name.prefix(while: { $0 != "(" }))
-    let fleet = try await onDedicatedThread { try LoopbackFleet.start(hosts: hosts, name: label, logCommands: logCommands) }
-    do {
-        let value = try await body(fleet)
-        _ = try? await onDedicatedThread { fleet.stop() }
-        return value
-    } catch {
-        _ = try? await onDedicatedThread { fleet.stop() }
-        throw error
-    }
-}
-
 extension LoopbackFleet {
     /// The SSH target for host `index`, trusted through the fleet's known_hosts unless told otherwise.
     func target(_ index: Int = 0, policy: HostKeyPolicy? = nil, authentication: SSHAuthentication? = nil,
@@ -45,7 +30,7 @@ extension LoopbackFleet {
 
     /// Runs a shell command on the controller (where every "host" runs), off the cooperative pool.
     func controller(_ command: String) async throws -> (status: Int32, output: String) {
-        try await onDedicatedThread { try self.runOnController(command) }
+        try await runOnController(command)
     }
 
     /// Runs a shell command on the controller and fails the test if it fails.

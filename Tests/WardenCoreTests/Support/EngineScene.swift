@@ -1,63 +1,73 @@
 import Foundation
 @testable import WardenCore
+import WardenTesting
 
-/// A runbook planned and run in-process on hosts that are all this machine
-/// (`LocalShellTransport`), with a scratch folder of the test's own that the
-/// runbook reads and changes (its `dir` parameter): the planner and the
-/// runner driven exactly as `warden plan` and `warden run` drive them,
-/// without SSH.
+/// One engine under test, with nothing real but the journal: a runbook, its
+/// hosts in memory (`InMemoryTransport`), a clock the test moves
+/// (`TestClock`), and a journal in a fresh folder (in /dev/shm when there is
+/// one: these tests are about the engine, and JournalTests about the disk).
 struct EngineScene {
-    /// The scratch folder; hosts keep their Warden state in `state` under it.
-    let folder: String
-    let transport = LocalShellTransport()
+    let clock: TestClock
+    let transport: InMemoryTransport
     let context: EngineContext
+    let journal: Journal
+    let folder: String
+    let runID: String
 
-    /// `targets`: each target's host names (any names: every one is this machine).
-    /// `dir` is bound to the scratch folder, after `params`.
-    init(_ yaml: String, targets: [String: [String]], params: [(name: String, text: String)] = []) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("engine-scene-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    /// 2025-06-15 10:00 UTC: a fixed moment, so that windows read the same on every run.
+    static let morning = Date(timeIntervalSince1970: 1_749_981_600)
+
+    /// Loads `yaml` with `params` (name=value texts), its targets as `hosts` name them (target → host
+    /// names), on a clock starting at `now`; `transport` and `clock` carry state from another scene
+    /// (a resumed run sees the hosts as the first one left them).
+    static func make(
+        _ yaml: String, hosts: [String: [String]], params: [(String, String)] = [], now: Date = morning,
+        clock: TestClock? = nil, transport: InMemoryTransport? = nil, runID: String = "run-1"
+    ) async throws -> EngineScene {
+        let clock = clock ?? TestClock(now: now)
         let runbook = try RunbookFixtures.load(yaml)
-        let binding = try ParameterBinding.bind(runbook, given: params + [("dir", folder)])
-        let state = folder + "/state"
-        context = try EngineContext(runbook: runbook, parameters: binding,
-                                    targets: targets.mapValues { $0.map { InventoryHost.local($0, stateFolder: state) } })
+        let binding = try ParameterBinding.bind(runbook, given: params)
+        let targets = hosts.mapValues { $0.map(Self.host) }
+        let context = try EngineContext(runbook: runbook, parameters: binding, targets: targets, clock: clock)
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let folder = base + "/warden-engine-\(UUID().uuidString)"
+        let journal = try await Journal.open(directory: folder)
+        try await journal.begin(JournalRun(id: runID, runbook: runbook.name, file: runbook.file, initiator: "tester",
+                                           controller: "controller:1", planHash: "sha256:test", parameters: ""))
+        return EngineScene(clock: clock, transport: transport ?? InMemoryTransport(clock: clock), context: context, journal: journal,
+                           folder: folder, runID: runID)
     }
 
-    func plan() async -> Plan {
-        await Planner.plan(context: context, transport: transport, concurrency: 8, secretKey: nil)
+    /// An in-memory host: only its name matters to the transport.
+    static func host(_ name: String) -> InventoryHost {
+        InventoryHost(name: name, address: name, user: "warden", auth: .agent(socket: nil), hostKey: .pinned(fingerprint: "SHA256:test"),
+                      location: SourceLocation(file: "inventory.yaml", line: 1, column: 1))
     }
 
-    func run(confirm: (@Sendable (StepPreview) async -> StepDecision)? = nil, resume: ResumeState? = nil) async -> RunReport {
-        await Runner.run(context: context, transport: transport, concurrency: 8, artifacts: folder + "/artifacts", confirm: confirm,
-                         resume: resume)
+    var recorder: RunRecorder {
+        RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
     }
 
-    /// Where a run stood when its controller died having journaled what
-    /// `journaling` writes (through the runner's own recorder), as a resume
-    /// rebuilds it from a journal in the scratch folder.
-    func crashed(_ journaling: (RunRecorder) async throws -> Void) async throws -> ResumeState {
-        let journal = try await Journal.open(directory: folder + "/journal")
-        let runID = "crashed"
-        try await journal.begin(JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: "tester",
-                                           controller: "test", planHash: "", parameters: "{}"))
-        try await journaling(RunRecorder(journal: journal, runID: runID, redactor: context.redactor))
-        return ResumeState.rebuild(from: try await journal.events(of: runID), context: context)
+    /// Runs the runbook to its end (cleanup included), journaled.
+    func run(resume: ResumeState? = nil, plan: Plan? = nil,
+             approvals: (@Sendable (Step, ApprovalSpec) async -> ApprovalDecision)? = nil) async -> RunReport {
+        await Runner.run(context: context, transport: transport, concurrency: 8, artifacts: folder + "/artifacts", approvals: approvals,
+                         recorder: recorder, plan: plan, resume: resume)
     }
 
-    /// Step `id` of the runbook.
-    func step(_ id: String) throws -> Step {
-        try RunbookFixtures.step(id, in: context.runbook)
+    /// Starts the run in a task, for a test that moves the clock while it goes on.
+    func start(resume: ResumeState? = nil) -> Task<RunReport, Never> {
+        let scene = self
+        return Task { await scene.run(resume: resume) }
     }
 
-    /// Writes `text` to `name` in the scratch folder.
-    func write(_ name: String, _ text: String) throws {
-        try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+    func events() async throws -> [JournalEvent] {
+        try await journal.events(of: runID)
     }
 
-    /// The text of `name` in the scratch folder; nil when there is none.
-    func read(_ name: String) -> String? {
-        try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+    /// The journal's events as `kind step@host` (the parts there are), in order.
+    func timeline() async throws -> [String] {
+        try await events().map(Self.line)
     }
 
     func remove() {
