@@ -15,15 +15,18 @@ public struct RunInputs: Sendable {
     public var limit: String?
     /// Where `WARDEN_PARAM_<NAME>` values of secret parameters are read.
     public var environment: [String: String]
+    /// The clock the run keeps time by (a test's clock, in engine tests).
+    public var clock: any EngineClock
 
     public init(runbook: String, inventory: String, pairs: [String] = [], paramsFile: String? = nil, limit: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, clock: any EngineClock = SystemClock()) {
         self.runbook = runbook
         self.inventory = inventory
         self.pairs = pairs
         self.paramsFile = paramsFile
         self.limit = limit
         self.environment = environment
+        self.clock = clock
     }
 
     /// The loaded runbook, bound parameters and resolved targets, and the runbook's warnings.
@@ -80,7 +83,7 @@ public struct RunInputs: Sendable {
             throw RunSessionError(.invalidInput, "\(error)")
         }
         do {
-            var context = try EngineContext(runbook: book, parameters: binding, targets: targets)
+            var context = try EngineContext(runbook: book, parameters: binding, targets: targets, clock: clock)
             context.limit = limit
             return Loaded(context: context, warnings: loaded.warnings)
         } catch {

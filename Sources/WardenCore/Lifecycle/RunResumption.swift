@@ -21,10 +21,13 @@ public struct RunResumption: Sendable {
     public let stateFolder: String
     /// Where `WARDEN_PARAM_<NAME>` secrets are read.
     public var environment: [String: String]
+    /// The clock the resumed run keeps time by.
+    public var clock: any EngineClock
 
     public init(journal: Journal, transport: any HostTransport, stateFolder: String, identity: RunIdentity = .current,
                 policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
-                concurrency: Int = 64, environment: [String: String] = ProcessInfo.processInfo.environment) {
+                concurrency: Int = 64, environment: [String: String] = ProcessInfo.processInfo.environment,
+                clock: any EngineClock = SystemClock()) {
         self.journal = journal
         self.transport = transport
         self.stateFolder = stateFolder
@@ -34,6 +37,7 @@ public struct RunResumption: Sendable {
         self.delegate = delegate
         self.concurrency = concurrency
         self.environment = environment
+        self.clock = clock
     }
 
     /// Resumes the run; `confirm` is asked the question once the checks passed (throw to refuse
@@ -70,7 +74,7 @@ public struct RunResumption: Sendable {
         let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         let journaledParameters = found.parameters
         let inputs = RunInputs(runbook: found.file, inventory: request.inventory, pairs: request.pairs, paramsFile: request.paramsFile,
-                               limit: request.limit ?? plan?.limit, environment: environment)
+                               limit: request.limit ?? plan?.limit, environment: environment, clock: clock)
         let loaded = try inputs.load { book in ParameterBinding.restored(from: journaledParameters, runbook: book) }
         for warning in loaded.warnings { delegate.notice(.warning(warning.description)) }
         let context = loaded.context

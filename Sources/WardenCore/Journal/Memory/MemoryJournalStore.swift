@@ -17,6 +17,12 @@ public final class MemoryJournalStore: JournalStore {
         location = "memory:\(name)"
     }
 
+    /// A copy of what it holds now: a test that kills a controller keeps the journal as the
+    /// controller left it, in a store of its own, while the abandoned run writes on here.
+    public func snapshot() -> MemoryJournalContents {
+        contents.withLock { $0 }
+    }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
         // A snapshot (the contents are values): a write that commits meanwhile is not seen halfway.
         let snapshot = contents.withLock { $0 }
