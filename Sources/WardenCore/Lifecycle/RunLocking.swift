@@ -85,7 +85,7 @@ struct RunLocking: Sendable {
     /// Ends the run (blocked, or failed) with nothing changed, and throws why.
     private func refuse(_ kind: RunSessionError.Kind, _ reason: String, show run: String? = nil) async throws(RunSessionError) -> Never {
         let status: RunStatus = kind == .blocked ? .blocked : .failed
-        try? await journal.finish(run: runID, status: status, reason: reason)
+        try? await journal.finish(run: runID, status: status, reason: reason, at: clock.now)
         await transport.close()
         let hint = run.map { " `warden show \($0)` shows what it is doing." } ?? ""
         throw RunSessionError(kind, "\(reason); nothing was changed.\(hint)")

@@ -60,7 +60,7 @@ public struct RunSession: Sendable {
         do {
             try await journal.begin(journalRun(runID, plan: plan))
             _ = try await journal.append(.init(runID: runID, kind: .note, detail: "not started: \(reason); nothing was changed"))
-            try await journal.finish(run: runID, status: status, reason: reason)
+            try await journal.finish(run: runID, status: status, reason: reason, at: context.clock.now)
             try await signer?.checkpoint(runID, phase: .finished, in: journal)
         } catch {
             delegate.notice(.warning("could not journal the attempt: \(error)"))
@@ -87,7 +87,7 @@ public struct RunSession: Sendable {
                 try await signer.checkpoint(runID, phase: .started, in: journal)
             } catch {
                 await transport.close()
-                try? await journal.finish(run: runID, status: .failed, reason: "its start could not be signed: \(error)")
+                try? await journal.finish(run: runID, status: .failed, reason: "its start could not be signed: \(error)", at: context.clock.now)
                 throw RunSessionError(.invalidInput, "\(error); nothing was changed")
             }
         }
@@ -103,7 +103,7 @@ public struct RunSession: Sendable {
     private func journalRun(_ runID: String, plan: Plan) throws -> JournalRun {
         JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: identity.user,
                    controller: identity.controller, planHash: plan.hash, parameters: context.parameters.journalText(for: context.runbook),
-                   plan: try Plan.journalJSON(plan))
+                   startedAt: context.clock.now, plan: try Plan.journalJSON(plan))
     }
 
     /// Runs to the end (cleanup included) with the gate, the recorder and the lease keeper;
@@ -111,7 +111,7 @@ public struct RunSession: Sendable {
     /// start and a resume.
     func execute(runID: String, planHash: String, initiator: String, plan: Plan?, resume: ResumeState?, artifacts: String,
                  locking: RunLocking?) async -> RunReport {
-        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
+        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor, clock: context.clock)
         let gate = ApprovalGate(journal: journal, runID: runID, runbook: context.runbook.name, planHash: planHash, initiator: initiator,
                                 allowSelfApproval: context.runbook.allowSelfApproval, policy: policy, delegate: delegate,
                                 clock: context.clock)
@@ -149,7 +149,7 @@ public struct RunSession: Sendable {
         // A resume makes no new plan: only a fresh run has a verdict to tell.
         if resume == nil { report.verdict = plan?.verdict }
         do {
-            try await journal.finish(run: runID, status: report.status, reason: report.reason)
+            try await journal.finish(run: runID, status: report.status, reason: report.reason, at: context.clock.now)
             for held in try await journal.locks() where held.runID == runID {
                 try await journal.release(lock: held.name, run: runID)
             }

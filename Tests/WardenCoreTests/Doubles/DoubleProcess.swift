@@ -40,54 +40,16 @@ enum DoubleProcess {
         return url
     }
 
-    /// Runs `double` with `arguments` and `input` on stdin, off the cooperative pool (it blocks
-    /// on the child). `mergeStreams` gives the child one pipe for stdout and stderr.
+    /// Runs `double` with `arguments` and `input` on stdin, off the cooperative pool, its output
+    /// in files (`runProgram`). `mergeStreams` gives the child one stream for stdout and stderr.
     static func run(_ double: String, _ arguments: [String] = [], environment: [String: String] = [:],
                     input: String? = nil, mergeStreams: Bool = false) async throws -> Output {
-        try await onDedicatedThread {
-            try runBlocking(path(double), arguments, environment: environment, input: input, mergeStreams: mergeStreams)
-        }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String],
-                                    input: String?, mergeStreams: Bool) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = mergeStreams ? out : Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        // Read both pipes at once so neither can fill and stall the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var stdoutData = Data()
-        nonisolated(unsafe) var stderrData = Data()
-        group.enter()
-        DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if !mergeStreams {
-            group.enter()
-            DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        }
-        if group.wait(timeout: .now() + 60) == .timedOut {
-            process.terminate()
-            throw Failure(description: "\(executable) \(arguments) did not finish within 60 s")
-        }
-        process.waitUntilExit()
-        let stdoutText = String(decoding: stdoutData, as: UTF8.self)
-        return Output(status: process.terminationStatus,
-                      stdout: mergeStreams ? "" : stdoutText,
-                      stderr: String(decoding: stderrData, as: UTF8.self),
-                      merged: mergeStreams ? stdoutText : "")
+        let output = try await runProgram(path(double), arguments, environment: env, input: input, mergeStreams: mergeStreams,
+                                          limit: .seconds(60))
+        return Output(status: output.status, stdout: mergeStreams ? "" : output.stdout, stderr: output.stderr,
+                      merged: mergeStreams ? output.stdout : "")
     }
 
     /// The exact bytes a research sample shows for `>>> command`: from the line after it up to

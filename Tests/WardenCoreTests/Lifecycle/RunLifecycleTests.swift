@@ -124,7 +124,6 @@ struct RunLifecycleTests {
         MetaLevelHost.install(on: transport)
         let journal = Journal(store: MemoryJournalStore())
         let notices = Notices()
-        let started = ContinuousClock.now
 
         let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: notices,
                                                     controller: Self.deadController)
@@ -146,8 +145,6 @@ struct RunLifecycleTests {
         let told = notices.lines.withLock { $0 }
         #expect(told.contains { $0.hasPrefix("journaled(runID: \"\(runID)\"") })
         #expect(told.contains { $0.hasPrefix("approved(by: [\"bob\"])") })
-        // An hour of the run's time, in well under a second of the test's.
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func aRunWhoseControllerDiedIsResumedToTheEndWithItsCleanup() async throws {

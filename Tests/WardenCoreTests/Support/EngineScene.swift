@@ -45,7 +45,7 @@ struct EngineScene {
     }
 
     var recorder: RunRecorder {
-        RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
+        RunRecorder(journal: journal, runID: runID, redactor: context.redactor, clock: context.clock)
     }
 
     /// Runs the runbook to its end (cleanup included), journaled.
