@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WardenCore
+@testable import WardenCore
 import WardenTesting
 
 @Suite("Templates: holes are shell-quoted unless raw")

@@ -1,5 +1,5 @@
 import Testing
-import WardenCore
+@testable import WardenCore
 
 /// Text from hosts, parameters, runbooks and the journal as it reaches a
 /// terminal: nothing in it may drive the terminal or hide what it says.

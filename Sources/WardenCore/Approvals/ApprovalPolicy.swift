@@ -20,21 +20,21 @@ import Foundation
 /// ```
 public struct ApprovalPolicy: Sendable, Equatable {
     /// Where it is read from unless `WARDEN_POLICY` names another file (which must pass the same checks).
-    public static let defaultPath = "/etc/warden/policy.yaml"
+    static let defaultPath = "/etc/warden/policy.yaml"
 
     /// The file it came from; nil for the built-in policy (no file: the runbook decides, as before).
     public var file: String?
     public var requireSignatures = false
     public var allowedSigners: String?
-    public var minimumQuorum = 1
+    var minimumQuorum = 1
     /// Every run must sign checkpoints (`Checkpoint`): `warden run` refuses to start without a
     /// signing key, and `warden audit verify` fails for a run not covered by one.
     public var requireCheckpoints = false
     /// The keys checkpoints are checked against, when not the approvals' `allowed_signers`.
-    public var checkpointSigners: String?
+    var checkpointSigners: String?
     /// Where checkpoint signatures are checked: the checkpoints' own file, else the approvals'.
     public var checkpointAllowedSigners: String? { checkpointSigners ?? allowedSigners }
-    public var selfApproval: SelfApproval = .runbook
+    var selfApproval: SelfApproval = .runbook
     /// Runbook-name patterns and who may approve them, in file order; the first match applies.
     var approvers: [(pattern: String, glob: GlobPattern, names: [String])] = []
 
@@ -63,7 +63,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
 
     /// `terms` made no looser than this policy: the larger quorum, the approvers both allow,
     /// self-approval only if both allow it, signatures if either asks for them.
-    public func tighten(_ terms: ApprovalTerms, runbook: String) -> ApprovalTerms {
+    func tighten(_ terms: ApprovalTerms, runbook: String) -> ApprovalTerms {
         var tightened = terms
         if let site = approvers.first(where: { $0.glob.matches(runbook) })?.names {
             tightened.approvers = terms.approvers.isEmpty ? site : terms.approvers.filter(site.contains)

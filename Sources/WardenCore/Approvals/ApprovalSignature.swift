@@ -9,7 +9,7 @@ import Foundation
 /// `allowed_signers` file (the principal is the approver's user name).
 public enum ApprovalSignature {
     /// The SSHSIG namespace: a signature made for anything else never verifies as an approval.
-    public static let namespace = "warden-approval@v1"
+    static let namespace = "warden-approval@v1"
 
     /// The exact text signed.
     public static func message(run: String, step: String, decision: Approval.Decision, approver: String, planHash: String, comment: String?) -> String {

@@ -8,7 +8,7 @@ public struct EngineContext: Sendable {
     public let runbook: Runbook
     public let parameters: ParameterBinding
     public let targets: [String: [InventoryHost]]
-    public let redactor: Redactor
+    let redactor: Redactor
     /// The one clock of the run: `now()` in expressions, the window, watches,
     /// waits, retries, pauses, timeouts, leases and deadman times.
     public let clock: any EngineClock
@@ -84,18 +84,18 @@ public struct EngineContext: Sendable {
     }
 
     /// Step ids (full) an expression of `scope` reads through `steps.<id>`.
-    public func stepsRead(by expression: Expression, scope: Int) -> [String] {
+    func stepsRead(by expression: Expression, scope: Int) -> [String] {
         read(root: "steps", by: expression, scope: scope)
     }
 
     /// Probe names (full) an expression of `scope` reads through `probes.<name>`.
-    public func probesRead(by expression: Expression, scope: Int) -> [String] {
+    func probesRead(by expression: Expression, scope: Int) -> [String] {
         read(root: "probes", by: expression, scope: scope)
     }
 
     /// Probe names (full) an expression of `scope` reads as `probes.<name>.before`:
     /// the sample taken before the run's first change.
-    public func probesReadBefore(by expression: Expression, scope: Int) -> [String] {
+    func probesReadBefore(by expression: Expression, scope: Int) -> [String] {
         let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
         var names: [String] = []
         for name in expression.probesReadBefore where !names.contains(prefix + name) { names.append(prefix + name) }
@@ -104,7 +104,7 @@ public struct EngineContext: Sendable {
 
     /// Probe names (full) an expression of `scope` reads as they are now, that
     /// is other than through `.before` alone: these are taken again.
-    public func probesReadNow(by expression: Expression, scope: Int) -> [String] {
+    func probesReadNow(by expression: Expression, scope: Int) -> [String] {
         let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
         let before = expression.probesReadBefore
         var names: [String] = []

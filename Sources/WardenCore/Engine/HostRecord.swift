@@ -22,7 +22,7 @@ public struct HostRecord: Sendable, Hashable {
 
     /// The record of a `no_log` step: its exit status and the digests of its
     /// output, nothing of the output itself.
-    public var withholdingOutput: HostRecord {
+    var withholdingOutput: HostRecord {
         var record = HostRecord(stdout: "", stderr: "", exit: exit, result: .null)
         record.withheld = withheld ?? (ChainHash.digest(stdout) ?? "", ChainHash.digest(stderr) ?? "")
         return record
@@ -31,7 +31,7 @@ public struct HostRecord: Sendable, Hashable {
     /// The names `expect`, `until`, guards and watches read. A withheld
     /// record has no `result`, `stdout` or `stderr`, so reading them is an
     /// error (as any missing field is), never an empty text taken for output.
-    public var bindings: [String: Value] {
+    var bindings: [String: Value] {
         if let withheld {
             return ["exit": exit.map(Value.int) ?? .null, "stdout_sha256": .string(withheld.stdout),
                     "stderr_sha256": .string(withheld.stderr)]
@@ -89,7 +89,7 @@ public struct RecordSet: Sendable, Hashable {
     }
 
     /// Only `before`, for a probe a step reads as `probes.<name>.before` alone.
-    public static func onlyBefore(_ before: RecordSet) -> RecordSet {
+    static func onlyBefore(_ before: RecordSet) -> RecordSet {
         RecordSet(hosts: [], status: before.status, value: .map(["before": before.value]))
     }
 

@@ -9,7 +9,7 @@ public enum OutcomeJudgement {
         public var problem: String?
     }
 
-    public static func judge(
+    static func judge(
         _ step: Step, host: InventoryHost?, outcome: CommandAttempt.Outcome, context: EngineContext,
         steps: [String: RecordSet], probes: [String: RecordSet]
     ) -> Verdict {

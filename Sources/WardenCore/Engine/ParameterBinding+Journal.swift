@@ -4,7 +4,7 @@ import Foundation
 /// by `<secret>`, so that `warden resume` can rebind every value but the
 /// secrets, which the operator gives again.
 extension ParameterBinding {
-    public func journalText(for runbook: Runbook) -> String {
+    func journalText(for runbook: Runbook) -> String {
         var entries: [String: Value] = [:]
         for spec in runbook.parameters {
             entries[spec.name] = spec.secret ? .string(Redactor.mask) : (values[0]?[spec.name] ?? .null)
@@ -13,7 +13,7 @@ extension ParameterBinding {
     }
 
     /// The journaled values, without secrets and nulls, ready to bind as a params file.
-    public static func restored(from text: String, runbook: Runbook) -> [String: Value] {
+    static func restored(from text: String, runbook: Runbook) -> [String: Value] {
         guard let data = text.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
               case let .map(entries) = value else { return [:] }
         var result: [String: Value] = [:]

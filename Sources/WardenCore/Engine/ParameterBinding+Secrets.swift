@@ -5,7 +5,7 @@ extension ParameterBinding {
     /// digest of that value under `key` (`SecretDigestKey`). Included
     /// runbooks' secrets are left out: their values come from the runbook's
     /// own parameters or its text, which the plan hash binds already.
-    public func secretDigests(of runbook: Runbook, key: SecretDigestKey) -> [String: String] {
+    func secretDigests(of runbook: Runbook, key: SecretDigestKey) -> [String: String] {
         var digests: [String: String] = [:]
         for spec in runbook.parameters where spec.secret {
             guard let value = values[0]?[spec.name], value != .null else { continue }
@@ -16,7 +16,7 @@ extension ParameterBinding {
 
     /// The secret parameters (sorted) whose value the redactor would mask
     /// somewhere in `text`.
-    public func secretsShown(in text: String) -> [String] {
+    func secretsShown(in text: String) -> [String] {
         secretsByName.filter { _, texts in Redactor(secrets: texts).redact(text) != text }.keys.sorted()
     }
 }

@@ -9,7 +9,7 @@ public struct ParameterBinding: Sendable {
     public let secrets: [String]
     /// The same texts per secret parameter (an included runbook's named
     /// `<include step>.<name>`), to say which secret a masked text equals.
-    public let secretsByName: [String: [String]]
+    let secretsByName: [String: [String]]
 
     /// `given` are `-p` values (text, converted to each type); `file` values
     /// come from a params file (typed by YAML). `-p` wins over the file.
@@ -135,7 +135,7 @@ public struct ParameterBinding: Sendable {
 /// Every problem with the parameters given, in one error, so one attempt
 /// shows them all.
 public struct BindingErrors: Error, Sendable, CustomStringConvertible {
-    public let problems: [String]
+    let problems: [String]
 
     public init(_ problems: [String]) {
         self.problems = problems

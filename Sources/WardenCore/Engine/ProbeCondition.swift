@@ -4,7 +4,7 @@ public enum ProbeCondition {
     /// Holds when true on every host (with `any`: on at least one); unknown
     /// when it could not be evaluated on some host. Details say per host what
     /// was seen, with the probe's result when the condition does not hold.
-    public static func evaluate(
+    static func evaluate(
         _ condition: Expression, over records: RecordSet, probe spec: ProbeSpec, scope: Int, context: EngineContext, any: Bool,
         steps: [String: RecordSet] = [:]
     ) -> (status: PlanCondition, details: [String]) {

@@ -18,7 +18,7 @@ public struct Redactor: Sendable {
 
     public var isEmpty: Bool { needles.isEmpty }
 
-    public func redact(_ text: String) -> String {
+    func redact(_ text: String) -> String {
         var result = text
         for needle in needles where result.contains(needle) {
             result = result.replacingOccurrences(of: needle, with: Redactor.mask)
@@ -27,7 +27,7 @@ public struct Redactor: Sendable {
     }
 
     /// The same value with every string inside it redacted.
-    public func redact(_ value: Value) -> Value {
+    func redact(_ value: Value) -> Value {
         guard !needles.isEmpty else { return value }
         switch value {
         case let .string(text): return .string(redact(text))

@@ -19,8 +19,8 @@ public struct SampleHistory: Sendable {
     }
 
     /// How many of the last samples breached, for messages.
-    public var breachCount: Int { recent.filter { $0 }.count }
-    public var sampleCount: Int { recent.count }
+    var breachCount: Int { recent.filter { $0 }.count }
+    var sampleCount: Int { recent.count }
 
     /// Records a host's value and returns how many times it went down within
     /// `within` before `now` (each fall from one sample to the next counts once).

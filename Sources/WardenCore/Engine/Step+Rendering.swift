@@ -3,7 +3,7 @@ extension Step {
     /// command line (with its secret files), or for `collect` the remote
     /// paths one per line; nil for steps that send nothing. Unredacted: what
     /// is shown goes through the redactor.
-    public func renderedCommand(in environment: ExpressionEnvironment) throws(LocatedError) -> RenderedCommand? {
+    func renderedCommand(in environment: ExpressionEnvironment) throws(LocatedError) -> RenderedCommand? {
         if case let .collect(collect) = kind {
             var paths: [String] = []
             for path in collect.paths { paths.append(try path.renderText(in: environment)) }

@@ -10,7 +10,7 @@ public enum TargetResolution {
     /// the runbook was written for, so they are checked before the limit
     /// narrows it. A target the limit leaves without a host is an error naming
     /// the pattern: a step on it would otherwise quietly do nothing.
-    public static func resolve(
+    static func resolve(
         _ runbook: Runbook, in inventory: Inventory, parameters: ParameterBinding, inventoryFile: String, limit: String? = nil
     ) throws(BindingErrors) -> [String: [InventoryHost]] {
         var result: [String: [InventoryHost]] = [:]

@@ -37,7 +37,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// The top-level names the expression reads (`params`, `steps`...), so
     /// that validation can flag undefined ones before anything runs.
-    public var referencedRoots: Set<String> {
+    var referencedRoots: Set<String> {
         var roots: Set<String> = []
         root.collectRoots(into: &roots)
         return roots
@@ -58,7 +58,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Probe names read as `probes.<name>.before`, once for each such read.
-    public var probesReadBefore: [String] {
+    var probesReadBefore: [String] {
         var names: [String] = []
         root.collectBeforeReads(into: &names)
         return names
@@ -74,7 +74,7 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
 
     /// Evaluates the expression. Throws for type errors, missing fields,
     /// out-of-range indexes, overflow, and work beyond the step budget.
-    public func evaluate(in environment: ExpressionEnvironment) throws(LocatedError) -> Value {
+    func evaluate(in environment: ExpressionEnvironment) throws(LocatedError) -> Value {
         try ExpressionEvaluator(source: source, environment: environment).evaluate(root)
     }
 

@@ -9,7 +9,7 @@ public struct ExpressionEnvironment: Sendable {
     /// The current time, injected so that tests (and plans) can fix it.
     public var now: @Sendable () -> Date
     /// The evaluation steps allowed before evaluation stops with an error.
-    public var stepBudget: Int
+    var stepBudget: Int
 
     public init(
         variables: [String: Value] = [:],

@@ -52,10 +52,10 @@ public struct Deadman: Sendable, Hashable, Codable {
     }
 
     /// Armed by Warden 0.x, in a folder any account could have replaced.
-    public var isLegacy: Bool { path.hasPrefix(Self.legacyFolder + "/") }
+    var isLegacy: Bool { path.hasPrefix(Self.legacyFolder + "/") }
 
     /// What an operator should do about a deadman Warden 0.x armed.
-    public var legacyAdvice: String {
+    var legacyAdvice: String {
         "armed by an older Warden in \(path), a folder any account on \(host) can change: not trusted and not disarmed; "
             + "on \(host), check who owns that folder and whether its revert ran (`fired`), and if it is still armed and root's, "
             + "kill the timer whose pid its `pid` file holds, then remove the folder"
@@ -63,7 +63,7 @@ public struct Deadman: Sendable, Hashable, Codable {
 
     /// Arms the revert on `host`. Throws why not when it cannot: the change must not go ahead without it.
     /// `clock` tells the controller's time, from which the firing time is reckoned.
-    public static func arm(
+    static func arm(
         _ command: String, after: Duration, runID: String, step: String, host: InventoryHost, transport: any HostTransport,
         clock: any EngineClock = SystemClock()
     ) async throws(HostStateError) -> Deadman {

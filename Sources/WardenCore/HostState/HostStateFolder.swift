@@ -23,10 +23,10 @@ public struct HostStateFolder: Sendable, Hashable {
     /// Root's default.
     public static let rootDefault = "/var/lib/warden"
     /// Any other login user's default (`~` is the login user's home on the host).
-    public static let userDefault = "~/.local/state/warden"
+    static let userDefault = "~/.local/state/warden"
     /// Where Warden 0.x kept deadmen and locks, in world-writable folders
     /// anyone could create first. Never used, never trusted; only reported.
-    public static let legacyFolders = ["/tmp/warden-deadman", "/tmp/warden-locks"]
+    static let legacyFolders = ["/tmp/warden-deadman", "/tmp/warden-locks"]
 
     /// `host_state_dir` as the inventory gives it; nil for the default.
     public let configured: String?
@@ -119,7 +119,7 @@ public struct HostStateFolder: Sendable, Hashable {
 
     /// A script that only checks the folder (creating nothing) and prints
     /// `ok PATH` or `absent PATH` (where it would be created); for plans.
-    public var checkScript: String {
+    var checkScript: String {
         prelude + """
         warden_make_state 0
         for warden_sub in deadman locks; do

@@ -6,7 +6,7 @@ public struct InventoryGroup: Sendable, Hashable {
     /// file order.
     public let hosts: [String]
     /// Child groups as written under `children`.
-    public let children: [String]
+    let children: [String]
     /// The group's own vars (not merged; hosts carry the merged result).
     public let vars: [String: Value]
     /// Where the group is defined under `groups`, or, for a group that only

@@ -7,7 +7,7 @@ extension Approval {
         case deny
 
         /// The run's event that records the decision.
-        public var eventKind: JournalEvent.Kind {
+        var eventKind: JournalEvent.Kind {
             switch self {
             case .approve: .approved
             case .deny: .denied

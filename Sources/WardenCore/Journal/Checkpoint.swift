@@ -13,7 +13,7 @@ import Foundation
 /// `warden audit verify` says how long it is.
 public struct Checkpoint: Sendable, Hashable, Codable {
     /// The SSHSIG namespace: a checkpoint signature is never an approval's, nor the reverse.
-    public static let namespace = "warden-checkpoint@v1"
+    static let namespace = "warden-checkpoint@v1"
 
     public var runID: String
     public var phase: Phase

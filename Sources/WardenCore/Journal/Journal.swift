@@ -22,7 +22,7 @@ import Foundation
 /// record with it.
 public final class Journal: Sendable {
     /// The database file of a state folder.
-    public static var fileName: String { SQLiteJournalStore.fileName }
+    static var fileName: String { SQLiteJournalStore.fileName }
 
     public let store: any JournalStore
     /// Who this process acts as, in the audit log.

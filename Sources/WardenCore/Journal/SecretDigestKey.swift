@@ -40,7 +40,7 @@ public struct SecretDigestKey: Sendable {
     private let key: SymmetricKey
 
     /// The key file's name in the state folder for the user `owner`.
-    public static func fileName(owner: UInt32) -> String {
+    static func fileName(owner: UInt32) -> String {
         "secret-digest-\(owner).key"
     }
 

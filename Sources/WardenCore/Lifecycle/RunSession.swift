@@ -41,7 +41,7 @@ public struct RunSession: Sendable {
     }
 
     /// Where a run's collected files go unless the caller says: `artifacts/<run>` next to the journal.
-    public static func defaultArtifacts(of runID: String, journal: Journal) -> String {
+    static func defaultArtifacts(of runID: String, journal: Journal) -> String {
         ((journal.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(runID)")
     }
 

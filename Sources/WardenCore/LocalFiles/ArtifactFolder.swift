@@ -18,7 +18,7 @@ import Glibc
 public enum ArtifactFolder {
     /// `prepare`, on a global dispatch queue: its system calls block, and
     /// the cooperative pool is only as wide as the machine has cores.
-    public static func prepareOffThePool(run: String, host: String) async throws(ArtifactFolderError) -> String {
+    static func prepareOffThePool(run: String, host: String) async throws(ArtifactFolderError) -> String {
         let result: Result<String, ArtifactFolderError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: Result { () throws(ArtifactFolderError) -> String in try prepare(run: run, host: host) })

@@ -15,10 +15,10 @@ public struct Plan: Sendable, Codable {
     public var window: PlanWindow?
     public var lock: String?
     /// The host that also holds the lock as a lock directory.
-    public var lockHost: String?
+    var lockHost: String?
     /// The host state folders the run will need (its lock host's, its deadmen hosts'),
     /// as checked without creating anything; nil when planned offline or none is needed.
-    public var hostState: [PlanHostState]?
+    var hostState: [PlanHostState]?
     /// Every read-only command the plan ran, per host.
     public var probeRuns: [PlanProbeRun] = []
     /// The guards as first evaluated, before the first change.
@@ -36,7 +36,7 @@ public struct Plan: Sendable, Codable {
     /// `sha256:` over the runbook's files (every included one too) as the plan read them: a
     /// resume refuses a runbook whose files changed since the run started. Nil in plans
     /// journaled by versions before it.
-    public var sourcesDigest: String?
+    var sourcesDigest: String?
     /// The key the secret parameters' digests (`PlanParameter.digest`) were made with;
     /// nil when the runbook has no secret parameter, or in plans journaled by versions
     /// before it.

@@ -178,7 +178,7 @@ public struct Planner {
     }
 
     /// The digest a plan records of the runbook's files; see `Plan.sourcesDigest`.
-    public static func sourcesDigest(of runbook: Runbook) -> String {
+    static func sourcesDigest(of runbook: Runbook) -> String {
         var digest = PlanHash()
         for source in runbook.sources {
             digest.add("source", source.path, source.text)

@@ -26,7 +26,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 extension Diagnostic {
     /// Sorted by place, findings without a place last; the sort is stable,
     /// so findings at one spot keep the order they were found in.
-    public static func inFileOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    static func inFileOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         diagnostics.enumerated().sorted { lhs, rhs in
             switch (lhs.element.problem.location, rhs.element.problem.location) {
             case let (left?, right?) where left != right: return left < right

@@ -17,7 +17,7 @@ public struct DurationParameter: Sendable, Hashable {
     /// The watch's index in `Runbook.watches`, for `watch.every`.
     public let watch: Int?
     public let parameter: String
-    public let scope: Int
+    let scope: Int
     public let location: SourceLocation
 }
 
@@ -25,7 +25,7 @@ extension Runbook {
     /// This runbook with the durations that read parameters filled in from
     /// `parameters`. A value that is not a positive duration is an error at
     /// the place in the runbook that reads it.
-    public func resolvingDurations(_ parameters: ParameterBinding) throws(LocatedError) -> Runbook {
+    func resolvingDurations(_ parameters: ParameterBinding) throws(LocatedError) -> Runbook {
         guard !durationParameters.isEmpty else { return self }
         var resolved = self
         for reference in durationParameters {

@@ -7,7 +7,7 @@ public struct LockSpec: Sendable {
     public let name: Template
     /// The target whose single host holds the lock directory.
     public let target: String?
-    public let targetLocation: SourceLocation?
+    let targetLocation: SourceLocation?
     /// How long the lock outlives a controller that stops renewing it.
     public let lease: Duration
 

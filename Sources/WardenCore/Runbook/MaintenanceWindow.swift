@@ -5,18 +5,18 @@ import Foundation
 /// whose end is before its start wraps past midnight (`22:00-02:00`).
 public struct MaintenanceWindow: Sendable, Hashable {
     /// Minutes after midnight, in `timeZone`.
-    public let startMinute: Int
-    public let endMinute: Int
+    let startMinute: Int
+    let endMinute: Int
     public let timeZone: TimeZone
     /// The zone as the runbook names it. Foundation may report another name
     /// for the same zone (`UTC` comes back as `GMT` on Linux), and messages
     /// should say what the operator wrote.
-    public let timeZoneName: String
+    let timeZoneName: String
     public let location: SourceLocation
     /// The time kept at the end of the window for cleanup: the steps stop
     /// this long before the window closes, so `finally` (back to steady)
     /// still runs inside it.
-    public let cleanupReserve: Duration
+    let cleanupReserve: Duration
 
     public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, timeZoneName: String? = nil, location: SourceLocation,
                 cleanupReserve: Duration? = nil) {
@@ -40,7 +40,7 @@ public struct MaintenanceWindow: Sendable, Hashable {
 
     /// How long the steps may still go on at `date` (the window's remaining
     /// time less the cleanup reserve; zero inside the reserve); nil when closed.
-    public func workRemaining(at date: Date) -> Duration? {
+    func workRemaining(at date: Date) -> Duration? {
         remaining(at: date).map { max(.zero, $0 - cleanupReserve) }
     }
 
@@ -76,7 +76,7 @@ public struct MaintenanceWindow: Sendable, Hashable {
     }
 
     /// How long until the window next opens, from `date` (zero when open).
-    public func untilOpen(at date: Date) -> Duration {
+    func untilOpen(at date: Date) -> Duration {
         if contains(date) { return .zero }
         let minute = minuteOfDay(date)
         let secondsIntoMinute = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)

@@ -7,7 +7,7 @@ public struct ParameterSpec: Sendable {
     public let type: ParameterType
     public let required: Bool
     /// Already checked against `type`.
-    public let defaultValue: Value?
+    let defaultValue: Value?
     public let doc: String?
     public let secret: Bool
 }
@@ -27,7 +27,7 @@ public enum ParameterType: Sendable, Hashable, CustomStringConvertible {
     case oneOf([String])
 
     /// The words of an enum; nil for other types.
-    public var allowedWords: [String]? {
+    var allowedWords: [String]? {
         if case let .oneOf(words) = self { return words }
         return nil
     }

@@ -94,7 +94,7 @@ extension ParameterType {
 public enum ParameterValueProblem: Error, Sendable, Hashable {
     case expected(String)
 
-    public var expectation: String {
+    var expectation: String {
         switch self {
         case let .expected(text): return text
         }

@@ -5,10 +5,10 @@ public struct ProbeSpec: Sendable {
     /// With the scope prefix for probes of included runbooks; "" for an inline probe.
     public let name: String
     public let location: SourceLocation
-    public let scope: Int
+    let scope: Int
     public internal(set) var target: String
     /// Where `on:` is written, for messages about the target.
-    public let targetLocation: SourceLocation
+    let targetLocation: SourceLocation
     public let command: Template
     public let parser: ParserSpec?
     public let timeout: Duration?
@@ -24,10 +24,10 @@ public enum ProbeReference: Sendable {
 /// immediately before each one; a failed guard stops the run before the change.
 public struct GuardSpec: Sendable {
     public let location: SourceLocation
-    public let scope: Int
+    let scope: Int
     public let probe: ProbeReference
     /// Where `probe:` names or spells out the probe, for messages about it.
-    public let probeLocation: SourceLocation
+    let probeLocation: SourceLocation
     /// Evaluated per host of the probe, with `result`, `stdout`, `stderr`, `exit`.
     public let expect: Expression
     /// Said when the guard fails, in the operator's words.
@@ -38,10 +38,10 @@ public struct GuardSpec: Sendable {
 /// so often and the run aborts (cleanup runs) when `abortIf` holds.
 public struct WatchSpec: Sendable {
     public let location: SourceLocation
-    public let scope: Int
+    let scope: Int
     public let probe: ProbeReference
     /// Where `probe:` names or spells out the probe, for messages about it.
-    public let probeLocation: SourceLocation
+    let probeLocation: SourceLocation
     public internal(set) var every: Duration
     /// Fires (under `samples`) when true on any host; nil for a watch that only has `decreased`.
     public let abortIf: Expression?
@@ -49,10 +49,10 @@ public struct WatchSpec: Sendable {
     /// How many recent samples must breach (`for:`); one by default.
     public var samples: SampleRule = .each
     /// Fires when a value keeps going down (`decreased:`).
-    public var decreased: DecreaseRule? = nil
+    var decreased: DecreaseRule? = nil
 
     /// The watch's condition as the operator wrote it, for plans and messages.
-    public var conditionText: String {
+    var conditionText: String {
         var parts: [String] = []
         if let abortIf { parts.append(abortIf.text + (samples == .each ? "" : " in \(samples.description) samples")) }
         if let decreased { parts.append("\(decreased.value.text) decreased \(decreased.times) times within \(DurationText.format(decreased.within))") }

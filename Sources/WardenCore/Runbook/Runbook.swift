@@ -15,7 +15,7 @@ public struct Runbook: Sendable {
     /// plan hash covers exactly what was read.
     public let sources: [RunbookSource]
     /// Scope 0 is the runbook itself; included runbooks follow.
-    public let scopes: [RunbookScope]
+    let scopes: [RunbookScope]
     public let targets: [TargetSpec]
     public let probes: [ProbeSpec]
     public let guards: [GuardSpec]
@@ -28,7 +28,7 @@ public struct Runbook: Sendable {
     /// Lets the initiator approve their own run; `validate` warns about it.
     public let allowSelfApproval: Bool
     /// Durations read from parameters, filled in by `resolvingDurations`.
-    public var durationParameters: [DurationParameter] = []
+    var durationParameters: [DurationParameter] = []
 
     /// The runbook's own parameters (scope 0).
     public var parameters: [ParameterSpec] { scopes.first?.parameters ?? [] }
@@ -61,10 +61,10 @@ public struct Runbook: Sendable {
     }
 
     /// Every step in the order a run meets them: steps, then cleanup.
-    public var allSteps: [Step] { steps + finally }
+    var allSteps: [Step] { steps + finally }
 
     /// Whether any step is an approval gate: its parameters, limit and secrets are then the ones approvers saw.
-    public var hasApprovalGate: Bool { allSteps.contains(where: \.isApprovalGate) }
+    var hasApprovalGate: Bool { allSteps.contains(where: \.isApprovalGate) }
 }
 
 /// One file a runbook was read from, kept for the plan hash and for messages.

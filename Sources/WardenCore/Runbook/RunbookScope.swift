@@ -17,7 +17,7 @@ public struct RunbookScope: Sendable {
     /// gives it, evaluated against the parent scope's parameters.
     public let arguments: [String: IncludeArgument]
     /// The include step, for messages; nil for the runbook itself.
-    public let includeStep: String?
+    let includeStep: String?
 
     public func parameter(named name: String) -> ParameterSpec? {
         parameters.first { $0.name == name }

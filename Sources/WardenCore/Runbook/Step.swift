@@ -4,14 +4,14 @@ public struct Step: Sendable {
     /// Unique in the runbook, with the scope prefix for included steps.
     public let id: String
     public let location: SourceLocation
-    public let scope: Int
+    let scope: Int
     public internal(set) var kind: StepKind
     public let doc: String?
     /// The target the step runs on (full name); nil for steps that touch no
     /// host (`approve`, `pause`).
     public internal(set) var target: String?
     /// Where `on:` is written, for messages about the target.
-    public let targetLocation: SourceLocation?
+    let targetLocation: SourceLocation?
     /// Evaluated per host; a host where it is false is skipped.
     public let when: Expression?
     /// Per attempt on one host.
@@ -22,20 +22,20 @@ public struct Step: Sendable {
     public internal(set) var delay: Duration
     /// Repeat the command (within `retries`) until this holds.
     public let until: Expression?
-    public let onError: ErrorPolicy
+    let onError: ErrorPolicy
     /// The command that reverses a `run` step, for `on_error: rollback`.
     public let undo: Template?
     /// Declared by the author: a `run` command known not to change anything.
-    public let readonlyOverride: Bool
+    let readonlyOverride: Bool
     public let serial: BatchSize?
-    public let maxFail: BatchSize?
+    let maxFail: BatchSize?
     /// Between batches when `serial` splits the hosts.
     public internal(set) var batchPause: Duration?
     public let parser: ParserSpec?
     /// Must hold on every host for the step to succeed.
     public let expect: Expression?
     /// True for steps in `finally`.
-    public let isCleanup: Bool
+    let isCleanup: Bool
     /// How to tell, after a crash, whether this change took effect on a host.
     public var verify: VerifySpec? = nil
     /// A revert armed on the host before the change.
@@ -48,10 +48,10 @@ public struct Step: Sendable {
     /// `no_log: true`: the step's output is judged (`parse`, `expect`,
     /// `until`) but neither shown nor journaled; only its exit status and
     /// the SHA-256 of stdout and stderr are kept.
-    public var noLog = false
+    var noLog = false
 
     /// The command a deadman runs: its own, else the step's undo.
-    public var deadmanCommand: Template? { deadman?.command ?? undo }
+    var deadmanCommand: Template? { deadman?.command ?? undo }
 
     /// Whether the step may change something on a host. Only these are held
     /// back in a dry run, gated by guards and approvals, and journaled as
@@ -62,7 +62,7 @@ public struct Step: Sendable {
     }
 
     /// Whether it is an approval gate (`approve:`).
-    public var isApprovalGate: Bool {
+    var isApprovalGate: Bool {
         if case .approve = kind { return true }
         return false
     }
@@ -92,7 +92,7 @@ public enum StepKind: Sendable {
     case pause(PauseSpec)
 
     /// The YAML key that selects the kind.
-    public var keyword: String {
+    var keyword: String {
         switch self {
         case .run: return "run"
         case .check: return "check"

@@ -3,9 +3,9 @@
 public struct WaitSpec: Sendable {
     public let probe: ProbeReference
     /// Where `probe:` names or spells out the probe, for messages about it.
-    public let probeLocation: SourceLocation
+    let probeLocation: SourceLocation
     public let until: Expression
-    public let consecutive: Int
+    let consecutive: Int
     public internal(set) var every: Duration
     public internal(set) var timeout: WaitTimeout
 }

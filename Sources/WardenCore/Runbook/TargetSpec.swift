@@ -9,12 +9,12 @@ public struct TargetSpec: Sendable {
     /// a parameter can name the hosts.
     public let pattern: Template
     public let exactly: Int?
-    public let atLeast: Int?
-    public let atMost: Int?
-    public let scope: Int
+    let atLeast: Int?
+    let atMost: Int?
+    let scope: Int
 
     /// Why `count` selected hosts break the constraints, or nil when they do not.
-    public func cardinalityProblem(count: Int) -> String? {
+    func cardinalityProblem(count: Int) -> String? {
         if let exactly, count != exactly {
             return "must select exactly \(exactly) host\(exactly == 1 ? "" : "s"), but selects \(count)"
         }

@@ -3,7 +3,7 @@
 /// metric should not abort a maintenance, a sustained one must.
 public struct SampleRule: Sendable, Hashable {
     /// Breaching samples needed...
-    public let breaches: Int
+    let breaches: Int
     /// ...among the last this many.
     public let of: Int
 

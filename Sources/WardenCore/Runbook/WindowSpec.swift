@@ -6,11 +6,11 @@ import Foundation
 /// the runbook loads; one from parameters when they are bound.
 public struct WindowSpec: Sendable {
     public let between: Template
-    public let betweenLocation: SourceLocation
+    let betweenLocation: SourceLocation
     public let timezone: Template
-    public let timezoneLocation: SourceLocation
-    public let cleanupReserve: Duration?
-    public let cleanupReserveLocation: SourceLocation?
+    let timezoneLocation: SourceLocation
+    let cleanupReserve: Duration?
+    let cleanupReserveLocation: SourceLocation?
     public let location: SourceLocation
 
     /// The window itself when nothing in it comes from parameters.
@@ -20,7 +20,7 @@ public struct WindowSpec: Sendable {
     }
 
     /// The window for these parameters; a value that is not a window is an error at its place in the runbook.
-    public func resolve(in environment: ExpressionEnvironment) throws(LocatedError) -> MaintenanceWindow {
+    func resolve(in environment: ExpressionEnvironment) throws(LocatedError) -> MaintenanceWindow {
         let betweenText = try between.renderText(in: environment)
         let zoneText = try timezone.renderText(in: environment)
         return try Self.window(between: betweenText, timezone: zoneText, spec: self)

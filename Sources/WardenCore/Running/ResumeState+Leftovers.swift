@@ -11,7 +11,7 @@ extension ResumeState {
     /// returned, one per leftover, are for the journal. A leftover still
     /// running at the end (or whose host cannot be asked) stops the resume.
     /// The wait keeps time by the context's clock.
-    public func settleLeftovers(
+    func settleLeftovers(
         policy: LeftoverPolicy, context: EngineContext, transport: any HostTransport, say: (String) -> Void
     ) async throws(LeftoverError) -> [String] {
         var lines: [String] = []

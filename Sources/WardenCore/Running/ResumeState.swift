@@ -36,7 +36,7 @@ public struct ResumeState: Sendable {
 
     /// The unknown commands that may have changed a host and that the resume would run
     /// again or skip (an abandoned run's main steps are never run again: their unknowns do not matter).
-    public var mutatingUnknowns: [Unknown] {
+    var mutatingUnknowns: [Unknown] {
         unknowns.filter { $0.mutating && (!abandoned || cleanupSteps.contains($0.step)) }
     }
 
@@ -48,11 +48,11 @@ public struct ResumeState: Sendable {
     }
 
     /// The cleanup steps a resume runs: the `finally` steps the run reached and had not finished.
-    public func pendingCleanup(of runbook: Runbook) -> [String] {
+    func pendingCleanup(of runbook: Runbook) -> [String] {
         runbook.finally.filter { reachedScopes.contains($0.scope) && !finishedSteps.contains($0.id) }.map(\.id)
     }
 
-    public static func rebuild(from events: [JournalEvent], context: EngineContext) -> ResumeState {
+    static func rebuild(from events: [JournalEvent], context: EngineContext) -> ResumeState {
         var state = ResumeState()
         state.cleanupSteps = Set(context.runbook.finally.map(\.id))
         let steps = Dictionary(context.runbook.allSteps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -179,7 +179,7 @@ extension ResumeState {
     /// did not → it runs again. Returns one line per verification, for the
     /// journal and the operator; a verification that fails to run leaves its
     /// change unknown.
-    public mutating func verifyUnknowns(context: EngineContext, transport: any HostTransport, concurrency: Int = 64) async -> [String] {
+    mutating func verifyUnknowns(context: EngineContext, transport: any HostTransport, concurrency: Int = 64) async -> [String] {
         var lines: [String] = []
         var remaining: [Unknown] = []
         // Probes a verification reads are taken as the hosts are now, once for all of them.

@@ -83,7 +83,7 @@ public struct HostReport: Sendable, Codable {
     public var status: StepStatus
     public var command: String?
     public var exit: Int?
-    public var attempts: Int
+    var attempts: Int
     public var reason: String?
     /// What the command printed on stdout, redacted and cut to its first and
     /// last lines: what a `check` reports, shown to the operator.
@@ -92,10 +92,10 @@ public struct HostReport: Sendable, Codable {
     public var batch: Int? = nil
 
     /// At most this many lines of output are kept (half from the start, half from the end).
-    public static let outputLines = 20
+    static let outputLines = 20
 
     /// `text` cut to `outputLines` lines, saying how many were left out; nil when empty.
-    public static func excerpt(_ text: String) -> String? {
+    static func excerpt(_ text: String) -> String? {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard !lines.isEmpty else { return nil }

@@ -19,7 +19,7 @@ public struct RenderedCommand: Sendable, Hashable {
 
     /// The environment variable naming the host folder that holds the files
     /// while the command runs; the SSH transport's wrapper sets it.
-    public static let folderVariable = "WARDEN_SECRETS"
+    static let folderVariable = "WARDEN_SECRETS"
 
     /// What a `secret_file` hole becomes in the line: the path of its file,
     /// one shell word. `:?` makes a shell without the variable (a transport

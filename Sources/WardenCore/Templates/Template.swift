@@ -21,7 +21,7 @@ public struct Template: Sendable, Hashable {
     }
 
     /// The holes' expressions, in order, and how each reaches the line.
-    public var holes: [(expression: Expression, form: TemplateHoleForm)] {
+    var holes: [(expression: Expression, form: TemplateHoleForm)] {
         pieces.compactMap { piece in
             if case let .hole(expression, form) = piece { return (expression, form) }
             return nil
@@ -31,12 +31,12 @@ public struct Template: Sendable, Hashable {
     /// Raw holes whose text is not fixed in the runbook: they read a
     /// parameter, the inventory, a probe or an earlier step, and whatever
     /// that holds is inserted unquoted, where the shell runs it as code.
-    public var rawHolesReadingValues: [Expression] {
+    var rawHolesReadingValues: [Expression] {
         holes.filter { $0.form == .raw && !$0.expression.referencedRoots.isEmpty }.map(\.expression)
     }
 
     /// The `{{ secret_file … }}` holes' expressions, in order.
-    public var secretFileHoles: [Expression] {
+    var secretFileHoles: [Expression] {
         holes.filter { $0.form == .secretFile }.map(\.expression)
     }
 
@@ -48,7 +48,7 @@ public struct Template: Sendable, Hashable {
     }
 
     /// The command line and the contents of the secret files it names.
-    public func renderCommand(in environment: ExpressionEnvironment) throws(LocatedError) -> RenderedCommand {
+    func renderCommand(in environment: ExpressionEnvironment) throws(LocatedError) -> RenderedCommand {
         var output = ""
         var files: [String] = []
         for piece in pieces {
@@ -85,7 +85,7 @@ extension Template {
     /// The template with every hole inserted as plain text, never quoted: for
     /// what no shell reads (lock names, host patterns, local paths). A
     /// `secret_file` hole has no place there (`validate` refuses it).
-    public func renderText(in environment: ExpressionEnvironment) throws(LocatedError) -> String {
+    func renderText(in environment: ExpressionEnvironment) throws(LocatedError) -> String {
         var output = ""
         for piece in pieces {
             switch piece {
@@ -102,5 +102,5 @@ extension Template {
     }
 
     /// Whether the template has no holes at all.
-    public var isLiteral: Bool { holes.isEmpty }
+    var isLiteral: Bool { holes.isEmpty }
 }

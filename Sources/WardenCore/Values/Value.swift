@@ -21,7 +21,7 @@ extension Value {
     /// The most YAML nodes one conversion will produce. YAML aliases let a
     /// few lines describe billions of nodes ("billion laughs"); past this
     /// bound the conversion fails instead of eating the machine.
-    public static let maximumNodeCount = 1_000_000
+    static let maximumNodeCount = 1_000_000
 
     /// Converts a Yams node, resolving scalars the way Yams does (YAML 1.1):
     /// `true`/`yes`/`on` are booleans, `42`/`0x2a` integers, `1.5`/`.inf`

@@ -39,7 +39,7 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
     /// What happened.
     public let detail: String
     /// What the operator can do about it.
-    public let remedy: String
+    let remedy: String
     /// Output captured before a timeout or cancellation, if any.
     public let partialResult: ExecResult?
 

@@ -25,7 +25,7 @@ public final class BlockingThreadPool: @unchecked Sendable {
     private let condition = NSCondition()
 
     /// The most jobs that run at once.
-    public var maximumThreads: Int { condition.withLock { maximum } }
+    var maximumThreads: Int { condition.withLock { maximum } }
 
     /// A unit of blocking work. `cancellation` is set when the awaiting task is cancelled.
     private struct Job {
@@ -37,7 +37,7 @@ public final class BlockingThreadPool: @unchecked Sendable {
     }
 
     /// Lets at least `threads` jobs run at once from now on.
-    public func ensureCapacity(_ threads: Int) {
+    func ensureCapacity(_ threads: Int) {
         condition.withLock { maximum = max(maximum, threads) }
     }
 
@@ -60,7 +60,7 @@ public final class BlockingThreadPool: @unchecked Sendable {
     }
 
     /// Queues blocking work nobody waits for (teardown when there is no one left to await it).
-    public func submit(_ body: @escaping @Sendable () -> Void) {
+    func submit(_ body: @escaping @Sendable () -> Void) {
         enqueue(Job(body: body))
     }
 

@@ -18,7 +18,7 @@ import GRDB
 /// an older state folder.
 public final class SQLiteJournalStore: JournalStore {
     /// The database file inside the state folder.
-    public static let fileName = "journal.sqlite"
+    static let fileName = "journal.sqlite"
 
     private let database: DatabaseQueue
     /// The database file.
@@ -85,7 +85,7 @@ public final class SQLiteJournalStore: JournalStore {
     }
 
     /// The SQLite settings that make writes durable, as the database reports them.
-    public func durability() async throws(JournalError) -> (journalMode: String, synchronous: Int) {
+    func durability() async throws(JournalError) -> (journalMode: String, synchronous: Int) {
         do {
             return try await database.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)

@@ -19,7 +19,7 @@ public enum StoredValue {
     }
 
     /// `raw` as a `T` when there is one.
-    public static func decodeIfPresent<T: RawRepresentable>(
+    static func decodeIfPresent<T: RawRepresentable>(
         _ raw: String?, as type: T.Type = T.self, what: String, at place: @autoclosure () -> String
     ) throws(JournalError) -> T? where T.RawValue == String {
         guard let raw else { return nil }
