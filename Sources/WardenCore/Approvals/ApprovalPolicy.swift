@@ -38,7 +38,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     /// Runbook-name patterns and who may approve them, in file order; the first match applies.
     var approvers: [(pattern: String, glob: GlobPattern, names: [String])] = []
 
-    public enum SelfApproval: String, Sendable, Equatable {
+    enum SelfApproval: String, Sendable, Equatable {
         /// The initiator never approves their own run.
         case never
         /// The runbook's `allow_self_approval` decides.

@@ -1,8 +1,8 @@
 /// Runs one rendered command on one host and turns what came back into a
 /// `HostRecord`, or into a failure that names the host, what happened and
 /// what to do.
-public enum CommandAttempt {
-    public enum Outcome: Sendable {
+enum CommandAttempt {
+    enum Outcome: Sendable {
         /// The command ran; `parseError` is set when its output did not parse.
         case ran(HostRecord, parseError: String?)
         /// It could not run (unreachable, host key, timeout, cancelled).

@@ -1,8 +1,8 @@
 /// Whether one attempt of a command step succeeded on a host: it ran,
 /// exited 0, its output parsed, and its `expect` and `until` hold. The plan
 /// (for read-only steps) and the run judge alike.
-public enum OutcomeJudgement {
-    public struct Verdict: Sendable {
+enum OutcomeJudgement {
+    struct Verdict: Sendable {
         /// What the command gave, when it ran.
         public var record: HostRecord?
         /// Why it failed; nil when it succeeded.

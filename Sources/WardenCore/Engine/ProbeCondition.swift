@@ -1,6 +1,6 @@
 /// A condition (a guard's `expect`, a watch's `abort_if`, a wait's `until`)
 /// evaluated on each host of a probe's sample.
-public enum ProbeCondition {
+enum ProbeCondition {
     /// Holds when true on every host (with `any`: on at least one); unknown
     /// when it could not be evaluated on some host. Details say per host what
     /// was seen, with the probe's result when the condition does not hold.

@@ -1,10 +1,10 @@
 /// Runs a probe's read-only command on every host of its target, parses the
 /// output, and says per host what happened: shared by the plan (which takes
 /// each probe once) and the run (which takes it fresh each time it is needed).
-public enum ProbeTaking {
+enum ProbeTaking {
     /// One probe taken: the records when every host gave usable data, the
     /// reasons when some did not, and what ran where (redacted).
-    public struct Sample: Sendable {
+    struct Sample: Sendable {
         public var records: RecordSet?
         public var failures: [String]
         public var runs: [PlanProbeRun]

@@ -1,7 +1,7 @@
 /// What a watch remembers of the samples a run has taken, to apply its
 /// windowed rules: whether each recent sample breached, and each host's
 /// recent values with when they were read.
-public struct SampleHistory: Sendable {
+struct SampleHistory: Sendable {
     private let rule: SampleRule
     private var recent: [Bool] = []
     private var values: [String: [(at: ContinuousClock.Instant, value: Double)]] = [:]

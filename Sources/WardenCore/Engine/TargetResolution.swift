@@ -1,7 +1,7 @@
 /// Resolves a runbook's targets against an inventory, checking each one's
 /// cardinality, before anything runs. An empty selection is an error, never
 /// "all hosts".
-public enum TargetResolution {
+enum TargetResolution {
     /// Hosts per target name, in inventory order. Throws every problem at once.
     ///
     /// `limit` (`--limit PATTERN`, the inventory's pattern syntax) narrows

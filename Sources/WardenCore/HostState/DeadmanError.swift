@@ -1,5 +1,5 @@
 /// Why a change did not go ahead on a host: its deadman could not be
 /// rendered, journaled or armed.
-public struct DeadmanError: Error, Sendable, CustomStringConvertible {
+struct DeadmanError: Error, Sendable, CustomStringConvertible {
     public let description: String
 }

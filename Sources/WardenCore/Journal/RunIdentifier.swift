@@ -2,7 +2,7 @@ import Foundation
 
 /// Run ids: sortable by start time, readable aloud, unique enough across
 /// operators sharing a state folder (`20261121-232701-4f9a`).
-public enum RunIdentifier {
+enum RunIdentifier {
     public static func make(at date: Date = Date()) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? .current

@@ -15,7 +15,7 @@ import Glibc
 /// link above the run's folder is followed only when the current user or
 /// root owns it (as a /home that points to /data/home): nobody else could
 /// have made it.
-public enum ArtifactFolder {
+enum ArtifactFolder {
     /// `prepare`, on a global dispatch queue: its system calls block, and
     /// the cooperative pool is only as wide as the machine has cores.
     static func prepareOffThePool(run: String, host: String) async throws(ArtifactFolderError) -> String {

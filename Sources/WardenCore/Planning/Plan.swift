@@ -70,7 +70,7 @@ public enum PlanVerdict: String, Sendable, Codable {
 }
 
 /// A host state folder (`HostStateFolder`) as the plan found it.
-public struct PlanHostState: Sendable, Codable, Equatable {
+struct PlanHostState: Sendable, Codable, Equatable {
     public var host: String
     /// Its path on the host, when the host said.
     public var folder: String?

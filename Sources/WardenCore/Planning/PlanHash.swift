@@ -9,7 +9,7 @@ import Crypto
 /// values nor plain digests: the hash is shown and stored, and a plain digest
 /// of a short secret could be brute-forced. Other text enters as shown, with
 /// whatever equals a secret's value masked.
-public struct PlanHash: Sendable {
+struct PlanHash: Sendable {
     private var hasher = SHA256()
 
     public init() {}

@@ -3,9 +3,9 @@
 /// each site's pace. The loader checks that the parameter is declared with
 /// type duration; the value is filled in when parameters are bound
 /// (`Runbook.resolvingDurations`), before anything is planned.
-public struct DurationParameter: Sendable, Hashable {
+struct DurationParameter: Sendable, Hashable {
     /// Which setting takes the value.
-    public enum Field: String, Sendable, Hashable {
+    enum Field: String, Sendable, Hashable {
         case timeout, delay, batchPause = "batch_pause", pause
         case waitEvery = "wait.every", waitTimeout = "wait.timeout"
         case approvalTimeout = "approve.timeout", deadmanAfter = "deadman.after", watchEvery = "watch.every"

@@ -1,6 +1,6 @@
 /// A params file (`--params file.yaml`): a YAML mapping of parameter names
 /// to values, typed by YAML (`2000` is an int, `"2000"` text).
-public enum ParameterFile {
+enum ParameterFile {
     public static func load(path: String) throws(LocatedError) -> [String: Value] {
         let text = try SourceText.read(path, kind: "params file")
         guard let root = try YAMLDocument.compose(text, file: path), !YAMLNodeInspection.isNull(root) else { return [:] }

@@ -6,7 +6,7 @@
 /// host (`h01: h01 (...)`), so a run drops it. A step's summary lists each
 /// failed host with the reason's first clause only (`h01 (command timed
 /// out)`): the whole message is on the host's own line, once.
-public enum HostReason {
+enum HostReason {
     /// `reason` without a leading `HOST: ` or `HOST (ADDRESS): `.
     public static func trimmed(_ reason: String, host: String?) -> String {
         guard let host, reason.hasPrefix(host) else { return reason }

@@ -5,7 +5,7 @@ import Foundation
 /// lock the run no longer holds (broken by an operator, or taken over after
 /// the run stalled past its lease) so the run stops before changing more.
 /// The renewals keep time by `clock`, the run's.
-public enum LockKeeper {
+enum LockKeeper {
     public static func keep(
         journal: Journal, runID: String, lease: Duration = RunLock.defaultLease, clock: any EngineClock = SystemClock(),
         renewHost: (@Sendable (RunLock) async -> Bool)? = nil,

@@ -5,7 +5,7 @@
 /// (`"${WARDEN_SECRETS:?}/1"`), so it is what the journal records, the plan
 /// shows and hashes, and the approvers see; the contents travel beside it to
 /// the transport (`RemoteCommand.secretFiles`).
-public struct RenderedCommand: Sendable, Hashable {
+struct RenderedCommand: Sendable, Hashable {
     /// The command line, every ordinary hole shell-quoted.
     public var line: String
     /// The files' contents, in the order of their holes: file `N` is the

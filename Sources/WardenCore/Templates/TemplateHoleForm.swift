@@ -1,5 +1,5 @@
 /// How a `{{ }}` hole's value reaches a command line.
-public enum TemplateHoleForm: Sendable, Hashable {
+enum TemplateHoleForm: Sendable, Hashable {
     /// `{{ expr }}`: shell-quoted, one word per value.
     case quoted
     /// `{{ raw expr }}`: inserted as is, for trusted shell fragments.

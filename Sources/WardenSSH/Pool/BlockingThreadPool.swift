@@ -12,7 +12,7 @@ import Foundation
 /// thread that exits runs OpenSSL's thread-local destructors; dozens of them
 /// doing so while the process exits raced `OPENSSL_cleanup` and crashed
 /// warden. Parked threads cost a little memory and nothing else.
-public final class BlockingThreadPool: @unchecked Sendable {
+final class BlockingThreadPool: @unchecked Sendable {
     /// The process-wide pool. Its size grows to the largest concurrency asked for.
     public static let shared = BlockingThreadPool(maximumThreads: 1)
 

@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// The blocking loops (exec, transfer) poll it between short waits, so a
 /// cancelled task is noticed within one poll interval.
-public final class CancellationFlag: Sendable {
+final class CancellationFlag: Sendable {
     private let state = Atomic<Bool>(false)
 
     public init() {}

@@ -16,7 +16,7 @@ import GRDB
 /// GRDB runs the SQLite work on its own queue. The tables are created and
 /// upgraded by numbered migrations (`JournalSchema`), so a newer Warden opens
 /// an older state folder.
-public final class SQLiteJournalStore: JournalStore {
+final class SQLiteJournalStore: JournalStore {
     /// The database file inside the state folder.
     static let fileName = "journal.sqlite"
 

@@ -2,7 +2,7 @@
 /// (event kinds, run statuses, approval decisions, audit actions...), so that
 /// every store refuses an unknown one alike: naming what it is, where it is,
 /// and what to do, never skipping it or reading it as something else.
-public enum StoredValue {
+enum StoredValue {
     /// `raw` as a `T`, or a `.unknownValue` error naming `what` it is (`"kind"`,
     /// `"status"`) and `place` (`"event 7 of run R"`).
     public static func decode<T: RawRepresentable>(
