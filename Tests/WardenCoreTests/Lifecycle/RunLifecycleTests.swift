@@ -116,6 +116,23 @@ struct RunLifecycleTests {
         return (task, waiting.runID)
     }
 
+    /// An approved run whose controller is killed (-9) once `set_meta_level lively` reached the
+    /// host: the journal as that controller left it, in a store of its own (what the abandoned
+    /// task writes afterwards goes elsewhere), and the run's id.
+    private func killedOnceLivelyWasSent(files: Files, transport: InMemoryTransport, clock: TestClock) async throws -> (Journal, String) {
+        let store = MemoryJournalStore()
+        let journal = Journal(store: store)
+        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: Notices(),
+                                                    controller: Self.deadController)
+        clock.advance(by: .seconds(1))
+        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .intent && $0.step == "lively" }
+        try await transport.waitForCommand(.equals("set_meta_level lively"), on: "meta1")
+        let left = Journal(store: MemoryJournalStore(name: "left", contents: store.snapshot()))
+        task.cancel()
+        _ = await task.result
+        return (left, runID)
+    }
+
     @Test func aWholeRunLockedApprovedWatchedAndCleanedUpInMemory() async throws {
         let files = try Files()
         defer { files.remove() }
@@ -158,17 +175,7 @@ struct RunLifecycleTests {
             state.variables["level"] = "lively"
             return .hang()
         }
-        let store = MemoryJournalStore()
-        let journal = Journal(store: store)
-        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: Notices(),
-                                                    controller: Self.deadController)
-        clock.advance(by: .seconds(1))
-        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .intent && $0.step == "lively" }
-        try await transport.waitForCommand(.equals("set_meta_level lively"), on: "meta1")
-        // kill -9: the journal as the controller left it; what the abandoned task does later goes elsewhere.
-        let left = Journal(store: MemoryJournalStore(name: "left", contents: store.snapshot()))
-        task.cancel()
-        _ = await task.result
+        let (left, runID) = try await killedOnceLivelyWasSent(files: files, transport: transport, clock: clock)
 
         let clock2 = TestClock()
         let hosts = InMemoryTransport(clock: clock2)
@@ -204,15 +211,7 @@ struct RunLifecycleTests {
         let transport = InMemoryTransport(clock: clock)
         MetaLevelHost.install(on: transport)
         transport.on(.equals("set_meta_level lively"), host: "meta1", reply: .hang())
-        let store = MemoryJournalStore()
-        let journal = Journal(store: store)
-        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: Notices(),
-                                                    controller: Self.deadController)
-        clock.advance(by: .seconds(1))
-        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .intent && $0.step == "lively" }
-        let left = Journal(store: MemoryJournalStore(name: "left", contents: store.snapshot()))
-        task.cancel()
-        _ = await task.result
+        let (left, runID) = try await killedOnceLivelyWasSent(files: files, transport: transport, clock: clock)
         try Self.runbook.replacingOccurrences(of: "set_meta_level lively", with: "set_meta_level lively --force")
             .write(toFile: files.runbook, atomically: false, encoding: .utf8)
 
