@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func syntaxIsCheckedBeforeAnyInventory() {
-        #expect(throws: SelectionError(pattern: "!web", message: "pattern '!web' only excludes hosts",
+        #expect(throws: SelectionError(.invalidPattern, pattern: "!web", message: "pattern '!web' only excludes hosts",
                                        hint: "write 'all:!web' to select every other host")) {
             try HostPattern("!web")
         }

@@ -253,7 +253,7 @@ extension Runner {
     ) async -> Result<Deadman, DeadmanError> {
         // The timer runs the revert long after this command's secret files are gone (validate refuses it too).
         if let hole = step.deadmanCommand?.secretFileHoles.first {
-            return .failure(DeadmanError(description: "not run: the deadman's command reads '{{ secret_file \(hole.description) }}', "
+            return .failure(DeadmanError(.readsSecretFile, "not run: the deadman's command reads '{{ secret_file \(hole.description) }}', "
                                              + "but a deadman fires after the command's secret files are removed"))
         }
         let runID = recorder?.runID ?? "engine"
@@ -263,21 +263,21 @@ extension Runner {
             try await recorder?.deadman(Deadman(host: host.name, step: step.id, path: Deadman.entry(runID: runID, step: step.id), firesAt: 0),
                                         kind: .deadmanArming, detail: "reverts with: \(command)")
         } catch {
-            return .failure(DeadmanError(description: "not run: \(error.description)"))
+            return .failure(DeadmanError(.notJournaled, "not run: \(error.description)"))
         }
         let deadman: Deadman
         do {
             deadman = try await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport,
                                             clock: context.clock)
         } catch {
-            return .failure(DeadmanError(description: "not run: no safe deadman could be armed: \(error.description)"))
+            return .failure(DeadmanError(.cannotArm, "not run: no safe deadman could be armed: \(error.description)"))
         }
         do {
             try await recorder?.deadman(deadman, kind: .deadmanArmed, detail: "reverts with: \(command)")
             return .success(deadman)
         } catch {
             // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
-            return .failure(DeadmanError(description: "not run: \(error.description)"))
+            return .failure(DeadmanError(.notJournaled, "not run: \(error.description)"))
         }
     }
 
