@@ -49,7 +49,7 @@ struct ApprovalPolicyTests {
     }
 
     @Test func mistakesInThePolicyArePointedAt() {
-        #expect(throws: ApprovalPolicyError.self) { try policy("approvals:\n  self_aproval: never\n") }
+        #expect { try policy("approvals:\n  self_aproval: never\n") } throws: { ($0 as? ApprovalPolicyError)?.kind == .invalid }
         do {
             _ = try policy("approvals:\n  self_aproval: never\n  min_quorum: 0\n  require_signatures: true\n")
         } catch {
@@ -69,7 +69,7 @@ struct ApprovalPolicyTests {
         try "approvals: {min_quorum: 2}\n".write(toFile: file, atomically: false, encoding: .utf8)
         #expect(try ApprovalPolicy.site(environment: ["WARDEN_POLICY": file]).minimumQuorum == 2)
         chmod(file, 0o666)
-        #expect(throws: ApprovalPolicyError.self) { try ApprovalPolicy.site(environment: ["WARDEN_POLICY": file]) }
+        #expect { try ApprovalPolicy.site(environment: ["WARDEN_POLICY": file]) } throws: { ($0 as? ApprovalPolicyError)?.kind == .untrusted }
         chmod(file, 0o644)
         chown(file, 65534, 65534)
         do {
@@ -78,7 +78,7 @@ struct ApprovalPolicyTests {
         } catch {
             #expect("\(error)".contains("\(file) belongs to uid 65534, not root"), "\(error)")
         }
-        #expect(throws: ApprovalPolicyError.self) { try ApprovalPolicy.site(environment: ["WARDEN_POLICY": folder + "/missing.yaml"]) }
+        #expect { try ApprovalPolicy.site(environment: ["WARDEN_POLICY": folder + "/missing.yaml"]) } throws: { ($0 as? ApprovalPolicyError)?.kind == .unreadable }
     }
 
     /// A key pair and an allowed_signers file naming `principal` for it, in a fresh folder.
@@ -106,9 +106,9 @@ struct ApprovalPolicyTests {
         var denial = approval
         denial.decision = .deny
         for (message, principal) in [(otherPlan.signedMessage, "bob"), (denial.signedMessage, "bob"), (approval.signedMessage, "alice")] {
-            await #expect(throws: SSHSignatureError.self) {
+            await #expect {
                 _ = try await ApprovalSignature.verify(message, signature: signature, principal: principal, allowedSigners: bob.signers)
-            }
+            } throws: { ($0 as? SSHSignatureError)?.kind == .doesNotVerify }
         }
     }
 

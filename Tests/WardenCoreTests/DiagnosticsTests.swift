@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func selectionErrorAppendsHint() {
-        let error = SelectionError(pattern: "x", message: "pattern 'x': nope", hint: "did you mean 'y'?")
+        let error = SelectionError(.unknownName, pattern: "x", message: "pattern 'x': nope", hint: "did you mean 'y'?")
         #expect(error.description == "pattern 'x': nope; did you mean 'y'?")
     }
 

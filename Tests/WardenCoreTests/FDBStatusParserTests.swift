@@ -259,6 +259,11 @@ struct FDBStatusParserTests {
         #expect(ParserFixture.failure(parser, "{\"a\": 1}") == "fdb.status: the JSON has neither a \"client\" nor a \"cluster\" section: not `status json` output")
         #expect(ParserFixture.failure(parser, "x\n{\"client\": }")?.hasPrefix("fdb.status: line 2: not valid JSON from here on") == true)
         #expect(ParserFixture.failure(parser, "{\"client\": {") == "fdb.status: line 1: the JSON document starting here is cut short: its closing '}' is missing")
+        #expect(ParserFixture.failureKind(parser, "ERROR: Failed to get status json from the cluster\n") == .commandFailed)
+        #expect(ParserFixture.failureKind(parser, "") == .empty)
+        #expect(ParserFixture.failureKind(parser, "status\n") == .unrecognized)
+        #expect(ParserFixture.failureKind(parser, "{\"a\": 1}") == .missingField)
+        #expect(ParserFixture.failureKind(parser, "{\"client\": {") == .malformed)
         // Right shapes, wrong types everywhere: nulls, not a crash.
         let odd = try ParserFixture.parse(parser, #"{"client": [], "cluster": {"processes": [1], "qos": "x", "data": {"state": 3}, "layers": {"backup": 5}}}"#)
         #expect(odd.at("processes", "total") == .null)

@@ -16,6 +16,15 @@ struct OutputParserTests {
         }
     }
 
+    private func failureKind(_ name: String, _ text: String, pattern: String? = nil) -> OutputParseError.Kind? {
+        do throws(OutputParseError) {
+            _ = try OutputParsers.named(name, pattern: pattern).parse(text)
+            return nil
+        } catch {
+            return error.kind
+        }
+    }
+
     @Test func jsonSkipsABannerAndKeepsTypes() throws {
         let value = try parse("json", "Using cluster file `fdb.cluster'.\n{\"a\": 1, \"b\": 0.5, \"c\": [true, null, \"x\"]}\n")
         #expect(value == .map(["a": .int(1), "b": .double(0.5), "c": .list([.bool(true), .null, .string("x")])]))
@@ -24,6 +33,8 @@ struct OutputParserTests {
     @Test func badJSONSaysWhereItStarted() {
         #expect(failure("json", "warning\nnotice\n{\"a\": }")?.hasPrefix("json: line 3: not valid JSON from here on") == true)
         #expect(failure("json", "no json here") == "json: no JSON object or array in the output")
+        #expect(failureKind("json", "warning\nnotice\n{\"a\": }") == .malformed)
+        #expect(failureKind("json", "no json here") == .unrecognized)
     }
 
     @Test func linesDropBlanksAndTrailingSpace() throws {
@@ -71,6 +82,7 @@ struct OutputParserTests {
     @Test func tableJoinsHeaderWordsOnlyWhenTheRowsSaySo() throws {
         #expect(failure("table", "name state note\nab up x\nab up\n") == "table: line 3: 2 of 3 columns (name state note)")
         #expect(failure("table", "a b  c\nxx y z\nxx y\n") == "table: line 3: 2 of 3 columns (a b c)")
+        #expect(failureKind("table", "a b  c\nxx y z\nxx y\n") == .malformed)
         #expect(try parse("table", "name state\nlongname up\n") == .list([.map(["name": .string("longname"), "state": .string("up")])]))
     }
 
@@ -91,6 +103,8 @@ struct OutputParserTests {
         ]))
         #expect(failure("kv", "a: 1\nb: 2\na: 3\n") == "kv: line 3: key 'a' appears twice")
         #expect(failure("kv", "no colons at all\n") == "kv: no 'key : value' lines in the output")
+        #expect(failureKind("kv", "a: 1\nb: 2\na: 3\n") == .malformed)
+        #expect(failureKind("kv", "no colons at all\n") == .unrecognized)
     }
 
     @Test func tableKeysRowsByHeaderAndTheLastColumnKeepsItsSpaces() throws {
@@ -109,6 +123,7 @@ struct OutputParserTests {
             .map(["address": .string("127.0.0.1:34802"), "status": .string("UNALIVE"), "replica_count": .int(0), "note": .string("-")]),
         ]))
         #expect(failure("table", "\n  \n") == "table: the output is empty; a table needs a header row")
+        #expect(failureKind("table", "\n  \n") == .empty)
     }
 
     @Test func regexGivesOneMapPerMatchByGroupName() throws {
@@ -120,6 +135,9 @@ struct OutputParserTests {
         #expect(failure("regex", text) == "regex: needs a pattern with named groups, e.g. (?<used>\\d+)% used")
         #expect(failure("regex", text, pattern: #"\d+"#)?.contains("no named group") == true)
         #expect(failure("regex", text, pattern: #"(?<x>"#) == "regex: invalid pattern: (?<x>")
+        #expect(failureKind("regex", text) == .invalidPattern)
+        #expect(failureKind("regex", text, pattern: #"\d+"#) == .invalidPattern)
+        #expect(failureKind("regex", text, pattern: #"(?<x>"#) == .invalidPattern)
     }
 
     /// A search the engine gives up is an error the step reports: an empty
@@ -128,6 +146,7 @@ struct OutputParserTests {
         let text = "ok 1\n" + String(repeating: "a", count: 30) + "b\nok 2\n"
         #expect(failure("regex", text, pattern: #"^(?:ok (?<n>\d+)|(?<run>(a+)+)$)"#)
             == #"regex: abandoned matching "^(?:ok (?<n>\\d+)|(?<run>(a+)+)$)": it backtracked at one place in the text for more than 0.05 seconds, and past that the engine may answer "no match" without having finished"#)
+        #expect(failureKind("regex", text, pattern: #"^(?:ok (?<n>\d+)|(?<run>(a+)+)$)"#) == .abandoned)
         // Bounded, not broken: the same pattern over text it can finish.
         #expect(try parse("regex", "ok 1\naaab\nok 2\n", pattern: #"^(?:ok (?<n>\d+)|(?<run>(a+)+)$)"#)
             == .list([.map(["n": .int(1), "run": .null]), .map(["n": .int(2), "run": .null])]))
@@ -136,6 +155,7 @@ struct OutputParserTests {
     @Test func unknownParsersGetADidYouMean() {
         #expect(failure("tabel", "") == "tabel: no such parser; did you mean 'table'? (parsers: \(OutputParsers.names.joined(separator: ", ")))")
         #expect(failure("pegasus.node", "")?.hasPrefix("pegasus.node: no such parser; did you mean 'pegasus.nodes'?") == true)
+        #expect(failureKind("tabel", "") == .noSuchParser)
     }
 
     @Test func valuesPrintAsJSON() {

@@ -115,6 +115,16 @@ enum ParserFixture {
         }
     }
 
+    /// The kind of the parser's error for `output`, nil when it parsed.
+    static func failureKind(_ parser: String, _ output: String) -> OutputParseError.Kind? {
+        do throws(OutputParseError) {
+            _ = try OutputParsers.named(parser).parse(output)
+            return nil
+        } catch {
+            return error.kind
+        }
+    }
+
     /// Every prefix of `output` (cut at each line and mid-line) either parses
     /// or fails with an OutputParseError: truncated output must never crash.
     static func survivesTruncation(_ parser: String, _ output: String) throws {

@@ -76,6 +76,7 @@ struct PegasusNodesParserTests {
         // pegasus.md §2.4: `list nodes failed, error=<ERR>` on stdout.
         let session = try ParserFixture.pegasusSession("list nodes failed, error=ERR_TIMEOUT\n")
         #expect(ParserFixture.failure(parser, session)?.hasSuffix("pegasus_shell reported an error: \"list nodes failed, error=ERR_TIMEOUT\"") == true)
+        #expect(ParserFixture.failureKind(parser, session) == .commandFailed)
     }
 
     @Test func bannerColoursAndTheExitLineAreIgnored() throws {
@@ -86,6 +87,8 @@ struct PegasusNodesParserTests {
     @Test func garbageIsAClearErrorNeverACrash() throws {
         #expect(ParserFixture.failure(parser, "")?.hasPrefix("pegasus.nodes: the output is empty") == true)
         #expect(ParserFixture.failure(parser, "hello\nworld\n") == "pegasus.nodes: line 1: no [details] or [summary] table in the output: not nodes output")
+        #expect(ParserFixture.failureKind(parser, "") == .empty)
+        #expect(ParserFixture.failureKind(parser, "hello\nworld\n") == .unrecognized)
         try ParserFixture.survivesTruncation(parser, ParserFixture.section(rendered, command: "nodes -d"))
         try ParserFixture.survivesTruncation(parser, ParserFixture.section(rendered, command: "nodes -d -j"))
     }

@@ -144,7 +144,7 @@ struct PlantedLinkTests {
             try ArtifactFolder.prepare(run: run, host: "h01")
         } throws: { error in
             let message = (error as? ArtifactFolderError)?.description ?? ""
-            return message.contains("\(run)/h01 is a symbolic link to \(elsewhere)") && message.contains("rm '\(run)/h01'")
+            return (error as? ArtifactFolderError)?.kind == .plantedLink && message.contains("\(run)/h01 is a symbolic link to \(elsewhere)") && message.contains("rm '\(run)/h01'")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
         #expect(mode(elsewhere) == 0o770)
@@ -163,7 +163,8 @@ struct PlantedLinkTests {
         #expect {
             try ArtifactFolder.prepare(run: base + "/artifacts/R3", host: "h01")
         } throws: { error in
-            (error as? ArtifactFolderError)?.description.contains("\(base)/artifacts/R3 is a symbolic link to \(elsewhere)") == true
+            (error as? ArtifactFolderError)?.kind == .plantedLink
+                && (error as? ArtifactFolderError)?.description.contains("\(base)/artifacts/R3 is a symbolic link to \(elsewhere)") == true
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
     }
@@ -178,7 +179,8 @@ struct PlantedLinkTests {
         #expect {
             try ArtifactFolder.prepare(run: run, host: "h01")
         } throws: { error in
-            (error as? ArtifactFolderError)?.description.contains("\(run) belongs to uid 65534, not to you") == true
+            (error as? ArtifactFolderError)?.kind == .notYours
+                && (error as? ArtifactFolderError)?.description.contains("\(run) belongs to uid 65534, not to you") == true
         }
         #expect(!FileManager.default.fileExists(atPath: run + "/h01"))
     }
@@ -197,7 +199,7 @@ struct PlantedLinkTests {
         let base = try sharedFolder()
         defer { try? FileManager.default.removeItem(atPath: base) }
         for name in ["..", ".", "", "a/b"] {
-            #expect(throws: ArtifactFolderError.self) { try ArtifactFolder.prepare(run: base + "/R6", host: name) }
+            #expect { try ArtifactFolder.prepare(run: base + "/R6", host: name) } throws: { ($0 as? ArtifactFolderError)?.kind == .invalidName }
         }
     }
 }

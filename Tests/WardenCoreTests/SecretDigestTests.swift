@@ -30,12 +30,12 @@ struct SecretDigestTests {
         return path
     }
 
-    private func keyError(_ directory: String) -> String? {
-        do {
+    private func keyError(_ directory: String) -> SecretDigestKeyError? {
+        do throws(SecretDigestKeyError) {
             _ = try SecretDigestKey.openOrCreate(directory: directory)
             return nil
         } catch {
-            return error.description
+            return error
         }
     }
 
@@ -77,7 +77,7 @@ struct SecretDigestTests {
         #expect(try SecretDigestKey.open(directory: first, owner: key.owner).id == key.id)
         let empty = try folder()
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        #expect(throws: SecretDigestKeyError.self) { try SecretDigestKey.open(directory: empty, owner: key.owner) }
+        #expect { try SecretDigestKey.open(directory: empty, owner: key.owner) } throws: { ($0 as? SecretDigestKeyError)?.kind == .missing }
         #expect(!FileManager.default.fileExists(atPath: (empty as NSString).appendingPathComponent(SecretDigestKey.fileName(owner: key.owner))))
     }
 
@@ -88,24 +88,28 @@ struct SecretDigestTests {
         defer { try? FileManager.default.removeItem(atPath: planted) }
         let target = (planted as NSString).appendingPathComponent("elsewhere")
         #expect(symlink(target, (planted as NSString).appendingPathComponent(name)) == 0)
-        #expect(keyError(planted)?.contains("is a symbolic link to \(target)") == true, "\(keyError(planted) ?? "")")
+        #expect(keyError(planted)?.description.contains("is a symbolic link to \(target)") == true, "\(keyError(planted)?.description ?? "")")
+        #expect(keyError(planted)?.kind == .untrusted)
         #expect(!FileManager.default.fileExists(atPath: target))
         // A key others can read: they could test guesses against the journal's digests.
         let readable = try folder()
         defer { try? FileManager.default.removeItem(atPath: readable) }
         let key = try SecretDigestKey.openOrCreate(directory: readable)
         #expect(chmod(key.path, 0o640) == 0)
-        #expect(keyError(readable)?.contains("can be read by others (mode 640)") == true, "\(keyError(readable) ?? "")")
+        #expect(keyError(readable)?.description.contains("can be read by others (mode 640)") == true, "\(keyError(readable)?.description ?? "")")
+        #expect(keyError(readable)?.kind == .untrusted)
         // A second name for it (a hard link someone made): refused.
         #expect(chmod(key.path, 0o600) == 0)
         #expect(link(key.path, (readable as NSString).appendingPathComponent("copy")) == 0)
-        #expect(keyError(readable)?.contains("not a regular file with a single name") == true, "\(keyError(readable) ?? "")")
+        #expect(keyError(readable)?.description.contains("not a regular file with a single name") == true, "\(keyError(readable)?.description ?? "")")
+        #expect(keyError(readable)?.kind == .untrusted)
         // A short file, as a Warden that died while making it leaves.
         let short = try folder()
         defer { try? FileManager.default.removeItem(atPath: short) }
         let path = (short as NSString).appendingPathComponent(name)
         #expect(FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0o600]))
-        #expect(keyError(short)?.contains("is shorter than a key") == true, "\(keyError(short) ?? "")")
+        #expect(keyError(short)?.description.contains("is shorter than a key") == true, "\(keyError(short)?.description ?? "")")
+        #expect(keyError(short)?.kind == .wrongSize)
     }
 
     @Test(.enabled(if: getuid() == 0, "needs root to give the file to another user"))
@@ -115,7 +119,8 @@ struct SecretDigestTests {
         let path = (directory as NSString).appendingPathComponent(SecretDigestKey.fileName(owner: UInt32(geteuid())))
         #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 7, count: 32), attributes: [.posixPermissions: 0o600]))
         #expect(chown(path, 65534, 65534) == 0)
-        #expect(keyError(directory)?.contains("belongs to user 65534") == true, "\(keyError(directory) ?? "")")
+        #expect(keyError(directory)?.description.contains("belongs to user 65534") == true, "\(keyError(directory)?.description ?? "")")
+        #expect(keyError(directory)?.kind == .untrusted)
     }
 
     @Test func thePlanHashBindsTheSecretsValueAndNeverHoldsIt() async throws {

@@ -11,7 +11,7 @@ extension ApprovalPolicy {
         let path = named ?? defaultPath
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            if named != nil { throw ApprovalPolicyError("WARDEN_POLICY names \(path), which cannot be read: \(String(cString: strerror(errno)))") }
+            if named != nil { throw ApprovalPolicyError(.unreadable, "WARDEN_POLICY names \(path), which cannot be read: \(String(cString: strerror(errno)))") }
             return ApprovalPolicy()
         }
         try checkOwnership(path)
@@ -19,7 +19,7 @@ extension ApprovalPolicy {
         do {
             text = try SourceText.read(path, kind: "policy")
         } catch {
-            throw ApprovalPolicyError(error.description)
+            throw ApprovalPolicyError(.unreadable, error.description)
         }
         return try parse(text, file: path)
     }
@@ -31,17 +31,17 @@ extension ApprovalPolicy {
         while true {
             var info = stat()
             guard lstat(current, &info) == 0 else {
-                throw ApprovalPolicyError("cannot examine \(current) (on the way to the policy \(path)): \(String(cString: strerror(errno)))")
+                throw ApprovalPolicyError(.unreadable, "cannot examine \(current) (on the way to the policy \(path)): \(String(cString: strerror(errno)))")
             }
             if info.st_mode & S_IFMT == S_IFLNK {
-                throw ApprovalPolicyError("\(current) is a symbolic link: the approval policy \(path) must be reached without one (point WARDEN_POLICY at the real file)")
+                throw ApprovalPolicyError(.untrusted, "\(current) is a symbolic link: the approval policy \(path) must be reached without one (point WARDEN_POLICY at the real file)")
             }
             if info.st_uid != 0 {
-                throw ApprovalPolicyError("\(current) belongs to uid \(info.st_uid), not root: an approval policy (\(path)) that a user of Warden could have written binds nobody; have an administrator own it (chown root)")
+                throw ApprovalPolicyError(.untrusted, "\(current) belongs to uid \(info.st_uid), not root: an approval policy (\(path)) that a user of Warden could have written binds nobody; have an administrator own it (chown root)")
             }
             let sticky = info.st_mode & S_ISVTX != 0 && current != path
             if info.st_mode & 0o022 != 0, !sticky {
-                throw ApprovalPolicyError("\(current) is writable by group or others (mode \(String(info.st_mode & 0o7777, radix: 8))): the approval policy \(path) could be changed by those it binds; chmod go-w it")
+                throw ApprovalPolicyError(.untrusted, "\(current) is writable by group or others (mode \(String(info.st_mode & 0o7777, radix: 8))): the approval policy \(path) could be changed by those it binds; chmod go-w it")
             }
             if current == "/" { return }
             current = (current as NSString).deletingLastPathComponent
@@ -58,11 +58,11 @@ extension ApprovalPolicy {
         do {
             root = try YAMLDocument.compose(text, file: file)
         } catch {
-            throw ApprovalPolicyError(error.description)
+            throw ApprovalPolicyError(.invalid, error.description)
         }
         func at(_ node: Node) -> SourceLocation { YAMLDocument.location(of: node, file: file) }
         guard let root, case .mapping = root else {
-            throw ApprovalPolicyError("\(file): a policy is a mapping with an 'approvals' and a 'checkpoints' section")
+            throw ApprovalPolicyError(.invalid, "\(file): a policy is a mapping with an 'approvals' and a 'checkpoints' section")
         }
         let top = YAMLMapping.entries(of: root, context: "in the policy", file: file)
         problems += top.problems
@@ -138,7 +138,7 @@ extension ApprovalPolicy {
                                          at: SourceLocation(file: file, line: 1, column: 1)))
         }
         guard problems.isEmpty else {
-            throw ApprovalPolicyError(problems.map(\.description).joined(separator: "\n"))
+            throw ApprovalPolicyError(.invalid, problems.map(\.description).joined(separator: "\n"))
         }
         if let signers = policy.allowedSigners { try checkOwnership(signers) }
         if let signers = policy.checkpointSigners, signers != policy.allowedSigners { try checkOwnership(signers) }

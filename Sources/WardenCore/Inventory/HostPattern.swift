@@ -17,11 +17,11 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(SelectionError) {
         self.text = text
         func failure(_ message: String, hint: String? = nil) -> SelectionError {
-            SelectionError(pattern: text, message: "pattern '\(text)' \(message)", hint: hint)
+            SelectionError(.invalidPattern, pattern: text, message: "pattern '\(text)' \(message)", hint: hint)
         }
         guard !HostPattern.trimmed(Substring(text)).isEmpty else {
             throw SelectionError(
-                pattern: text, message: "host pattern '\(text)' is empty",
+                .invalidPattern, pattern: text, message: "host pattern '\(text)' is empty",
                 hint: "name hosts or groups, or 'all' for every host")
         }
         var terms: [HostPatternTerm] = []
@@ -81,7 +81,7 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
         }
         let result = inventory.hosts.filter { selected.contains($0.name) }
         guard !result.isEmpty else {
-            throw SelectionError(pattern: text, message: "pattern '\(text)' selects no hosts")
+            throw SelectionError(.selectsNothing, pattern: text, message: "pattern '\(text)' selects no hosts")
         }
         return result
     }
@@ -99,7 +99,7 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
                 names.formUnion(group.hosts)
             }
             guard matched else {
-                throw SelectionError(pattern: text, message: "pattern '\(text)': '\(term.name)' matches no host or group")
+                throw SelectionError(.unknownName, pattern: text, message: "pattern '\(text)': '\(term.name)' matches no host or group")
             }
             return names
         }
@@ -114,7 +114,7 @@ public struct HostPattern: Sendable, Hashable, CustomStringConvertible {
         }
         let known = inventory.hosts.map(\.name) + inventory.groups.keys.sorted() + ["all"]
         throw SelectionError(
-            pattern: text, message: "pattern '\(text)': no host or group is named '\(term.name)'",
+            .unknownName, pattern: text, message: "pattern '\(text)': no host or group is named '\(term.name)'",
             hint: NameSuggestion.hint(for: term.name, among: known))
     }
 

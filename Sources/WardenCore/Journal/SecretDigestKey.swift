@@ -49,7 +49,7 @@ public struct SecretDigestKey: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw SecretDigestKeyError("cannot create the state folder \(directory): \(error.localizedDescription)")
+            throw SecretDigestKeyError(.cannotCreate, "cannot create the state folder \(directory): \(error.localizedDescription)")
         }
         let owner = UInt32(geteuid())
         let path = (directory as NSString).appendingPathComponent(fileName(owner: owner))
@@ -63,7 +63,7 @@ public struct SecretDigestKey: Sendable {
                 return try make(in: created, path: path, owner: owner)
             }
             guard errno == EEXIST else {
-                throw SecretDigestKeyError("cannot create the secret digest key \(path): \(String(cString: strerror(errno)))")
+                throw SecretDigestKeyError(.cannotCreate, "cannot create the secret digest key \(path): \(String(cString: strerror(errno)))")
             }
             if let key = try read(path, owner: owner, directory: directory) { return key }
             usleep(50_000)
@@ -102,7 +102,7 @@ public struct SecretDigestKey: Sendable {
         let key = SymmetricKey(size: .bits256)
         let written = key.withUnsafeBytes { Glibc.write(file, $0.baseAddress, $0.count) }
         guard written == size, fsync(file) == 0 else {
-            throw SecretDigestKeyError("cannot write the secret digest key \(path): \(String(cString: strerror(errno))); remove it (rm '\(path)') and try again")
+            throw SecretDigestKeyError(.cannotCreate, "cannot write the secret digest key \(path): \(String(cString: strerror(errno))); remove it (rm '\(path)') and try again")
         }
         return SecretDigestKey(path: path, owner: owner, key: key)
     }
@@ -114,27 +114,27 @@ public struct SecretDigestKey: Sendable {
             let problem = errno
             switch problem {
             case ELOOP:
-                throw SecretDigestKeyError("cannot use the secret digest key: " + PlantedLink.refusal(path, pointsTo: PlantedLink.target(of: path), folder: directory))
+                throw SecretDigestKeyError(.untrusted, "cannot use the secret digest key: " + PlantedLink.refusal(path, pointsTo: PlantedLink.target(of: path), folder: directory))
             case ENOENT:
-                throw SecretDigestKeyError("there is no secret digest key \(path)")
+                throw SecretDigestKeyError(.missing, "there is no secret digest key \(path)")
             case EACCES:
-                throw SecretDigestKeyError("cannot read the secret digest key \(path): it is the key of user \(owner), which only that user (and root) can read")
+                throw SecretDigestKeyError(.unreadable, "cannot read the secret digest key \(path): it is the key of user \(owner), which only that user (and root) can read")
             default:
-                throw SecretDigestKeyError("cannot read the secret digest key \(path): \(String(cString: strerror(problem)))")
+                throw SecretDigestKeyError(.unreadable, "cannot read the secret digest key \(path): \(String(cString: strerror(problem)))")
             }
         }
         defer { Glibc.close(file) }
         var info = stat()
         guard fstat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 else {
-            throw SecretDigestKeyError("cannot use the secret digest key: \(path) is not a regular file with a single name (\(info.st_nlink) hard links); "
+            throw SecretDigestKeyError(.untrusted, "cannot use the secret digest key: \(path) is not a regular file with a single name (\(info.st_nlink) hard links); "
                                        + "check what it is, remove it (rm '\(path)'), and keep \(directory) writable only by those who run Warden")
         }
         guard info.st_uid == owner else {
-            throw SecretDigestKeyError("cannot use the secret digest key: \(path) belongs to user \(info.st_uid), not to user \(owner) whose key it is named for; "
+            throw SecretDigestKeyError(.untrusted, "cannot use the secret digest key: \(path) belongs to user \(info.st_uid), not to user \(owner) whose key it is named for; "
                                        + "someone else made it, so they may know it: check who, remove it (rm '\(path)'), and keep \(directory) writable only by those who run Warden")
         }
         guard info.st_mode & 0o077 == 0 else {
-            throw SecretDigestKeyError("cannot use the secret digest key: \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), "
+            throw SecretDigestKeyError(.untrusted, "cannot use the secret digest key: \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), "
                                        + "who could then test guesses of secrets against the digests in the journal; remove it (rm '\(path)') so a new one is made "
                                        + "(runs started with it can then no longer check their secrets on resume)")
         }
@@ -146,14 +146,14 @@ public struct SecretDigestKey: Sendable {
             count += got
         }
         guard count <= size else {
-            throw SecretDigestKeyError("cannot use the secret digest key: \(path) is longer than a key (\(size) bytes); check what it is and remove it (rm '\(path)')")
+            throw SecretDigestKeyError(.wrongSize, "cannot use the secret digest key: \(path) is longer than a key (\(size) bytes); check what it is and remove it (rm '\(path)')")
         }
         guard count == size else { return nil }
         return SecretDigestKey(path: path, owner: owner, key: SymmetricKey(data: bytes[0..<size]))
     }
 
     private static func shortKey(_ path: String) -> SecretDigestKeyError {
-        SecretDigestKeyError("cannot use the secret digest key: \(path) is shorter than a key (\(size) bytes), as a Warden that died while making it "
+        SecretDigestKeyError(.wrongSize, "cannot use the secret digest key: \(path) is shorter than a key (\(size) bytes), as a Warden that died while making it "
                              + "would leave it; remove it (rm '\(path)') so a new one is made")
     }
 }

@@ -30,7 +30,7 @@ enum ArtifactFolder {
     /// Opens or creates RUN/HOST as above and returns its path. Blocking.
     public static func prepare(run: String, host: String) throws(ArtifactFolderError) -> String {
         guard !host.isEmpty, host != ".", host != "..", !host.contains("/") else {
-            throw ArtifactFolderError("'\(host)' cannot name a folder below \(run); rename the host in the inventory")
+            throw ArtifactFolderError(.invalidName, "'\(host)' cannot name a folder below \(run); rename the host in the inventory")
         }
         let (folder, path, runName) = try openParent(
             of: run, noFolder: "the artifact folder \(run) does not name a folder of its own; give --artifacts a new folder's path, e.g. ./artifacts-\(host)")
@@ -52,9 +52,9 @@ enum ArtifactFolder {
     static func openParent(of given: String, noFolder: String) throws(ArtifactFolderError) -> (parent: Int32, path: String, name: String) {
         let absolute = given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given
         var ancestors = absolute.split(separator: "/").map(String.init).filter { $0 != "." }
-        guard let last = ancestors.popLast(), last != ".." else { throw ArtifactFolderError(noFolder) }
+        guard let last = ancestors.popLast(), last != ".." else { throw ArtifactFolderError(.notAFolder, noFolder) }
         var parent = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard parent >= 0 else { throw ArtifactFolderError("cannot open /: \(String(cString: strerror(errno)))") }
+        guard parent >= 0 else { throw ArtifactFolderError(.systemFailure, "cannot open /: \(String(cString: strerror(errno)))") }
         var path = ""
         for name in ancestors {
             let parentPath = path.isEmpty ? "/" : path
@@ -82,28 +82,28 @@ enum ArtifactFolder {
             case ENOENT:
                 // 0777 less the umask, as FileManager made them before; EEXIST: made meanwhile, open it.
                 if mkdirat(parent, name, 0o777) != 0, errno != EEXIST {
-                    throw ArtifactFolderError("cannot create \(path): \(String(cString: strerror(errno)))")
+                    throw ArtifactFolderError(.systemFailure, "cannot create \(path): \(String(cString: strerror(errno)))")
                 }
                 continue
             case ELOOP, ENOTDIR:
                 var info = stat()
                 guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK else {
-                    throw ArtifactFolderError("\(path) is not a folder; give --artifacts a folder's path")
+                    throw ArtifactFolderError(.notAFolder, "\(path) is not a folder; give --artifacts a folder's path")
                 }
                 guard info.st_uid == geteuid() || info.st_uid == 0 else {
-                    throw ArtifactFolderError(PlantedLink.refusal(path, pointsTo: PlantedLink.target(in: parent, name), folder: parentPath)
+                    throw ArtifactFolderError(.plantedLink, PlantedLink.refusal(path, pointsTo: PlantedLink.target(in: parent, name), folder: parentPath)
                                               + " (the link belongs to uid \(info.st_uid))")
                 }
                 let followed = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 guard followed >= 0 else {
-                    throw ArtifactFolderError("cannot open \(path) (a link to \(PlantedLink.target(in: parent, name))): \(String(cString: strerror(errno)))")
+                    throw ArtifactFolderError(.systemFailure, "cannot open \(path) (a link to \(PlantedLink.target(in: parent, name))): \(String(cString: strerror(errno)))")
                 }
                 return followed
             default:
-                throw ArtifactFolderError("cannot open \(path): \(String(cString: strerror(problem)))")
+                throw ArtifactFolderError(.systemFailure, "cannot open \(path): \(String(cString: strerror(problem)))")
             }
         }
-        throw ArtifactFolderError("cannot open \(path): it keeps changing")
+        throw ArtifactFolderError(.keepsChanging, "cannot open \(path): it keeps changing")
     }
 
     /// The run's folder or a host's: never through a link, the current
@@ -117,33 +117,33 @@ enum ArtifactFolder {
             switch problem {
             case ENOENT:
                 if mkdirat(parent, name, 0o700) != 0, errno != EEXIST {
-                    throw ArtifactFolderError("cannot create \(path): \(String(cString: strerror(errno)))")
+                    throw ArtifactFolderError(.systemFailure, "cannot create \(path): \(String(cString: strerror(errno)))")
                 }
             case ELOOP, ENOTDIR:
                 var info = stat()
                 if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK {
-                    throw ArtifactFolderError(PlantedLink.refusal(path, pointsTo: PlantedLink.target(in: parent, name), folder: parentPath))
+                    throw ArtifactFolderError(.plantedLink, PlantedLink.refusal(path, pointsTo: PlantedLink.target(in: parent, name), folder: parentPath))
                 }
-                throw ArtifactFolderError("\(path) is not a folder; remove it or choose another artifact folder")
+                throw ArtifactFolderError(.notAFolder, "\(path) is not a folder; remove it or choose another artifact folder")
             default:
-                throw ArtifactFolderError("cannot open \(path): \(String(cString: strerror(problem)))")
+                throw ArtifactFolderError(.systemFailure, "cannot open \(path): \(String(cString: strerror(problem)))")
             }
         }
-        guard opened >= 0 else { throw ArtifactFolderError("cannot open \(path): it keeps changing") }
+        guard opened >= 0 else { throw ArtifactFolderError(.keepsChanging, "cannot open \(path): it keeps changing") }
         var info = stat()
         guard fstat(opened, &info) == 0 else {
             close(opened)
-            throw ArtifactFolderError("cannot read the attributes of \(path): \(String(cString: strerror(errno)))")
+            throw ArtifactFolderError(.systemFailure, "cannot read the attributes of \(path): \(String(cString: strerror(errno)))")
         }
         guard info.st_uid == geteuid() else {
             close(opened)
-            throw ArtifactFolderError("\(path) belongs to uid \(info.st_uid), not to you (uid \(geteuid())): a run keeps its artifacts in a folder of its own. "
+            throw ArtifactFolderError(.notYours, "\(path) belongs to uid \(info.st_uid), not to you (uid \(geteuid())): a run keeps its artifacts in a folder of its own. "
                                       + "Choose another artifact folder, or check who made this one and remove it")
         }
         // On the descriptor: the folder checked is the folder changed. The umask may have taken the owner's bits.
         guard info.st_mode & 0o7777 == 0o700 || fchmod(opened, 0o700) == 0 else {
             close(opened)
-            throw ArtifactFolderError("cannot make \(path) private (0700): \(String(cString: strerror(errno)))")
+            throw ArtifactFolderError(.systemFailure, "cannot make \(path) private (0700): \(String(cString: strerror(errno)))")
         }
         return opened
     }

@@ -30,7 +30,7 @@ public enum OutputFolder {
     /// of those names. Blocking.
     public static func write(_ files: [File], into folder: String) throws(ArtifactFolderError) {
         for file in files where file.name.isEmpty || file.name.hasPrefix(".") || file.name.contains("/") {
-            throw ArtifactFolderError("'\(file.name)' cannot name a file in \(folder); rename the host in the inventory")
+            throw ArtifactFolderError(.invalidName, "'\(file.name)' cannot name a file in \(folder); rename the host in the inventory")
         }
         let (parent, path, last) = try ArtifactFolder.openParent(
             of: folder, noFolder: "\(folder) does not name a folder of its own; give -o a new folder's path, e.g. ./exec-output")
@@ -48,9 +48,9 @@ public enum OutputFolder {
         guard descriptor >= 0 else {
             let problem = errno
             if problem == ELOOP {
-                throw ArtifactFolderError(PlantedLink.refusal(path, pointsTo: PlantedLink.target(in: folder, file.name), folder: folderPath))
+                throw ArtifactFolderError(.plantedLink, PlantedLink.refusal(path, pointsTo: PlantedLink.target(in: folder, file.name), folder: folderPath))
             }
-            throw ArtifactFolderError("cannot write \(path): \(String(cString: strerror(problem)))")
+            throw ArtifactFolderError(.systemFailure, "cannot write \(path): \(String(cString: strerror(problem)))")
         }
         defer { close(descriptor) }
         var written = 0
@@ -67,7 +67,7 @@ public enum OutputFolder {
             return nil
         }
         if let failure {
-            throw ArtifactFolderError("cannot write \(path): \(String(cString: strerror(failure)))")
+            throw ArtifactFolderError(.systemFailure, "cannot write \(path): \(String(cString: strerror(failure)))")
         }
     }
 }

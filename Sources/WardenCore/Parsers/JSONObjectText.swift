@@ -12,12 +12,12 @@ enum JSONObjectText {
         guard let start = bytes.firstIndex(of: UInt8(ascii: "{")) else { return nil }
         let line = firstLine + bytes[..<start].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         guard let end = matchingBrace(in: bytes, from: start) else {
-            throw OutputParseError(parser: parser, line: line, message: "the JSON document starting here is cut short: its closing '}' is missing")
+            throw OutputParseError(.malformed, parser: parser, line: line, message: "the JSON document starting here is cut short: its closing '}' is missing")
         }
         do {
             return try JSONDecoder().decode(Value.self, from: Data(bytes[start...end]))
         } catch {
-            throw OutputParseError(parser: parser, line: line, message: "not valid JSON from here on: \(reason(error))")
+            throw OutputParseError(.malformed, parser: parser, line: line, message: "not valid JSON from here on: \(reason(error))")
         }
     }
 

@@ -7,13 +7,13 @@ struct JSONOutputParser: OutputParsing {
 
     func parse(_ output: String) throws(OutputParseError) -> Value {
         guard let start = output.firstIndex(where: { $0 == "{" || $0 == "[" }) else {
-            throw OutputParseError(parser: name, message: "no JSON object or array in the output")
+            throw OutputParseError(.unrecognized, parser: name, message: "no JSON object or array in the output")
         }
         let skippedLines = output[..<start].filter { $0 == "\n" }.count
         do {
             return try JSONDecoder().decode(Value.self, from: Data(output[start...].utf8))
         } catch {
-            throw OutputParseError(parser: name, line: skippedLines + 1, message: "not valid JSON from here on: \(Self.reason(error))")
+            throw OutputParseError(.malformed, parser: name, line: skippedLines + 1, message: "not valid JSON from here on: \(Self.reason(error))")
         }
     }
 

@@ -12,11 +12,11 @@ struct KeyValueOutputParser: OutputParsing {
             let key = line[..<colon].trimmingWhitespace
             guard !key.isEmpty else { continue }
             if entries[key] != nil {
-                throw OutputParseError(parser: name, line: index + 1, message: "key '\(key)' appears twice")
+                throw OutputParseError(.malformed, parser: name, line: index + 1, message: "key '\(key)' appears twice")
             }
             entries[key] = ScalarText.measure(line[line.index(after: colon)...].trimmingWhitespace)
         }
-        guard !entries.isEmpty else { throw OutputParseError(parser: name, message: "no 'key : value' lines in the output") }
+        guard !entries.isEmpty else { throw OutputParseError(.unrecognized, parser: name, message: "no 'key : value' lines in the output") }
         return .map(entries)
     }
 }

@@ -27,12 +27,12 @@ public enum OutputParsers {
         case "fdb.status": return FDBStatusParser()
         case "regex":
             guard let pattern else {
-                throw OutputParseError(parser: name, message: "needs a pattern with named groups, e.g. (?<used>\\d+)% used")
+                throw OutputParseError(.invalidPattern, parser: name, message: "needs a pattern with named groups, e.g. (?<used>\\d+)% used")
             }
             return try RegexOutputParser(pattern: pattern)
         default:
             let hint = NameSuggestion.closest(to: name, among: names).map { "; did you mean '\($0)'?" } ?? ""
-            throw OutputParseError(parser: name, message: "no such parser\(hint) (parsers: \(names.joined(separator: ", ")))")
+            throw OutputParseError(.noSuchParser, parser: name, message: "no such parser\(hint) (parsers: \(names.joined(separator: ", ")))")
         }
     }
 }

@@ -15,17 +15,17 @@ struct RegexOutputParser: OutputParsing {
 
     init(pattern: String) throws(OutputParseError) {
         guard pattern.count <= ExpressionLimits.maximumPatternLength else {
-            throw OutputParseError(parser: "regex", message: "the pattern is longer than \(ExpressionLimits.maximumPatternLength) characters")
+            throw OutputParseError(.invalidPattern, parser: "regex", message: "the pattern is longer than \(ExpressionLimits.maximumPatternLength) characters")
         }
         self.pattern = pattern
         do {
             expression = try NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
         } catch {
-            throw OutputParseError(parser: "regex", message: "invalid pattern: \(pattern)")
+            throw OutputParseError(.invalidPattern, parser: "regex", message: "invalid pattern: \(pattern)")
         }
         groups = Self.groupNames(in: pattern)
         guard !groups.isEmpty else {
-            throw OutputParseError(parser: "regex", message: "the pattern has no named group; write (?<name>...) for each value to keep")
+            throw OutputParseError(.invalidPattern, parser: "regex", message: "the pattern has no named group; write (?<name>...) for each value to keep")
         }
     }
 
@@ -35,7 +35,7 @@ struct RegexOutputParser: OutputParsing {
         do {
             matches = try BoundedRegexSearch(regex: expression).matches(in: output, firstOnly: false)
         } catch {
-            throw OutputParseError(parser: "regex", message: "abandoned matching \(ExpressionPrinter.literal(.string(pattern))): \(error.reason)")
+            throw OutputParseError(.abandoned, parser: "regex", message: "abandoned matching \(ExpressionPrinter.literal(.string(pattern))): \(error.reason)")
         }
         return .list(matches.map { match in
             .map(Dictionary(uniqueKeysWithValues: groups.map { group in

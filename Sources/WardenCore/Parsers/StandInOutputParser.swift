@@ -7,6 +7,6 @@ struct StandInOutputParser: OutputParsing {
     let name: String
 
     func parse(_ output: String) throws(OutputParseError) -> Value {
-        throw OutputParseError(parser: name, message: "no such parser (the runbook naming it does not load)")
+        throw OutputParseError(.noSuchParser, parser: name, message: "no such parser (the runbook naming it does not load)")
     }
 }

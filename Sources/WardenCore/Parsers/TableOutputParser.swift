@@ -17,7 +17,7 @@ struct TableOutputParser: OutputParsing {
     func parse(_ output: String) throws(OutputParseError) -> Value {
         let lines = output.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard let headerIndex = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }) else {
-            throw OutputParseError(parser: name, message: "the output is empty; a table needs a header row")
+            throw OutputParseError(.empty, parser: name, message: "the output is empty; a table needs a header row")
         }
         let header = TableHeader(line: lines[headerIndex])
         let rows = ((headerIndex + 1)..<lines.count).filter { !lines[$0].allSatisfy(\.isWhitespace) }
@@ -29,7 +29,7 @@ struct TableOutputParser: OutputParsing {
         for index in rows {
             let words = Self.words(lines[index], count: columns.count)
             guard words.count == columns.count else {
-                throw OutputParseError(parser: name, line: index + 1,
+                throw OutputParseError(.malformed, parser: name, line: index + 1,
                                        message: "\(words.count) of \(columns.count) columns (\(columns.joined(separator: " ")))")
             }
             result.append(.map(Dictionary(uniqueKeysWithValues: zip(columns, words.map(ScalarText.measure)))))

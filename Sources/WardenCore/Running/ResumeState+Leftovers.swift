@@ -32,7 +32,7 @@ extension ResumeState {
                 let giveUp = step.timeout.map { clock.instant + $0 }
                 while try await Self.isRunning(group, on: host, transport: transport) {
                     if let giveUp, clock.instant >= giveUp {
-                        throw LeftoverError(description: context.redactor.redact(
+                        throw LeftoverError(.stillRunning, context.redactor.redact(
                             "\(what): still running after the step's timeout; nothing was resumed: let it end, or resume with --leftovers kill"))
                     }
                     try? await clock.sleep(for: .seconds(1))
@@ -43,10 +43,10 @@ extension ResumeState {
                 do {
                     _ = try await transport.run(RemoteCommand(Self.killScript(group), timeout: .seconds(30)), on: host)
                 } catch {
-                    throw LeftoverError(description: context.redactor.redact("\(what): could not kill it: \(error.description); nothing was resumed"))
+                    throw LeftoverError(.cannotKill, context.redactor.redact("\(what): could not kill it: \(error.description); nothing was resumed"))
                 }
                 guard try await !Self.isRunning(group, on: host, transport: transport) else {
-                    throw LeftoverError(description: context.redactor.redact("\(what): still running after it was killed; nothing was resumed"))
+                    throw LeftoverError(.cannotKill, context.redactor.redact("\(what): still running after it was killed; nothing was resumed"))
                 }
                 lines.append(context.redactor.redact("\(what); killed"))
             }
@@ -60,7 +60,7 @@ extension ResumeState {
             let result = try await transport.run(RemoteCommand(probeScript(group), timeout: .seconds(30)), on: host)
             return result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines) == "running"
         } catch {
-            throw LeftoverError(description: "\(host.name): cannot tell whether process group \(group.id) still runs: \(error.description); nothing was resumed")
+            throw LeftoverError(.unknown, "\(host.name): cannot tell whether process group \(group.id) still runs: \(error.description); nothing was resumed")
         }
     }
 

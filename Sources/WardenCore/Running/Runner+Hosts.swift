@@ -100,10 +100,12 @@ extension Runner {
             }
             index += batch.count
             let results = await runBatch(step, batch, probes: decided.probes)
-            for (host, var hostReport, record, journalProblem, deadman) in results {
-                if let journalProblem { journalFailure = journalFailure ?? journalProblem }
-                if let deadman { armedDeadmen.append(deadman) }
-                if let record { ran.append((host.name, record)) }
+            for result in results {
+                let host = result.host
+                var hostReport = result.report
+                if let journalProblem = result.journalProblem { journalFailure = journalFailure ?? journalProblem }
+                if let deadman = result.deadman { armedDeadmen.append(deadman) }
+                if let record = result.record { ran.append((host.name, record)) }
                 if hostReport.status == .failed { failures += 1 } else { changed.append(host) }
                 if batches.count > 1 { hostReport.batch = number + 1 }
                 stepReport.hosts.append(hostReport)
@@ -151,7 +153,7 @@ extension Runner {
     /// One batch of hosts at once, each as decided; `probes`: the samples the step was decided on, which judge its output too.
     private func runBatch(
         _ step: Step, _ batch: [DecidedHost], probes: [String: RecordSet]
-    ) async -> [(InventoryHost, HostReport, HostRecord?, String?, Deadman?)] {
+    ) async -> [HostRun] {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
         let recorder = self.recorder, observer = self.observer
         // The batch's intents are durable, in one write, before anything leaves for its hosts. A batch
@@ -162,8 +164,10 @@ extension Runner {
             if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }) }
         } catch {
             return batch.map { decided in
-                (decided.host, HostReport(host: decided.host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
-                                          attempts: 0, reason: "not run: \(error.description)"), nil, error.description, nil)
+                HostRun(host: decided.host,
+                        report: HostReport(host: decided.host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
+                                           attempts: 0, reason: "not run: \(error.description)"),
+                        record: nil, journalProblem: error.description, deadman: nil)
             }
         }
         return await ConcurrentMap.map(batch, limit: concurrency) { decided in
@@ -174,11 +178,11 @@ extension Runner {
                 let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
                                         attempts: 0, reason: "not run: \(error.description)")
                 observer?(.hostFinished(step: step.id, report))
-                return (host, report, nil, error.description, nil)
+                return HostRun(host: host, report: report, record: nil, journalProblem: error.description, deadman: nil)
             }
             let result = await Runner.runOnHost(step, decided, context: context, transport: transport, records: records, probes: probes,
                                                 artifacts: artifacts, recorder: recorder, observer: observer)
-            observer?(.hostFinished(step: step.id, result.1))
+            observer?(.hostFinished(step: step.id, result.report))
             return result
         }
     }
@@ -188,7 +192,7 @@ extension Runner {
         _ step: Step, _ decided: DecidedHost, context: EngineContext, transport: any HostTransport,
         records: [String: RecordSet], probes: [String: RecordSet], artifacts: String, recorder: RunRecorder?,
         observer: (@Sendable (RunEvent) -> Void)?
-    ) async -> (InventoryHost, HostReport, HostRecord?, String?, Deadman?) {
+    ) async -> HostRun {
         let host = decided.host, command = decided.sent
         observer?(.hostStarted(step: step.id, host: host.name))
         var armed: Deadman?
@@ -198,7 +202,7 @@ extension Runner {
             case .success(let done):
                 armed = done
             case .failure(let refusal):
-                return (host, refusal.report, nil, refusal.journalProblem, nil)
+                return HostRun(host: host, report: refusal.report, record: nil, journalProblem: refusal.journalProblem, deadman: nil)
             }
         }
         let hostReport: HostReport
@@ -212,9 +216,9 @@ extension Runner {
         do throws(JournalError) {
             try await recorder?.outcome(step, report: hostReport, record: record)
         } catch {
-            return (host, hostReport, record, error.description, armed)
+            return HostRun(host: host, report: hostReport, record: record, journalProblem: error.description, deadman: armed)
         }
-        return (host, hostReport, record, nil, armed)
+        return HostRun(host: host, report: hostReport, record: record, journalProblem: nil, deadman: armed)
     }
 
     /// Why a change did not go ahead on a host: its deadman could not be armed.
@@ -253,7 +257,7 @@ extension Runner {
     ) async -> Result<Deadman, DeadmanError> {
         // The timer runs the revert long after this command's secret files are gone (validate refuses it too).
         if let hole = step.deadmanCommand?.secretFileHoles.first {
-            return .failure(DeadmanError(description: "not run: the deadman's command reads '{{ secret_file \(hole.description) }}', "
+            return .failure(DeadmanError(.readsSecretFile, "not run: the deadman's command reads '{{ secret_file \(hole.description) }}', "
                                              + "but a deadman fires after the command's secret files are removed"))
         }
         let runID = recorder?.runID ?? "engine"
@@ -263,21 +267,21 @@ extension Runner {
             try await recorder?.deadman(Deadman(host: host.name, step: step.id, path: Deadman.entry(runID: runID, step: step.id), firesAt: 0),
                                         kind: .deadmanArming, detail: "reverts with: \(command)")
         } catch {
-            return .failure(DeadmanError(description: "not run: \(error.description)"))
+            return .failure(DeadmanError(.notJournaled, "not run: \(error.description)"))
         }
         let deadman: Deadman
         do {
             deadman = try await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport,
                                             clock: context.clock)
         } catch {
-            return .failure(DeadmanError(description: "not run: no safe deadman could be armed: \(error.description)"))
+            return .failure(DeadmanError(.cannotArm, "not run: no safe deadman could be armed: \(error.description)"))
         }
         do {
             try await recorder?.deadman(deadman, kind: .deadmanArmed, detail: "reverts with: \(command)")
             return .success(deadman)
         } catch {
             // Armed but not journaled: the change must not start unrecorded; the timer reverts nothing harmful.
-            return .failure(DeadmanError(description: "not run: \(error.description)"))
+            return .failure(DeadmanError(.notJournaled, "not run: \(error.description)"))
         }
     }
 

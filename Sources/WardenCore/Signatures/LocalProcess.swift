@@ -47,7 +47,7 @@ struct LocalProcess {
     static func withPrivateFolder<T>(_ body: (String) async throws -> T) async throws -> T {
         var template = Array((NSTemporaryDirectory() + "/warden-sign.XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw SSHSignatureError("cannot create a private temporary folder: \(String(cString: strerror(errno)))")
+            throw SSHSignatureError(.noWorkFolder, "cannot create a private temporary folder: \(String(cString: strerror(errno)))")
         }
         let folder = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: folder) }

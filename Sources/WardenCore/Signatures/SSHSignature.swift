@@ -22,7 +22,7 @@ public enum SSHSignature {
                 try Data(message.utf8).write(to: URL(fileURLWithPath: file))
                 let result = await LocalProcess.run(keygen, ["-q", "-Y", "sign", "-f", key, "-n", namespace, file], in: folder)
                 guard result.status == 0, let signature = try? String(contentsOfFile: file + ".sig", encoding: .utf8) else {
-                    throw SSHSignatureError("ssh-keygen could not sign the \(what) with \(key): "
+                    throw SSHSignatureError(.cannotSign, "ssh-keygen could not sign the \(what) with \(key): "
                                             + result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 return signature
@@ -30,7 +30,7 @@ public enum SSHSignature {
         } catch let error as SSHSignatureError {
             throw error
         } catch {
-            throw SSHSignatureError("cannot sign the \(what): \(error)")
+            throw SSHSignatureError(.cannotSign, "cannot sign the \(what): \(error)")
         }
     }
 
@@ -47,7 +47,7 @@ public enum SSHSignature {
                 let result = await LocalProcess.run(keygen, ["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", namespace, "-s", sig],
                                                     stdin: file, in: folder)
                 guard result.status == 0 else {
-                    throw SSHSignatureError("the signature of \(principal)'s \(what) does not verify against \(allowedSigners): "
+                    throw SSHSignatureError(.doesNotVerify, "the signature of \(principal)'s \(what) does not verify against \(allowedSigners): "
                                             + (result.stderr + result.stdout).trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 // `Good "NS" signature for PRINCIPAL with ED25519 key SHA256:...`
@@ -57,7 +57,7 @@ public enum SSHSignature {
         } catch let error as SSHSignatureError {
             throw error
         } catch {
-            throw SSHSignatureError("cannot verify the \(what)'s signature: \(error)")
+            throw SSHSignatureError(.cannotVerify, "cannot verify the \(what)'s signature: \(error)")
         }
     }
 }

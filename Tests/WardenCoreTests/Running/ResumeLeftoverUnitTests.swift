@@ -121,12 +121,12 @@ struct ResumeLeftoverUnitTests {
         let (scene, group) = try await killedWhileMigrating()
         defer { scene.remove() }
         let state = ResumeState.rebuild(from: try await scene.events(), context: scene.context)
-        let settling = Task { () -> String? in
+        let settling = Task { () -> LeftoverError? in
             do throws(LeftoverError) {
                 _ = try await state.settleLeftovers(policy: .wait, context: scene.context, transport: scene.transport) { _ in }
                 return nil
             } catch {
-                return error.description
+                return error
             }
         }
         for _ in 0..<60 {
@@ -134,7 +134,8 @@ struct ResumeLeftoverUnitTests {
             scene.clock.advance(by: .seconds(1))
         }
         let refusal = try await finished(settling)
-        #expect(refusal == "meta1: step 'change' left its command running (process group \(group): $ migrate): still running after the step's timeout; "
+        #expect(refusal?.kind == .stillRunning)
+        #expect(refusal?.description == "meta1: step 'change' left its command running (process group \(group): $ migrate): still running after the step's timeout; "
                 + "nothing was resumed: let it end, or resume with --leftovers kill")
         #expect(scene.transport.isRunning(processGroup: group, on: "meta1"))
         #expect(!scene.transport.commands(receivedBy: "meta1").contains("migrated"), "verify did not run beside it")

@@ -68,7 +68,7 @@ struct FDBStatusParser: OutputParsing {
         }
         let root = ValueCursor(document)
         guard root["client"].map != nil || root["cluster"].map != nil else {
-            throw OutputParseError(parser: name, message: "the JSON has neither a \"client\" nor a \"cluster\" section: not `status json` output")
+            throw OutputParseError(.missingField, parser: name, message: "the JSON has neither a \"client\" nor a \"cluster\" section: not `status json` output")
         }
         let client = root["client"]
         let cluster = root["cluster"]
@@ -125,9 +125,9 @@ struct FDBStatusParser: OutputParsing {
         let lines = output.split(whereSeparator: \.isNewline).map { Substring($0).trimmingWhitespace }
         let said = ["ERROR:", "Specified timeout reached", "WARNING:"]
         if let index = lines.firstIndex(where: { line in said.contains(where: line.hasPrefix) }) {
-            return OutputParseError(parser: name, message: "fdbcli printed no status document but said: \"\(lines[index])\"")
+            return OutputParseError(.commandFailed, parser: name, message: "fdbcli printed no status document but said: \"\(lines[index])\"")
         }
-        return OutputParseError(parser: name, message: lines.isEmpty
+        return OutputParseError(lines.isEmpty ? .empty : .unrecognized, parser: name, message: lines.isEmpty
             ? "the output is empty; expected the JSON of `status json`"
             : "no JSON object in the output; expected the JSON of `status json`")
     }

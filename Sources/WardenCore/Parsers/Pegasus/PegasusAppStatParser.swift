@@ -20,7 +20,7 @@ struct PegasusAppStatParser: OutputParsing {
         let format: String
         if shell.isJSON, let document = try shell.jsonObject() {
             guard let table = ValueCursor(document)["app_stat"].map else {
-                throw shell.error("the JSON has no \"app_stat\" table")
+                throw shell.error("the JSON has no \"app_stat\" table", kind: .missingField)
             }
             rows = table.keys.compactMap { ValueCursor(table[$0]).map?.mapValues(PegasusCell.value) }
             if rows.contains(where: { $0["pidx"] != nil }) { titleColumn = "pidx" }

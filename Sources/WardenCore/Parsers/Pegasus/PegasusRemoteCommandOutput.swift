@@ -33,7 +33,7 @@ struct PegasusRemoteCommandOutput {
 
     private init(json root: ValueCursor, shell: PegasusShellOutput) throws(OutputParseError) {
         guard let details = root["details"].map else {
-            throw shell.error("the JSON has no \"details\": not remote_command output")
+            throw shell.error("the JSON has no \"details\": not remote_command output", kind: .missingField)
         }
         command = Substring(root["command"].string ?? "").trimmingWhitespace
         replies = details.keys.sorted().map { address in
@@ -52,7 +52,7 @@ struct PegasusRemoteCommandOutput {
             throw shell.error("no 'COMMAND:' line in the output: not remote_command output")
         }
         guard starts.count == 1 else {
-            throw OutputParseError(parser: shell.parser, line: shell.lines[starts[1]].number,
+            throw OutputParseError(.malformed, parser: shell.parser, line: shell.lines[starts[1]].number,
                                    message: "the output holds \(starts.count) remote commands ('COMMAND:' lines); parse one at a time")
         }
         // Errors before the command line (bad options, unknown command) fail the whole run.
@@ -83,13 +83,13 @@ struct PegasusRemoteCommandOutput {
             } else if pending != nil {
                 pending?.lines.append(line.text)
             } else if !line.isBlank, succeedCount == nil {
-                throw OutputParseError(parser: shell.parser, line: line.number,
+                throw OutputParseError(.malformed, parser: shell.parser, line: line.number,
                                        message: "expected 'CALL [role] [address] succeed: ...', found \"\(line.text)\"")
             }
         }
         finish()
         guard !replies.isEmpty || succeedCount != nil else {
-            throw OutputParseError(parser: shell.parser, line: shell.lines[start].number,
+            throw OutputParseError(.malformed, parser: shell.parser, line: shell.lines[start].number,
                                    message: "'COMMAND:' is followed by no 'CALL' line and no counts: the output is cut short")
         }
         self.replies = replies

@@ -38,11 +38,11 @@ struct PegasusShellOutput {
     func throwIfFailed(in lines: [Line]? = nil) throws(OutputParseError) {
         for line in lines ?? self.lines {
             if let text = PegasusShellFailure.errorText(in: line.text) {
-                throw OutputParseError(parser: parser, line: line.number, message: "pegasus_shell reported an error: \"\(text)\"")
+                throw OutputParseError(.commandFailed, parser: parser, line: line.number, message: "pegasus_shell reported an error: \"\(text)\"")
             }
         }
         if let exitCode, exitCode != 0 {
-            throw OutputParseError(parser: parser, message: "pegasus_shell exited with code \(exitCode) (\"dsn exit with code \(exitCode)\")")
+            throw OutputParseError(.commandFailed, parser: parser, message: "pegasus_shell exited with code \(exitCode) (\"dsn exit with code \(exitCode)\")")
         }
     }
 
@@ -57,16 +57,17 @@ struct PegasusShellOutput {
         return try JSONObjectText.firstObject(in: text, parser: parser, firstLine: first.number)
     }
 
-    /// The output as an error message: the failure lines if any, else `complaint`.
-    func error(_ complaint: String) -> OutputParseError {
+    /// The output as an error message: the failure lines if any, else `complaint`
+    /// (of `kind`: by default, output that is not this command's).
+    func error(_ complaint: String, kind: OutputParseError.Kind = .unrecognized) -> OutputParseError {
         do {
             try throwIfFailed()
         } catch {
             return error
         }
         if contentLines.isEmpty {
-            return OutputParseError(parser: parser, message: "the output is empty (besides the shell's banner); \(complaint)")
+            return OutputParseError(.empty, parser: parser, message: "the output is empty (besides the shell's banner); \(complaint)")
         }
-        return OutputParseError(parser: parser, line: contentLines.first?.number, message: complaint)
+        return OutputParseError(kind, parser: parser, line: contentLines.first?.number, message: complaint)
     }
 }

@@ -87,7 +87,7 @@ struct PegasusTables {
             let line = table.lines[index]
             guard let (key, value) = Self.keyValue(line.text) else {
                 if entries.isEmpty {
-                    throw OutputParseError(parser: parser, line: line.number,
+                    throw OutputParseError(.malformed, parser: parser, line: line.number,
                                            message: "expected 'key : value' in the [\(table.name ?? "")] table, found \"\(line.text)\"")
                 }
                 break
@@ -98,7 +98,7 @@ struct PegasusTables {
                 repeat {
                     index += 1
                     guard index < table.lines.count else {
-                        throw OutputParseError(parser: parser, line: line.number, message: "the value of '\(key)' opens '{' but never closes it")
+                        throw OutputParseError(.malformed, parser: parser, line: line.number, message: "the value of '\(key)' opens '{' but never closes it")
                     }
                     body.append(table.lines[index].text)
                 } while !table.lines[index].text.hasPrefix("}")
@@ -118,7 +118,7 @@ struct PegasusTables {
         return try table.lines.dropFirst().map { line throws(OutputParseError) in
             var words = line.text.split(whereSeparator: \.isWhitespace).map(String.init)
             guard words.count <= columns.count else {
-                throw OutputParseError(parser: parser, line: line.number,
+                throw OutputParseError(.malformed, parser: parser, line: line.number,
                                        message: "\(words.count) values under \(columns.count) columns (\(columns.joined(separator: " ")))")
             }
             let missing = columns.count - words.count
