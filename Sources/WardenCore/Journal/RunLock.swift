@@ -48,9 +48,7 @@ public struct RunLock: Sendable, Hashable, Codable {
     /// machine that no longer exists. A controller on another machine is
     /// assumed alive: only its operator can say otherwise.
     public var controllerIsGone: Bool {
-        let parts = controller.split(separator: ":")
-        guard parts.count == 2, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]) else { return false }
-        return kill(pid, 0) != 0 && errno == ESRCH
+        OperatingSystemUser.isGone(controller)
     }
 
     /// Why another run may take this lock over at `date` (its run, `heldBy`,

@@ -67,8 +67,7 @@ public struct RunResumption: Sendable {
         guard found.status == .running else {
             throw RunSessionError(.invalidInput, "run \(run) already ended (\(found.status)); nothing to resume")
         }
-        let lock = RunLock(name: "", runID: run, holder: found.initiator, controller: found.controller)
-        guard lock.controllerIsGone else {
+        guard OperatingSystemUser.isGone(found.controller) else {
             throw RunSessionError(.invalidInput, "run \(run) is still controlled by \(found.controller); resume only a run whose controller died")
         }
         let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }

@@ -13,7 +13,7 @@ struct ListedRun: Encodable {
     init(_ run: JournalRun) {
         self.run = run
         let gone = run.status == .running
-            && RunLock(name: "", runID: run.id, holder: run.initiator, controller: run.controller).controllerIsGone
+            && OperatingSystemUser.isGone(run.controller)
         controllerGone = gone ? true : nil
         resume = gone ? "warden resume \(run.id) -i INVENTORY" : nil
     }
