@@ -40,10 +40,13 @@ public struct CheckpointReview: Sendable {
     /// Checks every checkpoint's signature against `allowedSigners` (none: nothing can be
     /// checked) and, when `required`, that every ended run's end was signed and every run still
     /// going was signed when it started or was resumed. Call after `verifyAudit()` found the
-    /// chains and the checkpoint rows intact: this reads the signatures only.
-    public static func review(_ journal: Journal, allowedSigners: String?, required: Bool) async throws(JournalError) -> CheckpointReview {
+    /// chains and the checkpoint rows intact: this reads the signatures only. `records` is the
+    /// audit log when the caller has already read it (nil: read here).
+    public static func review(_ journal: Journal, records given: [AuditRecord]? = nil, allowedSigners: String?,
+                              required: Bool) async throws(JournalError) -> CheckpointReview {
         let checkpoints = try await journal.checkpoints()
-        let records = try await journal.auditRecords()
+        let records: [AuditRecord]
+        if let given { records = given } else { records = try await journal.auditRecords() }
         var entries: [Entry] = []
         for checkpoint in checkpoints {
             guard let allowedSigners else {
@@ -65,8 +68,10 @@ public struct CheckpointReview: Sendable {
         let tail = open.first.flatMap { first in records.last.map { first.sequence...$0.sequence } }
         var uncovered: [Uncovered] = []
         if required {
+            // Each run's records, in one pass over the log: a journal holds many runs.
+            let byRun = Dictionary(grouping: records.filter { $0.runID != nil }) { $0.runID ?? "" }
             for run in try await journal.runs().reversed() {
-                let own = records.filter { $0.runID == run.id }
+                let own = byRun[run.id] ?? []
                 if let finished = own.last(where: { $0.action == .runFinished }) {
                     if finished.sequence > newest {
                         uncovered.append(Uncovered(runID: run.id, reason: """

@@ -37,15 +37,16 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         Terminal.write("audit log intact: \(records.count) records\(last)\n")
         let policy = try ApprovalPolicy.forCommand()
         let approvalsHold = try await verifySignatures(journal, policy: policy)
-        let checkpointsHold = try await verifyCheckpoints(journal, policy: policy)
+        let checkpointsHold = try await verifyCheckpoints(journal, records: records, policy: policy)
         if !approvalsHold || !checkpointsHold { throw ExitStatus.failure }
     }
 
     /// Who signed each checkpoint with which key, what comes after the newest one, and (when
     /// the site requires checkpoints) which runs are not covered. False when the journal
     /// cannot be trusted: a signature that does not verify, or a run left uncovered.
-    private func verifyCheckpoints(_ journal: Journal, policy: ApprovalPolicy) async throws -> Bool {
-        let review = try await CheckpointReview.review(journal, allowedSigners: policy.checkpointAllowedSigners, required: policy.requireCheckpoints)
+    private func verifyCheckpoints(_ journal: Journal, records: [AuditRecord], policy: ApprovalPolicy) async throws -> Bool {
+        let review = try await CheckpointReview.review(journal, records: records, allowedSigners: policy.checkpointAllowedSigners,
+                                                       required: policy.requireCheckpoints)
         for entry in review.entries {
             let checkpoint = entry.checkpoint
             let what = "checkpoint of run \(checkpoint.runID) (\(checkpoint.phase.rawValue)) at audit record \(checkpoint.auditSequence) by \(checkpoint.signer)"
