@@ -92,15 +92,11 @@ struct JournalFixtureTests {
         #expect(state.pendingCleanup(of: context.runbook) == ["tidy"])
     }
 
-    /// What `warden resume` builds: the runbook the run ran, its journaled parameters, the inventory's hosts.
+    /// What `warden resume` builds (through `RunInputs`, as `RunResumption` does): the runbook the
+    /// run ran, its journaled parameters, the inventory's hosts.
     private func resumeContext(for run: JournalRun) throws -> EngineContext {
-        let loaded = Runbook.load(path: try Self.fixture("interrupted.yaml"))
-        let runbook = try #require(loaded.runbook, "\(loaded.errors)")
-        let inventoryPath = try Self.fixture("inventory.yaml")
-        let inventory = try Inventory.load(path: inventoryPath)
-        let binding = try ParameterBinding.bind(runbook, given: [], file: ParameterBinding.restored(from: run.parameters, runbook: runbook),
-                                                fileName: nil)
-        let targets = try TargetResolution.resolve(runbook, in: inventory, parameters: binding, inventoryFile: inventoryPath, limit: nil)
-        return try EngineContext(runbook: runbook, parameters: binding, targets: targets)
+        let parameters = run.parameters
+        return try RunInputs(runbook: try Self.fixture("interrupted.yaml"), inventory: try Self.fixture("inventory.yaml"), environment: [:])
+            .load { book in ParameterBinding.restored(from: parameters, runbook: book) }.context
     }
 }
