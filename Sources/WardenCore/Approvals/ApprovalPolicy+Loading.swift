@@ -86,13 +86,9 @@ extension ApprovalPolicy {
                 let value = field.value
                 switch field.name {
                 case "require_signatures":
-                    if let flag = YAMLNodeInspection.bool(value) { policy.requireSignatures = flag } else {
-                        problems.append(LocatedError("require_signatures must be true or false, got \(YAMLNodeInspection.describe(value))", at: at(value)))
-                    }
+                    if let flag = flag(value, named: "require_signatures", file: file, problems: &problems) { policy.requireSignatures = flag }
                 case "allowed_signers":
-                    if case let .scalar(scalar) = value, scalar.string.hasPrefix("/") { policy.allowedSigners = scalar.string } else {
-                        problems.append(LocatedError("allowed_signers must be an absolute path, got \(YAMLNodeInspection.describe(value))", at: at(value)))
-                    }
+                    if let path = absolutePath(value, named: "allowed_signers", file: file, problems: &problems) { policy.allowedSigners = path }
                 case "min_quorum":
                     if let number = YAMLNodeInspection.integer(value, in: 1...100) { policy.minimumQuorum = number } else {
                         problems.append(LocatedError("min_quorum must be an integer 1...100, got \(YAMLNodeInspection.describe(value))", at: at(value)))
@@ -158,18 +154,30 @@ extension ApprovalPolicy {
             let value = field.value
             switch field.name {
             case "required":
-                if let flag = YAMLNodeInspection.bool(value) { policy.requireCheckpoints = flag } else {
-                    problems.append(LocatedError("required must be true or false, got \(YAMLNodeInspection.describe(value))", at: at(value)))
-                }
+                if let flag = flag(value, named: "required", file: file, problems: &problems) { policy.requireCheckpoints = flag }
             case "allowed_signers":
-                if case let .scalar(scalar) = value, scalar.string.hasPrefix("/") { policy.checkpointSigners = scalar.string } else {
-                    problems.append(LocatedError("allowed_signers must be an absolute path, got \(YAMLNodeInspection.describe(value))", at: at(value)))
-                }
+                if let path = absolutePath(value, named: "allowed_signers", file: file, problems: &problems) { policy.checkpointSigners = path }
             default:
                 problems.append(LocatedError("unknown key '\(field.name)' in checkpoints", at: at(field.key),
                                              hint: NameSuggestion.hint(for: field.name, among: ["required", "allowed_signers"])))
             }
         }
         return problems
+    }
+
+    /// A true/false setting, or nil with the problem recorded.
+    private static func flag(_ node: Node, named name: String, file: String, problems: inout [LocatedError]) -> Bool? {
+        if let flag = YAMLNodeInspection.bool(node) { return flag }
+        problems.append(LocatedError("\(name) must be true or false, got \(YAMLNodeInspection.describe(node))",
+                                     at: YAMLDocument.location(of: node, file: file)))
+        return nil
+    }
+
+    /// An absolute path setting (a file an administrator names), or nil with the problem recorded.
+    private static func absolutePath(_ node: Node, named name: String, file: String, problems: inout [LocatedError]) -> String? {
+        if case let .scalar(scalar) = node, scalar.string.hasPrefix("/") { return scalar.string }
+        problems.append(LocatedError("\(name) must be an absolute path, got \(YAMLNodeInspection.describe(node))",
+                                     at: YAMLDocument.location(of: node, file: file)))
+        return nil
     }
 }

@@ -115,6 +115,7 @@ struct LocksBreakCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try await state.open()
+        let reason = self.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let broken = try await LockBreaking.breakLock(name, reason: reason, in: journal)
         Terminal.write(VisibleText.line("broke lock '\(name)' held by run \(broken.runID) of \(broken.holder) on \(broken.controller)") + "\n")
         guard let hostName = broken.host else { return }
@@ -129,8 +130,8 @@ struct LocksBreakCommand: AsyncParsableCommand {
         let transport = SSHTransport(concurrency: 1, acceptNewHostKeys: false)
         let removed: Result<Bool, RunSessionError>
         do {
-            removed = .success(try await LockBreaking.removeHostLock(of: broken, on: host, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines),
-                                                                      transport: transport, journal: journal))
+            removed = .success(try await LockBreaking.removeHostLock(of: broken, on: host, reason: reason, transport: transport,
+                                                                      journal: journal))
         } catch {
             removed = .failure(error)
         }

@@ -84,10 +84,6 @@ struct ResumeCommand: AsyncParsableCommand, EngineCommand {
                 return readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes"
             }
         }
-        interrupts.retarget(onFirst: { work.cancel() })
-        let result = await work.result
-        delegate.finish()
-        interrupts.cancel()
-        try RunOutcome(report: try result.get(), output: engine.output).end()
+        try await delegate.follow(work, output: engine.output)
     }
 }

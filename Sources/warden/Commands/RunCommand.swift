@@ -75,11 +75,7 @@ struct RunCommand: AsyncParsableCommand, EngineCommand {
             }
         }
         let work = Task { () async throws(RunSessionError) -> RunReport in try await session.start(plan: plan, artifacts: artifacts) }
-        interrupts.retarget(onFirst: { work.cancel() })
-        let result = await work.result
-        delegate.finish()
-        interrupts.cancel()
-        try RunOutcome(report: try result.get(), output: output).end()
+        try await delegate.follow(work, output: output)
     }
 
     /// Journals a run that ends before its first step, prints why and throws its exit status.

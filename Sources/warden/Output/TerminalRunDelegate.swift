@@ -59,8 +59,13 @@ struct TerminalRunDelegate: RunDelegate {
         await StepPrompt().ask(StepPrompt.Shown(preview: preview))
     }
 
-    /// The progress display is done: the report follows.
-    func finish() {
+    /// Awaits the run `work` carries (the first Ctrl-C cancels it: its cleanup runs), then ends
+    /// the progress display and prints the report: what `warden run` and `warden resume` share.
+    func follow(_ work: Task<RunReport, any Error>, output: OutputFormat) async throws {
+        interrupts?.retarget(onFirst: { work.cancel() })
+        let result = await work.result
         progressDisplay?.finish()
+        interrupts?.cancel()
+        try RunOutcome(report: try result.get(), output: output).end()
     }
 }
