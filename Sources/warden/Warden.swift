@@ -39,19 +39,20 @@ struct Warden: AsyncParsableCommand {
         } catch let exit as ExitStatus {
             exit.terminate()
         } catch let refused as RunSessionError {
-            // The engine's refusals: invalid input exits 2, a held lock 3, anything else 1.
+            // The engine's refusals: invalid input exits 2, a held lock 3, anything else 1
+            // (Terminal makes what they quote visible, as it does all text).
             switch refused.kind {
             case .invalidInput:
-                Terminal.writeError(InvalidInput.line(VisibleText.block(refused.description)) + "\n")
+                Terminal.writeError(InvalidInput.line(refused.description) + "\n")
                 ExitStatus.invalidInput.terminate()
             case .blocked:
-                Terminal.writeError(VisibleText.block("warden: \(refused.description)") + "\n")
+                Terminal.writeError("warden: \(refused.description)\n")
                 ExitStatus.blocked.terminate()
             case .failed:
-                Terminal.writeError(VisibleText.block("warden: \(refused.description)") + "\n")
+                Terminal.writeError("warden: \(refused.description)\n")
                 ExitStatus.failure.terminate()
             case .declined:
-                Terminal.write(VisibleText.block(refused.description.prefix(1).uppercased() + refused.description.dropFirst()) + ".\n")
+                Terminal.write(refused.description.prefix(1).uppercased() + refused.description.dropFirst() + ".\n")
                 ExitStatus.failure.terminate()
             }
         } catch let invalid as InvalidInput {

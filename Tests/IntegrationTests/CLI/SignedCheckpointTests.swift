@@ -76,4 +76,24 @@ struct SignedCheckpointTests {
             #expect(verify.stdout.contains("is not covered by a signed checkpoint: ended"), "\(verify.stdout)")
         }
     }
+
+    /// A refusal quoting something from outside (here the key path from WARDEN_SIGNING_KEY)
+    /// shows its control characters escaped: it cannot recolour, clear or retitle the terminal.
+    @Test func aRefusalShowsAKeyPathFromTheEnvironmentWithItsControlCharactersEscaped() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let file = try write("""
+                name: signed
+                targets:
+                  admin: {hosts: h01, exactly: 1}
+                steps:
+                  - {id: look, on: admin, check: "true"}
+                """, in: fleet, name: "signed.yaml")
+            let state = fleet.directory.appendingPathComponent("state").path
+            let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"],
+                                       environment: ["WARDEN_SIGNING_KEY": "/nowhere\u{1B}]0;owned\u{07}\u{1B}[2J"])
+            #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
+            #expect(run.stderr.contains(#"--signing-key /nowhere\x1b]0;owned\x07\x1b[2J cannot be read"#), "\(run.stderr)")
+            #expect(!run.stderr.contains("\u{1B}"))
+        }
+    }
 }
