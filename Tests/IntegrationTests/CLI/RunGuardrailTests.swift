@@ -77,7 +77,9 @@ struct RunGuardrailTests {
             // Two controllers, each with its own state folder: only the lock directory on h01 is shared.
             let stateA = fleet.directory.appendingPathComponent("state-a").path
             let stateB = fleet.directory.appendingPathComponent("state-b").path
-            let (file, lock, lockDirectory) = try hostLockedRunbook(in: fleet, lease: "3s")
+            // Ten seconds: renewed every third of it, so a starved test machine (a full CI run) still renews
+            // in time, and the lapse after the crash is not long to wait for.
+            let (file, lock, lockDirectory) = try hostLockedRunbook(in: fleet, lease: "10s")
             defer { try? FileManager.default.removeItem(atPath: lockDirectory) }
             let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", stateA, "--yes"])
             let holder = try await awaitRun(in: stateA, "the hold step to start") { _, events in
