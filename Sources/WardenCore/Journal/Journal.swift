@@ -136,6 +136,11 @@ public final class Journal: Sendable {
         try await store.read { reader in try reader.runs() }
     }
 
+    /// One page of runs, newest first (see `RunQuery`).
+    public func runs(_ query: RunQuery) async throws(JournalError) -> [JournalRun] {
+        try await store.read { try $0.runs(query) }
+    }
+
     public func run(_ id: String) async throws(JournalError) -> JournalRun? {
         try await store.read { reader in try reader.run(id) }
     }

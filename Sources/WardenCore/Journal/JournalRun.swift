@@ -20,10 +20,12 @@ public struct JournalRun: Sendable, Hashable, Codable {
     public var finishedAt: Double?
     /// The plan the run carries out, as JSON, so approvers see what they approve.
     public var plan: String?
+    /// What started it; runs journaled before triggers were recorded read as `terminal`.
+    public var trigger: RunTrigger
 
     public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
                 parameters: String, status: Status = .running, reason: String? = nil,
-                startedAt: Date = Date(), finishedAt: Date? = nil, plan: String? = nil) {
+                startedAt: Date = Date(), finishedAt: Date? = nil, plan: String? = nil, trigger: RunTrigger = .terminal) {
         self.id = id
         self.runbook = runbook
         self.file = file
@@ -36,6 +38,7 @@ public struct JournalRun: Sendable, Hashable, Codable {
         self.startedAt = startedAt.timeIntervalSince1970
         self.finishedAt = finishedAt?.timeIntervalSince1970
         self.plan = plan
+        self.trigger = trigger
     }
 
     /// What the audit log records of the run as it started (`run-started`'s
@@ -47,8 +50,26 @@ public struct JournalRun: Sendable, Hashable, Codable {
         "\(runbook) (\(file)) by \(initiator) on \(controller); parameters: \(parameters)"
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        runbook = try container.decode(String.self, forKey: .runbook)
+        file = try container.decode(String.self, forKey: .file)
+        initiator = try container.decode(String.self, forKey: .initiator)
+        controller = try container.decode(String.self, forKey: .controller)
+        planHash = try container.decode(String.self, forKey: .planHash)
+        parameters = try container.decode(String.self, forKey: .parameters)
+        status = try container.decode(Status.self, forKey: .status)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        startedAt = try container.decode(Double.self, forKey: .startedAt)
+        finishedAt = try container.decodeIfPresent(Double.self, forKey: .finishedAt)
+        plan = try container.decodeIfPresent(String.self, forKey: .plan)
+        // Written before triggers were recorded: every such run was started at a terminal.
+        trigger = try container.decodeIfPresent(RunTrigger.self, forKey: .trigger) ?? .terminal
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, runbook, file, initiator, controller, parameters, status, reason, plan
+        case id, runbook, file, initiator, controller, parameters, status, reason, plan, trigger
         case planHash = "plan_hash"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

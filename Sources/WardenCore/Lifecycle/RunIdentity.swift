@@ -4,10 +4,13 @@
 public struct RunIdentity: Sendable, Equatable {
     public var user: String
     public var controller: String
+    /// What asked for the run (journaled with it).
+    public var trigger: RunTrigger
 
-    public init(user: String, controller: String) {
+    public init(user: String, controller: String, trigger: RunTrigger = .terminal) {
         self.user = user
         self.controller = controller
+        self.trigger = trigger
     }
 
     /// The user running this process, on this machine.

@@ -103,7 +103,7 @@ public struct RunSession: Sendable {
     private func journalRun(_ runID: String, plan: Plan) throws -> JournalRun {
         JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: identity.user,
                    controller: identity.controller, planHash: plan.hash, parameters: context.parameters.journalText(for: context.runbook),
-                   startedAt: context.clock.now, plan: try Plan.journalJSON(plan))
+                   startedAt: context.clock.now, plan: try Plan.journalJSON(plan), trigger: identity.trigger)
     }
 
     /// Runs to the end (cleanup included) with the gate, the recorder and the lease keeper;

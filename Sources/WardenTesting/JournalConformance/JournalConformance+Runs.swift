@@ -23,6 +23,35 @@ extension JournalConformance {
                 try await requireJournalError(.cannotWrite, "beginning run r1 again") { try await journal.begin(older) }
                 try requireEqual(try await journal.run("r1"), older, "run r1 after a second begin was refused")
             },
+            JournalConformanceCheck("runs page newest first by filter and cursor, and a run's trigger reads back") { store in
+                let journal = store.journal
+                // Two runs share a start time: the id orders them, so no page repeats or skips one.
+                let samples: [(String, Double, RunTrigger, String)] = [
+                    ("a", 10, .terminal, "alice"), ("b", 20, .api, "bob"), ("c", 20, .api, "alice"), ("d", 30, .schedule, "bob"),
+                    ("e", 40, .alert, "alice"),
+                ]
+                for (id, at, trigger, initiator) in samples {
+                    var run = ConformanceSample.run(id, startedAt: ConformanceSample.at(at), initiator: initiator)
+                    run.trigger = trigger
+                    try await journal.begin(run)
+                }
+                try await journal.finish(run: "d", status: .succeeded, reason: nil)
+                try requireEqual(try await journal.run("d")?.trigger, .schedule, "the trigger of run d")
+                var seen: [String] = []
+                var cursor: RunQuery.Cursor?
+                for _ in 0..<4 {
+                    let page = try await journal.runs(RunQuery(after: cursor, limit: 2))
+                    seen += page.map(\.id)
+                    guard let last = page.last else { break }
+                    cursor = RunQuery.Cursor(after: last)
+                }
+                try requireEqual(seen, ["e", "d", "c", "b", "a"], "every run once, newest first, in pages of two")
+                try requireEqual(try await journal.runs(RunQuery(trigger: .api)).map(\.id), ["c", "b"], "runs started through the API")
+                try requireEqual(try await journal.runs(RunQuery(initiator: "alice", limit: 2)).map(\.id), ["e", "c"], "alice's two newest")
+                try requireEqual(try await journal.runs(RunQuery(status: .running, runbook: "demo")).map(\.id), ["e", "c", "b", "a"],
+                                 "running runs of runbook demo")
+                try requireEqual(try await journal.runs(RunQuery(runbook: "other")), [], "runs of a runbook never run")
+            },
             JournalConformanceCheck("finishing a run records how, why and when it ended; a run the journal does not hold is refused") { store in
                 let journal = store.journal
                 for (index, status) in RunStatus.allCases.enumerated() {

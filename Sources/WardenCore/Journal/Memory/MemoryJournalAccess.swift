@@ -14,6 +14,11 @@ final class MemoryJournalAccess: JournalWriter {
         contents.runs.sorted { $0.startedAt > $1.startedAt }
     }
 
+    func runs(_ query: RunQuery) throws -> [JournalRun] {
+        let ordered = contents.runs.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
+        return Array(ordered.lazy.filter { query.matches($0) && (query.after?.precedes($0) ?? true) }.prefix(query.limit))
+    }
+
     func run(_ id: String) throws -> JournalRun? {
         contents.runs.first { $0.id == id }
     }

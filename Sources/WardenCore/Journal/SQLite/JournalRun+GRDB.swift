@@ -17,6 +17,7 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         startedAt = try row.decode(forColumn: "started_at")
         finishedAt = try row.decode(forColumn: "finished_at")
         plan = try row.decode(forColumn: "plan")
+        trigger = try StoredValue.decode(try row.decode(String.self, forColumn: "trigger"), as: RunTrigger.self, what: "trigger", at: "run \(id)")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -32,5 +33,6 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         container["started_at"] = startedAt
         container["finished_at"] = finishedAt
         container["plan"] = plan
+        container["trigger"] = trigger.rawValue
     }
 }

@@ -101,6 +101,14 @@ enum JournalSchema {
                 table.column("at", .double).notNull()
             }
         }
+        migrator.registerMigration("v7-triggers") { db in
+            // What started each run (RunTrigger); older runs were all started at a terminal.
+            try db.alter(table: "runs") { table in
+                table.add(column: "trigger", .text).notNull().defaults(to: RunTrigger.terminal.rawValue)
+            }
+            // Listing runs newest first, a page at a time (RunQuery), without reading them all.
+            try db.create(index: "runs_by_start", on: "runs", columns: ["started_at", "id"])
+        }
         return migrator
     }
 }

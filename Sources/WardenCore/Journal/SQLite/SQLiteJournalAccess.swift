@@ -13,6 +13,18 @@ struct SQLiteJournalAccess: JournalWriter {
         try JournalRun.order(Column("started_at").desc).fetchAll(db)
     }
 
+    func runs(_ query: RunQuery) throws -> [JournalRun] {
+        var request = JournalRun.all()
+        if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
+        if let runbook = query.runbook { request = request.filter(Column("runbook") == runbook) }
+        if let trigger = query.trigger { request = request.filter(Column("trigger") == trigger.rawValue) }
+        if let initiator = query.initiator { request = request.filter(Column("initiator") == initiator) }
+        if let after = query.after {
+            request = request.filter(Column("started_at") < after.startedAt || (Column("started_at") == after.startedAt && Column("id") < after.id))
+        }
+        return try request.order(Column("started_at").desc, Column("id").desc).limit(query.limit).fetchAll(db)
+    }
+
     func run(_ id: String) throws -> JournalRun? {
         try JournalRun.fetchOne(db, key: id)
     }

@@ -4,6 +4,8 @@
 public protocol JournalReader {
     /// Every run, newest first (by `startedAt`).
     func runs() throws -> [JournalRun]
+    /// One page of runs matching the query, newest first (by `startedAt`, then id).
+    func runs(_ query: RunQuery) throws -> [JournalRun]
     func run(_ id: String) throws -> JournalRun?
     /// The run's events with a sequence of at least `sequence`, in sequence order.
     func events(of run: String, from sequence: Int) throws -> [JournalEvent]

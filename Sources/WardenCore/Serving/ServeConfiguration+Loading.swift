@@ -1,0 +1,277 @@
+import Foundation
+import Yams
+
+extension ServeConfiguration {
+    /// The top-level sections, in the order the documentation lists them.
+    static let sections = ["listen", "tls", "state", "inventories", "runbooks", "tokens", "proxy", "runs", "metrics", "http",
+                           "schedules", "alert_rules"]
+    /// Sections a later Warden fills: known, so a config written for it is refused here by name
+    /// instead of being half understood.
+    static let reserved: [String: String] = [
+        "schedules": "scheduled maintenance windows",
+        "alert_rules": "alert-triggered runs",
+    ]
+    static let roleNames = ["viewer", "operator", "approver", "admin", "alerts"]
+
+    /// Loads and checks the config at `path`, the inventories it names and the runbooks in
+    /// its folders (`RunbookCatalog`): every problem at once, each with where it is.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ServeConfigurationError) -> (configuration: ServeConfiguration, catalog: RunbookCatalog) {
+        let text: String
+        do {
+            text = try SourceText.read(path, kind: "serve config")
+        } catch {
+            throw ServeConfigurationError(.unreadable, [error])
+        }
+        let configuration = try parse(text, file: path, environment: environment)
+        var problems: [LocatedError] = []
+        for (name, inventory) in configuration.inventories.sorted(by: { $0.key < $1.key }) {
+            do {
+                _ = try Inventory.load(path: inventory)
+            } catch {
+                problems.append(LocatedError("inventory '\(name)' (\(inventory)) does not load: \(error)"))
+            }
+        }
+        let catalog = RunbookCatalog.load(folders: configuration.runbookFolders)
+        problems += catalog.problems
+        guard problems.isEmpty else { throw ServeConfigurationError(.invalid, problems) }
+        return (configuration, catalog)
+    }
+
+    /// Reads a config document; paths are resolved against the file's folder.
+    static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(ServeConfigurationError) -> ServeConfiguration {
+        let root: Node?
+        do {
+            root = try YAMLDocument.compose(text, file: file)
+        } catch {
+            throw ServeConfigurationError(.invalid, [error])
+        }
+        let folder = ((file as NSString).standardizingPath as NSString).deletingLastPathComponent
+        var reader = Reader(file: file, folder: folder.isEmpty ? "." : folder)
+        guard let root, case .mapping = root else {
+            throw ServeConfigurationError(.invalid, [LocatedError("a serve config is a mapping of sections (\(sections.joined(separator: ", ")))",
+                                                                  at: SourceLocation(file: file, line: 1, column: 1))])
+        }
+        var configuration = ServeConfiguration(file: file, state: Journal.defaultDirectory(environment: environment))
+        var tokens: String?
+        for entry in reader.entries(of: root, context: "in the serve config") {
+            let value = entry.value
+            switch entry.name {
+            case "listen": configuration.listen = reader.listen(value) ?? configuration.listen
+            case "tls": configuration.tls = reader.tls(value)
+            case "state": configuration.state = reader.path(value, named: "state") ?? configuration.state
+            case "inventories":
+                for item in reader.entries(of: value, context: "in inventories", mustBeMapping: "inventories") {
+                    if let path = reader.path(item.value, named: "inventory '\(item.name)'") { configuration.inventories[item.name] = path }
+                }
+            case "runbooks": configuration.runbookFolders = reader.paths(value, named: "runbooks")
+            case "tokens": tokens = reader.path(value, named: "tokens")
+            case "proxy": configuration.proxy = reader.proxy(value)
+            case "runs":
+                for item in reader.entries(of: value, context: "in runs", mustBeMapping: "runs") {
+                    switch item.name {
+                    case "grace_period": configuration.gracePeriod = reader.duration(item.value, named: "runs.grace_period") ?? configuration.gracePeriod
+                    case "concurrency": configuration.concurrency = reader.integer(item.value, named: "runs.concurrency", in: 1...4096) ?? configuration.concurrency
+                    case "max_active": configuration.maximumActiveRuns = reader.integer(item.value, named: "runs.max_active", in: 1...10_000) ?? configuration.maximumActiveRuns
+                    default: reader.unknown(item, in: "runs", among: ["grace_period", "concurrency", "max_active"])
+                    }
+                }
+            case "metrics":
+                for item in reader.entries(of: value, context: "in metrics", mustBeMapping: "metrics") {
+                    if item.name == "require_token" {
+                        configuration.metricsNeedToken = reader.flag(item.value, named: "metrics.require_token") ?? false
+                    } else {
+                        reader.unknown(item, in: "metrics", among: ["require_token"])
+                    }
+                }
+            case "http":
+                for item in reader.entries(of: value, context: "in http", mustBeMapping: "http") {
+                    switch item.name {
+                    case "max_body_bytes":
+                        configuration.maximumBodyBytes = reader.integer(item.value, named: "http.max_body_bytes", in: 1024...(64 << 20)) ?? configuration.maximumBodyBytes
+                    case "failed_auth_per_minute":
+                        configuration.failedAuthenticationLimit = reader.integer(item.value, named: "http.failed_auth_per_minute", in: 1...10_000)
+                            ?? configuration.failedAuthenticationLimit
+                    default: reader.unknown(item, in: "http", among: ["max_body_bytes", "failed_auth_per_minute"])
+                    }
+                }
+            case let name where reserved[name] != nil:
+                if !YAMLNodeInspection.isNull(value) {
+                    reader.problems.append(LocatedError("'\(name)' (\(reserved[name] ?? name)) is not supported by this version of Warden",
+                                                        at: reader.at(entry.key), hint: "upgrade Warden, or remove the section"))
+                }
+            default:
+                reader.unknown(entry, in: "the serve config", among: sections)
+            }
+        }
+        configuration.tokens = tokens ?? (configuration.state as NSString).appendingPathComponent("tokens.json")
+        guard reader.problems.isEmpty else { throw ServeConfigurationError(.invalid, reader.problems) }
+        return configuration
+    }
+
+    /// Reads values of a serve config, collecting every problem with where it is.
+    private struct Reader {
+        let file: String
+        let folder: String
+        var problems: [LocatedError] = []
+
+        init(file: String, folder: String) {
+            self.file = file
+            self.folder = folder
+        }
+
+        func at(_ node: Node) -> SourceLocation { YAMLDocument.location(of: node, file: file) }
+
+        mutating func entries(of node: Node, context: String, mustBeMapping name: String? = nil) -> [YAMLMapping.Entry] {
+            if let name, YAMLNodeInspection.isNull(node) == false {
+                guard case .mapping = node else {
+                    problems.append(LocatedError("'\(name)' must be a mapping, got \(YAMLNodeInspection.describe(node))", at: at(node)))
+                    return []
+                }
+            }
+            let found = YAMLMapping.entries(of: node, context: context, file: file)
+            problems += found.problems
+            return found.entries
+        }
+
+        mutating func unknown(_ entry: YAMLMapping.Entry, in place: String, among names: [String]) {
+            problems.append(LocatedError("unknown key '\(entry.name)' in \(place)", at: at(entry.key),
+                                         hint: NameSuggestion.hint(for: entry.name, among: names)))
+        }
+
+        mutating func text(_ node: Node, named name: String) -> String? {
+            if case let .scalar(scalar) = node, !scalar.string.isEmpty, !YAMLNodeInspection.isNull(node) { return scalar.string }
+            problems.append(LocatedError("\(name) must be text, got \(YAMLNodeInspection.describe(node))", at: at(node)))
+            return nil
+        }
+
+        /// A path, made absolute against the config's folder.
+        mutating func path(_ node: Node, named name: String) -> String? {
+            guard let text = text(node, named: name) else { return nil }
+            if text.contains("\0") {
+                problems.append(LocatedError("\(name) must be a path", at: at(node)))
+                return nil
+            }
+            let expanded = (text as NSString).expandingTildeInPath
+            return expanded.hasPrefix("/") ? (expanded as NSString).standardizingPath : ((folder as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+        }
+
+        mutating func paths(_ node: Node, named name: String) -> [String] {
+            guard case let .sequence(items) = node else {
+                if let single = path(node, named: name) { return [single] }
+                return []
+            }
+            return items.compactMap { path($0, named: "an entry of \(name)") }
+        }
+
+        mutating func flag(_ node: Node, named name: String) -> Bool? {
+            if let flag = YAMLNodeInspection.bool(node) { return flag }
+            problems.append(LocatedError("\(name) must be true or false, got \(YAMLNodeInspection.describe(node))", at: at(node)))
+            return nil
+        }
+
+        mutating func integer(_ node: Node, named name: String, in range: ClosedRange<Int>) -> Int? {
+            if let number = YAMLNodeInspection.integer(node, in: range) { return number }
+            problems.append(LocatedError("\(name) must be an integer \(range.lowerBound)...\(range.upperBound), got \(YAMLNodeInspection.describe(node))",
+                                         at: at(node)))
+            return nil
+        }
+
+        mutating func duration(_ node: Node, named name: String) -> Duration? {
+            guard let text = text(node, named: name) else { return nil }
+            do {
+                return try DurationText.parse(text)
+            } catch {
+                problems.append(LocatedError("\(name): \(error.message)", at: at(node), hint: error.hint))
+                return nil
+            }
+        }
+
+        /// `host:port`, `[v6]:port`, or a bare port (on loopback).
+        mutating func listen(_ node: Node) -> ListenAddress? {
+            guard let text = text(node, named: "listen") else { return nil }
+            var host = ListenAddress.default.host
+            var portText = text
+            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+                host = String(text[text.index(after: text.startIndex)..<close])
+                portText = String(text[text.index(after: close)...]).drop { $0 == ":" }.description
+            } else if let colon = text.lastIndex(of: ":") {
+                host = String(text[..<colon])
+                portText = String(text[text.index(after: colon)...])
+            }
+            guard let port = Int(portText), (1...65535).contains(port), !host.isEmpty,
+                  host.allSatisfy({ $0.isLetter || $0.isNumber || ".:-".contains($0) }) else {
+                problems.append(LocatedError("listen must be host:port (e.g. 127.0.0.1:8470 or [::1]:8470), got '\(text)'", at: at(node)))
+                return nil
+            }
+            return ListenAddress(host: host, port: port)
+        }
+
+        mutating func tls(_ node: Node) -> TLSFiles? {
+            var certificate: String?
+            var key: String?
+            for item in entries(of: node, context: "in tls", mustBeMapping: "tls") {
+                switch item.name {
+                case "certificate": certificate = path(item.value, named: "tls.certificate")
+                case "key": key = path(item.value, named: "tls.key")
+                default: unknown(item, in: "tls", among: ["certificate", "key"])
+                }
+            }
+            guard let certificate, let key else {
+                problems.append(LocatedError("tls needs both 'certificate' and 'key' (PEM files)", at: at(node)))
+                return nil
+            }
+            for (name, path) in [("tls.certificate", certificate), ("tls.key", key)] where !FileManager.default.isReadableFile(atPath: path) {
+                problems.append(LocatedError("\(name): \(path) cannot be read", at: at(node)))
+            }
+            return TLSFiles(certificate: certificate, key: key)
+        }
+
+        mutating func proxy(_ node: Node) -> ProxyTrust? {
+            var trust = ProxyTrust(addresses: [], header: "X-Forwarded-User", users: [:])
+            for item in entries(of: node, context: "in proxy", mustBeMapping: "proxy") {
+                switch item.name {
+                case "addresses":
+                    guard case let .sequence(items) = item.value, !items.isEmpty else {
+                        problems.append(LocatedError("proxy.addresses must be a list of addresses or CIDR blocks", at: at(item.value)))
+                        continue
+                    }
+                    trust.addresses = items.compactMap { text($0, named: "an entry of proxy.addresses") }
+                case "header":
+                    if let header = text(item.value, named: "proxy.header") {
+                        if header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                            trust.header = header
+                        } else {
+                            problems.append(LocatedError("proxy.header must be a header name such as X-Forwarded-User", at: at(item.value)))
+                        }
+                    }
+                case "users":
+                    for user in entries(of: item.value, context: "in proxy.users", mustBeMapping: "proxy.users") {
+                        trust.users[user.name] = roles(user.value, of: user.name)
+                    }
+                default: unknown(item, in: "proxy", among: ["addresses", "header", "users"])
+                }
+            }
+            if trust.addresses.isEmpty {
+                problems.append(LocatedError("proxy needs 'addresses': the proxies whose header is believed", at: at(node)))
+            }
+            return trust
+        }
+
+        mutating func roles(_ node: Node, of user: String) -> [String] {
+            let items: [Node]
+            if case let .sequence(list) = node { items = Array(list) } else { items = [node] }
+            var roles: [String] = []
+            for item in items {
+                guard let name = text(item, named: "a role of '\(user)'") else { continue }
+                guard ServeConfiguration.roleNames.contains(name) else {
+                    problems.append(LocatedError("unknown role '\(name)' for '\(user)' (roles: \(ServeConfiguration.roleNames.joined(separator: ", ")))",
+                                                 at: at(item), hint: NameSuggestion.hint(for: name, among: ServeConfiguration.roleNames)))
+                    continue
+                }
+                roles.append(name)
+            }
+            return roles
+        }
+    }
+}
