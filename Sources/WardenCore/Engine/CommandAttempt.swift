@@ -6,7 +6,7 @@ enum CommandAttempt {
         /// The command ran; `parseError` is set when its output did not parse.
         case ran(HostRecord, parseError: String?)
         /// It could not run (unreachable, host key, timeout, cancelled).
-        case unreachable(String)
+        case unreachable(String, TransportError.Kind?)
     }
 
     public static func run(
@@ -18,7 +18,7 @@ enum CommandAttempt {
             result = try await transport.run(RemoteCommand(command.line, timeout: timeout, secretFiles: command.secretFiles), on: host,
                                              onOutput: nil, onStarted: onStarted)
         } catch {
-            return .unreachable(error.description)
+            return .unreachable(error.description, error.kind)
         }
         var record = HostRecord(stdout: result.stdout.text, stderr: result.stderr.text,
                                 exit: result.exitStatus.map(Int.init), result: .null)

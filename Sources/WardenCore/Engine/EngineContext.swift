@@ -15,6 +15,9 @@ public struct EngineContext: Sendable {
     /// `--limit PATTERN` when the targets were narrowed by it (`TargetResolution`):
     /// recorded in the plan and its hash, and used again by a resume.
     public var limit: String?
+    /// The inventory file the targets were resolved in (journaled with the run, so a daemon
+    /// adopting the run after a restart knows where its hosts are).
+    public var inventory: String?
     /// The maintenance window, with any parameters it reads filled in.
     public private(set) var window: MaintenanceWindow?
 

@@ -14,7 +14,7 @@ enum OutcomeJudgement {
         steps: [String: RecordSet], probes: [String: RecordSet]
     ) -> Verdict {
         switch outcome {
-        case let .unreachable(message):
+        case let .unreachable(message, _):
             return Verdict(record: nil, problem: context.redactor.redact(HostReason.trimmed(message, host: host?.name)))
         case let .ran(record, parseError):
             if parseError != nil, step.noLog, let parser = step.parser {

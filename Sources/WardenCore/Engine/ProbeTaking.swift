@@ -34,7 +34,7 @@ enum ProbeTaking {
             case nil:
                 failures.append(line)
                 run.error = context.redactor.redact(line)
-            case let .unreachable(message)?:
+            case let .unreachable(message, _)?:
                 failures.append(message)
                 run.error = context.redactor.redact(message)
             case let .ran(record, parseError)?:

@@ -22,10 +22,13 @@ public struct JournalRun: Sendable, Hashable, Codable {
     public var plan: String?
     /// What started it; runs journaled before triggers were recorded read as `terminal`.
     public var trigger: RunTrigger
+    /// The inventory file its targets came from; nil for runs journaled before it was recorded.
+    public var inventory: String?
 
     public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
                 parameters: String, status: Status = .running, reason: String? = nil,
-                startedAt: Date = Date(), finishedAt: Date? = nil, plan: String? = nil, trigger: RunTrigger = .terminal) {
+                startedAt: Date = Date(), finishedAt: Date? = nil, plan: String? = nil, trigger: RunTrigger = .terminal,
+                inventory: String? = nil) {
         self.id = id
         self.runbook = runbook
         self.file = file
@@ -39,6 +42,7 @@ public struct JournalRun: Sendable, Hashable, Codable {
         self.finishedAt = finishedAt?.timeIntervalSince1970
         self.plan = plan
         self.trigger = trigger
+        self.inventory = inventory
     }
 
     /// What the audit log records of the run as it started (`run-started`'s
@@ -47,7 +51,10 @@ public struct JournalRun: Sendable, Hashable, Codable {
     var startedSummary: String { startedSummary(controller: controller) }
 
     func startedSummary(controller: String) -> String {
+        // The trigger and inventory are said only when they are not what every run journaled
+        // before they were recorded had, so those runs' audit records still match their rows.
         "\(runbook) (\(file)) by \(initiator) on \(controller); parameters: \(parameters)"
+            + (trigger == .terminal ? "" : "; trigger: \(trigger.rawValue)") + (inventory.map { "; inventory: \($0)" } ?? "")
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,10 +73,11 @@ public struct JournalRun: Sendable, Hashable, Codable {
         plan = try container.decodeIfPresent(String.self, forKey: .plan)
         // Written before triggers were recorded: every such run was started at a terminal.
         trigger = try container.decodeIfPresent(RunTrigger.self, forKey: .trigger) ?? .terminal
+        inventory = try container.decodeIfPresent(String.self, forKey: .inventory)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, runbook, file, initiator, controller, parameters, status, reason, plan, trigger
+        case id, runbook, file, initiator, controller, parameters, status, reason, plan, trigger, inventory
         case planHash = "plan_hash"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

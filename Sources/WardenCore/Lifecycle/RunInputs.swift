@@ -12,18 +12,23 @@ public struct RunInputs: Sendable {
     /// `name=value` pairs. Never secrets: a command line is readable by every user of the machine.
     public var pairs: [String]
     public var paramsFile: String?
+    /// Typed values, as a params file gives them (the daemon's API sends them in a request body,
+    /// never on a command line, so they may hold secrets).
+    public var values: [String: Value]
     public var limit: String?
     /// Where `WARDEN_PARAM_<NAME>` values of secret parameters are read.
     public var environment: [String: String]
     /// The clock the run keeps time by (a test's clock, in engine tests).
     public var clock: any EngineClock
 
-    public init(runbook: String, inventory: String, pairs: [String] = [], paramsFile: String? = nil, limit: String? = nil,
+    public init(runbook: String, inventory: String, pairs: [String] = [], paramsFile: String? = nil, values: [String: Value] = [:],
+                limit: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, clock: any EngineClock = SystemClock()) {
         self.runbook = runbook
         self.inventory = inventory
         self.pairs = pairs
         self.paramsFile = paramsFile
+        self.values = values
         self.limit = limit
         self.environment = environment
         self.clock = clock
@@ -63,6 +68,7 @@ public struct RunInputs: Sendable {
             }
         }
         var fileValues: [String: Value] = journaled?(book) ?? [:]
+        fileValues.merge(values) { _, given in given }
         if let paramsFile {
             do {
                 fileValues.merge(try ParameterFile.load(path: paramsFile)) { _, given in given }
@@ -85,6 +91,7 @@ public struct RunInputs: Sendable {
         do {
             var context = try EngineContext(runbook: book, parameters: binding, targets: targets, clock: clock)
             context.limit = limit
+            context.inventory = self.inventory
             return Loaded(context: context, warnings: loaded.warnings)
         } catch {
             let place = error.location.map { "\($0): " } ?? ""

@@ -75,6 +75,21 @@ public struct RunSession: Sendable {
     /// (its status says how it ended). Throws, with nothing changed, when it cannot start: the
     /// journal refuses it, its start cannot be signed, or a lock is held elsewhere.
     public func start(plan: Plan, artifacts: String? = nil) async throws(RunSessionError) -> RunReport {
+        await carryOn(try await begin(plan: plan, artifacts: artifacts))
+    }
+
+    /// A run that is journaled, signed and holds its locks, before its first step: what the
+    /// daemon answers a request with (the run id) before the run goes on in the background.
+    public struct BegunRun: Sendable {
+        public let runID: String
+        let plan: Plan
+        let artifacts: String
+        let locking: RunLocking?
+    }
+
+    /// The first half of `start`: journal the run, sign its start, take its locks. Throws,
+    /// with nothing changed, when it cannot start; `carryOn` does the rest.
+    public func begin(plan: Plan, artifacts: String? = nil) async throws(RunSessionError) -> BegunRun {
         let runID = RunIdentifier.make()
         do {
             try await journal.begin(journalRun(runID, plan: plan))
@@ -95,15 +110,21 @@ public struct RunSession: Sendable {
         let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport,
                                  identity: identity, delegate: delegate)
         try await locking?.take()
-        return await execute(runID: runID, planHash: plan.hash, initiator: identity.user, plan: plan, resume: nil,
-                             artifacts: artifacts ?? RunSession.defaultArtifacts(of: runID, journal: journal), locking: locking)
+        return BegunRun(runID: runID, plan: plan, artifacts: artifacts ?? RunSession.defaultArtifacts(of: runID, journal: journal), locking: locking)
+    }
+
+    /// The second half of `start`: runs a begun run to its end, cleanup included.
+    public func carryOn(_ begun: BegunRun) async -> RunReport {
+        await execute(runID: begun.runID, planHash: begun.plan.hash, initiator: identity.user, plan: begun.plan, resume: nil,
+                      artifacts: begun.artifacts, locking: begun.locking)
     }
 
     /// The run's row as it starts: what approvals bind to and what a resume continues.
     private func journalRun(_ runID: String, plan: Plan) throws -> JournalRun {
         JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: identity.user,
                    controller: identity.controller, planHash: plan.hash, parameters: context.parameters.journalText(for: context.runbook),
-                   startedAt: context.clock.now, plan: try Plan.journalJSON(plan), trigger: identity.trigger)
+                   startedAt: context.clock.now, plan: try Plan.journalJSON(plan), trigger: identity.trigger,
+                   inventory: context.inventory)
     }
 
     /// Runs to the end (cleanup included) with the gate, the recorder and the lease keeper;

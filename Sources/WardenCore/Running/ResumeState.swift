@@ -206,7 +206,7 @@ extension ResumeState {
                 continue
             }
             switch await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: verify.parser, transport: transport) {
-            case let .unreachable(message):
+            case let .unreachable(message, _):
                 lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify could not run: \(message)"))
                 remaining.append(unknown)
             case let .ran(record, parseError):

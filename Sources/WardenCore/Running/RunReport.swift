@@ -90,6 +90,8 @@ public struct HostReport: Sendable, Codable {
     public var output: String? = nil
     /// Which batch (from 1) the host ran in, when `serial` split the hosts.
     public var batch: Int? = nil
+    /// How its command failed, for counting; nil when it did not fail, or failed before running.
+    public var failure: HostFailureKind? = nil
 
     /// At most this many lines of output are kept (half from the start, half from the end).
     static let outputLines = 20

@@ -310,6 +310,7 @@ extension Runner {
                 // no_log: judged on the whole output above; from here on only its exit status and digests exist.
                 let record = step.noLog ? verdict.record?.withholdingOutput : verdict.record
                 hostReport.output = step.noLog ? nil : record.flatMap { HostReport.excerpt(context.redactor.redact($0.stdout)) }
+                if verdict.problem != nil { hostReport.failure = HostFailureKind(outcome) }
                 return (hostReport, record)
             }
             try? await context.clock.sleep(for: step.delay)
@@ -328,7 +329,7 @@ extension Runner {
         let line = command.line
         let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: nil, transport: transport)
         switch outcome {
-        case let .unreachable(message):
+        case let .unreachable(message, _):
             return HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 1,
                               reason: context.redactor.redact(message))
         case let .ran(record, _):

@@ -18,6 +18,7 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         finishedAt = try row.decode(forColumn: "finished_at")
         plan = try row.decode(forColumn: "plan")
         trigger = try StoredValue.decode(try row.decode(String.self, forColumn: "trigger"), as: RunTrigger.self, what: "trigger", at: "run \(id)")
+        inventory = try row.decode(forColumn: "inventory")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -34,5 +35,6 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         container["finished_at"] = finishedAt
         container["plan"] = plan
         container["trigger"] = trigger.rawValue
+        container["inventory"] = inventory
     }
 }

@@ -105,6 +105,8 @@ enum JournalSchema {
             // What started each run (RunTrigger); older runs were all started at a terminal.
             try db.alter(table: "runs") { table in
                 table.add(column: "trigger", .text).notNull().defaults(to: RunTrigger.terminal.rawValue)
+                // The inventory file, for a daemon that adopts the run after a restart.
+                table.add(column: "inventory", .text)
             }
             // Listing runs newest first, a page at a time (RunQuery), without reading them all.
             try db.create(index: "runs_by_start", on: "runs", columns: ["started_at", "id"])

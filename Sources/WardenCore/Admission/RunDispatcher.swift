@@ -1,0 +1,304 @@
+import Foundation
+
+/// The daemon's runs: plans and starts them through the same `RunSession` the
+/// terminal uses, keeps the ones running in this process, cancels them as
+/// Ctrl-C would, resumes the ones a dead daemon left, and on shutdown gives
+/// them a grace period before cancelling them so their cleanup runs. HTTP
+/// handlers, schedules and alert rules all come through here.
+///
+/// Views never ask the dispatcher how a run is doing: they read the journal,
+/// so a restarted daemon, `warden show` and the API all see the same thing.
+public actor RunDispatcher {
+    /// What the daemon's config decides for every run.
+    public struct Settings: Sendable {
+        public var stateFolder: String
+        public var concurrency: Int
+        public var maximumActive: Int
+        /// `hostname:pid` of this daemon: the journal's controller of its runs.
+        public var controller: String
+        public var policy: ApprovalPolicy
+        public var clock: any EngineClock
+
+        public init(stateFolder: String, concurrency: Int = 64, maximumActive: Int = 32, controller: String = OperatingSystemUser.controller,
+                    policy: ApprovalPolicy = ApprovalPolicy(), clock: any EngineClock = SystemClock()) {
+            self.stateFolder = stateFolder
+            self.concurrency = concurrency
+            self.maximumActive = maximumActive
+            self.controller = controller
+            self.policy = policy
+            self.clock = clock
+        }
+    }
+
+    /// A run this daemon carries, and since when.
+    public struct ActiveRun: Sendable {
+        public let runID: String
+        public let runbook: String
+        public let trigger: RunTrigger
+        public let startedAt: Date
+        let task: Task<RunReport, Never>
+    }
+
+    public let journal: Journal
+    public let settings: Settings
+    private let makeTransport: @Sendable () -> any HostTransport
+    private let observer: any DispatcherObserver
+    private var active: [String: ActiveRun] = [:]
+    /// Starts between their admission and their journaling: they count against the limit.
+    private var starting = 0
+    private var stopping = false
+
+    public init(journal: Journal, settings: Settings, observer: any DispatcherObserver = SilentDispatcherObserver(),
+                makeTransport: @escaping @Sendable () -> any HostTransport) {
+        self.journal = journal
+        self.settings = settings
+        self.observer = observer
+        self.makeTransport = makeTransport
+    }
+
+    /// The runs this daemon carries now, oldest first.
+    public var activeRuns: [ActiveRun] { active.values.sorted { $0.startedAt < $1.startedAt } }
+
+    /// Whether it still takes new runs (false once shutdown began).
+    public var isAccepting: Bool { !stopping }
+
+    // MARK: Planning and starting
+
+    /// The plan the request would run: probes run for real, nothing mutating is sent.
+    public func plan(_ request: RunRequest) async throws(AdmissionError) -> Plan {
+        let context = try load(request)
+        let transport = makeTransport()
+        let plan = await Planner.plan(context: context, transport: transport, concurrency: settings.concurrency,
+                                      secretKey: try secretKey(for: request.runbook))
+        await transport.close()
+        return plan
+    }
+
+    /// Starts the run if a fresh plan has the hash the caller confirmed and the plan proceeds;
+    /// returns once the run is journaled and holds its locks (it goes on in the background).
+    /// A plan that changed, is blocked or would fail, a held lock, too many runs, or a daemon
+    /// that is stopping: refused, nothing changed (a refused plan is journaled as not started).
+    public func start(_ request: RunRequest) async throws(AdmissionError) -> (runID: String, plan: Plan) {
+        guard !stopping else { throw AdmissionError(.stopping, "the daemon is stopping and starts no new runs") }
+        guard active.count + starting < settings.maximumActive else {
+            throw AdmissionError(.busy, "\(settings.maximumActive) runs are active, the most this daemon carries at once (runs.max_active); try again when one ends")
+        }
+        guard let confirmed = request.planHash else {
+            throw AdmissionError(.invalidInput, "plan_hash is required: plan first (POST /api/v1/plans) and send the hash of the plan you read")
+        }
+        starting += 1
+        defer { starting -= 1 }
+        let context = try load(request)
+        let transport = makeTransport()
+        let plan = await Planner.plan(context: context, transport: transport, concurrency: settings.concurrency,
+                                      secretKey: try secretKey(for: request.runbook))
+        guard plan.hash == confirmed else {
+            await transport.close()
+            throw AdmissionError(.planChanged, "the plan changed since it was read (now \(plan.hash), confirmed \(confirmed)): read the new plan and confirm its hash",
+                                 plan: plan)
+        }
+        let session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
+                                 delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
+        // A read-only runbook changes nothing, so failing checks do not stop it: they are its result (as `warden run`).
+        let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
+        guard plan.verdict == .proceeds || (plan.verdict == .fails && readOnly) else {
+            await transport.close()
+            let reason = plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
+            let report = await session.recordNotStarted(plan: plan, status: plan.verdict == .blocked ? .blocked : .failedChecks, reason: reason)
+            throw AdmissionError(.conflict, "not started: \(reason); nothing was changed", plan: plan, runID: report.runID.isEmpty ? nil : report.runID)
+        }
+        let begun: RunSession.BegunRun
+        do {
+            begun = try await session.begin(plan: plan)
+        } catch {
+            throw AdmissionError(error)
+        }
+        track(begun.runID, runbook: request.runbook.name, trigger: request.identity.trigger) { await session.carryOn(begun) }
+        return (begun.runID, plan)
+    }
+
+    // MARK: Cancelling
+
+    /// Stops a run this daemon carries as Ctrl-C does: remote commands are killed, cleanup runs.
+    /// The journal says who cancelled it and why before it stops.
+    public func cancel(_ runID: String, by person: String, reason: String) async throws(AdmissionError) {
+        guard let run = active[runID] else { throw try await notCarried(runID, doing: "cancel") }
+        do {
+            _ = try await journal.append(.init(runID: runID, kind: .note, detail: "cancelled by \(person): \(reason)", at: settings.clock.now))
+        } catch {
+            throw AdmissionError(.failed, "the cancellation could not be journaled, so the run was not stopped: \(error)")
+        }
+        run.task.cancel()
+    }
+
+    /// Why a run that is not carried here cannot be acted on: unknown, ended, or another controller's.
+    private func notCarried(_ runID: String, doing what: String) async throws(AdmissionError) -> AdmissionError {
+        let run: JournalRun?
+        do {
+            run = try await journal.run(runID)
+        } catch {
+            throw AdmissionError(.failed, "\(error)")
+        }
+        guard let run else { return AdmissionError(.notFound, "no run '\(runID)' in the journal") }
+        if case .ended = run.status { return AdmissionError(.conflict, "run \(runID) already ended (\(run.status)); nothing to \(what)") }
+        return AdmissionError(.conflict, "run \(runID) is carried by \(run.controller), not by this daemon (\(settings.controller)); \(what) it there"
+                              + (OperatingSystemUser.isGone(run.controller) ? ", or resume it here (its controller is gone)" : ""))
+    }
+
+    // MARK: Resuming
+
+    /// What became of one run left `running` by a dead controller.
+    public enum Adoption: Sendable, Equatable {
+        /// Resumed here: it goes on in the background.
+        case resumed(String)
+        /// It needs an operator's word (an unknown change, a secret to give again): why.
+        case waiting(String, reason: String)
+    }
+
+    /// Resumes a run whose controller died (this daemon before a restart, or a terminal's
+    /// `warden run` killed with its machine) as `warden resume` does; returns once it goes on.
+    public func resume(_ runID: String, inventory: String? = nil, assume: ResumeRequest.Assumption? = nil, values: [String: Value] = [:],
+                       identity: RunIdentity) async throws(AdmissionError) -> String {
+        guard !stopping else { throw AdmissionError(.stopping, "the daemon is stopping and resumes no runs") }
+        guard active[runID] == nil else { throw AdmissionError(.conflict, "run \(runID) is running here; nothing to resume") }
+        let journaled: JournalRun?
+        do {
+            journaled = try await journal.run(runID)
+        } catch {
+            throw AdmissionError(.failed, "\(error)")
+        }
+        guard let journaled else { throw AdmissionError(.notFound, "no run '\(runID)' in the journal") }
+        guard let inventory = inventory ?? journaled.inventory else {
+            throw AdmissionError(.invalidInput, "run \(runID) does not say which inventory its hosts are in (it was started before Warden recorded it): name one")
+        }
+        let paramsFile = try secretsFile(values)
+        defer { if let paramsFile { unlink(paramsFile) } }
+        let resumption = RunResumption(journal: journal, transport: makeTransport(), stateFolder: settings.stateFolder, identity: identity,
+                                       policy: settings.policy, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
+                                       environment: [:], clock: settings.clock)
+        let request = ResumeRequest(runID: runID, inventory: inventory, paramsFile: paramsFile, assume: assume)
+        // The resume asks once every check passed and before anything runs: that answer is when the request is accepted.
+        let (accepted, acceptance) = AsyncStream<Void>.makeStream()
+        let task = Task { () -> Result<RunReport, RunSessionError> in
+            do throws(RunSessionError) {
+                return .success(try await resumption.resume(request) { _ throws(RunSessionError) in
+                    acceptance.yield()
+                    acceptance.finish()
+                    return true
+                })
+            } catch {
+                acceptance.finish()
+                return .failure(error)
+            }
+        }
+        var iterator = accepted.makeAsyncIterator()
+        if await iterator.next() == nil, case let .failure(error) = await task.value {
+            throw AdmissionError(error)
+        }
+        track(runID, runbook: journaled.runbook, trigger: journaled.trigger) {
+            switch await task.value {
+            case let .success(report): return report
+            case let .failure(error):
+                var report = RunReport(runbook: journaled.runbook, file: journaled.file)
+                report.status = .failed
+                report.reason = error.description
+                return report
+            }
+        }
+        return runID
+    }
+
+    /// On start: every run this machine's dead daemon left `running` (triggered through the API,
+    /// a schedule or an alert; a terminal's runs are their operator's) is resumed, or, when only
+    /// a person can say how to go on, listed with why. Pending cleanup always runs on resume.
+    public func adoptOrphans(identity: RunIdentity) async -> [Adoption] {
+        let orphans: [JournalRun]
+        do {
+            orphans = try await journal.runs(RunQuery(status: .running, limit: RunQuery.maximumLimit))
+        } catch {
+            return []
+        }
+        var adoptions: [Adoption] = []
+        // isGone is true only for a controller on this machine whose process no longer exists.
+        for run in orphans.reversed() where run.trigger != .terminal && active[run.id] == nil && OperatingSystemUser.isGone(run.controller) {
+            do {
+                adoptions.append(.resumed(try await resume(run.id, identity: identity)))
+            } catch {
+                adoptions.append(.waiting(run.id, reason: error.description))
+            }
+        }
+        return adoptions
+    }
+
+    // MARK: Shutting down
+
+    /// SIGTERM: no new runs; running runs get `grace` to finish, then are cancelled (the journal
+    /// says why) and their cleanup runs. Returns when every run has ended.
+    public func drain(grace: Duration) async {
+        stopping = true
+        let deadline = settings.clock.now.addingTimeInterval(grace.milliseconds / 1000)
+        while !active.isEmpty, settings.clock.now < deadline {
+            try? await settings.clock.sleep(for: min(.milliseconds(200), .milliseconds(Int64(max(1, deadline.timeIntervalSince(settings.clock.now) * 1000)))))
+        }
+        for run in activeRuns {
+            _ = try? await journal.append(.init(runID: run.runID, kind: .note,
+                                                detail: "cancelled: the daemon is stopping and the grace period of \(DurationText.format(grace)) ran out; cleanup runs",
+                                                at: settings.clock.now))
+            run.task.cancel()
+        }
+        for run in activeRuns { _ = await run.task.value }
+    }
+
+    // MARK: Helpers
+
+    private func track(_ runID: String, runbook: String, trigger: RunTrigger, _ body: @escaping @Sendable () async -> RunReport) {
+        let started = settings.clock.now
+        observer.runStarted(runbook: runbook, trigger: trigger)
+        let task = Task { [observer, clock = settings.clock] () -> RunReport in
+            let report = await body()
+            observer.runFinished(runbook: runbook, status: report.status, seconds: clock.now.timeIntervalSince(started))
+            await self.ended(runID)
+            return report
+        }
+        active[runID] = ActiveRun(runID: runID, runbook: runbook, trigger: trigger, startedAt: started, task: task)
+        observer.activeRunsChanged(to: active.count)
+    }
+
+    private func ended(_ runID: String) {
+        active[runID] = nil
+        observer.activeRunsChanged(to: active.count)
+    }
+
+    private func load(_ request: RunRequest) throws(AdmissionError) -> EngineContext {
+        let inputs = RunInputs(runbook: request.runbook.file, inventory: request.inventoryPath, values: request.values, limit: request.limit,
+                               environment: [:], clock: settings.clock)
+        do {
+            return try inputs.load().context
+        } catch {
+            throw AdmissionError(.invalidInput, error.description)
+        }
+    }
+
+    private func secretKey(for runbook: Runbook) throws(AdmissionError) -> SecretDigestKey? {
+        guard runbook.parameters.contains(where: \.secret) else { return nil }
+        do {
+            return try SecretDigestKey.openOrCreate(directory: settings.stateFolder)
+        } catch {
+            throw AdmissionError(.failed, error.description)
+        }
+    }
+
+    /// Values given to a resume go through a params file, as at the terminal: one only this
+    /// user can read, removed once the resume has read it.
+    private func secretsFile(_ values: [String: Value]) throws(AdmissionError) -> String? {
+        guard !values.isEmpty else { return nil }
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("warden-resume-\(UUID().uuidString).json")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw AdmissionError(.failed, "cannot write the resume's parameters: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let text = Value.map(values).jsonText(pretty: false)
+        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+        guard written == text.utf8.count else { throw AdmissionError(.failed, "cannot write the resume's parameters") }
+        return path
+    }
+}
