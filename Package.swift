@@ -7,6 +7,8 @@ import PackageDescription
 //   WardenSSH          the only code that touches libssh (sessions, exec, SFTP, host keys, thread pool)
 //   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
 //   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
+//   WardenServer       `warden serve`: the HTTP API, run streams, metrics and the daemon's
+//                      lifecycle on Hummingbird; decisions stay in WardenCore
 //   warden             the command line, thin
 //   WardenTesting      testing runbooks and the engine: an in-memory transport and a test
 //                      clock (no SSH, no waiting), a local fleet of sshd, test clusters
@@ -29,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,12 +61,25 @@ let package = Package(
             name: "WardenSSHTransport",
             dependencies: ["WardenCore", "WardenSSH"]
         ),
+        .target(
+            name: "WardenServer",
+            dependencies: [
+                "WardenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .systemLibrary(name: "CProcessControl"),
         .executableTarget(
             name: "warden",
             dependencies: [
                 "CProcessControl",
                 "WardenCore",
+                "WardenServer",
                 "WardenSSHTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +108,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),
+        .testTarget(
+            name: "WardenServerTests",
+            dependencies: ["WardenServer", "WardenCore", "WardenTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["WardenCore", "WardenSSH", "WardenSSHTransport", "WardenTesting"]

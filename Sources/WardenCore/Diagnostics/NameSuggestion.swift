@@ -1,11 +1,11 @@
 /// Finds the known name closest to a misspelt one, for "did you mean ...?"
 /// hints on unknown keys, hosts, groups and pattern terms.
-enum NameSuggestion {
+public enum NameSuggestion {
     /// "did you mean 'address'?" when one candidate is close enough to be a
     /// plausible typo of `name`, else nil. Close enough: at most a third of
     /// the name's length in edits (at least one), where swapping two
     /// neighbouring letters counts as one edit.
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String? {
+    public static func hint(for name: String, among candidates: some Sequence<String>) -> String? {
         closest(to: name, among: candidates).map { "did you mean '\($0)'?" }
     }
 

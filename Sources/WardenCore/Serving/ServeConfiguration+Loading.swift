@@ -11,7 +11,7 @@ extension ServeConfiguration {
         "schedules": "scheduled maintenance windows",
         "alert_rules": "alert-triggered runs",
     ]
-    static let roleNames = ["viewer", "operator", "approver", "admin", "alerts"]
+    static let roleNames = Role.allCases.map(\.rawValue)
 
     /// Loads and checks the config at `path`, the inventories it names and the runbooks in
     /// its folders (`RunbookCatalog`): every problem at once, each with where it is.
@@ -237,6 +237,11 @@ extension ServeConfiguration {
                         continue
                     }
                     trust.addresses = items.compactMap { text($0, named: "an entry of proxy.addresses") }
+                    do {
+                        _ = try TrustedProxies(trust.addresses)
+                    } catch {
+                        problems.append(LocatedError("proxy.addresses: \(error)", at: at(item.value)))
+                    }
                 case "header":
                     if let header = text(item.value, named: "proxy.header") {
                         if header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {

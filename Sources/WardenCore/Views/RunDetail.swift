@@ -1,0 +1,151 @@
+import Foundation
+
+/// One run as a person or a program asks about it, read from the journal
+/// alone (so `warden serve`'s API, a restarted daemon and a second
+/// controller all see the same): the run, its plan, each step with each
+/// host's status, exit code and command, the approvals with who, when and
+/// why, the deadmen armed, the locks it holds and the files it collected
+/// with their SHA-256.
+public struct RunDetail: Sendable, Encodable {
+    public let run: JournalRun
+    public let steps: [Step]
+    public let approvals: [Approval]
+    public let deadmen: [Deadman]
+    public let locks: [RunLock]
+    public let artifacts: [Artifact]
+    /// The step it waits at for approval, while it does.
+    public let waitingForApproval: String?
+    /// Whether its controller on this machine is gone (a resume continues it).
+    public let controllerGone: Bool
+
+    public struct Step: Sendable, Encodable {
+        public let id: String
+        /// Its kind as journaled (`mutating`, `check`, `wait`, `approve`...).
+        public let kind: String?
+        /// `running` until it finished, then its status (`ok`, `failed`, `skipped`, `not-run`).
+        public let status: String
+        public let summary: String?
+        public let hosts: [Host]
+    }
+
+    public struct Host: Sendable, Encodable {
+        public let host: String
+        /// `started` (its intent journaled, no outcome yet), then the outcome's status.
+        public let status: String
+        public let exit: Int?
+        public let command: String?
+        public let reason: String?
+    }
+
+    public struct Deadman: Sendable, Encodable {
+        public let step: String?
+        public let host: String?
+        /// `arming`, `armed`, `disarmed` or `left-armed`: its last state.
+        public let state: String
+        public let firesAt: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case step, host, state
+            case firesAt = "fires_at"
+        }
+    }
+
+    public struct Artifact: Sendable, Encodable {
+        public let step: String
+        public let host: String
+        public let path: String
+        public let local: String
+        public let bytes: Int
+        public let sha256: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case run, steps, approvals, deadmen, locks, artifacts
+        case waitingForApproval = "waiting_for_approval"
+        case controllerGone = "controller_gone"
+    }
+
+    /// Reads run `id` from the journal; nil when there is none.
+    public static func read(_ id: String, from journal: Journal) async throws(JournalError) -> RunDetail? {
+        guard let run = try await journal.run(id) else { return nil }
+        let events = try await journal.events(of: id)
+        let approvals = try await journal.allApprovals().filter { $0.runID == id }
+        let locks = try await journal.locks().filter { $0.runID == id }
+        return RunDetail(run: run, events: events, approvals: approvals, locks: locks)
+    }
+
+    init(run: JournalRun, events: [JournalEvent], approvals: [Approval], locks: [RunLock]) {
+        self.run = run
+        self.approvals = approvals
+        self.locks = locks
+        var order: [String] = []
+        var kinds: [String: String] = [:]
+        var finished: [String: (String, String?)] = [:]
+        var hosts: [String: [String: Host]] = [:]
+        var hostOrder: [String: [String]] = [:]
+        var deadmen: [String: Deadman] = [:]
+        var deadmanOrder: [String] = []
+        var artifacts: [Artifact] = []
+        var waiting: String?
+        for event in events {
+            let step = event.step ?? ""
+            switch event.kind {
+            case .stepStarted:
+                if !order.contains(step) { order.append(step) }
+                kinds[step] = event.detail
+            case .intent, .outcome, .undo:
+                guard let host = event.host else { continue }
+                if !order.contains(step) { order.append(step) }
+                if hosts[step]?[host] == nil { hostOrder[step, default: []].append(host) }
+                if event.kind == .intent {
+                    hosts[step, default: [:]][host] = Host(host: host, status: "started", exit: nil, command: event.command, reason: nil)
+                } else {
+                    let detail = RunDetail.object(event.detail)
+                    let reason: String? = if case let .string(text)? = detail["reason"] { text } else { nil }
+                    hosts[step, default: [:]][host] = Host(host: host, status: event.status?.rawValue ?? "unknown", exit: event.exit,
+                                                           command: event.command ?? hosts[step]?[host]?.command, reason: reason)
+                    artifacts += RunDetail.artifacts(in: detail, step: step, host: host)
+                }
+            case .stepFinished:
+                finished[step] = (event.status?.rawValue ?? "finished", event.detail)
+            case .deadmanArming, .deadmanArmed, .deadmanDisarmed, .deadmanLeftArmed:
+                let key = "\(step)@\(event.host ?? "")"
+                if deadmen[key] == nil { deadmanOrder.append(key) }
+                let firesAt: Double? = if case let .double(at)? = RunDetail.object(event.detail)["fires_at"] { at } else { deadmen[key]?.firesAt }
+                let state = String(event.kind.rawValue.dropFirst("deadman-".count))
+                deadmen[key] = Deadman(step: event.step, host: event.host, state: state, firesAt: firesAt)
+            case .waitingApproval:
+                waiting = event.step
+            case .approved, .denied:
+                if event.step == waiting, event.kind == .denied { waiting = nil }
+            default:
+                break
+            }
+            if event.kind == .stepFinished, event.step == waiting { waiting = nil }
+        }
+        steps = order.map { id in
+            Step(id: id, kind: kinds[id], status: finished[id]?.0 ?? "running", summary: finished[id]?.1,
+                 hosts: (hostOrder[id] ?? []).compactMap { hosts[id]?[$0] })
+        }
+        self.deadmen = deadmanOrder.compactMap { deadmen[$0] }
+        self.artifacts = artifacts
+        waitingForApproval = run.status == .running ? waiting : nil
+        controllerGone = run.status == .running && OperatingSystemUser.isGone(run.controller)
+    }
+
+    private static func object(_ detail: String?) -> [String: Value] {
+        guard let detail, let value = try? JSONDecoder().decode(Value.self, from: Data(detail.utf8)), case let .map(members) = value else { return [:] }
+        return members
+    }
+
+    /// The files a collect step fetched, as its outcome's record lists them.
+    private static func artifacts(in detail: [String: Value], step: String, host: String) -> [Artifact] {
+        guard case let .map(record)? = detail["record"], case let .list(files)? = record["result"] else { return [] }
+        return files.compactMap { file in
+            guard case let .map(fields) = file, case let .string(path)? = fields["path"], case let .string(local)? = fields["local"],
+                  case let .string(sha256)? = fields["sha256"] else { return nil }
+            let bytes: Int = if case let .int(count)? = fields["bytes"] { count } else { 0 }
+            return Artifact(step: step, host: host, path: path, local: local, bytes: bytes, sha256: sha256)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Prometheus
+import WardenCore
+
+/// The daemon's Prometheus metrics, every family named and described here
+/// once: the registry stops the process on a family registered twice with a
+/// different help text or label names, so nothing else makes series. Labels
+/// are bounded sets (runbook names from the catalog, triggers, outcomes,
+/// failure kinds, route templates, status codes): never a host, a run id or a
+/// parameter, which would grow without end.
+public final class WardenMetrics: DispatcherObserver {
+    public let registry = PrometheusCollectorRegistry()
+
+    /// name, help: the one table of families.
+    enum Family: String, CaseIterable {
+        case runsStarted = "warden_runs_started_total"
+        case runsFinished = "warden_runs_finished_total"
+        case runDuration = "warden_run_duration_seconds"
+        case runsActive = "warden_runs_active"
+        case approvalsPending = "warden_approvals_pending"
+        case hostCommands = "warden_host_commands_total"
+        case hostFailures = "warden_host_failures_total"
+        case journalAppend = "warden_journal_append_seconds"
+        case httpRequests = "warden_http_requests_total"
+        case buildInfo = "warden_build_info"
+
+        var help: String {
+            switch self {
+            case .runsStarted: "Runs started, by runbook and trigger (terminal, api, schedule, alert)."
+            case .runsFinished: "Runs this daemon carried to their end, by runbook and outcome."
+            case .runDuration: "How long runs this daemon carried took, start to end, cleanup included."
+            case .runsActive: "Runs this daemon is carrying now."
+            case .approvalsPending: "Runs in the journal waiting at an approval gate."
+            case .hostCommands: "Host commands of runs this daemon carried, by outcome (ok, failed)."
+            case .hostFailures: "Failed host commands by kind (unreachable, authentication, host_key, timeout, nonzero, other)."
+            case .journalAppend: "Time to write one journal transaction durably."
+            case .httpRequests: "HTTP requests answered, by route template and status code."
+            case .buildInfo: "The running Warden's version (always 1)."
+            }
+        }
+    }
+
+    static let durationBuckets: [Double] = [1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 21600]
+    static let appendBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+
+    private let active: Gauge
+    private let pending: Gauge
+    private let append: ValueHistogram
+
+    public init(version: String) {
+        active = registry.makeGauge(name: Family.runsActive.rawValue, help: Family.runsActive.help)
+        pending = registry.makeGauge(name: Family.approvalsPending.rawValue, help: Family.approvalsPending.help)
+        append = registry.makeValueHistogram(name: Family.journalAppend.rawValue, buckets: Self.appendBuckets, help: Family.journalAppend.help)
+        registry.makeGauge(name: Family.buildInfo.rawValue, labels: [("version", version)], help: Family.buildInfo.help).set(to: 1)
+        // Every outcome and failure kind from the start, so a dashboard's rate() has a series before the first failure.
+        for outcome in ["ok", "failed"] { counter(.hostCommands, [("outcome", outcome)]).increment(by: Int64(0)) }
+        for kind in HostFailureKind.allCases { counter(.hostFailures, [("kind", kind.rawValue)]).increment(by: Int64(0)) }
+    }
+
+    private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
+        registry.makeCounter(name: family.rawValue, labels: labels, help: family.help)
+    }
+
+    public func runStarted(runbook: String, trigger: RunTrigger) {
+        counter(.runsStarted, [("runbook", runbook), ("trigger", trigger.rawValue)]).increment()
+    }
+
+    public func runFinished(runbook: String, status: RunStatus, seconds: Double) {
+        counter(.runsFinished, [("runbook", runbook), ("outcome", status.rawValue)]).increment()
+        registry.makeValueHistogram(name: Family.runDuration.rawValue, labels: [("runbook", runbook)], buckets: Self.durationBuckets,
+                                    help: Family.runDuration.help).record(seconds)
+    }
+
+    public func activeRunsChanged(to count: Int) { active.set(to: Double(count)) }
+
+    public func hostCommandFinished(failure: HostFailureKind?) {
+        counter(.hostCommands, [("outcome", failure == nil ? "ok" : "failed")]).increment()
+        if let failure { counter(.hostFailures, [("kind", failure.rawValue)]).increment() }
+    }
+
+    func approvalsPending(_ count: Int) { pending.set(to: Double(count)) }
+
+    func journalWrite(seconds: Double) { append.record(seconds) }
+
+    /// `route` is the route's template (`/api/v1/runs/{id}`), never the path a client sent.
+    func httpRequest(route: String, code: Int) {
+        counter(.httpRequests, [("route", route), ("code", String(code))]).increment()
+    }
+
+    /// The text format Prometheus scrapes.
+    func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

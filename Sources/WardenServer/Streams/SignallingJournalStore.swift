@@ -1,0 +1,27 @@
+import Foundation
+import WardenCore
+
+/// The daemon's journal store: the state folder's, with every write timed
+/// (`warden_journal_append_seconds`) and signalled to the streams waiting for
+/// new events. It changes nothing of what is stored.
+struct SignallingJournalStore: JournalStore {
+    let base: any JournalStore
+    let signal: ChangeSignal
+    let timed: @Sendable (Double) -> Void
+
+    var location: String { base.location }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
+        try await base.read(body)
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - start
+            timed(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            signal.notify()
+        }
+        return try await base.write(body)
+    }
+}
