@@ -71,7 +71,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.copy("OpenAPI/openapi.json")]
         ),
         .systemLibrary(name: "CProcessControl"),
         .executableTarget(

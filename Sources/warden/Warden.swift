@@ -13,7 +13,7 @@ struct Warden: AsyncParsableCommand {
             Exit status: 0 success; 1 a host failed or the run was aborted; 2 invalid input \
             (usage, inventory, host selection).
             """,
-        version: "0.1.0",
+        version: WardenVersion.current,
         subcommands: [ExecCommand.self, ValidateCommand.self, PlanCommand.self, RunCommand.self, RunsCommand.self, ShowCommand.self, LogCommand.self, ApproveCommand.self, DenyCommand.self, ResumeCommand.self, LocksCommand.self, AuditCommand.self, ParseCommand.self]
     )
 

@@ -56,6 +56,9 @@ public actor RunDispatcher {
         self.makeTransport = makeTransport
     }
 
+    /// A transport like the runs', for work beside them (removing a broken lock's directory); close it after use.
+    public func hostTransport() -> any HostTransport { makeTransport() }
+
     /// The runs this daemon carries now, oldest first.
     public var activeRuns: [ActiveRun] { active.values.sorted { $0.startedAt < $1.startedAt } }
 
@@ -97,6 +100,8 @@ public actor RunDispatcher {
             throw AdmissionError(.planChanged, "the plan changed since it was read (now \(plan.hash), confirmed \(confirmed)): read the new plan and confirm its hash",
                                  plan: plan)
         }
+        // The audit log names whoever asked as the actor of what the run writes.
+        let journal = Journal(store: self.journal.store, actor: request.identity.user)
         let session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
                                  delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
         // A read-only runbook changes nothing, so failing checks do not stop it: they are its result (as `warden run`).
@@ -124,7 +129,7 @@ public actor RunDispatcher {
     public func cancel(_ runID: String, by person: String, reason: String) async throws(AdmissionError) {
         guard let run = active[runID] else { throw try await notCarried(runID, doing: "cancel") }
         do {
-            _ = try await journal.append(.init(runID: runID, kind: .note, detail: "cancelled by \(person): \(reason)", at: settings.clock.now))
+            _ = try await Journal(store: journal.store, actor: person).append(.init(runID: runID, kind: .note, detail: "cancelled by \(person): \(reason)", at: settings.clock.now))
         } catch {
             throw AdmissionError(.failed, "the cancellation could not be journaled, so the run was not stopped: \(error)")
         }
@@ -173,7 +178,7 @@ public actor RunDispatcher {
         }
         let paramsFile = try secretsFile(values)
         defer { if let paramsFile { unlink(paramsFile) } }
-        let resumption = RunResumption(journal: journal, transport: makeTransport(), stateFolder: settings.stateFolder, identity: identity,
+        let resumption = RunResumption(journal: Journal(store: journal.store, actor: identity.user), transport: makeTransport(), stateFolder: settings.stateFolder, identity: identity,
                                        policy: settings.policy, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
                                        environment: [:], clock: settings.clock)
         let request = ResumeRequest(runID: runID, inventory: inventory, paramsFile: paramsFile, assume: assume)

@@ -1,0 +1,46 @@
+import WardenCore
+
+/// `POST /plans`: what to plan.
+struct PlanBody: JSONBody {
+    static let members = ["runbook", "inventory", "params", "limit"]
+    let runbook: String
+    let inventory: String
+    let params: [String: Value]?
+    let limit: String?
+}
+
+/// `POST /runs`: what to run, and the hash of the plan the caller read.
+struct StartBody: JSONBody {
+    static let members = ["runbook", "inventory", "params", "limit", "plan_hash"]
+    let runbook: String
+    let inventory: String
+    let params: [String: Value]?
+    let limit: String?
+    let planHash: String
+
+    enum CodingKeys: String, CodingKey {
+        case runbook, inventory, params, limit
+        case planHash = "plan_hash"
+    }
+}
+
+/// `POST /runs/{id}/cancel` and `POST /locks/{name}/break`: why (required, for the journal).
+struct ReasonBody: JSONBody {
+    static let members = ["reason"]
+    let reason: String
+}
+
+/// `POST /runs/{id}/approvals`.
+struct DecisionBody: JSONBody {
+    static let members = ["decision", "comment"]
+    let decision: Approval.Decision
+    let comment: String?
+}
+
+/// `POST /runs/{id}/resume`: the operator's word on changes of unknown outcome, and secrets given again.
+struct ResumeBody: JSONBody {
+    static let members = ["assume", "params", "inventory"]
+    let assume: String?
+    let params: [String: Value]?
+    let inventory: String?
+}

@@ -1,0 +1,61 @@
+import Foundation
+import WardenCore
+
+/// What the routes work with: the daemon's state (config, catalog, tokens),
+/// its dispatcher of runs, the journal, its metrics and clock. Built once by
+/// `ServeDaemon` (or by a test, with an in-memory journal and transport).
+public struct ServeServices: Sendable {
+    public let state: DaemonState
+    public let dispatcher: RunDispatcher
+    public let journal: Journal
+    let signal: ChangeSignal
+    public let metrics: WardenMetrics
+    public let clock: any EngineClock
+    public let startedAt: Date
+    /// Runs adopted at start that wait for an operator's word.
+    public let adoptions: AdoptionBoard
+    let attempts: FailedAttempts
+    /// How often a stream says it is alive (15 s; tests shorten it).
+    var heartbeat: Duration = .seconds(15)
+
+    /// `journal` must be the dispatcher's; use `ServeServices.make` to build both over a store.
+    init(state: DaemonState, dispatcher: RunDispatcher, journal: Journal, signal: ChangeSignal, metrics: WardenMetrics, clock: any EngineClock,
+         startedAt: Date, attempts: FailedAttempts) {
+        self.state = state
+        self.dispatcher = dispatcher
+        self.journal = journal
+        self.signal = signal
+        self.metrics = metrics
+        self.clock = clock
+        self.startedAt = startedAt
+        self.adoptions = AdoptionBoard()
+        self.attempts = attempts
+    }
+
+    /// The services over `store`: its writes timed and signalled to streams, runs dispatched with
+    /// `makeTransport`, the site policy applied.
+    public static func make(state: DaemonState, store: any JournalStore, policy: ApprovalPolicy, clock: any EngineClock = SystemClock(),
+                            controller: String = OperatingSystemUser.controller,
+                            makeTransport: @escaping @Sendable () -> any HostTransport) async -> ServeServices {
+        let metrics = WardenMetrics(version: WardenVersion.current)
+        let signal = ChangeSignal()
+        let journal = Journal(store: SignallingJournalStore(base: store, signal: signal, timed: { metrics.journalWrite(seconds: $0) }))
+        let configuration = await state.configuration
+        let settings = RunDispatcher.Settings(stateFolder: configuration.state, concurrency: configuration.concurrency,
+                                              maximumActive: configuration.maximumActiveRuns, controller: controller, policy: policy, clock: clock)
+        let dispatcher = RunDispatcher(journal: journal, settings: settings, observer: metrics, makeTransport: makeTransport)
+        let attempts = FailedAttempts(limit: configuration.failedAuthenticationLimit, clock: clock)
+        return ServeServices(state: state, dispatcher: dispatcher, journal: journal, signal: signal, metrics: metrics, clock: clock,
+                             startedAt: clock.now, attempts: attempts)
+    }
+
+    /// A journal that records `identity` as the actor of what it writes (the audit log says who).
+    func journal(as identity: Identity) -> Journal {
+        Journal(store: journal.store, actor: identity.name)
+    }
+
+    /// The run identity of an API caller: its name, this daemon as controller, the API as trigger.
+    func runIdentity(_ identity: Identity) async -> RunIdentity {
+        RunIdentity(user: identity.name, controller: await dispatcher.settings.controller, trigger: .api)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import WardenCore
+
+/// Deciding on runs waiting at approval gates, under exactly the rules of
+/// `warden approve` (`PendingApproval` in Core): the quorum, the approver
+/// lists, never the initiator unless the runbook allows it, bound to the
+/// run's plan hash. The approver is the authenticated identity.
+enum ApprovalRoutes {
+    static func register(on api: RouterGroup<WardenRequestContext>, services: ServeServices) {
+        api.post("runs/:id/approvals") { request, context -> Response in
+            let identity = try context.require(.approve)
+            let id = try context.parameters.require("id")
+            let body = try await DecisionBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
+            let journal = services.journal(as: identity)
+            guard (try? await journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
+            let policy = await services.dispatcher.settings.policy
+            let pending: PendingApproval
+            do {
+                pending = try await PendingApproval.find(id, in: journal, policy: policy)
+            } catch {
+                throw APIError(.conflict, error.description)
+            }
+            if let refusal = pending.refusal(of: identity.name, decision: body.decision) {
+                throw APIError(.forbidden, refusal)
+            }
+            if pending.terms.requireSignatures {
+                throw APIError(.forbidden, "the site policy requires signed decisions, which an API request cannot carry: "
+                               + "decide at a terminal with `warden \(body.decision == .approve ? "approve" : "deny") \(id) --key KEY`")
+            }
+            let comment = body.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if body.decision == .deny, comment?.isEmpty ?? true {
+                throw APIError(.unprocessableContent, "a denial needs a 'comment': the initiator needs to know why", field: "comment")
+            }
+            let recorded: PendingApproval.Recorded
+            do {
+                recorded = try await pending.record(body.decision, by: identity.name, comment: comment, key: nil, in: journal)
+            } catch {
+                throw APIError(error.kind == .invalidInput ? .forbidden : .internalServerError, error.description)
+            }
+            context.logger.notice("approval recorded", metadata: ["run": "\(id)", "decision": "\(body.decision.rawValue)"])
+            return JSONResponse.make(Decided(runID: id, step: pending.step, decision: recorded.approval.decision.rawValue,
+                                             approver: identity.name, planHash: recorded.approval.planHash), status: .created)
+        }
+        api.get("approvals") { request, context -> Response in
+            let identity = try context.require(.read)
+            let state = request.uri.queryParameters["state"].map(String.init) ?? "pending"
+            guard state == "pending" else { throw APIError(.badRequest, "'state' can only be 'pending'", field: "state") }
+            let waiting = await pending(in: services)
+            services.metrics.approvalsPending(waiting.count)
+            return JSONResponse.make(["approvals": waiting.map { Waiting($0, for: identity) }])
+        }
+    }
+
+    /// Every run of the journal waiting at a gate now.
+    static func pending(in services: ServeServices) async -> [PendingApproval] {
+        guard let running = try? await services.journal.runs(RunQuery(status: .running, limit: RunQuery.maximumLimit)) else { return [] }
+        let policy = await services.dispatcher.settings.policy
+        var found: [PendingApproval] = []
+        for run in running {
+            if let pending = try? await PendingApproval.find(run.id, in: services.journal, policy: policy) { found.append(pending) }
+        }
+        return found
+    }
+
+    struct Decided: Encodable {
+        let runID: String
+        let step: String
+        let decision: String
+        let approver: String
+        let planHash: String
+
+        enum CodingKeys: String, CodingKey {
+            case step, decision, approver
+            case runID = "run_id"
+            case planHash = "plan_hash"
+        }
+    }
+
+    /// A gate waiting for decisions, and whether the caller may approve it (and if not, why).
+    struct Waiting: Encodable {
+        let runID: String
+        let runbook: String
+        let step: String
+        let initiator: String
+        let planHash: String
+        let quorum: Int
+        let approvers: [String]
+        let message: String?
+        let mayApprove: Bool
+        let refusal: String?
+
+        init(_ pending: PendingApproval, for identity: Identity) {
+            runID = pending.run.id
+            runbook = pending.run.runbook
+            step = pending.step
+            initiator = pending.run.initiator
+            planHash = pending.run.planHash
+            quorum = pending.terms.quorum
+            approvers = pending.terms.approvers
+            message = pending.terms.message
+            let refusal = identity.may(.approve) ? pending.refusal(of: identity.name, decision: .approve)
+                : "\(identity.name) does not have the approver role"
+            mayApprove = refusal == nil
+            self.refusal = refusal
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case runbook, step, initiator, quorum, approvers, message, refusal
+            case runID = "run_id"
+            case planHash = "plan_hash"
+            case mayApprove = "may_approve"
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import WardenCore
+
+/// `/healthz` (the process answers), `/readyz` (its journal is usable and it
+/// takes runs), `GET /api/v1/status` (version, config, active runs, adopted
+/// runs waiting for an operator), `POST /api/v1/reload` (admin, as SIGHUP),
+/// `/metrics` and the OpenAPI document.
+enum StatusRoutes {
+    static func registerOpen(on router: Router<WardenRequestContext>, services: ServeServices) {
+        router.get("healthz") { _, _ -> Response in
+            JSONResponse.make(["status": "ok"])
+        }
+        router.get("readyz") { _, _ -> Response in
+            var problems: [String] = []
+            if await !services.dispatcher.isAccepting { problems.append("the daemon is stopping") }
+            do {
+                _ = try await services.journal.auditHead()
+            } catch {
+                problems.append("the journal cannot be read: \(error)")
+            }
+            let state = await services.state.configuration.state
+            if access(state, W_OK) != 0 { problems.append("the state folder \(state) is not writable") }
+            guard problems.isEmpty else {
+                return JSONResponse.make(["status": "not ready", "problems": problems.joined(separator: "; ")], status: .serviceUnavailable)
+            }
+            return JSONResponse.make(["status": "ready"])
+        }
+        router.get("metrics") { _, context -> Response in
+            if await services.state.configuration.metricsNeedToken { _ = try context.require(.readMetrics) }
+            services.metrics.approvalsPending(await ApprovalRoutes.pending(in: services).count)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.exposition())))
+        }
+    }
+
+    static func register(on api: RouterGroup<WardenRequestContext>, services: ServeServices) {
+        api.get("openapi.json") { _, _ -> Response in
+            guard let document = OpenAPIDocument.data else {
+                throw APIError(.internalServerError, "the OpenAPI document is missing from this build")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
+        api.get("status") { _, context -> Response in
+            _ = try context.require(.read)
+            let state = services.state
+            let active = await services.dispatcher.activeRuns
+            let status = Status(version: WardenVersion.current, config: await state.configuration.file, loadedAt: await state.loadedAt.timeIntervalSince1970,
+                                reloadFailure: await state.reloadFailure, tokenProblem: await state.tokenProblem,
+                                startedAt: services.startedAt.timeIntervalSince1970, accepting: await services.dispatcher.isAccepting,
+                                controller: await services.dispatcher.settings.controller,
+                                runsActive: active.map { .init(runID: $0.runID, runbook: $0.runbook, trigger: $0.trigger.rawValue, startedAt: $0.startedAt.timeIntervalSince1970) },
+                                waitingForOperator: await services.adoptions.waiting, identity: context.identity?.name ?? "")
+            return JSONResponse.make(status)
+        }
+        api.post("reload") { _, context -> Response in
+            _ = try context.require(.reload)
+            if let failure = await services.state.reload(now: services.clock.now) {
+                context.logger.error("reload refused; the config in use stays", metadata: ["problems": "\(failure)"])
+                throw APIError(.unprocessableContent, "the config does not validate; the one loaded before stays in use:\n\(failure)")
+            }
+            context.logger.notice("config reloaded")
+            return JSONResponse.make(["status": "reloaded"])
+        }
+    }
+
+    struct Status: Encodable {
+        let version: String
+        let config: String
+        let loadedAt: Double
+        let reloadFailure: String?
+        let tokenProblem: String?
+        let startedAt: Double
+        let accepting: Bool
+        let controller: String
+        let runsActive: [Active]
+        let waitingForOperator: [AdoptionBoard.Waiting]
+        /// Who asked (so a client can check which token it holds).
+        let identity: String
+
+        struct Active: Encodable {
+            let runID: String
+            let runbook: String
+            let trigger: String
+            let startedAt: Double
+
+            enum CodingKeys: String, CodingKey {
+                case runbook, trigger
+                case runID = "run_id"
+                case startedAt = "started_at"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case version, config, accepting, controller, identity
+            case loadedAt = "loaded_at"
+            case reloadFailure = "reload_failure"
+            case tokenProblem = "token_problem"
+            case startedAt = "started_at"
+            case runsActive = "runs_active"
+            case waitingForOperator = "waiting_for_operator"
+        }
+    }
+}
