@@ -15,12 +15,12 @@
 /// `TestClock` instead of sleeping.
 public actor FailedAttempts {
     /// Failures within `window` that lock an address out.
-    public let limit: Int
-    public let window: Duration
+    nonisolated public let limit: Int
+    nonisolated public let window: Duration
     /// How long a locked-out address is refused.
-    public let lockout: Duration
+    nonisolated public let lockout: Duration
     /// The most addresses tracked at once.
-    public let capacity: Int
+    nonisolated public let capacity: Int
     private let clock: any EngineClock
 
     private struct Record {

@@ -22,7 +22,7 @@ extension TokenFile {
         do {
             document = try JSONDecoder().decode(Value.self, from: Data(bytes))
         } catch {
-            throw malformed("not valid JSON: \(reason(error))")
+            throw malformed("not valid JSON: \(reason(error, in: bytes))")
         }
         guard case .map(let top) = document else {
             throw malformed("\(shape), not \(describe(document))")
@@ -117,7 +117,9 @@ extension TokenFile {
     private static func rejectUnknownKeys(of fields: [String: Value], known: [String], at place: String,
                                           _ malformed: (String) -> TokenFileError) throws(TokenFileError) {
         for key in fields.keys.sorted() where !known.contains(key) {
-            let hint = NameSuggestion.hint(for: key, among: known).map { " (\($0))" } ?? ""
+            // "expires" for "expires_at" is too many edits for a typo, yet plainly meant.
+            let hint = (NameSuggestion.hint(for: key, among: known) ?? known.first { $0.hasPrefix(key + "_") }.map { "did you mean '\($0)'?" })
+                .map { " (\($0))" } ?? ""
             throw malformed("\(place) has an unknown key '\(VisibleText.line(key.prefix(80)))'\(hint); the keys are \(known.joined(separator: ", "))")
         }
     }
@@ -144,13 +146,29 @@ extension TokenFile {
         }
     }
 
-    /// What the JSON decoder says is wrong, with its line and column when it gives them.
-    private static func reason(_ error: any Error) -> String {
-        if case let DecodingError.dataCorrupted(context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return VisibleText.line(underlying ?? context.debugDescription)
+    /// What is wrong with the JSON, with its line and column when the parser names a place.
+    /// JSONDecoder on Linux says only "not valid JSON"; JSONSerialization says where
+    /// ("around character 31", a byte offset), which is turned into a line and a column.
+    private static func reason(_ error: any Error, in bytes: [UInt8]) -> String {
+        var said: String?
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            said = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
         }
-        return VisibleText.line("\(error)")
+        if case let DecodingError.dataCorrupted(context) = error, said == nil {
+            said = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+        }
+        var text = said ?? "\(error)"
+        if let range = text.range(of: "around character "),
+           let offset = Int(text[range.upperBound...].prefix { $0.isASCII && $0.isNumber }), offset <= bytes.count {
+            let before = bytes[..<offset]
+            let line = before.count { $0 == UInt8(ascii: "\n") } + 1
+            let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
+            text = "line \(line), column \(column): \(text)"
+        }
+        return VisibleText.line(text)
     }
 
     private static func describe(_ value: Value) -> String {
