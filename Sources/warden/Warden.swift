@@ -25,7 +25,7 @@ struct Warden: AsyncParsableCommand {
         do {
             var command = try parseAsRoot()
             // Logging is set up once, before anything makes a logger (the SSH client does).
-            let level = (command as? EngineCommand)?.engine.resolvedLogLevel ?? .warning
+            let level = (command as? EngineCommand)?.engine.resolvedLogLevel ?? (command as? ServeCommand)?.resolvedLogLevel ?? .warning
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level

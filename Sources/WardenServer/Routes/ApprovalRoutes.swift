@@ -16,7 +16,7 @@ enum ApprovalRoutes {
             guard (try? await journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
             let policy = await services.dispatcher.settings.policy
             let pending: PendingApproval
-            do {
+            do throws(RunSessionError) {
                 pending = try await PendingApproval.find(id, in: journal, policy: policy)
             } catch {
                 throw APIError(.conflict, error.description)
@@ -33,7 +33,7 @@ enum ApprovalRoutes {
                 throw APIError(.unprocessableContent, "a denial needs a 'comment': the initiator needs to know why", field: "comment")
             }
             let recorded: PendingApproval.Recorded
-            do {
+            do throws(RunSessionError) {
                 recorded = try await pending.record(body.decision, by: identity.name, comment: comment, key: nil, in: journal)
             } catch {
                 throw APIError(error.kind == .invalidInput ? .forbidden : .internalServerError, error.description)

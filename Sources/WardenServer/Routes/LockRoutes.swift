@@ -22,7 +22,7 @@ enum LockRoutes {
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             let journal = services.journal(as: identity)
             let broken: RunLock
-            do {
+            do throws(RunSessionError) {
                 broken = try await LockBreaking.breakLock(name, reason: body.reason, in: journal)
             } catch {
                 let status: HTTPResponse.Status = error.description.hasPrefix("no lock") ? .notFound : error.kind == .invalidInput ? .unprocessableContent

@@ -13,7 +13,7 @@ enum PlanRoutes {
             let (runbook, inventory) = try await CatalogRoutes.resolve(runbook: body.runbook, inventory: body.inventory, in: services.state)
             let run = RunRequest(runbook: runbook, inventoryName: body.inventory, inventoryPath: inventory, values: body.params ?? [:],
                                  limit: body.limit, identity: await services.runIdentity(identity))
-            do {
+            do throws(AdmissionError) {
                 return JSONResponse.make(try await services.dispatcher.plan(run))
             } catch {
                 throw APIError(error)
@@ -25,7 +25,7 @@ enum PlanRoutes {
             let (runbook, inventory) = try await CatalogRoutes.resolve(runbook: body.runbook, inventory: body.inventory, in: services.state)
             let run = RunRequest(runbook: runbook, inventoryName: body.inventory, inventoryPath: inventory, values: body.params ?? [:],
                                  limit: body.limit, planHash: body.planHash, identity: await services.runIdentity(identity))
-            do {
+            do throws(AdmissionError) {
                 let started = try await services.dispatcher.start(run)
                 context.logger.info("run started", metadata: ["run": "\(started.runID)", "runbook": "\(runbook.name)"])
                 var response = JSONResponse.make(Started(runID: started.runID, planHash: started.plan.hash,

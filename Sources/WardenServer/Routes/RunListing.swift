@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import WardenCore
 
 /// `GET /runs`: a page of runs newest first, and the cursor of the next page.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import WardenCore
 
@@ -36,7 +37,7 @@ enum RunRoutes {
             let id = try context.parameters.require("id")
             guard (try? await services.journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
             let parameters = request.uri.queryParameters
-            let after = try RunListing.integer(parameters["after"].map(String.init) ?? request.headers[.lastEventID], named: "after", default: 0)
+            let after = try RunListing.integer(parameters["after"].map(String.init) ?? request.headers[HTTPField.Name("Last-Event-ID")!], named: "after", default: 0)
             if request.headers[.accept]?.contains("text/event-stream") == true {
                 return EventStream(journal: services.journal, signal: services.signal, runID: id, after: after, heartbeat: services.heartbeat).response()
             }
@@ -60,7 +61,7 @@ enum RunRoutes {
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty else { throw APIError(.unprocessableContent, "'reason' must say why the run is cancelled", field: "reason") }
-            do {
+            do throws(AdmissionError) {
                 try await services.dispatcher.cancel(id, by: identity.name, reason: reason)
             } catch {
                 throw APIError(error)
@@ -86,7 +87,7 @@ enum RunRoutes {
                 }
                 inventory = path
             }
-            do {
+            do throws(AdmissionError) {
                 _ = try await services.dispatcher.resume(id, inventory: inventory, assume: assumption, values: body.params ?? [:],
                                                          identity: await services.runIdentity(identity))
             } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 import NIOCore
 import WardenCore
 
@@ -38,7 +39,9 @@ struct EventStream: Sendable {
         var quiet = ContinuousClock.now
         // Tells the client how long to wait before reconnecting.
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-        while !Task.isCancelled {
+        // A daemon that is stopping ends its streams once its own runs ended (the run keeper stops
+        // first); clients continue from Last-Event-ID with the next daemon.
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let run = try await journal.run(runID)
             let events = try await journal.events(of: runID, from: last + 1)
             if !events.isEmpty {

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import WardenCore
+
+/// `warden serve`: loads the config (refusing to start on any problem),
+/// opens the journal, adopts the runs a previous daemon left, and serves the
+/// API until SIGTERM or SIGINT, which stop it gracefully: no new runs, a grace
+/// period for running ones, then their cancellation and cleanup.
+public enum ServeDaemon {
+    public static func run(configurationPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           makeTransport: @escaping @Sendable () -> any HostTransport) async throws {
+        let state = try DaemonState(configurationPath: configurationPath, environment: environment)
+        let configuration = await state.configuration
+        let policy: ApprovalPolicy
+        do {
+            policy = try ApprovalPolicy.site(environment: environment)
+        } catch {
+            throw ServeStartError(.invalidConfiguration, error.description)
+        }
+        let store: any JournalStore
+        do {
+            store = try await Journal.open(directory: configuration.state).store
+        } catch {
+            throw ServeStartError(.cannotStart, "\(error)")
+        }
+        let services = await ServeServices.make(state: state, store: store, policy: policy, makeTransport: makeTransport)
+        let router = ServeRouter.make(services)
+        // Slow or silent clients are dropped after a minute; streams say something every 15 s, so they stay.
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+                let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+                server = try HTTPServerBuilder.tls(http, tlsConfiguration: TLSConfiguration.makeServerConfiguration(certificateChain: certificates, privateKey: NIOSSLPrivateKeySource.privateKey(key)))
+            } catch {
+                throw ServeStartError(.invalidConfiguration, "tls: the certificate \(tls.certificate) or key \(tls.key) cannot be used: \(error)")
+            }
+        } else {
+            server = http
+        }
+        let listen = configuration.listen
+        let app = Application(router: router, server: server,
+                              configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "warden"),
+                              onServerRunning: { _ in
+                                  logger.notice("listening", metadata: ["address": "\(listen)", "tls": "\(configuration.tls != nil)",
+                                                                       "config": "\(configuration.file)", "state": "\(configuration.state)"])
+                              },
+                              logger: logger)
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: app),
+                .init(service: ReloadOnHangup(state: state, clock: services.clock, logger: logger), successTerminationBehavior: .ignore),
+                // Last: the first to stop on SIGTERM, while the server still answers.
+                .init(service: RunKeeper(services: services, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.gracePeriod + .seconds(60)
+        try await ServiceGroup(configuration: group).run()
+    }
+}
