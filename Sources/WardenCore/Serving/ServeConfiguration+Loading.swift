@@ -46,7 +46,8 @@ extension ServeConfiguration {
         } catch {
             throw ServeConfigurationError(.invalid, [error])
         }
-        let folder = ((file as NSString).standardizingPath as NSString).deletingLastPathComponent
+        // Absolute, so paths journaled with runs (the inventory) still mean the same file after a `cd`.
+        let folder = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent().path
         var reader = Reader(file: file, folder: folder.isEmpty ? "." : folder)
         guard let root, case .mapping = root else {
             throw ServeConfigurationError(.invalid, [LocatedError("a serve config is a mapping of sections (\(sections.joined(separator: ", ")))",

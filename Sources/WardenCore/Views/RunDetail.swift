@@ -7,7 +7,10 @@ import Foundation
 /// why, the deadmen armed, the locks it holds and the files it collected
 /// with their SHA-256.
 public struct RunDetail: Sendable, Encodable {
+    /// The run's row, without its plan's text (`plan` holds it, decoded).
     public let run: JournalRun
+    /// The plan it was started on (and approvals bind to), as `warden plan --output json` shows it.
+    public let plan: Plan?
     public let steps: [Step]
     public let approvals: [Approval]
     public let deadmen: [Deadman]
@@ -60,7 +63,7 @@ public struct RunDetail: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case run, steps, approvals, deadmen, locks, artifacts
+        case run, plan, steps, approvals, deadmen, locks, artifacts
         case waitingForApproval = "waiting_for_approval"
         case controllerGone = "controller_gone"
     }
@@ -75,7 +78,10 @@ public struct RunDetail: Sendable, Encodable {
     }
 
     init(run: JournalRun, events: [JournalEvent], approvals: [Approval], locks: [RunLock]) {
-        self.run = run
+        var row = run
+        row.plan = nil
+        self.run = row
+        plan = run.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         self.approvals = approvals
         self.locks = locks
         var order: [String] = []
