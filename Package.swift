@@ -110,6 +110,7 @@ let package = Package(
         .testTarget(
             name: "WardenCoreTests",
             dependencies: ["WardenCore", "WardenTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Journal/README.md"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),

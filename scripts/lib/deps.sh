@@ -114,3 +114,25 @@ warden_ensure_deps() {
     fi
     return 0
 }
+
+# warden_ensure_python_tool COMMAND PACKAGE: installs PACKAGE from PyPI (pip, for this user) when
+# COMMAND is not on PATH; schemathesis (scripts/api-fuzz) comes this way. Returns non-zero, with a
+# message, if it cannot.
+warden_ensure_python_tool() {
+    local command=$1 package=$2
+    command -v "$command" >/dev/null 2>&1 && return 0
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        _warden_note "$command is missing and pip is not available: install $package from PyPI"
+        return 1
+    fi
+    _warden_note "installing $package from PyPI"
+    python3 -m pip install --quiet --disable-pip-version-check "$package" >&2 || {
+        _warden_note "pip could not install $package"
+        return 1
+    }
+    hash -r
+    command -v "$command" >/dev/null 2>&1 || {
+        _warden_note "$package installed, but $command is not on PATH (add pip's script folder, e.g. ~/.local/bin)"
+        return 1
+    }
+}
