@@ -17,15 +17,18 @@ public actor RunDispatcher {
         /// `hostname:pid` of this daemon: the journal's controller of its runs.
         public var controller: String
         public var policy: ApprovalPolicy
+        /// Signs each run's checkpoints of the audit log (start, resume, end); nil: unsigned.
+        public var signer: CheckpointSigner?
         public var clock: any EngineClock
 
         public init(stateFolder: String, concurrency: Int = 64, maximumActive: Int = 32, controller: String = OperatingSystemUser.controller,
-                    policy: ApprovalPolicy = ApprovalPolicy(), clock: any EngineClock = SystemClock()) {
+                    policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, clock: any EngineClock = SystemClock()) {
             self.stateFolder = stateFolder
             self.concurrency = concurrency
             self.maximumActive = maximumActive
             self.controller = controller
             self.policy = policy
+            self.signer = signer
             self.clock = clock
         }
     }
@@ -103,7 +106,7 @@ public actor RunDispatcher {
         // The audit log names whoever asked as the actor of what the run writes.
         let journal = Journal(store: self.journal.store, actor: request.identity.user)
         let session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
-                                 delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
+                                 signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
         // A read-only runbook changes nothing, so failing checks do not stop it: they are its result (as `warden run`).
         let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
         guard plan.verdict == .proceeds || (plan.verdict == .fails && readOnly) else {
@@ -179,7 +182,7 @@ public actor RunDispatcher {
         let paramsFile = try secretsFile(values)
         defer { if let paramsFile { unlink(paramsFile) } }
         let resumption = RunResumption(journal: Journal(store: journal.store, actor: identity.user), transport: makeTransport(), stateFolder: settings.stateFolder, identity: identity,
-                                       policy: settings.policy, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
+                                       policy: settings.policy, signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
                                        environment: [:], clock: settings.clock)
         let request = ResumeRequest(runID: runID, inventory: inventory, paramsFile: paramsFile, assume: assume)
         // The resume asks once every check passed and before anything runs: that answer is when the request is accepted.

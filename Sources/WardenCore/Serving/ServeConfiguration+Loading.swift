@@ -3,7 +3,7 @@ import Yams
 
 extension ServeConfiguration {
     /// The top-level sections, in the order the documentation lists them.
-    static let sections = ["listen", "tls", "state", "inventories", "runbooks", "tokens", "proxy", "runs", "metrics", "http",
+    static let sections = ["listen", "tls", "state", "inventories", "runbooks", "tokens", "signing_key", "proxy", "runs", "metrics", "http",
                            "schedules", "alert_rules"]
     /// Sections a later Warden fills: known, so a config written for it is refused here by name
     /// instead of being half understood.
@@ -67,6 +67,12 @@ extension ServeConfiguration {
                 }
             case "runbooks": configuration.runbookFolders = reader.paths(value, named: "runbooks")
             case "tokens": tokens = reader.path(value, named: "tokens")
+            case "signing_key":
+                configuration.signingKey = reader.path(value, named: "signing_key")
+                if let key = configuration.signingKey, !FileManager.default.isReadableFile(atPath: key) {
+                    reader.problems.append(LocatedError("signing_key: \(key) cannot be read; name the daemon's SSH private key (or the .pub of a key in its ssh-agent)",
+                                                        at: reader.at(value)))
+                }
             case "proxy": configuration.proxy = reader.proxy(value)
             case "runs":
                 for item in reader.entries(of: value, context: "in runs", mustBeMapping: "runs") {

@@ -32,6 +32,9 @@ public struct ServeConfiguration: Sendable {
     public var maximumActiveRuns: Int
     /// Whether `/metrics` needs a token with the `viewer` role (it is open by default, like most exporters).
     public var metricsNeedToken: Bool
+    /// The SSH key the daemon signs its runs' checkpoints of the audit log with (as `--signing-key`);
+    /// required when the site policy requires checkpoints.
+    public var signingKey: String?
     /// Request bodies above this are refused with 413.
     public var maximumBodyBytes: Int
     /// How many failed authentications a source address may make in a minute before it is refused for one.

@@ -13,8 +13,10 @@ import WardenCore
 /// API until SIGTERM or SIGINT, which stop it gracefully: no new runs, a grace
 /// period for running ones, then their cancellation and cleanup.
 public enum ServeDaemon {
-    public static func run(configurationPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
-                           makeTransport: @escaping @Sendable () -> any HostTransport) async throws {
+    /// Everything checked before the daemon listens (`--check-config` stops here): the config, its
+    /// inventories and runbooks, the token file, and the site policy's demands on the config.
+    public static func preflight(configurationPath: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws(ServeStartError) -> (DaemonState, ApprovalPolicy) {
         let state = try DaemonState(configurationPath: configurationPath, environment: environment)
         let configuration = await state.configuration
         let policy: ApprovalPolicy
@@ -23,6 +25,20 @@ public enum ServeDaemon {
         } catch {
             throw ServeStartError(.invalidConfiguration, error.description)
         }
+        if policy.requireCheckpoints, configuration.signingKey == nil {
+            throw ServeStartError(.invalidConfiguration, """
+                the site policy (\(policy.file ?? "built in")) requires every run to sign checkpoints of the audit log: name the daemon's \
+                SSH key in \(configuration.file) (signing_key:), one listed for \(OperatingSystemUser.name) in \
+                \(policy.checkpointAllowedSigners ?? "the allowed signers")
+                """)
+        }
+        return (state, policy)
+    }
+
+    public static func run(configurationPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           makeTransport: @escaping @Sendable () -> any HostTransport) async throws {
+        let (state, policy) = try await preflight(configurationPath: configurationPath, environment: environment)
+        let configuration = await state.configuration
         let store: any JournalStore
         do {
             store = try await Journal.open(directory: configuration.state).store

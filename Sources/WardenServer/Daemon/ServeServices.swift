@@ -41,8 +41,10 @@ public struct ServeServices: Sendable {
         let signal = ChangeSignal()
         let journal = Journal(store: SignallingJournalStore(base: store, signal: signal, timed: { metrics.journalWrite(seconds: $0) }))
         let configuration = await state.configuration
+        let signer = configuration.signingKey.map { CheckpointSigner(key: $0, principal: OperatingSystemUser.name) }
         let settings = RunDispatcher.Settings(stateFolder: configuration.state, concurrency: configuration.concurrency,
-                                              maximumActive: configuration.maximumActiveRuns, controller: controller, policy: policy, clock: clock)
+                                              maximumActive: configuration.maximumActiveRuns, controller: controller, policy: policy,
+                                              signer: signer, clock: clock)
         let dispatcher = RunDispatcher(journal: journal, settings: settings, observer: metrics, makeTransport: makeTransport)
         let attempts = FailedAttempts(limit: configuration.failedAuthenticationLimit, clock: clock)
         return ServeServices(state: state, dispatcher: dispatcher, journal: journal, signal: signal, metrics: metrics, clock: clock,

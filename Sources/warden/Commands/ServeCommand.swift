@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let checkConfig {
-            try check(checkConfig)
+            try await check(checkConfig)
             return
         }
         let logger = Logger(label: "warden.serve")
@@ -59,26 +59,21 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Everything `serve` checks before it listens, without listening.
-    private func check(_ path: String) throws {
-        let loaded: (configuration: ServeConfiguration, catalog: RunbookCatalog)
+    private func check(_ path: String) async throws {
+        let state: DaemonState
         do {
-            loaded = try ServeConfiguration.load(path: path)
+            (state, _) = try await ServeDaemon.preflight(configurationPath: path)
         } catch {
             Terminal.writeError(error.description + "\n")
             throw ExitStatus.invalidInput
         }
-        do {
-            _ = try TokenFile.load(path: loaded.configuration.tokens)
-        } catch {
-            Terminal.writeError("\(path): tokens: \(error)\n")
-            throw ExitStatus.invalidInput
-        }
-        let configuration = loaded.configuration
+        let configuration = await state.configuration
+        let catalog = await state.catalog
         Terminal.write("""
             \(path): valid
               listen:      \(configuration.listen)\(configuration.tls == nil ? "" : " (TLS)")
               state:       \(configuration.state)
-              runbooks:    \(loaded.catalog.names.joined(separator: ", "))
+              runbooks:    \(catalog.names.joined(separator: ", "))
               inventories: \(configuration.inventories.keys.sorted().joined(separator: ", "))
               tokens:      \(configuration.tokens)
 
