@@ -1,7 +1,8 @@
 import Hummingbird
 import WardenCore
 
-/// An unknown path or method answers in the API's JSON error shape (404), not Hummingbird's empty body.
+/// An unknown path answers in the API's JSON error shape (404), not Hummingbird's empty body; a
+/// known path asked with a method it does not take, 405 with the methods it does.
 struct NotFoundMiddleware: RouterMiddleware {
     typealias Context = WardenRequestContext
 
@@ -9,6 +10,11 @@ struct NotFoundMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
+            let allowed = OpenAPIDocument.methods(forPath: request.uri.path)
+            if !allowed.isEmpty {
+                throw APIError(.methodNotAllowed, "\(request.method) is not allowed on \(VisibleText.line(request.uri.path)); it takes \(allowed.joined(separator: ", "))",
+                               headers: [.allow: allowed.joined(separator: ", ")])
+            }
             throw APIError(.notFound, "no such route: \(request.method) \(VisibleText.line(request.uri.path)); GET /api/v1/openapi.json describes the API")
         } catch let error as HTTPError where error.status == .methodNotAllowed {
             throw APIError(.methodNotAllowed, "\(request.method) is not allowed on \(VisibleText.line(request.uri.path))")
