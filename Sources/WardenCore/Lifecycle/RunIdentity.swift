@@ -6,11 +6,15 @@ public struct RunIdentity: Sendable, Equatable {
     public var controller: String
     /// What asked for the run (journaled with it).
     public var trigger: RunTrigger
+    /// How the daemon knew who asked (`token`, `via proxy 10.0.0.5`), journaled in the run's first
+    /// note; nil at a terminal, where the operating-system user is the proof.
+    public var proof: String?
 
-    public init(user: String, controller: String, trigger: RunTrigger = .terminal) {
+    public init(user: String, controller: String, trigger: RunTrigger = .terminal, proof: String? = nil) {
         self.user = user
         self.controller = controller
         self.trigger = trigger
+        self.proof = proof
     }
 
     /// The user running this process, on this machine.

@@ -106,6 +106,11 @@ public struct RunSession: Sendable {
                 throw RunSessionError(.invalidInput, "\(error); nothing was changed")
             }
         }
+        if let proof = identity.proof {
+            // Who asked, and how that was known: the journal answers "who started this?" with the proof, not only a name.
+            _ = try? await journal.append(.init(runID: runID, kind: .note, detail: "requested by \(identity.user) (\(proof)) through \(identity.trigger.rawValue)",
+                                                at: context.clock.now))
+        }
         delegate.notice(.journaled(runID: runID, path: journal.path, status: nil))
         let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport,
                                  identity: identity, delegate: delegate)

@@ -58,6 +58,11 @@ public struct ServeServices: Sendable {
 
     /// The run identity of an API caller: its name, this daemon as controller, the API as trigger.
     func runIdentity(_ identity: Identity) async -> RunIdentity {
-        RunIdentity(user: identity.name, controller: await dispatcher.settings.controller, trigger: .api)
+        let proof = switch identity.proof {
+        case let .token(name): name == identity.name ? "token" : "token \(name)"
+        case let .proxyHeader(proxy): "via proxy \(proxy)"
+        case .operatingSystemUser: "operating-system user"
+        }
+        return RunIdentity(user: identity.name, controller: await dispatcher.settings.controller, trigger: .api, proof: proof)
     }
 }
