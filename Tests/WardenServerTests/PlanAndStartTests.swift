@@ -26,6 +26,55 @@ struct PlanAndStartTests {
         }
     }
 
+    @Test func aLimitNarrowsTheTargets() async throws {
+        try await ServeHarness.with { harness, api in
+            let reply = try await api.post("/api/v1/plans", json: ["runbook": "inspect", "inventory": "lab", "limit": "db2"])
+            #expect(reply.code == 200, "\(reply)")
+            #expect(reply.json["limit"].string == "db2")
+            #expect(reply.json["targets"][0]["hosts"] == .array([.string("db2")]))
+            #expect(reply.json["hash"] != (try await api.plan("inspect")).json["hash"], "the limit is in the hash")
+            let nothing = try await api.post("/api/v1/plans", json: ["runbook": "inspect", "inventory": "lab", "limit": "db9"])
+            #expect(nothing.code == 422, "\(nothing)")
+            #expect(nothing.message.contains("db9"), "\(nothing)")
+            // A start with the limit acts on its hosts only.
+            let plan = try await api.post("/api/v1/plans", json: ["runbook": "inspect", "inventory": "lab", "limit": "db2"])
+            let start = try await api.post("/api/v1/runs", json: ["runbook": "inspect", "inventory": "lab", "limit": "db2",
+                                                                  "plan_hash": plan.json["hash"].string ?? ""])
+            #expect(start.code == 202, "\(start)")
+            try await harness.finish(start.json["run_id"].string ?? "")
+            // A plan runs the read-only check too: db1 saw it once, from the plan without the limit; db2 from
+            // every plan with it (three), the one without, and the run.
+            #expect(harness.transport.commands(receivedBy: "db1").filter { $0.hasPrefix("status") }.count == 1)
+            #expect(harness.transport.commands(receivedBy: "db2").filter { $0.hasPrefix("status") }.count == 5)
+        }
+    }
+
+    @Test func aSecretGivenInABodyIsNeverShownAgain() async throws {
+        try await ServeHarness.with { harness, api in
+            let secret = "hunter2-correct-horse"
+            let plan = try await api.plan("inspect", params: ["api_key": secret])
+            #expect(plan.code == 200, "\(plan)")
+            #expect(!plan.text.contains(secret))
+            let parameter = plan.json["parameters"].items.first { $0["name"].string == "api_key" }
+            #expect(parameter?["secret"].bool == true)
+            #expect(parameter?["value"].string == "<secret>")
+            // The hash binds the value (under the state folder's key): another value, another hash.
+            #expect(try await api.plan("inspect", params: ["api_key": secret]).json["hash"] == plan.json["hash"])
+            #expect(try await api.plan("inspect", params: ["api_key": "another"]).json["hash"] != plan.json["hash"])
+
+            let runID = try await api.start("inspect", params: ["api_key": secret])
+            try await harness.finish(runID)
+            for uri in ["/api/v1/runs/\(runID)", "/api/v1/runs/\(runID)/events", "/api/v1/runs", "/api/v1/audit/export", "/metrics"] {
+                let reply = try await api.get(uri)
+                #expect(reply.code == 200, "\(uri): \(reply)")
+                #expect(!reply.text.contains(secret), "\(uri) shows the secret")
+            }
+            let stream = try await api.get("/api/v1/runs/\(runID)/events", headers: [.accept: "text/event-stream"])
+            #expect(!stream.text.contains(secret))
+            #expect(try await harness.journal.run(runID)?.parameters.contains(secret) == false)
+        }
+    }
+
     @Test func anUnknownRunbookOrInventoryIs404NamingTheField() async throws {
         try await ServeHarness.with { _, api in
             let runbook = try await api.plan("inspct")

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import WardenCore
+@testable import WardenCore
 @testable import WardenServer
 import WardenTesting
 
@@ -51,6 +51,8 @@ struct ServeHarness: Sendable {
         var policy = ApprovalPolicy()
         /// The daemon's `host:pid` (a dead one, to leave runs for a restarted daemon to resume).
         var controller = OperatingSystemUser.controller
+        /// A reverse proxy whose identity header is believed.
+        var proxy: ServeConfiguration.ProxyTrust?
     }
 
     /// A controller on this machine whose process does not exist.
@@ -173,7 +175,7 @@ struct ServeHarness: Sendable {
 
         let configuration = ServeConfiguration(
             file: folder + "/serve.yaml", state: folder + "/state", inventories: ["lab": folder + "/inventory.yaml"],
-            runbookFolders: [folder + "/runbooks"], tokens: folder + "/tokens.json", gracePeriod: .seconds(30), concurrency: 8,
+            runbookFolders: [folder + "/runbooks"], tokens: folder + "/tokens.json", proxy: options.proxy, gracePeriod: .seconds(30), concurrency: 8,
             maximumActiveRuns: options.maximumActiveRuns, metricsNeedToken: options.metricsNeedToken,
             maximumBodyBytes: options.maximumBodyBytes, failedAuthenticationLimit: options.failedAuthenticationLimit)
         let state = DaemonState(configuration, catalog: catalog, tokens: file, now: clock.now)
@@ -240,23 +242,25 @@ struct ServeHarness: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// Runs `body` against the daemon's router, in-process.
-    func withAPI<T: Sendable>(_ body: @Sendable (API) async throws -> T) async throws -> T {
+    /// Runs `body` against the daemon's router, in-process; `live`: through a real HTTP server
+    /// on a loopback port (so requests have a peer address).
+    func withAPI<T: Sendable>(live: Bool = false, _ body: @Sendable (API) async throws -> T) async throws -> T {
         var logger = Logger(label: "warden-serve-test")
         logger.logLevel = .critical
-        let app = Application(router: ServeRouter.make(services), logger: logger)
+        let app = Application(router: ServeRouter.make(services), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         let tokens = self.tokens
-        return try await app.test(.router) { client in
+        return try await app.test(live ? .live : .router) { client in
             try await body(API(client: client, tokens: tokens))
         }
     }
 
     /// A harness made with `options`, given to `body` with its API, and removed after.
-    static func with<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (ServeHarness, API) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(_ options: Options = Options(), live: Bool = false,
+                                  _ body: @Sendable (ServeHarness, API) async throws -> T) async throws -> T {
         let harness = try await make(options)
         defer { harness.remove() }
         do {
-            let result = try await harness.withAPI { api in try await body(harness, api) }
+            let result = try await harness.withAPI(live: live) { api in try await body(harness, api) }
             try await harness.shutdown()
             return result
         } catch {
