@@ -247,6 +247,17 @@ struct BodyFuzzTests {
                 Self.check(stream, "SSE after \(lastID)")
                 requests += 1
             }
+            // Methods no route takes, on every path.
+            let paths = posts.map(\.uri) + gets.map(\.path) + ["/api/v1/runbooks/inspect", "/api/v1/runs/\(finished)", "/nowhere"]
+            for path in paths {
+                for method in [HTTPRequest.Method.put, .delete, .patch, .options, HTTPRequest.Method(rawValue: "PURGE")!] {
+                    Self.check(try await api.call(method, path, as: .admin, body: "{}"), "\(method) \(path)")
+                    requests += 1
+                }
+                let head = try await api.call(.head, path, as: .admin)
+                #expect(head.code < 500, "HEAD \(path): \(head)")
+                requests += 1
+            }
             let elapsed = ContinuousClock.now - started
             print("fuzz: \(requests) requests in \(elapsed)")
 
