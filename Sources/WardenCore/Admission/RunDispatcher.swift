@@ -176,6 +176,11 @@ public actor RunDispatcher {
             throw AdmissionError(.failed, "\(error)")
         }
         guard let journaled else { throw AdmissionError(.notFound, "no run '\(runID)' in the journal") }
+        // Not in a state to be resumed: a conflict (409), as for a cancel, not a request that does not hold together.
+        if case .ended = journaled.status { throw AdmissionError(.conflict, "run \(runID) already ended (\(journaled.status)); nothing to resume") }
+        guard OperatingSystemUser.isGone(journaled.controller) else {
+            throw AdmissionError(.conflict, "run \(runID) is still controlled by \(journaled.controller); resume only a run whose controller died")
+        }
         guard let inventory = inventory ?? journaled.inventory else {
             throw AdmissionError(.invalidInput, "run \(runID) does not say which inventory its hosts are in (it was started before Warden recorded it): name one")
         }

@@ -168,7 +168,10 @@ public struct RunSession: Sendable {
         }
         var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         keeper.cancel()
-        await locking?.release()
+        // Unstructured, as cleanup is: it must not inherit the run's cancellation (Ctrl-C, the
+        // API's cancel, a stopping daemon), which the transport takes as "start nothing", so the
+        // lock directory would stay on the lock host until its lease lapsed.
+        await Task { await locking?.release() }.value
         await transport.close()
         report.planHash = planHash
         report.runID = runID

@@ -13,8 +13,10 @@ enum CatalogRoutes {
         api.get("runbooks/:name") { _, context -> Response in
             _ = try context.require(.read)
             let name = try context.parameters.require("name")
-            guard let runbook = await services.state.catalog[name] else {
-                throw APIError(.notFound, "no runbook '\(VisibleText.line(name))' in the catalog; GET /api/v1/runbooks lists them")
+            let catalog = await services.state.catalog
+            guard let runbook = catalog[name] else {
+                let hint = NameSuggestion.hint(for: name, among: catalog.names).map { " (\($0))" } ?? ""
+                throw APIError(.notFound, "no runbook '\(VisibleText.line(name))' in the catalog\(hint); GET /api/v1/runbooks lists them")
             }
             return JSONResponse.make(RunbookDescription(runbook))
         }

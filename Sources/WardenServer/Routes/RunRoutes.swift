@@ -37,7 +37,9 @@ enum RunRoutes {
             let id = try context.parameters.require("id")
             guard (try? await services.journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
             let parameters = request.uri.queryParameters
-            let after = try RunListing.integer(parameters["after"].map(String.init) ?? request.headers[HTTPField.Name("Last-Event-ID")!], named: "after", default: 0)
+            // Bounded: the next sequence asked for is after + 1, which must not overflow (Int.max would stop the daemon).
+            let after = try RunListing.integer(parameters["after"].map(String.init) ?? request.headers[HTTPField.Name("Last-Event-ID")!], named: "after",
+                                               default: 0, in: 0...Int(Int32.max))
             if request.headers[.accept]?.contains("text/event-stream") == true {
                 return EventStream(journal: services.journal, signal: services.signal, runID: id, after: after, heartbeat: services.heartbeat).response()
             }
