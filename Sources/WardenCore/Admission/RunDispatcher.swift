@@ -43,7 +43,7 @@ public actor RunDispatcher {
     }
 
     public let journal: Journal
-    public let settings: Settings
+    public private(set) var settings: Settings
     private let makeTransport: @Sendable () -> any HostTransport
     private let observer: any DispatcherObserver
     private var active: [String: ActiveRun] = [:]
@@ -57,6 +57,12 @@ public actor RunDispatcher {
         self.settings = settings
         self.observer = observer
         self.makeTransport = makeTransport
+    }
+
+    /// A reloaded config's limits, for the runs started from now on (running ones keep theirs).
+    public func reconfigure(concurrency: Int, maximumActive: Int) {
+        settings.concurrency = concurrency
+        settings.maximumActive = maximumActive
     }
 
     /// A transport like the runs', for work beside them (removing a broken lock's directory); close it after use.

@@ -56,9 +56,9 @@ public struct RunSession: Sendable {
         report.reason = reason
         report.verdict = plan.verdict
         report.plan = plan
-        let runID = RunIdentifier.make()
+        let runID: String
         do {
-            try await journal.begin(journalRun(runID, plan: plan))
+            runID = try await beginRow(plan: plan)
             _ = try await journal.append(.init(runID: runID, kind: .note, detail: "not started: \(reason); nothing was changed"))
             try await journal.finish(run: runID, status: status, reason: reason, at: context.clock.now)
             try await signer?.checkpoint(runID, phase: .finished, in: journal)
@@ -90,9 +90,9 @@ public struct RunSession: Sendable {
     /// The first half of `start`: journal the run, sign its start, take its locks. Throws,
     /// with nothing changed, when it cannot start; `carryOn` does the rest.
     public func begin(plan: Plan, artifacts: String? = nil) async throws(RunSessionError) -> BegunRun {
-        let runID = RunIdentifier.make()
+        let runID: String
         do {
-            try await journal.begin(journalRun(runID, plan: plan))
+            runID = try await beginRow(plan: plan)
         } catch {
             await transport.close()
             throw RunSessionError(.invalidInput, "\(error); nothing was changed")
@@ -122,6 +122,22 @@ public struct RunSession: Sendable {
     public func carryOn(_ begun: BegunRun) async -> RunReport {
         await execute(runID: begun.runID, planHash: begun.plan.hash, initiator: identity.user, plan: begun.plan, resume: nil,
                       artifacts: begun.artifacts, locking: begun.locking)
+    }
+
+    /// Journals the run's row under a new id. An id is the second and 16 random bits: runs a
+    /// daemon starts in the same second can draw the same one, so a taken id is drawn again.
+    private func beginRow(plan: Plan) async throws -> String {
+        var attempt = 0
+        while true {
+            let runID = RunIdentifier.make()
+            do {
+                try await journal.begin(journalRun(runID, plan: plan))
+                return runID
+            } catch {
+                attempt += 1
+                guard attempt < 8, (try? await journal.run(runID)) != nil else { throw error }
+            }
+        }
     }
 
     /// The run's row as it starts: what approvals bind to and what a resume continues.

@@ -9,7 +9,7 @@ import WardenCore
 /// connection comes from one of the configured proxy addresses (from anywhere
 /// else the header is ignored and logged: anyone can send it). A wrong token
 /// is answered 401 at once and counted against the peer's address; too many
-/// and the address is refused for a while (429), whatever it sends. Routes
+/// and the address's tokens are refused for a while (429). Routes
 /// then ask `context.require(permission)`: 401 with no identity, 403 without
 /// the permission.
 ///
@@ -25,10 +25,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let peer = context.remoteAddress ?? "in-process"
-        if await attempts.isLockedOut(peer) {
-            throw APIError(.tooManyRequests, "too many failed authentications from \(peer); wait a minute", headers: [.retryAfter: "60"])
-        }
         if let authorization = request.headers[.authorization] {
+            // A locked-out address gets no more tries at tokens; without one it is any anonymous client
+            // (a health checker behind the same address still reads /healthz).
+            if await attempts.isLockedOut(peer) {
+                throw APIError(.tooManyRequests, "too many failed authentications from \(peer); wait a minute", headers: [.retryAfter: "60"])
+            }
             guard authorization.lowercased().hasPrefix("bearer "), case let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces),
                   let identity = await state.identity(forToken: token, at: clock.now) else {
                 await attempts.recordFailure(peer)

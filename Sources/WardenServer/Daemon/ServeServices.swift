@@ -51,6 +51,16 @@ public struct ServeServices: Sendable {
                              startedAt: clock.now, attempts: attempts)
     }
 
+    /// Loads the config again (SIGHUP, `POST /api/v1/reload`): the catalog, inventories, tokens and
+    /// HTTP limits change at once, and the dispatcher takes the new run limits for the next runs;
+    /// a config that does not validate changes nothing, and its problems are returned.
+    func reload() async -> String? {
+        if let failure = await state.reload(now: clock.now) { return failure }
+        let configuration = await state.configuration
+        await dispatcher.reconfigure(concurrency: configuration.concurrency, maximumActive: configuration.maximumActiveRuns)
+        return nil
+    }
+
     /// A journal that records `identity` as the actor of what it writes (the audit log says who).
     func journal(as identity: Identity) -> Journal {
         Journal(store: journal.store, actor: identity.name)

@@ -56,7 +56,7 @@ enum StatusRoutes {
         }
         api.post("reload") { _, context -> Response in
             _ = try context.require(.reload)
-            if let failure = await services.state.reload(now: services.clock.now) {
+            if let failure = await services.reload() {
                 context.logger.error("reload refused; the config in use stays", metadata: ["problems": "\(failure)"])
                 throw APIError(.unprocessableContent, "the config does not validate; the one loaded before stays in use:\n\(failure)")
             }
