@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import UnixSignals
 import WardenCore
 
 /// `warden serve`: loads the config (refusing to start on any problem),
@@ -15,6 +16,8 @@ import WardenCore
 public enum ServeDaemon {
     public static func run(configurationPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
                            makeTransport: @escaping @Sendable () -> any HostTransport) async throws {
+        // Before anything else: a SIGHUP from now on is a reload, never the default action (exit).
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let state = try DaemonState(configurationPath: configurationPath, environment: environment)
         let configuration = await state.configuration
         let policy: ApprovalPolicy
@@ -56,7 +59,7 @@ public enum ServeDaemon {
         var group = ServiceGroupConfiguration(
             services: [
                 .init(service: app),
-                .init(service: ReloadOnHangup(state: state, clock: services.clock, logger: logger), successTerminationBehavior: .ignore),
+                .init(service: ReloadOnHangup(hangups: hangups, state: state, clock: services.clock, logger: logger), successTerminationBehavior: .ignore),
                 // Last: the first to stop on SIGTERM, while the server still answers.
                 .init(service: RunKeeper(services: services, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
