@@ -163,7 +163,10 @@ public struct RunSession: Sendable {
         }
         var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         keeper.cancel()
-        await locking?.release()
+        // Released from an unstructured task, as cleanup runs: a cancelled run (Ctrl-C, an API
+        // cancel, a daemon stopping) must still remove its lock directory, and in the cancelled
+        // task the transport refused the command, leaving the directory to lapse with its lease.
+        if let locking { await Task { await locking.release() }.value }
         await transport.close()
         report.planHash = planHash
         report.runID = runID

@@ -137,7 +137,8 @@ extension ServeLive {
                 try await site.addToken("alice", roles: ["operator"])
                 try await site.addToken("bob", roles: ["approver"])
                 let serve = try await site.start()
-                let runID = try await site.api("alice").planAndStart("pegasus-rebalance", inventory: "pegasus", params: rebalanceParams())
+                let params = rebalanceParams()
+                let runID = try await site.api("alice").planAndStart("pegasus-rebalance", inventory: "pegasus", params: params)
                 try await site.api("bob").awaitGate(of: runID)
                 let approved = try await site.api("bob").post("/api/v1/runs/\(runID)/approvals", json: ["decision": "approve"])
                 #expect(approved.status == 201, "\(approved)")
@@ -161,6 +162,10 @@ extension ServeLive {
                 #expect(notes.contains { $0.contains("the daemon is stopping and the grace period of 2s ran out") }, "\(notes)")
                 let cleanup = try await journal.events(of: runID).filter { $0.step == "steady" && $0.kind == .stepFinished }
                 #expect(cleanup.map(\.status) == [.ok], "\(cleanup)")
+                // The run's lock is released, in the journal and on the admin host.
+                #expect(try await journal.locks().isEmpty)
+                let lockDirectory = fleet.stateFolder(of: fleet.hosts[0]) + "/locks/pegasus_" + (params["cluster"] ?? "")
+                #expect(!FileManager.default.fileExists(atPath: lockDirectory), "the lock directory is left: \(log)")
             }
         }
     }
