@@ -49,9 +49,11 @@ public enum ServeDaemon {
             server = http
         }
         let listen = configuration.listen
+        let listening = ListeningFlag()
         let app = Application(router: router, server: server,
                               configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "warden"),
                               onServerRunning: { _ in
+                                  listening.set()
                                   logger.notice("listening", metadata: ["address": "\(listen)", "tls": "\(configuration.tls != nil)",
                                                                        "config": "\(configuration.file)", "state": "\(configuration.state)"])
                               },
@@ -66,6 +68,23 @@ public enum ServeDaemon {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         group.maximumGracefulShutdownDuration = configuration.gracePeriod + .seconds(60)
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch where !listening.isSet {
+            // The server never listened: the address is taken or not this machine's (exit 1, not 2).
+            throw ServeStartError(.cannotStart, "cannot listen on \(listen): \(error)")
+        }
+    }
+}
+
+/// Set once the HTTP server listens: a failure before that is a failure to start.
+private final class ListeningFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() {
+        lock.withLock { value = true }
     }
 }

@@ -46,6 +46,26 @@ extension ServeLive {
             }
         }
 
+        @Test func aPortAnotherProcessHoldsIsAFailureToStartNamingTheAddress() async throws {
+            try await withSite { site in
+                try await site.addToken("viewer", roles: ["viewer"])
+                let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+                defer { close(holder) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(site.port).bigEndian)
+                inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+                let bound = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                try #require(bound == 0 && listen(holder, 1) == 0, "could not hold port \(site.port)")
+                let refused = try await warden(["serve", "--config", site.configPath], limit: .seconds(60))
+                #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+                #expect(refused.stderr.contains("warden serve: cannot listen on 127.0.0.1:\(site.port): "), "\(refused.stderr)")
+                #expect(refused.stderr.contains("Address already in use"), "\(refused.stderr)")
+            }
+        }
+
         @Test func aProxyHeaderIsBelievedOnlyFromAConfiguredProxyAddress() async throws {
             let elsewhere = "proxy:\n  addresses: [10.11.12.13]\n  header: X-Forwarded-User\n  users:\n    carol: [viewer]\n"
             try await withSite(extra: elsewhere) { site in
