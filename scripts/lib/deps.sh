@@ -13,13 +13,15 @@
 # Packages: libssh-dev (the CLibSSH system library), pkg-config (SwiftPM finds libssh with it),
 # openssh-server (sshd for the loopback test fleet, Tests/Fleet/fleet), openssh-client
 # (ssh-keygen, ssh), supervisor (the real supervisord the pause/resume-supervisor runbook tests
-# start on their own, in a fleet's folder) and gdb (the backtraces of collect-coredumps).
+# start on their own, in a fleet's folder), gdb (the backtraces of collect-coredumps), curl (the
+# demo's and the tests' HTTPS client of `warden serve`) and openssl (the tests' self-signed
+# certificate for it).
 #
 # Installing supervisor must not start Debian's system-wide supervisord (the tests never use it,
 # and in a container without an init its start fails): when no /usr/sbin/policy-rc.d exists, one
 # that denies every service start (exit 101) is put in place for the install and removed after it.
 
-WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb)
+WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 

@@ -184,10 +184,10 @@ public struct RunSession: Sendable {
         }
         var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         keeper.cancel()
-        // Unstructured, as cleanup is: it must not inherit the run's cancellation (Ctrl-C, the
-        // API's cancel, a stopping daemon), which the transport takes as "start nothing", so the
-        // lock directory would stay on the lock host until its lease lapsed.
-        await Task { await locking?.release() }.value
+        // Released from an unstructured task, as cleanup runs: a cancelled run (Ctrl-C, an API
+        // cancel, a daemon stopping) must still remove its lock directory, and in the cancelled
+        // task the transport refused the command, leaving the directory to lapse with its lease.
+        if let locking { await Task { await locking.release() }.value }
         await transport.close()
         report.planHash = planHash
         report.runID = runID

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import UnixSignals
 import WardenCore
 
 /// `warden serve`: loads the config (refusing to start on any problem),
@@ -37,6 +38,8 @@ public enum ServeDaemon {
 
     public static func run(configurationPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
                            makeTransport: @escaping @Sendable () -> any HostTransport) async throws {
+        // Before anything else: a SIGHUP from now on is a reload, never the default action (exit).
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let (state, policy) = try await preflight(configurationPath: configurationPath, environment: environment)
         let configuration = await state.configuration
         let store: any JournalStore
@@ -62,9 +65,11 @@ public enum ServeDaemon {
             server = http
         }
         let listen = configuration.listen
+        let listening = ListeningFlag()
         let app = Application(router: router, server: server,
                               configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "warden"),
                               onServerRunning: { _ in
+                                  listening.set()
                                   logger.notice("listening", metadata: ["address": "\(listen)", "tls": "\(configuration.tls != nil)",
                                                                        "config": "\(configuration.file)", "state": "\(configuration.state)"])
                               },
@@ -72,13 +77,30 @@ public enum ServeDaemon {
         var group = ServiceGroupConfiguration(
             services: [
                 .init(service: app),
-                .init(service: ReloadOnHangup(state: state, clock: services.clock, logger: logger), successTerminationBehavior: .ignore),
+                .init(service: ReloadOnHangup(hangups: hangups, services: services, logger: logger), successTerminationBehavior: .ignore),
                 // Last: the first to stop on SIGTERM, while the server still answers.
                 .init(service: RunKeeper(services: services, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         group.maximumGracefulShutdownDuration = configuration.gracePeriod + .seconds(60)
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch where !listening.isSet {
+            // The server never listened: the address is taken or not this machine's (exit 1, not 2).
+            throw ServeStartError(.cannotStart, "cannot listen on \(listen): \(error)")
+        }
+    }
+}
+
+/// Set once the HTTP server listens: a failure before that is a failure to start.
+private final class ListeningFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func set() {
+        lock.withLock { value = true }
     }
 }

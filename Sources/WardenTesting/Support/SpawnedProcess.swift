@@ -72,6 +72,16 @@ struct SpawnedProcess: Sendable {
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1, errno == EINTR {}
     }
 
+    /// Whether the child has ended, without blocking and without reaping it.
+    var hasEnded: Bool {
+        // Linux zeroes `info` when no child is waitable; a reported child has si_signo SIGCHLD.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == -1 {
+            guard errno == EINTR else { return true }
+        }
+        return info.si_signo == SIGCHLD
+    }
+
     /// Blocks until the child ends: its exit status, or 128 + the signal that killed it.
     func wait() throws(LoopbackFleet.Failure) -> Int32 {
         var status: Int32 = 0

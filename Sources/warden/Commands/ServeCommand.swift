@@ -55,6 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ServeStartError {
             Terminal.writeError("warden serve: \(error.description)\n")
             throw error.kind == .invalidConfiguration ? ExitStatus.invalidInput : ExitStatus.failure
+        } catch {
+            // Whatever stopped a daemon that had started is not invalid input (exit 2).
+            Terminal.writeError("warden serve: \(error)\n")
+            throw ExitStatus.failure
         }
     }
 
