@@ -29,7 +29,9 @@ extension ServeConfiguration {
             do {
                 _ = try Inventory.load(path: inventory)
             } catch {
-                problems.append(LocatedError("inventory '\(name)' (\(inventory)) does not load: \(error)"))
+                // The inventory's own problems keep their file:line:column; only this config's "error:" prefix is added.
+                let described = "\(error)".replacingOccurrences(of: "error: ", with: "")
+                problems.append(LocatedError("inventory '\(name)' does not load: \(described)"))
             }
         }
         let catalog = RunbookCatalog.load(folders: configuration.runbookFolders)
