@@ -18,6 +18,8 @@ struct CancelRouteTests {
 
             let run = try await harness.finish(runID)
             #expect(run.status != .ended(.succeeded), "\(run.status)")
+            // Its end says who cancelled it and why, not the terminal's "interrupted (Ctrl-C or SIGTERM)".
+            #expect(run.reason?.hasPrefix("cancelled by olga: the window closed") == true, "\(run.reason ?? "")")
             let timeline = try await harness.timeline(of: runID)
             #expect(timeline.contains("note: cancelled by olga: the window closed"), "\(timeline)")
             // The change was never made; cleanup set the level back all the same.

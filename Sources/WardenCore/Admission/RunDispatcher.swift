@@ -40,6 +40,8 @@ public actor RunDispatcher {
         public let trigger: RunTrigger
         public let startedAt: Date
         let task: Task<RunReport, Never>
+        /// Set by whoever cancels it, so its end says who and why.
+        let stopReason: StopReason
     }
 
     public let journal: Journal
@@ -111,7 +113,7 @@ public actor RunDispatcher {
         }
         // The audit log names whoever asked as the actor of what the run writes.
         let journal = Journal(store: self.journal.store, actor: request.identity.user)
-        let session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
+        var session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
                                  signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
         // A read-only runbook changes nothing, so failing checks do not stop it: they are its result (as `warden run`).
         let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
@@ -127,7 +129,11 @@ public actor RunDispatcher {
         } catch {
             throw AdmissionError(error)
         }
-        track(begun.runID, runbook: request.runbook.name, trigger: request.identity.trigger) { await session.carryOn(begun) }
+        let stopReason = StopReason()
+        session.stopReason = stopReason
+        track(begun.runID, runbook: request.runbook.name, trigger: request.identity.trigger, stopReason: stopReason) { [session] in
+            await session.carryOn(begun)
+        }
         return (begun.runID, plan)
     }
 
@@ -142,6 +148,7 @@ public actor RunDispatcher {
         } catch {
             throw AdmissionError(.failed, "the cancellation could not be journaled, so the run was not stopped: \(error)")
         }
+        run.stopReason.set("cancelled by \(person): \(reason)")
         run.task.cancel()
     }
 
@@ -192,15 +199,19 @@ public actor RunDispatcher {
         }
         let paramsFile = try secretsFile(values)
         defer { if let paramsFile { unlink(paramsFile) } }
-        let resumption = RunResumption(journal: Journal(store: journal.store, actor: identity.user), transport: makeTransport(), stateFolder: settings.stateFolder, identity: identity,
-                                       policy: settings.policy, signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
+        var resumption = RunResumption(journal: Journal(store: journal.store, actor: identity.user), transport: makeTransport(),
+                                       stateFolder: settings.stateFolder, identity: identity, policy: settings.policy, signer: settings.signer,
+                                       delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
                                        environment: [:], clock: settings.clock)
+        let stopReason = StopReason()
+        resumption.stopReason = stopReason
+        let resumer = resumption
         let request = ResumeRequest(runID: runID, inventory: inventory, paramsFile: paramsFile, assume: assume)
         // The resume asks once every check passed and before anything runs: that answer is when the request is accepted.
         let (accepted, acceptance) = AsyncStream<Void>.makeStream()
         let task = Task { () -> Result<RunReport, RunSessionError> in
             do throws(RunSessionError) {
-                return .success(try await resumption.resume(request) { _ throws(RunSessionError) in
+                return .success(try await resumer.resume(request) { _ throws(RunSessionError) in
                     acceptance.yield()
                     acceptance.finish()
                     return true
@@ -214,7 +225,7 @@ public actor RunDispatcher {
         if await iterator.next() == nil, case let .failure(error) = await task.value {
             throw AdmissionError(error)
         }
-        track(runID, runbook: journaled.runbook, trigger: journaled.trigger) {
+        track(runID, runbook: journaled.runbook, trigger: journaled.trigger, stopReason: stopReason) {
             switch await task.value {
             case let .success(report): return report
             case let .failure(error):
@@ -263,6 +274,7 @@ public actor RunDispatcher {
             _ = try? await journal.append(.init(runID: run.runID, kind: .note,
                                                 detail: "cancelled: the daemon is stopping and the grace period of \(DurationText.format(grace)) ran out; cleanup runs",
                                                 at: settings.clock.now))
+            run.stopReason.set("cancelled: the daemon was stopping and the grace period of \(DurationText.format(grace)) ran out")
             run.task.cancel()
         }
         for run in activeRuns { _ = await run.task.value }
@@ -270,7 +282,8 @@ public actor RunDispatcher {
 
     // MARK: Helpers
 
-    private func track(_ runID: String, runbook: String, trigger: RunTrigger, _ body: @escaping @Sendable () async -> RunReport) {
+    private func track(_ runID: String, runbook: String, trigger: RunTrigger, stopReason: StopReason,
+                       _ body: @escaping @Sendable () async -> RunReport) {
         let started = settings.clock.now
         observer.runStarted(runbook: runbook, trigger: trigger)
         let task = Task { [observer, clock = settings.clock] () -> RunReport in
@@ -279,7 +292,7 @@ public actor RunDispatcher {
             await self.ended(runID)
             return report
         }
-        active[runID] = ActiveRun(runID: runID, runbook: runbook, trigger: trigger, startedAt: started, task: task)
+        active[runID] = ActiveRun(runID: runID, runbook: runbook, trigger: trigger, startedAt: started, task: task, stopReason: stopReason)
         observer.activeRunsChanged(to: active.count)
     }
 

@@ -23,6 +23,8 @@ public struct RunResumption: Sendable {
     public var environment: [String: String]
     /// The clock the resumed run keeps time by.
     public var clock: any EngineClock
+    /// Why the resumed run was cancelled, when whoever cancels it says (see `RunSession.stopReason`).
+    public var stopReason: StopReason?
 
     public init(journal: Journal, transport: any HostTransport, stateFolder: String, identity: RunIdentity = .current,
                 policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
@@ -161,8 +163,9 @@ public struct RunResumption: Sendable {
                 throw RunSessionError(.invalidInput, "\(error); the resume was journaled but nothing ran: resume again with a key that signs")
             }
         }
-        let session = RunSession(context: context, transport: transport, journal: journal, identity: identity, policy: policy,
+        var session = RunSession(context: context, transport: transport, journal: journal, identity: identity, policy: policy,
                                  signer: signer, delegate: delegate, concurrency: concurrency)
+        session.stopReason = stopReason
         let locking = plan.flatMap {
             RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport, identity: identity, delegate: delegate)
         }

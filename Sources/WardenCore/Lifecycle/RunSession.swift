@@ -25,6 +25,9 @@ public struct RunSession: Sendable {
     public var concurrency: Int
     /// Ask the delegate before each step (`--step`).
     public var stepMode: Bool
+    /// Why the run was cancelled, when whoever cancels it says (the daemon does); nil: the
+    /// engine's own words.
+    public var stopReason: StopReason?
 
     public init(context: EngineContext, transport: any HostTransport, journal: Journal, identity: RunIdentity = .current,
                 policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
@@ -184,6 +187,9 @@ public struct RunSession: Sendable {
         }
         var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         keeper.cancel()
+        if report.status != .succeeded, let why = stopReason?.reason {
+            report.reason = why + (report.reason.map { " (\($0))" } ?? "")
+        }
         // Released from an unstructured task, as cleanup runs: a cancelled run (Ctrl-C, an API
         // cancel, a daemon stopping) must still remove its lock directory, and in the cancelled
         // task the transport refused the command, leaving the directory to lapse with its lease.
