@@ -154,13 +154,7 @@ public actor RunDispatcher {
 
     /// Why a run that is not carried here cannot be acted on: unknown, ended, or another controller's.
     private func notCarried(_ runID: String, doing what: String) async throws(AdmissionError) -> AdmissionError {
-        let run: JournalRun?
-        do {
-            run = try await journal.run(runID)
-        } catch {
-            throw AdmissionError(.failed, "\(error)")
-        }
-        guard let run else { return AdmissionError(.notFound, "no run '\(runID)' in the journal") }
+        let run = try await journaled(runID)
         if case .ended = run.status { return AdmissionError(.conflict, "run \(runID) already ended (\(run.status)); nothing to \(what)") }
         return AdmissionError(.conflict, "run \(runID) is carried by \(run.controller), not by this daemon (\(settings.controller)); \(what) it there"
                               + (OperatingSystemUser.isGone(run.controller) ? ", or resume it here (its controller is gone)" : ""))
@@ -182,13 +176,7 @@ public actor RunDispatcher {
                        identity: RunIdentity) async throws(AdmissionError) -> String {
         guard !stopping else { throw AdmissionError(.stopping, "the daemon is stopping and resumes no runs") }
         guard active[runID] == nil else { throw AdmissionError(.conflict, "run \(runID) is running here; nothing to resume") }
-        let journaled: JournalRun?
-        do {
-            journaled = try await journal.run(runID)
-        } catch {
-            throw AdmissionError(.failed, "\(error)")
-        }
-        guard let journaled else { throw AdmissionError(.notFound, "no run '\(runID)' in the journal") }
+        let journaled = try await journaled(runID)
         // Not in a state to be resumed: a conflict (409), as for a cancel, not a request that does not hold together.
         if case .ended = journaled.status { throw AdmissionError(.conflict, "run \(runID) already ended (\(journaled.status)); nothing to resume") }
         guard OperatingSystemUser.isGone(journaled.controller) else {
@@ -281,6 +269,18 @@ public actor RunDispatcher {
     }
 
     // MARK: Helpers
+
+    /// The journal's run `runID`: 404 when there is none, 500 when the journal cannot be read.
+    private func journaled(_ runID: String) async throws(AdmissionError) -> JournalRun {
+        let run: JournalRun?
+        do {
+            run = try await journal.run(runID)
+        } catch {
+            throw AdmissionError(.failed, "\(error)")
+        }
+        guard let run else { throw AdmissionError(.notFound, "no run '\(runID)' in the journal") }
+        return run
+    }
 
     private func track(_ runID: String, runbook: String, trigger: RunTrigger, stopReason: StopReason,
                        _ body: @escaping @Sendable () async -> RunReport) {
