@@ -42,7 +42,7 @@ struct EventStream: Sendable {
         // A daemon that is stopping ends its streams once its own runs ended (the run keeper stops
         // first); clients continue from Last-Event-ID with the next daemon.
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let run = try await journal.run(runID)
+            // One read per wake-up while events flow; the run's row only when there are none (has it ended?).
             let events = try await journal.events(of: runID, from: last + 1)
             if !events.isEmpty {
                 var frame = ""
@@ -54,7 +54,10 @@ struct EventStream: Sendable {
                 quiet = ContinuousClock.now
                 continue
             }
+            let run = try await journal.run(runID)
             if let run, case .ended = run.status {
+                // Events journaled between the two reads come first.
+                if try await !journal.events(of: runID, from: last + 1).isEmpty { continue }
                 let end = RunEnd(runID: runID, status: run.status.rawValue, reason: run.reason, lastSequence: last)
                 try await writer.write(ByteBuffer(string: EventStream.frame(id: nil, event: "run-finished", data: EventStream.json(end))))
                 return
