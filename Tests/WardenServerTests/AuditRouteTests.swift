@@ -18,6 +18,10 @@ struct AuditRouteTests {
             #expect(head.sequence > 3)
             #expect(reply.json["head"].string == head.hash)
             #expect(reply.json["broken"].isMissing)
+            // The same judgement as `warden audit verify`: nothing to check signatures against here, and it holds.
+            #expect(reply.json["holds"].bool == true)
+            #expect(reply.json["approvals"].items.isEmpty)
+            #expect(reply.json["uncovered"].items.isEmpty)
         }
     }
 
@@ -33,6 +37,7 @@ struct AuditRouteTests {
             #expect(reply.json["intact"].bool == false)
             #expect(reply.json["broken"]["record"].int == record.sequence, "\(reply)")
             #expect(reply.json["broken"]["reason"].string?.isEmpty == false)
+            #expect(reply.json["holds"].bool == false)
         }
     }
 

@@ -10,12 +10,8 @@ enum AuditRoutes {
         api.get("audit/verify") { _, context -> Response in
             _ = try context.require(.read)
             do {
-                let head = try await services.journal.auditHead()
-                guard let broken = try await services.journal.verifyAudit() else {
-                    return JSONResponse.make(Verified(intact: true, records: head.sequence, head: head.hash, broken: nil))
-                }
-                return JSONResponse.make(Verified(intact: false, records: head.sequence, head: head.hash,
-                                                  broken: .init(record: broken.record, runID: broken.runID, event: broken.event, reason: broken.reason)))
+                let verification = try await AuditVerification.verify(services.journal, policy: await services.dispatcher.settings.policy)
+                return JSONResponse.make(Verified(verification))
             } catch {
                 throw APIError(.internalServerError, "\(error)")
             }
@@ -38,11 +34,48 @@ enum AuditRoutes {
         }
     }
 
+    /// `warden audit verify`'s judgement as JSON (`AuditVerification`).
     struct Verified: Encodable {
         let intact: Bool
+        let holds: Bool
         let records: Int
         let head: String
         let broken: Break?
+        let approvals: [Signature]
+        let checkpoints: [Signature]
+        let unsignedTail: [Int]?
+        let uncovered: [Uncovered]
+
+        init(_ verification: AuditVerification) {
+            intact = verification.broken == nil
+            holds = verification.holds
+            records = verification.records
+            head = verification.last?.hash ?? AuditRecord.genesis
+            broken = verification.broken.map { Break(record: $0.record, runID: $0.runID, event: $0.event, reason: $0.reason) }
+            approvals = verification.approvals.map { entry in
+                let approval = entry.approval
+                let (verdict, key, reason): (String, String?, String?) = switch entry.verdict {
+                case let .signed(key): ("signed", key, nil)
+                case .unsigned: ("unsigned", nil, nil)
+                case let .doesNotVerify(reason): ("does-not-verify", nil, reason)
+                }
+                return Signature(runID: approval.runID, what: "\(approval.decision.rawValue) at \(approval.step)", by: approval.approver,
+                                 verdict: verdict, key: key, reason: reason)
+            }
+            let review = verification.checkpoints
+            checkpoints = (review?.entries ?? []).map { entry in
+                let checkpoint = entry.checkpoint
+                let (verdict, key, reason): (String, String?, String?) = switch entry.verdict {
+                case let .signed(key): ("signed", key, nil)
+                case let .doesNotVerify(reason): ("does-not-verify", nil, reason)
+                case .unchecked: ("unchecked", nil, "the site policy names no allowed_signers")
+                }
+                return Signature(runID: checkpoint.runID, what: "\(checkpoint.phase.rawValue) at audit record \(checkpoint.auditSequence)",
+                                 by: checkpoint.signer, verdict: verdict, key: key, reason: reason)
+            }
+            unsignedTail = review?.tail.map { [$0.lowerBound, $0.upperBound] }
+            uncovered = (review?.uncovered ?? []).map { Uncovered(runID: $0.runID, reason: $0.reason) }
+        }
 
         struct Break: Encodable {
             let record: Int?
@@ -54,6 +87,36 @@ enum AuditRoutes {
                 case record, event, reason
                 case runID = "run_id"
             }
+        }
+
+        /// A decision's or a checkpoint's signature: `signed` (with the key), `unsigned`, `does-not-verify` (with why) or `unchecked`.
+        struct Signature: Encodable {
+            let runID: String
+            let what: String
+            let by: String
+            let verdict: String
+            let key: String?
+            let reason: String?
+
+            enum CodingKeys: String, CodingKey {
+                case what, by, verdict, key, reason
+                case runID = "run_id"
+            }
+        }
+
+        struct Uncovered: Encodable {
+            let runID: String
+            let reason: String
+
+            enum CodingKeys: String, CodingKey {
+                case reason
+                case runID = "run_id"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case intact, holds, records, head, broken, approvals, checkpoints, uncovered
+            case unsignedTail = "unsigned_tail"
         }
     }
 }

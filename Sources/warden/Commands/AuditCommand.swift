@@ -27,26 +27,23 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let journal = try await state.open()
-        let records = try await journal.auditRecords()
-        if let broken = try await journal.verifyAudit() {
+        let policy = try ApprovalPolicy.forCommand()
+        let verification = try await AuditVerification.verify(journal, policy: policy)
+        if let broken = verification.broken {
             Terminal.write("audit log BROKEN at \(broken)\n")
             Terminal.write("Records before it are intact; treat everything from it on as untrustworthy and keep the file for investigation.\n")
             throw ExitStatus.failure
         }
-        let last = records.last.map { "; last record \($0.sequence), hash \($0.hash)" } ?? ""
-        Terminal.write("audit log intact: \(records.count) records\(last)\n")
-        let policy = try ApprovalPolicy.forCommand()
-        let approvalsHold = try await verifySignatures(journal, policy: policy)
-        let checkpointsHold = try await verifyCheckpoints(journal, records: records, policy: policy)
-        if !approvalsHold || !checkpointsHold { throw ExitStatus.failure }
+        let last = verification.last.map { "; last record \($0.sequence), hash \($0.hash)" } ?? ""
+        Terminal.write("audit log intact: \(verification.records) records\(last)\n")
+        showApprovals(verification)
+        if let review = verification.checkpoints { showCheckpoints(review, policy: policy) }
+        if !verification.holds { throw ExitStatus.failure }
     }
 
     /// Who signed each checkpoint with which key, what comes after the newest one, and (when
-    /// the site requires checkpoints) which runs are not covered. False when the journal
-    /// cannot be trusted: a signature that does not verify, or a run left uncovered.
-    private func verifyCheckpoints(_ journal: Journal, records: [AuditRecord], policy: ApprovalPolicy) async throws -> Bool {
-        let review = try await CheckpointReview.review(journal, records: records, allowedSigners: policy.checkpointAllowedSigners,
-                                                       required: policy.requireCheckpoints)
+    /// the site requires checkpoints) which runs are not covered.
+    private func showCheckpoints(_ review: CheckpointReview, policy: ApprovalPolicy) {
         for entry in review.entries {
             let checkpoint = entry.checkpoint
             let what = "checkpoint of run \(checkpoint.runID) (\(checkpoint.phase.rawValue)) at audit record \(checkpoint.auditSequence) by \(checkpoint.signer)"
@@ -67,35 +64,24 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         if !review.uncovered.isEmpty {
             Terminal.write("\(review.uncovered.count) run(s) not covered, where \(policy.file ?? "the policy") requires signed checkpoints\n")
         }
-        return review.holds
     }
 
     /// Where the site keeps allowed signers: who signed each decision, with which key; an
-    /// unsigned or forged one is named (false when the policy requires signatures).
-    private func verifySignatures(_ journal: Journal, policy: ApprovalPolicy) async throws -> Bool {
-        guard let signers = policy.allowedSigners else { return true }
-        var bad = 0
-        for approval in try await journal.allApprovals() {
+    /// unsigned or forged one is named.
+    private func showApprovals(_ verification: AuditVerification) {
+        for entry in verification.approvals {
+            let approval = entry.approval
             let what = "\(approval.decision) of run \(approval.runID) at '\(approval.step)' by \(approval.approver)"
-            guard let signature = approval.signature else {
-                bad += 1
-                Terminal.write(VisibleText.line("\(what): UNSIGNED") + "\n")
-                continue
-            }
-            do {
-                let key = try await ApprovalSignature.verify(approval.signedMessage, signature: signature, principal: approval.approver,
-                                                             allowedSigners: signers)
-                Terminal.write(VisibleText.line("\(what): signed with \(key)") + "\n")
-            } catch {
-                bad += 1
-                Terminal.write(VisibleText.line("\(what): SIGNATURE DOES NOT VERIFY: \(error.description)") + "\n")
+            switch entry.verdict {
+            case let .signed(key): Terminal.write(VisibleText.line("\(what): signed with \(key)") + "\n")
+            case .unsigned: Terminal.write(VisibleText.line("\(what): UNSIGNED") + "\n")
+            case let .doesNotVerify(reason): Terminal.write(VisibleText.line("\(what): SIGNATURE DOES NOT VERIFY: \(reason)") + "\n")
             }
         }
-        if bad > 0, policy.requireSignatures {
-            Terminal.write("\(bad) decision(s) without a valid signature, where \(policy.file ?? "the policy") requires one\n")
-            return false
+        let policy = verification.policy
+        if verification.badApprovals > 0, policy.requireSignatures {
+            Terminal.write("\(verification.badApprovals) decision(s) without a valid signature, where \(policy.file ?? "the policy") requires one\n")
         }
-        return true
     }
 }
 
