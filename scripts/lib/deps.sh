@@ -128,7 +128,9 @@ warden_ensure_python_tool() {
         return 1
     fi
     _warden_note "installing $package from PyPI"
-    python3 -m pip install --quiet --disable-pip-version-check "$package" >&2 || {
+    # Twice: a registry that hiccups once should not fail a whole test run.
+    python3 -m pip install --quiet --disable-pip-version-check "$package" >&2 ||
+        { sleep 5; python3 -m pip install --quiet --disable-pip-version-check "$package" >&2; } || {
         _warden_note "pip could not install $package"
         return 1
     }
