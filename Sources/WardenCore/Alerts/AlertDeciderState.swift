@@ -124,7 +124,9 @@ public struct AlertDeciderState: Sendable, Equatable {
             }
         }
 
-        var decisions: [AlertDecision] = []
+        // Incidents this delivery settled close first: a rule acting on `resolved` then starts
+        // its own run instead of attaching to the incident that just ended.
+        var decisions = closeSettled()
         var anyMatched = false
         for rule in rules {
             // A firing alert triggers while it fires (an open incident absorbs the repeats);

@@ -180,6 +180,21 @@ extension AlertsTests {
             #expect(await decider.state.incidents.isEmpty)
         }
 
+        @Test func aRuleOnResolvedRunsWhenAnAlertResolvesNotOnEveryResend() async throws {
+            let clock = TestClock(now: F.origin)
+            let check = try F.rule("after-node-down", runbook: "check-replica", on: [.resolved])
+            let decider = AlertDecider(rules: [check], clock: clock)
+            #expect(await decider.decide(F.delivery([F.nodeDown("n1")])).decisions == [.noRuleMatched])
+            clock.advance(by: .seconds(60))
+            let resolved = await decider.decide(F.delivery([F.nodeDown("n1", .resolved)])).decisions
+            #expect(resolved.compactMap(\.startRequest).map(\.runbook) == ["check-replica"])
+            _ = await decider.runStarted("R1", incident: "I1")
+            #expect(await decider.runEnded("R1").decisions.map(\.kind) == ["closed"])
+            // Prometheus re-sends resolved alerts for a while: a re-send in a changed group starts nothing.
+            let resend = await decider.decide(F.delivery("{}:{other}", [F.nodeDown("n1", .resolved)])).decisions
+            #expect(resend == [.resolvedOnly])
+        }
+
         @Test func otherDeliveriesAreNamedForWhatTheyAre() async throws {
             let decider = AlertDecider(rules: [try F.rule()], clock: TestClock(now: F.origin))
             let other = F.alert("f9", labels: ["alertname": "DiskFull", "cluster": "fdb"])
