@@ -104,7 +104,8 @@ extension AlertsTests {
 
         @Test func aFlappingAlertIsNotActedOn() async throws {
             let clock = TestClock(now: F.origin)
-            let rule = try F.rule(throttles: AlertThrottles(flapping: (changes: 3, within: .seconds(600))))
+            // "More than 2 changes": the firing after exactly two changes is still acted on.
+            let rule = try F.rule(throttles: AlertThrottles(flapping: (changes: 2, within: .seconds(600))))
             let decider = AlertDecider(rules: [rule], clock: clock)
             var kinds: [[String]] = []
             for (index, status) in [AlertStatus.firing, .resolved, .firing, .resolved, .firing, .resolved, .firing].enumerated() {
