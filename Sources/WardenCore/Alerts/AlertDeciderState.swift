@@ -37,6 +37,8 @@ public struct AlertDeciderState: Sendable, Equatable {
         let rule: String
         let key: IncidentKey
         let incident: String
+        /// Its run's id, once the server said it started.
+        var run: String?
         let at: Date
     }
 
@@ -79,6 +81,7 @@ public struct AlertDeciderState: Sendable, Equatable {
             incidents[key]?.startPending = false
             incidents[key]?.runs.insert(run)
             incidents[key]?.lastRun = run
+            if let index = starts.lastIndex(where: { $0.incident == id }) { starts[index].run = run }
             return []
         case let .startFailed(id, _):
             guard let key = incident(id)?.key, let open = incidents[key] else { return [] }
@@ -219,7 +222,7 @@ public struct AlertDeciderState: Sendable, Equatable {
         }
         if let window = rule.throttles.onceWithin,
            let last = starts.last(where: { $0.rule == rule.id && $0.key == key && now.timeIntervalSince($0.at) < window.timeInterval }) {
-            decisions.append(.throttled(key: key, .onceWithin(window: window, lastIncident: last.incident, at: last.at)))
+            decisions.append(.throttled(key: key, .onceWithin(window: window, lastIncident: last.incident, lastRun: last.run, at: last.at)))
             return
         }
         if let limit = rule.throttles.maxRuns {
@@ -240,7 +243,7 @@ public struct AlertDeciderState: Sendable, Equatable {
         }
         let id = nextIncidentID()
         incidents[key] = AlertIncident(id: id, key: key, openedAt: now, firing: firingNow)
-        starts.append(Start(rule: rule.id, key: key, incident: id, at: now))
+        starts.append(Start(rule: rule.id, key: key, incident: id, run: nil, at: now))
         decisions.append(.start(RunPlanRequest(rule: rule.id, runbook: runbook, inventory: rule.inventory, params: rendered, incidentKey: key,
                                                incident: id, escalated: key.escalated, approval: rule.approval)))
     }

@@ -143,7 +143,7 @@ extension AlertsTests {
             let again = await decider.decide(F.delivery([F.nodeDown("n1", startsAt: 1_750_000_300)])).decisions
             #expect(again.map(\.kind) == ["throttled"])
             #expect(again.first?.description
-                == #"throttled: node-down{cluster="pegasus-a",node="n1"}: once_within 30m (last run for incident I1 at 2025-06-15T15:06:40Z)"#)
+                == #"throttled: node-down{cluster="pegasus-a",node="n1"}: once_within 30m (last run R1 of incident I1 at 2025-06-15T15:06:40Z)"#)
 
             clock.advance(by: .seconds(300))  // t+10m: another key is not held by once_within
             #expect(await kinds([F.nodeDown("n1", startsAt: 1_750_000_300), F.nodeDown("n2")]) == ["throttled", "start"])
