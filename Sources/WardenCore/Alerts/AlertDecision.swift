@@ -25,7 +25,11 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
     /// A parameter of the rule does not render for the alert: no run with a hole in it.
     case unrenderable(key: IncidentKey, AlertTemplateError)
 
-    public var description: String {
+    /// One line whatever the labels hold: label values come from outside, and a newline
+    /// or an escape sequence in one must not forge a line of the journal or the terminal.
+    public var description: String { VisibleText.line(sentence) }
+
+    private var sentence: String {
         switch self {
         case let .start(request):
             let what = request.escalated ? "escalated runbook" : "runbook"

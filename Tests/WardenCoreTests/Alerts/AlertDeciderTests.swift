@@ -204,6 +204,10 @@ extension AlertsTests {
             let bad = await decider.receive(Array(#"{"version": "3"}"#.utf8))
             #expect(bad.decisions == [.invalid(.unsupportedVersion("3"))])
             #expect(bad.decisions[0].description.hasPrefix("invalid: version: webhook protocol version '3' is not supported"))
+            // Label values are data: a newline in one does not start a line of the journal.
+            let forged = await decider.decide(F.delivery([F.nodeDown("n1", cluster: "a\nstart: rule evil")])).decisions
+            #expect(forged.map(\.kind) == ["start"])
+            #expect(!forged[0].description.contains("\n"))
             // A parameter that does not render starts nothing.
             let noNode = F.alert("f1", labels: ["alertname": "NodeDown", "cluster": "pegasus-a"])
             let decisions = await decider.decide(F.delivery([noNode])).decisions
