@@ -1,0 +1,252 @@
+import Foundation
+import Yams
+
+extension AlertRule {
+    /// The keys of one rule, in the order the documentation lists them.
+    static let keys = ["id", "match", "on", "runbook", "inventory", "params", "incident_key", "approval", "once_within", "max_runs", "flapping",
+                       "escalate"]
+    static let escalationKeys = ["label", "at_least", "run", "scope", "params"]
+
+    /// Reads an `alert_rules:` section given as its own YAML document (a sequence
+    /// of rules); the serve config reads its section with `parse(_:file:)` on the node.
+    ///
+    /// ```yaml
+    /// - id: node-down
+    ///   match: ['alertname="NodeDown"', 'severity=~"critical|page"']
+    ///   on: [firing]
+    ///   runbook: restart-replica
+    ///   inventory: pegasus-a
+    ///   params: {cluster: "{{ labels.cluster }}", node: "{{ labels.node }}"}
+    ///   incident_key: [cluster, node]
+    ///   approval: auto
+    ///   once_within: 30m
+    ///   max_runs: {count: 3, within: 1h}
+    ///   flapping: {changes: 4, within: 30m}
+    ///   escalate: {label: node, at_least: 3, run: freeze-cluster, params: {cluster: "{{ labels.cluster }}"}}
+    /// ```
+    public static func parse(_ text: String, file: String) throws(AlertRulesError) -> [AlertRule] {
+        let root: Node?
+        do {
+            root = try YAMLDocument.compose(text, file: file)
+        } catch {
+            throw AlertRulesError([error])
+        }
+        guard let root else { return [] }
+        let (rules, problems) = parse(root, file: file)
+        guard problems.isEmpty else { throw AlertRulesError(problems) }
+        return rules
+    }
+
+    /// Reads the rules of an `alert_rules:` node, with every problem found.
+    static func parse(_ node: Node, file: String) -> (rules: [AlertRule], problems: [LocatedError]) {
+        var reader = RuleReader(file: file)
+        guard case let .sequence(items) = node else {
+            if YAMLNodeInspection.isNull(node) { return ([], []) }
+            reader.problem("alert_rules must be a list of rules, got \(YAMLNodeInspection.describe(node))", at: node)
+            return ([], reader.problems)
+        }
+        var rules: [AlertRule] = []
+        var ids: [String: SourceLocation] = [:]
+        for item in items {
+            guard let rule = reader.rule(item) else { continue }
+            if let first = ids[rule.id] {
+                reader.problem("duplicate rule id '\(rule.id)' (first at line \(first.line), column \(first.column))", at: item)
+                continue
+            }
+            ids[rule.id] = reader.at(item)
+            rules.append(rule)
+        }
+        return (rules, reader.problems)
+    }
+
+    /// Reads values of rules, collecting every problem with where it is.
+    private struct RuleReader {
+        let file: String
+        var problems: [LocatedError] = []
+
+        init(file: String) { self.file = file }
+
+        func at(_ node: Node) -> SourceLocation { YAMLDocument.location(of: node, file: file) }
+
+        mutating func problem(_ message: String, at node: Node, hint: String? = nil) {
+            problems.append(LocatedError(message, at: at(node), hint: hint))
+        }
+
+        mutating func keyed(_ node: Node, named name: String, among keys: [String]) -> [String: YAMLMapping.Entry] {
+            guard case .mapping = node else {
+                problem("\(name) must be a mapping, got \(YAMLNodeInspection.describe(node))", at: node)
+                return [:]
+            }
+            let found = YAMLMapping.entries(of: node, context: "in \(name)", file: file)
+            problems += found.problems
+            var result: [String: YAMLMapping.Entry] = [:]
+            for entry in found.entries {
+                if keys.contains(entry.name) {
+                    result[entry.name] = entry
+                } else {
+                    problem("unknown key '\(entry.name)' in \(name)", at: entry.key, hint: NameSuggestion.hint(for: entry.name, among: keys))
+                }
+            }
+            return result
+        }
+
+        mutating func text(_ node: Node, named name: String) -> String? {
+            if case let .scalar(scalar) = node, !scalar.string.isEmpty, !YAMLNodeInspection.isNull(node) { return scalar.string }
+            problem("\(name) must be text, got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+
+        mutating func texts(_ node: Node, named name: String) -> [String]? {
+            if case let .sequence(items) = node {
+                let values = items.compactMap { text($0, named: "an entry of \(name)") }
+                return values.count == items.count ? values : nil
+            }
+            return text(node, named: name).map { [$0] }
+        }
+
+        mutating func integer(_ node: Node, named name: String, in range: ClosedRange<Int>) -> Int? {
+            if let number = YAMLNodeInspection.integer(node, in: range) { return number }
+            problem("\(name) must be an integer \(range.lowerBound)...\(range.upperBound), got \(YAMLNodeInspection.describe(node))", at: node)
+            return nil
+        }
+
+        mutating func duration(_ node: Node, named name: String) -> Duration? {
+            guard let text = text(node, named: name) else { return nil }
+            do {
+                let duration = try DurationText.parse(text)
+                guard duration > .zero else {
+                    problem("\(name) must be longer than 0", at: node)
+                    return nil
+                }
+                return duration
+            } catch {
+                problem("\(name): \(error.message)", at: node, hint: error.hint)
+                return nil
+            }
+        }
+
+        mutating func labelNames(_ node: Node, named name: String) -> [String]? {
+            guard let names = texts(node, named: name) else { return nil }
+            for label in names where !LabelMatcher.isName(label) {
+                problem("\(name): '\(label)' is not a label name", at: node)
+                return nil
+            }
+            return names
+        }
+
+        mutating func templates(_ node: Node, named name: String) -> [String: AlertTemplate] {
+            guard case .mapping = node else {
+                problem("\(name) must be a mapping of parameter names to values, got \(YAMLNodeInspection.describe(node))", at: node)
+                return [:]
+            }
+            let found = YAMLMapping.entries(of: node, context: "in \(name)", file: file)
+            problems += found.problems
+            var result: [String: AlertTemplate] = [:]
+            for entry in found.entries {
+                // Numbers and booleans are parameter text too (the runbook's types check them).
+                guard case let .scalar(scalar) = entry.value else {
+                    problem("\(name).\(entry.name) must be text, got \(YAMLNodeInspection.describe(entry.value))", at: entry.value)
+                    continue
+                }
+                do {
+                    result[entry.name] = try AlertTemplate(scalar.string, parameter: entry.name)
+                } catch {
+                    problem("\(name): \(error)", at: entry.value)
+                }
+            }
+            return result
+        }
+
+        mutating func matcherList(_ node: Node) -> [LabelMatcher]? {
+            var matchers: [LabelMatcher] = []
+            let items: [Node]
+            if case let .sequence(list) = node { items = Array(list) } else { items = [node] }
+            guard !items.isEmpty else {
+                problem("match must name at least one matcher (a rule matching every alert is a mistake more often than not)", at: node)
+                return nil
+            }
+            for item in items {
+                guard let text = text(item, named: "a matcher") else { return nil }
+                do {
+                    matchers += try LabelMatcher.parseList(text)
+                } catch {
+                    problem("\(error)", at: item, hint: "write matchers as Alertmanager does, e.g. alertname=\"NodeDown\" or severity=~\"critical|page\"")
+                    return nil
+                }
+            }
+            return matchers
+        }
+
+        mutating func rule(_ node: Node) -> AlertRule? {
+            let count = problems.count
+            let entries = keyed(node, named: "an alert rule", among: AlertRule.keys)
+            guard case .mapping = node else { return nil }
+            for required in ["id", "match", "runbook", "inventory"] where entries[required] == nil {
+                problem("an alert rule needs '\(required)'", at: node)
+            }
+            let id = entries["id"].flatMap { text($0.value, named: "id") }
+            if let id, let node = entries["id"]?.value, !id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+                problem("id '\(id)' may hold only letters, digits, '-', '_' and '.'", at: node)
+            }
+            let matchers = entries["match"].flatMap { matcherList($0.value) }
+            let runbook = entries["runbook"].flatMap { text($0.value, named: "runbook") }
+            let inventory = entries["inventory"].flatMap { text($0.value, named: "inventory") }
+            var on: Set<AlertStatus> = [.firing]
+            if let entry = entries["on"], let names = texts(entry.value, named: "on") {
+                on = []
+                for name in names {
+                    if let status = AlertStatus(rawValue: name) { on.insert(status) } else {
+                        problem("on: '\(name)' is neither firing nor resolved", at: entry.value,
+                                hint: NameSuggestion.hint(for: name, among: AlertStatus.allCases.map(\.rawValue)))
+                    }
+                }
+            }
+            let params = entries["params"].map { templates($0.value, named: "params") } ?? [:]
+            let incidentLabels = entries["incident_key"].flatMap { labelNames($0.value, named: "incident_key") } ?? ["cluster"]
+            var approval = AlertApproval.auto
+            if let entry = entries["approval"], let name = text(entry.value, named: "approval") {
+                if let value = AlertApproval(rawValue: name) { approval = value } else {
+                    problem("approval must be auto or required, got '\(name)'", at: entry.value,
+                            hint: NameSuggestion.hint(for: name, among: AlertApproval.allCases.map(\.rawValue)))
+                }
+            }
+            var throttles = AlertThrottles()
+            throttles.onceWithin = entries["once_within"].flatMap { duration($0.value, named: "once_within") }
+            if let entry = entries["max_runs"] {
+                let fields = keyed(entry.value, named: "max_runs", among: ["count", "within"])
+                if let count = fields["count"].flatMap({ integer($0.value, named: "max_runs.count", in: 1...10_000) }),
+                   let within = fields["within"].flatMap({ duration($0.value, named: "max_runs.within") }) {
+                    throttles.maxRuns = (count, within)
+                } else if fields["count"] == nil || fields["within"] == nil {
+                    problem("max_runs needs 'count' and 'within'", at: entry.value)
+                }
+            }
+            if let entry = entries["flapping"] {
+                let fields = keyed(entry.value, named: "flapping", among: ["changes", "within"])
+                if let changes = fields["changes"].flatMap({ integer($0.value, named: "flapping.changes", in: 1...60) }),
+                   let within = fields["within"].flatMap({ duration($0.value, named: "flapping.within") }) {
+                    throttles.flapping = (changes, within)
+                } else if fields["changes"] == nil || fields["within"] == nil {
+                    problem("flapping needs 'changes' and 'within'", at: entry.value)
+                }
+            }
+            var escalation: AlertEscalation?
+            if let entry = entries["escalate"] {
+                let fields = keyed(entry.value, named: "escalate", among: AlertRule.escalationKeys)
+                let label = fields["label"].flatMap { labelNames($0.value, named: "escalate.label")?.first }
+                let atLeast = fields["at_least"].flatMap { integer($0.value, named: "escalate.at_least", in: 2...10_000) }
+                let run = fields["run"].flatMap { text($0.value, named: "escalate.run") }
+                let scope = fields["scope"].flatMap { labelNames($0.value, named: "escalate.scope") }
+                let escalationParams = fields["params"].map { templates($0.value, named: "escalate.params") } ?? [:]
+                if let label, let atLeast, let run {
+                    escalation = AlertEscalation(label: label, atLeast: atLeast, runbook: run, scope: scope, params: escalationParams)
+                } else if fields["label"] == nil || fields["at_least"] == nil || fields["run"] == nil {
+                    problem("escalate needs 'label', 'at_least' and 'run'", at: entry.value)
+                }
+            }
+            guard problems.count == count, let id, let matchers, let runbook, let inventory else { return nil }
+            return AlertRule(id: id, matchers: matchers, on: on, runbook: runbook, inventory: inventory, params: params, incidentLabels: incidentLabels,
+                             approval: approval, throttles: throttles, escalation: escalation)
+        }
+    }
+}
