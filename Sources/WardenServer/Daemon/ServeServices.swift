@@ -9,6 +9,8 @@ public struct ServeServices: Sendable {
     public let dispatcher: RunDispatcher
     public let journal: Journal
     let signal: ChangeSignal
+    /// One shared reader per followed run, for every stream of it.
+    let streams: RunEventHub
     public let metrics: WardenMetrics
     public let clock: any EngineClock
     public let startedAt: Date
@@ -25,6 +27,7 @@ public struct ServeServices: Sendable {
         self.dispatcher = dispatcher
         self.journal = journal
         self.signal = signal
+        self.streams = RunEventHub(journal: journal, signal: signal)
         self.metrics = metrics
         self.clock = clock
         self.startedAt = startedAt

@@ -41,7 +41,7 @@ enum RunRoutes {
             let after = try RunListing.integer(parameters["after"].map(String.init) ?? request.headers[HTTPField.Name("Last-Event-ID")!], named: "after",
                                                default: 0, in: 0...Int(Int32.max))
             if request.headers[.accept]?.contains("text/event-stream") == true {
-                return EventStream(journal: services.journal, signal: services.signal, runID: id, after: after, heartbeat: services.heartbeat).response()
+                return EventStream(journal: services.journal, hub: services.streams, runID: id, after: after, heartbeat: services.heartbeat).response()
             }
             let limit = try RunListing.integer(parameters["limit"].map(String.init), named: "limit", default: 500, in: 1...5000)
             let events: [JournalEvent]

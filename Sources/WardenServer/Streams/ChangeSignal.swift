@@ -5,30 +5,44 @@ import Synchronization
 /// makes signals it, so a stream delivers an event as soon as it is
 /// journaled instead of on the next poll. (Writes by other processes sharing
 /// the state folder, a terminal's `warden run`, are found by the timeout.)
+///
+/// A waiter says which change it last saw (`generation`, read before it read
+/// the journal), so a write that lands between its read and its wait still
+/// wakes it at once instead of being lost until the timeout.
 final class ChangeSignal: Sendable {
-    private let waiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
+    private struct State {
+        var generation: UInt64 = 0
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Changes seen so far; read it before reading the journal, pass it to `wait`.
+    var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Wakes every waiter.
     func notify() {
-        let woken = waiters.withLock { waiters in
-            defer { waiters.removeAll() }
-            return Array(waiters.values)
+        let woken = state.withLock { state in
+            state.generation &+= 1
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
         for waiter in woken { waiter.resume() }
     }
 
-    /// Returns at the next `notify`, after `timeout`, or when the task is cancelled, whichever is first.
-    func wait(timeout: Duration) async {
+    /// Returns at once if the journal changed since `seen`; else at the next `notify`, after
+    /// `timeout`, or when the task is cancelled, whichever is first.
+    func wait(since seen: UInt64, timeout: Duration) async {
         let id = UUID()
         let timer = Mutex<Task<Void, Never>?>(nil)
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let cancelled = waiters.withLock { waiters in
-                    if Task.isCancelled { return true }
-                    waiters[id] = continuation
-                    return false
+                let registered = state.withLock { state in
+                    guard !Task.isCancelled, state.generation == seen else { return false }
+                    state.waiters[id] = continuation
+                    return true
                 }
-                if cancelled {
+                guard registered else {
                     continuation.resume()
                     return
                 }
@@ -45,6 +59,6 @@ final class ChangeSignal: Sendable {
     }
 
     private func wake(_ id: UUID) {
-        waiters.withLock { $0.removeValue(forKey: id) }?.resume()
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
     }
 }
