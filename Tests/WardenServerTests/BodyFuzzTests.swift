@@ -12,19 +12,7 @@ import WardenTesting
 /// the answer's, or a success), and goes on working.
 @Suite("Fuzzing bodies and queries")
 struct BodyFuzzTests {
-    /// SplitMix64: a seeded generator, so a failure can be replayed from its seed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
+    /// Replays a failure: every request is drawn from this seed (`SeededGenerator`, WardenTesting).
     static let seed: UInt64 = 0x5EED_0F_3A7D
 
     /// Checks one answer: below 500, JSON (or the route's own text format on success), an error object naming its status.
@@ -51,17 +39,17 @@ struct BodyFuzzTests {
 
     // MARK: Making bodies
 
-    static func randomBytes(_ count: Int, using random: inout Seeded) -> [UInt8] {
+    static func randomBytes(_ count: Int, using random: inout SeededGenerator) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
     }
 
-    static func randomText(_ count: Int, using random: inout Seeded) -> String {
+    static func randomText(_ count: Int, using random: inout SeededGenerator) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz_-.:/{}[]\"\\ \u{0}\u{7}\n\t'é€😀\u{202E}")
         return String((0..<count).map { _ in alphabet.randomElement(using: &random)! })
     }
 
     /// A random JSON value, `depth` levels deep at most.
-    static func randomValue(depth: Int, members: [String], using random: inout Seeded) -> Any {
+    static func randomValue(depth: Int, members: [String], using random: inout SeededGenerator) -> Any {
         switch Int.random(in: 0...(depth > 0 ? 9 : 6), using: &random) {
         case 0: return NSNull()
         case 1: return Bool.random(using: &random)
@@ -83,7 +71,7 @@ struct BodyFuzzTests {
     }
 
     /// One body for a route whose valid bodies are `valid` and members `members`.
-    static func body(valid: [[String: Any]], members: [String], using random: inout Seeded) -> [UInt8] {
+    static func body(valid: [[String: Any]], members: [String], using random: inout SeededGenerator) -> [UInt8] {
         let base = valid.randomElement(using: &random) ?? [:]
         let text = Array(jsonText(base).utf8)
         switch Int.random(in: 0...9, using: &random) {
@@ -151,7 +139,7 @@ struct BodyFuzzTests {
         }.joined()
     }
 
-    static func randomQuery(names: [String], using random: inout Seeded) -> String {
+    static func randomQuery(names: [String], using random: inout SeededGenerator) -> String {
         var parts: [String] = []
         for _ in 0..<Int.random(in: 0...5, using: &random) {
             let name = Int.random(in: 0...4, using: &random) == 0 ? percentEncoded(randomBytes(Int.random(in: 0...6, using: &random), using: &random))
@@ -178,7 +166,7 @@ struct BodyFuzzTests {
 
     @Test func randomRequestsGetJSONAnswersBelow500() async throws {
         try await ServeHarness.with { harness, api in
-            var random = Seeded(state: Self.seed)
+            var random = SeededGenerator(seed: Self.seed)
             let finished = try await api.start("inspect")
             try await harness.finish(finished)
             let waiting = try await api.start("rebalance", as: .operatorApprover)

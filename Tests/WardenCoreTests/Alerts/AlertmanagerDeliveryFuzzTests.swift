@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WardenCore
+import WardenTesting
 
 extension AlertsTests {
     /// Random bytes and mangled real bodies thrown at the decoder and the decider:
@@ -9,25 +10,13 @@ extension AlertsTests {
     /// (`WARDEN_FUZZ_SEED` replays a run); about a second.
     @Suite("Delivery fuzzing")
     struct AlertmanagerDeliveryFuzzTests {
-        /// SplitMix64: small, and the same sequence for a seed everywhere.
-        struct Noise {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-            mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-        }
 
         static let pieces: [String] = ["\"version\"", "\"4\"", "\"alerts\"", "[", "]", "{", "}", ":", ",", "null", "true", "1e999", "-0", "\"firing\"",
                                        "\"resolved\"", "\"2026-12-03T02:10:00Z\"", "\"\\u0000\"", "\"\\ud800\"", "\"fingerprint\"", "\"labels\"", "0.5"]
 
         @Test func randomAndMangledBodiesNeverCrash() async throws {
             let seed = UInt64(ProcessInfo.processInfo.environment["WARDEN_FUZZ_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
-            var noise = Noise(state: seed)
+            var noise = SeededGenerator(seed: seed)
             let bases = [Array(AlertFixtures.firing.utf8), Array(AlertFixtures.resolved.utf8)]
             let rule = try AlertFixtures.rule(throttles: AlertThrottles(onceWithin: .seconds(60), flapping: (changes: 2, within: .seconds(600))),
                                               escalation: AlertEscalation(label: "node", atLeast: 2, runbook: "freeze", scope: ["cluster"]))
