@@ -20,13 +20,15 @@ enum JournalText {
     static func runs(_ runs: [ListedRun]) -> String {
         guard !runs.isEmpty else { return "no runs journaled yet\n" }
         // The status column fits the longest status (`failed-checks`, `controller gone`) whole.
-        var lines = ["RUN                   STATUS          STARTED               BY        RUNBOOK"]
+        var lines = ["RUN                   STATUS          STARTED               VIA      BY           RUNBOOK"]
         for listed in runs {
             let run = listed.run
             lines.append([run.id.padding(toLength: 21, withPad: " ", startingAt: 0),
                           listed.status.padding(toLength: 15, withPad: " ", startingAt: 0),
                           time(run.startedAt).padding(toLength: 21, withPad: " ", startingAt: 0),
-                          run.initiator.padding(toLength: 9, withPad: " ", startingAt: 0),
+                          // What started it: a terminal, `warden serve`'s API, a schedule or an alert.
+                          run.trigger.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
+                          run.initiator.padding(toLength: 12, withPad: " ", startingAt: 0),
                           run.runbook].joined(separator: " "))
         }
         // A run nobody controls any more waits for an operator: say what they can do.
@@ -42,7 +44,8 @@ enum JournalText {
         var lines = [
             "run \(run.id): \(run.status)" + (run.reason.map { " — \($0)" } ?? ""),
             "  runbook:    \(run.runbook) (\(run.file))",
-            "  started:    \(time(run.startedAt)) by \(run.initiator) on \(run.controller)",
+            "  started:    \(time(run.startedAt)) by \(run.initiator) on \(run.controller)"
+                + (run.trigger == .terminal ? "" : " (through \(run.trigger.rawValue))"),
             "  finished:   \(time(run.finishedAt))",
             "  plan:       \(run.planHash)",
         ]
