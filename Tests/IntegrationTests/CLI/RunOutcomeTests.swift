@@ -146,6 +146,10 @@ struct RunOutcomeTests {
             let run = try await awaitRun(in: state, "the hold step to be under way") { _, events in
                 events.contains { $0.step == "hold" && $0.kind == .intent }
             }
+            // The intent is journaled before the command leaves: the kill comes once the host has it.
+            for _ in 0..<600 where !fleet.commands(receivedBy: fleet.hosts[0]).contains("MUTATE-HOLD") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             try await background.crash()
 
             let listed = try await warden(["runs", "--state", state])
