@@ -113,6 +113,23 @@ struct StatusRouteTests {
         }
     }
 
+    @Test func aTokenFileRemovedRefusesEveryTokenUntilItIsBack() async throws {
+        try await ServeHarness.with { harness, api in
+            // After a reload the daemon follows the file on disk (as it does from a real start).
+            #expect(try await api.post("/api/v1/reload", as: .admin, body: nil).code == 200)
+            #expect(try await api.get("/api/v1/runs", as: .viewer).code == 200)
+            let tokens = harness.folder + "/tokens.json"
+            let aside = harness.folder + "/tokens.aside"
+            try FileManager.default.moveItem(atPath: tokens, toPath: aside)
+            // Removing the file revokes every token: none keeps working from memory.
+            #expect(try await api.get("/api/v1/runs", as: .viewer).code == 401)
+            try FileManager.default.moveItem(atPath: aside, toPath: tokens)
+            let back = try await api.get("/api/v1/status", as: .viewer)
+            #expect(back.code == 200, "\(back)")
+            #expect(back.json["token_problem"].isMissing, "\(back)")
+        }
+    }
+
     @Test func anUnknownRouteIsAJSON404() async throws {
         try await ServeHarness.with { _, api in
             for path in ["/api/v1/nothing", "/", "/api/v2/runs", "/api/v1/runs/x/y/z"] {

@@ -80,10 +80,14 @@ public actor DaemonState {
     private func refreshTokens() {
         var info = stat()
         guard lstat(configuration.tokens, &info) == 0 else {
-            if tokensChanged != nil { tokenProblem = "the token file \(configuration.tokens) is gone: \(String(cString: strerror(errno)))" }
+            // Gone (removed to revoke every token, or moved): no token holds until it is back, as when it breaks.
+            let why = String(cString: strerror(errno))
+            tokens = TokenFile()
+            tokensChanged = nil
+            tokenProblem = "the token file \(configuration.tokens) is gone (\(why)): every token is refused until it is back"
             return
         }
-        // Tokens given in code (tests) have no file to follow.
+        // Tokens given in code (tests) have no file to follow; one read from a file, or a problem with it, is followed.
         guard tokensChanged != nil || tokenProblem != nil else { return }
         if let changed = tokensChanged, changed.tv_sec == info.st_mtim.tv_sec, changed.tv_nsec == info.st_mtim.tv_nsec { return }
         do {
