@@ -43,6 +43,32 @@ struct ResumeRouteTests {
         }
     }
 
+    @Test func twoResumesOfOneRunAtOnceResumeItOnce() async throws {
+        var options = ServeHarness.Options()
+        options.controller = ServeHarness.deadController
+        try await ServeHarness.with(options) { dead, api in
+            let runID = try await api.start("rebalance")
+            try await dead.awaitGate(of: runID)
+            let harness = await dead.restarted()
+            try await harness.withAPI { api in
+                // An operator's resume racing another (or the adoption at start): one goes on, the other is refused.
+                async let first = api.post("/api/v1/runs/\(runID)/resume", body: "{}")
+                async let second = api.post("/api/v1/runs/\(runID)/resume", body: "{}")
+                let codes = try await [first.code, second.code].sorted()
+                #expect(codes == [202, 409], "\(codes)")
+                try await harness.until("the resumed run waits at its gate") {
+                    try await harness.journal.events(of: runID).filter { $0.kind == .waitingApproval }.count == 2
+                }
+                #expect(try await harness.journal.events(of: runID).filter { $0.kind == .waitingApproval }.count == 2, "resumed once")
+                #expect(try await api.post("/api/v1/runs/\(runID)/approvals", as: .approver, json: ["decision": "approve"]).code == 201)
+                let finished = try await harness.finish(runID)
+                #expect(finished.status == .ended(.succeeded), "\(finished.reason ?? "")")
+                #expect(harness.transport.commands(receivedBy: "meta1").filter { $0.hasPrefix("set_meta_level lively") }.count == 1)
+            }
+            try await harness.shutdown()
+        }
+    }
+
     @Test func aRunThatEndedOrIsCarriedByALiveControllerIsNotResumed() async throws {
         try await ServeHarness.with { harness, api in
             let finished = try await api.start("inspect")

@@ -52,6 +52,9 @@ public actor RunDispatcher {
     /// Starts between their admission and their journaling: they count against the limit.
     private var starting = 0
     private var stopping = false
+    /// Runs being resumed here and not yet tracked: a second resume of one (an operator's request
+    /// racing the adoption at start) is refused, so nothing it started runs twice.
+    private var resuming: Set<String> = []
 
     public init(journal: Journal, settings: Settings, observer: any DispatcherObserver = SilentDispatcherObserver(),
                 makeTransport: @escaping @Sendable () -> any HostTransport) {
@@ -175,7 +178,12 @@ public actor RunDispatcher {
     public func resume(_ runID: String, inventory: String? = nil, assume: ResumeRequest.Assumption? = nil, values: [String: Value] = [:],
                        identity: RunIdentity) async throws(AdmissionError) -> String {
         guard !stopping else { throw AdmissionError(.stopping, "the daemon is stopping and resumes no runs") }
-        guard active[runID] == nil else { throw AdmissionError(.conflict, "run \(runID) is running here; nothing to resume") }
+        guard active[runID] == nil, !resuming.contains(runID) else {
+            throw AdmissionError(.conflict, "run \(runID) is running here (or being resumed); nothing to resume")
+        }
+        // Claimed before the first suspension: the actor runs this check and this insert as one step.
+        resuming.insert(runID)
+        defer { resuming.remove(runID) }
         let journaled = try await journaled(runID)
         // Not in a state to be resumed: a conflict (409), as for a cancel, not a request that does not hold together.
         if case .ended = journaled.status { throw AdmissionError(.conflict, "run \(runID) already ended (\(journaled.status)); nothing to resume") }
