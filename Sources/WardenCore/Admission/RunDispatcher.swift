@@ -83,12 +83,18 @@ public actor RunDispatcher {
 
     /// The plan the request would run: probes run for real, nothing mutating is sent.
     public func plan(_ request: RunRequest) async throws(AdmissionError) -> Plan {
-        let context = try load(request)
-        let transport = makeTransport()
-        let plan = await Planner.plan(context: context, transport: transport, concurrency: settings.concurrency,
-                                      secretKey: try secretKey(for: request.runbook))
+        let (_, transport, plan) = try await planned(request)
         await transport.close()
         return plan
+    }
+
+    /// A fresh plan of the request on a transport of its own, which the caller closes (or runs on).
+    private func planned(_ request: RunRequest) async throws(AdmissionError) -> (EngineContext, any HostTransport, Plan) {
+        let context = try load(request)
+        let secretKey = try secretKey(for: request.runbook)
+        let transport = makeTransport()
+        let plan = await Planner.plan(context: context, transport: transport, concurrency: settings.concurrency, secretKey: secretKey)
+        return (context, transport, plan)
     }
 
     /// Starts the run if a fresh plan has the hash the caller confirmed and the plan proceeds;
@@ -105,10 +111,7 @@ public actor RunDispatcher {
         }
         starting += 1
         defer { starting -= 1 }
-        let context = try load(request)
-        let transport = makeTransport()
-        let plan = await Planner.plan(context: context, transport: transport, concurrency: settings.concurrency,
-                                      secretKey: try secretKey(for: request.runbook))
+        let (context, transport, plan) = try await planned(request)
         guard plan.hash == confirmed else {
             await transport.close()
             throw AdmissionError(.planChanged, "the plan changed since it was read (now \(plan.hash), confirmed \(confirmed)): read the new plan and confirm its hash",
@@ -118,12 +121,10 @@ public actor RunDispatcher {
         let journal = Journal(store: self.journal.store, actor: request.identity.user)
         var session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
                                  signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
-        // A read-only runbook changes nothing, so failing checks do not stop it: they are its result (as `warden run`).
-        let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
-        guard plan.verdict == .proceeds || (plan.verdict == .fails && readOnly) else {
+        guard plan.allowsStart else {
             await transport.close()
             let reason = plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
-            let report = await session.recordNotStarted(plan: plan, status: plan.verdict == .blocked ? .blocked : .failedChecks, reason: reason)
+            let report = await session.recordNotStarted(plan: plan, status: plan.notStartedStatus, reason: reason)
             throw AdmissionError(.conflict, "not started: \(reason); nothing was changed", plan: plan, runID: report.runID.isEmpty ? nil : report.runID)
         }
         let begun: RunSession.BegunRun

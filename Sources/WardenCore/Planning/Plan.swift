@@ -51,6 +51,16 @@ public struct Plan: Sendable, Codable {
         self.offline = offline
     }
 
+    /// Whether a run may start on this plan: it proceeds, or only read-only checks fail in a
+    /// runbook that changes nothing (its failing checks are its result). `warden run` and the
+    /// daemon both decide here.
+    public var allowsStart: Bool {
+        verdict == .proceeds || (verdict == .fails && !(steps + cleanup).contains(where: \.mutating))
+    }
+
+    /// How a run that may not start ends in the journal: blocked by a guard, or failed checks.
+    public var notStartedStatus: RunStatus { verdict == .blocked ? .blocked : .failedChecks }
+
     /// Hosts a mutating step will (or may) change, counted once per step.
     public var changes: Int {
         (steps + cleanup).filter(\.mutating).reduce(0) { total, step in

@@ -56,13 +56,11 @@ struct RunCommand: AsyncParsableCommand, EngineCommand {
         let delegate = TerminalRunDelegate(output: output, interrupts: interrupts, journal: journal)
         let session = RunSession(context: context, transport: transport, journal: journal, policy: policy, signer: signer,
                                  delegate: delegate, concurrency: concurrency, stepMode: step)
-        // A read-only runbook changes nothing, so failing checks do not stop it: they are its result.
-        let readOnly = !(plan.steps + plan.cleanup).contains(where: \.mutating)
-        guard plan.verdict == .proceeds || (plan.verdict == .fails && readOnly), !interrupts.wasInterrupted else {
+        guard plan.allowsStart, !interrupts.wasInterrupted else {
             interrupts.cancel()
             await transport.close()
             let reason = interrupts.wasInterrupted ? "interrupted while planning" : plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
-            let status: RunStatus = interrupts.wasInterrupted ? .aborted : plan.verdict == .blocked ? .blocked : .failedChecks
+            let status: RunStatus = interrupts.wasInterrupted ? .aborted : plan.notStartedStatus
             try await notStarted(session, plan: plan, status: status, reason: reason)
         }
         // With --step every step is asked about before it runs: that is the
