@@ -54,6 +54,19 @@ struct LockRouteTests {
         }
     }
 
+    @Test func aLockWhoseNameHoldsASlashIsBrokenByItsEncodedName() async throws {
+        try await ServeHarness.with { harness, api in
+            // The shipped rebalance locks `pegasus/<cluster>`: a slash a path can carry only as %2F.
+            try await harness.journal.begin(JournalRun(id: "20250615-150000-0009", runbook: "inspect", file: "/x/inspect.yaml", initiator: "tess",
+                                                       controller: "elsewhere:1", planHash: "sha256:t", parameters: "{}"))
+            _ = try await harness.journal.acquire(RunLock(name: "pegasus/demo", runID: "20250615-150000-0009", holder: "tess", controller: "elsewhere:1"))
+            let reply = try await api.post("/api/v1/locks/pegasus%2Fdemo/break", as: .admin, json: ["reason": "its controller is gone"])
+            #expect(reply.code == 200, "\(reply)")
+            #expect(reply.json["lock"]["name"].string == "pegasus/demo")
+            #expect(try await harness.journal.locks().isEmpty)
+        }
+    }
+
     @Test func breakingNeedsAReasonAndAHeldLock() async throws {
         try await ServeHarness.with { harness, api in
             let runID = try await api.start("rebalance")

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import WardenCore
@@ -21,6 +22,13 @@ public struct WardenRequestContext: RequestContext {
 
     /// Bodies are read by `JSONBody` with the configured limit, not by Hummingbird's decoder.
     public var maxUploadSize: Int { 64 << 20 }
+
+    /// A path parameter as the client meant it: percent-decoded (Hummingbird leaves `%2F` as it
+    /// came), so a lock named `pegasus/demo` can be named as `pegasus%2Fdemo`.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
 
     /// The identity, which must hold `permission`: 401 without one, 403 without the permission.
     func require(_ permission: Permission) throws(APIError) -> Identity {

@@ -10,7 +10,7 @@ enum ApprovalRoutes {
     static func register(on api: RouterGroup<WardenRequestContext>, services: ServeServices) {
         api.post("runs/:id/approvals") { request, context -> Response in
             let identity = try context.require(.approve)
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let body = try await DecisionBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             let journal = services.journal(as: identity)
             guard (try? await journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }

@@ -12,7 +12,7 @@ enum CatalogRoutes {
         }
         api.get("runbooks/:name") { _, context -> Response in
             _ = try context.require(.read)
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let catalog = await services.state.catalog
             guard let runbook = catalog[name] else {
                 let hint = NameSuggestion.hint(for: name, among: catalog.names).map { " (\($0))" } ?? ""

@@ -18,7 +18,7 @@ enum LockRoutes {
         }
         api.post("locks/:name/break") { request, context -> Response in
             let identity = try context.require(.breakLock)
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             let journal = services.journal(as: identity)
             let broken: RunLock

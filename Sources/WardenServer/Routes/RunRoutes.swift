@@ -22,7 +22,7 @@ enum RunRoutes {
         }
         api.get("runs/:id") { _, context -> Response in
             _ = try context.require(.read)
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let detail: RunDetail?
             do {
                 detail = try await RunDetail.read(id, from: services.journal)
@@ -34,7 +34,7 @@ enum RunRoutes {
         }
         api.get("runs/:id/events") { request, context -> Response in
             _ = try context.require(.read)
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             guard (try? await services.journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
             let parameters = request.uri.queryParameters
             // Bounded: the next sequence asked for is after + 1, which must not overflow (Int.max would stop the daemon).
@@ -59,7 +59,7 @@ enum RunRoutes {
         }
         api.post("runs/:id/cancel") { request, context -> Response in
             let identity = try context.require(.cancelRun)
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty else { throw APIError(.unprocessableContent, "'reason' must say why the run is cancelled", field: "reason") }
@@ -73,7 +73,7 @@ enum RunRoutes {
         }
         api.post("runs/:id/resume") { request, context -> Response in
             let identity = try context.require(.resumeRun)
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let body = try await ResumeBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             var assumption: ResumeRequest.Assumption?
             if let assume = body.assume {
