@@ -111,10 +111,13 @@ struct RunGuardrailTests {
 
     /// Returns once the lease in the lock directory's owner file has lapsed by the host's clock (this
     /// machine's: the fleet's hosts run here), read as the lock script reads it: `expires` < `date +%s`.
+    /// The file is read again on every turn: a renewal the holder sent just before it was killed still
+    /// runs on the host and may push `expires` on after the first read (seen in CI).
     private func awaitLapse(of lockDirectory: String) async throws {
-        let owner = try String(contentsOfFile: lockDirectory + "/owner", encoding: .utf8)
-        let expires = try #require(owner.split(separator: "\n").first { $0.hasPrefix("expires=") }.flatMap { Int($0.dropFirst("expires=".count)) })
-        while Int(Date().timeIntervalSince1970) <= expires {
+        while true {
+            let owner = try String(contentsOfFile: lockDirectory + "/owner", encoding: .utf8)
+            let expires = try #require(owner.split(separator: "\n").first { $0.hasPrefix("expires=") }.flatMap { Int($0.dropFirst("expires=".count)) })
+            if Int(Date().timeIntervalSince1970) > expires { return }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
