@@ -50,13 +50,18 @@ public actor AlertDecider {
     }
 
     /// The server started the run of an incident's `start`.
-    public func runStarted(_ run: String, incident: String) -> (input: AlertDeciderInput, decisions: [AlertDecision]) {
-        record(.runStarted(run: run, incident: incident, at: clock.now))
+    public func runStarted(_ run: String, incident: String, awaitingApproval: Bool = false) -> (input: AlertDeciderInput, decisions: [AlertDecision]) {
+        record(.runStarted(run: run, incident: incident, awaitingApproval: awaitingApproval, at: clock.now))
     }
 
-    /// The server could not start it; the incident closes.
-    public func startFailed(incident: String) -> (input: AlertDeciderInput, decisions: [AlertDecision]) {
-        record(.startFailed(incident: incident, at: clock.now))
+    /// The server could not start it (`reason` says why); the incident closes.
+    public func startFailed(incident: String, reason: String) -> (input: AlertDeciderInput, decisions: [AlertDecision]) {
+        record(.startFailed(incident: incident, reason: reason, at: clock.now))
+    }
+
+    /// Decides on `input` as journaled (the daemon writes inputs first, then decides them in order).
+    public func apply(_ input: AlertDeciderInput) -> [AlertDecision] {
+        state.apply(input, rules: rules)
     }
 
     /// A run ended (however): its incident closes if its alerts resolved too.

@@ -8,16 +8,17 @@ public enum AlertDeciderInput: Sendable, Hashable {
     /// A webhook body (the journal keeps the raw body; this is its decoding, or the
     /// decoding error for a body that was refused).
     case delivery(Result<AlertmanagerDelivery, AlertmanagerDeliveryError>, at: Date)
-    /// The server started the run an incident's `start` asked for.
-    case runStarted(run: String, incident: String, at: Date)
-    /// The server could not start it (plan refused, approval denied): the incident has no run.
-    case startFailed(incident: String, at: Date)
+    /// The server started the run an incident's `start` asked for; `awaitingApproval` when
+    /// it stops at an approval gate before its first change.
+    case runStarted(run: String, incident: String, awaitingApproval: Bool, at: Date)
+    /// The server could not start it (plan refused, a limit reached): the incident has no run.
+    case startFailed(incident: String, reason: String, at: Date)
     case runEnded(run: String, at: Date)
     case close(incident: String, reason: String, at: Date)
 
     public var at: Date {
         switch self {
-        case let .delivery(_, at), let .runStarted(_, _, at), let .startFailed(_, at), let .runEnded(_, at), let .close(_, _, at): at
+        case let .delivery(_, at), let .runStarted(_, _, _, at), let .startFailed(_, _, at), let .runEnded(_, at), let .close(_, _, at): at
         }
     }
 }

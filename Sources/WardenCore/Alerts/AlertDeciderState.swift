@@ -19,6 +19,8 @@ public struct AlertDeciderState: Sendable, Equatable {
         /// State changes kept per alert (more than any sensible `flapping.changes`).
         public var changesPerAlert = 64
         public var starts = 10_000
+        /// `alerts.max_runs` of the serve config: starts over every rule within a period.
+        public var maxRuns: AlertRunLimit?
 
         public init() {}
     }
@@ -76,17 +78,17 @@ public struct AlertDeciderState: Sendable, Equatable {
             return [.invalid(error)]
         case let .delivery(.success(delivery), now):
             return decide(delivery, rules: rules, now: now)
-        case let .runStarted(run, id, _):
+        case let .runStarted(run, id, awaitingApproval, _):
             guard let key = incident(id)?.key else { return [] }
             incidents[key]?.startPending = false
             incidents[key]?.runs.insert(run)
             incidents[key]?.lastRun = run
             if let index = starts.lastIndex(where: { $0.incident == id }) { starts[index].run = run }
-            return []
-        case let .startFailed(id, _):
+            return [.started(incident: id, key: key, run: run, awaitingApproval: awaitingApproval)]
+        case let .startFailed(id, reason, _):
             guard let key = incident(id)?.key, let open = incidents[key] else { return [] }
             incidents[key] = nil
-            return [.closed(incident: open.id, key: key, .startFailed)]
+            return [.notStarted(incident: open.id, key: key, reason: reason), .closed(incident: open.id, key: key, .startFailed)]
         case let .runEnded(run, _):
             for key in incidents.keys where incidents[key]?.runs.contains(run) == true {
                 incidents[key]?.runs.remove(run)
@@ -232,6 +234,13 @@ public struct AlertDeciderState: Sendable, Equatable {
                 return
             }
         }
+        if let limit = limits.maxRuns {
+            let recent = starts.filter { now.timeIntervalSince($0.at) < limit.within.timeInterval }
+            if recent.count >= limit.count, let oldest = recent.first {
+                decisions.append(.throttled(key: key, .maxRunsOverall(count: limit.count, within: limit.within, oldest: oldest.at)))
+                return
+            }
+        }
         var rendered: [String: String] = [:]
         for (name, template) in params.sorted(by: { $0.key < $1.key }) {
             do {
@@ -282,7 +291,8 @@ public struct AlertDeciderState: Sendable, Equatable {
 
     /// Forgets starts no rule's window can still see, and the oldest beyond the limit.
     private mutating func pruneStarts(rules: [AlertRule], now: Date) {
-        let horizon = rules.flatMap { [$0.throttles.onceWithin, $0.throttles.maxRuns?.within].compactMap { $0 } }.max() ?? .zero
+        let horizon = (rules.flatMap { [$0.throttles.onceWithin, $0.throttles.maxRuns?.within].compactMap { $0 } } + [limits.maxRuns?.within].compactMap { $0 })
+            .max() ?? .zero
         starts.removeAll { now.timeIntervalSince($0.at) >= horizon.timeInterval }
         if starts.count > limits.starts { starts.removeFirst(starts.count - limits.starts) }
     }

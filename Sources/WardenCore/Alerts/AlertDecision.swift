@@ -13,6 +13,11 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
     case escalated(incident: String, key: IncidentKey, runbook: String, members: Int, atLeast: Int)
     /// The per-member rule stays still: the scope's escalated incident is open.
     case suppressedByEscalation(incident: String, key: IncidentKey)
+    /// The server started the incident's run (waiting at an approval gate, when `awaitingApproval`).
+    case started(incident: String, key: IncidentKey, run: String, awaitingApproval: Bool)
+    /// The server did not start the incident's run: its plan was refused (a guard failed, a host
+    /// unreachable), a limit was reached, or the runbook is gone. The incident closes.
+    case notStarted(incident: String, key: IncidentKey, reason: String)
     case closed(incident: String, key: IncidentKey, IncidentCloseReason)
     /// The same notification (a retry, an HA twin, an unchanged repeat) was decided already.
     case duplicate(deliveryKey: String)
@@ -44,12 +49,86 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
         case let .escalated(incident, key, runbook, members, atLeast):
             return "escalated: \(key) has \(members) members firing (escalate at \(atLeast)); incident \(incident) runs \(runbook) once"
         case let .suppressedByEscalation(incident, key): return "suppressed by escalation: \(key) is covered by escalated incident \(incident)"
+        case let .started(incident, key, run, awaitingApproval):
+            return awaitingApproval
+                ? "waiting for approval: run \(run) of incident \(incident) for \(key) waits for an approver before it changes anything"
+                : "run \(run) started for incident \(incident) (\(key))"
+        case let .notStarted(incident, key, reason): return "blocked: incident \(incident) for \(key): \(reason)"
         case let .closed(incident, key, reason): return "closed: incident \(incident) for \(key): \(reason)"
         case let .duplicate(deliveryKey): return "duplicate: delivery \(deliveryKey.prefix(16)) was decided already"
         case .noRuleMatched: return "no rule matched the firing alerts"
         case .resolvedOnly: return "resolved only: no rule acts on the resolved alerts"
         case let .invalid(error): return "invalid: \(error)"
         case let .unrenderable(key, error): return "not started: \(key): \(error)"
+        }
+    }
+}
+
+extension AlertDecision {
+    /// The decision's kind as journaled, listed by the API and counted in metrics:
+    /// `start`, `started`, `waiting-for-approval`, `blocked`, `attached`, `throttled`, `flapping`,
+    /// `escalated`, `suppressed`, `closed`, `duplicate`, `no-rule-matched`, `resolved-only`,
+    /// `invalid`, `unrenderable`.
+    public var kind: String {
+        switch self {
+        case .start: "start"
+        case let .started(_, _, _, awaitingApproval): awaitingApproval ? "waiting-for-approval" : "started"
+        case .notStarted: "blocked"
+        case .attached: "attached"
+        case .throttled: "throttled"
+        case .flapping: "flapping"
+        case .escalated: "escalated"
+        case .suppressedByEscalation: "suppressed"
+        case .closed: "closed"
+        case .duplicate: "duplicate"
+        case .noRuleMatched: "no-rule-matched"
+        case .resolvedOnly: "resolved-only"
+        case .invalid: "invalid"
+        case .unrenderable: "unrenderable"
+        }
+    }
+
+    /// Every kind, for metrics that start at zero.
+    public static let kinds = ["start", "started", "waiting-for-approval", "blocked", "attached", "throttled", "flapping", "escalated",
+                               "suppressed", "closed", "duplicate", "no-rule-matched", "resolved-only", "invalid", "unrenderable"]
+
+    /// The rule it concerns, if one.
+    public var rule: String? {
+        switch self {
+        case let .start(request): request.rule
+        case let .started(_, key, _, _), let .notStarted(_, key, _), let .attached(_, key, _), let .throttled(key, _), let .flapping(key, _, _, _),
+             let .escalated(_, key, _, _, _), let .suppressedByEscalation(_, key), let .closed(_, key, _), let .unrenderable(key, _):
+            key.rule
+        case .duplicate, .noRuleMatched, .resolvedOnly, .invalid: nil
+        }
+    }
+
+    /// The incident it concerns, if one.
+    public var incident: String? {
+        switch self {
+        case let .start(request): request.incident
+        case let .started(incident, _, _, _), let .notStarted(incident, _, _), let .attached(incident, _, _), let .escalated(incident, _, _, _, _),
+             let .suppressedByEscalation(incident, _), let .closed(incident, _, _):
+            incident
+        case .throttled, .flapping, .duplicate, .noRuleMatched, .resolvedOnly, .invalid, .unrenderable: nil
+        }
+    }
+
+    /// The run it concerns, if one.
+    public var run: String? {
+        switch self {
+        case let .started(_, _, run, _): run
+        case let .attached(_, _, run): run
+        default: nil
+        }
+    }
+
+    /// Whether a person should hear of it (`notify:`): a run waiting for an approver, an
+    /// escalation, a blocked start, a flapping alert.
+    public var needsAHuman: Bool {
+        switch self {
+        case .started(_, _, _, true), .notStarted, .escalated, .flapping: true
+        default: false
         }
     }
 }

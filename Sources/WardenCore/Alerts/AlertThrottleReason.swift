@@ -6,6 +6,8 @@ public enum AlertThrottleReason: Sendable, Hashable, CustomStringConvertible {
     case onceWithin(window: Duration, lastIncident: String, lastRun: String?, at: Date)
     /// The rule started `count` runs within `within` already.
     case maxRuns(count: Int, within: Duration, oldest: Date)
+    /// `alerts.max_runs` of the serve config, over every rule.
+    case maxRunsOverall(count: Int, within: Duration, oldest: Date)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum AlertThrottleReason: Sendable, Hashable, CustomStringConvertible {
             "once_within \(DurationText.format(window)) (last run \(run.map { "\($0) of incident \(incident)" } ?? "for incident \(incident)") at \(AlertTimestamp(at)))"
         case let .maxRuns(count, within, oldest):
             "max_runs \(count) within \(DurationText.format(within)) reached (the oldest of them at \(AlertTimestamp(oldest)))"
+        case let .maxRunsOverall(count, within, oldest):
+            "alerts.max_runs \(count) within \(DurationText.format(within)) over all rules reached (the oldest of them at \(AlertTimestamp(oldest)))"
         }
     }
 }

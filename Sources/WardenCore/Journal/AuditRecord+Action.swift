@@ -19,6 +19,10 @@ extension AuditRecord {
         case lockBroken
         /// A signed checkpoint of the log's head.
         case checkpoint
+        /// An alert input journaled (`status` its kind, `digest` the entry's).
+        case alertInput
+        /// A decision about an alert input (`status` its kind, `summary` its text, `digest` the entry's).
+        case alertDecision
         /// A journal event, its sequence in `event` and its hash in `digest`.
         case event(JournalEvent.Kind)
 
@@ -33,6 +37,8 @@ extension AuditRecord {
             case "lock-released": self = .lockReleased
             case "lock-broken": self = .lockBroken
             case "checkpoint": self = .checkpoint
+            case "alert-input": self = .alertInput
+            case "alert-decision": self = .alertDecision
             default:
                 guard let kind = JournalEvent.Kind(rawValue: rawValue) else { return nil }
                 self = .event(kind)
@@ -50,6 +56,8 @@ extension AuditRecord {
             case .lockReleased: "lock-released"
             case .lockBroken: "lock-broken"
             case .checkpoint: "checkpoint"
+            case .alertInput: "alert-input"
+            case .alertDecision: "alert-decision"
             case let .event(kind): kind.rawValue
             }
         }
@@ -57,7 +65,7 @@ extension AuditRecord {
         public var description: String { rawValue }
 
         public static var allCases: [Action] {
-            [.runStarted, .runFinished, .runAdopted, .approval, .lockTaken, .lockTakenOver, .lockReleased, .lockBroken, .checkpoint]
+            [.runStarted, .runFinished, .runAdopted, .approval, .lockTaken, .lockTakenOver, .lockReleased, .lockBroken, .checkpoint, .alertInput, .alertDecision]
                 + JournalEvent.Kind.allCases.map(Action.event)
         }
     }

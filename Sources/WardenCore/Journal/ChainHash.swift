@@ -25,4 +25,11 @@ enum ChainHash {
         hasher.update(data: Array(text.utf8))
         return "sha256:" + hasher.finalize().hexText
     }
+
+    /// The same for raw bytes (a webhook body need not be UTF-8).
+    static func digest(bytes: [UInt8]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: bytes)
+        return "sha256:" + hasher.finalize().hexText
+    }
 }

@@ -56,6 +56,7 @@ extension Journal {
         }
         if let broken = try lockBreak(in: reader, records: records) { return broken }
         if let broken = try checkpointBreak(in: reader, records: records) { return broken }
+        if let broken = try alertBreak(in: reader, records: records) { return broken }
         let approvals = Dictionary(grouping: try reader.approvals(of: nil), by: \.runID)
         for run in try reader.runs().reversed() {
             let events = try reader.events(of: run.id, from: 1)

@@ -25,7 +25,7 @@
 public enum JournalConformance {
     /// Every check.
     public static var checks: [JournalConformanceCheck] {
-        runs + events + approvals + locks + audit + checkpoints + storedValues + concurrency
+        runs + events + approvals + locks + audit + checkpoints + alerts + storedValues + concurrency
     }
 
     /// Each check for each store, leaving out those a store cannot take

@@ -17,6 +17,8 @@ public protocol JournalTampering: Sendable {
     func insert(_ lock: RunLock) async throws
     func deleteLock(_ name: String) async throws
     func replace(_ checkpoint: Checkpoint) async throws
+    func replace(_ decision: AlertDecisionEntry) async throws
+    func deleteAlertInput(_ sequence: Int) async throws
     /// Stores `raw` as the kind of the run's event `sequence`, and as the
     /// run's status: values no Warden wrote. Only for a store with the
     /// `holdsUnknownValues` capability.

@@ -14,6 +14,16 @@ public struct MemoryJournalTampering: JournalTampering {
         }
     }
 
+    public func replace(_ decision: AlertDecisionEntry) async throws {
+        store.tamper { contents in
+            contents.alertDecisions = contents.alertDecisions.map { $0.sequence == decision.sequence ? decision : $0 }
+        }
+    }
+
+    public func deleteAlertInput(_ sequence: Int) async throws {
+        store.tamper { $0.alertInputs.removeAll { $0.sequence == sequence } }
+    }
+
     public func deleteAuditRecord(_ sequence: Int) async throws {
         store.tamper { $0.audit.removeAll { $0.sequence == sequence } }
     }

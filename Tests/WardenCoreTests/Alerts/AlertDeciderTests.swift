@@ -4,24 +4,6 @@ import Testing
 import WardenTesting
 
 extension AlertDecision {
-    /// The case's name, for tests that count kinds of decisions.
-    var kind: String {
-        switch self {
-        case .start: "start"
-        case .attached: "attached"
-        case .throttled: "throttled"
-        case .flapping: "flapping"
-        case .escalated: "escalated"
-        case .suppressedByEscalation: "suppressed"
-        case .closed: "closed"
-        case .duplicate: "duplicate"
-        case .noRuleMatched: "noRuleMatched"
-        case .resolvedOnly: "resolvedOnly"
-        case .invalid: "invalid"
-        case .unrenderable: "unrenderable"
-        }
-    }
-
     var startRequest: RunPlanRequest? {
         if case let .start(request) = self { return request }
         return nil
@@ -118,7 +100,7 @@ extension AlertsTests {
                     _ = await decider.runEnded("R\(index)")
                 }
             }
-            #expect(kinds == [["start"], ["closed"], ["start"], ["closed"], ["flapping"], ["resolvedOnly"], ["flapping"]])
+            #expect(kinds == [["start"], ["closed"], ["start"], ["closed"], ["flapping"], ["resolved-only"], ["flapping"]])
 
             // Quiet for longer than the window: the alert fires again and is acted on.
             clock.advance(by: .seconds(660))
@@ -164,8 +146,8 @@ extension AlertsTests {
             #expect(await decider.decide(F.delivery([F.nodeDown("n1")])).decisions.map(\.kind) == ["start"])
             #expect(await decider.decide(F.delivery("{}:{b}", [F.nodeDown("n2")])).decisions.map(\.kind) == ["attached"])
             _ = await decider.runStarted("R1", incident: "I1")
-            #expect(await decider.decide(F.delivery([F.nodeDown("n1", .resolved)])).decisions.map(\.kind) == ["resolvedOnly"])
-            #expect(await decider.decide(F.delivery("{}:{b}", [F.nodeDown("n2", .resolved)])).decisions.map(\.kind) == ["resolvedOnly"],
+            #expect(await decider.decide(F.delivery([F.nodeDown("n1", .resolved)])).decisions.map(\.kind) == ["resolved-only"])
+            #expect(await decider.decide(F.delivery("{}:{b}", [F.nodeDown("n2", .resolved)])).decisions.map(\.kind) == ["resolved-only"],
                     "its run still runs")
             #expect(await decider.state.incident("I1") != nil)
             let ended = await decider.runEnded("R1").decisions
@@ -177,7 +159,7 @@ extension AlertsTests {
             #expect(await decider.close(incident: "I2", reason: "fixed by hand").decisions
                 == [.closed(incident: "I2", key: IncidentKey(rule: "node-down", labels: [("cluster", "pegasus-a")]), .byOperator("fixed by hand"))])
             #expect(await decider.decide(F.delivery([F.nodeDown("x", cluster: "fdb")])).decisions.map(\.kind) == ["start"])
-            #expect(await decider.startFailed(incident: "I3").decisions.map(\.kind) == ["closed"])
+            #expect(await decider.startFailed(incident: "I3", reason: "plan refused").decisions.map(\.kind) == ["blocked", "closed"])
             #expect(await decider.state.incidents.isEmpty)
         }
 

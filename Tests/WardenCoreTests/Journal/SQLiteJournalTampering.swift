@@ -15,6 +15,17 @@ struct SQLiteJournalTampering: JournalTampering {
         try await edit { db in try record.update(db) }
     }
 
+    func replace(_ decision: AlertDecisionEntry) async throws {
+        try await edit { db in try decision.update(db) }
+    }
+
+    func deleteAlertInput(_ sequence: Int) async throws {
+        try await edit { db in
+            try db.execute(sql: "DELETE FROM alert_decisions WHERE input = ?", arguments: [sequence])
+            try db.execute(sql: "DELETE FROM alert_inputs WHERE sequence = ?", arguments: [sequence])
+        }
+    }
+
     func deleteAuditRecord(_ sequence: Int) async throws {
         try await edit { db in try db.execute(sql: "DELETE FROM audit WHERE sequence = ?", arguments: [sequence]) }
     }

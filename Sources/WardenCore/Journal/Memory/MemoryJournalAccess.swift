@@ -99,6 +99,39 @@ final class MemoryJournalAccess: JournalWriter {
         contents.audit.append(record)
     }
 
+    func alertInputs(from sequence: Int, limit: Int) throws -> [AlertInputEntry] {
+        Array(contents.alertInputs.filter { $0.sequence >= sequence }.prefix(limit))
+    }
+
+    func lastAlertInput() throws -> AlertInputEntry? {
+        contents.alertInputs.last
+    }
+
+    func alertDecisions(from sequence: Int, limit: Int) throws -> [AlertDecisionEntry] {
+        Array(contents.alertDecisions.filter { $0.sequence >= sequence }.prefix(limit))
+    }
+
+    func lastAlertDecision() throws -> AlertDecisionEntry? {
+        contents.alertDecisions.last
+    }
+
+    func insert(_ input: AlertInputEntry) throws {
+        guard !contents.alertInputs.contains(where: { $0.sequence == input.sequence }) else { throw taken("alert input \(input.sequence)") }
+        contents.alertInputs.append(input)
+    }
+
+    func markDecided(alertInput sequence: Int, at: Double) throws {
+        guard let index = contents.alertInputs.firstIndex(where: { $0.sequence == sequence }) else { throw missing("alert input \(sequence)") }
+        contents.alertInputs[index].decidedAt = at
+    }
+
+    func insert(_ decision: AlertDecisionEntry) throws {
+        guard !contents.alertDecisions.contains(where: { $0.sequence == decision.sequence }) else {
+            throw taken("alert decision \(decision.sequence)")
+        }
+        contents.alertDecisions.append(decision)
+    }
+
     private func taken(_ what: String) -> JournalError {
         JournalError(.cannotWrite, "cannot write to the journal \(location): it already holds \(what)")
     }

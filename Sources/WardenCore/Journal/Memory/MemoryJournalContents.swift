@@ -15,6 +15,10 @@ public struct MemoryJournalContents: Sendable {
     public var checkpoints: [Checkpoint] = []
     /// In the order appended.
     public var audit: [AuditRecord] = []
+    /// In the order appended.
+    public var alertInputs: [AlertInputEntry] = []
+    /// In the order appended.
+    public var alertDecisions: [AlertDecisionEntry] = []
 
     public init() {}
 }

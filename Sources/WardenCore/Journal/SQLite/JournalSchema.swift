@@ -111,6 +111,32 @@ enum JournalSchema {
             // Listing runs newest first, a page at a time (RunQuery), without reading them all.
             try db.create(index: "runs_by_start", on: "runs", columns: ["started_at", "id"])
         }
+        migrator.registerMigration("v8-alerts") { db in
+            // What the alert decider was told (AlertInputEntry), raw webhook bodies included, and
+            // what it decided (AlertDecisionEntry); both audited.
+            try db.create(table: "alert_inputs") { table in
+                table.primaryKey("sequence", .integer)
+                table.column("at", .double).notNull()
+                table.column("kind", .text).notNull()
+                table.column("source", .text).notNull()
+                table.column("body", .blob)
+                table.column("run_id", .text)
+                table.column("incident", .text)
+                table.column("detail", .text)
+                table.column("decided_at", .double)
+            }
+            try db.create(table: "alert_decisions") { table in
+                table.primaryKey("sequence", .integer)
+                table.column("input", .integer).notNull().references("alert_inputs", onDelete: .restrict)
+                table.column("at", .double).notNull()
+                table.column("kind", .text).notNull()
+                table.column("rule", .text)
+                table.column("incident", .text)
+                table.column("run_id", .text)
+                table.column("summary", .text).notNull()
+            }
+            try db.create(index: "alert_decisions_by_time", on: "alert_decisions", columns: ["at"])
+        }
         return migrator
     }
 }

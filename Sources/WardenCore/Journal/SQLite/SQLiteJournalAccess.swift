@@ -100,4 +100,33 @@ struct SQLiteJournalAccess: JournalWriter {
     func insert(_ record: AuditRecord) throws {
         try record.insert(db)
     }
+
+    func alertInputs(from sequence: Int, limit: Int) throws -> [AlertInputEntry] {
+        try AlertInputEntry.filter(Column("sequence") >= sequence).order(Column("sequence")).limit(limit).fetchAll(db)
+    }
+
+    func lastAlertInput() throws -> AlertInputEntry? {
+        try AlertInputEntry.order(Column("sequence").desc).fetchOne(db)
+    }
+
+    func alertDecisions(from sequence: Int, limit: Int) throws -> [AlertDecisionEntry] {
+        try AlertDecisionEntry.filter(Column("sequence") >= sequence).order(Column("sequence")).limit(limit).fetchAll(db)
+    }
+
+    func lastAlertDecision() throws -> AlertDecisionEntry? {
+        try AlertDecisionEntry.order(Column("sequence").desc).fetchOne(db)
+    }
+
+    func insert(_ input: AlertInputEntry) throws {
+        try input.insert(db)
+    }
+
+    func markDecided(alertInput sequence: Int, at: Double) throws {
+        try db.execute(sql: "UPDATE alert_inputs SET decided_at = ? WHERE sequence = ?", arguments: [at, sequence])
+        guard db.changesCount == 1 else { throw JournalError(.cannotWrite, "the journal holds no alert input \(sequence)") }
+    }
+
+    func insert(_ decision: AlertDecisionEntry) throws {
+        try decision.insert(db)
+    }
 }

@@ -22,4 +22,10 @@ public protocol JournalReader {
     func auditRecords(from sequence: Int) throws -> [AuditRecord]
     /// The audit record with the highest sequence: the one a new record chains to.
     func lastAuditRecord() throws -> AuditRecord?
+    /// Alert inputs from `sequence` on, oldest first, at most `limit`.
+    func alertInputs(from sequence: Int, limit: Int) throws -> [AlertInputEntry]
+    func lastAlertInput() throws -> AlertInputEntry?
+    /// Alert decisions from `sequence` on, oldest first, at most `limit`.
+    func alertDecisions(from sequence: Int, limit: Int) throws -> [AlertDecisionEntry]
+    func lastAlertDecision() throws -> AlertDecisionEntry?
 }

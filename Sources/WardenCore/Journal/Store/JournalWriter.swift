@@ -17,4 +17,10 @@ public protocol JournalWriter: JournalReader {
     func insert(_ checkpoint: Checkpoint) throws
     /// Throws when a record with its sequence exists.
     func insert(_ record: AuditRecord) throws
+    /// Throws if its sequence is taken.
+    func insert(_ input: AlertInputEntry) throws
+    /// Sets the input's `decidedAt`; throws if there is no such input.
+    func markDecided(alertInput sequence: Int, at: Double) throws
+    /// Throws if its sequence is taken.
+    func insert(_ decision: AlertDecisionEntry) throws
 }

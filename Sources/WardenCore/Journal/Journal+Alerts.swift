@@ -1,0 +1,93 @@
+import Foundation
+
+extension Journal {
+    /// Journals an alert input (numbered after the last one) with its audit record, in one
+    /// durable write, before anything is decided about it.
+    @discardableResult
+    public func appendAlertInput(_ kind: AlertInputEntry.Kind, source: String, body: [UInt8]? = nil, run: String? = nil,
+                                 incident: String? = nil, detail: String? = nil, at date: Date) async throws(JournalError) -> AlertInputEntry {
+        let actor = self.actor
+        return try await store.write { writer in
+            let entry = AlertInputEntry(sequence: (try writer.lastAlertInput()?.sequence ?? 0) + 1, at: date.timeIntervalSince1970, kind: kind,
+                                        source: source, body: body, run: run, incident: incident, detail: detail)
+            try writer.insert(entry)
+            let what = [run.map { "run \($0)" }, incident.map { "incident \($0)" }, body.map { "\($0.count) bytes" }].compactMap { $0 }
+            try Journal.audit(.init(action: .alertInput, status: kind.rawValue,
+                                    summary: VisibleText.line("alert input \(entry.sequence) (\(kind.rawValue)) from \(source)"
+                                        + (what.isEmpty ? "" : ": " + what.joined(separator: ", "))),
+                                    digest: entry.digest),
+                              actor: actor, at: date, in: writer)
+            return entry
+        }
+    }
+
+    /// Writes the decisions about input `input` (each with its audit record) and marks the input
+    /// decided, in one durable write: an input is decided once, with all of its decisions, or not at all.
+    @discardableResult
+    public func recordAlertDecisions(_ decisions: [AlertDecision], for input: Int, at date: Date) async throws(JournalError) -> [AlertDecisionEntry] {
+        let actor = self.actor
+        return try await store.write { writer in
+            try writer.markDecided(alertInput: input, at: date.timeIntervalSince1970)
+            var next = (try writer.lastAlertDecision()?.sequence ?? 0) + 1
+            var entries: [AlertDecisionEntry] = []
+            for decision in decisions {
+                let entry = AlertDecisionEntry(sequence: next, input: input, at: date.timeIntervalSince1970, kind: decision.kind, rule: decision.rule,
+                                               incident: decision.incident, run: decision.run, summary: decision.description)
+                try writer.insert(entry)
+                try Journal.audit(.init(action: .alertDecision, status: entry.kind, summary: entry.summary, digest: entry.digest),
+                                  actor: actor, at: date, in: writer)
+                entries.append(entry)
+                next += 1
+            }
+            return entries
+        }
+    }
+
+    /// Alert inputs from `sequence` on, oldest first, at most `limit`.
+    public func alertInputs(from sequence: Int = 1, limit: Int = .max) async throws(JournalError) -> [AlertInputEntry] {
+        try await store.read { reader in try reader.alertInputs(from: sequence, limit: limit) }
+    }
+
+    /// Alert decisions from `sequence` on, oldest first, at most `limit`.
+    public func alertDecisions(from sequence: Int = 1, limit: Int = .max) async throws(JournalError) -> [AlertDecisionEntry] {
+        try await store.read { reader in try reader.alertDecisions(from: sequence, limit: limit) }
+    }
+
+    /// The alert inputs and decisions against the audit log's `alert-input` and `alert-decision`
+    /// records, in order: the same number, each with its record's digest.
+    static func alertBreak(in reader: any JournalReader, records: [AuditRecord]) throws -> AuditBreak? {
+        let inputs = try reader.alertInputs(from: 1, limit: .max)
+        let decisions = try reader.alertDecisions(from: 1, limit: .max)
+        let inputRecords = records.filter { $0.action == .alertInput }
+        let decisionRecords = records.filter { $0.action == .alertDecision }
+        for (index, input) in inputs.enumerated() {
+            guard index < inputRecords.count else {
+                return AuditBreak(record: nil, runID: nil, event: nil,
+                                  reason: "alert input \(input.sequence) has no audit record: it was inserted behind the audit log's back")
+            }
+            if inputRecords[index].digest != input.digest {
+                return AuditBreak(record: inputRecords[index].sequence, runID: nil, event: nil,
+                                  reason: "alert input \(input.sequence) is not what the audit log recorded: it was changed")
+            }
+        }
+        if inputRecords.count > inputs.count {
+            return AuditBreak(record: inputRecords[inputs.count].sequence, runID: nil, event: nil,
+                              reason: "the audit log records alert inputs the journal no longer holds: inputs were removed")
+        }
+        for (index, decision) in decisions.enumerated() {
+            guard index < decisionRecords.count else {
+                return AuditBreak(record: nil, runID: nil, event: nil,
+                                  reason: "alert decision \(decision.sequence) has no audit record: it was inserted behind the audit log's back")
+            }
+            if decisionRecords[index].digest != decision.digest {
+                return AuditBreak(record: decisionRecords[index].sequence, runID: nil, event: nil,
+                                  reason: "alert decision \(decision.sequence) is not what the audit log recorded: it was changed")
+            }
+        }
+        if decisionRecords.count > decisions.count {
+            return AuditBreak(record: decisionRecords[decisions.count].sequence, runID: nil, event: nil,
+                              reason: "the audit log records alert decisions the journal no longer holds: decisions were removed")
+        }
+        return nil
+    }
+}
