@@ -141,6 +141,13 @@ public actor RunDispatcher {
         return (begun.runID, plan)
     }
 
+    /// Waits for a run this daemon carries to end and returns its report; nil at once for a run
+    /// it does not carry (ended already, or another controller's).
+    public func awaitEnd(_ runID: String) async -> RunReport? {
+        guard let run = active[runID] else { return nil }
+        return await run.task.value
+    }
+
     // MARK: Cancelling
 
     /// Stops a run this daemon carries as Ctrl-C does: remote commands are killed, cleanup runs.

@@ -13,12 +13,14 @@ public enum AlertDeciderInput: Sendable, Hashable {
     case runStarted(run: String, incident: String, awaitingApproval: Bool, at: Date)
     /// The server could not start it (plan refused, a limit reached): the incident has no run.
     case startFailed(incident: String, reason: String, at: Date)
+    /// An `approval: required` incident's run was planned; it waits for an approver to start it.
+    case planned(incident: String, planHash: String, at: Date)
     case runEnded(run: String, at: Date)
     case close(incident: String, reason: String, at: Date)
 
     public var at: Date {
         switch self {
-        case let .delivery(_, at), let .runStarted(_, _, _, at), let .startFailed(_, _, at), let .runEnded(_, at), let .close(_, _, at): at
+        case let .delivery(_, at), let .runStarted(_, _, _, at), let .startFailed(_, _, at), let .planned(_, _, at), let .runEnded(_, at), let .close(_, _, at): at
         }
     }
 }

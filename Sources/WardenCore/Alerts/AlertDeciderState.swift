@@ -45,7 +45,8 @@ public struct AlertDeciderState: Sendable, Equatable {
     }
 
     public let limits: Limits
-    private(set) var seenKeys: Set<String> = []
+    /// Delivery keys decided, with when each was last seen.
+    private(set) var seenKeys: [String: Date] = [:]
     private var seenOrder: [String] = []
     private var seenStart = 0
     private(set) var alerts: [String: AlertHistory] = [:]
@@ -89,6 +90,9 @@ public struct AlertDeciderState: Sendable, Equatable {
             guard let key = incident(id)?.key, let open = incidents[key] else { return [] }
             incidents[key] = nil
             return [.notStarted(incident: open.id, key: key, reason: reason), .closed(incident: open.id, key: key, .startFailed)]
+        case let .planned(id, hash, _):
+            guard let key = incident(id)?.key else { return [] }
+            return [.awaitingApproval(incident: id, key: key, planHash: hash)]
         case let .runEnded(run, _):
             for key in incidents.keys where incidents[key]?.runs.contains(run) == true {
                 incidents[key]?.runs.remove(run)
@@ -103,8 +107,17 @@ public struct AlertDeciderState: Sendable, Equatable {
 
     private mutating func decide(_ delivery: AlertmanagerDelivery, rules: [AlertRule], now: Date) -> [AlertDecision] {
         let deliveryKey = delivery.deliveryKey
-        if seenKeys.contains(deliveryKey) { return [.duplicate(deliveryKey: deliveryKey)] }
-        remember(deliveryKey)
+        if let seen = seenKeys[deliveryKey] {
+            seenKeys[deliveryKey] = now
+            // A twin or a retry (within a minute) is a duplicate. A later re-send of the unchanged group
+            // (Alertmanager's repeat_interval) is decided again only as far as saying which open incident
+            // it belongs to: it starts nothing, and throttles need not hold it back.
+            let firing = Set(delivery.alerts.filter { $0.status == .firing }.map(\.fingerprint))
+            let open = incidents.values.filter { !$0.firing.isDisjoint(with: firing) }.sorted { $0.key < $1.key }
+            guard now.timeIntervalSince(seen) >= Self.twinWindow, !open.isEmpty else { return [.duplicate(deliveryKey: deliveryKey)] }
+            return open.map { .attached(incident: $0.id, key: $0.key, run: $0.lastRun) }
+        }
+        remember(deliveryKey, at: now)
 
         // Alerts in a fixed order, so that the same delivery decides the same way every time.
         let ordered = delivery.alerts.sorted { ($0.fingerprint, $0.startsAt) < ($1.fingerprint, $1.startsAt) }
@@ -268,11 +281,14 @@ public struct AlertDeciderState: Sendable, Equatable {
         return settled.map { .closed(incident: $0.id, key: $0.key, .resolved) }
     }
 
-    private mutating func remember(_ key: String) {
-        seenKeys.insert(key)
+    /// Deliveries of one key within this many seconds are twins (HA peers) or retries.
+    static let twinWindow: TimeInterval = 60
+
+    private mutating func remember(_ key: String, at now: Date) {
+        seenKeys[key] = now
         seenOrder.append(key)
         while seenKeys.count > limits.deliveryKeys, seenStart < seenOrder.count {
-            seenKeys.remove(seenOrder[seenStart])
+            seenKeys[seenOrder[seenStart]] = nil
             seenStart += 1
         }
         if seenStart > seenOrder.count / 2 + 64 {

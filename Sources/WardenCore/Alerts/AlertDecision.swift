@@ -15,6 +15,8 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
     case suppressedByEscalation(incident: String, key: IncidentKey)
     /// The server started the incident's run (waiting at an approval gate, when `awaitingApproval`).
     case started(incident: String, key: IncidentKey, run: String, awaitingApproval: Bool)
+    /// An `approval: required` incident's run is planned (`planHash`) and waits for an approver to start it.
+    case awaitingApproval(incident: String, key: IncidentKey, planHash: String)
     /// The server did not start the incident's run: its plan was refused (a guard failed, a host
     /// unreachable), a limit was reached, or the runbook is gone. The incident closes.
     case notStarted(incident: String, key: IncidentKey, reason: String)
@@ -53,6 +55,8 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
             return awaitingApproval
                 ? "waiting for approval: run \(run) of incident \(incident) for \(key) waits for an approver before it changes anything"
                 : "run \(run) started for incident \(incident) (\(key))"
+        case let .awaitingApproval(incident, key, hash):
+            return "waiting for approval: incident \(incident) for \(key): plan \(hash) is ready; an approver starts it (POST /api/v1/incidents/\(incident)/approve)"
         case let .notStarted(incident, key, reason): return "blocked: incident \(incident) for \(key): \(reason)"
         case let .closed(incident, key, reason): return "closed: incident \(incident) for \(key): \(reason)"
         case let .duplicate(deliveryKey): return "duplicate: delivery \(deliveryKey.prefix(16)) was decided already"
@@ -73,6 +77,7 @@ extension AlertDecision {
         switch self {
         case .start: "start"
         case let .started(_, _, _, awaitingApproval): awaitingApproval ? "waiting-for-approval" : "started"
+        case .awaitingApproval: "waiting-for-approval"
         case .notStarted: "blocked"
         case .attached: "attached"
         case .throttled: "throttled"
@@ -92,11 +97,23 @@ extension AlertDecision {
     public static let kinds = ["start", "started", "waiting-for-approval", "blocked", "attached", "throttled", "flapping", "escalated",
                                "suppressed", "closed", "duplicate", "no-rule-matched", "resolved-only", "invalid", "unrenderable"]
 
+    /// The incident key it concerns, if one.
+    public var incidentKey: IncidentKey? {
+        switch self {
+        case let .start(request): request.incidentKey
+        case let .started(_, key, _, _), let .notStarted(_, key, _), let .awaitingApproval(_, key, _), let .attached(_, key, _), let .throttled(key, _),
+             let .flapping(key, _, _, _), let .escalated(_, key, _, _, _), let .suppressedByEscalation(_, key), let .closed(_, key, _),
+             let .unrenderable(key, _):
+            key
+        case .duplicate, .noRuleMatched, .resolvedOnly, .invalid: nil
+        }
+    }
+
     /// The rule it concerns, if one.
     public var rule: String? {
         switch self {
         case let .start(request): request.rule
-        case let .started(_, key, _, _), let .notStarted(_, key, _), let .attached(_, key, _), let .throttled(key, _), let .flapping(key, _, _, _),
+        case let .started(_, key, _, _), let .notStarted(_, key, _), let .awaitingApproval(_, key, _), let .attached(_, key, _), let .throttled(key, _), let .flapping(key, _, _, _),
              let .escalated(_, key, _, _, _), let .suppressedByEscalation(_, key), let .closed(_, key, _), let .unrenderable(key, _):
             key.rule
         case .duplicate, .noRuleMatched, .resolvedOnly, .invalid: nil
@@ -107,7 +124,7 @@ extension AlertDecision {
     public var incident: String? {
         switch self {
         case let .start(request): request.incident
-        case let .started(incident, _, _, _), let .notStarted(incident, _, _), let .attached(incident, _, _), let .escalated(incident, _, _, _, _),
+        case let .started(incident, _, _, _), let .notStarted(incident, _, _), let .awaitingApproval(incident, _, _), let .attached(incident, _, _), let .escalated(incident, _, _, _, _),
              let .suppressedByEscalation(incident, _), let .closed(incident, _, _):
             incident
         case .throttled, .flapping, .duplicate, .noRuleMatched, .resolvedOnly, .invalid, .unrenderable: nil
@@ -127,7 +144,7 @@ extension AlertDecision {
     /// escalation, a blocked start, a flapping alert.
     public var needsAHuman: Bool {
         switch self {
-        case .started(_, _, _, true), .notStarted, .escalated, .flapping: true
+        case .started(_, _, _, true), .awaitingApproval, .notStarted, .escalated, .flapping: true
         default: false
         }
     }

@@ -4,7 +4,7 @@ import Yams
 extension AlertRule {
     /// The keys of one rule, in the order the documentation lists them.
     static let keys = ["id", "match", "on", "runbook", "inventory", "params", "incident_key", "approval", "once_within", "max_runs", "flapping",
-                       "escalate"]
+                       "escalate", "silence"]
     static let escalationKeys = ["label", "at_least", "run", "scope", "params"]
 
     /// Reads an `alert_rules:` section given as its own YAML document (a sequence
@@ -32,18 +32,18 @@ extension AlertRule {
             throw AlertRulesError([error])
         }
         guard let root else { return [] }
-        let (rules, problems) = parse(root, file: file)
+        let (rules, problems, _) = parse(root, file: file)
         guard problems.isEmpty else { throw AlertRulesError(problems) }
         return rules
     }
 
     /// Reads the rules of an `alert_rules:` node, with every problem found.
-    static func parse(_ node: Node, file: String) -> (rules: [AlertRule], problems: [LocatedError]) {
+    static func parse(_ node: Node, file: String) -> (rules: [AlertRule], problems: [LocatedError], locations: [String: SourceLocation]) {
         var reader = RuleReader(file: file)
         guard case let .sequence(items) = node else {
-            if YAMLNodeInspection.isNull(node) { return ([], []) }
+            if YAMLNodeInspection.isNull(node) { return ([], [], [:]) }
             reader.problem("alert_rules must be a list of rules, got \(YAMLNodeInspection.describe(node))", at: node)
-            return ([], reader.problems)
+            return ([], reader.problems, [:])
         }
         var rules: [AlertRule] = []
         var ids: [String: SourceLocation] = [:]
@@ -56,7 +56,7 @@ extension AlertRule {
             ids[rule.id] = reader.at(item)
             rules.append(rule)
         }
-        return (rules, reader.problems)
+        return (rules, reader.problems, ids)
     }
 
     /// Reads values of rules, collecting every problem with where it is.
@@ -244,9 +244,22 @@ extension AlertRule {
                     problem("escalate needs 'label', 'at_least' and 'run'", at: entry.value)
                 }
             }
+            var silence: AlertSilenceSpec?
+            if let entry = entries["silence"] {
+                let fields = keyed(entry.value, named: "silence", among: ["alertmanager", "for"])
+                let url = fields["alertmanager"].flatMap { text($0.value, named: "silence.alertmanager") }
+                if let url, let node = fields["alertmanager"]?.value,
+                   !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+                    problem("silence.alertmanager must be an http:// or https:// URL, got '\(url)'", at: node)
+                }
+                let length = fields["for"].flatMap { duration($0.value, named: "silence.for") } ?? .seconds(3600)
+                if let url { silence = AlertSilenceSpec(alertmanager: url, duration: length) } else if fields["alertmanager"] == nil {
+                    problem("silence needs 'alertmanager' (its base URL)", at: entry.value)
+                }
+            }
             guard problems.count == count, let id, let matchers, let runbook, let inventory else { return nil }
             return AlertRule(id: id, matchers: matchers, on: on, runbook: runbook, inventory: inventory, params: params, incidentLabels: incidentLabels,
-                             approval: approval, throttles: throttles, escalation: escalation)
+                             approval: approval, throttles: throttles, escalation: escalation, silence: silence)
         }
     }
 }

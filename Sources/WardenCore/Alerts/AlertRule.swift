@@ -21,10 +21,13 @@ public struct AlertRule: Sendable, Hashable, Identifiable {
     public var approval: AlertApproval
     public var throttles: AlertThrottles
     public var escalation: AlertEscalation?
+    /// Silence the incident's alerts in Alertmanager while its run remediates.
+    public var silence: AlertSilenceSpec?
 
     public init(id: String, matchers: [LabelMatcher], on: Set<AlertStatus> = [.firing], runbook: String, inventory: String,
                 params: [String: AlertTemplate] = [:], incidentLabels: [String] = ["cluster"], approval: AlertApproval = .auto,
-                throttles: AlertThrottles = AlertThrottles(), escalation: AlertEscalation? = nil) {
+                throttles: AlertThrottles = AlertThrottles(), escalation: AlertEscalation? = nil,
+                silence: AlertSilenceSpec? = nil) {
         self.id = id
         self.matchers = matchers
         self.on = on
@@ -35,6 +38,7 @@ public struct AlertRule: Sendable, Hashable, Identifiable {
         self.approval = approval
         self.throttles = throttles
         self.escalation = escalation
+        self.silence = silence
     }
 
     public func matches(_ alert: AlertmanagerAlert) -> Bool {

@@ -43,6 +43,11 @@ public struct AlertTemplate: Sendable, Hashable, CustomStringConvertible {
         self.parts = parts
     }
 
+    /// The text itself when it references nothing (a value the config fixes, checked at load).
+    public var literal: String? {
+        parts.allSatisfy { if case .text = $0 { true } else { false } } ? parts.map { if case let .text(text) = $0 { text } else { "" } }.joined() : nil
+    }
+
     /// The text with the alert's values in place of the references.
     public func render(labels: [String: String], annotations: [String: String], parameter: String) throws(AlertTemplateError) -> String {
         var result = ""

@@ -20,6 +20,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case breakLock
     /// Reload the server's configuration (inventory, policy, tokens).
     case reload
+    /// Close an alert incident by hand (its runs are not touched).
+    case closeIncident
     /// Deliver an alert (the alert receiver's one endpoint).
     case deliverAlerts
     /// Read the server's metrics.

@@ -32,6 +32,7 @@ extension Journal {
             var entries: [AlertDecisionEntry] = []
             for decision in decisions {
                 let entry = AlertDecisionEntry(sequence: next, input: input, at: date.timeIntervalSince1970, kind: decision.kind, rule: decision.rule,
+                                               key: decision.incidentKey?.description,
                                                incident: decision.incident, run: decision.run, summary: decision.description)
                 try writer.insert(entry)
                 try Journal.audit(.init(action: .alertDecision, status: entry.kind, summary: entry.summary, digest: entry.digest),

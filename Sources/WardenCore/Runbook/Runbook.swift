@@ -64,7 +64,7 @@ public struct Runbook: Sendable {
     var allSteps: [Step] { steps + finally }
 
     /// Whether any step is an approval gate: its parameters, limit and secrets are then the ones approvers saw.
-    var hasApprovalGate: Bool { allSteps.contains(where: \.isApprovalGate) }
+    public var hasApprovalGate: Bool { allSteps.contains(where: \.isApprovalGate) }
 }
 
 /// One file a runbook was read from, kept for the plan hash and for messages.

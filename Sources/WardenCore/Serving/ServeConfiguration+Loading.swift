@@ -4,12 +4,11 @@ import Yams
 extension ServeConfiguration {
     /// The top-level sections, in the order the documentation lists them.
     static let sections = ["listen", "tls", "state", "inventories", "runbooks", "tokens", "signing_key", "proxy", "runs", "metrics", "http",
-                           "schedules", "alert_rules"]
+                           "alert_rules", "alerts", "notify", "schedules"]
     /// Sections a later Warden fills: known, so a config written for it is refused here by name
     /// instead of being half understood.
     static let reserved: [String: String] = [
         "schedules": "scheduled maintenance windows",
-        "alert_rules": "alert-triggered runs",
     ]
     static let roleNames = Role.allCases.map(\.rawValue)
 
@@ -36,6 +35,10 @@ extension ServeConfiguration {
         }
         let catalog = RunbookCatalog.load(folders: configuration.runbookFolders)
         problems += catalog.problems
+        if catalog.problems.isEmpty {
+            problems += AlertRuleCheck.problems(configuration.alertRules, locations: configuration.alertRuleLocations, catalog: catalog,
+                                                inventories: Set(configuration.inventories.keys))
+        }
         guard problems.isEmpty else { throw ServeConfigurationError(.invalid, problems) }
         return (configuration, catalog)
     }
@@ -104,6 +107,34 @@ extension ServeConfiguration {
                     default: reader.unknown(item, in: "http", among: ["max_body_bytes", "failed_auth_per_minute"])
                     }
                 }
+            case "alert_rules":
+                let (rules, found, locations) = AlertRule.parse(value, file: file)
+                configuration.alertRules = rules
+                configuration.alertRuleLocations = locations
+                reader.problems += found
+            case "alerts":
+                for item in reader.entries(of: value, context: "in alerts", mustBeMapping: "alerts") {
+                    switch item.name {
+                    case "max_runs":
+                        var count: Int?
+                        var within: Duration?
+                        for field in reader.entries(of: item.value, context: "in alerts.max_runs", mustBeMapping: "alerts.max_runs") {
+                            switch field.name {
+                            case "count": count = reader.integer(field.value, named: "alerts.max_runs.count", in: 1...100_000)
+                            case "within": within = reader.duration(field.value, named: "alerts.max_runs.within")
+                            default: reader.unknown(field, in: "alerts.max_runs", among: ["count", "within"])
+                            }
+                        }
+                        if let count, let within { configuration.alertLimits.maxRuns = AlertRunLimit(count: count, within: within) } else {
+                            reader.problems.append(LocatedError("alerts.max_runs needs 'count' and 'within'", at: reader.at(item.value)))
+                        }
+                    case "max_targets_in_remediation":
+                        configuration.alertLimits.maxTargetsInRemediation = reader.integer(item.value, named: "alerts.max_targets_in_remediation",
+                                                                                           in: 1...100_000)
+                    default: reader.unknown(item, in: "alerts", among: ["max_runs", "max_targets_in_remediation"])
+                    }
+                }
+            case "notify": configuration.notify = reader.notifyTargets(value)
             case let name where reserved[name] != nil:
                 if !YAMLNodeInspection.isNull(value) {
                     reader.problems.append(LocatedError("'\(name)' (\(reserved[name] ?? name)) is not supported by this version of Warden",
@@ -234,6 +265,49 @@ extension ServeConfiguration {
                 problems.append(LocatedError("\(name): \(path) cannot be read", at: at(node)))
             }
             return TLSFiles(certificate: certificate, key: key)
+        }
+
+        /// `notify: [{url: https://..., token_file: FILE, events: [waiting-for-approval, ...]}]`
+        mutating func notifyTargets(_ node: Node) -> [NotifyTarget] {
+            if YAMLNodeInspection.isNull(node) { return [] }
+            guard case let .sequence(items) = node else {
+                problems.append(LocatedError("notify must be a list of webhooks ({url: ..., token_file: ...})", at: at(node)))
+                return []
+            }
+            var targets: [NotifyTarget] = []
+            for item in items {
+                var url: String?
+                var target = NotifyTarget(url: "")
+                for field in entries(of: item, context: "in a notify entry", mustBeMapping: "a notify entry") {
+                    switch field.name {
+                    case "url":
+                        url = text(field.value, named: "notify.url")
+                        if let text = url, !(text.hasPrefix("http://") || text.hasPrefix("https://")) || URL(string: text)?.host == nil {
+                            problems.append(LocatedError("notify.url must be an http:// or https:// URL, got '\(text)'", at: at(field.value)))
+                        }
+                    case "token_file": target.tokenFile = path(field.value, named: "notify.token_file")
+                    case "events":
+                        guard case let .sequence(names) = field.value else {
+                            problems.append(LocatedError("notify.events must be a list", at: at(field.value)))
+                            continue
+                        }
+                        for name in names.compactMap({ text($0, named: "an entry of notify.events") }) {
+                            if NotifyTarget.eventKinds.contains(name) { target.events.insert(name) } else {
+                                problems.append(LocatedError("notify.events: '\(name)' is not one of \(NotifyTarget.eventKinds.joined(separator: ", "))",
+                                                             at: at(field.value), hint: NameSuggestion.hint(for: name, among: NotifyTarget.eventKinds)))
+                            }
+                        }
+                    default: unknown(field, in: "a notify entry", among: ["url", "token_file", "events"])
+                    }
+                }
+                if let url {
+                    target.url = url
+                    targets.append(target)
+                } else if case .mapping = item {
+                    problems.append(LocatedError("a notify entry needs 'url'", at: at(item)))
+                }
+            }
+            return targets
         }
 
         mutating func proxy(_ node: Node) -> ProxyTrust? {

@@ -39,6 +39,14 @@ public struct ServeConfiguration: Sendable {
     public var maximumBodyBytes: Int
     /// How many failed authentications a source address may make in a minute before it is refused for one.
     public var failedAuthenticationLimit: Int
+    /// `alert_rules:`: which Alertmanager alerts start which runbooks (`AlertRule`).
+    public var alertRules: [AlertRule] = []
+    /// Where each rule is written, by id, for problems found against the catalog.
+    public var alertRuleLocations: [String: SourceLocation] = [:]
+    /// `alerts:`: limits over all rules together.
+    public var alertLimits = AlertLimits()
+    /// `notify:`: webhooks told of decisions that need a person.
+    public var notify: [NotifyTarget] = []
 
     public init(file: String, listen: ListenAddress = .default, tls: TLSFiles? = nil, state: String, inventories: [String: String] = [:],
                 runbookFolders: [String] = [], tokens: String? = nil, proxy: ProxyTrust? = nil, gracePeriod: Duration = .seconds(300),

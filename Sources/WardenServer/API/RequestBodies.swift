@@ -44,3 +44,15 @@ struct ResumeBody: JSONBody {
     let params: [String: Value]?
     let inventory: String?
 }
+
+/// `POST /incidents/{id}/approve`: the hash of the plan the approver read, and why.
+struct IncidentApprovalBody: JSONBody {
+    static let members = ["plan_hash", "comment"]
+    let planHash: String
+    let comment: String?
+
+    enum CodingKeys: String, CodingKey {
+        case planHash = "plan_hash"
+        case comment
+    }
+}

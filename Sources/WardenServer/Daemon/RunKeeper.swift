@@ -25,6 +25,8 @@ struct RunKeeper: Service {
                                metadata: ["run": "\(run)", "why": "\(VisibleText.line(reason))"])
             }
         }
+        // After the adoptions: the runs of open incidents are then carried again, and followed to their end.
+        await services.alerts.start()
         try? await gracefulShutdown()
         let grace = await services.state.configuration.gracePeriod
         let active = await services.dispatcher.activeRuns.count

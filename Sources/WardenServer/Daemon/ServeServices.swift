@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import WardenCore
 
 /// What the routes work with: the daemon's state (config, catalog, tokens),
@@ -17,12 +18,14 @@ public struct ServeServices: Sendable {
     /// Runs adopted at start that wait for an operator's word.
     public let adoptions: AdoptionBoard
     let attempts: FailedAttempts
+    /// Incident automation: Alertmanager deliveries, decisions, incidents.
+    let alerts: AlertService
     /// How often a stream says it is alive (15 s; tests shorten it).
     var heartbeat: Duration = .seconds(15)
 
     /// `journal` must be the dispatcher's; use `ServeServices.make` to build both over a store.
     init(state: DaemonState, dispatcher: RunDispatcher, journal: Journal, signal: ChangeSignal, metrics: WardenMetrics, clock: any EngineClock,
-         startedAt: Date, attempts: FailedAttempts) {
+         startedAt: Date, attempts: FailedAttempts, logger: Logger = Logger(label: "warden.alerts"), notifier: DecisionNotifier = DecisionNotifier()) {
         self.state = state
         self.dispatcher = dispatcher
         self.journal = journal
@@ -33,6 +36,8 @@ public struct ServeServices: Sendable {
         self.startedAt = startedAt
         self.adoptions = AdoptionBoard()
         self.attempts = attempts
+        self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger,
+                                   notifier: notifier)
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with
@@ -61,6 +66,7 @@ public struct ServeServices: Sendable {
         if let failure = await state.reload(now: clock.now) { return failure }
         let configuration = await state.configuration
         await dispatcher.reconfigure(concurrency: configuration.concurrency, maximumActive: configuration.maximumActiveRuns)
+        await alerts.reload()
         return nil
     }
 

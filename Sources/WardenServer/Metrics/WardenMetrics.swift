@@ -23,6 +23,10 @@ public final class WardenMetrics: DispatcherObserver {
         case journalAppend = "warden_journal_append_seconds"
         case httpRequests = "warden_http_requests_total"
         case buildInfo = "warden_build_info"
+        case alertDeliveries = "warden_alert_deliveries_total"
+        case decisions = "warden_decisions_total"
+        case incidentsOpen = "warden_incidents_open"
+        case targetsInRemediation = "warden_targets_in_remediation"
 
         var help: String {
             switch self {
@@ -36,6 +40,10 @@ public final class WardenMetrics: DispatcherObserver {
             case .journalAppend: "Time to write one journal transaction durably."
             case .httpRequests: "HTTP requests answered, by route template and status code."
             case .buildInfo: "The running Warden's version (always 1)."
+            case .alertDeliveries: "Alertmanager deliveries, by result (accepted, duplicate, rejected)."
+            case .decisions: "Decisions about alert deliveries, by rule (none: no rule) and decision kind."
+            case .incidentsOpen: "Alert incidents open now."
+            case .targetsInRemediation: "Hosts that active alert-started runs may change."
             }
         }
     }
@@ -46,11 +54,16 @@ public final class WardenMetrics: DispatcherObserver {
     private let active: Gauge
     private let pending: Gauge
     private let append: ValueHistogram
+    private let incidents: Gauge
+    private let remediating: Gauge
 
     public init(version: String) {
         active = registry.makeGauge(name: Family.runsActive.rawValue, help: Family.runsActive.help)
         pending = registry.makeGauge(name: Family.approvalsPending.rawValue, help: Family.approvalsPending.help)
         append = registry.makeValueHistogram(name: Family.journalAppend.rawValue, buckets: Self.appendBuckets, help: Family.journalAppend.help)
+        incidents = registry.makeGauge(name: Family.incidentsOpen.rawValue, help: Family.incidentsOpen.help)
+        remediating = registry.makeGauge(name: Family.targetsInRemediation.rawValue, help: Family.targetsInRemediation.help)
+        for result in ["accepted", "duplicate", "rejected"] { counter(.alertDeliveries, [("result", result)]).increment(by: Int64(0)) }
         registry.makeGauge(name: Family.buildInfo.rawValue, labels: [("version", version)], help: Family.buildInfo.help).set(to: 1)
         // Every outcome and failure kind from the start, so a dashboard's rate() has a series before the first failure.
         for outcome in ["ok", "failed"] { counter(.hostCommands, [("outcome", outcome)]).increment(by: Int64(0)) }
@@ -81,6 +94,16 @@ public final class WardenMetrics: DispatcherObserver {
     func approvalsPending(_ count: Int) { pending.set(to: Double(count)) }
 
     func journalWrite(seconds: Double) { append.record(seconds) }
+
+    /// An Alertmanager delivery: `accepted`, `duplicate` or `rejected`.
+    func alertDelivery(_ result: String) { counter(.alertDeliveries, [("result", result)]).increment() }
+
+    /// A decision; `rule` is a configured rule id (bounded) or `none`.
+    func decision(rule: String?, kind: String) { counter(.decisions, [("rule", rule ?? "none"), ("decision", kind)]).increment() }
+
+    func incidentsOpen(_ count: Int) { incidents.set(to: Double(count)) }
+
+    func targetsInRemediation(_ count: Int) { remediating.set(to: Double(count)) }
 
     /// `route` is the route's template (`/api/v1/runs/{id}`), never the path a client sent.
     func httpRequest(route: String, code: Int) {

@@ -21,6 +21,7 @@ public enum ServeRouter {
         ApprovalRoutes.register(on: api, services: services)
         LockRoutes.register(on: api, services: services)
         AuditRoutes.register(on: api, services: services)
+        AlertRoutes.register(on: api, services: services)
         return router
     }
 }

@@ -25,7 +25,11 @@ extension AlertsTests {
                 kinds.append(await decider.decide(delivery).decisions.map(\.kind))
                 clock.advance(by: .seconds(4 * 3600))  // repeat_interval
             }
-            #expect(kinds == [["start"], ["duplicate"], ["duplicate"], ["duplicate"], ["duplicate"]])
+            // Repeats after repeat_interval say which open incident they belong to.
+            #expect(kinds == [["start"], ["attached"], ["attached"], ["attached"], ["attached"]])
+            // A retry within a minute is a duplicate.
+            #expect(await decider.decide(delivery).decisions.map(\.kind) == ["attached"])
+            #expect(await decider.decide(delivery).decisions.map(\.kind) == ["duplicate"])
 
             // The same alert in a group whose key changed (a routing edit) is a new delivery, and
             // attaches to the open incident: incidents are keyed by the rule, not by groupKey.

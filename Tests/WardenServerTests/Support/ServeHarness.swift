@@ -53,6 +53,9 @@ struct ServeHarness: Sendable {
         var controller = OperatingSystemUser.controller
         /// A reverse proxy whose identity header is believed.
         var proxy: ServeConfiguration.ProxyTrust?
+        /// `alert_rules:` as YAML (a list of rules), on the harness's runbooks and the `lab` inventory.
+        var alertRules: String?
+        var alertLimits = AlertLimits()
     }
 
     /// A controller on this machine whose process does not exist.
@@ -173,11 +176,17 @@ struct ServeHarness: Sendable {
         // Saved too, so that a reload of serve.yaml finds the same tokens.
         try file.save(path: folder + "/tokens.json")
 
-        let configuration = ServeConfiguration(
+        var configuration = ServeConfiguration(
             file: folder + "/serve.yaml", state: folder + "/state", inventories: ["lab": folder + "/inventory.yaml"],
             runbookFolders: [folder + "/runbooks"], tokens: folder + "/tokens.json", proxy: options.proxy, gracePeriod: .seconds(30), concurrency: 8,
             maximumActiveRuns: options.maximumActiveRuns, metricsNeedToken: options.metricsNeedToken,
             maximumBodyBytes: options.maximumBodyBytes, failedAuthenticationLimit: options.failedAuthenticationLimit)
+        if let rules = options.alertRules {
+            configuration.alertRules = try AlertRule.parse(rules, file: folder + "/serve.yaml")
+            configuration.alertLimits = options.alertLimits
+            let problems = AlertRuleCheck.problems(configuration.alertRules, locations: [:], catalog: catalog, inventories: ["lab"])
+            guard problems.isEmpty else { throw WardenTestFailure("the test's alert rules do not check: \(problems)") }
+        }
         let state = DaemonState(configuration, catalog: catalog, tokens: file, now: clock.now)
 
         let transport = InMemoryTransport(clock: clock)
@@ -185,6 +194,7 @@ struct ServeHarness: Sendable {
         let store = MemoryJournalStore()
         let services = await ServeServices.make(state: state, store: store, policy: options.policy, clock: clock,
                                                 controller: options.controller) { transport }
+        await services.alerts.start()
         return ServeHarness(folder: folder, clock: clock, transport: transport, store: store, services: services, tokens: tokens,
                             expiringToken: expiringToken, options: options)
     }
@@ -199,6 +209,7 @@ struct ServeHarness: Sendable {
         let transport = self.transport
         let services = await ServeServices.make(state: self.services.state, store: copy, policy: options.policy, clock: clock,
                                                 controller: controller) { transport }
+        await services.alerts.start()
         return ServeHarness(folder: folder, clock: clock, transport: transport, store: copy, services: services, tokens: tokens,
                             expiringToken: expiringToken, options: options)
     }
@@ -216,7 +227,7 @@ struct ServeHarness: Sendable {
         metrics: {require_token: \(options.metricsNeedToken)}
         http: {max_body_bytes: \(max(1024, options.maximumBodyBytes)), failed_auth_per_minute: \(options.failedAuthenticationLimit)}
 
-        """
+        """ + (options.alertRules.map { "alert_rules:\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" } ?? "")
     }
 
     /// The hosts' answers to the catalog's commands.

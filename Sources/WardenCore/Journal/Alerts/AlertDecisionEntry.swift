@@ -14,16 +14,19 @@ public struct AlertDecisionEntry: Sendable, Hashable, Codable {
     /// The decision's kind (`AlertDecision.kind`): `start`, `attached`, `throttled`, ...
     public var kind: String
     public var rule: String?
+    /// The incident key (`node-down{cluster="a"}`), if one.
+    public var key: String?
     public var incident: String?
     public var run: String?
     public var summary: String
 
-    public init(sequence: Int, input: Int, at: Double, kind: String, rule: String?, incident: String?, run: String?, summary: String) {
+    public init(sequence: Int, input: Int, at: Double, kind: String, rule: String?, key: String? = nil, incident: String?, run: String?, summary: String) {
         self.sequence = sequence
         self.input = input
         self.at = at
         self.kind = kind
         self.rule = rule
+        self.key = key
         self.incident = incident
         self.run = run
         self.summary = summary
@@ -33,11 +36,11 @@ public struct AlertDecisionEntry: Sendable, Hashable, Codable {
     public var digest: String {
         let absent = ChainHash.absent
         return "sha256:" + ChainHash.of([
-            String(sequence), String(input), String(at.bitPattern), kind, rule ?? absent, incident ?? absent, run ?? absent, summary,
+            String(sequence), String(input), String(at.bitPattern), kind, rule ?? absent, key ?? absent, incident ?? absent, run ?? absent, summary,
         ])
     }
 
     enum CodingKeys: String, CodingKey {
-        case sequence, input, at, kind, rule, incident, run, summary
+        case sequence, input, at, kind, rule, key, incident, run, summary
     }
 }

@@ -19,6 +19,8 @@ public struct AlertInputEntry: Sendable, Hashable {
         case startFailed = "start-failed"
         case runEnded = "run-ended"
         case close
+        /// A rule with `approval: required`: its run was planned and waits for an approver (`detail`: the plan hash).
+        case planned
     }
 
     public var sequence: Int

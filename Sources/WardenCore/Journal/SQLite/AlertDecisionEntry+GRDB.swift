@@ -10,6 +10,7 @@ extension AlertDecisionEntry: FetchableRecord, PersistableRecord {
         at = try row.decode(forColumn: "at")
         kind = try row.decode(forColumn: "kind")
         rule = try row.decode(forColumn: "rule")
+        key = try row.decode(forColumn: "key")
         incident = try row.decode(forColumn: "incident")
         run = try row.decode(forColumn: "run_id")
         summary = try row.decode(forColumn: "summary")
@@ -21,6 +22,7 @@ extension AlertDecisionEntry: FetchableRecord, PersistableRecord {
         container["at"] = at
         container["kind"] = kind
         container["rule"] = rule
+        container["key"] = key
         container["incident"] = incident
         container["run_id"] = run
         container["summary"] = summary

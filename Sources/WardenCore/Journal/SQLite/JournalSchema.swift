@@ -131,6 +131,7 @@ enum JournalSchema {
                 table.column("at", .double).notNull()
                 table.column("kind", .text).notNull()
                 table.column("rule", .text)
+                table.column("key", .text)
                 table.column("incident", .text)
                 table.column("run_id", .text)
                 table.column("summary", .text).notNull()

@@ -1,0 +1,22 @@
+import Foundation
+
+extension AlertInputEntry {
+    /// What the decider is told for this journaled input: a delivery decoded again from its raw
+    /// body (the same bytes decode the same way, so a replay reaches the same decisions).
+    public func deciderInput(limits: AlertmanagerDelivery.Limits = AlertmanagerDelivery.Limits()) -> AlertDeciderInput {
+        let date = Date(timeIntervalSince1970: at)
+        switch kind {
+        case .delivery:
+            do {
+                return .delivery(.success(try AlertmanagerDelivery.decode(body ?? [], limits: limits)), at: date)
+            } catch {
+                return .delivery(.failure(error), at: date)
+            }
+        case .runStarted: return .runStarted(run: run ?? "", incident: incident ?? "", awaitingApproval: detail == "approval", at: date)
+        case .startFailed: return .startFailed(incident: incident ?? "", reason: detail ?? "", at: date)
+        case .planned: return .planned(incident: incident ?? "", planHash: detail ?? "", at: date)
+        case .runEnded: return .runEnded(run: run ?? "", at: date)
+        case .close: return .close(incident: incident ?? "", reason: detail ?? "", at: date)
+        }
+    }
+}

@@ -1,0 +1,370 @@
+import Foundation
+import Logging
+import WardenCore
+
+/// Incident automation: takes Alertmanager deliveries, decides on them in
+/// journal order, and acts on the decisions through the same dispatcher the
+/// API uses.
+///
+/// Every input is journaled before anything is decided about it (a delivery
+/// is answered 202 once its raw body is durable), and decided exactly once:
+/// its decisions and its "decided" mark are one write. After a restart the
+/// decided inputs are replayed to come back to the same incidents and
+/// throttles, the undecided ones are decided, incidents whose start was
+/// decided but never reported are started (or found started, by the run's
+/// trigger), and the runs of open incidents are followed to their end.
+///
+/// An actor: decisions happen one input at a time, in order; starting runs
+/// (planning, probing hosts) happens in tasks of its own, whose outcome comes
+/// back as another journaled input.
+actor AlertService {
+    private let journal: Journal
+    private let dispatcher: RunDispatcher
+    private let state: DaemonState
+    private let metrics: WardenMetrics
+    private let clock: any EngineClock
+    private let logger: Logger
+    private let notifier: DecisionNotifier
+
+    private var rules: [AlertRule] = []
+    private var decider = AlertDeciderState()
+    /// The next input to decide.
+    private var next = 1
+    private var draining = false
+    private var again = false
+    /// Incidents whose run is to be started (or approved), with what to start.
+    private var pending: [String: RunPlanRequest] = [:]
+    /// Active alert-started runs and the hosts they may change (`max_targets_in_remediation`).
+    private var remediating: [String: Set<String>] = [:]
+    /// Runs followed to their end.
+    private var followed: Set<String> = []
+
+    init(journal: Journal, dispatcher: RunDispatcher, state: DaemonState, metrics: WardenMetrics, clock: any EngineClock, logger: Logger,
+         notifier: DecisionNotifier) {
+        self.journal = journal
+        self.dispatcher = dispatcher
+        self.state = state
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+        self.notifier = notifier
+    }
+
+    // MARK: Inputs
+
+    /// Journals a webhook body (raw, whatever it holds) from `source` and has it decided soon after.
+    /// Returns the input's number and, for a body that is not a delivery Warden reads, why.
+    func receive(_ body: [UInt8], from source: String) async throws(JournalError) -> (input: Int, invalid: AlertmanagerDeliveryError?) {
+        var invalid: AlertmanagerDeliveryError?
+        do {
+            _ = try AlertmanagerDelivery.decode(body)
+        } catch {
+            invalid = error
+        }
+        let entry = try await journal.appendAlertInput(.delivery, source: source, body: body, at: clock.now)
+        schedule()
+        return (entry.sequence, invalid)
+    }
+
+    /// An operator closes an incident; false if no such incident is open.
+    func close(incident: String, reason: String, by person: String) async throws(JournalError) -> Bool {
+        guard decider.incident(incident) != nil else { return false }
+        try await journal.appendAlertInput(.close, source: person, incident: incident, detail: reason, at: clock.now)
+        await drain()
+        return true
+    }
+
+    /// An approver starts an `approval: required` incident's run on the plan they read.
+    func approve(incident: String, planHash: String, identity: RunIdentity) async throws(AdmissionError) -> String {
+        guard decider.incident(incident) != nil, let request = pending[incident] else {
+            throw AdmissionError(.notFound, "no open incident '\(incident)' waits for approval")
+        }
+        guard request.approval == .required else {
+            throw AdmissionError(.conflict, "incident \(incident)'s run starts by itself (its rule says approval: auto)")
+        }
+        let runRequest = try await runRequest(for: request, identity: identity, planHash: planHash)
+        let (run, plan) = try await dispatcher.start(runRequest)
+        pending[incident] = nil
+        await started(run, plan: plan, for: request, source: identity.user)
+        return run
+    }
+
+    /// Open incidents now (the decider's view).
+    var openIncidents: [AlertIncident] { decider.incidents.values.sorted { $0.openedAt < $1.openedAt } }
+
+    /// What an incident waits for, if an approver: its request.
+    func pendingRequest(_ incident: String) -> RunPlanRequest? { pending[incident] }
+
+    // MARK: Start and replay
+
+    /// Comes back to the journal's state: replays decided inputs, decides the rest, picks up
+    /// starts that were decided but not made, and follows the runs of open incidents.
+    func start() async {
+        rules = await state.configuration.alertRules
+        var limits = AlertDeciderState.Limits()
+        limits.maxRuns = await state.configuration.alertLimits.maxRuns
+        decider = AlertDeciderState(limits: limits)
+        do {
+            let inputs = try await journal.alertInputs()
+            var replayed = 0
+            for entry in inputs where entry.decidedAt != nil {
+                note(decider.apply(entry.deciderInput(), rules: rules), counting: false)
+                next = entry.sequence + 1
+                replayed += 1
+            }
+            if replayed > 0 { logger.info("alert decisions replayed", metadata: ["inputs": "\(replayed)", "incidents_open": "\(decider.incidents.count)"]) }
+        } catch {
+            logger.error("cannot read the journal's alert inputs; alerts are not acted on until a restart", metadata: ["error": "\(error)"])
+            return
+        }
+        metrics.incidentsOpen(decider.incidents.count)
+        for incident in decider.incidents.values {
+            for run in incident.runs { follow(run) }
+        }
+        // Starts decided before the restart and never reported; taken before the drain, whose own
+        // new starts are under way in their tasks.
+        let unreported = pending.sorted(by: { $0.key < $1.key }).filter { $0.value.approval == .auto }
+        await drain()
+        for (incident, request) in unreported {
+            await resumeStart(incident: incident, request: request)
+        }
+    }
+
+    /// A reload: later inputs are decided under the new rules; open incidents stay.
+    func reload() async {
+        rules = await state.configuration.alertRules
+    }
+
+    /// A start decided before a crash: if a run of the incident exists it is reported, else it is started now.
+    private func resumeStart(incident: String, request: RunPlanRequest) async {
+        let marker = Self.initiator(rule: request.rule, incident: incident)
+        if let runs = try? await journal.runs(), let run = runs.last(where: { $0.trigger == .alert && $0.initiator == marker }) {
+            logger.notice("an incident's run started before a restart is picked up", metadata: ["incident": "\(incident)", "run": "\(run.id)"])
+            pending[incident] = nil
+            try? await journal.appendAlertInput(.runStarted, source: "warden", run: run.id, incident: incident, at: clock.now)
+            follow(run.id)
+            await drain()
+            return
+        }
+        beginStart(request)
+    }
+
+    // MARK: Deciding
+
+    private func schedule() {
+        Task { await self.drain() }
+    }
+
+    /// Decides every undecided input in order; one caller drains, others ask it to go again.
+    private func drain() async {
+        if draining {
+            again = true
+            return
+        }
+        draining = true
+        defer { draining = false }
+        repeat {
+            again = false
+            let inputs: [AlertInputEntry]
+            do {
+                inputs = try await journal.alertInputs(from: next, limit: 256)
+            } catch {
+                logger.error("cannot read alert inputs", metadata: ["error": "\(error)"])
+                return
+            }
+            for entry in inputs {
+                if entry.decidedAt != nil {
+                    // Decided by another writer of this journal: follow it without deciding again.
+                    _ = decider.apply(entry.deciderInput(), rules: rules)
+                    next = entry.sequence + 1
+                    continue
+                }
+                let before = decider
+                let decisions = decider.apply(entry.deciderInput(), rules: rules)
+                do {
+                    try await journal.recordAlertDecisions(decisions, for: entry.sequence, at: clock.now)
+                } catch {
+                    // Not decided after all: the next drain decides it again from the same state.
+                    decider = before
+                    logger.error("cannot journal alert decisions; the input is decided again on the next delivery",
+                                 metadata: ["input": "\(entry.sequence)", "error": "\(error)"])
+                    return
+                }
+                next = entry.sequence + 1
+                if entry.kind == .delivery { metrics.alertDelivery(Self.result(of: decisions)) }
+                note(decisions, counting: true)
+                for decision in decisions {
+                    logger.info("alert decision", metadata: ["input": "\(entry.sequence)", "decision": "\(decision)"])
+                    if case let .start(request) = decision, request.approval == .auto { beginStart(request) }
+                    if case let .start(request) = decision, request.approval == .required { beginPlan(request) }
+                    if decision.needsAHuman { notifier.notify(decision, at: clock.now) }
+                }
+            }
+            if inputs.count == 256 { again = true }
+        } while again
+    }
+
+    /// Keeps `pending` and the metrics in step with decisions (replayed or new).
+    private func note(_ decisions: [AlertDecision], counting: Bool) {
+        for decision in decisions {
+            if counting { metrics.decision(rule: decision.rule, kind: decision.kind) }
+            switch decision {
+            case let .start(request): pending[request.incident] = request
+            case let .started(incident, _, _, _), let .closed(incident, _, _): pending[incident] = nil
+            default: break
+            }
+        }
+        metrics.incidentsOpen(decider.incidents.count)
+    }
+
+    private static func result(of decisions: [AlertDecision]) -> String {
+        if decisions.allSatisfy({ if case .duplicate = $0 { true } else { false } }) { return "duplicate" }
+        if decisions.contains(where: { if case .invalid = $0 { true } else { false } }) { return "rejected" }
+        return "accepted"
+    }
+
+    // MARK: Acting
+
+    private func beginStart(_ request: RunPlanRequest) {
+        Task { await self.startRun(request) }
+    }
+
+    private func beginPlan(_ request: RunPlanRequest) {
+        Task { await self.planRun(request) }
+    }
+
+    /// Plans an `approval: required` incident's run and reports the plan waiting for an approver.
+    private func planRun(_ request: RunPlanRequest) async {
+        do {
+            let plan = try await dispatcher.plan(try await runRequest(for: request, identity: await identity(for: request), planHash: nil))
+            guard plan.allowsStart else {
+                await failed(request, reason: plan.verdictReason ?? "the plan \(plan.verdict.rawValue)")
+                return
+            }
+            try? await journal.appendAlertInput(.planned, source: "warden", incident: request.incident, detail: plan.hash, at: clock.now)
+            await drain()
+        } catch {
+            await failed(request, reason: error.description)
+        }
+    }
+
+    /// Plans and starts an incident's run under the rule's identity; a refusal is reported as a failed start.
+    private func startRun(_ request: RunPlanRequest) async {
+        do {
+            var runRequest = try await runRequest(for: request, identity: await identity(for: request), planHash: nil)
+            let plan = try await dispatcher.plan(runRequest)
+            if let limit = await state.configuration.alertLimits.maxTargetsInRemediation {
+                let touching = Self.changedHosts(plan)
+                let busy = remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+                let total = busy.union(touching).count
+                if total > limit {
+                    await failed(request, reason: "max_targets_in_remediation \(limit): \(busy.count) hosts are being remediated by \(remediating.count) runs, "
+                        + "and this run would change \(touching.subtracting(busy).count) more")
+                    return
+                }
+            }
+            runRequest.planHash = plan.hash
+            let started: (runID: String, plan: Plan)
+            do {
+                started = try await dispatcher.start(runRequest)
+            } catch where error.kind == .planChanged {
+                // The hosts moved between the two plans (a probe read another figure): decide on the newer one once.
+                runRequest.planHash = error.plan?.hash
+                started = try await dispatcher.start(runRequest)
+            }
+            pending[request.incident] = nil
+            await self.started(started.runID, plan: started.plan, for: request, source: "warden")
+        } catch {
+            await failed(request, reason: error.description)
+        }
+    }
+
+    private func started(_ run: String, plan: Plan, for request: RunPlanRequest, source: String) async {
+        remediating[run] = Self.changedHosts(plan)
+        metrics.targetsInRemediation(remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }.count)
+        let awaiting = plan.steps.contains { $0.kind == "approve" }
+        do {
+            try await journal.appendAlertInput(.runStarted, source: source, run: run, incident: request.incident, detail: awaiting ? "approval" : nil,
+                                               at: clock.now)
+        } catch {
+            logger.error("cannot journal that an incident's run started", metadata: ["run": "\(run)", "incident": "\(request.incident)", "error": "\(error)"])
+        }
+        follow(run)
+        await drain()
+    }
+
+    private func failed(_ request: RunPlanRequest, reason: String) async {
+        pending[request.incident] = nil
+        do {
+            try await journal.appendAlertInput(.startFailed, source: "warden", incident: request.incident, detail: VisibleText.line(reason), at: clock.now)
+        } catch {
+            logger.error("cannot journal a failed start", metadata: ["incident": "\(request.incident)", "error": "\(error)"])
+        }
+        await drain()
+    }
+
+    /// Reports the run's end once it ends (at once if it already has).
+    private func follow(_ run: String) {
+        guard followed.insert(run).inserted else { return }
+        Task {
+            _ = await dispatcher.awaitEnd(run)
+            // A run another controller carries (or adopted later) ends when its journal says so.
+            while let journaled = try? await journal.run(run), case .running = journaled.status {
+                try? await clock.sleep(for: .seconds(2))
+                _ = await dispatcher.awaitEnd(run)
+            }
+            await self.ended(run)
+        }
+    }
+
+    private func ended(_ run: String) async {
+        remediating[run] = nil
+        followed.remove(run)
+        metrics.targetsInRemediation(remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }.count)
+        do {
+            try await journal.appendAlertInput(.runEnded, source: "warden", run: run, at: clock.now)
+        } catch {
+            logger.error("cannot journal an incident run's end", metadata: ["run": "\(run)", "error": "\(error)"])
+        }
+        await drain()
+    }
+
+    // MARK: Requests
+
+    /// The run an incident asks for, its label-rendered parameters converted to the runbook's types.
+    private func runRequest(for request: RunPlanRequest, identity: RunIdentity, planHash: String?) async throws(AdmissionError) -> RunRequest {
+        let catalog = await state.catalog
+        let configuration = await state.configuration
+        guard let runbook = catalog[request.runbook] else {
+            throw AdmissionError(.notFound, "runbook '\(request.runbook)' is no longer in the catalog")
+        }
+        guard let inventory = configuration.inventories[request.inventory] else {
+            throw AdmissionError(.notFound, "inventory '\(request.inventory)' is no longer configured")
+        }
+        var values: [String: Value] = [:]
+        let specs = Dictionary(runbook.parameters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (name, text) in request.params.sorted(by: { $0.key < $1.key }) {
+            guard let spec = specs[name] else { throw AdmissionError(.invalidInput, "runbook '\(runbook.name)' has no parameter '\(name)'") }
+            switch spec.type.value(fromText: text) {
+            case let .success(value): values[name] = value
+            case let .failure(problem): throw AdmissionError(.invalidInput, "parameter '\(name)' from the alert: \(problem)")
+            }
+        }
+        return RunRequest(runbook: runbook, inventoryName: request.inventory, inventoryPath: inventory, values: values, planHash: planHash,
+                          identity: identity)
+    }
+
+    /// Who starts an incident's run: the rule and the incident, as the run's initiator, which is how
+    /// the run is found again when the daemon died between starting it and journaling that it did.
+    static func initiator(rule: String, incident: String) -> String { "alert:\(rule)/\(incident)" }
+
+    private func identity(for request: RunPlanRequest) async -> RunIdentity {
+        RunIdentity(user: Self.initiator(rule: request.rule, incident: request.incident), controller: await dispatcher.settings.controller,
+                    trigger: .alert, proof: "alert rule \(request.rule), incident \(request.incident)")
+    }
+
+    /// Hosts a plan's mutating steps may change.
+    static func changedHosts(_ plan: Plan) -> Set<String> {
+        Set(plan.steps.filter(\.mutating).flatMap { $0.hosts.map(\.host) })
+    }
+}

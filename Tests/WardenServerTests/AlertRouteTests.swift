@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+@testable import WardenCore
+@testable import WardenServer
+import WardenTesting
+
+/// The alert receiver in-process: Alertmanager's webhook bodies as it sends
+/// them, decided in journal order, acted on through the dispatcher, with the
+/// hosts in memory and the clock moved by the test.
+@Suite("Alerts")
+struct AlertRouteTests {
+    /// A per-node restart, escalating to the gated rebalance when two nodes of a cluster fire.
+    static let rules = """
+        - id: db-down
+          match: ['alertname="DBDown"']
+          runbook: restart
+          inventory: lab
+          params: {host: "{{ labels.node }}"}
+          incident_key: [cluster, node]
+          once_within: 30m
+          escalate: {label: node, at_least: 2, run: rebalance, scope: [cluster]}
+        - id: db-slow
+          match: ['alertname="DBSlow"']
+          runbook: restart
+          inventory: lab
+          params: {host: "{{ labels.node }}"}
+          incident_key: [node]
+          approval: required
+        """
+
+    static var options: ServeHarness.Options {
+        var options = ServeHarness.Options()
+        options.alertRules = rules
+        return options
+    }
+
+    /// A webhook body as Alertmanager 0.25 sends it, for one group.
+    static func delivery(_ alerts: [(name: String, node: String, firing: Bool)], group: String = "{}:{alertname=\"DBDown\"}") -> String {
+        let items = alerts.map { alert -> [String: Any] in
+            [
+                "status": alert.firing ? "firing" : "resolved",
+                "labels": ["alertname": alert.name, "cluster": "lab", "node": alert.node],
+                "annotations": ["summary": "\(alert.node) is down"],
+                "startsAt": "2026-12-03T02:00:00Z",
+                "endsAt": alert.firing ? "0001-01-01T00:00:00Z" : "2026-12-03T02:10:00Z",
+                "generatorURL": "http://prometheus:9090/graph",
+                "fingerprint": "fp-\(alert.name)-\(alert.node)",
+            ]
+        }
+        return jsonText([
+            "version": "4", "groupKey": group, "truncatedAlerts": 0, "status": alerts.contains { $0.firing } ? "firing" : "resolved",
+            "receiver": "warden", "groupLabels": ["alertname": alerts.first?.name ?? ""], "commonLabels": [:], "commonAnnotations": [:],
+            "externalURL": "http://alertmanager:9093", "alerts": items,
+        ] as [String: Any])
+    }
+
+    static func decisions(_ harness: ServeHarness) async throws -> [AlertDecisionEntry] {
+        try await harness.journal.alertDecisions()
+    }
+
+    @Test func oneAlertRepeatedFiveTimesStartsOneRunAndTheRepeatsAttach() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let body = Self.delivery([("DBDown", "db1", true)])
+            let first = try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body)
+            #expect(first.code == 202, "\(first)")
+            try await harness.until("the run started") { try await Self.decisions(harness).contains { $0.kind == "started" } }
+            let run = try #require(try await Self.decisions(harness).first { $0.kind == "started" }?.run)
+            try await harness.finish(run)
+            for _ in 0..<4 {
+                harness.clock.advance(by: .seconds(4 * 3600))
+                #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            }
+            try await harness.until("every delivery decided") { try await harness.journal.alertInputs().allSatisfy { $0.decidedAt != nil } }
+            let kinds = try await Self.decisions(harness).map(\.kind)
+            #expect(kinds.filter { $0 == "start" }.count == 1, "\(kinds)")
+            #expect(kinds.filter { $0 == "attached" }.count == 4, "\(kinds)")
+            let runs = try await harness.journal.runs()
+            #expect(runs.map(\.id) == [run])
+            #expect(runs.first?.trigger == .alert && runs.first?.initiator == "alert:db-down/I1")
+            #expect(harness.transport.variable("restarts", on: "db1") == "1")
+
+            // The incident, its run and its decisions; it stays open while its alert fires.
+            let incidents = try await api.get("/api/v1/incidents")
+            #expect(incidents.code == 200)
+            #expect(incidents.json["incidents"][0]["id"].string == "I1")
+            #expect(incidents.json["incidents"][0]["status"].string == "open")
+            #expect(incidents.json["incidents"][0]["runs"][0].string == run)
+
+            // Resolved: the incident closes (its run ended), and the decision says why.
+            harness.clock.advance(by: .seconds(60))
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: Self.delivery([("DBDown", "db1", false)])).code == 202)
+            try await harness.until("the incident closed") { try await Self.decisions(harness).contains { $0.kind == "closed" } }
+            let closed = try await api.get("/api/v1/incidents/I1")
+            #expect(closed.json["status"].string == "closed", "\(closed)")
+            #expect(closed.json["closed_because"].string?.contains("alerts resolved") == true, "\(closed)")
+            #expect(try await harness.journal.verifyAudit() == nil)
+        }
+    }
+
+    @Test func twoNodesOfAClusterEscalateToOneClusterRunAndNoPerNodeRun() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let body = Self.delivery([("DBDown", "db1", true), ("DBDown", "db2", true)])
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            try await harness.until("the escalated run started") {
+                try await Self.decisions(harness).contains { $0.kind == "waiting-for-approval" }
+            }
+            let decisions = try await Self.decisions(harness)
+            #expect(decisions.map(\.kind) == ["escalated", "start", "suppressed", "suppressed", "waiting-for-approval"], "\(decisions.map(\.summary))")
+            let runs = try await harness.journal.runs()
+            #expect(runs.map(\.runbook) == ["rebalance"])
+            #expect(harness.transport.variable("restarts", on: "db1") == nil && harness.transport.variable("restarts", on: "db2") == nil)
+            let run = try #require(runs.first?.id)
+            try await harness.awaitGate(of: run)
+            #expect(try await api.post("/api/v1/runs/\(run)/cancel", json: ["reason": "test over"]).code == 202)
+        }
+    }
+
+    @Test func aRuleThatNeedsApprovalPlansAndWaitsForAnApproverWhoStartsThePlanTheyRead() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let body = Self.delivery([("DBSlow", "db2", true)], group: "{}:{alertname=\"DBSlow\"}")
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            try await harness.until("the plan waits for approval") { try await Self.decisions(harness).contains { $0.kind == "waiting-for-approval" } }
+            #expect(try await harness.journal.runs().isEmpty)
+            let incident = try await api.get("/api/v1/incidents/I1")
+            #expect(incident.json["waiting_for_approval"]["runbook"].string == "restart", "\(incident)")
+            let waiting = try #require(try await Self.decisions(harness).last)
+            let hash = try #require(waiting.summary.components(separatedBy: "plan ").last?.components(separatedBy: " ").first)
+
+            #expect(try await api.post("/api/v1/incidents/I1/approve", as: .viewer, json: ["plan_hash": hash]).code == 403)
+            let stale = try await api.post("/api/v1/incidents/I1/approve", as: .approver, json: ["plan_hash": String(repeating: "0", count: 64)])
+            #expect(stale.code == 409, "\(stale)")
+            let approved = try await api.post("/api/v1/incidents/I1/approve", as: .approver, json: ["plan_hash": hash])
+            #expect(approved.code == 202, "\(approved)")
+            let run = try #require(approved.json["run"].string)
+            try await harness.finish(run)
+            #expect(harness.transport.variable("restarts", on: "db2") == "1")
+            let row = try #require(try await harness.journal.run(run))
+            #expect(row.trigger == .alert && row.initiator == Caller.approver.name)
+            try await harness.until("the start is decided") { try await Self.decisions(harness).contains { $0.kind == "started" && $0.run == run } }
+        }
+    }
+
+    @Test func aGuardThatFailsBlocksTheStartAndClosesTheIncidentSayingWhy() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            harness.transport.set("load", to: "50", on: "db1")
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: Self.delivery([("DBDown", "db1", true)])).code == 202)
+            try await harness.until("the start is refused") { try await Self.decisions(harness).contains { $0.kind == "closed" } }
+            let decisions = try await Self.decisions(harness)
+            #expect(decisions.map(\.kind) == ["start", "blocked", "closed"])
+            #expect(decisions[1].summary.contains("a loaded host may be recovering"), "\(decisions[1].summary)")
+            #expect(try await harness.journal.runs().allSatisfy { $0.status == .ended(.blocked) })
+            #expect(harness.transport.variable("restarts", on: "db1") == nil)
+        }
+    }
+
+    @Test func badDeliveriesAreRefusedAndRecordedButAnUnauthenticatedOneLeavesNothing() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let anonymous = try await api.post("/api/v1/alerts/alertmanager", as: nil, body: Self.delivery([("DBDown", "db1", true)]))
+            #expect(anonymous.code == 401)
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .operator, body: Self.delivery([("DBDown", "db1", true)])).code == 403)
+            #expect(try await harness.journal.alertInputs().isEmpty)
+
+            let garbage = try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: #"{"version": "4", "alerts": "#)
+            #expect(garbage.code == 400, "\(garbage)")
+            let old = try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: #"{"version": "3", "alerts": []}"#)
+            #expect(old.code == 400 && old.error["field"].string == "version", "\(old)")
+            try await harness.until("both decided") { try await Self.decisions(harness).count == 2 }
+            #expect(try await Self.decisions(harness).map(\.kind) == ["invalid", "invalid"])
+            #expect(try await harness.journal.alertInputs().first?.body == Array(#"{"version": "4", "alerts": "#.utf8))
+            let page = try await api.get("/api/v1/decisions?after=1&limit=1")
+            #expect(page.json["decisions"][0]["sequence"].int == 2, "\(page)")
+            #expect(try await api.get("/api/v1/decisions?since=yesterday").code == 400)
+            #expect(try await api.get("/api/v1/incidents?status=maybe").code == 400)
+        }
+    }
+
+    @Test func aDeliveryJournaledBeforeTheDaemonDiedIsDecidedOnceAfterItsRestart() async throws {
+        try await ServeHarness.with(Self.options) { harness, _ in
+            // Journaled, as the receiver does before it answers 202, by a daemon that died before deciding it.
+            try await harness.journal.appendAlertInput(.delivery, source: Caller.alerts.name, body: Array(Self.delivery([("DBDown", "db2", true)]).utf8),
+                                                       at: harness.clock.now)
+            let restarted = await harness.restarted()
+            try await restarted.until("decided and started") { try await Self.decisions(restarted).contains { $0.kind == "started" } }
+            let run = try #require(try await Self.decisions(restarted).first { $0.kind == "started" }?.run)
+            try await restarted.finish(run)
+            let again = await restarted.restarted()
+            #expect(try await Self.decisions(again).map(\.kind) == ["start", "started"])
+            #expect(await again.services.alerts.openIncidents.map(\.id) == ["I1"])
+            #expect(try await again.journal.runs().count == 1)
+            #expect(harness.transport.variable("restarts", on: "db2") == "1")
+        }
+    }
+
+    @Test func anOperatorClosesAnIncident() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: Self.delivery([("DBDown", "db1", true)])).code == 202)
+            try await harness.until("started") { try await Self.decisions(harness).contains { $0.kind == "started" } }
+            #expect(try await api.post("/api/v1/incidents/I1/close", as: .viewer, json: ["reason": "x"]).code == 403)
+            #expect(try await api.post("/api/v1/incidents/I9/close", json: ["reason": "x"]).code == 404)
+            let closed = try await api.post("/api/v1/incidents/I1/close", json: ["reason": "fixed by hand"])
+            #expect(closed.code == 200, "\(closed)")
+            #expect(closed.json["status"].string == "closed")
+            #expect(try await Self.decisions(harness).last?.summary.contains("closed by an operator: fixed by hand") == true)
+        }
+    }
+}
