@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import WardenCore
+
+/// `alert_rules:`, `alerts:` and `notify:` in the serve config: read with
+/// file:line:column and checked against the catalog and inventories at load,
+/// so that a rule that could never start its runbook stops the daemon before
+/// the first alert finds out.
+@Suite("Alert rules in the serve config")
+struct AlertRulesConfigTests {
+    static let runbook = """
+        name: freeze
+        params:
+          cluster: {type: string, required: true}
+          nodes: {type: int, default: 1}
+          password: {type: string, secret: true}
+        targets:
+          meta: {hosts: meta1, exactly: 1}
+        steps:
+          - id: look
+            on: meta
+            check: "echo {{ params.cluster }}"
+        """
+
+    /// A folder with the runbook, an inventory and `serve.yaml` holding `rules` (and `extra`).
+    private func site(rules: String, extra: String = "") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("warden-alert-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/runbooks", withIntermediateDirectories: true)
+        try Self.runbook.write(toFile: folder + "/runbooks/freeze.yaml", atomically: true, encoding: .utf8)
+        try "hosts:\n  meta1: {address: 127.0.0.1}\n".write(toFile: folder + "/inventory.yaml", atomically: true, encoding: .utf8)
+        try """
+            state: state
+            inventories: {lab: inventory.yaml}
+            runbooks: [runbooks]
+            alert_rules:
+            \(rules)
+            \(extra)
+            """.write(toFile: folder + "/serve.yaml", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func aGoodRuleLoadsWithTheLimitsAndWebhooks() throws {
+        let folder = try site(rules: """
+              - id: mass-failure
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}", nodes: "3"}
+                silence: {alertmanager: "http://127.0.0.1:9093", for: 30m}
+            """, extra: """
+            alerts: {max_runs: {count: 5, within: 1h}, max_targets_in_remediation: 4}
+            notify:
+              - {url: "https://chat.example/hook", token_file: hook.token, events: [escalated, blocked]}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (configuration, _) = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
+        #expect(configuration.alertRules.map(\.id) == ["mass-failure"])
+        #expect(configuration.alertRules.first?.silence == AlertSilenceSpec(alertmanager: "http://127.0.0.1:9093", duration: .seconds(1800)))
+        #expect(configuration.alertLimits == AlertLimits(maxRuns: AlertRunLimit(count: 5, within: .seconds(3600)), maxTargetsInRemediation: 4))
+        #expect(configuration.notify == [NotifyTarget(url: "https://chat.example/hook", tokenFile: folder + "/hook.token", events: ["escalated", "blocked"])])
+    }
+
+    @Test func aRuleIsCheckedAgainstTheCatalogWithWhereItIsWritten() throws {
+        let folder = try site(rules: """
+              - id: typo
+                match: ['alertname="ReplicaDown"']
+                runbook: freez
+                inventory: lab
+              - id: wrong-params
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: labb
+                params: {cluster: "{{ labels.cluster }}", nodse: "3", nodes: "three", password: "{{ labels.pw }}"}
+              - id: missing
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+            """, extra: "notify: [{url: ftp://x, events: [paged]}]")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var message = ""
+        do {
+            _ = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
+        } catch {
+            message = "\(error)"
+        }
+        let file = folder + "/serve.yaml"
+        #expect(message.contains("notify.url must be an http:// or https:// URL, got 'ftp://x'"), "\(message)")
+        #expect(message.contains("notify.events: 'paged' is not one of"), "\(message)")
+        // The notify problems stop the load before the catalog is read: fix them and look again.
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "notify: [{url: ftp://x, events: [paged]}]", with: "")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try ServeConfiguration.load(path: file, environment: [:])
+        } catch {
+            message = "\(error)"
+        }
+        #expect(message.contains("\(file):5:5"), "the first rule's place: \(message)")
+        #expect(message.contains("alert rule 'typo': runbook 'freez' is not in the catalog") && message.contains("did you mean 'freeze'?"), "\(message)")
+        #expect(message.contains("alert rule 'wrong-params': inventory 'labb' is not in inventories"), "\(message)")
+        #expect(message.contains("runbook 'freeze' has no parameter 'nodse'"), "\(message)")
+        #expect(message.contains("parameter 'nodes' of runbook 'freeze'"), "\(message)")
+        #expect(message.contains("parameter 'password' of runbook 'freeze' is a secret"), "\(message)")
+        #expect(message.contains("alert rule 'missing': runbook 'freeze' requires parameter 'cluster'"), "\(message)")
+        #expect(message.contains("alert rule 'typo': runbook 'freez'") && !message.contains("alert rule 'typo': runbook 'freeze' requires"), "\(message)")
+    }
+}
