@@ -104,3 +104,18 @@ struct AlertRulesConfigTests {
         #expect(message.contains("alert rule 'typo': runbook 'freez'") && !message.contains("alert rule 'typo': runbook 'freeze' requires"), "\(message)")
     }
 }
+
+extension AlertRulesConfigTests {
+    /// The shipped example rules check against the shipped runbooks.
+    @Test func theExampleRulesCheckAgainstTheShippedRunbooks() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let file = root + "/deploy/alert-rules.example.yaml"
+        let rules = try AlertRule.parse(try String(contentsOfFile: file, encoding: .utf8), file: file)
+        #expect(rules.map(\.id) == ["pegasus-mass-failure", "pegasus-crash-loop-pause", "pegasus-crash-loop-cores", "fdb-fault-tolerance-lost"])
+        let catalog = RunbookCatalog.load(folders: ["pegasus", "fdb"].map { root + "/runbooks/" + $0 })
+        #expect(catalog.problems.isEmpty)
+        let problems = AlertRuleCheck.problems(rules, locations: [:], catalog: catalog, inventories: ["pegasus", "fdb"])
+        #expect(problems.isEmpty, "\(problems)")
+    }
+}
