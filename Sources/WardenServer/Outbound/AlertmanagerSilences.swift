@@ -64,10 +64,15 @@ public struct AlertmanagerSilences: Sendable {
         let doing = "expiring silence \(id)"
         let response = try await send("DELETE", "/api/v2/silence/\(Self.pathSegment(id))", doing: doing)
         if response.isSuccess || response.status == 404 { return }
-        // 0.25 answers 500 "silence ... already expired" to a second DELETE: ask what it is now.
-        if let silence = try? await silence(id: id), silence.state != .expired {
+        // 0.25 answers 500 "silence not found" to an ID it does not know (200 to a second
+        // DELETE of one it does): ask what it is now, and only a silence still in force fails.
+        let current: AlertmanagerSilence?
+        do {
+            current = try await silence(id: id)
+        } catch {
             throw refusal(response, doing: doing)
         }
+        guard current == nil || current?.state == .expired else { throw refusal(response, doing: doing) }
     }
 
     /// The silence `id` as Alertmanager knows it now; nil when it does not know it.
