@@ -52,8 +52,11 @@ public final class OutboundHTTPClient: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
-                        // The host name is checked against the certificate (an IP address against its IP SANs).
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: host))
+                        // A name goes in SNI and is checked against the certificate; an IP address may
+                        // not be sent in SNI, so none is given and NIOSSL checks the peer's address
+                        // against the certificate's IP SANs instead.
+                        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(OutboundResponseReader(promise: promise, limit: limit, subject: subject))
@@ -138,6 +141,9 @@ public final class OutboundHTTPClient: Sendable {
     }
 
     private static func connectFailure(_ error: any Error, subject: String, target: OutboundTarget, deadline: Duration) -> OutboundError {
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+            return OutboundResponseReader.classify(error, subject: subject)
+        }
         if case ChannelError.connectTimeout = error {
             return OutboundError(.cannotConnect, "\(subject): no connection to \(target.endpoint) within \(seconds(deadline)); is the host up and the port open to this machine?")
         }
