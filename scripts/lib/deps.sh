@@ -14,14 +14,20 @@
 # openssh-server (sshd for the loopback test fleet, Tests/Fleet/fleet), openssh-client
 # (ssh-keygen, ssh), supervisor (the real supervisord the pause/resume-supervisor runbook tests
 # start on their own, in a fleet's folder), gdb (the backtraces of collect-coredumps), curl (the
-# demo's and the tests' HTTPS client of `warden serve`) and openssl (the tests' self-signed
-# certificate for it).
+# demo's and the tests' HTTPS client of `warden serve`), openssl (the tests' self-signed
+# certificate for it) and prometheus-alertmanager (the real Alertmanager 0.25 the alert tests
+# start on their own, on a loopback port with a temporary storage folder: its webhook deliveries
+# to `warden serve` and its silences API; it also brings amtool, which checks
+# deploy/alertmanager's config).
 #
-# Installing supervisor must not start Debian's system-wide supervisord (the tests never use it,
-# and in a container without an init its start fails): when no /usr/sbin/policy-rc.d exists, one
-# that denies every service start (exit 101) is put in place for the install and removed after it.
+# Installing supervisor or prometheus-alertmanager must not start Debian's system-wide
+# supervisord or alertmanager (the tests never use them, one on :9093 would take a port and
+# receive nothing meant for it, and in a container without an init their start fails): when no
+# /usr/sbin/policy-rc.d exists, one that denies every service start (exit 101) is put in place
+# for the install and removed after it. A system alertmanager that runs all the same after the
+# install (a policy-rc.d that allowed it) is stopped and disabled, with a note.
 
-WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl)
+WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl prometheus-alertmanager)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 
@@ -113,6 +119,27 @@ warden_ensure_deps() {
     if ((${#still[@]} > 0)); then
         _warden_note "still missing after apt-get install: ${still[*]}"
         return 1
+    fi
+    if [[ " ${missing[*]} " == *" prometheus-alertmanager "* ]]; then
+        _warden_stop_system_service prometheus-alertmanager "${sudo[@]}"
+    fi
+    return 0
+}
+
+# _warden_stop_system_service SERVICE [SUDO...]: stops and disables SERVICE if its install started
+# it all the same (a policy-rc.d that allowed it, or one already there that did not deny it). Only
+# the system service, through systemd or its init script: an alertmanager a test started from
+# /usr/bin itself is not the service and is left alone.
+_warden_stop_system_service() {
+    local service=$1
+    shift
+    if [[ -d /run/systemd/system ]] && systemctl is-active --quiet "$service" 2>/dev/null; then
+        "$@" systemctl disable --now "$service" >/dev/null 2>&1 &&
+            _warden_note "stopped and disabled the system $service its install started (the tests start their own)"
+    elif [[ -x /etc/init.d/$service ]] && "$@" /etc/init.d/"$service" status >/dev/null 2>&1; then
+        "$@" /etc/init.d/"$service" stop >/dev/null 2>&1
+        "$@" update-rc.d "$service" disable >/dev/null 2>&1
+        _warden_note "stopped and disabled the system $service its install started (the tests start their own)"
     fi
     return 0
 }

@@ -2,7 +2,10 @@ import Foundation
 
 /// One blocking TCP connection to a loopback server, with a deadline on every read and write.
 final class LoopbackHTTPConnection {
-    private let descriptor: Int32
+    /// -1 once closed: an initializer that throws after every property is set still runs
+    /// `deinit`, and a second close(2) of the number would close whatever the process opened
+    /// under it meanwhile (an in-process NIO server's socket: a crash or a hung test).
+    private var descriptor: Int32
     private var buffer: [UInt8] = []
     private let deadline: ContinuousClock.Instant
     private let limit: Duration
@@ -23,11 +26,14 @@ final class LoopbackHTTPConnection {
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))
             close(descriptor)
+            descriptor = -1
             throw ConnectionRefused(description: "connecting to \(host):\(port): \(reason)")
         }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
 
     struct ConnectionRefused: Error, CustomStringConvertible {
         let description: String
