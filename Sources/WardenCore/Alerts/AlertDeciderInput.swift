@@ -16,11 +16,18 @@ public enum AlertDeciderInput: Sendable, Hashable {
     /// An `approval: required` incident's run was planned; it waits for an approver to start it.
     case planned(incident: String, planHash: String, at: Date)
     case runEnded(run: String, at: Date)
+    /// The incident's alerts were silenced in `alertmanager` while `run` remediates.
+    case silenced(run: String, incident: String, silence: String, alertmanager: String, at: Date)
+    /// The silence could not be created (`reason`); the run goes on.
+    case silenceFailed(run: String, incident: String, reason: String, at: Date)
+    /// The run ended; its silence was expired (`outcome` nil) or could not be (`outcome` says why).
+    case silenceExpired(run: String, incident: String, silence: String, alertmanager: String, outcome: String?, at: Date)
     case close(incident: String, reason: String, at: Date)
 
     public var at: Date {
         switch self {
-        case let .delivery(_, at), let .runStarted(_, _, _, at), let .startFailed(_, _, at), let .planned(_, _, at), let .runEnded(_, at), let .close(_, _, at): at
+        case let .delivery(_, at), let .runStarted(_, _, _, at), let .startFailed(_, _, at), let .planned(_, _, at), let .runEnded(_, at),
+             let .silenced(_, _, _, _, at), let .silenceFailed(_, _, _, at), let .silenceExpired(_, _, _, _, _, at), let .close(_, _, at): at
         }
     }
 }

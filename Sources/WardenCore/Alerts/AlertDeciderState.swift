@@ -90,6 +90,12 @@ public struct AlertDeciderState: Sendable, Equatable {
             guard let key = incident(id)?.key, let open = incidents[key] else { return [] }
             incidents[key] = nil
             return [.notStarted(incident: open.id, key: key, reason: reason), .closed(incident: open.id, key: key, .startFailed)]
+        case let .silenced(run, id, silence, alertmanager, _):
+            return [.silenced(incident: id, rule: incident(id)?.key.rule, run: run, silence: silence, alertmanager: alertmanager)]
+        case let .silenceFailed(run, id, reason, _):
+            return [.silenceFailed(incident: id, rule: incident(id)?.key.rule, run: run, reason: reason)]
+        case let .silenceExpired(run, id, silence, alertmanager, outcome, _):
+            return [.silenceExpired(incident: id, run: run, silence: silence, alertmanager: alertmanager, outcome: outcome)]
         case let .planned(id, hash, _):
             guard let key = incident(id)?.key else { return [] }
             return [.awaitingApproval(incident: id, key: key, planHash: hash)]

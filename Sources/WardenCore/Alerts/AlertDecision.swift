@@ -21,6 +21,12 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
     /// unreachable), a limit was reached, or the runbook is gone. The incident closes.
     case notStarted(incident: String, key: IncidentKey, reason: String)
     case closed(incident: String, key: IncidentKey, IncidentCloseReason)
+    /// The incident's alerts are silenced in Alertmanager while its run remediates.
+    case silenced(incident: String, rule: String?, run: String, silence: String, alertmanager: String)
+    /// No silence could be made; remediation goes on regardless.
+    case silenceFailed(incident: String, rule: String?, run: String, reason: String)
+    /// The run ended: its silence was expired, or `outcome` says why not (it lapses by itself).
+    case silenceExpired(incident: String, run: String, silence: String, alertmanager: String, outcome: String?)
     /// The same notification (a retry, an HA twin, an unchanged repeat) was decided already.
     case duplicate(deliveryKey: String)
     /// Firing alerts matched no rule.
@@ -59,6 +65,13 @@ public enum AlertDecision: Sendable, Hashable, CustomStringConvertible {
             return "waiting for approval: incident \(incident) for \(key): plan \(hash) is ready; an approver starts it (POST /api/v1/incidents/\(incident)/approve)"
         case let .notStarted(incident, key, reason): return "blocked: incident \(incident) for \(key): \(reason)"
         case let .closed(incident, key, reason): return "closed: incident \(incident) for \(key): \(reason)"
+        case let .silenced(incident, _, run, silence, alertmanager):
+            return "silenced: the alerts of incident \(incident) in \(alertmanager) (silence \(silence)) while run \(run) remediates"
+        case let .silenceFailed(incident, _, run, reason):
+            return "not silenced: incident \(incident), run \(run) goes on regardless: \(reason)"
+        case let .silenceExpired(incident, run, silence, alertmanager, outcome):
+            return outcome.map { "silence \(silence) of incident \(incident) in \(alertmanager) not expired after run \(run) ended (it lapses by itself): \($0)" }
+                ?? "unsilenced: silence \(silence) of incident \(incident) in \(alertmanager) expired; run \(run) ended"
         case let .duplicate(deliveryKey): return "duplicate: delivery \(deliveryKey.prefix(16)) was decided already"
         case .noRuleMatched: return "no rule matched the firing alerts"
         case .resolvedOnly: return "resolved only: no rule acts on the resolved alerts"
@@ -85,6 +98,9 @@ extension AlertDecision {
         case .escalated: "escalated"
         case .suppressedByEscalation: "suppressed"
         case .closed: "closed"
+        case .silenced: "silenced"
+        case .silenceFailed: "silence-failed"
+        case .silenceExpired: "unsilenced"
         case .duplicate: "duplicate"
         case .noRuleMatched: "no-rule-matched"
         case .resolvedOnly: "resolved-only"
@@ -95,7 +111,7 @@ extension AlertDecision {
 
     /// Every kind, for metrics that start at zero.
     public static let kinds = ["start", "started", "waiting-for-approval", "blocked", "attached", "throttled", "flapping", "escalated",
-                               "suppressed", "closed", "duplicate", "no-rule-matched", "resolved-only", "invalid", "unrenderable"]
+                               "suppressed", "closed", "silenced", "silence-failed", "unsilenced", "duplicate", "no-rule-matched", "resolved-only", "invalid", "unrenderable"]
 
     /// The incident key it concerns, if one.
     public var incidentKey: IncidentKey? {
@@ -105,7 +121,7 @@ extension AlertDecision {
              let .flapping(key, _, _, _), let .escalated(_, key, _, _, _), let .suppressedByEscalation(_, key), let .closed(_, key, _),
              let .unrenderable(key, _):
             key
-        case .duplicate, .noRuleMatched, .resolvedOnly, .invalid: nil
+        case .duplicate, .noRuleMatched, .resolvedOnly, .invalid, .silenced, .silenceFailed, .silenceExpired: nil
         }
     }
 
@@ -116,7 +132,8 @@ extension AlertDecision {
         case let .started(_, key, _, _), let .notStarted(_, key, _), let .awaitingApproval(_, key, _), let .attached(_, key, _), let .throttled(key, _), let .flapping(key, _, _, _),
              let .escalated(_, key, _, _, _), let .suppressedByEscalation(_, key), let .closed(_, key, _), let .unrenderable(key, _):
             key.rule
-        case .duplicate, .noRuleMatched, .resolvedOnly, .invalid: nil
+        case let .silenced(_, rule, _, _, _), let .silenceFailed(_, rule, _, _): rule
+        case .duplicate, .noRuleMatched, .resolvedOnly, .invalid, .silenceExpired: nil
         }
     }
 
@@ -125,7 +142,8 @@ extension AlertDecision {
         switch self {
         case let .start(request): request.incident
         case let .started(incident, _, _, _), let .notStarted(incident, _, _), let .awaitingApproval(incident, _, _), let .attached(incident, _, _), let .escalated(incident, _, _, _, _),
-             let .suppressedByEscalation(incident, _), let .closed(incident, _, _):
+             let .suppressedByEscalation(incident, _), let .closed(incident, _, _), let .silenced(incident, _, _, _, _),
+             let .silenceFailed(incident, _, _, _), let .silenceExpired(incident, _, _, _, _):
             incident
         case .throttled, .flapping, .duplicate, .noRuleMatched, .resolvedOnly, .invalid, .unrenderable: nil
         }
@@ -136,6 +154,7 @@ extension AlertDecision {
         switch self {
         case let .started(_, _, run, _): run
         case let .attached(_, _, run): run
+        case let .silenced(_, _, run, _, _), let .silenceFailed(_, _, run, _), let .silenceExpired(_, run, _, _, _): run
         default: nil
         }
     }

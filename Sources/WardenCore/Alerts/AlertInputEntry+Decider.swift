@@ -16,6 +16,16 @@ extension AlertInputEntry {
         case .startFailed: return .startFailed(incident: incident ?? "", reason: detail ?? "", at: date)
         case .planned: return .planned(incident: incident ?? "", planHash: detail ?? "", at: date)
         case .runEnded: return .runEnded(run: run ?? "", at: date)
+        case .silenced, .silenceExpired:
+            // "ID URL", or for an expiry that failed "ID URL: why".
+            let text = detail ?? ""
+            let (head, outcome) = text.firstRange(of: ": ").map { (String(text[..<$0.lowerBound]), String(text[$0.upperBound...])) } ?? (text, nil)
+            let parts = head.split(separator: " ", maxSplits: 1).map(String.init)
+            let silence = parts.first ?? "", alertmanager = parts.count > 1 ? parts[1] : ""
+            return kind == .silenced
+                ? .silenced(run: run ?? "", incident: incident ?? "", silence: silence, alertmanager: alertmanager, at: date)
+                : .silenceExpired(run: run ?? "", incident: incident ?? "", silence: silence, alertmanager: alertmanager, outcome: outcome, at: date)
+        case .silenceFailed: return .silenceFailed(run: run ?? "", incident: incident ?? "", reason: detail ?? "", at: date)
         case .close: return .close(incident: incident ?? "", reason: detail ?? "", at: date)
         }
     }

@@ -21,6 +21,12 @@ public struct AlertInputEntry: Sendable, Hashable {
         case close
         /// A rule with `approval: required`: its run was planned and waits for an approver (`detail`: the plan hash).
         case planned
+        /// A silence was created for an incident's run (`detail`: the silence id, a space, the Alertmanager URL).
+        case silenced
+        /// A silence could not be created (`detail`: why); the run goes on.
+        case silenceFailed = "silence-failed"
+        /// The run ended and its silence was expired (`detail`: id and URL, or why not).
+        case silenceExpired = "silence-expired"
     }
 
     public var sequence: Int
