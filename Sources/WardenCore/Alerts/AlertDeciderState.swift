@@ -21,6 +21,9 @@ public struct AlertDeciderState: Sendable, Equatable {
         public var starts = 10_000
         /// `alerts.max_runs` of the serve config: starts over every rule within a period.
         public var maxRuns: AlertRunLimit?
+        /// Deliveries of one key within this many seconds are twins (an HA peer's) or retries:
+        /// `duplicate`; later re-sends of an unchanged group are `attached` to their open incident.
+        public var duplicateWindow: TimeInterval = 60
 
         public init() {}
     }
@@ -120,7 +123,7 @@ public struct AlertDeciderState: Sendable, Equatable {
             // it belongs to: it starts nothing, and throttles need not hold it back.
             let firing = Set(delivery.alerts.filter { $0.status == .firing }.map(\.fingerprint))
             let open = incidents.values.filter { !$0.firing.isDisjoint(with: firing) }.sorted { $0.key < $1.key }
-            guard now.timeIntervalSince(seen) >= Self.twinWindow, !open.isEmpty else { return [.duplicate(deliveryKey: deliveryKey)] }
+            guard now.timeIntervalSince(seen) >= limits.duplicateWindow, !open.isEmpty else { return [.duplicate(deliveryKey: deliveryKey)] }
             return open.map { .attached(incident: $0.id, key: $0.key, run: $0.lastRun) }
         }
         remember(deliveryKey, at: now)
@@ -286,9 +289,6 @@ public struct AlertDeciderState: Sendable, Equatable {
         for incident in settled { incidents[incident.key] = nil }
         return settled.map { .closed(incident: $0.id, key: $0.key, .resolved) }
     }
-
-    /// Deliveries of one key within this many seconds are twins (HA peers) or retries.
-    static let twinWindow: TimeInterval = 60
 
     private mutating func remember(_ key: String, at now: Date) {
         seenKeys[key] = now

@@ -6,6 +6,9 @@ public struct AlertLimits: Sendable, Hashable {
     /// `max_targets_in_remediation: 5`: hosts that alert-started runs still active may touch, together;
     /// a run that would take the count past it is not started (the decision says so).
     public var maxTargetsInRemediation: Int?
+    /// `duplicate_window: 60s`: the same notification again within this is a duplicate (an HA
+    /// peer's twin, a retry); a later re-send (repeat_interval) is attached to its open incident.
+    public var duplicateWindow: Duration = .seconds(60)
 
     public init(maxRuns: AlertRunLimit? = nil, maxTargetsInRemediation: Int? = nil) {
         self.maxRuns = maxRuns

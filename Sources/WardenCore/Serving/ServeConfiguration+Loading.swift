@@ -131,7 +131,10 @@ extension ServeConfiguration {
                     case "max_targets_in_remediation":
                         configuration.alertLimits.maxTargetsInRemediation = reader.integer(item.value, named: "alerts.max_targets_in_remediation",
                                                                                            in: 1...100_000)
-                    default: reader.unknown(item, in: "alerts", among: ["max_runs", "max_targets_in_remediation"])
+                    case "duplicate_window":
+                        configuration.alertLimits.duplicateWindow = reader.duration(item.value, named: "alerts.duplicate_window")
+                            ?? configuration.alertLimits.duplicateWindow
+                    default: reader.unknown(item, in: "alerts", among: ["max_runs", "max_targets_in_remediation", "duplicate_window"])
                     }
                 }
             case "notify": configuration.notify = reader.notifyTargets(value)

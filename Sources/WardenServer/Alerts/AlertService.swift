@@ -24,7 +24,7 @@ actor AlertService {
     private let metrics: WardenMetrics
     private let clock: any EngineClock
     private let logger: Logger
-    private let notifier: DecisionNotifier
+    private let webhooks: DecisionWebhooks
 
     private var rules: [AlertRule] = []
     private var decider = AlertDeciderState()
@@ -39,15 +39,21 @@ actor AlertService {
     /// Runs followed to their end.
     private var followed: Set<String> = []
 
-    init(journal: Journal, dispatcher: RunDispatcher, state: DaemonState, metrics: WardenMetrics, clock: any EngineClock, logger: Logger,
-         notifier: DecisionNotifier) {
+    /// Silences made for runs and not yet expired, by run: (silence id, Alertmanager URL).
+    private var silences: [String: [(id: String, alertmanager: String)]] = [:]
+    /// The incident of each alert-started run.
+    private var incidentOfRun: [String: String] = [:]
+    /// Runs whose end is journaled.
+    private var endedRuns: Set<String> = []
+
+    init(journal: Journal, dispatcher: RunDispatcher, state: DaemonState, metrics: WardenMetrics, clock: any EngineClock, logger: Logger) {
         self.journal = journal
         self.dispatcher = dispatcher
         self.state = state
         self.metrics = metrics
         self.clock = clock
         self.logger = logger
-        self.notifier = notifier
+        self.webhooks = DecisionWebhooks(logger: logger)
     }
 
     // MARK: Inputs
@@ -103,11 +109,13 @@ actor AlertService {
         rules = await state.configuration.alertRules
         var limits = AlertDeciderState.Limits()
         limits.maxRuns = await state.configuration.alertLimits.maxRuns
+        limits.duplicateWindow = await state.configuration.alertLimits.duplicateWindow.timeInterval
         decider = AlertDeciderState(limits: limits)
         do {
             let inputs = try await journal.alertInputs()
             var replayed = 0
             for entry in inputs where entry.decidedAt != nil {
+                if entry.kind == .runEnded, let run = entry.run { endedRuns.insert(run) }
                 note(decider.apply(entry.deciderInput(), rules: rules), counting: false)
                 next = entry.sequence + 1
                 replayed += 1
@@ -120,6 +128,10 @@ actor AlertService {
         metrics.incidentsOpen(decider.incidents.count)
         for incident in decider.incidents.values {
             for run in incident.runs { follow(run) }
+        }
+        // Silences of runs that ended while no daemon was there to expire them.
+        for run in silences.keys.sorted() where endedRuns.contains(run) {
+            Task { await self.expireSilences(of: run) }
         }
         // Starts decided before the restart and never reported; taken before the drain, whose own
         // new starts are under way in their tasks.
@@ -173,6 +185,7 @@ actor AlertService {
                 return
             }
             for entry in inputs {
+                if entry.kind == .runEnded, let run = entry.run { endedRuns.insert(run) }
                 if entry.decidedAt != nil {
                     // Decided by another writer of this journal: follow it without deciding again.
                     _ = decider.apply(entry.deciderInput(), rules: rules)
@@ -197,7 +210,7 @@ actor AlertService {
                     logger.info("alert decision", metadata: ["input": "\(entry.sequence)", "decision": "\(decision)"])
                     if case let .start(request) = decision, request.approval == .auto { beginStart(request) }
                     if case let .start(request) = decision, request.approval == .required { beginPlan(request) }
-                    if decision.needsAHuman { notifier.notify(decision, at: clock.now) }
+                    if decision.needsAHuman { webhooks.send(decision, to: await state.configuration.notify, at: clock.now) }
                 }
             }
             if inputs.count == 256 { again = true }
@@ -210,7 +223,14 @@ actor AlertService {
             if counting { metrics.decision(rule: decision.rule, kind: decision.kind) }
             switch decision {
             case let .start(request): pending[request.incident] = request
-            case let .started(incident, _, _, _), let .closed(incident, _, _): pending[incident] = nil
+            case let .started(incident, _, run, _):
+                pending[incident] = nil
+                incidentOfRun[run] = incident
+            case let .closed(incident, _, _): pending[incident] = nil
+            case let .silenced(_, _, run, id, alertmanager): silences[run, default: []].append((id, alertmanager))
+            case let .silenceExpired(_, run, id, _, _):
+                silences[run]?.removeAll { $0.id == id }
+                if silences[run]?.isEmpty == true { silences[run] = nil }
             default: break
             }
         }
@@ -289,7 +309,50 @@ actor AlertService {
         } catch {
             logger.error("cannot journal that an incident's run started", metadata: ["run": "\(run)", "incident": "\(request.incident)", "error": "\(error)"])
         }
+        await drain()
+        await silence(for: request, run: run)
+        // Followed only now: its end, whenever it comes, finds the silence journaled.
         follow(run)
+    }
+
+    /// Silences the incident's alerts while its run remediates, when its rule asks; a silence that
+    /// cannot be made is said in a decision and holds nothing up.
+    private func silence(for request: RunPlanRequest, run: String) async {
+        guard let spec = rules.first(where: { $0.id == request.rule })?.silence else { return }
+        let rule = rules.first { $0.id == request.rule }
+        // The rule's own matchers and the incident's labels: exactly this incident's alerts.
+        var matchers = (rule?.matchers ?? []).map { matcher in
+            AlertmanagerMatcher(name: matcher.name, value: matcher.value, isRegex: matcher.op == .matchesRegex || matcher.op == .notMatchesRegex,
+                                isEqual: matcher.op == .equal || matcher.op == .matchesRegex)
+        }
+        matchers += request.incidentKey.labels.map { AlertmanagerMatcher(name: $0.name, value: $0.value) }
+        let now = clock.now
+        do {
+            let silences = try AlertmanagerSilences(baseURL: spec.alertmanager)
+            let id = try await silences.create(matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(spec.duration.timeInterval),
+                                               createdBy: "warden",
+                                               comment: "warden run \(run) remediates incident \(request.incident) (rule \(request.rule)); expired when the run ends")
+            try? await journal.appendAlertInput(.silenced, source: "warden", run: run, incident: request.incident, detail: "\(id) \(spec.alertmanager)",
+                                                at: clock.now)
+        } catch {
+            try? await journal.appendAlertInput(.silenceFailed, source: "warden", run: run, incident: request.incident,
+                                                detail: VisibleText.line(error.description), at: clock.now)
+        }
+        await drain()
+    }
+
+    /// Expires the silences made for `run` (its end is journaled), each outcome a decision.
+    private func expireSilences(of run: String) async {
+        for (id, alertmanager) in silences[run] ?? [] {
+            var outcome: String?
+            do {
+                try await AlertmanagerSilences(baseURL: alertmanager).expire(id: id)
+            } catch {
+                outcome = VisibleText.line(error.description)
+            }
+            try? await journal.appendAlertInput(.silenceExpired, source: "warden", run: run, incident: incidentOfRun[run],
+                                                detail: "\(id) \(alertmanager)" + (outcome.map { ": \($0)" } ?? ""), at: clock.now)
+        }
         await drain()
     }
 
@@ -327,6 +390,7 @@ actor AlertService {
             logger.error("cannot journal an incident run's end", metadata: ["run": "\(run)", "error": "\(error)"])
         }
         await drain()
+        await expireSilences(of: run)
     }
 
     // MARK: Requests

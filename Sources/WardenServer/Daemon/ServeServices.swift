@@ -25,7 +25,7 @@ public struct ServeServices: Sendable {
 
     /// `journal` must be the dispatcher's; use `ServeServices.make` to build both over a store.
     init(state: DaemonState, dispatcher: RunDispatcher, journal: Journal, signal: ChangeSignal, metrics: WardenMetrics, clock: any EngineClock,
-         startedAt: Date, attempts: FailedAttempts, logger: Logger = Logger(label: "warden.alerts"), notifier: DecisionNotifier = DecisionNotifier()) {
+         startedAt: Date, attempts: FailedAttempts, logger: Logger = Logger(label: "warden.alerts")) {
         self.state = state
         self.dispatcher = dispatcher
         self.journal = journal
@@ -36,8 +36,7 @@ public struct ServeServices: Sendable {
         self.startedAt = startedAt
         self.adoptions = AdoptionBoard()
         self.attempts = attempts
-        self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger,
-                                   notifier: notifier)
+        self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with
