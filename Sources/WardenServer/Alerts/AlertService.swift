@@ -302,7 +302,8 @@ actor AlertService {
     private func started(_ run: String, plan: Plan, for request: RunPlanRequest, source: String) async {
         remediating[run] = Self.changedHosts(plan)
         metrics.targetsInRemediation(remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }.count)
-        let awaiting = plan.steps.contains { $0.kind == "approve" }
+        // A gate whose `when` is false (incident_mode set by the rule) is skipped, not waited at.
+        let awaiting = plan.steps.contains { $0.kind == "approve" && $0.status != .skipped && $0.status != .notReached }
         do {
             try await journal.appendAlertInput(.runStarted, source: source, run: run, incident: request.incident, detail: awaiting ? "approval" : nil,
                                                at: clock.now)

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenTesting
+
+extension ServeLive {
+    /// Incident automation with every part real: Debian's Alertmanager groups and delivers the
+    /// alerts the test posts to it, `warden serve` decides on them, and the shipped runbooks act
+    /// over SSH on the Pegasus test cluster.
+    @Suite("Alerts")
+    struct Alerts {
+        /// Per node, a read-only inspection; at three nodes of one cluster, the cluster is frozen once.
+        static let rules = """
+            alerts: {duplicate_window: 0s}
+            alert_rules:
+              - id: replica-down
+                match: ['alertname="PegasusReplicaServerDown"']
+                runbook: pegasus-inspect
+                inventory: pegasus
+                incident_key: [cluster, node]
+                escalate: {label: node, at_least: 3, run: pegasus-freeze-on-mass-failure, scope: [cluster], params: {incident_mode: "true"}}
+
+            """
+
+        static func replicaDown(_ node: String, startsAt: Date) -> TestAlert {
+            TestAlert(labels: ["alertname": "PegasusReplicaServerDown", "cluster": "demo", "node": node, "severity": "page"],
+                      annotations: ["summary": "replica server \(node) is UNALIVE"], startsAt: startsAt)
+        }
+
+        static func decisions(_ api: TestHTTPClient) async throws -> [[String: Any]] {
+            let answer = try await api.get("/api/v1/decisions")
+            guard answer.status == 200 else { throw TestFailure("GET /api/v1/decisions: \(answer)") }
+            return try answer.json()["decisions"] as? [[String: Any]] ?? []
+        }
+
+        static func kinds(_ api: TestHTTPClient) async throws -> [String] {
+            try await decisions(api).compactMap { $0["kind"] as? String }
+        }
+
+        @Test func threeReplicaServersDownFreezeTheClusterOnceRepeatsAttachAndTheIncidentClosesWhenTheyReturn() async throws {
+            try await withFleet(hosts: 1, logCommands: true) { fleet in
+                let down = ["127.0.0.1:34802", "127.0.0.1:34803", "127.0.0.1:34804"]
+                let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--unalive", down.joined(separator: ",")])
+                let site = try ServeSite(in: fleet, inventories: ["pegasus": pegasus.inventoryPath], extra: Self.rules)
+                let token = try await site.addToken("alertmanager", roles: ["alerts"])
+                try await site.addToken("vera", roles: ["viewer"])
+                let serve = try await site.start()
+                let api = site.api("vera")
+                let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:\(site.port)/api/v1/alerts/alertmanager", token: token,
+                                                                 groupBy: ["alertname", "cluster"], groupWait: .seconds(2),
+                                                                 repeatInterval: .seconds(2))
+                try await alertmanager.waitUntilReady()
+
+                // Fired now, together: Alertmanager holds the group for group_wait and sends the three in one
+                // delivery (an alert that started longer than group_wait ago is sent at once, alone).
+                let since = Date()
+                try await alertmanager.post(alerts: down.map { Self.replicaDown($0, startsAt: since) })
+                do {
+                    try await poll("the freeze to start", limit: .seconds(60)) { try await Self.kinds(api).contains("started") }
+                } catch {
+                    throw TestFailure("\(error)\ndecisions: \(try await Self.decisions(api))\nwarden serve logged:\n\(serve.output)\nalertmanager logged:\n\(alertmanager.output)")
+                }
+                let started = try #require(try await Self.decisions(api).first { $0["kind"] as? String == "started" })
+                let run = try #require(started["run"] as? String)
+                try await poll("the freeze to end") {
+                    let detail = try await api.get("/api/v1/runs/\(run)").json()
+                    return (detail["run"] as? [String: Any])?["status"] as? String != "running"
+                }
+                let row = try await api.get("/api/v1/runs/\(run)").json()["run"] as? [String: Any]
+                #expect(row?["status"] as? String == "succeeded", "\(String(describing: row))\n\(serve.output)")
+                #expect(row?["runbook"] as? String == "pegasus-freeze-on-mass-failure")
+                #expect(row?["trigger"] as? String == "alert")
+                #expect(pegasus.metaLevel == "freezed")
+                #expect(pegasus.levelsSet == ["freezed"], "\(pegasus.commands)")
+
+                // Alertmanager repeats the group every 2 s: each repeat is attached to the open incident.
+                try await poll("four repeats") { try await Self.kinds(api).filter { $0 == "attached" }.count >= 4 }
+                let kinds = try await Self.kinds(api)
+                #expect(kinds.filter { $0 == "escalated" }.count == 1, "\(kinds)")
+                #expect(kinds.filter { $0 == "start" }.count == 1, "one run, and no per-node inspection: \(kinds)")
+                #expect(kinds.filter { $0 == "suppressed" }.count == 3, "\(kinds)")
+                let runs = try await api.get("/api/v1/runs?trigger=alert").json()["runs"] as? [[String: Any]] ?? []
+                #expect(runs.map { $0["id"] as? String } == [run])
+
+                // The nodes return and the alerts resolve: the incident closes, saying why.
+                try pegasus.edit { state in
+                    state["nodes"] = (state["nodes"] as? [[String: Any]] ?? []).map { node in
+                        var node = node
+                        node["status"] = "ALIVE"
+                        return node
+                    }
+                }
+                try await alertmanager.post(alerts: down.map { Self.replicaDown($0, startsAt: since).resolved() })
+                try await poll("the incident to close") {
+                    try await api.get("/api/v1/incidents/I1").json()["status"] as? String == "closed"
+                }
+                let incident = try await api.get("/api/v1/incidents/I1").json()
+                #expect((incident["closed_because"] as? String)?.contains("all its alerts resolved and its runs ended") == true, "\(incident)")
+                #expect(incident["runs"] as? [String] == [run])
+                #expect(try await api.get("/api/v1/audit/verify").json()["intact"] as? Bool == true)
+                let listed = try await warden(["decisions", "--state", site.state, "--incident", "I1"])
+                #expect(listed.status == 0 && listed.stdout.contains("escalated: replica-down/escalated{cluster=\"demo\"} has 3 members firing"),
+                        "\(listed.stdout)\(listed.stderr)")
+                _ = try await alertmanager.stop()
+                _ = try await serve.terminate()
+            }
+        }
+    }
+}
