@@ -13,6 +13,9 @@
 #   3. 20 runs (3 steps on every host) started at once through the API, against 20 `warden run`
 #      processes started at once on the same fleet: wall time until all ended; none may be lost.
 #   4. The daemon's RSS idle, and its peak while the 20 runs are active.
+#   5. A burst of 1,000 Alertmanager deliveries (20 incident keys) from 10 clients (bench-alerts.py):
+#      answers (all 202), latency p50/p99 (target: p99 <= 50 ms), every delivery decided, 20 runs
+#      started, and the time from a key's first delivery to its run's first host command.
 # Prints one JSON line per measurement and a summary; --json FILE writes them all.
 set -euo pipefail
 
@@ -26,7 +29,7 @@ while (($#)); do
         --net) net=$2; shift 2 ;;
         --port) port=$2; shift 2 ;;
         --json) json=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "bench-serve: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -119,5 +122,32 @@ done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
 record "{\"measure\": \"cli_20_runs_at_once\", \"wall_s\": $(python3 -c "print(round($(date +%s.%N) - $start, 3))"), \"failed\": $failed}"
+
+# 5. A burst of 1,000 Alertmanager deliveries (20 incident keys) from 10 clients, at a second daemon
+#    whose rule starts a one-step runbook per key: every delivery answered 202 and decided, 20 runs.
+kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+serve_pid=
+mkdir -m 700 "$work/alert-state"
+{
+    echo "name: bench-alert"
+    echo "params: {host: {type: string, required: true}}"
+    echo "targets: {one: {hosts: \"{{ params.host }}\", exactly: 1}}"
+    echo "steps:"
+    echo "  - {id: fix, on: one, run: \"true\", unguarded: \"a benchmark\"}"
+} >"$work/runbooks/alert.yaml"
+cat >"$work/alerts.yaml" <<YAML
+listen: 127.0.0.1:$http_port
+state: alert-state
+inventories: {fleet: fleet/inventory.yaml}
+runbooks: [runbooks]
+runs: {max_active: 64}
+alert_rules:
+  - {id: bench, match: ['alertname="BenchDown"'], runbook: bench-alert, inventory: fleet, params: {host: "{{ labels.host }}"}, incident_key: [node]}
+YAML
+alerts_token=$("$warden" token add alertmanager --role alerts --tokens "$work/alert-state/tokens.json" 2>/dev/null)
+"$warden" serve --config "$work/alerts.yaml" --log-level warning 2>"$work/alerts.log" &
+serve_pid=$!
+for _ in $(seq 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+record "$(python3 scripts/lib/bench-alerts.py "$url" "$alerts_token" "$work/alert-state/journal.sqlite" --deliveries 1000 --keys 20 --clients 10 --hosts "$hosts")"
 
 if [[ -n $json ]]; then printf '%s\n' "${results[@]}" >"$json"; fi

@@ -67,9 +67,39 @@ actor AlertService {
         } catch {
             invalid = error
         }
-        let entry = try await journal.appendAlertInput(.delivery, source: source, body: body, at: clock.now)
+        let sequence = try await groupCommit(AlertInputDraft(kind: .delivery, source: source, body: body)).get()
+        return (sequence, invalid)
+    }
+
+    /// Deliveries waiting for the write under way, and whether one is under way.
+    private var queued: [(draft: AlertInputDraft, answer: CheckedContinuation<Result<Int, JournalError>, Never>)] = []
+    private var committing = false
+
+    /// Journals `draft` with whatever else arrived meanwhile, in one durable write: ten Alertmanagers
+    /// (or one, retrying) sending at once wait for one sync to disk, not ten in a row.
+    private func groupCommit(_ draft: AlertInputDraft) async -> Result<Int, JournalError> {
+        await withCheckedContinuation { answer in
+            queued.append((draft, answer))
+            if !committing {
+                committing = true
+                Task { await self.commitQueued() }
+            }
+        }
+    }
+
+    private func commitQueued() async {
+        while !queued.isEmpty {
+            let batch = queued
+            queued = []
+            do {
+                let entries = try await journal.appendAlertInputs(batch.map(\.draft), at: clock.now)
+                for (item, entry) in zip(batch, entries) { item.answer.resume(returning: .success(entry.sequence)) }
+            } catch {
+                for item in batch { item.answer.resume(returning: .failure(error)) }
+            }
+        }
+        committing = false
         schedule()
-        return (entry.sequence, invalid)
     }
 
     /// An operator closes an incident; false if no such incident is open.
@@ -184,30 +214,38 @@ actor AlertService {
                 logger.error("cannot read alert inputs", metadata: ["error": "\(error)"])
                 return
             }
+            // Decided in order, then written in one transaction: a burst of deliveries costs one sync
+            // to disk, not one each. The state goes back if the write fails; the next drain decides again.
+            let before = decider
+            var batch: [(input: Int, decisions: [AlertDecision])] = []
+            var kinds: [AlertInputEntry.Kind] = []
             for entry in inputs {
                 if entry.kind == .runEnded, let run = entry.run { endedRuns.insert(run) }
-                if entry.decidedAt != nil {
-                    // Decided by another writer of this journal: follow it without deciding again.
-                    _ = decider.apply(entry.deciderInput(), rules: rules)
-                    next = entry.sequence + 1
+                let decisions = decider.apply(entry.deciderInput(), rules: rules)
+                // Decided by another writer of this journal: followed without deciding again.
+                guard entry.decidedAt == nil else {
+                    note(decisions, counting: false)
                     continue
                 }
-                let before = decider
-                let decisions = decider.apply(entry.deciderInput(), rules: rules)
+                batch.append((entry.sequence, decisions))
+                kinds.append(entry.kind)
+            }
+            if !batch.isEmpty {
                 do {
-                    try await journal.recordAlertDecisions(decisions, for: entry.sequence, at: clock.now)
+                    try await journal.recordAlertDecisions(batch, at: clock.now)
                 } catch {
-                    // Not decided after all: the next drain decides it again from the same state.
                     decider = before
-                    logger.error("cannot journal alert decisions; the input is decided again on the next delivery",
-                                 metadata: ["input": "\(entry.sequence)", "error": "\(error)"])
+                    logger.error("cannot journal alert decisions; they are decided again on the next delivery",
+                                 metadata: ["inputs": "\(batch.map(\.input))", "error": "\(error)"])
                     return
                 }
-                next = entry.sequence + 1
-                if entry.kind == .delivery { metrics.alertDelivery(Self.result(of: decisions)) }
+            }
+            next = (inputs.last?.sequence ?? next - 1) + 1
+            for ((input, decisions), kind) in zip(batch, kinds) {
+                if kind == .delivery { metrics.alertDelivery(Self.result(of: decisions)) }
                 note(decisions, counting: true)
                 for decision in decisions {
-                    logger.info("alert decision", metadata: ["input": "\(entry.sequence)", "decision": "\(decision)"])
+                    logger.info("alert decision", metadata: ["input": "\(input)", "decision": "\(decision)"])
                     if case let .start(request) = decision, request.approval == .auto { beginStart(request) }
                     if case let .start(request) = decision, request.approval == .required { beginPlan(request) }
                     if decision.needsAHuman { webhooks.send(decision, to: await state.configuration.notify, at: clock.now) }
