@@ -204,3 +204,25 @@ struct AlertRouteTests {
         }
     }
 }
+
+extension AlertRouteTests {
+    @Test func deliveriesArrivingTogetherAreEachJournaledOnceAndDecided() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for index in 0..<40 {
+                    // Forty distinct notifications of one alert: one run, the rest attached or duplicates.
+                    let body = Self.delivery([("DBDown", "db1", true)], group: "{}:{alertname=\"DBDown\"}#\(index)")
+                    group.addTask { try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.allSatisfy { $0.code == 202 }, "\(replies.filter { $0.code != 202 })")
+            #expect(Set(replies.compactMap { $0.json["input"].int }) == Set(1...40))
+            try await harness.until("all decided") { try await harness.journal.alertInputs().filter { $0.kind == .delivery }.allSatisfy { $0.decidedAt != nil } }
+            let kinds = try await Self.decisions(harness).map(\.kind)
+            #expect(kinds.filter { $0 == "start" }.count == 1, "\(kinds)")
+            #expect(try await harness.journal.alertInputs().filter { $0.kind == .delivery }.count == 40)
+            #expect(try await harness.journal.verifyAudit() == nil)
+        }
+    }
+}
