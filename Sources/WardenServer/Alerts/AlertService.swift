@@ -60,26 +60,33 @@ actor AlertService {
 
     /// Journals a webhook body (raw, whatever it holds) from `source` and has it decided soon after.
     /// Returns the input's number and, for a body that is not a delivery Warden reads, why.
-    func receive(_ body: [UInt8], from source: String) async throws(JournalError) -> (input: Int, invalid: AlertmanagerDeliveryError?) {
-        var invalid: AlertmanagerDeliveryError?
+    nonisolated func receive(_ body: [UInt8], from source: String) async throws(JournalError) -> (input: Int, invalid: AlertmanagerDeliveryError?) {
+        // Decoded here, off the actor, once: the drain uses this decoding instead of reading the body again.
+        let decoded: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>
         do {
-            _ = try AlertmanagerDelivery.decode(body)
+            decoded = .success(try AlertmanagerDelivery.decode(body))
         } catch {
-            invalid = error
+            decoded = .failure(error)
         }
-        let sequence = try await groupCommit(AlertInputDraft(kind: .delivery, source: source, body: body)).get()
-        return (sequence, invalid)
+        let sequence = try await groupCommit(AlertInputDraft(kind: .delivery, source: source, body: body), decoded: decoded).get()
+        if case let .failure(error) = decoded { return (sequence, error) }
+        return (sequence, nil)
     }
 
+    /// Deliveries decoded on receipt, by input number, until decided (the same bytes decode the same way).
+    private var decodedDeliveries: [Int: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>] = [:]
+
     /// Deliveries waiting for the write under way, and whether one is under way.
-    private var queued: [(draft: AlertInputDraft, answer: CheckedContinuation<Result<Int, JournalError>, Never>)] = []
+    private var queued: [(draft: AlertInputDraft, decoded: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>,
+                          answer: CheckedContinuation<Result<Int, JournalError>, Never>)] = []
     private var committing = false
 
     /// Journals `draft` with whatever else arrived meanwhile, in one durable write: ten Alertmanagers
     /// (or one, retrying) sending at once wait for one sync to disk, not ten in a row.
-    private func groupCommit(_ draft: AlertInputDraft) async -> Result<Int, JournalError> {
+    private func groupCommit(_ draft: AlertInputDraft, decoded: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>) async
+        -> Result<Int, JournalError> {
         await withCheckedContinuation { answer in
-            queued.append((draft, answer))
+            queued.append((draft, decoded, answer))
             if !committing {
                 committing = true
                 Task { await self.commitQueued() }
@@ -93,7 +100,10 @@ actor AlertService {
             queued = []
             do {
                 let entries = try await journal.appendAlertInputs(batch.map(\.draft), at: clock.now)
-                for (item, entry) in zip(batch, entries) { item.answer.resume(returning: .success(entry.sequence)) }
+                for (item, entry) in zip(batch, entries) {
+                    decodedDeliveries[entry.sequence] = item.decoded
+                    item.answer.resume(returning: .success(entry.sequence))
+                }
             } catch {
                 for item in batch { item.answer.resume(returning: .failure(error)) }
             }
@@ -221,7 +231,9 @@ actor AlertService {
             var kinds: [AlertInputEntry.Kind] = []
             for entry in inputs {
                 if entry.kind == .runEnded, let run = entry.run { endedRuns.insert(run) }
-                let decisions = decider.apply(entry.deciderInput(), rules: rules)
+                let input = decodedDeliveries.removeValue(forKey: entry.sequence).map { AlertDeciderInput.delivery($0, at: Date(timeIntervalSince1970: entry.at)) }
+                    ?? entry.deciderInput()
+                let decisions = decider.apply(input, rules: rules)
                 // Decided by another writer of this journal: followed without deciding again.
                 guard entry.decidedAt == nil else {
                     note(decisions, counting: false)
