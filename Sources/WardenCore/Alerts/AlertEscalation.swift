@@ -17,12 +17,41 @@ public struct AlertEscalation: Sendable, Hashable {
     /// The escalated runbook's parameters, rendered from the labels all firing alerts of
     /// the scope share (so `{{ labels.node }}` does not render, on purpose).
     public var params: [String: AlertTemplate]
+    /// `at_least_percent: 30, of: replica`: escalate also when this percent of the inventory group's
+    /// hosts fire (whichever threshold is reached first). Turned into `atLeast` when the config
+    /// loads, from the group's size then (`resolvingPercent`).
+    public var percent: Percent?
 
-    public init(label: String, atLeast: Int, runbook: String, scope: [String]? = nil, params: [String: AlertTemplate] = [:]) {
+    /// A share of an inventory group's hosts.
+    public struct Percent: Sendable, Hashable {
+        public var atLeast: Double
+        /// The group, in the rule's inventory.
+        public var group: String
+
+        public init(atLeast: Double, group: String) {
+            self.atLeast = atLeast
+            self.group = group
+        }
+    }
+
+    public init(label: String, atLeast: Int, runbook: String, scope: [String]? = nil, params: [String: AlertTemplate] = [:], percent: Percent? = nil) {
+        self.percent = percent
         self.label = label
         self.atLeast = atLeast
         self.runbook = runbook
         self.scope = scope
         self.params = params
+    }
+}
+
+extension AlertEscalation {
+    /// The threshold once `percent` is known as a count of `groupSize` hosts: the lower of
+    /// `at_least` and the rounded-up share (never below 1).
+    public func resolvingPercent(groupSize: Int) -> AlertEscalation {
+        guard let percent else { return self }
+        var resolved = self
+        let share = max(1, Int((percent.atLeast * Double(groupSize) / 100).rounded(.up)))
+        resolved.atLeast = min(atLeast, share)
+        return resolved
     }
 }

@@ -5,7 +5,7 @@ extension AlertRule {
     /// The keys of one rule, in the order the documentation lists them.
     static let keys = ["id", "match", "on", "runbook", "inventory", "params", "incident_key", "approval", "once_within", "max_runs", "flapping",
                        "escalate", "silence"]
-    static let escalationKeys = ["label", "at_least", "run", "scope", "params"]
+    static let escalationKeys = ["label", "at_least", "at_least_percent", "of", "run", "scope", "params"]
 
     /// Reads an `alert_rules:` section given as its own YAML document (a sequence
     /// of rules); the serve config reads its section with `parse(_:file:)` on the node.
@@ -234,14 +234,28 @@ extension AlertRule {
             if let entry = entries["escalate"] {
                 let fields = keyed(entry.value, named: "escalate", among: AlertRule.escalationKeys)
                 let label = fields["label"].flatMap { labelNames($0.value, named: "escalate.label")?.first }
-                let atLeast = fields["at_least"].flatMap { integer($0.value, named: "escalate.at_least", in: 2...10_000) }
+                var atLeast = fields["at_least"].flatMap { integer($0.value, named: "escalate.at_least", in: 2...10_000) }
+                var percent: AlertEscalation.Percent?
+                if let entry = fields["at_least_percent"] {
+                    let share = YAMLNodeInspection.number(entry.value).flatMap { $0 > 0 && $0 <= 100 ? $0 : nil }
+                    if share == nil { problem("escalate.at_least_percent must be a number above 0 and at most 100", at: entry.value) }
+                    let group = fields["of"].flatMap { text($0.value, named: "escalate.of") }
+                    if group == nil, fields["of"] == nil { problem("escalate.at_least_percent needs 'of': the inventory group whose hosts it counts", at: entry.value) }
+                    if let share, let group {
+                        percent = AlertEscalation.Percent(atLeast: share, group: group)
+                        // Resolved against the group's size when the serve config loads its inventories.
+                        atLeast = atLeast ?? 10_000
+                    }
+                } else if let node = fields["of"]?.value {
+                    problem("escalate.of goes with at_least_percent", at: node)
+                }
                 let run = fields["run"].flatMap { text($0.value, named: "escalate.run") }
                 let scope = fields["scope"].flatMap { labelNames($0.value, named: "escalate.scope") }
                 let escalationParams = fields["params"].map { templates($0.value, named: "escalate.params") } ?? [:]
                 if let label, let atLeast, let run {
-                    escalation = AlertEscalation(label: label, atLeast: atLeast, runbook: run, scope: scope, params: escalationParams)
-                } else if fields["label"] == nil || fields["at_least"] == nil || fields["run"] == nil {
-                    problem("escalate needs 'label', 'at_least' and 'run'", at: entry.value)
+                    escalation = AlertEscalation(label: label, atLeast: atLeast, runbook: run, scope: scope, params: escalationParams, percent: percent)
+                } else if fields["label"] == nil || (fields["at_least"] == nil && fields["at_least_percent"] == nil) || fields["run"] == nil {
+                    problem("escalate needs 'label', 'at_least' (or 'at_least_percent' of a group) and 'run'", at: entry.value)
                 }
             }
             var silence: AlertSilenceSpec?

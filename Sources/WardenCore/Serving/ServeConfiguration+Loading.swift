@@ -22,11 +22,12 @@ extension ServeConfiguration {
         } catch {
             throw ServeConfigurationError(.unreadable, [error])
         }
-        let configuration = try parse(text, file: path, environment: environment)
+        var configuration = try parse(text, file: path, environment: environment)
         var problems: [LocatedError] = []
         for (name, inventory) in configuration.inventories.sorted(by: { $0.key < $1.key }) {
             do {
-                _ = try Inventory.load(path: inventory)
+                let loaded = try Inventory.load(path: inventory)
+                problems += resolvePercentEscalations(in: &configuration, inventory: name, loaded)
             } catch {
                 // The inventory's own problems keep their file:line:column; only this config's "error:" prefix is added.
                 let described = "\(error)".replacingOccurrences(of: "error: ", with: "")
@@ -41,6 +42,23 @@ extension ServeConfiguration {
         }
         guard problems.isEmpty else { throw ServeConfigurationError(.invalid, problems) }
         return (configuration, catalog)
+    }
+
+    /// `escalate.at_least_percent` of a group, as a count of the group's hosts in `inventory` now.
+    private static func resolvePercentEscalations(in configuration: inout ServeConfiguration, inventory name: String, _ inventory: Inventory)
+        -> [LocatedError] {
+        var problems: [LocatedError] = []
+        for index in configuration.alertRules.indices where configuration.alertRules[index].inventory == name {
+            guard let escalation = configuration.alertRules[index].escalation, let percent = escalation.percent else { continue }
+            guard let group = inventory.groups[percent.group] else {
+                problems.append(LocatedError("alert rule '\(configuration.alertRules[index].id)': escalate.of: inventory '\(name)' has no group '\(percent.group)'",
+                                             at: configuration.alertRuleLocations[configuration.alertRules[index].id],
+                                             hint: NameSuggestion.hint(for: percent.group, among: inventory.groups.keys)))
+                continue
+            }
+            configuration.alertRules[index].escalation = escalation.resolvingPercent(groupSize: group.hosts.count)
+        }
+        return problems
     }
 
     /// Reads a config document; paths are resolved against the file's folder.

@@ -50,6 +50,16 @@ enum YAMLNodeInspection {
     }
 
     /// A scalar YAML resolved as an integer within `range`, or nil.
+    /// A scalar resolved as `!!int` or `!!float`, as a finite number.
+    static func number(_ node: Node) -> Double? {
+        guard case let .scalar(scalar) = node else { return nil }
+        switch tag(of: node) {
+        case .int: return integer(scalar.string).map(Double.init)
+        case .float: return Double(scalar.string.replacingOccurrences(of: "_", with: "")).flatMap { $0.isFinite ? $0 : nil }
+        default: return nil
+        }
+    }
+
     static func integer(_ node: Node, in range: ClosedRange<Int>) -> Int? {
         guard case let .scalar(scalar) = node, tag(of: node) == .int,
               let number = integer(scalar.string), range.contains(number) else { return nil }

@@ -119,3 +119,41 @@ extension AlertRulesConfigTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 }
+
+extension AlertRulesConfigTests {
+    /// `at_least_percent` of an inventory group becomes a count of its hosts when the config
+    /// loads, the lower of it and `at_least`; a group the inventory lacks is named.
+    @Test func aPercentOfAGroupBecomesACountOfItsHosts() throws {
+        let folder = try site(rules: """
+              - id: by-share
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}"}
+                escalate: {label: node, at_least_percent: 30, of: replica, run: freeze, params: {cluster: "{{ labels.cluster }}"}}
+              - id: both
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}"}
+                escalate: {label: node, at_least: 2, at_least_percent: 50, of: replica, run: freeze, params: {cluster: "{{ labels.cluster }}"}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hosts = (1...10).map { "  r\($0): {address: 127.0.0.\($0), groups: [replica]}" }.joined(separator: "\n")
+        try "hosts:\n  meta1: {address: 127.0.0.1}\n\(hosts)\n".write(toFile: folder + "/inventory.yaml", atomically: true, encoding: .utf8)
+        let (configuration, _) = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
+        #expect(configuration.alertRules.map { $0.escalation?.atLeast } == [3, 2])
+
+        let file = folder + "/serve.yaml"
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "of: replica, run", with: "of: replicas, run")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        var message = ""
+        do {
+            _ = try ServeConfiguration.load(path: file, environment: [:])
+        } catch {
+            message = "\(error)"
+        }
+        #expect(message.contains("alert rule 'by-share': escalate.of: inventory 'lab' has no group 'replicas'") && message.contains("did you mean 'replica'?"),
+                "\(message)")
+    }
+}
