@@ -105,5 +105,65 @@ extension ServeLive {
                 _ = try await serve.terminate()
             }
         }
+
+        /// A webhook body as Alertmanager sends it, one alert of `node`, `index` making the notification new.
+        static func delivery(node: String, index: Int) -> [String: Any] {
+            [
+                "version": "4", "groupKey": "{}:{alertname=\"PegasusReplicaServerDown\"}#\(index)", "truncatedAlerts": 0, "status": "firing",
+                "receiver": "warden", "groupLabels": ["alertname": "PegasusReplicaServerDown"], "commonLabels": [:] as [String: String],
+                "commonAnnotations": [:] as [String: String], "externalURL": "http://alertmanager:9093",
+                "alerts": [[
+                    "status": "firing", "labels": ["alertname": "PegasusReplicaServerDown", "cluster": "demo", "node": node],
+                    "annotations": [:] as [String: String], "startsAt": "2026-12-03T02:00:00Z", "endsAt": "0001-01-01T00:00:00Z",
+                    "generatorURL": "http://prometheus:9090/graph", "fingerprint": "fp-\(node)",
+                ] as [String: Any]],
+            ]
+        }
+
+        @Test func aDaemonKilledRightAfterAnsweringDeliveriesDecidesEachOnceAfterItsRestart() async throws {
+            try await withFleet(hosts: 1, logCommands: true) { fleet in
+                let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4"])
+                let site = try ServeSite(in: fleet, inventories: ["pegasus": pegasus.inventoryPath], extra: Self.rules)
+                try await site.addToken("alertmanager", roles: ["alerts"])
+                try await site.addToken("vera", roles: ["viewer"])
+                let serve = try await site.start()
+                let receiver = site.api("alertmanager")
+                let count = 60
+                for index in 0..<count {
+                    let answer = try await receiver.post("/api/v1/alerts/alertmanager", json: Self.delivery(node: "127.0.0.1:34802", index: index))
+                    #expect(answer.status == 202, "\(answer)")
+                }
+                // Killed at once: the last deliveries are journaled (they were answered) and perhaps not decided yet.
+                _ = try await serve.crash()
+                let journal = try await Journal.open(directory: site.state)
+                #expect(try await journal.alertInputs().filter { $0.kind == .delivery }.count == count, "every answered delivery is in the journal")
+                // And one the receiver journaled and answered just before the kill, which nothing decided: written as the receiver
+                // writes it, so that the window between journaling and deciding is certainly crossed.
+                let body = try JSONSerialization.data(withJSONObject: Self.delivery(node: "127.0.0.1:34802", index: count))
+                try await journal.appendAlertInput(.delivery, source: "alertmanager", body: Array(body), at: Date())
+                let journaled = try await journal.alertInputs().filter { $0.kind == .delivery }
+                let undecided = journaled.filter { $0.decidedAt == nil }.count
+                #expect(undecided >= 1)
+
+                let restarted = try await site.start()
+                let api = site.api("vera")
+                try await poll("every delivery decided after the restart (\(undecided) were not before it)") {
+                    try await Journal.open(directory: site.state).alertInputs().filter { $0.kind == .delivery }.allSatisfy { $0.decidedAt != nil }
+                }
+                let decisions = try await Journal.open(directory: site.state).alertDecisions()
+                let deliveryInputs = Set(journaled.map(\.sequence))
+                #expect(Set(decisions.map(\.input)).isSuperset(of: deliveryInputs), "each delivery has its decisions")
+                #expect(decisions.filter { $0.kind == "start" }.count == 1, "\(decisions.map(\.summary))")
+                #expect(decisions.filter { $0.kind == "attached" }.count == count, "\(decisions.map(\.summary))")
+                // Decided once: no input has two sets of decisions.
+                let perInput = Dictionary(grouping: decisions.filter { deliveryInputs.contains($0.input) }, by: \.input)
+                #expect(perInput.values.allSatisfy { $0.count == 1 || $0.map(\.kind) == ["start"] }, "\(perInput)")
+                try await poll("the incident's run reported started") { try await Self.kinds(api).contains("started") }
+                let runs = try await api.get("/api/v1/runs?trigger=alert").json()["runs"] as? [[String: Any]] ?? []
+                #expect(runs.count == 1, "one run, whichever daemon started it: \(runs)")
+                #expect(try await Self.kinds(api).filter { $0 == "started" }.count == 1)
+                _ = try await restarted.terminate()
+            }
+        }
     }
 }
