@@ -226,3 +226,50 @@ extension AlertRouteTests {
         }
     }
 }
+
+extension AlertRouteTests {
+    @Test func theAlertMetricsCountDeliveriesDecisionsAndOpenIncidents() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let body = Self.delivery([("DBDown", "db1", true)])
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: "{").code == 400)
+            try await harness.until("decided") { try await Self.decisions(harness).contains { $0.kind == "started" } }
+            let text = try await api.get("/metrics", as: nil).text
+            for line in [#"warden_alert_deliveries_total{result="accepted"} 1"#, #"warden_alert_deliveries_total{result="duplicate"} 1"#,
+                         #"warden_alert_deliveries_total{result="rejected"} 1"#, #"warden_decisions_total{rule="db-down",decision="start"} 1"#,
+                         #"warden_decisions_total{rule="none",decision="invalid"} 1"#, "warden_incidents_open 1"] {
+                #expect(text.contains(line), "\(line) is not in:\n\(text)")
+            }
+        }
+    }
+
+    /// Truncated, mangled and random bodies: a 400 or a 202, never a 5xx, each journaled and decided.
+    @Test func garbageBodiesAreRefusedOrDecidedButNeverCrashTheReceiver() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            var random = SeededGenerator(seed: 16)
+            let valid = Array(Self.delivery([("DBDown", "db1", true), ("DBDown", "db2", true)]).utf8)
+            var sent = 0
+            for round in 0..<150 {
+                var bytes = valid
+                switch round % 3 {
+                case 0: bytes = Array(valid.prefix(Int.random(in: 0..<valid.count, using: &random)))
+                case 1:
+                    for _ in 0..<Int.random(in: 1...8, using: &random) {
+                        bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                    }
+                default: bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                }
+                let reply = try await api.call(.post, "/api/v1/alerts/alertmanager", as: .alerts, bytes: bytes)
+                #expect(reply.code == 202 || reply.code == 400, "\(reply)")
+                sent += 1
+            }
+            let total = sent
+            try await harness.until("all decided") {
+                let inputs = try await harness.journal.alertInputs().filter { $0.kind == .delivery }
+                return inputs.count == total && inputs.allSatisfy { $0.decidedAt != nil }
+            }
+            #expect(try await harness.journal.verifyAudit() == nil)
+        }
+    }
+}
