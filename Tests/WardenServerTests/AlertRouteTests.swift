@@ -1,4 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
 import Testing
 @testable import WardenCore
 @testable import WardenServer
@@ -270,6 +274,49 @@ extension AlertRouteTests {
                 return inputs.count == total && inputs.allSatisfy { $0.decidedAt != nil }
             }
             #expect(try await harness.journal.verifyAudit() == nil)
+        }
+    }
+}
+
+extension AlertRouteTests {
+    /// The `notify:` webhook hears of the decisions that need a person, as JSON naming the rule,
+    /// incident and run, with its bearer token read from the token file.
+    @Test func decisionsThatNeedAPersonReachTheNotifyWebhook() async throws {
+        let received = Mutex<[(authorization: String?, body: Data)]>([])
+        let router = Router()
+        router.post("hook") { request, _ -> HTTPResponse.Status in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let body = Data(buffer: bytes)
+            let authorization = request.headers[.authorization]
+            received.withLock { $0.append((authorization, body)) }
+            return .noContent
+        }
+        var logger = Logger(label: "notify-receiver")
+        logger.logLevel = .critical
+        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        try await receiver.test(.live) { client in
+            let port = try #require(client.port)
+            let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("warden-notify-\(UUID().uuidString)").path
+            try "hook-token-3f9\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: tokenFile) }
+            var options = Self.options
+            options.notify = [NotifyTarget(url: "http://127.0.0.1:\(port)/hook", tokenFile: tokenFile)]
+            try await ServeHarness.with(options) { harness, api in
+                // Two nodes escalate to the gated rebalance: escalated, then its run waits for an approver.
+                let body = Self.delivery([("DBDown", "db1", true), ("DBDown", "db2", true)])
+                #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+                try await harness.until("both notifications arrive", limit: .seconds(30)) { received.withLock { $0.count >= 2 } }
+                let events = received.withLock { $0 }.map { event in
+                    (authorization: event.authorization, body: (try? JSONSerialization.jsonObject(with: event.body) as? [String: Any]) ?? [:])
+                }
+                #expect(Set(events.compactMap { $0.body["event"] as? String }) == ["escalated", "waiting-for-approval"], "\(events.map(\.body))")
+                #expect(events.allSatisfy { $0.authorization == "Bearer hook-token-3f9" })
+                #expect(events.allSatisfy { $0.body["incident"] as? String == "I1" && $0.body["rule"] as? String == "db-down" })
+                let run = try #require(try await harness.journal.runs().first?.id)
+                #expect(events.contains { $0.body["run"] as? String == run })
+                try await harness.awaitGate(of: run)
+                #expect(try await api.post("/api/v1/runs/\(run)/cancel", json: ["reason": "test over"]).code == 202)
+            }
         }
     }
 }

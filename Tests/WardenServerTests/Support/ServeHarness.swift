@@ -56,6 +56,8 @@ struct ServeHarness: Sendable {
         /// `alert_rules:` as YAML (a list of rules), on the harness's runbooks and the `lab` inventory.
         var alertRules: String?
         var alertLimits = AlertLimits()
+        /// `notify:` webhooks.
+        var notify: [NotifyTarget] = []
     }
 
     /// A controller on this machine whose process does not exist.
@@ -184,6 +186,7 @@ struct ServeHarness: Sendable {
         if let rules = options.alertRules {
             configuration.alertRules = try AlertRule.parse(rules, file: folder + "/serve.yaml")
             configuration.alertLimits = options.alertLimits
+            configuration.notify = options.notify
             let problems = AlertRuleCheck.problems(configuration.alertRules, locations: [:], catalog: catalog, inventories: ["lab"])
             guard problems.isEmpty else { throw WardenTestFailure("the test's alert rules do not check: \(problems)") }
         }
