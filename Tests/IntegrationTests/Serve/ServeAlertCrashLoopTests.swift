@@ -200,6 +200,70 @@ extension ServeLive {
             }
         }
 
+        /// The usual end of a remediation: the pause ends the loop, so the alert resolves while the
+        /// run still watches the program stay stopped, under warden's silence. Alertmanager mutes
+        /// that resolution and never sends it (prometheus/alertmanager#226); warden learns it from
+        /// Alertmanager's alerts once the run ends, and the incident closes, so the key's next
+        /// crash loop is a new incident with a run of its own, not attached to a stale one.
+        @Test(.enabled(if: available, "needs Debian's supervisor and prometheus-alertmanager packages"))
+        func anAlertThatResolvesWhileSilencedClosesItsIncidentWhenTheRunEnds() async throws {
+            try await withFleet(hosts: 1) { fleet in
+                try await withSupervisor(fleet) { supervisor in
+                    let records = fleet.directory.appendingPathComponent("paused").path
+                    let site = try ServeSite(in: fleet, inventories: ["pegasus": try supervisor.inventory(in: fleet)])
+                    let alertsToken = try await site.addToken("alertmanager", roles: ["alerts"])
+                    try await site.addToken("viewer", roles: ["viewer"])
+                    let (alertmanager, serve) = try await Self.start(site, alertsToken: alertsToken) {
+                        Self.rules(records: records, silenceIn: $0.baseURL)
+                    }
+                    let viewer = site.api("viewer")
+                    try await supervisor.waitUntil("crashy to start 3 times") { supervisor.starts >= 3 }
+                    let alert = TestAlert(labels: Self.alertLabels, startsAt: Date().addingTimeInterval(-10))
+                    try await alertmanager.post(alerts: [alert])
+                    try await poll("warden's silence in Alertmanager", limit: .seconds(30)) {
+                        try await alertmanager.silences().contains { $0.createdBy == "warden" && $0.state == "active" }
+                    }
+                    // Resolved while silenced, and while the run still runs (it watches for 4 s or more).
+                    try await alertmanager.post(alerts: [alert.resolved()])
+                    #expect(try await Self.alertRuns(viewer).first?["status"] as? String == "running")
+
+                    let run = try await Self.awaitAlertRun(viewer, serve: serve, alertmanager: alertmanager)
+                    #expect(run["status"] as? String == "succeeded", "\(run)\n\(serve.output)")
+                    var decisions: [[String: Any]] = []
+                    do {
+                        try await poll("the incident closed as resolved", limit: .seconds(20)) {
+                            decisions = try await Self.decisions(viewer)
+                            return decisions.contains { $0["kind"] as? String == "closed" }
+                        }
+                    } catch {
+                        Issue.record("\(error): \(decisions.map { $0["summary"] ?? "" })\nalertmanager logged:\n\(alertmanager.output.suffix(3000))")
+                    }
+                    let summaries = decisions.map { "\($0["kind"] ?? "?"): \($0["summary"] ?? "")" }.joined(separator: "\n")
+                    let kinds = decisions.compactMap { $0["kind"] as? String }
+                    // After the silence was lifted, not before: the resolution is learnt from Alertmanager.
+                    let unsilenced = try #require(decisions.first { $0["kind"] as? String == "unsilenced" }?["sequence"] as? Int, "\(summaries)")
+                    let closed = try #require(decisions.first { $0["kind"] as? String == "closed" }, "\(summaries)")
+                    #expect((closed["sequence"] as? Int ?? 0) > unsilenced, "\(summaries)")
+                    #expect(closed["incident"] as? String == decisions.first { $0["kind"] as? String == "start" }?["incident"] as? String, "\(summaries)")
+                    #expect((closed["summary"] as? String)?.contains("resolved") == true, "\(summaries)")
+                    #expect(kinds.filter { $0 == "start" }.count == 1, "\(summaries)")
+                    let open = try await viewer.get("/api/v1/incidents?status=open").json()["incidents"] as? [[String: Any]] ?? []
+                    #expect(open.isEmpty, "\(open)")
+
+                    // The replayed journal agrees: a restarted daemon has no open incident either.
+                    let (status, log) = try await serve.terminate()
+                    #expect(status == 0, "\(log)")
+                    let again = try await site.start()
+                    let reopened = try await site.api("viewer").get("/api/v1/incidents?status=open").json()["incidents"] as? [[String: Any]] ?? []
+                    #expect(reopened.isEmpty, "\(reopened)")
+                    _ = try await again.terminate()
+                    try await alertmanager.stop()
+                    let audit = try await warden(["audit", "verify", "--state", site.state])
+                    #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+                }
+            }
+        }
+
         @Test(.enabled(if: available, "needs Debian's supervisor and prometheus-alertmanager packages"))
         func anAlertmanagerThatCannotBeReachedForTheSilenceHoldsNothingUp() async throws {
             try await withFleet(hosts: 1) { fleet in
