@@ -269,34 +269,32 @@ actor AlertService {
     }
 
     /// Plans and starts an incident's run under the rule's identity; a refusal is reported as a failed start.
+    ///
+    /// Started on the plan the dispatcher makes as it starts, not on the hash of an earlier one:
+    /// nobody read a plan to confirm, and the probes of what an alert is about move (a
+    /// crash-looping program's state and restart count change every second), so a hash read one
+    /// plan before was stale whenever planning took longer than that, and the start was blocked.
+    /// `max_targets_in_remediation` is checked on that same plan.
     private func startRun(_ request: RunPlanRequest) async {
         do {
-            var runRequest = try await runRequest(for: request, identity: await identity(for: request), planHash: nil)
-            let plan = try await dispatcher.plan(runRequest)
-            if let limit = await state.configuration.alertLimits.maxTargetsInRemediation {
-                let touching = Self.changedHosts(plan)
-                let busy = remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-                let total = busy.union(touching).count
-                if total > limit {
-                    await failed(request, reason: "max_targets_in_remediation \(limit): \(busy.count) hosts are being remediated by \(remediating.count) runs, "
-                        + "and this run would change \(touching.subtracting(busy).count) more")
-                    return
-                }
-            }
-            runRequest.planHash = plan.hash
-            let started: (runID: String, plan: Plan)
-            do {
-                started = try await dispatcher.start(runRequest)
-            } catch where error.kind == .planChanged {
-                // The hosts moved between the two plans (a probe read another figure): decide on the newer one once.
-                runRequest.planHash = error.plan?.hash
-                started = try await dispatcher.start(runRequest)
-            }
+            let runRequest = try await runRequest(for: request, identity: await identity(for: request), planHash: nil)
+            let limit = await state.configuration.alertLimits.maxTargetsInRemediation
+            let started = try await dispatcher.start(runRequest) { plan in await self.targetsRefusal(plan, limit: limit) }
             pending[request.incident] = nil
             await self.started(started.runID, plan: started.plan, for: request, source: "warden")
         } catch {
             await failed(request, reason: error.description)
         }
+    }
+
+    /// Why `plan` may not start under `max_targets_in_remediation` (`limit`), if it may not.
+    private func targetsRefusal(_ plan: Plan, limit: Int?) -> String? {
+        guard let limit else { return nil }
+        let touching = Self.changedHosts(plan)
+        let busy = remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        guard busy.union(touching).count > limit else { return nil }
+        return "max_targets_in_remediation \(limit): \(busy.count) hosts are being remediated by \(remediating.count) runs, "
+            + "and this run would change \(touching.subtracting(busy).count) more"
     }
 
     private func started(_ run: String, plan: Plan, for request: RunPlanRequest, source: String) async {
