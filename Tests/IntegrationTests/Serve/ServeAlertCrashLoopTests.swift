@@ -38,23 +38,27 @@ extension ServeLive {
 
         /// Alertmanager delivering to the site's receiver with the `alerts` token (grouped as the
         /// shipped route is, re-sent every 2 s), then `warden serve` with `extra(alertmanager)` as
-        /// its config's tail. Should the daemon have had to move to another port (one taken
-        /// meanwhile), Alertmanager would send elsewhere: both are started again.
+        /// its config's tail. A port another process took meanwhile (Alertmanager's, or the
+        /// daemon's, which then moves and Alertmanager would send elsewhere): both start again.
         static func start(_ site: ServeSite, alertsToken: String, extra: (AlertmanagerProcess) -> String) async throws
             -> (AlertmanagerProcess, BackgroundServe) {
-            var attempt = 0
-            while true {
-                attempt += 1
+            for attempt in 1...3 {
                 let port = site.port
                 let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:\(port)/api/v1/alerts/alertmanager", token: alertsToken,
                                                                  groupWait: .seconds(1), groupInterval: .seconds(1), repeatInterval: .seconds(2))
-                try await alertmanager.waitUntilReady()
+                do {
+                    try await alertmanager.waitUntilReady()
+                } catch {
+                    if attempt == 3 { throw error }
+                    continue
+                }
                 site.extra = extra(alertmanager)
                 let serve = try await site.start()
-                if site.port == port || attempt == 3 { return (alertmanager, serve) }
+                if site.port == port { return (alertmanager, serve) }
                 _ = try await serve.terminate()
                 try await alertmanager.stop()
             }
+            throw TestFailure("warden serve had to move to another port three times; Alertmanager could not be pointed at it")
         }
 
         static func decisions(_ client: TestHTTPClient) async throws -> [[String: Any]] {
