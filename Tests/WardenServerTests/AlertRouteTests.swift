@@ -101,6 +101,58 @@ struct AlertRouteTests {
         }
     }
 
+    /// What an alert is about moves: a crash-looping program's restart count reads higher on
+    /// every probe, and a step that records it renders another command each plan. A rule's
+    /// `approval: auto` run starts on the plan made as it starts, not on the hash of a plan made
+    /// before (which every start found changed, so the incident was blocked and closed).
+    @Test func anAutoRunStartsThoughItsProbeReadsAnotherFigureOnEveryPlan() async throws {
+        var options = Self.options
+        options.runbooks["recount"] = """
+            name: recount
+            summary: Record the load the probe read, then restart.
+            params:
+              host: {type: string, default: db1}
+            targets:
+              db: {hosts: "{{ params.host }}", exactly: 1}
+            probes:
+              load: {on: db, run: load, parse: json}
+            steps:
+              - id: record
+                on: db
+                run: "record {{ probes.load.hosts[host.name].result.load }}"
+            """
+        options.alertRules = """
+            - id: db-looping
+              match: ['alertname="DBLooping"']
+              runbook: recount
+              inventory: lab
+              params: {host: "{{ labels.node }}"}
+              incident_key: [node]
+            """
+        try await ServeHarness.with(options) { harness, api in
+            harness.transport.on(.equals("load"), host: "db1") { _, state in
+                let load = (Int(state.variables["load"] ?? "0") ?? 0) + 1
+                state.variables["load"] = String(load)
+                return .success("{\"load\": \(load)}\n")
+            }
+            harness.transport.on(.prefix("record "), host: "db1") { command, state in
+                state.variables["recorded"] = String(command.line.dropFirst(7))
+                return .success()
+            }
+            let body = Self.delivery([("DBLooping", "db1", true)], group: "{}:{alertname=\"DBLooping\"}")
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            try await harness.until("the start decided") {
+                try await Self.decisions(harness).contains { ["started", "blocked"].contains($0.kind) }
+            }
+            let decisions = try await Self.decisions(harness)
+            #expect(decisions.map(\.kind) == ["start", "started"], "\(decisions.map(\.summary))")
+            let run = try #require(decisions.last?.run)
+            let ended = try await harness.finish(run)
+            #expect(ended.status == .ended(.succeeded), "\(ended.status)")
+            #expect(harness.transport.variable("recorded", on: "db1") != nil)
+        }
+    }
+
     @Test func twoNodesOfAClusterEscalateToOneClusterRunAndNoPerNodeRun() async throws {
         try await ServeHarness.with(Self.options) { harness, api in
             let body = Self.delivery([("DBDown", "db1", true), ("DBDown", "db2", true)])

@@ -102,20 +102,46 @@ public actor RunDispatcher {
     /// A plan that changed, is blocked or would fail, a held lock, too many runs, or a daemon
     /// that is stopping: refused, nothing changed (a refused plan is journaled as not started).
     public func start(_ request: RunRequest) async throws(AdmissionError) -> (runID: String, plan: Plan) {
+        try acceptsAnotherRun()
+        guard let confirmed = request.planHash else {
+            throw AdmissionError(.invalidInput, "plan_hash is required: plan first (POST /api/v1/plans) and send the hash of the plan you read")
+        }
+        return try await startOnFreshPlan(request) { plan in
+            plan.hash == confirmed ? nil
+                : AdmissionError(.planChanged, "the plan changed since it was read (now \(plan.hash), confirmed \(confirmed)): read the new plan and confirm its hash",
+                                 plan: plan)
+        }
+    }
+
+    /// Starts the run on a fresh plan that `admits` (nil: it may start; else why not), with no
+    /// hash confirmed: for starts no person read a plan for, such as an alert rule's
+    /// `approval: auto` run, whose probes may well read other figures from one plan to the next
+    /// (the restart count of a crash-looping program changes every second). The rest is as
+    /// `start(_:)`: a plan that is blocked or would fail, a held lock, too many runs, a daemon
+    /// that is stopping are refused, nothing changed. A plan `admits` refuses is a conflict
+    /// with its reason, and nothing is journaled.
+    public func start(_ request: RunRequest, admitting admits: @Sendable (Plan) async -> String?) async throws(AdmissionError) -> (runID: String, plan: Plan) {
+        try acceptsAnotherRun()
+        return try await startOnFreshPlan(request) { plan in
+            await admits(plan).map { AdmissionError(.conflict, $0, plan: plan) }
+        }
+    }
+
+    private func acceptsAnotherRun() throws(AdmissionError) {
         guard !stopping else { throw AdmissionError(.stopping, "the daemon is stopping and starts no new runs") }
         guard active.count + starting < settings.maximumActive else {
             throw AdmissionError(.busy, "\(settings.maximumActive) runs are active, the most this daemon carries at once (runs.max_active); try again when one ends")
         }
-        guard let confirmed = request.planHash else {
-            throw AdmissionError(.invalidInput, "plan_hash is required: plan first (POST /api/v1/plans) and send the hash of the plan you read")
-        }
+    }
+
+    /// Plans the request afresh and starts the run on that plan unless `refusal` has an error for it.
+    private func startOnFreshPlan(_ request: RunRequest, refusal: (Plan) async -> AdmissionError?) async throws(AdmissionError) -> (runID: String, plan: Plan) {
         starting += 1
         defer { starting -= 1 }
         let (context, transport, plan) = try await planned(request)
-        guard plan.hash == confirmed else {
+        if let refused = await refusal(plan) {
             await transport.close()
-            throw AdmissionError(.planChanged, "the plan changed since it was read (now \(plan.hash), confirmed \(confirmed)): read the new plan and confirm its hash",
-                                 plan: plan)
+            throw refused
         }
         // The audit log names whoever asked as the actor of what the run writes.
         let journal = Journal(store: self.journal.store, actor: request.identity.user)

@@ -75,6 +75,11 @@ public struct AlertDeciderState: Sendable, Equatable {
         incidents.values.first { $0.id == id }
     }
 
+    /// The labels of the alert with `fingerprint`, as last delivered; nil once forgotten.
+    public func labels(ofAlert fingerprint: String) -> [String: String]? {
+        alerts[fingerprint]?.labels
+    }
+
     /// Takes one input into account and says what follows from it.
     public mutating func apply(_ input: AlertDeciderInput, rules: [AlertRule]) -> [AlertDecision] {
         switch input {

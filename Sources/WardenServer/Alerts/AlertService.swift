@@ -319,34 +319,32 @@ actor AlertService {
     }
 
     /// Plans and starts an incident's run under the rule's identity; a refusal is reported as a failed start.
+    ///
+    /// Started on the plan the dispatcher makes as it starts, not on the hash of an earlier one:
+    /// nobody read a plan to confirm, and the probes of what an alert is about move (a
+    /// crash-looping program's state and restart count change every second), so a hash read one
+    /// plan before was stale whenever planning took longer than that, and the start was blocked.
+    /// `max_targets_in_remediation` is checked on that same plan.
     private func startRun(_ request: RunPlanRequest) async {
         do {
-            var runRequest = try await runRequest(for: request, identity: await identity(for: request), planHash: nil)
-            let plan = try await dispatcher.plan(runRequest)
-            if let limit = await state.configuration.alertLimits.maxTargetsInRemediation {
-                let touching = Self.changedHosts(plan)
-                let busy = remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-                let total = busy.union(touching).count
-                if total > limit {
-                    await failed(request, reason: "max_targets_in_remediation \(limit): \(busy.count) hosts are being remediated by \(remediating.count) runs, "
-                        + "and this run would change \(touching.subtracting(busy).count) more")
-                    return
-                }
-            }
-            runRequest.planHash = plan.hash
-            let started: (runID: String, plan: Plan)
-            do {
-                started = try await dispatcher.start(runRequest)
-            } catch where error.kind == .planChanged {
-                // The hosts moved between the two plans (a probe read another figure): decide on the newer one once.
-                runRequest.planHash = error.plan?.hash
-                started = try await dispatcher.start(runRequest)
-            }
+            let runRequest = try await runRequest(for: request, identity: await identity(for: request), planHash: nil)
+            let limit = await state.configuration.alertLimits.maxTargetsInRemediation
+            let started = try await dispatcher.start(runRequest) { plan in await self.targetsRefusal(plan, limit: limit) }
             pending[request.incident] = nil
             await self.started(started.runID, plan: started.plan, for: request, source: "warden")
         } catch {
             await failed(request, reason: error.description)
         }
+    }
+
+    /// Why `plan` may not start under `max_targets_in_remediation` (`limit`), if it may not.
+    private func targetsRefusal(_ plan: Plan, limit: Int?) -> String? {
+        guard let limit else { return nil }
+        let touching = Self.changedHosts(plan)
+        let busy = remediating.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        guard busy.union(touching).count > limit else { return nil }
+        return "max_targets_in_remediation \(limit): \(busy.count) hosts are being remediated by \(remediating.count) runs, "
+            + "and this run would change \(touching.subtracting(busy).count) more"
     }
 
     private func started(_ run: String, plan: Plan, for request: RunPlanRequest, source: String) async {
@@ -369,14 +367,8 @@ actor AlertService {
     /// Silences the incident's alerts while its run remediates, when its rule asks; a silence that
     /// cannot be made is said in a decision and holds nothing up.
     private func silence(for request: RunPlanRequest, run: String) async {
-        guard let spec = rules.first(where: { $0.id == request.rule })?.silence else { return }
-        let rule = rules.first { $0.id == request.rule }
-        // The rule's own matchers and the incident's labels: exactly this incident's alerts.
-        var matchers = (rule?.matchers ?? []).map { matcher in
-            AlertmanagerMatcher(name: matcher.name, value: matcher.value, isRegex: matcher.op == .matchesRegex || matcher.op == .notMatchesRegex,
-                                isEqual: matcher.op == .equal || matcher.op == .matchesRegex)
-        }
-        matchers += request.incidentKey.labels.map { AlertmanagerMatcher(name: $0.name, value: $0.value) }
+        guard let rule = rules.first(where: { $0.id == request.rule }), let spec = rule.silence else { return }
+        let matchers = Self.silenceMatchers(rule: rule, key: request.incidentKey)
         let now = clock.now
         do {
             let silences = try AlertmanagerSilences(baseURL: spec.alertmanager)
@@ -392,9 +384,19 @@ actor AlertService {
         await drain()
     }
 
-    /// Expires the silences made for `run` (its end is journaled), each outcome a decision.
+    /// The rule's own matchers and the incident's labels: exactly this incident's alerts.
+    static func silenceMatchers(rule: AlertRule, key: IncidentKey) -> [AlertmanagerMatcher] {
+        rule.matchers.map { matcher in
+            AlertmanagerMatcher(name: matcher.name, value: matcher.value, isRegex: matcher.op == .matchesRegex || matcher.op == .notMatchesRegex,
+                                isEqual: matcher.op == .equal || matcher.op == .matchesRegex)
+        } + key.labels.map { AlertmanagerMatcher(name: $0.name, value: $0.value) }
+    }
+
+    /// Expires the silences made for `run` (its end is journaled), each outcome a decision; then
+    /// learns from each Alertmanager which of the incident's alerts resolved meanwhile.
     private func expireSilences(of run: String) async {
-        for (id, alertmanager) in silences[run] ?? [] {
+        let made = silences[run] ?? []
+        for (id, alertmanager) in made {
             var outcome: String?
             do {
                 try await AlertmanagerSilences(baseURL: alertmanager).expire(id: id)
@@ -403,6 +405,50 @@ actor AlertService {
             }
             try? await journal.appendAlertInput(.silenceExpired, source: "warden", run: run, incident: incidentOfRun[run],
                                                 detail: "\(id) \(alertmanager)" + (outcome.map { ": \($0)" } ?? ""), at: clock.now)
+        }
+        await drain()
+        for alertmanager in Set(made.map(\.alertmanager)).sorted() {
+            await resolveMutedResolutions(of: run, in: alertmanager)
+        }
+    }
+
+    /// Alertmanager never sends the resolution of an alert that resolved while a silence muted it
+    /// (send_resolved or not; prometheus/alertmanager#226): it drops the alert at the next flush.
+    /// A run that fixed its incident's cause usually ends right there, with the alert resolved
+    /// under Warden's own silence, and the incident would stay open for good, every later alert
+    /// of its key attached to it and no run started again. So once the silence is lifted, the
+    /// incident's alerts that Alertmanager no longer holds as firing are journaled as a resolved
+    /// delivery (source `warden`, group key `warden/resolved-while-silenced/RUN`), decided like
+    /// one from Alertmanager. Alertmanager cannot be asked: the incident stays as it is, logged.
+    private func resolveMutedResolutions(of run: String, in alertmanager: String) async {
+        guard let id = incidentOfRun[run], let incident = decider.incident(id), !incident.firing.isEmpty,
+              let rule = rules.first(where: { $0.id == incident.key.rule }) else { return }
+        let firing: Set<String>
+        do {
+            firing = try await AlertmanagerSilences(baseURL: alertmanager).firingAlerts(matching: Self.silenceMatchers(rule: rule, key: incident.key))
+        } catch {
+            logger.warning("cannot ask Alertmanager which alerts of an incident still fire after its silence; one that resolved while silenced keeps the incident open until it fires and resolves again, or an operator closes it",
+                           metadata: ["incident": "\(id)", "run": "\(run)", "error": "\(error)"])
+            return
+        }
+        // Read again after the wait: deliveries decided meanwhile may have resolved some already.
+        guard let current = decider.incident(id) else { return }
+        let resolved = current.firing.subtracting(firing).sorted()
+        guard !resolved.isEmpty else { return }
+        let now = clock.now
+        let delivery = AlertmanagerDelivery(
+            groupKey: "warden/resolved-while-silenced/\(run)", status: .resolved, receiver: "warden", externalURL: alertmanager,
+            alerts: resolved.map { fingerprint in
+                AlertmanagerAlert(status: .resolved, labels: decider.labels(ofAlert: fingerprint) ?? [:], startsAt: AlertTimestamp(current.openedAt),
+                                  endsAt: AlertTimestamp(now), fingerprint: fingerprint)
+            })
+        logger.notice("alerts of an incident resolved while silenced; Alertmanager does not send such resolutions, so Warden journals one",
+                      metadata: ["incident": "\(id)", "run": "\(run)", "alerts": "\(resolved.joined(separator: ","))"])
+        do {
+            try await journal.appendAlertInput(.delivery, source: "warden", body: delivery.body, at: now)
+        } catch {
+            logger.error("cannot journal the resolution of alerts that resolved while silenced", metadata: ["incident": "\(id)", "error": "\(error)"])
+            return
         }
         await drain()
     }

@@ -90,6 +90,38 @@ public struct AlertmanagerSilences: Sendable {
                                    createdBy: read.createdBy, comment: read.comment ?? "")
     }
 
+    /// Fingerprints of the alerts Alertmanager holds as firing (not resolved) that match every
+    /// one of `matchers`, silenced and inhibited ones included (`GET /api/v2/alerts`). An alert
+    /// that resolved is not among them, even before Alertmanager has notified anyone of it.
+    public func firingAlerts(matching matchers: [AlertmanagerMatcher]) async throws(AlertmanagerError) -> Set<String> {
+        let doing = "listing alerts (\(matchers.map(\.description).joined(separator: ", ")))"
+        let filters = matchers.map { "&filter=" + Self.queryValue(Self.filter($0)) }.joined()
+        let response = try await send("GET", "/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true" + filters, doing: doing)
+        guard response.isSuccess else { throw refusal(response, doing: doing) }
+        guard let listed = try? JSONDecoder().decode([ListedAlert].self, from: Data(response.body)) else {
+            throw AlertmanagerError(.failed, "Alertmanager at \(baseURL): \(doing): the answer is not a list of alerts as API v2 writes one (\(response.excerpt)); is this URL an Alertmanager's?")
+        }
+        return Set(listed.map(\.fingerprint))
+    }
+
+    /// What `firingAlerts` reads of each listed alert.
+    private struct ListedAlert: Decodable {
+        let fingerprint: String
+    }
+
+    /// A matcher as Alertmanager's `filter` parameter parses one: `name="value"`, with `\`,
+    /// `"` and newlines in the value escaped.
+    static func filter(_ matcher: AlertmanagerMatcher) -> String {
+        let op = matcher.isRegex ? (matcher.isEqual ? "=~" : "!~") : (matcher.isEqual ? "=" : "!=")
+        let value = matcher.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+        return "\(matcher.name)\(op)\"\(value)\""
+    }
+
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+
     private func send(_ method: String, _ path: String, body: AlertmanagerPostableSilence? = nil, doing: String) async throws(AlertmanagerError) -> OutboundResponse {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }

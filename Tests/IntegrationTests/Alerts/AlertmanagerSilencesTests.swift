@@ -41,6 +41,36 @@ struct AlertmanagerSilencesTests {
         try await alertmanager.stop()
     }
 
+    /// What the alert service asks once its silence is lifted: which of the incident's alerts
+    /// still fire. Silenced ones do; a resolved one does not, though nobody was notified of it.
+    @Test func firingAlertsListsTheMatchingOnesStillFiringSilencedOrNot() async throws {
+        let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
+        try await alertmanager.waitUntilReady()
+        let silences = try AlertmanagerSilences(baseURL: alertmanager.baseURL)
+        let quoted = #"say "hi" \ bye"#
+        let first = TestAlert(labels: ["alertname": "Loop", "node": "h01", "note": quoted])
+        let second = TestAlert(labels: ["alertname": "Loop", "node": "h02", "note": quoted])
+        try await alertmanager.post(alerts: [first, second])
+        let answer = try await alertmanager.client.get("/api/v2/alerts")
+        let listed = try JSONSerialization.jsonObject(with: answer.body) as? [[String: Any]] ?? []
+        func fingerprint(_ node: String) -> String? {
+            listed.first { ($0["labels"] as? [String: String])?["node"] == node }?["fingerprint"] as? String
+        }
+        let h01 = try #require(fingerprint("h01"), "\(listed)")
+        let matchers = [AlertmanagerMatcher(name: "alertname", value: "Loop"), AlertmanagerMatcher(name: "node", value: "h01"),
+                        AlertmanagerMatcher(name: "note", value: quoted)]
+        #expect(try await silences.firingAlerts(matching: matchers) == [h01])
+        #expect(try await silences.firingAlerts(matching: [AlertmanagerMatcher(name: "node", value: "h0[12]", isRegex: true)]).count == 2)
+
+        let now = Date()
+        _ = try await silences.create(matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(600), createdBy: "warden", comment: "test")
+        #expect(try await silences.firingAlerts(matching: matchers) == [h01], "a silenced alert still fires")
+        try await alertmanager.post(alerts: [first.resolved()])
+        #expect(try await silences.firingAlerts(matching: matchers).isEmpty, "a resolved alert is not listed")
+        #expect(try await silences.firingAlerts(matching: [AlertmanagerMatcher(name: "alertname", value: "Loop")]).count == 1)
+        try await alertmanager.stop()
+    }
+
     @Test func aPendingSilenceStartsLater() async throws {
         let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
         try await alertmanager.waitUntilReady()

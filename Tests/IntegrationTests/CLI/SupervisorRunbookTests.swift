@@ -12,112 +12,7 @@ struct SupervisorRunbookTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func runbook(_ name: String) -> String { repository.appendingPathComponent("runbooks/pegasus/\(name)").path }
-    static let available = FileManager.default.isExecutableFile(atPath: "/usr/bin/supervisord")
-        && FileManager.default.isExecutableFile(atPath: "/usr/bin/supervisorctl")
-
-    /// A supervisord of the test's own: `crashy` exits 1 a second after each
-    /// start (and appends a line to `starts.log` when it starts), `steady`
-    /// just runs. Both autorestart.
-    struct Supervisor {
-        let folder: String
-        var conf: String { folder + "/supervisord.conf" }
-        var starts: Int {
-            ((try? String(contentsOfFile: folder + "/starts.log", encoding: .utf8)) ?? "").split(separator: "\n").count
-        }
-
-        static func start(in folder: String, inventory: String) async throws -> Supervisor {
-            let script = folder + "/crashloop.sh"
-            try """
-                #!/bin/sh
-                echo "start $$ $(date +%s)" >> '\(folder)/starts.log'
-                sleep 1
-                exit 1
-                """.write(toFile: script, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-            try """
-                [unix_http_server]
-                file=\(folder)/supervisor.sock
-                [supervisord]
-                logfile=\(folder)/supervisord.log
-                pidfile=\(folder)/supervisord.pid
-                childlogdir=\(folder)
-                nodaemon=false
-                [rpcinterface:supervisor]
-                supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-                [supervisorctl]
-                serverurl=unix://\(folder)/supervisor.sock
-                [program:crashy]
-                command=\(script)
-                autorestart=true
-                startsecs=0
-                [program:steady]
-                command=/bin/sleep 600
-                autorestart=true
-                """.write(toFile: folder + "/supervisord.conf", atomically: true, encoding: .utf8)
-            let supervisor = Supervisor(folder: folder)
-            // Started on the fleet's host (this machine) through `warden exec`, as an operator would:
-            // the daemon is then no child of the test process (Foundation's Process, waiting on a
-            // parent that forked a daemon and exited, hung the test).
-            let started = try await warden(["exec", "-i", inventory, "all", "--timeout", "30s", "--",
-                                             "/usr/bin/supervisord -c '\(supervisor.conf)' < /dev/null > '\(folder)/supervisord.out' 2>&1"])
-            guard started.status == 0 else { throw TestFailure("supervisord: \(started.stdout)\(started.stderr)") }
-            return supervisor
-        }
-
-        func ctl(_ arguments: [String]) async throws -> String {
-            let output = try await runProcess("/usr/bin/supervisorctl", ["-c", conf] + arguments)
-            return output.stdout + output.stderr
-        }
-
-        func state(_ program: String) async throws -> String {
-            let line = try await ctl(["status", program])
-            return line.split(whereSeparator: \.isWhitespace).dropFirst().first.map(String.init) ?? line
-        }
-
-        /// Waits until `condition` holds, polling every 0.25 s, at most `seconds`.
-        func waitUntil(_ what: String, seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if try await condition() { return }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-            throw TestFailure("timed out after \(seconds)s waiting for \(what)")
-        }
-
-        /// `supervisorctl shutdown`, then TERM and KILL by the pidfile if it is still there.
-        func stop() async {
-            _ = try? await ctl(["shutdown"])
-            let pidfile = folder + "/supervisord.pid"
-            for signal in [SIGTERM, SIGKILL] {
-                for _ in 0..<40 {
-                    guard let text = try? String(contentsOfFile: pidfile, encoding: .utf8),
-                          let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return }
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
-                if let text = try? String(contentsOfFile: pidfile, encoding: .utf8),
-                   let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                    kill(pid, signal)
-                }
-            }
-        }
-    }
-
-    /// Runs `body` with a started supervisord and always stops it.
-    private func withSupervisor(_ fleet: LoopbackFleet, _ body: (Supervisor) async throws -> Void) async throws {
-        let supervisor = try await Supervisor.start(in: fleet.directory.path, inventory: fleet.inventoryPath)
-        do {
-            try await body(supervisor)
-            await supervisor.stop()
-        } catch {
-            await supervisor.stop()
-            throw error
-        }
-    }
-
-    private func inventory(_ fleet: LoopbackFleet, _ supervisor: Supervisor) throws -> String {
-        try fleet.writeInventory(named: "supervisor-inventory.yaml", groups: ["pegasus-replica"],
-                                 vars: [("supervisor", "supervisord"), ("supervisor_ctl", "[supervisorctl, -c, \"\(supervisor.conf)\"]")])
-    }
+    static let available = Supervisor.available
 
     @Test func pauseAndResumeValidateStrictly() async throws {
         let output = try await warden(["validate", "--strict", Self.runbook("pause-supervisor.yaml"), Self.runbook("resume-supervisor.yaml")])
@@ -129,7 +24,7 @@ struct SupervisorRunbookTests {
     func pauseStopsARealCrashLoopAndResumeRestoresIt() async throws {
         try await withFleet(hosts: 1) { fleet in
             try await withSupervisor(fleet) { supervisor in
-                let inventory = try inventory(fleet, supervisor)
+                let inventory = try supervisor.inventory(in: fleet)
                 let state = fleet.directory.appendingPathComponent("state").path
                 let records = fleet.directory.appendingPathComponent("paused").path
                 let common = ["-i", inventory, "--state", state, "--yes", "-p", "hosts=h01", "-p", "record_dir=\(records)"]

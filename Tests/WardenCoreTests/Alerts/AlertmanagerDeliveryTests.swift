@@ -24,6 +24,20 @@ extension AlertsTests {
             }
         }
 
+        @Test func aDeliveryWrittenAsABodyDecodesAsItselfWithTheSameKey() throws {
+            let fixture = try Self.decode(AlertFixtures.firing)
+            #expect(try AlertmanagerDelivery.decode(fixture.body) == fixture)
+            // What the alert service journals for alerts that resolved while silenced.
+            let resolved = AlertmanagerDelivery(
+                groupKey: "warden/resolved-while-silenced/20261203-0001", status: .resolved, externalURL: "http://127.0.0.1:9093",
+                alerts: [AlertmanagerAlert(status: .resolved, labels: ["alertname": "X", "note": "a \"quoted\" \\ value\nnext, é"],
+                                           startsAt: AlertTimestamp(seconds: 1_800_000_000, nanoseconds: 5), endsAt: AlertTimestamp(seconds: 1_800_000_060),
+                                           fingerprint: "0123456789abcdef")])
+            let decoded = try AlertmanagerDelivery.decode(resolved.body)
+            #expect(decoded == resolved)
+            #expect(decoded.deliveryKey == resolved.deliveryKey)
+        }
+
         @Test func aFiringGroupDecodesAndUnknownKeysAreIgnored() throws {
             let delivery = try Self.decode(AlertFixtures.firing)
             #expect(delivery.version == "4")

@@ -58,6 +58,8 @@ struct ServeHarness: Sendable {
         var alertLimits = AlertLimits()
         /// `notify:` webhooks.
         var notify: [NotifyTarget] = []
+        /// More runbooks for the catalog, by name (the YAML of each).
+        var runbooks: [String: String] = [:]
     }
 
     /// A controller on this machine whose process does not exist.
@@ -159,12 +161,12 @@ struct ServeHarness: Sendable {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         }
         try inventory.write(toFile: folder + "/inventory.yaml", atomically: false, encoding: .utf8)
-        for (name, text) in ["inspect": inspect, "restart": restart, "rebalance": rebalance] {
+        for (name, text) in ["inspect": inspect, "restart": restart, "rebalance": rebalance].merging(options.runbooks, uniquingKeysWith: { $1 }) {
             try text.write(toFile: folder + "/runbooks/\(name).yaml", atomically: false, encoding: .utf8)
         }
         try configText(options).write(toFile: folder + "/serve.yaml", atomically: false, encoding: .utf8)
         let catalog = RunbookCatalog.load(folders: [folder + "/runbooks"])
-        guard catalog.problems.isEmpty, catalog.names == ["inspect", "rebalance", "restart"] else {
+        guard catalog.problems.isEmpty, catalog.names == Set(["inspect", "rebalance", "restart"]).union(options.runbooks.keys).sorted() else {
             throw WardenTestFailure("the test catalog does not load: \(catalog.problems.map(\.description).joined(separator: "\n"))")
         }
 
