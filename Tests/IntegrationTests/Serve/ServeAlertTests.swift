@@ -165,5 +165,45 @@ extension ServeLive {
                 _ = try await restarted.terminate()
             }
         }
+
+        @Test func anAlertThatFlapsIsNotActedOnAgainAndTheDecisionSaysSo() async throws {
+            try await withFleet(hosts: 1, logCommands: true) { fleet in
+                let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4"])
+                let rules = """
+                    alert_rules:
+                      - id: unhealthy
+                        match: ['alertname="PegasusUnhealthy"']
+                        runbook: pegasus-inspect
+                        inventory: pegasus
+                        flapping: {changes: 1, within: 10m}
+
+                    """
+                let site = try ServeSite(in: fleet, inventories: ["pegasus": pegasus.inventoryPath], extra: rules)
+                let token = try await site.addToken("alertmanager", roles: ["alerts"])
+                try await site.addToken("vera", roles: ["viewer"])
+                let serve = try await site.start()
+                let api = site.api("vera")
+                let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:\(site.port)/api/v1/alerts/alertmanager", token: token)
+                try await alertmanager.waitUntilReady()
+                let labels = ["alertname": "PegasusUnhealthy", "cluster": "demo"]
+
+                // Fires: the inspection runs; resolves: the incident closes once the run has ended.
+                let first = TestAlert(labels: labels, startsAt: Date())
+                try await alertmanager.post(alerts: [first])
+                try await poll("the inspection to start") { try await Self.kinds(api).contains("started") }
+                try await alertmanager.post(alerts: [first.resolved()])
+                try await poll("the incident to close") { try await Self.kinds(api).contains("closed") }
+                // Fires again within the flapping window: firing, resolved, firing is two changes, more than one.
+                try await alertmanager.post(alerts: [TestAlert(labels: labels, startsAt: Date())])
+                try await poll("the flapping decision") { try await Self.kinds(api).contains("flapping") }
+                let flapping = try #require(try await Self.decisions(api).first { $0["kind"] as? String == "flapping" })
+                #expect((flapping["summary"] as? String)?.contains("changed firing/resolved 2 times within 10m; not acted on") == true, "\(flapping)")
+                let runs = try await api.get("/api/v1/runs?trigger=alert").json()["runs"] as? [[String: Any]] ?? []
+                #expect(runs.count == 1, "no run for the flapping alert: \(runs)")
+                #expect(try await Self.kinds(api).filter { $0 == "start" }.count == 1)
+                _ = try await alertmanager.stop()
+                _ = try await serve.terminate()
+            }
+        }
     }
 }
