@@ -20,7 +20,7 @@ public final class AlertmanagerProcess: Sendable {
 
     private let child: SpawnedProcess
     private let folder: String
-    private let reaped = AlertmanagerOnceFlag()
+    private let reaped = ReapedFlag()
     public let port: Int
     /// `http://127.0.0.1:PORT`: its API and UI.
     public var baseURL: String { "http://127.0.0.1:\(port)" }

@@ -139,19 +139,3 @@ public final class BackgroundServe: Sendable {
         return (outcome.status, output)
     }
 }
-
-/// Set once, when the process is reaped (its pid may then be another process's).
-private final class ReapedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    var isSet: Bool { lock.withLock { value } }
-
-    /// Sets it; false when it was already set.
-    func set() -> Bool {
-        lock.withLock {
-            defer { value = true }
-            return !value
-        }
-    }
-}

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Set once, when an Alertmanager process is reaped (its pid may then be another process's).
-final class AlertmanagerOnceFlag: @unchecked Sendable {
+/// Set once, when a child process is reaped: its pid may then be another
+/// process's, so nothing may signal or wait on it again.
+final class ReapedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
 
