@@ -236,7 +236,12 @@ struct AlertRouteTests {
             try await harness.journal.appendAlertInput(.delivery, source: Caller.alerts.name, body: Array(Self.delivery([("DBDown", "db2", true)]).utf8),
                                                        at: harness.clock.now)
             let restarted = await harness.restarted()
-            try await restarted.until("decided and started") { try await Self.decisions(restarted).contains { $0.kind == "started" } }
+            do {
+                try await restarted.until("decided and started") { try await Self.decisions(restarted).contains { $0.kind == "started" } }
+            } catch {
+                let runs = try await restarted.journal.runs().map { "\($0.id) \($0.status) \($0.reason ?? "")" }
+                throw WardenTestFailure("\(error): decisions \(try await Self.decisions(restarted).map(\.summary)); runs \(runs); inputs \(try await restarted.journal.alertInputs().map { "\($0.sequence) \($0.kind) \($0.decidedAt != nil)" })")
+            }
             let run = try #require(try await Self.decisions(restarted).first { $0.kind == "started" }?.run)
             try await restarted.finish(run)
             let again = await restarted.restarted()

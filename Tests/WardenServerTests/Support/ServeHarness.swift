@@ -305,7 +305,9 @@ struct ServeHarness: Sendable {
     // MARK: Waiting for runs, by the journal
 
     /// Returns once `condition` holds, yielding in between (never sleeping); fails after `limit` of real time.
-    func until(_ what: String, limit: Duration = .seconds(20), _ condition: @Sendable () async throws -> Bool) async throws {
+    /// The limit only catches a hang: with the whole unit suite on two cores (a fuzz test holding one of
+    /// them for 25 s), a restarted daemon's first run was seen to take over 20 s to report its start.
+    func until(_ what: String, limit: Duration = .seconds(90), _ condition: @Sendable () async throws -> Bool) async throws {
         let giveUp = ContinuousClock.now + limit
         while ContinuousClock.now < giveUp {
             if try await condition() { return }
