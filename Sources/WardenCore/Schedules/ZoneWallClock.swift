@@ -6,7 +6,9 @@ import Foundation
 ///
 /// It asks the zone only `secondsFromGMT(for:)` and checks each answer, rather
 /// than trusting `Calendar.date(from:)`, whose choice in gaps and repeats is
-/// not documented and has differed between Foundation versions.
+/// not documented and not the one wanted here: on Linux (Swift 6) it puts
+/// 02:30 of Berlin's spring-forward day at 03:30 (the gap's length later), not
+/// at 03:00, the first instant after the gap.
 struct ZoneWallClock: Sendable {
     let timeZone: TimeZone
 

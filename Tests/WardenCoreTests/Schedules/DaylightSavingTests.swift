@@ -130,6 +130,25 @@ extension SchedulesTests {
             }
         }
 
+        // MARK: Unusual zones
+
+        @Test func halfHourShiftsOnLordHowe() throws {
+            // 2026-10-04 02:00 +10:30 -> 02:30 +11:00; 2026-04-05 02:00 +11:00 -> 01:30 +10:30.
+            #expect(try Self.marked("*/15 2 4 10 *", in: "Australia/Lord_Howe", from: "2026-10-03T14:00:00Z", to: "2026-10-04T00:00:00Z")
+                == ["2026-10-03T15:30:00Z gap", "2026-10-03T15:45:00Z"])
+            #expect(try Self.marked("*/15 1-2 5 4 *", in: "Australia/Lord_Howe", from: "2026-04-04T13:00:00Z", to: "2026-04-05T00:00:00Z") == [
+                "2026-04-04T14:00:00Z", "2026-04-04T14:15:00Z", "2026-04-04T14:30:00Z twice", "2026-04-04T14:45:00Z twice",
+                "2026-04-04T15:30:00Z", "2026-04-04T15:45:00Z", "2026-04-04T16:00:00Z", "2026-04-04T16:15:00Z",
+            ])
+        }
+
+        @Test func aMissingMidnightInSantiagoFiresAtOneAm() throws {
+            // Chile springs forward at 24:00 on 2026-09-05: midnight of the 6th does not exist.
+            #expect(try Self.marked("0 23,0 * * *", in: "America/Santiago", from: "2026-09-05T12:00:00Z", to: "2026-09-07T12:00:00Z") == [
+                "2026-09-06T03:00:00Z", "2026-09-06T04:00:00Z gap", "2026-09-07T02:00:00Z", "2026-09-07T03:00:00Z",
+            ])
+        }
+
         @Test func rruleFollowsTheSameRules() throws {
             #expect(try Self.marked("FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=30", in: "Europe/Berlin", from: "2026-03-20T00:00:00Z", to: "2026-04-06T00:00:00Z")
                 == ["2026-03-22T01:30:00Z", "2026-03-29T01:00:00Z gap", "2026-04-05T00:30:00Z"])
