@@ -17,9 +17,11 @@ import Foundation
 /// days whose number since 1970-01-01 is a multiple of N, WEEKLY in weeks
 /// (Monday to Sunday, RFC 5545's default WKST) whose number since the week of
 /// Monday 1969-12-29 is a multiple of N, MONTHLY in months whose number since
-/// January 1970 is a multiple of N.
+/// January 1970 is a multiple of N. So a DAILY rule whose INTERVAL is a multiple
+/// of 7 only ever lands on Thursdays (1970-01-01 was one); with a BYDAY that
+/// names no Thursday it would never fire, and is refused.
 public struct RecurrenceRule: Sendable, Hashable, CustomStringConvertible {
-    public enum Frequency: String, Sendable, Hashable {
+    enum Frequency: String, Sendable, Hashable {
         case daily = "DAILY"
         case weekly = "WEEKLY"
         case monthly = "MONTHLY"
@@ -84,6 +86,10 @@ public struct RecurrenceRule: Sendable, Hashable, CustomStringConvertible {
             }
         } else if frequency != .daily {
             throw ScheduleExpressionError(.missingPart(reason: "\(frequency.rawValue) needs BYDAY (which days)"), field: "RRULE")
+        }
+        let thursday = 4
+        if frequency == .daily, interval % 7 == 0, !days.isEmpty, !days.contains(where: { $0.weekday == thursday }) {
+            throw ScheduleExpressionError(.dailyIntervalMissesDays(interval: interval), field: "INTERVAL")
         }
         return RecurrenceRule(
             frequency: frequency, interval: interval, days: days.sorted { ($0.weekday, $0.ordinal ?? 0) < ($1.weekday, $1.ordinal ?? 0) }, hours: hours, minutes: minutes, description: trimmed

@@ -22,6 +22,9 @@ public struct ScheduleExpressionError: Error, Sendable, Hashable, CustomStringCo
         /// The days of month named never occur in the months named (`0 0 30 2 *`),
         /// so the schedule would never fire.
         case neverOccurs
+        /// A DAILY INTERVAL that is a multiple of 7 lands only on Thursdays (its
+        /// anchor, 1970-01-01, was one), and BYDAY names none: it would never fire.
+        case dailyIntervalMissesDays(interval: Int)
         /// An RRULE part Warden does not implement (COUNT, UNTIL, BYSETPOS...).
         case unsupportedPart(String)
         /// The same RRULE part twice.
@@ -51,6 +54,7 @@ public struct ScheduleExpressionError: Error, Sendable, Hashable, CustomStringCo
         case let .wrongFieldCount(count): "expected 5 fields (minute hour day-of-month month day-of-week), got \(count)"
         case let .unsupportedShorthand(text): "'\(text)' is not supported (allowed: @hourly @daily @midnight @weekly @monthly @yearly @annually)"
         case .neverOccurs: "none of these days occurs in the months named, so the schedule would never fire"
+        case let .dailyIntervalMissesDays(interval): "a DAILY rule every \(interval) days, counted from Thursday 1970-01-01, only lands on Thursdays, and BYDAY names none, so it would never fire (use FREQ=WEEKLY)"
         case let .unsupportedPart(name): "\(name) is not supported (allowed: FREQ INTERVAL BYDAY BYHOUR BYMINUTE)"
         case let .duplicatePart(name): "\(name) appears twice"
         case let .missingPart(reason): reason

@@ -46,6 +46,9 @@ extension SchedulesTests {
             // April 2026 is month 675 since January 1970, a multiple of 3.
             #expect(try SchedulesTests.starts("FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;BYHOUR=6", after: "2026-03-01T00:00:00Z", count: 3)
                 == ["2026-04-06T06:00:00Z", "2026-07-06T06:00:00Z", "2026-10-05T06:00:00Z"])
+            // Every 7 days from a Thursday anchor is every Thursday.
+            #expect(try SchedulesTests.starts("FREQ=DAILY;INTERVAL=7;BYDAY=TH,MO;BYHOUR=1", after: "2026-04-01T00:00:00Z", count: 2)
+                == ["2026-04-02T01:00:00Z", "2026-04-09T01:00:00Z"])
             // Asking again later (a restarted daemon) continues the same sequence.
             let fromStart = try SchedulesTests.starts("FREQ=WEEKLY;INTERVAL=3;BYDAY=TH;BYHOUR=1", after: "2026-01-01T00:00:00Z", count: 6)
             let afterRestart = try SchedulesTests.starts("FREQ=WEEKLY;INTERVAL=3;BYDAY=TH;BYHOUR=1", after: "2026-02-20T00:00:00Z", count: 3)
@@ -75,6 +78,8 @@ extension SchedulesTests {
                 "FREQ=WEEKLY;BYDAY=1MO;BYHOUR=1": "BYDAY: '1MO' is not allowed (allowed: MO TU WE TH FR SA SU)",
                 "FREQ=WEEKLY;BYDAY=MON;BYHOUR=1": "BYDAY: 'MON' is not allowed (allowed: MO TU WE TH FR SA SU)",
                 "FREQ=MONTHLY;BYDAY=6MO;BYHOUR=1": "BYDAY: '6MO' is not allowed (allowed: MO TU WE TH FR SA SU, with an ordinal 1-5 or -1 to -5 before it)",
+                "FREQ=DAILY;INTERVAL=14;BYDAY=MO,FR;BYHOUR=1":
+                    "INTERVAL: a DAILY rule every 14 days, counted from Thursday 1970-01-01, only lands on Thursdays, and BYDAY names none, so it would never fire (use FREQ=WEEKLY)",
                 "FREQ=DAILY;BYHOUR=1;FREQ=WEEKLY": "RRULE: FREQ appears twice",
                 "FREQ=DAILY;BYHOUR=1;": "RRULE: '' is not NAME=VALUE",
                 "FREQ=DAILY;BYHOUR": "RRULE: 'BYHOUR' is not NAME=VALUE",
