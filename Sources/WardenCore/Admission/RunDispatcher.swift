@@ -331,7 +331,7 @@ public actor RunDispatcher {
         let task = Task { [observer, clock = settings.clock] () -> RunReport in
             let report = await body()
             observer.runFinished(runbook: runbook, status: report.status, seconds: clock.now.timeIntervalSince(started))
-            await self.ended(runID)
+            self.ended(runID)
             return report
         }
         active[runID] = ActiveRun(runID: runID, runbook: runbook, trigger: trigger, startedAt: started, task: task, stopReason: stopReason)

@@ -193,7 +193,7 @@ actor AlertService {
         if let runs = try? await journal.runs(), let run = runs.last(where: { $0.trigger == .alert && $0.initiator == marker }) {
             logger.notice("an incident's run started before a restart is picked up", metadata: ["incident": "\(incident)", "run": "\(run.id)"])
             pending[incident] = nil
-            try? await journal.appendAlertInput(.runStarted, source: "warden", run: run.id, incident: incident, at: clock.now)
+            _ = try? await journal.appendAlertInput(.runStarted, source: "warden", run: run.id, incident: incident, at: clock.now)
             follow(run.id)
             await drain()
             return
@@ -311,7 +311,7 @@ actor AlertService {
                 await failed(request, reason: plan.verdictReason ?? "the plan \(plan.verdict.rawValue)")
                 return
             }
-            try? await journal.appendAlertInput(.planned, source: "warden", incident: request.incident, detail: plan.hash, at: clock.now)
+            _ = try? await journal.appendAlertInput(.planned, source: "warden", incident: request.incident, detail: plan.hash, at: clock.now)
             await drain()
         } catch {
             await failed(request, reason: error.description)
@@ -375,10 +375,10 @@ actor AlertService {
             let id = try await silences.create(matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(spec.duration.timeInterval),
                                                createdBy: "warden",
                                                comment: "warden run \(run) remediates incident \(request.incident) (rule \(request.rule)); expired when the run ends")
-            try? await journal.appendAlertInput(.silenced, source: "warden", run: run, incident: request.incident, detail: "\(id) \(spec.alertmanager)",
+            _ = try? await journal.appendAlertInput(.silenced, source: "warden", run: run, incident: request.incident, detail: "\(id) \(spec.alertmanager)",
                                                 at: clock.now)
         } catch {
-            try? await journal.appendAlertInput(.silenceFailed, source: "warden", run: run, incident: request.incident,
+            _ = try? await journal.appendAlertInput(.silenceFailed, source: "warden", run: run, incident: request.incident,
                                                 detail: VisibleText.line(error.description), at: clock.now)
         }
         await drain()
@@ -403,7 +403,7 @@ actor AlertService {
             } catch {
                 outcome = VisibleText.line(error.description)
             }
-            try? await journal.appendAlertInput(.silenceExpired, source: "warden", run: run, incident: incidentOfRun[run],
+            _ = try? await journal.appendAlertInput(.silenceExpired, source: "warden", run: run, incident: incidentOfRun[run],
                                                 detail: "\(id) \(alertmanager)" + (outcome.map { ": \($0)" } ?? ""), at: clock.now)
         }
         await drain()

@@ -28,6 +28,9 @@ public final class WardenMetrics: DispatcherObserver {
         case incidentsOpen = "warden_incidents_open"
         case targetsInRemediation = "warden_targets_in_remediation"
 
+        /// The whole name as the metric name (no namespace or unit parts: the names above are the ones dashboards use).
+        var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
+
         var help: String {
             switch self {
             case .runsStarted: "Runs started, by runbook and trigger (terminal, api, schedule, alert)."
@@ -58,20 +61,20 @@ public final class WardenMetrics: DispatcherObserver {
     private let remediating: Gauge
 
     public init(version: String) {
-        active = registry.makeGauge(name: Family.runsActive.rawValue, help: Family.runsActive.help)
-        pending = registry.makeGauge(name: Family.approvalsPending.rawValue, help: Family.approvalsPending.help)
-        append = registry.makeValueHistogram(name: Family.journalAppend.rawValue, buckets: Self.appendBuckets, help: Family.journalAppend.help)
-        incidents = registry.makeGauge(name: Family.incidentsOpen.rawValue, help: Family.incidentsOpen.help)
-        remediating = registry.makeGauge(name: Family.targetsInRemediation.rawValue, help: Family.targetsInRemediation.help)
+        active = registry.makeGauge(descriptor: Family.runsActive.descriptor)
+        pending = registry.makeGauge(descriptor: Family.approvalsPending.descriptor)
+        append = registry.makeValueHistogram(descriptor: Family.journalAppend.descriptor, buckets: Self.appendBuckets)
+        incidents = registry.makeGauge(descriptor: Family.incidentsOpen.descriptor)
+        remediating = registry.makeGauge(descriptor: Family.targetsInRemediation.descriptor)
         for result in ["accepted", "duplicate", "rejected"] { counter(.alertDeliveries, [("result", result)]).increment(by: Int64(0)) }
-        registry.makeGauge(name: Family.buildInfo.rawValue, labels: [("version", version)], help: Family.buildInfo.help).set(to: 1)
+        registry.makeGauge(descriptor: Family.buildInfo.descriptor, labels: [("version", version)]).set(to: 1)
         // Every outcome and failure kind from the start, so a dashboard's rate() has a series before the first failure.
         for outcome in ["ok", "failed"] { counter(.hostCommands, [("outcome", outcome)]).increment(by: Int64(0)) }
         for kind in HostFailureKind.allCases { counter(.hostFailures, [("kind", kind.rawValue)]).increment(by: Int64(0)) }
     }
 
     private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
-        registry.makeCounter(name: family.rawValue, labels: labels, help: family.help)
+        registry.makeCounter(descriptor: family.descriptor, labels: labels)
     }
 
     public func runStarted(runbook: String, trigger: RunTrigger) {
@@ -80,8 +83,7 @@ public final class WardenMetrics: DispatcherObserver {
 
     public func runFinished(runbook: String, status: RunStatus, seconds: Double) {
         counter(.runsFinished, [("runbook", runbook), ("outcome", status.rawValue)]).increment()
-        registry.makeValueHistogram(name: Family.runDuration.rawValue, labels: [("runbook", runbook)], buckets: Self.durationBuckets,
-                                    help: Family.runDuration.help).record(seconds)
+        registry.makeValueHistogram(descriptor: Family.runDuration.descriptor, labels: [("runbook", runbook)], buckets: Self.durationBuckets).record(seconds)
     }
 
     public func activeRunsChanged(to count: Int) { active.set(to: Double(count)) }
