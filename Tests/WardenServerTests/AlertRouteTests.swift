@@ -377,3 +377,21 @@ extension AlertRouteTests {
         }
     }
 }
+
+extension AlertRouteTests {
+    /// Two approvers answering at once start one run: the first claims the incident's start.
+    @Test func twoApproversAtOnceStartOneRun() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            let body = Self.delivery([("DBSlow", "db2", true)], group: "{}:{alertname=\"DBSlow\"}")
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: body).code == 202)
+            try await harness.until("the plan waits for approval") { try await Self.decisions(harness).contains { $0.kind == "waiting-for-approval" } }
+            let waiting = try #require(try await Self.decisions(harness).last)
+            let hash = try #require(waiting.summary.components(separatedBy: "plan ").last?.components(separatedBy: " ").first)
+            async let first = api.post("/api/v1/incidents/I1/approve", as: .approver, json: ["plan_hash": hash])
+            async let second = api.post("/api/v1/incidents/I1/approve", as: .approver2, json: ["plan_hash": hash])
+            let codes = try await [first.code, second.code].sorted()
+            #expect(codes == [202, 404], "\(codes)")
+            #expect(try await harness.journal.runs().count == 1)
+        }
+    }
+}

@@ -47,7 +47,8 @@ public struct AlertDeciderState: Sendable, Equatable {
         let at: Date
     }
 
-    public let limits: Limits
+    /// Set again on a reload (`alerts:` of the serve config); decisions already made stay.
+    public var limits: Limits
     /// Delivery keys decided, with when each was last seen.
     private(set) var seenKeys: [String: Date] = [:]
     private var seenOrder: [String] = []

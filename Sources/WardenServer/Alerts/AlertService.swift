@@ -128,11 +128,18 @@ actor AlertService {
         guard request.approval == .required else {
             throw AdmissionError(.conflict, "incident \(incident)'s run starts by itself (its rule says approval: auto)")
         }
-        let runRequest = try await runRequest(for: request, identity: identity, planHash: planHash)
-        let (run, plan) = try await dispatcher.start(runRequest)
+        // Claimed before the first suspension: a second approver's call meanwhile finds nothing to
+        // start, and the incident gets one run. Given back if this start is refused.
         pending[incident] = nil
-        await started(run, plan: plan, for: request, source: identity.user)
-        return run
+        let started: (runID: String, plan: Plan)
+        do {
+            started = try await dispatcher.start(try await runRequest(for: request, identity: identity, planHash: planHash))
+        } catch {
+            if decider.incident(incident) != nil { pending[incident] = request }
+            throw error
+        }
+        await self.started(started.runID, plan: started.plan, for: request, source: identity.user)
+        return started.runID
     }
 
     /// Open incidents now (the decider's view).
@@ -147,10 +154,7 @@ actor AlertService {
     /// starts that were decided but not made, and follows the runs of open incidents.
     func start() async {
         rules = await state.configuration.alertRules
-        var limits = AlertDeciderState.Limits()
-        limits.maxRuns = await state.configuration.alertLimits.maxRuns
-        limits.duplicateWindow = await state.configuration.alertLimits.duplicateWindow.timeInterval
-        decider = AlertDeciderState(limits: limits)
+        decider = AlertDeciderState(limits: await configuredLimits())
         do {
             let inputs = try await journal.alertInputs()
             var replayed = 0
@@ -182,9 +186,18 @@ actor AlertService {
         }
     }
 
-    /// A reload: later inputs are decided under the new rules; open incidents stay.
+    /// A reload: later inputs are decided under the new rules and limits; open incidents stay.
     func reload() async {
         rules = await state.configuration.alertRules
+        decider.limits = await configuredLimits()
+    }
+
+    /// The decider's limits from the config's `alerts:`.
+    private func configuredLimits() async -> AlertDeciderState.Limits {
+        var limits = AlertDeciderState.Limits()
+        limits.maxRuns = await state.configuration.alertLimits.maxRuns
+        limits.duplicateWindow = await state.configuration.alertLimits.duplicateWindow.timeInterval
+        return limits
     }
 
     /// A start decided before a crash: if a run of the incident exists it is reported, else it is started now.
@@ -253,6 +266,8 @@ actor AlertService {
                 }
             }
             next = (inputs.last?.sequence ?? next - 1) + 1
+            // A decoding cached after a drain read its input (the commit and the read crossed) is not needed.
+            if let oldest = decodedDeliveries.keys.min(), oldest < next { decodedDeliveries = decodedDeliveries.filter { $0.key >= next } }
             for ((input, decisions), kind) in zip(batch, kinds) {
                 if kind == .delivery { metrics.alertDelivery(Self.result(of: decisions)) }
                 note(decisions, counting: true)
