@@ -31,8 +31,8 @@ public struct AlertTimestamp: Sendable, Hashable, Comparable, CustomStringConver
     public var description: String {
         let days = Int64((Double(seconds) / 86_400).rounded(.down))
         let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
-        var text = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        let date = CivilDate(dayNumber: Int(days))
+        var text = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", Int64(date.year), Int64(date.month), Int64(date.day), secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
         if nanoseconds != 0 { text += String(format: ".%09d", nanoseconds) }
         return text + "Z"
     }
@@ -59,7 +59,7 @@ public struct AlertTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         guard let year = number(0..<4), bytes[4] == 0x2D, let month = number(5..<7), bytes[7] == 0x2D, let day = number(8..<10),
               bytes[10] == 0x54 || bytes[10] == 0x74, let hour = number(11..<13), bytes[13] == 0x3A, let minute = number(14..<16),
               bytes[16] == 0x3A, let second = number(17..<19) else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60 else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: Int(month), year: Int(year)), hour < 24, minute < 60, second < 60 else { return nil }
         var index = 19
         var nanos: Int64 = 0
         if bytes[index] == 0x2E {
@@ -83,40 +83,7 @@ public struct AlertTimestamp: Sendable, Hashable, Comparable, CustomStringConver
         default:
             return nil
         }
-        let total = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let total = Int64(CivilDate(year: Int(year), month: Int(month), day: Int(day)).dayNumber) * 86_400 + hour * 3600 + minute * 60 + second - offset
         return AlertTimestamp(seconds: total, nanoseconds: Int32(nanos))
-    }
-
-    private static func isLeap(_ year: Int64) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The inverse of `days(year:month:day:)` (civil_from_days).
-    private static func civil(fromDays value: Int64) -> (Int64, Int64, Int64) {
-        let z = value + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,6 +1,7 @@
 /// A proleptic Gregorian calendar date with no time zone, counted as days since
 /// 1970-01-01. Schedules iterate over these instead of `Calendar` so that day
-/// arithmetic is exact integer work, independent of zones and DST.
+/// arithmetic is exact integer work, independent of zones and DST; alert
+/// timestamps are read and written with it.
 struct CivilDate: Sendable, Hashable, Comparable {
     let year: Int
     let month: Int
