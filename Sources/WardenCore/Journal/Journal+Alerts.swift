@@ -81,37 +81,29 @@ extension Journal {
     /// The alert inputs and decisions against the audit log's `alert-input` and `alert-decision`
     /// records, in order: the same number, each with its record's digest.
     static func alertBreak(in reader: any JournalReader, records: [AuditRecord]) throws -> AuditBreak? {
-        let inputs = try reader.alertInputs(from: 1, limit: .max)
-        let decisions = try reader.alertDecisions(from: 1, limit: .max)
-        let inputRecords = records.filter { $0.action == .alertInput }
-        let decisionRecords = records.filter { $0.action == .alertDecision }
-        for (index, input) in inputs.enumerated() {
-            guard index < inputRecords.count else {
+        let inputs = try reader.alertInputs(from: 1, limit: .max).map { ($0.sequence, $0.digest) }
+        let decisions = try reader.alertDecisions(from: 1, limit: .max).map { ($0.sequence, $0.digest) }
+        return rowBreak(inputs, records.filter { $0.action == .alertInput }, kind: "input")
+            ?? rowBreak(decisions, records.filter { $0.action == .alertDecision }, kind: "decision")
+    }
+
+    /// The first alert `kind` row (sequence, digest) that is not the audit record in its place, or
+    /// a record left over when rows were removed.
+    private static func rowBreak(_ rows: [(sequence: Int, digest: String)], _ audited: [AuditRecord],
+                                 kind: String) -> AuditBreak? {
+        for (index, row) in rows.enumerated() {
+            guard index < audited.count else {
                 return AuditBreak(record: nil, runID: nil, event: nil,
-                                  reason: "alert input \(input.sequence) has no audit record: it was inserted behind the audit log's back")
+                                  reason: "alert \(kind) \(row.sequence) has no audit record: it was inserted behind the audit log's back")
             }
-            if inputRecords[index].digest != input.digest {
-                return AuditBreak(record: inputRecords[index].sequence, runID: nil, event: nil,
-                                  reason: "alert input \(input.sequence) is not what the audit log recorded: it was changed")
-            }
-        }
-        if inputRecords.count > inputs.count {
-            return AuditBreak(record: inputRecords[inputs.count].sequence, runID: nil, event: nil,
-                              reason: "the audit log records alert inputs the journal no longer holds: inputs were removed")
-        }
-        for (index, decision) in decisions.enumerated() {
-            guard index < decisionRecords.count else {
-                return AuditBreak(record: nil, runID: nil, event: nil,
-                                  reason: "alert decision \(decision.sequence) has no audit record: it was inserted behind the audit log's back")
-            }
-            if decisionRecords[index].digest != decision.digest {
-                return AuditBreak(record: decisionRecords[index].sequence, runID: nil, event: nil,
-                                  reason: "alert decision \(decision.sequence) is not what the audit log recorded: it was changed")
+            if audited[index].digest != row.digest {
+                return AuditBreak(record: audited[index].sequence, runID: nil, event: nil,
+                                  reason: "alert \(kind) \(row.sequence) is not what the audit log recorded: it was changed")
             }
         }
-        if decisionRecords.count > decisions.count {
-            return AuditBreak(record: decisionRecords[decisions.count].sequence, runID: nil, event: nil,
-                              reason: "the audit log records alert decisions the journal no longer holds: decisions were removed")
+        if audited.count > rows.count {
+            return AuditBreak(record: audited[rows.count].sequence, runID: nil, event: nil,
+                              reason: "the audit log records alert \(kind)s the journal no longer holds: \(kind)s were removed")
         }
         return nil
     }
