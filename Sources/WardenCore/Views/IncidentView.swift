@@ -40,7 +40,9 @@ public struct IncidentView: Sendable, Codable, Hashable {
             if let run = decision.run, views[id]?.runs.contains(run) == false { views[id]?.runs.append(run) }
             if decision.kind == "closed" {
                 views[id]?.closedAt = decision.at
-                views[id]?.closedBecause = decision.summary.components(separatedBy: ": ").dropFirst(2).joined(separator: ": ")
+                // The reason follows the decision's fixed prefix; the key's label values may hold ": " themselves.
+                let prefix = VisibleText.line("closed: incident \(id) for \(decision.key ?? ""): ")
+                views[id]?.closedBecause = decision.summary.hasPrefix(prefix) ? String(decision.summary.dropFirst(prefix.count)) : decision.summary
             }
         }
         for incident in open {

@@ -157,3 +157,16 @@ extension AlertRulesConfigTests {
                 "\(message)")
     }
 }
+
+/// An incident's close reason is read from its decision whatever its key's labels hold.
+@Suite("Incident view")
+struct IncidentViewTests {
+    @Test func theCloseReasonIsWholeWhenALabelHoldsAColon() {
+        let key = IncidentKey(rule: "node-down", labels: [("cluster", "a: b")])
+        let decision = AlertDecision.closed(incident: "I1", key: key, .byOperator("done: for now"))
+        let entry = AlertDecisionEntry(sequence: 1, input: 1, at: 0, kind: decision.kind, rule: decision.rule, key: key.description,
+                                       incident: "I1", run: nil, summary: decision.description)
+        let view = IncidentView.build(decisions: [entry], open: [])
+        #expect(view.first?.closedBecause == "closed by an operator: done: for now")
+    }
+}
