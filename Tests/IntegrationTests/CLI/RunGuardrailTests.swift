@@ -208,7 +208,8 @@ struct RunGuardrailTests {
 
     @Test func theStepsStopWhereTheCleanupReserveBeginsAndCleanupStillRuns() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
-            // A window that closes in one to two minutes, keeping all but the next few seconds for cleanup.
+            // A window that closes in one to two minutes, keeping all but the next 20 seconds for cleanup: on a
+            // loaded machine (CI runs the whole suite on two cores) the binary may take several seconds to start.
             let now = Date()
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
@@ -222,7 +223,7 @@ struct RunGuardrailTests {
                 name: reserved
                 targets:
                   one: {hosts: h01, exactly: 1}
-                window: {between: "\(text(minute - 60))-\(text(minute + 2))", timezone: UTC, cleanup_reserve: \(remaining - 6)s}
+                window: {between: "\(text(minute - 60))-\(text(minute + 2))", timezone: UTC, cleanup_reserve: \(remaining - 20)s}
                 probes:
                   never: {on: one, run: "echo no", parse: lines}
                 steps:
@@ -241,8 +242,8 @@ struct RunGuardrailTests {
             let run = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", fleet.directory.appendingPathComponent("state").path,
                                         "--yes", "--output", "json"])
             #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
-            // Stopped at the reserve (a few seconds), not at the window's end a minute or more later.
-            #expect(clock.now - start < .seconds(40))
+            // Stopped at the reserve (about 20 seconds), not at the window's end a minute or more later.
+            #expect(clock.now - start < .seconds(55))
             let report = try JSONDecoder().decode(RunReport.self, from: Data(run.stdout.utf8))
             #expect(report.reason?.contains("window") == true, "\(report.reason ?? "") \(report.steps.map(\.summary))")
             #expect(report.cleanup.map(\.status) == [.ok])
@@ -250,7 +251,7 @@ struct RunGuardrailTests {
 
             // Inside the reserve, a run does not start at all: the same window, keeping more than what is left of it.
             let late = try write(try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
-                of: "cleanup_reserve: \(remaining - 6)s", with: "cleanup_reserve: \(remaining + 60)s"), in: fleet, name: "late.yaml")
+                of: "cleanup_reserve: \(remaining - 20)s", with: "cleanup_reserve: \(remaining + 60)s"), in: fleet, name: "late.yaml")
             let planned = try await warden(["plan", late, "-i", fleet.inventoryPath])
             #expect(planned.status == 3, "\(planned.stdout)")
             #expect(planned.stdout.contains("kept for cleanup: too late to start"), "\(planned.stdout)")
