@@ -17,6 +17,9 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         case unknownValue
         /// An action names a run the journal does not hold.
         case noSuchRun
+        /// A claim that may be made once was made already (an occurrence's `firing` or `outcome`):
+        /// nothing of the write was kept. Not a failure to retry: someone else holds the claim.
+        case alreadyClaimed
     }
 
     public let kind: Kind
