@@ -159,6 +159,18 @@ public actor RunDispatcher {
         } catch {
             throw AdmissionError(error)
         }
+        // Before the first step runs: the gates read them as any approver's decision on this plan.
+        for ahead in request.approvalsAhead where ahead.planHash == plan.hash {
+            let approval = Approval(runID: begun.runID, step: ahead.step, approver: ahead.approver, decision: .approve, comment: ahead.comment,
+                                    planHash: ahead.planHash, at: settings.clock.now)
+            do {
+                try await Journal(store: self.journal.store, actor: ahead.approver).record(approval)
+            } catch {
+                // The gate then waits for an approver as any gate does; nothing runs unapproved.
+                _ = try? await journal.append(.init(runID: begun.runID, kind: .note, step: ahead.step,
+                                                    detail: "the approval given ahead by \(ahead.approver) could not be recorded: \(error)"))
+            }
+        }
         let stopReason = StopReason()
         session.stopReason = stopReason
         track(begun.runID, runbook: request.runbook.name, trigger: request.identity.trigger, stopReason: stopReason) { [session] in
@@ -344,8 +356,9 @@ public actor RunDispatcher {
     }
 
     private func load(_ request: RunRequest) throws(AdmissionError) -> EngineContext {
-        let inputs = RunInputs(runbook: request.runbook.file, inventory: request.inventoryPath, values: request.values, limit: request.limit,
+        var inputs = RunInputs(runbook: request.runbook.file, inventory: request.inventoryPath, values: request.values, limit: request.limit,
                                environment: [:], clock: settings.clock)
+        inputs.window = request.window
         do {
             return try inputs.load().context
         } catch {

@@ -13,6 +13,11 @@ public struct RunRequest: Sendable {
     public var planHash: String?
     /// Who asks, from which controller, through which door.
     public var identity: RunIdentity
+    /// The run's window: the runbook's own unless a schedule gives its occurrence's.
+    public var window: WindowChoice = .runbook
+    /// Approvals given ahead for this plan (a scheduled occurrence's): recorded on the run's gates,
+    /// bound to the hash they were given for, before the run's first step, so its gates find them.
+    public var approvalsAhead: [ApprovalAhead] = []
 
     public init(runbook: Runbook, inventoryName: String, inventoryPath: String, values: [String: Value] = [:], limit: String? = nil,
                 planHash: String? = nil, identity: RunIdentity) {

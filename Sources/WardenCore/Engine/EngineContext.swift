@@ -21,6 +21,17 @@ public struct EngineContext: Sendable {
     /// The maintenance window, with any parameters it reads filled in.
     public private(set) var window: MaintenanceWindow?
 
+    /// Replaces the runbook's window: a scheduled occurrence's own (`WindowChoice`).
+    mutating func choose(_ choice: WindowChoice, cleanupReserve: Duration?) {
+        switch choice {
+        case .runbook: break
+        case .none: window = nil
+        case let .occurrence(interval, zone, name):
+            window = .occurrence(interval, timeZone: zone, timeZoneName: name, cleanupReserve: cleanupReserve ?? runbook.window?.cleanupReserve,
+                                 location: runbook.window?.location ?? SourceLocation(file: runbook.file, line: 1, column: 1))
+        }
+    }
+
     /// Fills in what the runbook reads from parameters beyond its commands
     /// (durations, the window); throws when a value does not fit.
     public init(runbook: Runbook, parameters: ParameterBinding, targets: [String: [InventoryHost]],

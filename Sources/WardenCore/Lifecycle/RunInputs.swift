@@ -16,6 +16,8 @@ public struct RunInputs: Sendable {
     /// never on a command line, so they may hold secrets).
     public var values: [String: Value]
     public var limit: String?
+    /// The run's window: the runbook's own, a scheduled occurrence's, or none (a schedule planning ahead).
+    public var window: WindowChoice = .runbook
     /// Where `WARDEN_PARAM_<NAME>` values of secret parameters are read.
     public var environment: [String: String]
     /// The clock the run keeps time by (a test's clock, in engine tests).
@@ -92,6 +94,7 @@ public struct RunInputs: Sendable {
             var context = try EngineContext(runbook: book, parameters: binding, targets: targets, clock: clock)
             context.limit = limit
             context.inventory = self.inventory
+            context.choose(window, cleanupReserve: nil)
             return Loaded(context: context, warnings: loaded.warnings)
         } catch {
             let place = error.location.map { "\($0): " } ?? ""

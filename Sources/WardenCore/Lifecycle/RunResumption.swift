@@ -74,8 +74,12 @@ public struct RunResumption: Sendable {
         }
         let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         let journaledParameters = found.parameters
-        let inputs = RunInputs(runbook: found.file, inventory: request.inventory, pairs: request.pairs, paramsFile: request.paramsFile,
+        var inputs = RunInputs(runbook: found.file, inventory: request.inventory, pairs: request.pairs, paramsFile: request.paramsFile,
                                limit: request.limit ?? plan?.limit, environment: environment, clock: clock)
+        // A scheduled occurrence's run keeps to its occurrence's window, not the runbook's daily one.
+        if let window = plan?.window, let opens = window.opens, let closes = window.closes, closes > opens, let zone = TimeZone(identifier: window.timezone) {
+            inputs.window = .occurrence(DateInterval(start: Date(timeIntervalSince1970: opens), end: Date(timeIntervalSince1970: closes)), zone, window.timezone)
+        }
         let loaded = try inputs.load { book in ParameterBinding.restored(from: journaledParameters, runbook: book) }
         for warning in loaded.warnings { delegate.notice(.warning(warning.description)) }
         let context = loaded.context

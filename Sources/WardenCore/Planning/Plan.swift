@@ -111,6 +111,10 @@ public struct PlanWindow: Sendable, Codable {
     public var openNow: Bool
     /// Seconds left when open, or until it opens when closed.
     public var seconds: Double
+    /// A scheduled occurrence's window: its start and end, UTC seconds since 1970 (nil for a
+    /// runbook's daily window). A resume keeps the run to this same window.
+    public var opens: Double?
+    public var closes: Double?
 }
 
 public struct PlanProbeRun: Sendable, Codable {

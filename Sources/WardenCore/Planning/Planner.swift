@@ -101,7 +101,8 @@ public struct Planner {
             let now = context.now()
             let remaining = window.remaining(at: now)
             plan.window = PlanWindow(between: window.between, timezone: window.timeZoneName, openNow: remaining != nil,
-                                     seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000)
+                                     seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000,
+                                     opens: window.occurrence?.start.timeIntervalSince1970, closes: window.occurrence?.end.timeIntervalSince1970)
             if let remaining, remaining <= window.cleanupReserve {
                 plan.verdict = .blocked
                 plan.verdictReason = "the maintenance window \(window.between) \(window.timeZoneName) closes in "

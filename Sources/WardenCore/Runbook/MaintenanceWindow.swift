@@ -3,6 +3,11 @@ import Foundation
 /// The daily time range in which a runbook may make changes
 /// (`window: {between: "02:00-05:00", timezone: Asia/Shanghai}`). A range
 /// whose end is before its start wraps past midnight (`22:00-02:00`).
+///
+/// A schedule's occurrence gives its run a window of its own: one interval
+/// (`occurrence`), from the occurrence's start for the schedule's duration,
+/// which replaces the runbook's daily one. It is an interval of instants, not
+/// of wall-clock minutes, so a window across a DST change keeps its length.
 public struct MaintenanceWindow: Sendable, Hashable {
     /// Minutes after midnight, in `timeZone`.
     let startMinute: Int
@@ -17,6 +22,8 @@ public struct MaintenanceWindow: Sendable, Hashable {
     /// this long before the window closes, so `finally` (back to steady)
     /// still runs inside it.
     let cleanupReserve: Duration
+    /// The one interval of a scheduled occurrence; nil for a daily window.
+    public private(set) var occurrence: DateInterval?
 
     public init(startMinute: Int, endMinute: Int, timeZone: TimeZone, timeZoneName: String? = nil, location: SourceLocation,
                 cleanupReserve: Duration? = nil) {
@@ -28,6 +35,24 @@ public struct MaintenanceWindow: Sendable, Hashable {
         self.cleanupReserve = cleanupReserve ?? MaintenanceWindow.defaultReserve(minutes: (endMinute - startMinute + 24 * 60) % (24 * 60))
     }
 
+    /// A scheduled occurrence's window: open from `interval.start` until `interval.end`, in
+    /// `timeZoneName`'s wall clock for messages, keeping `cleanupReserve` (nil: the default for
+    /// its length) at the end.
+    public static func occurrence(_ interval: DateInterval, timeZone: TimeZone, timeZoneName: String, cleanupReserve: Duration?,
+                                  location: SourceLocation) -> MaintenanceWindow {
+        func minute(_ date: Date) -> Int {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let parts = calendar.dateComponents([.hour, .minute], from: date)
+            return (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        }
+        var window = MaintenanceWindow(startMinute: minute(interval.start), endMinute: minute(interval.end), timeZone: timeZone,
+                                       timeZoneName: timeZoneName, location: location,
+                                       cleanupReserve: cleanupReserve ?? defaultReserve(minutes: Int(interval.duration / 60)))
+        window.occurrence = interval
+        return window
+    }
+
     /// A tenth of the window, at most fifteen minutes.
     static func defaultReserve(minutes: Int) -> Duration {
         .seconds(min(15 * 60, minutes * 6))
@@ -35,7 +60,8 @@ public struct MaintenanceWindow: Sendable, Hashable {
 
     /// The window's length.
     public var length: Duration {
-        .seconds(((endMinute - startMinute + 24 * 60) % (24 * 60)) * 60)
+        if let occurrence { return .seconds(occurrence.duration) }
+        return .seconds(((endMinute - startMinute + 24 * 60) % (24 * 60)) * 60)
     }
 
     /// How long the steps may still go on at `date` (the window's remaining
@@ -62,6 +88,10 @@ public struct MaintenanceWindow: Sendable, Hashable {
 
     /// How long the window still stays open at `date`; nil when it is closed.
     public func remaining(at date: Date) -> Duration? {
+        if let occurrence {
+            guard date >= occurrence.start, date < occurrence.end else { return nil }
+            return .seconds(occurrence.end.timeIntervalSince(date))
+        }
         let minute = minuteOfDay(date)
         let secondsIntoMinute = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
         let minutesLeft: Int
@@ -78,6 +108,8 @@ public struct MaintenanceWindow: Sendable, Hashable {
     /// How long until the window next opens, from `date` (zero when open).
     func untilOpen(at date: Date) -> Duration {
         if contains(date) { return .zero }
+        // A past occurrence never opens again: nothing to wait for.
+        if let occurrence { return .seconds(max(0, occurrence.start.timeIntervalSince(date))) }
         let minute = minuteOfDay(date)
         let secondsIntoMinute = date.timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
         let minutesAhead = (startMinute - minute + 24 * 60) % (24 * 60)

@@ -4,12 +4,11 @@ import Yams
 extension ServeConfiguration {
     /// The top-level sections, in the order the documentation lists them.
     static let sections = ["listen", "tls", "state", "inventories", "runbooks", "tokens", "signing_key", "proxy", "runs", "metrics", "http",
-                           "alert_rules", "alerts", "notify", "schedules"]
+                           "alert_rules", "alerts", "notify", "schedules",
+                           "blackouts"]
     /// Sections a later Warden fills: known, so a config written for it is refused here by name
     /// instead of being half understood.
-    static let reserved: [String: String] = [
-        "schedules": "scheduled maintenance windows",
-    ]
+    static let reserved: [String: String] = [:]
     static let roleNames = Role.allCases.map(\.rawValue)
 
     /// Loads and checks the config at `path`, the inventories it names and the runbooks in
@@ -39,6 +38,7 @@ extension ServeConfiguration {
         if catalog.problems.isEmpty {
             problems += AlertRuleCheck.problems(configuration.alertRules, locations: configuration.alertRuleLocations, catalog: catalog,
                                                 inventories: Set(configuration.inventories.keys))
+            problems += ScheduleCheck.problems(configuration.schedules, catalog: catalog, inventories: Set(configuration.inventories.keys))
         }
         guard problems.isEmpty else { throw ServeConfigurationError(.invalid, problems) }
         return (configuration, catalog)
@@ -156,6 +156,14 @@ extension ServeConfiguration {
                     }
                 }
             case "notify": configuration.notify = reader.notifyTargets(value)
+            case "schedules":
+                let (schedules, found) = Schedule.parse(value, file: file)
+                configuration.schedules = schedules
+                reader.problems += found
+            case "blackouts":
+                let (blackouts, found) = Schedule.parseBlackouts(value, file: file)
+                configuration.blackouts = blackouts
+                reader.problems += found
             case let name where reserved[name] != nil:
                 if !YAMLNodeInspection.isNull(value) {
                     reader.problems.append(LocatedError("'\(name)' (\(reserved[name] ?? name)) is not supported by this version of Warden",

@@ -47,6 +47,10 @@ public struct ServeConfiguration: Sendable {
     public var alertLimits = AlertLimits()
     /// `notify:`: webhooks told of decisions that need a person.
     public var notify: [NotifyTarget] = []
+    /// `schedules:`: maintenance windows that open by themselves.
+    public var schedules: [Schedule] = []
+    /// `blackouts:`: days no schedule's occurrence starts, in each schedule's own zone.
+    public var blackouts: [ScheduleBlackout] = []
 
     public init(file: String, listen: ListenAddress = .default, tls: TLSFiles? = nil, state: String, inventories: [String: String] = [:],
                 runbookFolders: [String] = [], tokens: String? = nil, proxy: ProxyTrust? = nil, gracePeriod: Duration = .seconds(300),
