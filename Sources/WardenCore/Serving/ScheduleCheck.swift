@@ -44,6 +44,18 @@ enum ScheduleCheck {
         return problems
     }
 
+    /// The schedules with `catchup` filled in where the config left it out: the window less the
+    /// runbook's cleanup reserve (the last moment a start still leaves the steps some time).
+    static func resolvingCatchup(_ schedules: [Schedule], catalog: RunbookCatalog) -> [Schedule] {
+        schedules.map { schedule in
+            var resolved = schedule
+            if resolved.catchup == nil, let runbook = catalog[schedule.runbook] {
+                resolved.catchup = max(.seconds(1), schedule.duration - cleanupReserve(of: runbook, window: schedule.duration))
+            }
+            return resolved
+        }
+    }
+
     /// The time the run keeps for cleanup at its window's end: the runbook's `window.cleanup_reserve`,
     /// else a tenth of the window, at most fifteen minutes (as for a runbook's own window).
     static func cleanupReserve(of runbook: Runbook, window: Duration) -> Duration {

@@ -41,6 +41,7 @@ extension ServeConfiguration {
             problems += ScheduleCheck.problems(configuration.schedules, catalog: catalog, inventories: Set(configuration.inventories.keys))
         }
         guard problems.isEmpty else { throw ServeConfigurationError(.invalid, problems) }
+        configuration.schedules = ScheduleCheck.resolvingCatchup(configuration.schedules, catalog: catalog)
         return (configuration, catalog)
     }
 

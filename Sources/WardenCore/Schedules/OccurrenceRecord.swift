@@ -1,0 +1,101 @@
+import Foundation
+
+/// One occurrence as its journaled events tell it: planned (and with which
+/// hash), who approved or denied, whether it fired, its run, what it waits
+/// for, and how it ended.
+public struct OccurrenceRecord: Sendable {
+    public let schedule: String
+    /// The nominal start: with the schedule's id, the occurrence's identity.
+    public let start: Date
+    /// The latest plan made for it (ahead, or again when the plan changed).
+    public private(set) var planned: ScheduleEventEntry?
+    /// Approvals and denials, oldest first (of any plan: each binds to its own hash).
+    public private(set) var decisions: [ScheduleEventEntry] = []
+    /// When its `firing` claim was journaled.
+    public private(set) var firingAt: Date?
+    public private(set) var run: String?
+    /// What it waits for, while it waits (the latest `held` event's reason).
+    public private(set) var held: String?
+    public private(set) var outcome: ScheduleOutcome?
+    public private(set) var endedAt: Date?
+    /// When its first event was journaled.
+    public private(set) var firstSeen: Date
+
+    init(schedule: String, start: Date, at: Date) {
+        self.schedule = schedule
+        self.start = start
+        firstSeen = at
+    }
+
+    /// `SCHEDULE@2026-12-04T01:00:00Z`: how people and URLs name it.
+    public var id: String { "\(schedule)@\(Self.text(start))" }
+
+    /// Whether it still waits for its outcome.
+    public var isOpen: Bool { outcome == nil }
+
+    /// The hash of the plan approvals bind to now; nil before it was planned.
+    public var planHash: String? { planned?.planHash }
+
+    /// The latest plan's content, if it decodes.
+    public var plan: OccurrencePlan? {
+        guard let detail = planned?.detail else { return nil }
+        return try? JSONDecoder().decode(OccurrencePlan.self, from: Data(detail.utf8))
+    }
+
+    mutating func apply(_ event: ScheduleEventEntry) {
+        let at = Date(timeIntervalSince1970: event.at)
+        switch event.kind {
+        case .planned:
+            planned = event
+            held = nil
+        case .approved, .denied: decisions.append(event)
+        case .firing: firingAt = at
+        case .started: run = event.run
+        case .held: held = event.detail
+        case .outcome:
+            outcome = ScheduleOutcome(detail: event.detail ?? "", run: event.run) ?? .startFailed(event.detail ?? "")
+            endedAt = at
+            if run == nil { run = outcome?.run }
+            held = nil
+        case .registered, .paused, .resumed: break
+        }
+    }
+
+    /// The approvals and denials of the current plan as the gates read decisions.
+    public func approvals(step: String) -> [Approval] {
+        decisions.map { event in
+            Approval(runID: id, step: step, approver: event.actor, decision: event.kind == .denied ? .deny : .approve, comment: event.detail,
+                     planHash: event.planHash ?? "", at: Date(timeIntervalSince1970: event.at))
+        }
+    }
+
+    /// Each gate of the current plan under its terms (`policy` tightens them again, as for any
+    /// approval). Empty when it was not planned ahead.
+    public func gateStates(policy: ApprovalPolicy, runbook: String) -> [(gate: OccurrencePlan.Gate, state: GateState)] {
+        guard let plan, let hash = planHash else { return [] }
+        return plan.gates.map { gate in
+            let terms = policy.tighten(gate.terms, runbook: runbook)
+            return (gate, terms.state(of: approvals(step: gate.step), planHash: hash, initiator: plan.owner))
+        }
+    }
+
+    /// ISO-8601 UTC, whole seconds.
+    public static func text(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let day = CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
+        let within = seconds - Int((Double(seconds) / 86_400).rounded(.down)) * 86_400
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(day.year)-\(two(day.month))-\(two(day.day))T\(two(within / 3600)):\(two(within % 3600 / 60)):\(two(within % 60))Z"
+    }
+
+    /// Reads `2026-12-04T01:00:00Z` (or whole seconds since 1970); nil for anything else.
+    public static func date(_ text: String) -> Date? {
+        if let seconds = Int(text) { return Date(timeIntervalSince1970: Double(seconds)) }
+        let parts = text.split(separator: "T")
+        guard parts.count == 2, text.hasSuffix("Z"), let day = ScheduleBlackout.day(of: String(parts[0])) else { return nil }
+        let clock = parts[1].dropLast().split(separator: ":", omittingEmptySubsequences: false)
+        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }), let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
+              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
+        return Date(timeIntervalSince1970: Double(day * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+}
