@@ -63,7 +63,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
 
     /// `terms` made no looser than this policy: the larger quorum, the approvers both allow,
     /// self-approval only if both allow it, signatures if either asks for them.
-    func tighten(_ terms: ApprovalTerms, runbook: String) -> ApprovalTerms {
+    public func tighten(_ terms: ApprovalTerms, runbook: String) -> ApprovalTerms {
         var tightened = terms
         if let site = approvers.first(where: { $0.glob.matches(runbook) })?.names {
             tightened.approvers = terms.approvers.isEmpty ? site : terms.approvers.filter(site.contains)

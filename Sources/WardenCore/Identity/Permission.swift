@@ -22,6 +22,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case reload
     /// Close an alert incident by hand (its runs are not touched).
     case closeIncident
+    /// Pause or resume a schedule, or start one of its occurrences now.
+    case controlSchedule
     /// Deliver an alert (the alert receiver's one endpoint).
     case deliverAlerts
     /// Read the server's metrics.

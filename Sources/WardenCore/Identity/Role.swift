@@ -23,7 +23,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .viewer: [.read, .readMetrics]
-        case .operator: Role.viewer.permissions.union([.plan, .startRun, .cancelRun, .resumeRun, .closeIncident])
+        case .operator: Role.viewer.permissions.union([.plan, .startRun, .cancelRun, .resumeRun, .closeIncident, .controlSchedule])
         case .approver: Role.viewer.permissions.union([.approve])
         case .admin: Role.operator.permissions.union([.breakLock, .reload])
         case .alerts: [.deliverAlerts]

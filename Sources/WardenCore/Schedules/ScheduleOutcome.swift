@@ -50,7 +50,7 @@ public enum ScheduleOutcome: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The reason text it carries, if any.
-    var reason: String? {
+    public var reason: String? {
         switch self {
         case let .missed(text), let .skippedBlackout(text), let .notApproved(text), let .planBlocked(text), let .paused(text), let .startFailed(text): text
         case .started, .skippedOverlap, .disabled: nil
@@ -72,10 +72,10 @@ public enum ScheduleOutcome: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What the journal's `outcome` event carries: the kind, then `: ` and the reason when there is one.
-    var detail: String { kind + (reason.map { ": \($0)" } ?? "") }
+    public var detail: String { kind + (reason.map { ": \($0)" } ?? "") }
 
     /// Reads an `outcome` event back; nil for a kind this version does not know.
-    init?(detail: String, run: String?) {
+    public init?(detail: String, run: String?) {
         let kind: Substring
         let reason: String
         if let colon = detail.range(of: ": ") {

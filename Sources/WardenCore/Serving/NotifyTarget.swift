@@ -1,6 +1,8 @@
 /// One entry of `notify:` in the serve config: a webhook told of what needs a
 /// person (a run waiting for approval, an escalation, a blocked start, a
-/// flapping alert), with a JSON body naming the rule, incident and run.
+/// flapping alert; a scheduled occurrence to approve, held, missed, skipped,
+/// or whose run failed), with a JSON body naming the rule and incident or the
+/// schedule and occurrence, and the run.
 public struct NotifyTarget: Sendable, Hashable {
     /// `http://` or `https://`.
     public var url: String
@@ -15,6 +17,12 @@ public struct NotifyTarget: Sendable, Hashable {
         self.events = events
     }
 
-    /// The kinds that may be asked for.
-    public static let eventKinds = ["waiting-for-approval", "escalated", "blocked", "flapping"]
+    /// The kinds that may be asked for: alert decisions, then scheduled occurrences.
+    public static let eventKinds = ["waiting-for-approval", "escalated", "blocked", "flapping"] + scheduleEventKinds
+
+    /// A scheduled occurrence was planned ahead and waits for approval; its plan changed since it was
+    /// approved and it is held; it was missed; it was skipped (overlap, blackout, pause, disabled);
+    /// it did not start (not approved, plan blocked, refused); its run failed.
+    public static let scheduleEventKinds = ["occurrence-needs-approval", "occurrence-held", "occurrence-missed", "occurrence-skipped",
+                                            "occurrence-not-started", "occurrence-run-failed"]
 }

@@ -56,3 +56,21 @@ struct IncidentApprovalBody: JSONBody {
         case comment
     }
 }
+
+/// `POST /schedules/{id}/occurrences/{time}/approve` and `/deny`: the hash of the plan the approver read, and why.
+struct OccurrenceDecisionBody: JSONBody {
+    static let members = ["plan_hash", "comment"]
+    let planHash: String
+    let comment: String?
+
+    enum CodingKeys: String, CodingKey {
+        case planHash = "plan_hash"
+        case comment
+    }
+}
+
+/// `POST /schedules/{id}/pause`: why (required, for the journal and whoever finds it paused).
+struct PauseBody: JSONBody {
+    static let members = ["reason"]
+    let reason: String
+}

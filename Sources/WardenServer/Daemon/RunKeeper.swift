@@ -27,7 +27,10 @@ struct RunKeeper: Service {
         }
         // After the adoptions: the runs of open incidents are then carried again, and followed to their end.
         await services.alerts.start()
+        // After the adoptions too: a scheduled run adopted here is the one its occurrence started.
+        await services.schedules.start()
         try? await gracefulShutdown()
+        await services.schedules.stop()
         let grace = await services.state.configuration.gracePeriod
         let active = await services.dispatcher.activeRuns.count
         if active > 0 {

@@ -20,6 +20,8 @@ public struct ServeServices: Sendable {
     let attempts: FailedAttempts
     /// Incident automation: Alertmanager deliveries, decisions, incidents.
     let alerts: AlertService
+    /// Scheduled maintenance windows: occurrences, their approvals ahead, their outcomes.
+    let schedules: ScheduleService
     /// How often a stream says it is alive (15 s; tests shorten it).
     var heartbeat: Duration = .seconds(15)
 
@@ -37,6 +39,8 @@ public struct ServeServices: Sendable {
         self.adoptions = AdoptionBoard()
         self.attempts = attempts
         self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
+        self.schedules = ScheduleService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock,
+                                         logger: Logger(label: "warden.schedules"))
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with
@@ -66,6 +70,7 @@ public struct ServeServices: Sendable {
         let configuration = await state.configuration
         await dispatcher.reconfigure(concurrency: configuration.concurrency, maximumActive: configuration.maximumActiveRuns)
         await alerts.reload()
+        await schedules.reload()
         return nil
     }
 

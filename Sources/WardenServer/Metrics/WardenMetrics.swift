@@ -27,6 +27,9 @@ public final class WardenMetrics: DispatcherObserver {
         case decisions = "warden_decisions_total"
         case incidentsOpen = "warden_incidents_open"
         case targetsInRemediation = "warden_targets_in_remediation"
+        case scheduleOccurrences = "warden_schedule_occurrences_total"
+        case scheduleNext = "warden_schedule_next_occurrence_timestamp_seconds"
+        case scheduleLag = "warden_schedule_lag_seconds"
 
         /// The whole name as the metric name (no namespace or unit parts: the names above are the ones dashboards use).
         var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
@@ -47,11 +50,15 @@ public final class WardenMetrics: DispatcherObserver {
             case .decisions: "Decisions about alert deliveries, by rule (none: no rule) and decision kind."
             case .incidentsOpen: "Alert incidents open now."
             case .targetsInRemediation: "Hosts that active alert-started runs may change."
+            case .scheduleOccurrences: "Scheduled occurrences that ended, by schedule and outcome (started, missed, skipped-overlap, ...)."
+            case .scheduleNext: "When each schedule's next occurrence starts, seconds since 1970 (UTC)."
+            case .scheduleLag: "How late scheduled runs started: the run's start less its occurrence's nominal start."
             }
         }
     }
 
     static let durationBuckets: [Double] = [1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 21600]
+    static let lagBuckets: [Double] = [0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900, 3600]
     static let appendBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
     private let active: Gauge
@@ -106,6 +113,25 @@ public final class WardenMetrics: DispatcherObserver {
     func incidentsOpen(_ count: Int) { incidents.set(to: Double(count)) }
 
     func targetsInRemediation(_ count: Int) { remediating.set(to: Double(count)) }
+
+    /// An occurrence of a configured schedule (a bounded set) ended with `outcome` (`ScheduleOutcome.kinds`).
+    func scheduleOccurrence(schedule: String, outcome: String) {
+        counter(.scheduleOccurrences, [("schedule", schedule), ("outcome", outcome)]).increment()
+    }
+
+    /// Every outcome of every schedule from the start, so rate() and alerts on `missed` have a series.
+    func scheduleConfigured(_ schedule: String) {
+        for outcome in ScheduleOutcome.kinds { counter(.scheduleOccurrences, [("schedule", schedule), ("outcome", outcome)]).increment(by: Int64(0)) }
+    }
+
+    func scheduleNext(schedule: String, at date: Date?) {
+        registry.makeGauge(descriptor: Family.scheduleNext.descriptor, labels: [("schedule", schedule)]).set(to: date?.timeIntervalSince1970 ?? 0)
+    }
+
+    func scheduleLag(schedule: String, seconds: Double) {
+        registry.makeValueHistogram(descriptor: Family.scheduleLag.descriptor, labels: [("schedule", schedule)], buckets: Self.lagBuckets)
+            .record(max(0, seconds))
+    }
 
     /// `route` is the route's template (`/api/v1/runs/{id}`), never the path a client sent.
     func httpRequest(route: String, code: Int) {

@@ -22,6 +22,7 @@ public enum ServeRouter {
         LockRoutes.register(on: api, services: services)
         AuditRoutes.register(on: api, services: services)
         AlertRoutes.register(on: api, services: services)
+        ScheduleRoutes.register(on: api, services: services)
         return router
     }
 }

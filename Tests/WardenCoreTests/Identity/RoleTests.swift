@@ -8,9 +8,9 @@ extension IdentityTests {
     struct RoleTests {
         static let table: [Role: Set<Permission>] = [
             .viewer: [.read, .readMetrics],
-            .operator: [.read, .readMetrics, .plan, .startRun, .cancelRun, .resumeRun, .closeIncident],
+            .operator: [.read, .readMetrics, .plan, .startRun, .cancelRun, .resumeRun, .closeIncident, .controlSchedule],
             .approver: [.read, .readMetrics, .approve],
-            .admin: [.read, .readMetrics, .plan, .startRun, .cancelRun, .resumeRun, .closeIncident, .breakLock, .reload],
+            .admin: [.read, .readMetrics, .plan, .startRun, .cancelRun, .resumeRun, .closeIncident, .controlSchedule, .breakLock, .reload],
             .alerts: [.deliverAlerts],
         ]
 
