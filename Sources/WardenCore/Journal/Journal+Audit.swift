@@ -157,6 +157,28 @@ extension Journal {
         return nil
     }
 
+    /// The first `family` `kind` row (sequence, digest) that is not the audit record in its place,
+    /// or a record left over when rows were removed: for the numbered logs (alert inputs and
+    /// decisions, schedule events) each of whose rows has one record carrying its digest.
+    static func rowBreak(_ rows: [(sequence: Int, digest: String)], _ audited: [AuditRecord], family: String,
+                         kind: String) -> AuditBreak? {
+        for (index, row) in rows.enumerated() {
+            guard index < audited.count else {
+                return AuditBreak(record: nil, runID: nil, event: nil,
+                                  reason: "\(family) \(kind) \(row.sequence) has no audit record: it was inserted behind the audit log's back")
+            }
+            if audited[index].digest != row.digest {
+                return AuditBreak(record: audited[index].sequence, runID: nil, event: nil,
+                                  reason: "\(family) \(kind) \(row.sequence) is not what the audit log recorded: it was changed")
+            }
+        }
+        if audited.count > rows.count {
+            return AuditBreak(record: audited[rows.count].sequence, runID: nil, event: nil,
+                              reason: "the audit log records \(family) \(kind)s the journal no longer holds: \(kind)s were removed")
+        }
+        return nil
+    }
+
     /// The sequence of a run's first event that does not follow from the
     /// one before it, or nil.
     static func chainBreak(_ events: [JournalEvent]) -> Int? {
