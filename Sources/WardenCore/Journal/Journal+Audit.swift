@@ -16,9 +16,9 @@ extension Journal {
 
     /// Checks the audit chain, every run's event chain, and that the two
     /// agree (each event has its audit record carrying its hash, in order),
-    /// and that the runs, approvals, locks and checkpoints are what the audit
-    /// log recorded. Returns the first break found, or nil when all of it
-    /// holds. Reads one consistent state of the journal, whatever its store.
+    /// and that the runs, approvals, locks, checkpoints, alert inputs and
+    /// decisions and schedule events are what the audit log recorded. Returns
+    /// the first break found, or nil when all of it holds. Reads one consistent state of the journal, whatever its store.
     ///
     /// What a chain cannot show: the newest records removed together from
     /// the end. `warden audit export` prints the last hash so that a copy
@@ -57,6 +57,7 @@ extension Journal {
         if let broken = try lockBreak(in: reader, records: records) { return broken }
         if let broken = try checkpointBreak(in: reader, records: records) { return broken }
         if let broken = try alertBreak(in: reader, records: records) { return broken }
+        if let broken = try scheduleBreak(in: reader, records: records) { return broken }
         let approvals = Dictionary(grouping: try reader.approvals(of: nil), by: \.runID)
         for run in try reader.runs().reversed() {
             let events = try reader.events(of: run.id, from: 1)
