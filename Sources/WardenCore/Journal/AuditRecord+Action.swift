@@ -23,6 +23,8 @@ extension AuditRecord {
         case alertInput
         /// A decision about an alert input (`status` its kind, `summary` its text, `digest` the entry's).
         case alertDecision
+        /// A schedule event journaled (`status` its kind, `summary` its schedule, occurrence and actor, `digest` the entry's).
+        case scheduleEvent
         /// A journal event, its sequence in `event` and its hash in `digest`.
         case event(JournalEvent.Kind)
 
@@ -39,6 +41,7 @@ extension AuditRecord {
             case "checkpoint": self = .checkpoint
             case "alert-input": self = .alertInput
             case "alert-decision": self = .alertDecision
+            case "schedule-event": self = .scheduleEvent
             default:
                 guard let kind = JournalEvent.Kind(rawValue: rawValue) else { return nil }
                 self = .event(kind)
@@ -58,6 +61,7 @@ extension AuditRecord {
             case .checkpoint: "checkpoint"
             case .alertInput: "alert-input"
             case .alertDecision: "alert-decision"
+            case .scheduleEvent: "schedule-event"
             case let .event(kind): kind.rawValue
             }
         }
@@ -65,7 +69,8 @@ extension AuditRecord {
         public var description: String { rawValue }
 
         public static var allCases: [Action] {
-            [.runStarted, .runFinished, .runAdopted, .approval, .lockTaken, .lockTakenOver, .lockReleased, .lockBroken, .checkpoint, .alertInput, .alertDecision]
+            [.runStarted, .runFinished, .runAdopted, .approval, .lockTaken, .lockTakenOver, .lockReleased, .lockBroken, .checkpoint, .alertInput, .alertDecision,
+             .scheduleEvent]
                 + JournalEvent.Kind.allCases.map(Action.event)
         }
     }

@@ -83,29 +83,8 @@ extension Journal {
     static func alertBreak(in reader: any JournalReader, records: [AuditRecord]) throws -> AuditBreak? {
         let inputs = try reader.alertInputs(from: 1, limit: .max).map { ($0.sequence, $0.digest) }
         let decisions = try reader.alertDecisions(from: 1, limit: .max).map { ($0.sequence, $0.digest) }
-        return rowBreak(inputs, records.filter { $0.action == .alertInput }, kind: "input")
-            ?? rowBreak(decisions, records.filter { $0.action == .alertDecision }, kind: "decision")
-    }
-
-    /// The first alert `kind` row (sequence, digest) that is not the audit record in its place, or
-    /// a record left over when rows were removed.
-    private static func rowBreak(_ rows: [(sequence: Int, digest: String)], _ audited: [AuditRecord],
-                                 kind: String) -> AuditBreak? {
-        for (index, row) in rows.enumerated() {
-            guard index < audited.count else {
-                return AuditBreak(record: nil, runID: nil, event: nil,
-                                  reason: "alert \(kind) \(row.sequence) has no audit record: it was inserted behind the audit log's back")
-            }
-            if audited[index].digest != row.digest {
-                return AuditBreak(record: audited[index].sequence, runID: nil, event: nil,
-                                  reason: "alert \(kind) \(row.sequence) is not what the audit log recorded: it was changed")
-            }
-        }
-        if audited.count > rows.count {
-            return AuditBreak(record: audited[rows.count].sequence, runID: nil, event: nil,
-                              reason: "the audit log records alert \(kind)s the journal no longer holds: \(kind)s were removed")
-        }
-        return nil
+        return rowBreak(inputs, records.filter { $0.action == .alertInput }, family: "alert", kind: "input")
+            ?? rowBreak(decisions, records.filter { $0.action == .alertDecision }, family: "alert", kind: "decision")
     }
 }
 

@@ -16,9 +16,9 @@ extension Journal {
 
     /// Checks the audit chain, every run's event chain, and that the two
     /// agree (each event has its audit record carrying its hash, in order),
-    /// and that the runs, approvals, locks and checkpoints are what the audit
-    /// log recorded. Returns the first break found, or nil when all of it
-    /// holds. Reads one consistent state of the journal, whatever its store.
+    /// and that the runs, approvals, locks, checkpoints, alert inputs and
+    /// decisions and schedule events are what the audit log recorded. Returns
+    /// the first break found, or nil when all of it holds. Reads one consistent state of the journal, whatever its store.
     ///
     /// What a chain cannot show: the newest records removed together from
     /// the end. `warden audit export` prints the last hash so that a copy
@@ -57,6 +57,7 @@ extension Journal {
         if let broken = try lockBreak(in: reader, records: records) { return broken }
         if let broken = try checkpointBreak(in: reader, records: records) { return broken }
         if let broken = try alertBreak(in: reader, records: records) { return broken }
+        if let broken = try scheduleBreak(in: reader, records: records) { return broken }
         let approvals = Dictionary(grouping: try reader.approvals(of: nil), by: \.runID)
         for run in try reader.runs().reversed() {
             let events = try reader.events(of: run.id, from: 1)
@@ -153,6 +154,28 @@ extension Journal {
         if let (name, recorded) = held.min(by: { $0.value.record < $1.value.record }) {
             return AuditBreak(record: recorded.record, runID: recorded.run, event: nil,
                               reason: "the audit log has lock '\(name)' held by run \(recorded.run ?? "?"), but the locks table no longer holds it: it was removed outside Warden")
+        }
+        return nil
+    }
+
+    /// The first `family` `kind` row (sequence, digest) that is not the audit record in its place,
+    /// or a record left over when rows were removed: for the numbered logs (alert inputs and
+    /// decisions, schedule events) each of whose rows has one record carrying its digest.
+    static func rowBreak(_ rows: [(sequence: Int, digest: String)], _ audited: [AuditRecord], family: String,
+                         kind: String) -> AuditBreak? {
+        for (index, row) in rows.enumerated() {
+            guard index < audited.count else {
+                return AuditBreak(record: nil, runID: nil, event: nil,
+                                  reason: "\(family) \(kind) \(row.sequence) has no audit record: it was inserted behind the audit log's back")
+            }
+            if audited[index].digest != row.digest {
+                return AuditBreak(record: audited[index].sequence, runID: nil, event: nil,
+                                  reason: "\(family) \(kind) \(row.sequence) is not what the audit log recorded: it was changed")
+            }
+        }
+        if audited.count > rows.count {
+            return AuditBreak(record: audited[rows.count].sequence, runID: nil, event: nil,
+                              reason: "the audit log records \(family) \(kind)s the journal no longer holds: \(kind)s were removed")
         }
         return nil
     }

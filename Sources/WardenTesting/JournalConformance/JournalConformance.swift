@@ -19,13 +19,14 @@
 /// returns, runs and their end, approvals in the order recorded, locks with
 /// leases, takeovers and breaks, the audit record of every action and what
 /// `verifyAudit` catches (a record, event, row or checkpoint changed,
-/// removed or inserted behind the journal's back), checkpoints, values read
-/// back as written (and unknown ones refused), and concurrent writers (two
-/// journals, or another process).
+/// removed or inserted behind the journal's back), checkpoints, alert inputs
+/// and decisions, schedule events and their once-per-occurrence claims,
+/// values read back as written (and unknown ones refused), and concurrent
+/// writers (two journals, or another process).
 public enum JournalConformance {
     /// Every check.
     public static var checks: [JournalConformanceCheck] {
-        runs + events + approvals + locks + audit + checkpoints + alerts + storedValues + concurrency
+        runs + events + approvals + locks + audit + checkpoints + alerts + schedules + storedValues + concurrency
     }
 
     /// Each check for each store, leaving out those a store cannot take

@@ -19,6 +19,8 @@ public protocol JournalTampering: Sendable {
     func replace(_ checkpoint: Checkpoint) async throws
     func replace(_ decision: AlertDecisionEntry) async throws
     func deleteAlertInput(_ sequence: Int) async throws
+    func replace(_ event: ScheduleEventEntry) async throws
+    func deleteScheduleEvent(_ sequence: Int) async throws
     /// Stores `raw` as the kind of the run's event `sequence`, and as the
     /// run's status: values no Warden wrote. Only for a store with the
     /// `holdsUnknownValues` capability.

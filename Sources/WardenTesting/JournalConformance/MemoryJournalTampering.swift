@@ -24,6 +24,16 @@ public struct MemoryJournalTampering: JournalTampering {
         store.tamper { $0.alertInputs.removeAll { $0.sequence == sequence } }
     }
 
+    public func replace(_ event: ScheduleEventEntry) async throws {
+        store.tamper { contents in
+            contents.scheduleEvents = contents.scheduleEvents.map { $0.sequence == event.sequence ? event : $0 }
+        }
+    }
+
+    public func deleteScheduleEvent(_ sequence: Int) async throws {
+        store.tamper { $0.scheduleEvents.removeAll { $0.sequence == sequence } }
+    }
+
     public func deleteAuditRecord(_ sequence: Int) async throws {
         store.tamper { $0.audit.removeAll { $0.sequence == sequence } }
     }

@@ -26,6 +26,14 @@ struct SQLiteJournalTampering: JournalTampering {
         }
     }
 
+    func replace(_ event: ScheduleEventEntry) async throws {
+        try await edit { db in try event.update(db) }
+    }
+
+    func deleteScheduleEvent(_ sequence: Int) async throws {
+        try await edit { db in try db.execute(sql: "DELETE FROM schedule_events WHERE sequence = ?", arguments: [sequence]) }
+    }
+
     func deleteAuditRecord(_ sequence: Int) async throws {
         try await edit { db in try db.execute(sql: "DELETE FROM audit WHERE sequence = ?", arguments: [sequence]) }
     }

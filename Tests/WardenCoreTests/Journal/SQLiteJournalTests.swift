@@ -76,6 +76,31 @@ struct SQLiteJournalTests {
         #expect(deleted == 4)
     }
 
+    /// The database, not only Warden, refuses a second firing: a row written with SQL
+    /// (another tool, an older Warden) cannot slip a second claim past the unique index.
+    @Test func theDatabaseRefusesASecondFiringAndReadsUnknownKindsAsErrors() async throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let journal = try Journal(directory: directory)
+        try await journal.appendScheduleEvent(ScheduleEventDraft(schedule: "nightly", occurrence: 1_796_346_000, kind: .firing), at: Date())
+        let database = try DatabaseQueue(path: journal.path)
+        await #expect(throws: DatabaseError.self) {
+            try await database.write { db in
+                try db.execute(sql: "INSERT INTO schedule_events (sequence, at, schedule, occurrence, kind, actor) VALUES (2, 0, 'nightly', 1796346000, 'firing', 'x')")
+            }
+        }
+        try await database.write { db in
+            try db.execute(sql: "UPDATE schedule_events SET kind = 'fired-twice' WHERE sequence = 1")
+        }
+        do {
+            _ = try await journal.scheduleEvents()
+            Issue.record("a kind this version does not know was read")
+        } catch {
+            #expect(error.kind == .unknownValue)
+            #expect(error.description.contains("schedule event 1 has the schedule event kind 'fired-twice'"), "\(error)")
+        }
+    }
+
     @Test func anUnwritableFolderIsAClearError() throws {
         #expect(throws: JournalError.self) {
             _ = try Journal(directory: "/proc/warden-cannot-be-here")

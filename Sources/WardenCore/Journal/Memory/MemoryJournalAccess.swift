@@ -132,6 +132,26 @@ final class MemoryJournalAccess: JournalWriter {
         contents.alertDecisions.append(decision)
     }
 
+    func scheduleEvents(from sequence: Int, limit: Int) throws -> [ScheduleEventEntry] {
+        Array(contents.scheduleEvents.filter { $0.sequence >= sequence }.prefix(limit))
+    }
+
+    func lastScheduleEvent() throws -> ScheduleEventEntry? {
+        contents.scheduleEvents.last
+    }
+
+    func scheduleEvents(schedule: String, occurrence: Double?) throws -> [ScheduleEventEntry] {
+        contents.scheduleEvents.filter { $0.schedule == schedule && (occurrence == nil || $0.occurrence == occurrence) }
+    }
+
+    func insert(_ event: ScheduleEventEntry) throws {
+        guard !contents.scheduleEvents.contains(where: { $0.sequence == event.sequence }) else { throw taken("schedule event \(event.sequence)") }
+        // What SQLite's partial unique indexes refuse. The write works on a copy the store
+        // drops when it throws, so nothing of the batch is kept, as with a rollback.
+        if let holder = contents.scheduleEvents.first(where: event.isClaimed(by:)) { throw event.alreadyClaimed(by: holder) }
+        contents.scheduleEvents.append(event)
+    }
+
     private func taken(_ what: String) -> JournalError {
         JournalError(.cannotWrite, "cannot write to the journal \(location): it already holds \(what)")
     }

@@ -19,6 +19,8 @@ public struct MemoryJournalContents: Sendable {
     public var alertInputs: [AlertInputEntry] = []
     /// In the order appended.
     public var alertDecisions: [AlertDecisionEntry] = []
+    /// In the order appended.
+    public var scheduleEvents: [ScheduleEventEntry] = []
 
     public init() {}
 }

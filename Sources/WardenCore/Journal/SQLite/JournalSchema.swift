@@ -138,6 +138,29 @@ enum JournalSchema {
             }
             try db.create(index: "alert_decisions_by_time", on: "alert_decisions", columns: ["at"])
         }
+        migrator.registerMigration("v9-schedules") { db in
+            // The scheduler's append-only log (ScheduleEventEntry), audited; its state is their fold.
+            try db.create(table: "schedule_events") { table in
+                table.primaryKey("sequence", .integer)
+                table.column("at", .double).notNull()
+                table.column("schedule", .text).notNull()
+                table.column("occurrence", .double)
+                table.column("kind", .text).notNull()
+                table.column("actor", .text).notNull()
+                table.column("run", .text)
+                table.column("plan_hash", .text)
+                table.column("detail", .text)
+            }
+            // A restarted scheduler reads back one occurrence's (or one schedule's) events.
+            try db.create(index: "schedule_events_by_occurrence", on: "schedule_events", columns: ["schedule", "occurrence"])
+            // The exactly-once guarantee: one firing and one outcome per occurrence, checked by the
+            // database in the writer's own transaction, so two daemons (or one restarted halfway)
+            // cannot both claim an occurrence. NULL occurrences (events about the schedule) never collide.
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX schedule_events_one_firing ON schedule_events(schedule, occurrence) WHERE kind = 'firing';
+                CREATE UNIQUE INDEX schedule_events_one_outcome ON schedule_events(schedule, occurrence) WHERE kind = 'outcome';
+                """)
+        }
         return migrator
     }
 }

@@ -129,4 +129,34 @@ struct SQLiteJournalAccess: JournalWriter {
     func insert(_ decision: AlertDecisionEntry) throws {
         try decision.insert(db)
     }
+
+    func scheduleEvents(from sequence: Int, limit: Int) throws -> [ScheduleEventEntry] {
+        try ScheduleEventEntry.filter(Column("sequence") >= sequence).order(Column("sequence")).limit(limit).fetchAll(db)
+    }
+
+    func lastScheduleEvent() throws -> ScheduleEventEntry? {
+        try ScheduleEventEntry.order(Column("sequence").desc).fetchOne(db)
+    }
+
+    func scheduleEvents(schedule: String, occurrence: Double?) throws -> [ScheduleEventEntry] {
+        var request = ScheduleEventEntry.filter(Column("schedule") == schedule)
+        if let occurrence { request = request.filter(Column("occurrence") == occurrence) }
+        return try request.order(Column("sequence")).fetchAll(db)
+    }
+
+    func insert(_ event: ScheduleEventEntry) throws {
+        do {
+            try event.insert(db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && event.kind.claimsOccurrence {
+            // A partial unique index refused a second firing or outcome. Its message names only
+            // the columns, so the holder is read back (only the failed statement was undone; the
+            // transaction still reads) to say who holds the claim. Throwing rolls the whole
+            // transaction back: nothing of the batch is kept.
+            guard let occurrence = event.occurrence,
+                  let holder = try ScheduleEventEntry.filter(Column("schedule") == event.schedule && Column("occurrence") == occurrence
+                                                                 && Column("kind") == event.kind.rawValue).fetchOne(db)
+            else { throw error }
+            throw event.alreadyClaimed(by: holder)
+        }
+    }
 }

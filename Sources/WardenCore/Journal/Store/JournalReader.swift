@@ -28,4 +28,9 @@ public protocol JournalReader {
     /// Alert decisions from `sequence` on, oldest first, at most `limit`.
     func alertDecisions(from sequence: Int, limit: Int) throws -> [AlertDecisionEntry]
     func lastAlertDecision() throws -> AlertDecisionEntry?
+    /// Schedule events from `sequence` on, oldest first, at most `limit`.
+    func scheduleEvents(from sequence: Int, limit: Int) throws -> [ScheduleEventEntry]
+    func lastScheduleEvent() throws -> ScheduleEventEntry?
+    /// The schedule's events, oldest first: those of one occurrence when `occurrence` is set, else all of them.
+    func scheduleEvents(schedule: String, occurrence: Double?) throws -> [ScheduleEventEntry]
 }

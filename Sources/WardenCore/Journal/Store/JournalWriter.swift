@@ -23,4 +23,7 @@ public protocol JournalWriter: JournalReader {
     func markDecided(alertInput sequence: Int, at: Double) throws
     /// Throws if its sequence is taken.
     func insert(_ decision: AlertDecisionEntry) throws
+    /// Throws if its sequence is taken; throws `.alreadyClaimed` when it is a `firing` or an
+    /// `outcome` and its occurrence has one already (the write then keeps nothing).
+    func insert(_ event: ScheduleEventEntry) throws
 }
