@@ -53,7 +53,7 @@ public struct OccurrenceRecord: Sendable {
         case .started: run = event.run
         case .held: held = event.detail
         case .outcome:
-            outcome = ScheduleOutcome(detail: event.detail ?? "", run: event.run) ?? .startFailed(event.detail ?? "")
+            outcome = ScheduleOutcome(detail: event.detail ?? "", run: event.run ?? run) ?? .startFailed(event.detail ?? "")
             endedAt = at
             if run == nil { run = outcome?.run }
             held = nil

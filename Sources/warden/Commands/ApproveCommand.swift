@@ -87,10 +87,11 @@ enum Decision {
             }
         }
         let me = OperatingSystemUser.name
+        let policy = try ApprovalPolicy.forCommand()
         let draft: ScheduleEventDraft
-        do {
+        do throws(AdmissionError) {
             draft = try OccurrenceDecision.draft(decision, on: record, schedule: schedule, start: start, planHash: record?.planHash ?? "", comment: comment,
-                                                 by: me, policy: try ApprovalPolicy.forCommand())
+                                                 by: me, policy: policy)
         } catch {
             throw InvalidInput(description: error.description)
         }
