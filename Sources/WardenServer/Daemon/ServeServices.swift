@@ -27,7 +27,7 @@ public struct ServeServices: Sendable {
 
     /// `journal` must be the dispatcher's; use `ServeServices.make` to build both over a store.
     init(state: DaemonState, dispatcher: RunDispatcher, journal: Journal, signal: ChangeSignal, metrics: WardenMetrics, clock: any EngineClock,
-         startedAt: Date, attempts: FailedAttempts, logger: Logger = Logger(label: "warden.alerts")) {
+         startedAt: Date, attempts: FailedAttempts, logger: Logger = Logger(label: "warden.serve")) {
         self.state = state
         self.dispatcher = dispatcher
         self.journal = journal
@@ -39,8 +39,7 @@ public struct ServeServices: Sendable {
         self.adoptions = AdoptionBoard()
         self.attempts = attempts
         self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
-        self.schedules = ScheduleService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock,
-                                         logger: Logger(label: "warden.schedules"))
+        self.schedules = ScheduleService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with

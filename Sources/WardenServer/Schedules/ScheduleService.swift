@@ -30,6 +30,8 @@ actor ScheduleService {
     /// When this daemon started looking: occurrences before it that were never started were missed while it was down.
     var daemonStarted: Date
     private var loop: Task<Void, Never>?
+    /// Whether `start` ran (a reload that brings the first schedule starts the loop then).
+    private var started = false
     private var nap: Task<Void, Never>?
     private var poked = false
     /// Occurrences being acted on now, by id: one is never fired (or planned) twice at once.
@@ -70,14 +72,16 @@ actor ScheduleService {
                 if let journaled = try? await journal.run(run), journaled.status == .running { follow(run, of: schedule.id, occurrence: nil) }
             }
         }
+        started = true
         if !schedules.isEmpty {
             logger.info("schedules", metadata: ["count": "\(schedules.count)", "events": "\(book.lastSequence)"])
+            loop = Task { await self.runLoop() }
         }
-        loop = Task { await self.runLoop() }
     }
 
     /// Stops looking (shutdown). Runs already started are the dispatcher's to drain.
     func stop() {
+        started = false
         loop?.cancel()
         nap?.cancel()
     }
@@ -90,23 +94,29 @@ actor ScheduleService {
 
     /// A reload: the next pass works with the new schedules.
     func reload() async {
-        for schedule in await state.configuration.schedules { metrics.scheduleConfigured(schedule.id) }
+        let schedules = await state.configuration.schedules
+        for schedule in schedules { metrics.scheduleConfigured(schedule.id) }
+        if started, loop == nil, !schedules.isEmpty { loop = Task { await self.runLoop() } }
         poke()
     }
 
     private func runLoop() async {
         while !Task.isCancelled {
             poked = false
-            let (wake, acted) = await pass()
+            // Read before the pass and slept from: a clock that moves during the pass (a test's, or
+            // the wall clock while planning takes seconds) shortens the nap instead of being missed.
+            let instant = clock.instant
+            let now = clock.now
+            let (wake, acted) = await pass(at: now)
             if Task.isCancelled { return }
             if poked { continue }
             var delay = Self.longestNap
-            if let wake { delay = min(delay, .seconds(max(0, wake.timeIntervalSince(clock.now)))) }
+            if let wake { delay = min(delay, .seconds(max(0, wake.timeIntervalSince(now)))) }
             // Nothing done and nothing due yet: never spin, even if the agenda says "now".
             if delay <= .zero, acted { continue }
             let clock = self.clock
-            let pause = max(delay, .milliseconds(acted ? 0 : 200))
-            let task = Task { _ = try? await clock.sleep(for: pause) }
+            let deadline = instant + max(delay, .milliseconds(acted ? 0 : 200))
+            let task = Task { _ = try? await clock.sleep(until: deadline) }
             nap = task
             await task.value
             nap = nil
@@ -115,10 +125,9 @@ actor ScheduleService {
 
     /// One look at every schedule: journals what is owed at once (registrations, missed
     /// occurrences), starts tasks for what takes time (planning, starting). Returns when to look again.
-    private func pass() async -> (wake: Date?, acted: Bool) {
+    private func pass(at now: Date) async -> (wake: Date?, acted: Bool) {
         await catchUp()
         let configuration = await state.configuration
-        let now = clock.now
         var wake: Date?
         var acted = false
         var owed: [ScheduleEventDraft] = []
@@ -179,8 +188,11 @@ actor ScheduleService {
     /// refuses, `alreadyClaimed` included (another writer holds the claim: nothing of it was kept).
     @discardableResult
     func append(_ drafts: [ScheduleEventDraft]) async -> [ScheduleEventEntry]? {
+        // The audit log names who: the approver or operator of their events, the daemon for its own.
+        let actor = drafts.first?.actor ?? "warden"
+        let writer = actor == "warden" ? journal : Journal(store: journal.store, actor: actor)
         do {
-            let entries = try await journal.appendScheduleEvents(drafts, at: clock.now)
+            let entries = try await writer.appendScheduleEvents(drafts, at: clock.now)
             await catchUp()
             return entries
         } catch {

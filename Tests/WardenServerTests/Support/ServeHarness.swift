@@ -60,6 +60,10 @@ struct ServeHarness: Sendable {
         var notify: [NotifyTarget] = []
         /// More runbooks for the catalog, by name (the YAML of each).
         var runbooks: [String: String] = [:]
+        /// `schedules:` as YAML (a list of schedules), on the harness's runbooks and the `lab` inventory.
+        var schedules: String?
+        /// `blackouts:` as YAML (a list).
+        var blackouts: String?
     }
 
     /// A controller on this machine whose process does not exist.
@@ -192,6 +196,19 @@ struct ServeHarness: Sendable {
             let problems = AlertRuleCheck.problems(configuration.alertRules, locations: [:], catalog: catalog, inventories: ["lab"])
             guard problems.isEmpty else { throw WardenTestFailure("the test's alert rules do not check: \(problems)") }
         }
+        if let schedules = options.schedules {
+            let node = try YAMLDocument.compose(schedules, file: folder + "/serve.yaml")
+            let parsed: (schedules: [Schedule], problems: [LocatedError]) = node.map { Schedule.parse($0, file: folder + "/serve.yaml") } ?? ([], [])
+            var problems = parsed.problems + ScheduleCheck.problems(parsed.schedules, catalog: catalog, inventories: ["lab"], now: clock.now)
+            if let blackouts = options.blackouts, let list = try YAMLDocument.compose(blackouts, file: folder + "/serve.yaml") {
+                let found = Schedule.parseBlackouts(list, file: folder + "/serve.yaml")
+                configuration.blackouts = found.blackouts
+                problems += found.problems
+            }
+            guard problems.isEmpty else { throw WardenTestFailure("the test's schedules do not check: \(problems)") }
+            configuration.schedules = ScheduleCheck.resolvingCatchup(parsed.schedules, catalog: catalog)
+            configuration.notify = options.notify
+        }
         let state = DaemonState(configuration, catalog: catalog, tokens: file, now: clock.now)
 
         let transport = InMemoryTransport(clock: clock)
@@ -200,6 +217,7 @@ struct ServeHarness: Sendable {
         let services = await ServeServices.make(state: state, store: store, policy: options.policy, clock: clock,
                                                 controller: options.controller) { transport }
         await services.alerts.start()
+        await services.schedules.start()
         return ServeHarness(folder: folder, clock: clock, transport: transport, store: store, services: services, tokens: tokens,
                             expiringToken: expiringToken, options: options)
     }
@@ -208,6 +226,8 @@ struct ServeHarness: Sendable {
     /// as it is now, with the same files, hosts, clock and tokens: the daemon restarted after
     /// this one died (what this one goes on writing, the other does not see).
     func restarted(controller: String = OperatingSystemUser.controller) async -> ServeHarness {
+        // The dead daemon's scheduler no longer looks at the (shared) clock.
+        await services.schedules.stop()
         var options = self.options
         options.controller = controller
         let copy = MemoryJournalStore(name: "restarted", contents: store.snapshot())
@@ -215,6 +235,7 @@ struct ServeHarness: Sendable {
         let services = await ServeServices.make(state: self.services.state, store: copy, policy: options.policy, clock: clock,
                                                 controller: controller) { transport }
         await services.alerts.start()
+        await services.schedules.start()
         return ServeHarness(folder: folder, clock: clock, transport: transport, store: copy, services: services, tokens: tokens,
                             expiringToken: expiringToken, options: options)
     }
@@ -233,6 +254,8 @@ struct ServeHarness: Sendable {
         http: {max_body_bytes: \(max(1024, options.maximumBodyBytes)), failed_auth_per_minute: \(options.failedAuthenticationLimit)}
 
         """ + (options.alertRules.map { "alert_rules:\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" } ?? "")
+            + (options.schedules.map { "schedules:\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" } ?? "")
+            + (options.blackouts.map { "blackouts:\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n" } ?? "")
     }
 
     /// The hosts' answers to the catalog's commands.
@@ -288,6 +311,7 @@ struct ServeHarness: Sendable {
     /// Stops the daemon's runs as SIGTERM does once the grace period is over (cancelled, their
     /// cleanup run), moving the clock until none is left, so that no test leaves a run behind.
     func shutdown() async throws {
+        await services.schedules.stop()
         let dispatcher = services.dispatcher
         let drained = Task { await dispatcher.drain(grace: .zero) }
         var elapsed = Duration.zero
