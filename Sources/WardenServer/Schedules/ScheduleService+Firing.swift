@@ -38,7 +38,8 @@ extension ScheduleService {
                     let have = if case let .waiting(by) = state { by.count } else { 0 }
                     return "gate \(gate.step): \(have) of \(gate.terms.quorum)"
                 }
-                await hold(schedule, start, "waiting for approval of plan \(planned) (\(counts.joined(separator: "; ")))")
+                let changed = plan.changes.isEmpty ? "" : "the plan changed since it was approved: "
+                await hold(schedule, start, "\(changed)waiting for approval of plan \(planned) (\(counts.joined(separator: "; ")))")
                 return
             }
             hash = planned
