@@ -13,9 +13,11 @@ public struct ScheduleView: Sendable, Codable {
         public var shiftedByGap: Bool
         /// The blackout it falls in, if any: it will be skipped.
         public var blackout: String?
+        /// How it ended already, when it was started early (run-now) or ended otherwise before its time.
+        public var outcome: String?
 
         enum CodingKeys: String, CodingKey {
-            case start, local, ambiguous, blackout
+            case start, local, ambiguous, blackout, outcome
             case shiftedByGap = "shifted_by_gap"
         }
     }
@@ -69,7 +71,8 @@ public struct ScheduleView: Sendable, Codable {
         next = schedule.occurrences.next(count, after: now).map { occurrence in
             Upcoming(start: OccurrenceRecord.text(occurrence.start), local: LocalTime.text(occurrence.start, in: schedule.timeZone),
                      ambiguous: occurrence.ambiguous, shiftedByGap: occurrence.shiftedByGap,
-                     blackout: all.first { $0.covers(occurrence.start, in: schedule.timeZone) }?.name)
+                     blackout: all.first { $0.covers(occurrence.start, in: schedule.timeZone) }?.name,
+                     outcome: book.occurrence(schedule.id, at: occurrence.start)?.outcome?.description)
         }
         last = book.lastEnded(of: schedule.id).map { OccurrenceView($0, schedule: schedule, policy: policy, withPlan: false) }
         open = book.openOccurrences(of: schedule.id).map { OccurrenceView($0, schedule: schedule, policy: policy, withPlan: false) }

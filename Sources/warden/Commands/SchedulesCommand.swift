@@ -45,7 +45,7 @@ struct SchedulesCommand: AsyncParsableCommand {
             }
             let book = ScheduleBook(try await journal.scheduleEvents())
             let policy = try ApprovalPolicy.forCommand()
-            let views = configuration.schedules.map { ScheduleView($0, book: book, blackouts: configuration.blackouts, now: Date(), policy: policy, count: 1) }
+            let views = configuration.schedules.map { ScheduleView($0, book: book, blackouts: configuration.blackouts, now: Date(), policy: policy, count: 2) }
             switch output {
             case .json: Terminal.writeJSON(try JSONText.encode(["schedules": views]) + "\n")
             case .text:
@@ -55,7 +55,9 @@ struct SchedulesCommand: AsyncParsableCommand {
                 }
                 var lines = ["ID                    NEXT (LOCAL)                  RUNBOOK               LAST"]
                 for view in views {
-                    let next = view.paused.map { "paused by \($0.by)" } ?? (!view.enabled ? "disabled" : view.next.first.map { $0.local + ($0.blackout.map { " (blackout \($0))" } ?? "") } ?? "never")
+                    // An occurrence started early (run-now) is done: the next one still to come is shown.
+                    let upcoming = view.next.first { $0.outcome == nil }
+                    let next = view.paused.map { "paused by \($0.by)" } ?? (!view.enabled ? "disabled" : upcoming.map { $0.local + ($0.blackout.map { " (blackout \($0))" } ?? "") } ?? "never")
                     var line = [view.id.padding(toLength: 21, withPad: " ", startingAt: 0), next.padding(toLength: 29, withPad: " ", startingAt: 0),
                                 view.runbook.padding(toLength: 21, withPad: " ", startingAt: 0), view.last.map { "\($0.start) \($0.outcome ?? "")" } ?? "-"]
                         .joined(separator: " ")
