@@ -170,16 +170,20 @@ actor ScheduleService {
     private func launch(_ schedule: Schedule, _ start: Date, _ body: @escaping @Sendable () async -> Void) -> Bool {
         let id = "\(schedule.id)@\(OccurrenceRecord.text(start))"
         guard inFlight.insert(id).inserted else { return false }
+        let before = book.lastSequence
         Task {
             await body()
-            await self.landed(id)
+            await self.landed(id, before: before)
         }
         return true
     }
 
-    private func landed(_ id: String) {
+    /// An action ended: look again at once only if it journaled something. An occurrence that
+    /// still waits (for an approval, a queue) is looked at again when something it waits for
+    /// happens (an approval, a run's end poke the loop) or after a nap, not in a busy loop.
+    private func landed(_ id: String, before: Int) {
         inFlight.remove(id)
-        poke()
+        if book.lastSequence != before { poke() }
     }
 
     // MARK: Journal

@@ -80,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
               runbooks:    \(catalog.names.joined(separator: ", "))
               inventories: \(configuration.inventories.keys.sorted().joined(separator: ", "))
               tokens:      \(configuration.tokens)
+              schedules:   \(configuration.schedules.isEmpty ? "none" : configuration.schedules.map { "\($0.id) (\($0.expressionText) \($0.timeZoneName))" }.joined(separator: ", "))
 
             """)
     }
