@@ -39,7 +39,7 @@ extension AlertRule {
 
     /// Reads the rules of an `alert_rules:` node, with every problem found.
     static func parse(_ node: Node, file: String) -> (rules: [AlertRule], problems: [LocatedError], locations: [String: SourceLocation]) {
-        var reader = RuleReader(file: file)
+        var reader = YAMLFieldReader(file: file)
         guard case let .sequence(items) = node else {
             if YAMLNodeInspection.isNull(node) { return ([], [], [:]) }
             reader.problem("alert_rules must be a list of rules, got \(YAMLNodeInspection.describe(node))", at: node)
@@ -58,222 +58,166 @@ extension AlertRule {
         }
         return (rules, reader.problems, ids)
     }
+}
 
-    /// Reads values of rules, collecting every problem with where it is.
-    private struct RuleReader {
-        let file: String
-        var problems: [LocatedError] = []
-
-        init(file: String) { self.file = file }
-
-        func at(_ node: Node) -> SourceLocation { YAMLDocument.location(of: node, file: file) }
-
-        mutating func problem(_ message: String, at node: Node, hint: String? = nil) {
-            problems.append(LocatedError(message, at: at(node), hint: hint))
+/// What reading alert rules adds to reading any config section.
+extension YAMLFieldReader {
+    mutating func texts(_ node: Node, named name: String) -> [String]? {
+        if case let .sequence(items) = node {
+            let values = items.compactMap { text($0, named: "an entry of \(name)") }
+            return values.count == items.count ? values : nil
         }
+        return text(node, named: name).map { [$0] }
+    }
 
-        mutating func keyed(_ node: Node, named name: String, among keys: [String]) -> [String: YAMLMapping.Entry] {
-            guard case .mapping = node else {
-                problem("\(name) must be a mapping, got \(YAMLNodeInspection.describe(node))", at: node)
-                return [:]
-            }
-            let found = YAMLMapping.entries(of: node, context: "in \(name)", file: file)
-            problems += found.problems
-            var result: [String: YAMLMapping.Entry] = [:]
-            for entry in found.entries {
-                if keys.contains(entry.name) {
-                    result[entry.name] = entry
-                } else {
-                    problem("unknown key '\(entry.name)' in \(name)", at: entry.key, hint: NameSuggestion.hint(for: entry.name, among: keys))
-                }
-            }
-            return result
-        }
-
-        mutating func text(_ node: Node, named name: String) -> String? {
-            if case let .scalar(scalar) = node, !scalar.string.isEmpty, !YAMLNodeInspection.isNull(node) { return scalar.string }
-            problem("\(name) must be text, got \(YAMLNodeInspection.describe(node))", at: node)
+    mutating func labelNames(_ node: Node, named name: String) -> [String]? {
+        guard let names = texts(node, named: name) else { return nil }
+        for label in names where !LabelMatcher.isName(label) {
+            problem("\(name): '\(label)' is not a label name", at: node)
             return nil
         }
+        return names
+    }
 
-        mutating func texts(_ node: Node, named name: String) -> [String]? {
-            if case let .sequence(items) = node {
-                let values = items.compactMap { text($0, named: "an entry of \(name)") }
-                return values.count == items.count ? values : nil
+    mutating func templates(_ node: Node, named name: String) -> [String: AlertTemplate] {
+        guard case .mapping = node else {
+            problem("\(name) must be a mapping of parameter names to values, got \(YAMLNodeInspection.describe(node))", at: node)
+            return [:]
+        }
+        let found = YAMLMapping.entries(of: node, context: "in \(name)", file: file)
+        problems += found.problems
+        var result: [String: AlertTemplate] = [:]
+        for entry in found.entries {
+            // Numbers and booleans are parameter text too (the runbook's types check them).
+            guard case let .scalar(scalar) = entry.value else {
+                problem("\(name).\(entry.name) must be text, got \(YAMLNodeInspection.describe(entry.value))", at: entry.value)
+                continue
             }
-            return text(node, named: name).map { [$0] }
-        }
-
-        mutating func integer(_ node: Node, named name: String, in range: ClosedRange<Int>) -> Int? {
-            if let number = YAMLNodeInspection.integer(node, in: range) { return number }
-            problem("\(name) must be an integer \(range.lowerBound)...\(range.upperBound), got \(YAMLNodeInspection.describe(node))", at: node)
-            return nil
-        }
-
-        mutating func duration(_ node: Node, named name: String) -> Duration? {
-            guard let text = text(node, named: name) else { return nil }
             do {
-                let duration = try DurationText.parse(text)
-                guard duration > .zero else {
-                    problem("\(name) must be longer than 0", at: node)
-                    return nil
-                }
-                return duration
+                result[entry.name] = try AlertTemplate(scalar.string, parameter: entry.name)
             } catch {
-                problem("\(name): \(error.message)", at: node, hint: error.hint)
+                problem("\(name): \(error)", at: entry.value)
+            }
+        }
+        return result
+    }
+
+    mutating func matcherList(_ node: Node) -> [LabelMatcher]? {
+        var matchers: [LabelMatcher] = []
+        let items: [Node]
+        if case let .sequence(list) = node { items = Array(list) } else { items = [node] }
+        guard !items.isEmpty else {
+            problem("match must name at least one matcher (a rule matching every alert is a mistake more often than not)", at: node)
+            return nil
+        }
+        for item in items {
+            guard let text = text(item, named: "a matcher") else { return nil }
+            do {
+                matchers += try LabelMatcher.parseList(text)
+            } catch {
+                problem("\(error)", at: item, hint: "write matchers as Alertmanager does, e.g. alertname=\"NodeDown\" or severity=~\"critical|page\"")
                 return nil
             }
         }
+        return matchers
+    }
 
-        mutating func labelNames(_ node: Node, named name: String) -> [String]? {
-            guard let names = texts(node, named: name) else { return nil }
-            for label in names where !LabelMatcher.isName(label) {
-                problem("\(name): '\(label)' is not a label name", at: node)
-                return nil
-            }
-            return names
+    mutating func rule(_ node: Node) -> AlertRule? {
+        let count = problems.count
+        let entries = keyed(node, named: "an alert rule", among: AlertRule.keys)
+        guard case .mapping = node else { return nil }
+        for required in ["id", "match", "runbook", "inventory"] where entries[required] == nil {
+            problem("an alert rule needs '\(required)'", at: node)
         }
-
-        mutating func templates(_ node: Node, named name: String) -> [String: AlertTemplate] {
-            guard case .mapping = node else {
-                problem("\(name) must be a mapping of parameter names to values, got \(YAMLNodeInspection.describe(node))", at: node)
-                return [:]
-            }
-            let found = YAMLMapping.entries(of: node, context: "in \(name)", file: file)
-            problems += found.problems
-            var result: [String: AlertTemplate] = [:]
-            for entry in found.entries {
-                // Numbers and booleans are parameter text too (the runbook's types check them).
-                guard case let .scalar(scalar) = entry.value else {
-                    problem("\(name).\(entry.name) must be text, got \(YAMLNodeInspection.describe(entry.value))", at: entry.value)
-                    continue
-                }
-                do {
-                    result[entry.name] = try AlertTemplate(scalar.string, parameter: entry.name)
-                } catch {
-                    problem("\(name): \(error)", at: entry.value)
-                }
-            }
-            return result
+        let id = entries["id"].flatMap { text($0.value, named: "id") }
+        if let id, let node = entries["id"]?.value, !id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            problem("id '\(id)' may hold only letters, digits, '-', '_' and '.'", at: node)
         }
-
-        mutating func matcherList(_ node: Node) -> [LabelMatcher]? {
-            var matchers: [LabelMatcher] = []
-            let items: [Node]
-            if case let .sequence(list) = node { items = Array(list) } else { items = [node] }
-            guard !items.isEmpty else {
-                problem("match must name at least one matcher (a rule matching every alert is a mistake more often than not)", at: node)
-                return nil
-            }
-            for item in items {
-                guard let text = text(item, named: "a matcher") else { return nil }
-                do {
-                    matchers += try LabelMatcher.parseList(text)
-                } catch {
-                    problem("\(error)", at: item, hint: "write matchers as Alertmanager does, e.g. alertname=\"NodeDown\" or severity=~\"critical|page\"")
-                    return nil
+        let matchers = entries["match"].flatMap { matcherList($0.value) }
+        let runbook = entries["runbook"].flatMap { text($0.value, named: "runbook") }
+        let inventory = entries["inventory"].flatMap { text($0.value, named: "inventory") }
+        var on: Set<AlertStatus> = [.firing]
+        if let entry = entries["on"], let names = texts(entry.value, named: "on") {
+            on = []
+            for name in names {
+                if let status = AlertStatus(rawValue: name) { on.insert(status) } else {
+                    problem("on: '\(name)' is neither firing nor resolved", at: entry.value,
+                            hint: NameSuggestion.hint(for: name, among: AlertStatus.allCases.map(\.rawValue)))
                 }
             }
-            return matchers
         }
-
-        mutating func rule(_ node: Node) -> AlertRule? {
-            let count = problems.count
-            let entries = keyed(node, named: "an alert rule", among: AlertRule.keys)
-            guard case .mapping = node else { return nil }
-            for required in ["id", "match", "runbook", "inventory"] where entries[required] == nil {
-                problem("an alert rule needs '\(required)'", at: node)
+        let params = entries["params"].map { templates($0.value, named: "params") } ?? [:]
+        let incidentLabels = entries["incident_key"].flatMap { labelNames($0.value, named: "incident_key") } ?? ["cluster"]
+        var approval = AlertApproval.auto
+        if let entry = entries["approval"], let name = text(entry.value, named: "approval") {
+            if let value = AlertApproval(rawValue: name) { approval = value } else {
+                problem("approval must be auto or required, got '\(name)'", at: entry.value,
+                        hint: NameSuggestion.hint(for: name, among: AlertApproval.allCases.map(\.rawValue)))
             }
-            let id = entries["id"].flatMap { text($0.value, named: "id") }
-            if let id, let node = entries["id"]?.value, !id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-                problem("id '\(id)' may hold only letters, digits, '-', '_' and '.'", at: node)
-            }
-            let matchers = entries["match"].flatMap { matcherList($0.value) }
-            let runbook = entries["runbook"].flatMap { text($0.value, named: "runbook") }
-            let inventory = entries["inventory"].flatMap { text($0.value, named: "inventory") }
-            var on: Set<AlertStatus> = [.firing]
-            if let entry = entries["on"], let names = texts(entry.value, named: "on") {
-                on = []
-                for name in names {
-                    if let status = AlertStatus(rawValue: name) { on.insert(status) } else {
-                        problem("on: '\(name)' is neither firing nor resolved", at: entry.value,
-                                hint: NameSuggestion.hint(for: name, among: AlertStatus.allCases.map(\.rawValue)))
-                    }
-                }
-            }
-            let params = entries["params"].map { templates($0.value, named: "params") } ?? [:]
-            let incidentLabels = entries["incident_key"].flatMap { labelNames($0.value, named: "incident_key") } ?? ["cluster"]
-            var approval = AlertApproval.auto
-            if let entry = entries["approval"], let name = text(entry.value, named: "approval") {
-                if let value = AlertApproval(rawValue: name) { approval = value } else {
-                    problem("approval must be auto or required, got '\(name)'", at: entry.value,
-                            hint: NameSuggestion.hint(for: name, among: AlertApproval.allCases.map(\.rawValue)))
-                }
-            }
-            var throttles = AlertThrottles()
-            throttles.onceWithin = entries["once_within"].flatMap { duration($0.value, named: "once_within") }
-            if let entry = entries["max_runs"] {
-                let fields = keyed(entry.value, named: "max_runs", among: ["count", "within"])
-                if let count = fields["count"].flatMap({ integer($0.value, named: "max_runs.count", in: 1...10_000) }),
-                   let within = fields["within"].flatMap({ duration($0.value, named: "max_runs.within") }) {
-                    throttles.maxRuns = (count, within)
-                } else if fields["count"] == nil || fields["within"] == nil {
-                    problem("max_runs needs 'count' and 'within'", at: entry.value)
-                }
-            }
-            if let entry = entries["flapping"] {
-                let fields = keyed(entry.value, named: "flapping", among: ["changes", "within"])
-                if let changes = fields["changes"].flatMap({ integer($0.value, named: "flapping.changes", in: 1...60) }),
-                   let within = fields["within"].flatMap({ duration($0.value, named: "flapping.within") }) {
-                    throttles.flapping = (changes, within)
-                } else if fields["changes"] == nil || fields["within"] == nil {
-                    problem("flapping needs 'changes' and 'within'", at: entry.value)
-                }
-            }
-            var escalation: AlertEscalation?
-            if let entry = entries["escalate"] {
-                let fields = keyed(entry.value, named: "escalate", among: AlertRule.escalationKeys)
-                let label = fields["label"].flatMap { labelNames($0.value, named: "escalate.label")?.first }
-                var atLeast = fields["at_least"].flatMap { integer($0.value, named: "escalate.at_least", in: 2...10_000) }
-                var percent: AlertEscalation.Percent?
-                if let entry = fields["at_least_percent"] {
-                    let share = YAMLNodeInspection.number(entry.value).flatMap { $0 > 0 && $0 <= 100 ? $0 : nil }
-                    if share == nil { problem("escalate.at_least_percent must be a number above 0 and at most 100", at: entry.value) }
-                    let group = fields["of"].flatMap { text($0.value, named: "escalate.of") }
-                    if group == nil, fields["of"] == nil { problem("escalate.at_least_percent needs 'of': the inventory group whose hosts it counts", at: entry.value) }
-                    if let share, let group {
-                        percent = AlertEscalation.Percent(atLeast: share, group: group)
-                        // Resolved against the group's size when the serve config loads its inventories.
-                        atLeast = atLeast ?? 10_000
-                    }
-                } else if let node = fields["of"]?.value {
-                    problem("escalate.of goes with at_least_percent", at: node)
-                }
-                let run = fields["run"].flatMap { text($0.value, named: "escalate.run") }
-                let scope = fields["scope"].flatMap { labelNames($0.value, named: "escalate.scope") }
-                let escalationParams = fields["params"].map { templates($0.value, named: "escalate.params") } ?? [:]
-                if let label, let atLeast, let run {
-                    escalation = AlertEscalation(label: label, atLeast: atLeast, runbook: run, scope: scope, params: escalationParams, percent: percent)
-                } else if fields["label"] == nil || (fields["at_least"] == nil && fields["at_least_percent"] == nil) || fields["run"] == nil {
-                    problem("escalate needs 'label', 'at_least' (or 'at_least_percent' of a group) and 'run'", at: entry.value)
-                }
-            }
-            var silence: AlertSilenceSpec?
-            if let entry = entries["silence"] {
-                let fields = keyed(entry.value, named: "silence", among: ["alertmanager", "for"])
-                let url = fields["alertmanager"].flatMap { text($0.value, named: "silence.alertmanager") }
-                if let url, let node = fields["alertmanager"]?.value,
-                   !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
-                    problem("silence.alertmanager must be an http:// or https:// URL, got '\(url)'", at: node)
-                }
-                let length = fields["for"].flatMap { duration($0.value, named: "silence.for") } ?? .seconds(3600)
-                if let url { silence = AlertSilenceSpec(alertmanager: url, duration: length) } else if fields["alertmanager"] == nil {
-                    problem("silence needs 'alertmanager' (its base URL)", at: entry.value)
-                }
-            }
-            guard problems.count == count, let id, let matchers, let runbook, let inventory else { return nil }
-            return AlertRule(id: id, matchers: matchers, on: on, runbook: runbook, inventory: inventory, params: params, incidentLabels: incidentLabels,
-                             approval: approval, throttles: throttles, escalation: escalation, silence: silence)
         }
+        var throttles = AlertThrottles()
+        throttles.onceWithin = entries["once_within"].flatMap { duration($0.value, named: "once_within") }
+        if let entry = entries["max_runs"] {
+            let fields = keyed(entry.value, named: "max_runs", among: ["count", "within"])
+            if let count = fields["count"].flatMap({ integer($0.value, named: "max_runs.count", in: 1...10_000) }),
+               let within = fields["within"].flatMap({ duration($0.value, named: "max_runs.within") }) {
+                throttles.maxRuns = (count, within)
+            } else if fields["count"] == nil || fields["within"] == nil {
+                problem("max_runs needs 'count' and 'within'", at: entry.value)
+            }
+        }
+        if let entry = entries["flapping"] {
+            let fields = keyed(entry.value, named: "flapping", among: ["changes", "within"])
+            if let changes = fields["changes"].flatMap({ integer($0.value, named: "flapping.changes", in: 1...60) }),
+               let within = fields["within"].flatMap({ duration($0.value, named: "flapping.within") }) {
+                throttles.flapping = (changes, within)
+            } else if fields["changes"] == nil || fields["within"] == nil {
+                problem("flapping needs 'changes' and 'within'", at: entry.value)
+            }
+        }
+        var escalation: AlertEscalation?
+        if let entry = entries["escalate"] {
+            let fields = keyed(entry.value, named: "escalate", among: AlertRule.escalationKeys)
+            let label = fields["label"].flatMap { labelNames($0.value, named: "escalate.label")?.first }
+            var atLeast = fields["at_least"].flatMap { integer($0.value, named: "escalate.at_least", in: 2...10_000) }
+            var percent: AlertEscalation.Percent?
+            if let entry = fields["at_least_percent"] {
+                let share = YAMLNodeInspection.number(entry.value).flatMap { $0 > 0 && $0 <= 100 ? $0 : nil }
+                if share == nil { problem("escalate.at_least_percent must be a number above 0 and at most 100", at: entry.value) }
+                let group = fields["of"].flatMap { text($0.value, named: "escalate.of") }
+                if group == nil, fields["of"] == nil { problem("escalate.at_least_percent needs 'of': the inventory group whose hosts it counts", at: entry.value) }
+                if let share, let group {
+                    percent = AlertEscalation.Percent(atLeast: share, group: group)
+                    // Resolved against the group's size when the serve config loads its inventories.
+                    atLeast = atLeast ?? 10_000
+                }
+            } else if let node = fields["of"]?.value {
+                problem("escalate.of goes with at_least_percent", at: node)
+            }
+            let run = fields["run"].flatMap { text($0.value, named: "escalate.run") }
+            let scope = fields["scope"].flatMap { labelNames($0.value, named: "escalate.scope") }
+            let escalationParams = fields["params"].map { templates($0.value, named: "escalate.params") } ?? [:]
+            if let label, let atLeast, let run {
+                escalation = AlertEscalation(label: label, atLeast: atLeast, runbook: run, scope: scope, params: escalationParams, percent: percent)
+            } else if fields["label"] == nil || (fields["at_least"] == nil && fields["at_least_percent"] == nil) || fields["run"] == nil {
+                problem("escalate needs 'label', 'at_least' (or 'at_least_percent' of a group) and 'run'", at: entry.value)
+            }
+        }
+        var silence: AlertSilenceSpec?
+        if let entry = entries["silence"] {
+            let fields = keyed(entry.value, named: "silence", among: ["alertmanager", "for"])
+            let url = fields["alertmanager"].flatMap { text($0.value, named: "silence.alertmanager") }
+            if let url, let node = fields["alertmanager"]?.value,
+               !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+                problem("silence.alertmanager must be an http:// or https:// URL, got '\(url)'", at: node)
+            }
+            let length = fields["for"].flatMap { duration($0.value, named: "silence.for") } ?? .seconds(3600)
+            if let url { silence = AlertSilenceSpec(alertmanager: url, duration: length) } else if fields["alertmanager"] == nil {
+                problem("silence needs 'alertmanager' (its base URL)", at: entry.value)
+            }
+        }
+        guard problems.count == count, let id, let matchers, let runbook, let inventory else { return nil }
+        return AlertRule(id: id, matchers: matchers, on: on, runbook: runbook, inventory: inventory, params: params, incidentLabels: incidentLabels,
+                         approval: approval, throttles: throttles, escalation: escalation, silence: silence)
     }
 }

@@ -47,6 +47,12 @@ struct YAMLFieldReader {
         return nil
     }
 
+    mutating func integer(_ node: Node, named name: String, in range: ClosedRange<Int>) -> Int? {
+        if let number = YAMLNodeInspection.integer(node, in: range) { return number }
+        problem("\(name) must be an integer \(range.lowerBound)...\(range.upperBound), got \(YAMLNodeInspection.describe(node))", at: node)
+        return nil
+    }
+
     /// A duration longer than zero (`90s`, `2h30m`).
     mutating func duration(_ node: Node, named name: String) -> Duration? {
         guard let text = text(node, named: name) else { return nil }

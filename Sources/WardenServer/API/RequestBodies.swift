@@ -45,20 +45,9 @@ struct ResumeBody: JSONBody {
     let inventory: String?
 }
 
-/// `POST /incidents/{id}/approve`: the hash of the plan the approver read, and why.
-struct IncidentApprovalBody: JSONBody {
-    static let members = ["plan_hash", "comment"]
-    let planHash: String
-    let comment: String?
-
-    enum CodingKeys: String, CodingKey {
-        case planHash = "plan_hash"
-        case comment
-    }
-}
-
-/// `POST /schedules/{id}/occurrences/{time}/approve` and `/deny`: the hash of the plan the approver read, and why.
-struct OccurrenceDecisionBody: JSONBody {
+/// `POST /incidents/{id}/approve` and `POST /schedules/{id}/occurrences/{time}/approve` (and `/deny`):
+/// the hash of the plan the approver read, and why.
+struct PlanApprovalBody: JSONBody {
     static let members = ["plan_hash", "comment"]
     let planHash: String
     let comment: String?

@@ -77,7 +77,7 @@ enum AlertRoutes {
         api.post("incidents/:id/approve") { request, context -> Response in
             let identity = try context.require(.approve)
             let id = try context.pathParameter("id")
-            let body = try await IncidentApprovalBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
+            let body = try await PlanApprovalBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             var runIdentity = await services.runIdentity(identity)
             runIdentity.trigger = .alert
             let run: String

@@ -40,7 +40,7 @@ enum ScheduleRoutes {
             api.post("schedules/:id/occurrences/:time/\(path)") { request, context -> Response in
                 let identity = try context.require(.approve)
                 let (schedule, start) = try await occurrence(context, services)
-                let body = try await OccurrenceDecisionBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
+                let body = try await PlanApprovalBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
                 let record: OccurrenceRecord
                 do throws(AdmissionError) {
                     record = try await services.schedules.decide(decision, schedule: schedule.id, at: start, planHash: body.planHash, comment: body.comment,
