@@ -303,3 +303,53 @@ struct ScheduleRouteTests {
         }
     }
 }
+
+extension ScheduleRouteTests {
+    /// A scheduled run adopted by the next daemon after its own died keeps to its occurrence's
+    /// window (recorded in its plan), not to the runbook's all-day one: its steps stop at the
+    /// occurrence's cleanup reserve and its cleanup runs inside the window.
+    @Test func anAdoptedScheduledRunKeepsToItsOccurrencesWindow() async throws {
+        var options = Self.options(runbook: "windowed")
+        options.controller = ServeHarness.deadController
+        options.runbooks["windowed"] = """
+            name: windowed
+            targets:
+              meta: {hosts: meta1, exactly: 1}
+            window: {between: "00:00-23:59", timezone: UTC}
+            probes:
+              never: {on: meta, run: never, parse: lines}
+            steps:
+              - id: lively
+                on: meta
+                run: set_meta_level lively
+                unguarded: a test
+              - id: balance
+                wait: {probe: never, until: "false", every: 1m, timeout: window}
+            finally:
+              - id: steady
+                on: meta
+                run: set_meta_level steady
+            """
+        try await ServeHarness.with(options) { dead, _ in
+            dead.transport.on(.equals("never"), host: "meta1", reply: .success("no\n"))
+            try await Self.registered(dead)
+            try Self.advance(dead, to: Self.first)
+            guard case let .started(run) = try await Self.outcome(dead) else { return }
+            // Journaled, not only done on the host: the next daemon reads a finished change, not one under way.
+            try await dead.until("the run went lively") {
+                try await dead.journal.events(of: run).contains { $0.kind == .stepFinished && $0.step == "lively" }
+            }
+            let harness = await dead.restarted()
+            let adoptions = await harness.services.dispatcher.adoptOrphans(identity: RunIdentity(user: "warden", controller: OperatingSystemUser.controller))
+            #expect(adoptions == [.resumed(run)], "\(adoptions)")
+            let ended = try await harness.finish(run)
+            let finished = try #require(ended.finishedAt)
+            // The occurrence's window closes at 17:00 and keeps a tenth (6 m) for cleanup.
+            #expect(finished < (try Self.utc("2025-06-15T16:55:00Z")).timeIntervalSince1970,
+                    "ended at \(OccurrenceRecord.text(Date(timeIntervalSince1970: finished))): \(ended.reason ?? "")")
+            #expect(ended.reason?.contains("window") == true, "\(ended.reason ?? "")")
+            #expect(harness.transport.variable("level", on: "meta1") == "steady")
+            try await harness.shutdown()
+        }
+    }
+}
