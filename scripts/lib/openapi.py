@@ -145,7 +145,8 @@ schemas={
 q=lambda name, schema, desc: {"name":name,"in":"query","required":False,"schema":schema,"description":desc}
 path_schedule={"name":"id","in":"path","required":True,"schema":S("string",minLength=1),"description":"A schedule's id (GET /api/v1/schedules lists them)"}
 path_time={"name":"time","in":"path","required":True,
-           "schema":S("string",pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",examples=["2026-12-04T01:30:00Z"]),
+           "schema":S("string",pattern="^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$",
+                     examples=["2026-12-04T01:30:00Z"]),
            "description":"The occurrence's nominal start, RFC 3339 in UTC with whole seconds (whole seconds since 1970 are read too)"}
 decide_errors={"400":E("Malformed body, or a time that is not RFC 3339 UTC (error.field names it)"),
                "403":E("The identity's roles do not allow this, or the gates' terms do not let this person decide (the schedule's owner; not a listed approver)"),
