@@ -25,13 +25,22 @@ def op(summary, responses, desc=None, params=None, req=None, auth=True, opid=Non
     if params: o["parameters"]=params
     if req: o["requestBody"]=req
     if auth:
-        o["responses"]={**o["responses"],**common_errors,"403":E("The identity's roles do not allow this")}
+        o["responses"]={**o["responses"],**common_errors}
+        o["responses"].setdefault("403",E("The identity's roles do not allow this"))
     else:
         o["security"]=[]
     o["responses"]["default"]=E("Any other refusal")
     return o
 path_id={"name":"id","in":"path","required":True,"schema":S("string",minLength=1),"description":"A run id (GET /api/v1/runs lists them)"}
 path_name={"name":"name","in":"path","required":True,"schema":S("string",minLength=1)}
+outcome_kinds=["started","skipped-overlap","missed","skipped-blackout","not-approved","plan-blocked","disabled","paused","start-failed"]
+schedule_props={"id":S("string"),"runbook":S("string"),"inventory":S("string"),"expression":S("string",description="the cron line or RRULE as written"),
+                "timezone":S("string"),"duration_seconds":S("number"),"overlap":S("string",enum=["skip","queue_one","allow_all"]),"catchup_seconds":S("number"),
+                "approve_ahead_seconds":S("number"),"enabled":S("boolean"),"owner":S("string"),
+                "paused":obj({"by":S("string"),"reason":S("string"),"at":S("number")},["by","reason","at"]),
+                "next":S("array",items=ref("ScheduleUpcoming")),"last":ref("OccurrenceView"),
+                "open":S("array",items=ref("OccurrenceView"),description="occurrences planned ahead, held, or being started")}
+schedule_required=["id","runbook","inventory","expression","timezone","duration_seconds","overlap","catchup_seconds","enabled","owner","next","open"]
 schemas={
  "Error": obj({"error": obj({"status":S("integer"),"message":S("string"),"field":S("string"),"plan":ref("Plan"),"run_id":S("string")},["status","message"])},["error"]),
  "Value": {"description":"A parameter value: string, number, boolean, list or object"},
@@ -110,10 +119,40 @@ schemas={
                   "waiting_for_approval":obj({"runbook":S("string"),"inventory":S("string"),"params":{"type":"object","additionalProperties":S("string")}},["runbook","inventory","params"])},
                  ["id","status","opened_at","firing","runs","decisions"]),
  "IncidentApproval": obj({"plan_hash":S("string"),"comment":S("string")},["plan_hash"]),
+ "ScheduleUpcoming": obj({"start":S("string",description="RFC 3339 UTC, whole seconds"),"local":S("string",description="the schedule's zone: YYYY-MM-DD HH:MM +HH:MM"),
+                          "ambiguous":S("boolean",description="the local time happens twice that day (DST); it starts on the first"),
+                          "shifted_by_gap":S("boolean",description="the local time does not exist that day (DST); it starts at the first instant after the gap"),
+                          "blackout":S("string",description="the blackout it falls in: it will be skipped")},["start","local","ambiguous","shifted_by_gap"]),
+ "OccurrenceGate": obj({"step":S("string"),"quorum":S("integer"),"approvers":S("array",items=S("string")),"state":S("string",enum=["approved","waiting","denied"]),
+                        "approved_by":S("array",items=S("string"))},["step","quorum","approvers","state","approved_by"]),
+ "OccurrenceDecision": obj({"by":S("string"),"decision":S("string",enum=["approve","deny"]),"plan_hash":S("string"),"comment":S("string"),"at":S("number")},
+                           ["by","decision","at"]),
+ "OccurrenceView": obj({"id":S("string",description="SCHEDULE@START"),"schedule":S("string"),"start":S("string"),"local":S("string"),"window_end":S("string"),
+                        "status":S("string",enum=["open","ended"]),"held":S("string",description="what it waits for, while it waits"),
+                        "outcome":S("string",description="how it ended, as text (started RUN, skipped: overlap with RUN, missed: ...)"),
+                        "outcome_kind":S("string",enum=outcome_kinds),"run":S("string"),"plan_hash":S("string"),
+                        "plan":ref("Plan"),"changes":S("array",items=S("string"),description="what differs from the plan approved before"),
+                        "gates":S("array",items=ref("OccurrenceGate")),"decisions":S("array",items=ref("OccurrenceDecision"))},
+                       ["id","schedule","start","local","window_end","status","changes","gates","decisions"]),
+ "ScheduleView": obj(schedule_props,schedule_required),
+ "ScheduleDetail": obj({**schedule_props,"recent":S("array",items=ref("OccurrenceView"),description="the latest 20 occurrences journaled, newest first")},
+                       schedule_required+["recent"]),
+ "OccurrenceDecisionRequest": obj({"plan_hash":S("string",minLength=1,description="the hash of the plan the approver read"),"comment":S("string")},["plan_hash"]),
+ "PauseRequest": obj({"reason":S("string",minLength=1,pattern="\\S")},["reason"]),
  "AlertmanagerDelivery": {"type":"object","description":"Alertmanager's webhook payload, version 4 (unknown members are ignored)",
                           "properties":{"version":S("string"),"groupKey":S("string"),"status":S("string"),"alerts":S("array",items={"type":"object"})},"additionalProperties":True},
 }
 q=lambda name, schema, desc: {"name":name,"in":"query","required":False,"schema":schema,"description":desc}
+path_schedule={"name":"id","in":"path","required":True,"schema":S("string",minLength=1),"description":"A schedule's id (GET /api/v1/schedules lists them)"}
+path_time={"name":"time","in":"path","required":True,
+           "schema":S("string",pattern="^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$",
+                     examples=["2026-12-04T01:30:00Z"]),
+           "description":"The occurrence's nominal start, RFC 3339 in UTC with whole seconds (whole seconds since 1970 are read too)"}
+decide_errors={"400":E("Malformed body, or a time that is not RFC 3339 UTC (error.field names it)"),
+               "403":E("The identity's roles do not allow this, or the gates' terms do not let this person decide (the schedule's owner; not a listed approver)"),
+               "404":E("No such schedule, or the occurrence has no plan to decide on yet"),
+               "409":E("The occurrence ended, was planned again since (error.plan is the new plan), was decided by this person already, or the site policy requires signed approvals"),
+               "413":E("Body too large")}
 paths={
  "/healthz":{"get":op("The process answers",{"200":resp("Alive",ref("Health"))},auth=False,opid="healthz")},
  "/readyz":{"get":op("The journal is usable and the daemon takes runs",{"200":resp("Ready",ref("Health")),"503":resp("Not ready, and why",ref("Health"))},auth=False,opid="readyz")},
@@ -179,6 +218,28 @@ paths={
      {"200":resp("A page",obj({"decisions":S("array",items=ref("AlertDecision")),"next":S("integer")},["decisions"])),"400":E("A bad after, limit or since")},
      params=[q("after",S("integer",minimum=0,maximum=9007199254740991),"the last sequence the client has"),q("limit",S("integer",minimum=1,maximum=5000),"page size (500)"),
              q("since",S("string",format="date-time"),"decisions at or after this RFC 3339 time")],opid="listDecisions")},
+ "/api/v1/schedules":{"get":op("The configured schedules, each with its next 5 occurrences (its zone and UTC), last outcome and open occurrences",
+     {"200":resp("Schedules",obj({"schedules":S("array",items=ref("ScheduleView"))},["schedules"]))},opid="listSchedules")},
+ "/api/v1/schedules/{id}":{"get":op("One schedule, its next occurrences and its latest 20 journaled ones",
+     {"200":resp("The schedule",ref("ScheduleDetail")),"400":E("A bad next"),"404":E("No such schedule")},
+     params=[path_schedule,q("next",S("integer",minimum=1,maximum=100),"how many upcoming occurrences (5)")],opid="getSchedule")},
+ "/api/v1/schedules/{id}/occurrences/{time}":{"get":op("One occurrence: what it waits for or how it ended, and when planned ahead the plan, what changed and each gate",
+     {"200":resp("The occurrence",ref("OccurrenceView")),"400":E("A time that is not RFC 3339 UTC"),"404":E("No such schedule, or nothing journaled for the occurrence yet")},
+     params=[path_schedule,path_time],opid="getOccurrence")},
+ "/api/v1/schedules/{id}/occurrences/{time}/approve":{"post":op("Approve an occurrence's plan ahead of its window (approver), bound to the hash read",
+     {"200":resp("Recorded",ref("OccurrenceView")),**decide_errors},params=[path_schedule,path_time],req=body("OccurrenceDecisionRequest"),opid="approveOccurrence")},
+ "/api/v1/schedules/{id}/occurrences/{time}/deny":{"post":op("Deny an occurrence's plan ahead of its window (approver); it ends not approved",
+     {"200":resp("Recorded",ref("OccurrenceView")),**decide_errors},params=[path_schedule,path_time],req=body("OccurrenceDecisionRequest"),opid="denyOccurrence")},
+ "/api/v1/schedules/{id}/pause":{"post":op("Pause a schedule (operator): its occurrences end paused until it is resumed; audited with who and why",
+     {"200":resp("Paused",ref("ScheduleView")),"400":E("Malformed body"),"404":E("No such schedule"),"409":E("Already paused"),"413":E("Body too large"),
+      "422":E("An empty reason")},params=[path_schedule],req=body("PauseRequest"),opid="pauseSchedule")},
+ "/api/v1/schedules/{id}/resume":{"post":op("Resume a paused schedule (operator); occurrences from now on fire again",
+     {"200":resp("Resumed",ref("ScheduleView")),"404":E("No such schedule"),"409":E("Not paused")},params=[path_schedule],opid="resumeSchedule")},
+ "/api/v1/schedules/{id}/occurrences/{time}/run-now":{"post":op("Start an occurrence now (operator): planned, approved and locked as usual, its window running from now",
+     {"202":resp("Started",obj({"run":S("string"),"occurrence":S("string")},["run","occurrence"])),"400":E("A time that is not RFC 3339 UTC"),
+      "404":E("No such schedule, or the time is not one of its occurrences"),
+      "409":E("The occurrence ended, is past its last useful start, would be skipped or wait (paused, blackout, overlap), is not approved yet, or did not start")},
+     params=[path_schedule,path_time],opid="runOccurrenceNow")},
  "/api/v1/audit/export":{"get":op("Audit records from a sequence on, as JSON lines",{"200":resp("JSON lines",S("string"),"application/x-ndjson"),"400":E("A bad since")},
      params=[q("since",S("integer",minimum=1,maximum=9007199254740991),"first sequence (1)")],opid="exportAudit")},
 }

@@ -79,6 +79,9 @@ public struct OccurrenceRecord: Sendable {
         }
     }
 
+    /// 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in seconds since 1970.
+    static let secondsRange = -62_167_219_200...253_402_300_799
+
     /// ISO-8601 UTC, whole seconds.
     public static func text(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
@@ -90,7 +93,9 @@ public struct OccurrenceRecord: Sendable {
 
     /// Reads `2026-12-04T01:00:00Z` (or whole seconds since 1970); nil for anything else.
     public static func date(_ text: String) -> Date? {
-        if let seconds = Int(text) { return Date(timeIntervalSince1970: Double(seconds)) }
+        // Seconds only within the years the RFC 3339 form can name (0000 to 9999): a path's
+        // 9223372036854775807 would otherwise overflow the calendar arithmetic that names it.
+        if let seconds = Int(text) { return secondsRange.contains(seconds) ? Date(timeIntervalSince1970: Double(seconds)) : nil }
         let parts = text.split(separator: "T")
         guard parts.count == 2, text.hasSuffix("Z"), let day = ScheduleBlackout.day(of: String(parts[0])) else { return nil }
         let clock = parts[1].dropLast().split(separator: ":", omittingEmptySubsequences: false)

@@ -119,7 +119,9 @@ extension YAMLFieldReader {
         let owner = fields["owner"].flatMap { text($0.value, named: "\(what): owner") }
         let blackouts = fields["blackouts"].map { self.blackouts($0.value, named: "\(what): blackouts") } ?? []
         if !missing.isEmpty {
-            problem("\(what) needs \(missing.joined(separator: ", "))", at: node)
+            // A missing zone is never taken to mean UTC: a window meant for 01:30 in Shanghai would open at 09:30 there.
+            problem("\(what) needs \(missing.joined(separator: ", "))", at: node,
+                    hint: missing.contains("timezone") ? "write timezone: UTC if the times are meant in UTC, else the zone's IANA name (Europe/Berlin)" : nil)
         }
         guard let id, let runbook, let inventory, let zone, let duration, let expression else { return nil }
         if let catchup, catchup > duration {

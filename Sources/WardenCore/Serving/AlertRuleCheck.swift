@@ -43,7 +43,8 @@ enum AlertRuleCheck {
                                              at: location, hint: "give the runbook the secret as its default from a file, or leave it to an operator"))
             }
             if let literal = template.literal, case let .failure(problem) = spec.type.value(fromText: literal) {
-                problems.append(LocatedError("\(what): parameter '\(parameter)' of runbook '\(name)': \(problem)", at: location))
+                let shown = spec.secret ? "a value that is not (not shown: secret)" : "'\(VisibleText.line(literal))'"
+                problems.append(LocatedError("\(what): parameter '\(parameter)' of runbook '\(name)' must be \(problem.expectation), got \(shown)", at: location))
             }
         }
         for spec in runbook.parameters where spec.required && spec.defaultValue == nil && params[spec.name] == nil {

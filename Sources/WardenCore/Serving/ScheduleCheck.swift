@@ -84,7 +84,9 @@ enum ScheduleCheck {
                                              at: schedule.location, hint: "give the runbook the secret as its default from a file"))
             }
             if case let .failure(problem) = spec.type.value(fromText: text) {
-                problems.append(LocatedError("\(what): parameter '\(name)' of runbook '\(runbook.name)': \(problem)", at: schedule.location))
+                let shown = spec.secret ? "a value that is not (not shown: secret)" : "'\(VisibleText.line(text))'"
+                problems.append(LocatedError("\(what): parameter '\(name)' of runbook '\(runbook.name)' must be \(problem.expectation), got \(shown)",
+                                             at: schedule.location))
             }
         }
         for spec in runbook.parameters where spec.required && spec.defaultValue == nil && schedule.params[spec.name] == nil {

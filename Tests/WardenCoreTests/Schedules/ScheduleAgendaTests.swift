@@ -153,7 +153,10 @@ extension SchedulesTests {
             #expect(OccurrenceRecord.text(date) == "2026-12-04T01:30:00Z")
             #expect(OccurrenceRecord.date("2026-12-04T01:30:00Z") == date)
             #expect(OccurrenceRecord.date("1796347800") == date)
-            for bad in ["2026-12-04 01:30", "2026-13-04T01:30:00Z", "2026-12-04T24:00:00Z", "", "x@y", "2026-02-30T00:00:00Z"] {
+            #expect(OccurrenceRecord.date("253402300799").map(OccurrenceRecord.text) == "9999-12-31T23:59:59Z")
+            for bad in ["2026-12-04 01:30", "2026-13-04T01:30:00Z", "2026-12-04T24:00:00Z", "", "x@y", "2026-02-30T00:00:00Z",
+                        // Seconds no RFC 3339 year can name: reading them once crashed the daemon (run-now).
+                        "9223372036854775807", "-9223372036854775807", "253402300800"] {
                 #expect(OccurrenceRecord.date(bad) == nil, "\(bad)")
             }
             #expect(LocalTime.text(date, in: try zone("Asia/Shanghai")) == "2026-12-04 09:30 +08:00")
