@@ -161,3 +161,40 @@ struct ScheduleApprovalTests {
         }
     }
 }
+
+extension ScheduleApprovalTests {
+    /// Where the site policy requires signed approvals, none can be given ahead (the run they
+    /// would be signed for does not exist yet): the refusal says so, and at its time the
+    /// occurrence starts its run, which waits at its gate for signed approvals like any run.
+    @Test func withSignedApprovalsRequiredTheRunWaitsAtItsGateForThem() async throws {
+        var options = Self.options
+        options.policy.requireSignatures = true
+        options.policy.allowedSigners = "/nonexistent/allowed_signers"
+        try await ServeHarness.with(options) { harness, api in
+            let hash = try await Self.planned(harness)
+            let refused = try await api.post(Self.path + "/approve", as: .approver, json: ["plan_hash": hash])
+            #expect(refused.code == 409 && refused.message.contains("approve the run at its gate when the window opens"), "\(refused)")
+            try Routes.advance(harness, to: Routes.first)
+            guard case let .started(run) = try await Routes.outcome(harness) else {
+                Issue.record("not started: \(try await Routes.record(harness)?.outcome?.description ?? "")")
+                return
+            }
+            try await harness.awaitGate(of: run)
+            #expect(try await harness.journal.approvals(of: run, step: "go").isEmpty)
+        }
+    }
+
+    /// A paused schedule's next occurrence is not dry-run against the hosts nor put to approvers.
+    @Test func aPausedScheduleIsNotPlannedAhead() async throws {
+        try await ServeHarness.with(Routes.options(runbook: "rebalance", extra: "  approve_ahead: 30m\n  owner: oscar")) { harness, api in
+            try await Routes.registered(harness)
+            #expect(try await api.post("/api/v1/schedules/nightly/pause", json: ["reason": "migration"]).code == 200)
+            try Routes.advance(harness, to: "2025-06-15T15:40:00Z")
+            for _ in 0..<300 { await Task.yield() }
+            #expect(try await Routes.record(harness)?.planned == nil)
+            #expect(harness.transport.commands(receivedBy: "meta1").isEmpty, "nothing reached a host")
+            try Routes.advance(harness, to: Routes.first)
+            #expect(try await Routes.outcome(harness) == .paused("by olga: migration"))
+        }
+    }
+}

@@ -88,7 +88,8 @@ public struct OccurrenceRecord: Sendable {
         let day = CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
         let within = seconds - Int((Double(seconds) / 86_400).rounded(.down)) * 86_400
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(day.year)-\(two(day.month))-\(two(day.day))T\(two(within / 3600)):\(two(within % 3600 / 60)):\(two(within % 60))Z"
+        let year = String(repeating: "0", count: max(0, 4 - String(day.year).count)) + String(day.year)
+        return "\(year)-\(two(day.month))-\(two(day.day))T\(two(within / 3600)):\(two(within % 3600 / 60)):\(two(within % 60))Z"
     }
 
     /// Reads `2026-12-04T01:00:00Z` (or whole seconds since 1970); nil for anything else.

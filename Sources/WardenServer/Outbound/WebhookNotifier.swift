@@ -1,7 +1,8 @@
 /// Posts `WebhookNotification`s as JSON to one configured URL (a chat bridge, an on-call
 /// tool), with `Authorization: Bearer TOKEN` when a token is configured.
 ///
-/// A refused connection or a 5xx is tried once more after `retryBackoff`: a receiver that
+/// A refused connection or a 5xx is tried again, up to `maximumAttempts` in all, waiting
+/// `retryBackoff` and then twice as long before each next try (2 s, 4 s, 8 s): a receiver that
 /// restarts should not lose the one message asking for an approval. Nothing else is retried:
 /// a 4xx will be refused again, and a timed-out request may already have been shown to
 /// people. The result says which, for the caller to record; messages name the receiver's
@@ -31,7 +32,10 @@ public struct WebhookNotifier: Sendable {
         self.retryBackoff = retryBackoff
     }
 
-    /// Delivers `notification`: tried at most twice, never throws.
+    /// Tries in all for a receiver that refuses connections or answers 5xx.
+    public static let maximumAttempts = 4
+
+    /// Delivers `notification`: tried at most `maximumAttempts` times, never throws.
     public func notify(_ notification: WebhookNotification) async -> WebhookDeliveryResult {
         var headers: [(name: String, value: String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
@@ -42,15 +46,17 @@ public struct WebhookNotifier: Sendable {
             return .failed(reason: error.description, attempts: 0)
         }
         var attempt = 1
+        var backoff = retryBackoff
         while true {
             let (result, retryable) = await deliver(request, attempt: attempt)
-            guard retryable, attempt == 1 else { return result }
+            guard retryable, attempt < Self.maximumAttempts else { return result }
             do {
-                try await Task.sleep(for: retryBackoff)
+                try await Task.sleep(for: backoff)
             } catch {
                 return result
             }
             attempt += 1
+            backoff *= 2
         }
     }
 

@@ -21,7 +21,7 @@ extension ScheduleService {
         // Approved ahead: only the plan approvers read may run, and their approvals go to its gates.
         var approvals: [ApprovalAhead] = []
         var hash: String?
-        if schedule.approveAhead != nil {
+        if schedule.approveAhead != nil, await !needsSignedApprovals(record) {
             guard let record, let plan = record.plan, let planned = record.planHash else {
                 await planOccurrence(schedule, start)
                 return
@@ -75,6 +75,16 @@ extension ScheduleService {
         } catch {
             await refused(schedule, start, error)
         }
+    }
+
+    /// Whether the occurrence's gates require signed approvals (the site policy says so): a
+    /// decision given ahead cannot be signed for a run that does not exist yet, so such an
+    /// occurrence starts its run at its time and the run waits at its gate for signed approvals,
+    /// as a run without `approve_ahead` does.
+    func needsSignedApprovals(_ record: OccurrenceRecord?) async -> Bool {
+        guard let plan = record?.plan else { return false }
+        let policy = await dispatcher.settings.policy
+        return plan.gates.contains { policy.tighten($0.terms, runbook: plan.plan.runbook).requireSignatures }
     }
 
     /// Why an occurrence does not start now: ended for good, or held for a while.
@@ -152,6 +162,10 @@ extension ScheduleService {
     /// the run would do in it) and asks for its approval.
     func planAhead(_ schedule: Schedule, at start: Date) async {
         guard book.occurrence(schedule.id, at: start)?.planned == nil else { return }
+        // One that will be skipped is not dry-run against the hosts nor put to approvers.
+        if !schedule.enabled || book.pauses[schedule.id] != nil { return }
+        let global = await state.configuration.blackouts
+        if (schedule.blackouts + global).contains(where: { $0.covers(start, in: schedule.timeZone) }) { return }
         await planOccurrence(schedule, start)
     }
 

@@ -244,7 +244,9 @@ actor ScheduleService {
         let event: String? = switch outcome {
         case .started: nil
         case .missed: "occurrence-missed"
-        case .skippedOverlap, .skippedBlackout, .paused, .disabled: "occurrence-skipped"
+        // A disabled schedule was switched off on purpose: no news at every occurrence.
+        case .disabled: nil
+        case .skippedOverlap, .skippedBlackout, .paused: "occurrence-skipped"
         case .notApproved, .planBlocked, .startFailed: "occurrence-not-started"
         }
         if let event { notify(event, schedule: schedule, start: start, summary: "\(schedule) at \(occurrence): \(outcome)", run: outcome.run) }

@@ -53,13 +53,17 @@ struct SchedulesCommand: AsyncParsableCommand {
                     Terminal.write("\(options.config) has no schedules\n")
                     return
                 }
-                var lines = ["ID                    NEXT (LOCAL)                  RUNBOOK               LAST"]
+                // Columns as wide as their longest entry: ids and runbook names are the operator's own.
+                let idWidth = max(2, views.map(\.id.count).max() ?? 0) + 1
+                let runbookWidth = max(7, views.map(\.runbook.count).max() ?? 0) + 1
+                var lines = ["ID".padding(toLength: idWidth, withPad: " ", startingAt: 0) + " " + "NEXT (LOCAL)".padding(toLength: 29, withPad: " ", startingAt: 0)
+                             + " " + "RUNBOOK".padding(toLength: runbookWidth, withPad: " ", startingAt: 0) + " LAST"]
                 for view in views {
                     // An occurrence started early (run-now) is done: the next one still to come is shown.
                     let upcoming = view.next.first { $0.outcome == nil }
                     let next = view.paused.map { "paused by \($0.by)" } ?? (!view.enabled ? "disabled" : upcoming.map { $0.local + ($0.blackout.map { " (blackout \($0))" } ?? "") } ?? "never")
-                    var line = [view.id.padding(toLength: 21, withPad: " ", startingAt: 0), next.padding(toLength: 29, withPad: " ", startingAt: 0),
-                                view.runbook.padding(toLength: 21, withPad: " ", startingAt: 0), view.last.map { "\($0.start) \($0.outcome ?? "")" } ?? "-"]
+                    var line = [view.id.padding(toLength: idWidth, withPad: " ", startingAt: 0), next.padding(toLength: 29, withPad: " ", startingAt: 0),
+                                view.runbook.padding(toLength: runbookWidth, withPad: " ", startingAt: 0), view.last.map { "\($0.start) \($0.outcome ?? "")" } ?? "-"]
                         .joined(separator: " ")
                     for open in view.open {
                         line += "\n  \(open.id): " + (open.held ?? "due")
