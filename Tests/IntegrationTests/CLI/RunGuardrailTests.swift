@@ -13,7 +13,7 @@ struct RunGuardrailTests {
             let file = try write("""
                 name: locked
                 params:
-                  seconds: {type: int, default: 30}
+                  seconds: {type: int, default: 300}
                   cluster: {type: string, default: main}
                 targets:
                   one: {hosts: h01, exactly: 1}
@@ -23,6 +23,8 @@ struct RunGuardrailTests {
                     on: one
                     run: "sleep {{ params.seconds }}"
                 """, in: fleet, name: "locked.yaml")
+            // The holder sleeps far longer than the test takes to crash it: on a loaded machine (CI's two
+            // cores) 30 s ran out first, the holder released its lock, and there was nothing to take over.
             let first = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let journal = try await Journal.open(directory: state)
             var holder: String?
@@ -35,7 +37,7 @@ struct RunGuardrailTests {
             let second = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             #expect(second.status == 3, "\(second.stdout)\(second.stderr)")
             #expect(second.stderr.contains("lock 'cluster/main' is held by run \(firstRun)"))
-            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "sleep 30").count == 2)
+            #expect(fleet.commands(receivedBy: fleet.hosts[0]).components(separatedBy: "sleep 300").count == 2)
 
             // Another lock name is free.
             let other = try await warden(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes", "-p", "seconds=0", "-p", "cluster=other"])
