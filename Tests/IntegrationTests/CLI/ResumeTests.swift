@@ -62,7 +62,10 @@ struct ResumeTests {
     @Test func unknownChangesNeedTheOperatorsWordThenNothingRunsTwice() async throws {
         try await withFleet(hosts: 2, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path
-            let runID = try await killedRun(fleet, state: state)
+            // The slow step sleeps 60 s: long enough to be still running when the resume comes, two
+            // warden processes later, even on a loaded machine (with 30 s, CI's once had finished).
+            let runID = try await killedRun(fleet, state: state, runbook: Self.runbook.replacingOccurrences(of: "seconds: {type: int, default: 30}",
+                                                                                                      with: "seconds: {type: int, default: 60}"))
 
             let refused = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
@@ -70,7 +73,7 @@ struct ResumeTests {
             var log = ""
             if refused.stderr.contains("already ended") { log = try await warden(["log", runID, "--state", state]).stdout }
             #expect(refused.stderr.contains("the journal cannot tell whether they took effect"), "\(refused.stderr)\(log)")
-            #expect(refused.stderr.contains("step 'slow' on h01: $ sleep 30; echo MUTATE-SLOW"))
+            #expect(refused.stderr.contains("step 'slow' on h01: $ sleep 60; echo MUTATE-SLOW"))
             for host in fleet.hosts { #expect(count("MUTATE-AFTER", on: host, in: fleet) == 0) }
 
             let resumed = try await warden(["resume", runID, "-i", fleet.inventoryPath, "--state", state, "--yes", "--assume", "done", "--output", "json"])
@@ -80,7 +83,7 @@ struct ResumeTests {
             #expect(report.steps.map(\.summary).prefix(2) == ["finished before the resume", "done before the resume"])
             for host in fleet.hosts {
                 #expect(count("MUTATE-QUICK first", on: host, in: fleet) == 1)
-                #expect(count("sleep 30", on: host, in: fleet) == 1)
+                #expect(count("sleep 60", on: host, in: fleet) == 1)
                 #expect(count("MUTATE-AFTER", on: host, in: fleet) == 1)
                 #expect(count("MUTATE-TIDY", on: host, in: fleet) == 1)
             }
