@@ -509,25 +509,8 @@ actor AlertService {
 
     /// The run an incident asks for, its label-rendered parameters converted to the runbook's types.
     private func runRequest(for request: RunPlanRequest, identity: RunIdentity, planHash: String?) async throws(AdmissionError) -> RunRequest {
-        let catalog = await state.catalog
-        let configuration = await state.configuration
-        guard let runbook = catalog[request.runbook] else {
-            throw AdmissionError(.notFound, "runbook '\(request.runbook)' is no longer in the catalog")
-        }
-        guard let inventory = configuration.inventories[request.inventory] else {
-            throw AdmissionError(.notFound, "inventory '\(request.inventory)' is no longer configured")
-        }
-        var values: [String: Value] = [:]
-        let specs = Dictionary(runbook.parameters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (name, text) in request.params.sorted(by: { $0.key < $1.key }) {
-            guard let spec = specs[name] else { throw AdmissionError(.invalidInput, "runbook '\(runbook.name)' has no parameter '\(name)'") }
-            switch spec.type.value(fromText: text) {
-            case let .success(value): values[name] = value
-            case let .failure(problem): throw AdmissionError(.invalidInput, "parameter '\(name)' from the alert: \(problem)")
-            }
-        }
-        return RunRequest(runbook: runbook, inventoryName: request.inventory, inventoryPath: inventory, values: values, planHash: planHash,
-                          identity: identity)
+        try await state.runRequest(runbook: request.runbook, inventory: request.inventory, params: request.params, source: "from the alert",
+                                   identity: identity, planHash: planHash)
     }
 
     /// Who starts an incident's run: the rule and the incident, as the run's initiator, which is how

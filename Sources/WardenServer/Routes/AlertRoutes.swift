@@ -139,15 +139,8 @@ enum AlertRoutes {
 
         func encode(to encoder: any Encoder) throws {
             try incident.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encodeIfPresent(waitingForApproval, forKey: Key(stringValue: "waiting_for_approval"))
-        }
-
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
+            var container = encoder.container(keyedBy: JSONKey.self)
+            try container.encodeIfPresent(waitingForApproval, forKey: JSONKey("waiting_for_approval"))
         }
     }
 }

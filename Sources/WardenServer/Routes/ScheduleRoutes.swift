@@ -94,15 +94,8 @@ enum ScheduleRoutes {
 
         func encode(to encoder: any Encoder) throws {
             try schedule.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(recent, forKey: Key(stringValue: "recent"))
-        }
-
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
+            var container = encoder.container(keyedBy: JSONKey.self)
+            try container.encode(recent, forKey: JSONKey("recent"))
         }
     }
 

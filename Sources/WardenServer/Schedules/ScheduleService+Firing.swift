@@ -211,24 +211,6 @@ extension ScheduleService {
     /// The run an occurrence asks for, as its owner (or the operator who asked for it now).
     func runRequest(_ schedule: Schedule, _ start: Date, window: WindowChoice, planHash: String?, identity asked: RunIdentity?)
         async throws(AdmissionError) -> RunRequest {
-        let catalog = await state.catalog
-        let configuration = await state.configuration
-        guard let runbook = catalog[schedule.runbook] else {
-            throw AdmissionError(.notFound, "runbook '\(schedule.runbook)' is no longer in the catalog")
-        }
-        guard let inventory = configuration.inventories[schedule.inventory] else {
-            throw AdmissionError(.notFound, "inventory '\(schedule.inventory)' is no longer configured")
-        }
-        var values: [String: Value] = [:]
-        for (name, text) in schedule.params.sorted(by: { $0.key < $1.key }) {
-            guard let spec = runbook.parameters.first(where: { $0.name == name }) else {
-                throw AdmissionError(.invalidInput, "runbook '\(runbook.name)' has no parameter '\(name)'")
-            }
-            switch spec.type.value(fromText: text) {
-            case let .success(value): values[name] = value
-            case let .failure(problem): throw AdmissionError(.invalidInput, "parameter '\(name)': \(problem)")
-            }
-        }
         let proof = Self.proof(schedule.id, start)
         var identity = RunIdentity(user: schedule.owner, controller: await dispatcher.settings.controller, trigger: .schedule, proof: proof)
         if let asked {
@@ -236,8 +218,8 @@ extension ScheduleService {
             identity.trigger = .schedule
             identity.proof = "\(asked.proof ?? "asked"); \(proof), started now"
         }
-        var request = RunRequest(runbook: runbook, inventoryName: schedule.inventory, inventoryPath: inventory, values: values, planHash: planHash,
-                                 identity: identity)
+        var request = try await state.runRequest(runbook: schedule.runbook, inventory: schedule.inventory, params: schedule.params,
+                                                 source: "of schedule \(schedule.id)", identity: identity, planHash: planHash)
         request.window = window
         return request
     }

@@ -173,7 +173,7 @@ actor ScheduleService {
         let before = book.lastSequence
         Task {
             await body()
-            await self.landed(id, before: before)
+            self.landed(id, before: before)
         }
         return true
     }
