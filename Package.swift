@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         // Already there through Hummingbird; named for the outbound client (Alertmanager, webhooks).
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // The web UI's templates: `{{x}}` escapes HTML by default, so hostile host output stays text.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -80,8 +82,13 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("OpenAPI/openapi.json")]
+            resources: [
+                .copy("OpenAPI/openapi.json"),
+                .copy("Web/Templates"),
+                .copy("Web/Static"),
+            ]
         ),
         .systemLibrary(name: "CProcessControl"),
         .executableTarget(

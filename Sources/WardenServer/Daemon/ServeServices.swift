@@ -18,6 +18,8 @@ public struct ServeServices: Sendable {
     /// Runs adopted at start that wait for an operator's word.
     public let adoptions: AdoptionBoard
     let attempts: FailedAttempts
+    /// The web UI's signed-in browsers (in memory: a restart signs everyone out).
+    let sessions = WebSessions()
     /// Incident automation: Alertmanager deliveries, decisions, incidents.
     let alerts: AlertService
     /// Scheduled maintenance windows: occurrences, their approvals ahead, their outcomes.

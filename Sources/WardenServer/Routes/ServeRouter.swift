@@ -3,7 +3,7 @@ import WardenCore
 
 /// Every route of `warden serve`, with its middleware in order: count the
 /// answer, add the security headers, turn unknown routes into JSON errors,
-/// authenticate. The same router serves the live daemon and in-process
+/// authenticate. The web UI's pages sit beside the API (`WebRoutes`). The same router serves the live daemon and in-process
 /// tests (HummingbirdTesting's router mode).
 public enum ServeRouter {
     public static func make(_ services: ServeServices) -> Router<WardenRequestContext> {
@@ -13,6 +13,7 @@ public enum ServeRouter {
         router.add(middleware: NotFoundMiddleware())
         router.add(middleware: AuthenticationMiddleware(state: services.state, attempts: services.attempts, clock: services.clock))
         StatusRoutes.registerOpen(on: router, services: services)
+        WebRoutes.register(on: router, services: services)
         let api = router.group("api/v1")
         StatusRoutes.register(on: api, services: services)
         CatalogRoutes.register(on: api, services: services)

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import WardenCore
+
+/// `GET /`: the runs in the journal, newest first, filtered as the API's
+/// `GET /api/v1/runs` filters them (status, runbook, trigger, initiator).
+/// Empty form fields mean "any", as a browser sends every field of the form.
+enum RunsPage {
+    /// The filters of the query; a wrong status or trigger is named in the page rather than refused.
+    static func query(_ parameters: FlatDictionary<Substring, Substring>) -> (query: RunQuery, problem: String?) {
+        func value(_ name: Substring) -> String? {
+            guard let text = parameters[name].map(String.init)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        var query = RunQuery(limit: 100)
+        var problems: [String] = []
+        if let status = value("status") {
+            if let parsed = JournalRun.Status(rawValue: status) { query.status = parsed } else { problems.append("unknown status '\(VisibleText.line(status))'") }
+        }
+        if let trigger = value("trigger") {
+            if let parsed = RunTrigger(rawValue: trigger) { query.trigger = parsed } else { problems.append("unknown trigger '\(VisibleText.line(trigger))'") }
+        }
+        query.runbook = value("runbook")
+        query.initiator = value("initiator")
+        return (query, problems.isEmpty ? nil : problems.joined(separator: "; "))
+    }
+
+    /// The page's values for `runs.mustache`.
+    static func values(runs: [JournalRun], query: RunQuery, problem: String?, session: WebSession) -> [String: Any] {
+        var values: [String: Any] = [
+            "title": "Runs",
+            "identity": layoutIdentity(session),
+            "mayStart": session.identity.may(.startRun),
+            "statuses": JournalRun.Status.allCases.map { ["value": $0.rawValue, "selected": $0 == query.status] as [String: Any] },
+            "triggers": RunTrigger.allCases.map { ["value": $0.rawValue, "selected": $0 == query.trigger] as [String: Any] },
+            "runbook": query.runbook ?? "",
+            "initiator": query.initiator ?? "",
+            "hasRuns": !runs.isEmpty,
+            "runs": runs.map(row),
+        ]
+        // Left out when there is none: a missing key is an empty section.
+        if let problem { values["problem"] = problem }
+        return values
+    }
+
+    /// What the layout's header shows: who is signed in, and the sign-out form's CSRF token.
+    static func layoutIdentity(_ session: WebSession) -> [String: Any] {
+        ["name": session.identity.name, "roles": session.identity.roles.map(\.rawValue).sorted().joined(separator: ", "), "csrf": session.csrf]
+    }
+
+    private static func row(_ run: JournalRun) -> [String: Any] {
+        let started = Date(timeIntervalSince1970: run.startedAt)
+        var values: [String: Any] = [
+            "id": run.id,
+            "status": run.status.rawValue,
+            // A CSS class from a fixed set: the status word is ours, never free text.
+            "statusClass": run.status.rawValue,
+            "runbook": run.runbook,
+            "trigger": run.trigger.rawValue,
+            "initiator": run.initiator,
+            "parameters": run.parameters,
+            "startedISO": started.formatted(.iso8601),
+            // `2025-06-15 15:00:00`: the ISO form, easier to read without its T and Z (the column says UTC).
+            "startedText": started.formatted(.iso8601).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
+        ]
+        if let reason = run.reason { values["reason"] = reason }
+        return values
+    }
+}

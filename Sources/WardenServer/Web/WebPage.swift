@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The answers of the web UI: rendered pages, redirects and the session
+/// cookie's headers. Pages are never cached (they name who is signed in
+/// and carry the session's CSRF token).
+enum WebPage {
+    static let cookieName = "warden_session"
+
+    /// Template `template` with `values`, as an HTML page; a template fault is a 500 page saying so.
+    static func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        do {
+            return html(try WebTemplates.render(template, values), status: status)
+        } catch {
+            return text("The web UI cannot render this page: \(error)", status: .internalServerError)
+        }
+    }
+
+    static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A plain-text refusal (403 for a forged or cross-site post): text/plain, so nothing in it is markup.
+    static func text(_ message: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+
+    /// 303: after a post the browser loads `location` with GET, so a reload does not post again.
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// The cookie that carries a session: unreadable by scripts (HttpOnly), never sent from another
+    /// site's page (SameSite=Strict), only over TLS when the daemon serves TLS (Secure), and gone
+    /// from the browser when the session expires on the server (Max-Age).
+    static func sessionCookie(_ session: WebSession, now: Date, secure: Bool) -> String {
+        let maxAge = max(0, Int(session.expires.timeIntervalSince(now)))
+        return "\(cookieName)=\(session.id); Max-Age=\(maxAge); Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+
+    /// The cookie of a signed-out browser: empty and already expired.
+    static func clearedCookie(secure: Bool) -> String {
+        "\(cookieName)=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Testing
+@testable import WardenCore
+import WardenTesting
+
+/// `GET /`: the runs from the journal, newest first, filtered by the form;
+/// whatever a run's fields hold is shown as text; the Start link only for
+/// those who may start runs; a trusted proxy's user signed in without a token.
+@Suite("Web runs page")
+struct WebRunsPageTests {
+    static let probes = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+    @Test func hostileFieldsAreShownAsText() async throws {
+        try await ServeHarness.with { harness, api in
+            try await harness.journal.begin(JournalRun(id: "20250615-150000-0001", runbook: Self.probes[0], file: "/x/probe.yaml",
+                                                       initiator: Self.probes[1], controller: "elsewhere:1", planHash: "sha256:t",
+                                                       parameters: "note=\(Self.probes[0]) tag=\(Self.probes[1]) quote=\"'",
+                                                       startedAt: harness.clock.now, trigger: .terminal))
+            let browser = WebBrowser(api: api)
+            let page = try await browser.get("/", cookie: try await browser.signIn(as: .viewer))
+            #expect(page.code == 200, "\(page)")
+            #expect(!page.text.contains("<script"), "no raw script tag anywhere in the page")
+            #expect(!page.text.contains("<img"), "no raw img tag")
+            #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the runbook shows literally")
+            #expect(page.text.contains("&lt;img src=x onerror=alert(1)&gt;"), "the initiator shows literally")
+            #expect(page.text.contains("quote=&quot;&#39;"), "quotes escaped too, so no attribute can be broken out of")
+        }
+    }
+
+    @Test func runsAreListedNewestFirstWithTheirStatusInWords() async throws {
+        try await ServeHarness.with { harness, api in
+            for (index, runbook) in ["inspect", "restart", "rebalance"].enumerated() {
+                try await harness.journal.begin(JournalRun(id: "20250615-15000\(index)-0001", runbook: runbook, file: "/x/\(runbook).yaml",
+                                                           initiator: "tess", controller: "elsewhere:1", planHash: "sha256:t", parameters: "",
+                                                           startedAt: harness.clock.now, trigger: .terminal))
+                harness.clock.advance(by: .seconds(60))
+            }
+            let browser = WebBrowser(api: api)
+            let cookie = try await browser.signIn(as: .viewer)
+            let page = try await browser.get("/", cookie: cookie)
+            let positions = ["rebalance", "restart", "inspect"].compactMap { page.text.range(of: "<td>\($0)</td>")?.lowerBound }
+            #expect(positions.count == 3 && positions == positions.sorted(), "newest first: \(page)")
+            #expect(page.text.contains(">running</span>"), "the status is a word, not only a colour")
+
+            let filtered = try await browser.get("/?status=&runbook=restart&trigger=terminal&initiator=", cookie: cookie)
+            #expect(filtered.code == 200)
+            #expect(filtered.text.contains("<td>restart</td>"))
+            #expect(!filtered.text.contains("<td>inspect</td>"), "the filter narrows the list")
+            #expect(filtered.text.contains(#"name="runbook" value="restart""#), "the form keeps the filter")
+            #expect(filtered.text.contains(#"<option value="terminal" selected>"#))
+
+            let none = try await browser.get("/?trigger=alert", cookie: cookie)
+            #expect(none.text.contains("No runs match."))
+            let wrong = try await browser.get("/?status=sideways", cookie: cookie)
+            #expect(wrong.code == 200)
+            #expect(wrong.text.contains("unknown status &#39;sideways&#39;"), "\(wrong)")
+        }
+    }
+
+    @Test func onlyThoseWhoMayStartRunsSeeStart() async throws {
+        try await ServeHarness.with { _, api in
+            let browser = WebBrowser(api: api)
+            let viewer = try await browser.get("/", cookie: try await browser.signIn(as: .viewer))
+            #expect(viewer.code == 200)
+            #expect(!viewer.text.contains(#"href="/start""#), "a viewer may not start runs")
+            let operatorPage = try await browser.get("/", cookie: try await browser.signIn(as: .operator))
+            #expect(operatorPage.text.contains(#"href="/start""#))
+        }
+    }
+
+    @Test func aTrustedProxysUserIsSignedInWithoutAToken() async throws {
+        var options = ServeHarness.Options()
+        options.proxy = ServeConfiguration.ProxyTrust(addresses: ["127.0.0.1", "::1"], header: "X-Forwarded-User", users: ["carol": ["operator"]])
+        try await ServeHarness.with(options, live: true) { _, api in
+            let user = HTTPField.Name("X-Forwarded-User")!
+            let page = try await api.get("/", as: nil, headers: [user: "carol"])
+            #expect(page.code == 200, "\(page)")
+            #expect(page.text.contains("Signed in as <strong>carol</strong>"))
+            #expect(page.text.contains(#"href="/start""#), "carol is an operator")
+            #expect(WebBrowser.sessionCookie(page) != nil, "a session, so her forms carry a CSRF token")
+            // Without the header and without a cookie, no one.
+            #expect(try await api.get("/", as: nil)[.location] == "/sign-in")
+        }
+    }
+}
