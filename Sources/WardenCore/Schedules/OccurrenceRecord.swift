@@ -7,7 +7,7 @@ public struct OccurrenceRecord: Sendable {
     public let schedule: String
     /// The nominal start: with the schedule's id, the occurrence's identity.
     public let start: Date
-    /// The latest plan made for it (ahead, or again when the plan changed).
+    /// The latest plan's event (ahead, or again when the plan changed), without its detail: see `plan`.
     public private(set) var planned: ScheduleEventEntry?
     /// Approvals and denials, oldest first (of any plan: each binds to its own hash).
     public private(set) var decisions: [ScheduleEventEntry] = []
@@ -36,17 +36,19 @@ public struct OccurrenceRecord: Sendable {
     /// The hash of the plan approvals bind to now; nil before it was planned.
     public var planHash: String? { planned?.planHash }
 
-    /// The latest plan's content, if it decodes.
-    public var plan: OccurrencePlan? {
-        guard let detail = planned?.detail else { return nil }
-        return try? JSONDecoder().decode(OccurrencePlan.self, from: Data(detail.utf8))
-    }
+    /// The latest plan's content, decoded once when its event is applied (nil if it does not decode).
+    public private(set) var plan: OccurrencePlan?
 
     mutating func apply(_ event: ScheduleEventEntry) {
         let at = Date(timeIntervalSince1970: event.at)
         switch event.kind {
         case .planned:
-            planned = event
+            // Decoded here, once: views, gates and every look of the scheduler read it. The event is kept
+            // without its detail (the plan's JSON), which would only hold the same plan twice.
+            plan = event.detail.flatMap { try? JSONDecoder().decode(OccurrencePlan.self, from: Data($0.utf8)) }
+            var kept = event
+            kept.detail = nil
+            planned = kept
             held = nil
         case .approved, .denied: decisions.append(event)
         case .firing: firingAt = at
@@ -82,14 +84,10 @@ public struct OccurrenceRecord: Sendable {
     /// 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in seconds since 1970.
     static let secondsRange = -62_167_219_200...253_402_300_799
 
-    /// ISO-8601 UTC, whole seconds.
+    /// ISO-8601 UTC, whole seconds: `AlertTimestamp`'s canonical RFC 3339 form, which names every
+    /// instant the journal keeps alike.
     public static func text(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let day = CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
-        let within = seconds - Int((Double(seconds) / 86_400).rounded(.down)) * 86_400
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let year = String(repeating: "0", count: max(0, 4 - String(day.year).count)) + String(day.year)
-        return "\(year)-\(two(day.month))-\(two(day.day))T\(two(within / 3600)):\(two(within % 3600 / 60)):\(two(within % 60))Z"
+        AlertTimestamp(seconds: Int64(date.timeIntervalSince1970.rounded(.down))).description
     }
 
     /// Reads `2026-12-04T01:00:00Z` (or whole seconds since 1970); nil for anything else.
@@ -97,11 +95,8 @@ public struct OccurrenceRecord: Sendable {
         // Seconds only within the years the RFC 3339 form can name (0000 to 9999): a path's
         // 9223372036854775807 would otherwise overflow the calendar arithmetic that names it.
         if let seconds = Int(text) { return secondsRange.contains(seconds) ? Date(timeIntervalSince1970: Double(seconds)) : nil }
-        let parts = text.split(separator: "T")
-        guard parts.count == 2, text.hasSuffix("Z"), let day = ScheduleBlackout.day(of: String(parts[0])) else { return nil }
-        let clock = parts[1].dropLast().split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }), let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
-              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
-        return Date(timeIntervalSince1970: Double(day * 86_400 + hour * 3600 + minute * 60 + second))
+        // Only the canonical form `text` writes (no offset, no fraction): one spelling per occurrence.
+        guard let timestamp = AlertTimestamp.parse(text), timestamp.nanoseconds == 0, timestamp.description == text else { return nil }
+        return timestamp.date
     }
 }

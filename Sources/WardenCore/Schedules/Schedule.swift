@@ -53,6 +53,11 @@ public struct Schedule: Sendable {
         self.location = location
     }
 
+    /// The blackout, its own or one of `global`, whose days hold `start` in its zone; nil when none does.
+    public func blackout(covering start: Date, among global: [ScheduleBlackout]) -> ScheduleBlackout? {
+        (blackouts + global).first { $0.covers(start, in: timeZone) }
+    }
+
     /// Its occurrences, in its zone.
     public var occurrences: ScheduleOccurrences { ScheduleOccurrences(expression, in: timeZone) }
 }

@@ -67,11 +67,10 @@ public struct ScheduleView: Sendable, Codable {
         enabled = schedule.enabled
         owner = schedule.owner
         paused = book.pauses[schedule.id].map { Paused(by: $0.by, reason: $0.reason, at: $0.at.timeIntervalSince1970) }
-        let all = schedule.blackouts + blackouts
         next = schedule.occurrences.next(count, after: now).map { occurrence in
             Upcoming(start: OccurrenceRecord.text(occurrence.start), local: LocalTime.text(occurrence.start, in: schedule.timeZone),
                      ambiguous: occurrence.ambiguous, shiftedByGap: occurrence.shiftedByGap,
-                     blackout: all.first { $0.covers(occurrence.start, in: schedule.timeZone) }?.name,
+                     blackout: schedule.blackout(covering: occurrence.start, among: blackouts)?.name,
                      outcome: book.occurrence(schedule.id, at: occurrence.start)?.outcome?.description)
         }
         last = book.lastEnded(of: schedule.id).map { OccurrenceView($0, schedule: schedule, policy: policy, withPlan: false) }

@@ -97,7 +97,7 @@ extension ScheduleService {
         if !schedule.enabled { return .end(.disabled) }
         if let pause = book.pauses[schedule.id] { return .end(.paused("by \(pause.by): \(pause.reason)")) }
         let global = await state.configuration.blackouts
-        if let blackout = (schedule.blackouts + global).first(where: { $0.covers(start, in: schedule.timeZone) }) {
+        if let blackout = schedule.blackout(covering: start, among: global) {
             return .end(.skippedBlackout(blackout.description))
         }
         guard schedule.overlap != .allowAll, let running = await runningRun(of: schedule.id) else { return nil }
@@ -165,7 +165,7 @@ extension ScheduleService {
         // One that will be skipped is not dry-run against the hosts nor put to approvers.
         if !schedule.enabled || book.pauses[schedule.id] != nil { return }
         let global = await state.configuration.blackouts
-        if (schedule.blackouts + global).contains(where: { $0.covers(start, in: schedule.timeZone) }) { return }
+        if schedule.blackout(covering: start, among: global) != nil { return }
         await planOccurrence(schedule, start)
     }
 

@@ -99,12 +99,11 @@ struct SchedulesCommand: AsyncParsableCommand {
                 throw InvalidInput(description: "no schedule '\(VisibleText.line(id))' in \(options.config)\(hint)")
             }
             var lines = [VisibleText.line("\(schedule.id): \(schedule.expressionText) in \(schedule.timeZoneName), window \(DurationText.format(schedule.duration))")]
-            let blackouts = schedule.blackouts + configuration.blackouts
             for occurrence in schedule.occurrences.next(next, after: Date()) {
                 var line = "  \(LocalTime.text(occurrence.start, in: schedule.timeZone))   \(OccurrenceRecord.text(occurrence.start))"
                 if occurrence.shiftedByGap { line += "   warning: the local time does not exist that day (DST gap); it starts at the first instant after it" }
                 if occurrence.ambiguous { line += "   warning: the local time happens twice that day (DST); it starts on the first, once" }
-                if let blackout = blackouts.first(where: { $0.covers(occurrence.start, in: schedule.timeZone) }) {
+                if let blackout = schedule.blackout(covering: occurrence.start, among: configuration.blackouts) {
                     line += "   skipped: blackout \(blackout.description)"
                 }
                 lines.append(VisibleText.line(line))

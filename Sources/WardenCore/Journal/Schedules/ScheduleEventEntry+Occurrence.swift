@@ -6,7 +6,7 @@ extension ScheduleEventEntry {
     /// text whatever the local time zone of whoever reads it, and no fraction
     /// that a schedule's whole-second occurrences never have.
     public static func occurrenceText(_ seconds: Double) -> String {
-        Date(timeIntervalSince1970: seconds.rounded(.down)).formatted(.iso8601)
+        OccurrenceRecord.text(Date(timeIntervalSince1970: seconds))
     }
 
     /// `nightly@2026-12-04T01:00:00Z`, or the schedule alone for an event about the schedule itself.
