@@ -12,7 +12,7 @@ extension LoopbackFleet {
               user: \(user)
               identity_file: "\(clientKeyPath)"
               known_hosts: "\(knownHostsPath)"
-              connect_timeout: 5s
+              connect_timeout: 20s
             hosts:
               \(host.name):
                 address: \(host.address)
