@@ -24,10 +24,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         headers[.xContentTypeOptions] = "nosniff"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if headers[.contentType]?.lowercased().hasPrefix("text/html") == true {
-            // A page of the web UI may load this daemon's own stylesheet (and, later, its one script), nothing
+            // A page of the web UI may load this daemon's own stylesheet and its one script, nothing
             // else: no inline script or style, no other origin. Links between its pages keep the referrer on
             // this origin only.
-            headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'"
+            headers[.contentSecurityPolicy] = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
             headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         } else {
             headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"

@@ -29,8 +29,6 @@ enum RunsPage {
     /// The page's values for `runs.mustache`.
     static func values(runs: [JournalRun], query: RunQuery, problem: String?, session: WebSession) -> [String: Any] {
         var values: [String: Any] = [
-            "title": "Runs",
-            "identity": layoutIdentity(session),
             "mayStart": session.identity.may(.startRun),
             "statuses": JournalRun.Status.allCases.map { ["value": $0.rawValue, "selected": $0 == query.status] as [String: Any] },
             "triggers": RunTrigger.allCases.map { ["value": $0.rawValue, "selected": $0 == query.trigger] as [String: Any] },
@@ -42,11 +40,6 @@ enum RunsPage {
         // Left out when there is none: a missing key is an empty section.
         if let problem { values["problem"] = problem }
         return values
-    }
-
-    /// What the layout's header shows: who is signed in, and the sign-out form's CSRF token.
-    static func layoutIdentity(_ session: WebSession) -> [String: Any] {
-        ["name": session.identity.name, "roles": session.identity.roles.map(\.rawValue).sorted().joined(separator: ", "), "csrf": session.csrf]
     }
 
     private static func row(_ run: JournalRun) -> [String: Any] {

@@ -2,12 +2,39 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import WardenCore
 
 /// The answers of the web UI: rendered pages, redirects and the session
 /// cookie's headers. Pages are never cached (they name who is signed in
 /// and carry the session's CSRF token).
 enum WebPage {
     static let cookieName = "warden_session"
+
+    /// The pages of the header's navigation, in order: path, label, and the permission that shows the link.
+    static let sections: [(path: String, label: String, needs: Permission)] = [
+        ("/", "Runs", .read), ("/start", "Start", .startRun), ("/approvals", "Approvals", .read), ("/schedules", "Schedules", .read),
+        ("/incidents", "Incidents", .read), ("/locks", "Locks", .read), ("/audit", "Audit", .read), ("/status", "Status", .read),
+    ]
+
+    /// Template `template` for `visitor`: `values` plus the layout's (title, who is signed in, the navigation with
+    /// `template`'s own section marked current, and the sign-out form's CSRF token).
+    static func page(_ visitor: WebVisitor, _ template: String, title: String, _ values: [String: Any],
+                     section: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let session = visitor.session
+        var all = values
+        all["title"] = title
+        all["identity"] = ["name": session.identity.name, "roles": roles(session), "csrf": session.csrf] as [String: Any]
+        all["csrf"] = session.csrf
+        all["nav"] = sections.filter { session.identity.may($0.needs) }.map { entry -> [String: Any] in
+            ["path": entry.path, "label": entry.label, "current": entry.path == (section ?? "")]
+        }
+        return render(template, all, status: status)
+    }
+
+    /// The visitor's roles, as the header shows them.
+    static func roles(_ session: WebSession) -> String {
+        session.identity.roles.map(\.rawValue).sorted().joined(separator: ", ")
+    }
 
     /// Template `template` with `values`, as an HTML page; a template fault is a 500 page saying so.
     static func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {

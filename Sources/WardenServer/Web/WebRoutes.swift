@@ -13,17 +13,19 @@ import WardenCore
 /// signed-in page its session's CSRF token too.
 enum WebRoutes {
     static func register(on router: Router<WardenRequestContext>, services: ServeServices) {
-        router.get("static/warden.css") { _, _ -> Response in
-            guard let css = WebTemplates.stylesheet else { return WebPage.text("warden.css is missing from the build", status: .internalServerError) }
-            // An hour: a new release's stylesheet reaches browsers soon enough, and pages stay cheap meanwhile.
-            return Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: css)))
+        router.get("static/:file") { _, context -> Response in
+            let name = try context.pathParameter("file")
+            guard let file = WebTemplates.staticFile(name) else { return WebPage.text("No such file.", status: .notFound) }
+            // An hour: a new release's files reach browsers soon enough, and pages stay cheap meanwhile.
+            return Response(status: .ok, headers: [.contentType: file.type, .cacheControl: "public, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
         }
 
         router.get("sign-in") { request, context -> Response in
             let visitor = await visitor(request, context: context, services: services)
-            if let visitor { return await signedIn(visitor, then: WebPage.redirect("/"), services: services) }
-            return WebPage.render("sign-in", ["title": "Sign in"])
+            let next = WebGate.localPath(request.uri.queryParameters["next"].map(String.init) ?? "/")
+            if let visitor { return await signedIn(visitor, then: WebPage.redirect(next), services: services) }
+            return WebPage.render("sign-in", ["title": "Sign in", "next": next])
         }
 
         router.post("sign-in") { request, context -> Response in
@@ -31,30 +33,31 @@ enum WebRoutes {
                 context.logger.warning("refused a cross-origin sign-in", metadata: ["why": "\(problem)"])
                 return WebPage.text("Refused: \(problem).", status: .forbidden)
             }
+            let form = try await WebForm.read(request)
+            let next = WebGate.localPath(form["next"] ?? "/")
             // A trusted proxy vouches for the user: no token to ask for (as for the API).
             if let visitor = await visitor(request, context: context, services: services) {
-                return await signedIn(visitor, then: WebPage.redirect("/"), services: services)
+                return await signedIn(visitor, then: WebPage.redirect(next), services: services)
             }
             let peer = context.remoteAddress ?? "in-process"
             if await services.attempts.isLockedOut(peer) {
-                var page = WebPage.render("sign-in", ["title": "Sign in", "message": "Too many failed sign-ins from \(peer); wait a minute."],
+                var page = WebPage.render("sign-in", ["title": "Sign in", "message": "Too many failed sign-ins from \(peer); wait a minute.", "next": next],
                                           status: .tooManyRequests)
                 page.headers[.retryAfter] = "60"
                 return page
             }
-            let form = try await WebForm.read(request)
             let token = (form["token"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !token.isEmpty, let identity = await services.state.identity(forToken: token, at: services.clock.now) else {
                 // Counted like a wrong bearer token: the form is not a way around the API's limiter.
                 await services.attempts.recordFailure(peer)
                 context.logger.warning("refused a sign-in with an invalid token", metadata: ["peer": "\(peer)"])
-                return WebPage.render("sign-in", ["title": "Sign in", "message": "That token is not valid (unknown, revoked or expired)."],
+                return WebPage.render("sign-in", ["title": "Sign in", "message": "That token is not valid (unknown, revoked or expired).", "next": next],
                                       status: .unauthorized)
             }
             await services.attempts.recordSuccess(peer)
             let session = await services.sessions.create(for: identity, now: services.clock.now)
             context.logger.notice("signed in to the web UI", metadata: ["identity": "\(identity)"])
-            return await signedIn(WebVisitor(session: session, isNew: true), then: WebPage.redirect("/"), services: services)
+            return await signedIn(WebVisitor(session: session, isNew: true), then: WebPage.redirect(next), services: services)
         }
 
         router.post("sign-out") { request, context -> Response in
@@ -80,16 +83,17 @@ enum WebRoutes {
         }
 
         router.get("/") { request, context -> Response in
-            guard let visitor = await visitor(request, context: context, services: services) else { return WebPage.redirect("/sign-in") }
-            let (query, problem) = RunsPage.query(request.uri.queryParameters)
-            let runs: [JournalRun]
-            do {
-                runs = try await services.journal.runs(query)
-            } catch {
-                return WebPage.text("The journal cannot be read: \(error)", status: .serviceUnavailable)
+            try await WebGate.page(request, context, services) { visitor in
+                let (query, problem) = RunsPage.query(request.uri.queryParameters)
+                let runs: [JournalRun]
+                do {
+                    runs = try await services.journal.runs(query)
+                } catch {
+                    return WebPage.text("The journal cannot be read: \(error)", status: .serviceUnavailable)
+                }
+                return WebPage.page(visitor, "runs", title: "Runs", RunsPage.values(runs: runs, query: query, problem: problem, session: visitor.session),
+                                    section: "/")
             }
-            let page = WebPage.render("runs", RunsPage.values(runs: runs, query: query, problem: problem, session: visitor.session))
-            return await signedIn(visitor, then: page, services: services)
         }
     }
 

@@ -8,11 +8,21 @@ enum WebTemplates {
     /// The templates, or why they could not be loaded (a broken build: every page answers 500 saying so).
     static let library: Result<MustacheLibrary, WebTemplateError> = load()
 
-    /// `warden.css`, or nil when the build lacks it.
-    static let stylesheet: Data? = Bundle.module.url(forResource: "warden", withExtension: "css", subdirectory: "Static")
-        .flatMap { try? Data(contentsOf: $0) }
+    /// The files under `/static/`: the stylesheet and the one script, by name, with their content types.
+    static let staticFiles: [String: (data: Data, type: String)] = {
+        var files: [String: (data: Data, type: String)] = [:]
+        for (name, ext, type) in [("warden", "css", "text/css; charset=utf-8"), ("warden", "js", "text/javascript; charset=utf-8")] {
+            if let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Static"), let data = try? Data(contentsOf: url) {
+                files["\(name).\(ext)"] = (data, type)
+            }
+        }
+        return files
+    }()
 
-    static let names = ["layout", "sign-in", "runs"]
+    /// Static file `name` (`warden.css`, `warden.js`); nil for any other name (no path is ever read from the request).
+    static func staticFile(_ name: String) -> (data: Data, type: String)? { staticFiles[name] }
+
+    static let names = ["layout", "message", "sign-in", "runs"]
 
     private static func load() -> Result<MustacheLibrary, WebTemplateError> {
         var library = MustacheLibrary()

@@ -66,7 +66,7 @@ struct WebSignInTests {
             for cookie in [nil, "forged"] as [String?] {
                 let reply = try await browser.get("/", cookie: cookie)
                 #expect(reply.code == 303, "\(String(describing: cookie)): \(reply)")
-                #expect(reply[.location] == "/sign-in")
+                #expect(reply[.location] == "/sign-in?next=%2F", "back to the page once signed in")
             }
             let form = try await browser.get("/sign-in", cookie: nil)
             #expect(form.code == 200)
@@ -81,12 +81,13 @@ struct WebSignInTests {
             let page = try await browser.get("/", cookie: cookie)
             #expect(page.code == 200, "\(page)")
             #expect(page[.contentType] == "text/html; charset=utf-8")
-            #expect(page[.contentSecurityPolicy] == "default-src 'self'; frame-ancestors 'none'")
+            #expect(page[.contentSecurityPolicy] == "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
             #expect(page[.xContentTypeOptions] == "nosniff")
             #expect(page[HTTPField.Name("Referrer-Policy")!] == "same-origin")
             #expect(page[.cacheControl] == "no-store")
             #expect(page.text.contains("Signed in as <strong>olga</strong>"))
-            #expect(!page.text.contains("<script"), "no script at all in this slice")
+            #expect(page.text.components(separatedBy: "<script").count == 2 && page.text.contains(#"<script src="/static/warden.js" defer></script>"#),
+                    "one script, the daemon's own file: nothing inline")
             #expect(!page.text.contains("style="), "no inline style")
             #expect(!page.text.contains("<style"))
             // Signed in: the sign-in page sends the browser on.
@@ -104,7 +105,7 @@ struct WebSignInTests {
             #expect(csrf.count == 43)
 
             #expect(try await browser.postForm("/sign-out", [:], cookie: cookie).code == 403, "no CSRF token")
-            #expect(try await browser.postForm("/sign-out", ["csrf": "x" + csrf.dropFirst()], cookie: cookie).code == 403, "a wrong one")
+            #expect(try await browser.postForm("/sign-out", ["csrf": (csrf.hasPrefix("x") ? "y" : "x") + csrf.dropFirst()], cookie: cookie).code == 403, "a wrong one")
             #expect(try await browser.postForm("/sign-out", ["csrf": csrf], cookie: cookie, origin: "https://evil.example").code == 403,
                     "the right token from another origin")
             #expect(try await browser.postForm("/sign-out", ["csrf": csrf], cookie: cookie, origin: nil).code == 403, "no origin at all")
@@ -149,6 +150,31 @@ struct WebSignInTests {
             #expect(css[.contentType] == "text/css; charset=utf-8")
             #expect(css[.cacheControl] == "public, max-age=3600")
             #expect(css.text.contains(".runs"))
+        }
+    }
+
+    @Test func theScriptIsServedAndNoOtherPathIsRead() async throws {
+        try await ServeHarness.with { _, api in
+            let script = try await api.get("/static/warden.js", as: nil)
+            #expect(script.code == 200, "\(script)")
+            #expect(script[.contentType] == "text/javascript; charset=utf-8")
+            #expect(script.text.contains("EventSource"))
+            for name in ["..%2FPackage.swift", "warden.mustache", "layout.mustache", "%2Fetc%2Fpasswd"] {
+                #expect(try await api.get("/static/\(name)", as: nil).code == 404, "\(name)")
+            }
+        }
+    }
+
+    @Test func signInReturnsToThePageAskedForButNeverToAnotherSite() async throws {
+        try await ServeHarness.with { _, api in
+            let browser = WebBrowser(api: api)
+            let form = try await browser.get("/sign-in?next=%2Fapprovals", cookie: nil)
+            #expect(form.text.contains(#"name="next" value="/approvals""#), "\(form.text)")
+            let token = api.tokens[.viewer] ?? ""
+            for (next, expected) in [("/approvals", "/approvals"), ("//evil.example/x", "/"), ("https://evil.example", "/"), ("/\\evil.example", "/")] {
+                let reply = try await browser.postForm("/sign-in", ["token": token, "next": next])
+                #expect(reply.code == 303 && reply[.location] == expected, "\(next): \(reply)")
+            }
         }
     }
 }
