@@ -115,6 +115,9 @@ public struct PlanWindow: Sendable, Codable {
     /// runbook's daily window). A resume keeps the run to this same window.
     public var opens: Double?
     public var closes: Double?
+    /// Seconds kept for cleanup at the window's end (`window.cleanup_reserve`): no step starts inside
+    /// them. Nil in plans journaled by versions before it.
+    public var cleanupReserve: Double?
 }
 
 public struct PlanProbeRun: Sendable, Codable {

@@ -102,7 +102,8 @@ public struct Planner {
             let remaining = window.remaining(at: now)
             plan.window = PlanWindow(between: window.between, timezone: window.timeZoneName, openNow: remaining != nil,
                                      seconds: (remaining ?? window.untilOpen(at: now)).milliseconds / 1000,
-                                     opens: window.occurrence?.start.timeIntervalSince1970, closes: window.occurrence?.end.timeIntervalSince1970)
+                                     opens: window.occurrence?.start.timeIntervalSince1970, closes: window.occurrence?.end.timeIntervalSince1970,
+                                     cleanupReserve: window.cleanupReserve.milliseconds / 1000)
             if let remaining, remaining <= window.cleanupReserve {
                 plan.verdict = .blocked
                 plan.verdictReason = "the maintenance window \(window.between) \(window.timeZoneName) closes in "

@@ -29,6 +29,15 @@ public struct RunDetail: Sendable, Encodable {
         public let status: String
         public let summary: String?
         public let hosts: [Host]
+        /// When it started and finished, seconds since 1970 (nil while unknown: not finished yet).
+        public let startedAt: Double?
+        public let endedAt: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, status, summary, hosts
+            case startedAt = "started_at"
+            case endedAt = "ended_at"
+        }
     }
 
     public struct Host: Sendable, Encodable {
@@ -38,6 +47,15 @@ public struct RunDetail: Sendable, Encodable {
         public let exit: Int?
         public let command: String?
         public let reason: String?
+        /// When its command left (its intent) and when its outcome came back, seconds since 1970.
+        public let startedAt: Double?
+        public let endedAt: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case host, status, exit, command, reason
+            case startedAt = "started_at"
+            case endedAt = "ended_at"
+        }
     }
 
     public struct Deadman: Sendable, Encodable {
@@ -86,7 +104,8 @@ public struct RunDetail: Sendable, Encodable {
         self.locks = locks
         var order: [String] = []
         var kinds: [String: String] = [:]
-        var finished: [String: (String, String?)] = [:]
+        var finished: [String: (String, String?, Double)] = [:]
+        var started: [String: Double] = [:]
         var hosts: [String: [String: Host]] = [:]
         var hostOrder: [String: [String]] = [:]
         var deadmen: [String: Deadman] = [:]
@@ -99,21 +118,25 @@ public struct RunDetail: Sendable, Encodable {
             case .stepStarted:
                 if !order.contains(step) { order.append(step) }
                 kinds[step] = event.detail
+                started[step] = started[step] ?? event.at
             case .intent, .outcome, .undo:
                 guard let host = event.host else { continue }
                 if !order.contains(step) { order.append(step) }
                 if hosts[step]?[host] == nil { hostOrder[step, default: []].append(host) }
+                started[step] = started[step] ?? event.at
                 if event.kind == .intent {
-                    hosts[step, default: [:]][host] = Host(host: host, status: "started", exit: nil, command: event.command, reason: nil)
+                    hosts[step, default: [:]][host] = Host(host: host, status: "started", exit: nil, command: event.command, reason: nil,
+                                                           startedAt: event.at, endedAt: nil)
                 } else {
                     let detail = RunDetail.object(event.detail)
                     let reason: String? = if case let .string(text)? = detail["reason"] { text } else { nil }
                     hosts[step, default: [:]][host] = Host(host: host, status: event.status?.rawValue ?? "unknown", exit: event.exit,
-                                                           command: event.command ?? hosts[step]?[host]?.command, reason: reason)
+                                                           command: event.command ?? hosts[step]?[host]?.command, reason: reason,
+                                                           startedAt: hosts[step]?[host]?.startedAt ?? event.at, endedAt: event.at)
                     artifacts += RunDetail.artifacts(in: detail, step: step, host: host)
                 }
             case .stepFinished:
-                finished[step] = (event.status?.rawValue ?? "finished", event.detail)
+                finished[step] = (event.status?.rawValue ?? "finished", event.detail, event.at)
             case .deadmanArming, .deadmanArmed, .deadmanDisarmed, .deadmanLeftArmed:
                 let key = "\(step)@\(event.host ?? "")"
                 if deadmen[key] == nil { deadmanOrder.append(key) }
@@ -131,7 +154,7 @@ public struct RunDetail: Sendable, Encodable {
         }
         steps = order.map { id in
             Step(id: id, kind: kinds[id], status: finished[id]?.0 ?? "running", summary: finished[id]?.1,
-                 hosts: (hostOrder[id] ?? []).compactMap { hosts[id]?[$0] })
+                 hosts: (hostOrder[id] ?? []).compactMap { hosts[id]?[$0] }, startedAt: started[id], endedAt: finished[id]?.2)
         }
         self.deadmen = deadmanOrder.compactMap { deadmen[$0] }
         self.artifacts = artifacts

@@ -12,32 +12,7 @@ enum ApprovalRoutes {
             let identity = try context.require(.approve)
             let id = try context.pathParameter("id")
             let body = try await DecisionBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
-            let journal = services.journal(as: identity)
-            guard (try? await journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
-            let policy = await services.dispatcher.settings.policy
-            let pending: PendingApproval
-            do throws(RunSessionError) {
-                pending = try await PendingApproval.find(id, in: journal, policy: policy)
-            } catch {
-                throw APIError(.conflict, error.description)
-            }
-            if let refusal = pending.refusal(of: identity.name, decision: body.decision) {
-                throw APIError(.forbidden, refusal)
-            }
-            if pending.terms.requireSignatures {
-                throw APIError(.forbidden, "the site policy requires signed decisions, which an API request cannot carry: "
-                               + "decide at a terminal with `warden \(body.decision == .approve ? "approve" : "deny") \(id) --key KEY`")
-            }
-            let comment = body.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
-            if body.decision == .deny, comment?.isEmpty ?? true {
-                throw APIError(.unprocessableContent, "a denial needs a 'comment': the initiator needs to know why", field: "comment")
-            }
-            let recorded: PendingApproval.Recorded
-            do throws(RunSessionError) {
-                recorded = try await pending.record(body.decision, by: identity.name, comment: comment, key: nil, in: journal)
-            } catch {
-                throw APIError(error.kind == .invalidInput ? .forbidden : .internalServerError, error.description)
-            }
+            let (pending, recorded) = try await decide(id, body.decision, comment: body.comment, by: identity, services: services)
             context.logger.notice("approval recorded", metadata: ["run": "\(id)", "decision": "\(body.decision.rawValue)"])
             return JSONResponse.make(Decided(runID: id, step: pending.step, decision: recorded.approval.decision.rawValue,
                                              approver: identity.name, planHash: recorded.approval.planHash), status: .created)
@@ -49,6 +24,38 @@ enum ApprovalRoutes {
             let waiting = await pending(in: services)
             services.metrics.approvalsPending(waiting.count)
             return JSONResponse.make(["approvals": waiting.map { Waiting($0, for: identity) }])
+        }
+    }
+
+    /// Records `identity`'s decision on run `id`'s waiting gate, under `warden approve`'s rules: the API's
+    /// `POST /runs/{id}/approvals` and the web UI's Approve and Deny buttons both decide here.
+    static func decide(_ id: String, _ decision: Approval.Decision, comment: String?, by identity: Identity,
+                       services: ServeServices) async throws(APIError) -> (PendingApproval, PendingApproval.Recorded) {
+        let journal = services.journal(as: identity)
+        guard (try? await journal.run(id)) != nil else { throw APIError(.notFound, "no run '\(VisibleText.line(id))' in the journal") }
+        let policy = await services.dispatcher.settings.policy
+        let pending: PendingApproval
+        do throws(RunSessionError) {
+            pending = try await PendingApproval.find(id, in: journal, policy: policy)
+        } catch {
+            throw APIError(.conflict, error.description)
+        }
+        if let refusal = pending.refusal(of: identity.name, decision: decision) {
+            throw APIError(.forbidden, refusal)
+        }
+        if pending.terms.requireSignatures {
+            throw APIError(.forbidden, "the site policy requires signed decisions, which the API and the web UI cannot carry: "
+                           + "decide at a terminal with `warden \(decision == .approve ? "approve" : "deny") \(id) --key KEY`")
+        }
+        let comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if decision == .deny, comment?.isEmpty ?? true {
+            throw APIError(.unprocessableContent, "a denial needs a 'comment': the initiator needs to know why", field: "comment")
+        }
+        do throws(RunSessionError) {
+            let recorded = try await pending.record(decision, by: identity.name, comment: comment?.isEmpty == true ? nil : comment, key: nil, in: journal)
+            return (pending, recorded)
+        } catch {
+            throw APIError(error.kind == .invalidInput ? .forbidden : .internalServerError, error.description)
         }
     }
 

@@ -82,6 +82,8 @@ enum WebRoutes {
             return response
         }
 
+        RunPageRoutes.register(on: router, services: services)
+
         router.get("/") { request, context -> Response in
             try await WebGate.page(request, context, services) { visitor in
                 let (query, problem) = RunsPage.query(request.uri.queryParameters)

@@ -66,22 +66,8 @@ enum JournalText {
     }
 
     static func line(_ event: JournalEvent) -> String {
-        var parts = ["\(event.sequence)", time(event.at), event.kind.rawValue]
-        if let step = event.step { parts.append(step) }
-        if let host = event.host { parts.append(host) }
-        if let status = event.status { parts.append(status.rawValue) }
-        if let exit = event.exit { parts.append("exit \(exit)") }
-        var text = parts.joined(separator: "  ")
-        // The command is shown with the intent; the outcome only says how it went.
-        if let command = event.command, event.kind != .outcome { text += "  $ " + command.replacingOccurrences(of: "\n", with: " ") }
-        if let detail = event.detail, event.kind != .outcome { text += "  " + detail }
-        if event.kind == .outcome, let detail = event.detail, let reason = reason(in: detail) { text += "  (" + reason + ")" }
-        return VisibleText.line(text)
-    }
-
-    private static func reason(in detail: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any] else { return nil }
-        return object["reason"] as? String
+        let what = JournalLine.text(event)
+        return VisibleText.line(["\(event.sequence)", time(event.at), event.kind.rawValue].joined(separator: "  ") + (what.isEmpty ? "" : "  " + what))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
