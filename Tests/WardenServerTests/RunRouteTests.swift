@@ -119,8 +119,11 @@ struct RunRouteTests {
             #expect(steps.map { $0["id"].string } == ["restart"])
             #expect(steps[0]["status"].string == "ok")
             #expect(steps[0]["kind"].string == "mutating")
+            // When the command left and when its outcome came: the test clock stood still at its start while the step ran.
+            let at = JSON.number(detail["run"]["started_at"].double ?? -1)
             #expect(steps[0]["hosts"] == .array([.object(["host": .string("db2"), "status": .string("ok"), "exit": .number(0),
-                                                          "command": .string("restart db")])]))
+                                                          "command": .string("restart db"), "started_at": at, "ended_at": at])]))
+            #expect(steps[0]["started_at"] == at && steps[0]["ended_at"] == at, "\(steps[0])")
             #expect(detail["approvals"] == .array([]))
             #expect(detail["locks"] == .array([]))
             #expect(detail["waiting_for_approval"].isMissing)
