@@ -91,12 +91,16 @@ extension ParameterType {
 }
 
 /// Why a value does not fit a parameter's type.
-public enum ParameterValueProblem: Error, Sendable, Hashable {
+public enum ParameterValueProblem: Error, Sendable, Hashable, CustomStringConvertible {
     case expected(String)
 
-    var expectation: String {
+    /// What the value must be: `an integer`, `a duration like '30s'`.
+    public var expectation: String {
         switch self {
         case let .expected(text): return text
         }
     }
+
+    /// `must be an integer`: how messages name the problem after the parameter.
+    public var description: String { "must be \(expectation)" }
 }

@@ -78,7 +78,7 @@ enum RunPage {
         }
         if let reason = run.reason { values["reason"] = reason }
         if let problem = inputs.problem { values["problem"] = problem }
-        if let plan = detail.plan { values["plan"] = planValues(plan) }
+        if let plan = detail.plan { values["plan"] = PlanValues.values(plan) }
         if let pending = inputs.pending {
             let refusal = identity.may(.approve) ? pending.refusal(of: identity.name, decision: .approve)
                 : "\(identity.name) does not have the approver role"
@@ -117,8 +117,9 @@ enum RunPage {
                 if state == "running", let started = cell.startedAt { text += " " + WebTime.length(now - started) }
                 if let exit = cell.exit, state != "running" { text += " (exit \(exit))" }
                 var values: [String: Any] = ["state": state, "text": text]
-                if let reason = cell.reason { values["reason"] = reason }
-                if let started = cell.startedAt, let ended = cell.endedAt { values["took"] = WebTime.length(ended - started) }
+                // Named apart from the run's own `reason` and `took`: a template looks a missing key up in the page around it.
+                if let reason = cell.reason { values["cellReason"] = reason }
+                if let started = cell.startedAt, let ended = cell.endedAt { values["cellTook"] = WebTime.length(ended - started) }
                 return values
             }
             return ["host": host, "cells": cells]
@@ -179,29 +180,5 @@ enum RunPage {
             if let host = event.host { values["host"] = host }
             return values
         }
-    }
-
-    private static func planValues(_ plan: Plan) -> [String: Any] {
-        func step(_ step: PlannedStep) -> [String: Any] {
-            ["number": step.number, "id": step.id, "kind": step.kind, "mutating": step.mutating, "status": step.status.rawValue,
-             "summary": step.summary, "hasHosts": !step.hosts.isEmpty,
-             "hosts": step.hosts.map { host -> [String: Any] in
-                 var values: [String: Any] = ["host": host.host, "status": host.status.rawValue]
-                 if let command = host.command { values["command"] = command }
-                 if let undo = host.undo { values["undo"] = undo }
-                 if let reason = host.reason { values["reason"] = reason }
-                 if let waits = host.waitsOn { values["waitsOn"] = waits }
-                 return values
-             }]
-        }
-        var values: [String: Any] = [
-            "hash": plan.hash, "verdict": plan.verdict.rawValue, "steps": plan.steps.map(step), "cleanup": plan.cleanup.map(step),
-            "hasCleanup": !plan.cleanup.isEmpty, "changes": plan.changes,
-            "parameters": plan.parameters.map { ["name": $0.name, "value": $0.value] }, "hasParameters": !plan.parameters.isEmpty,
-            "targets": plan.targets.map { ["name": $0.name, "hosts": $0.hosts.joined(separator: ", ")] },
-        ]
-        if let reason = plan.verdictReason { values["verdictReason"] = reason }
-        if let limit = plan.limit { values["limit"] = limit }
-        return values
     }
 }

@@ -84,6 +84,7 @@ enum WebRoutes {
 
         RunPageRoutes.register(on: router, services: services)
         ApprovalsPage.register(on: router, services: services)
+        StartPage.register(on: router, services: services)
 
         router.get("/") { request, context -> Response in
             try await WebGate.page(request, context, services) { visitor in

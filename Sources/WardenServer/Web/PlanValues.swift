@@ -1,0 +1,35 @@
+import WardenCore
+
+/// A plan as the pages show it (`plan.mustache`): its hash and verdict, the
+/// parameters (secrets as `<secret>`, as the plan holds them), the guards as
+/// evaluated on the hosts, every step with each host's decision and exact
+/// command, and cleanup. The run page shows the plan a run started on; the
+/// start page the one a Start would send the hash of.
+enum PlanValues {
+    static func values(_ plan: Plan) -> [String: Any] {
+        func step(_ step: PlannedStep) -> [String: Any] {
+            ["number": step.number, "id": step.id, "kind": step.kind, "mutating": step.mutating, "status": step.status.rawValue,
+             "summary": step.summary, "hasHosts": !step.hosts.isEmpty,
+             "hosts": step.hosts.map { host -> [String: Any] in
+                 var values: [String: Any] = ["host": host.host, "status": host.status.rawValue]
+                 if let command = host.command { values["command"] = command }
+                 if let undo = host.undo { values["undo"] = undo }
+                 if let reason = host.reason { values["hostReason"] = reason }
+                 if let waits = host.waitsOn { values["waitsOn"] = waits }
+                 return values
+             }]
+        }
+        var values: [String: Any] = [
+            "hash": plan.hash, "verdict": plan.verdict.rawValue, "steps": plan.steps.map(step), "cleanup": plan.cleanup.map(step),
+            "hasCleanup": !plan.cleanup.isEmpty, "changes": plan.changes,
+            "parameters": plan.parameters.map { ["name": $0.name, "value": $0.value] }, "hasParameters": !plan.parameters.isEmpty,
+            "targets": plan.targets.map { ["name": $0.name, "hosts": $0.hosts.joined(separator: ", ")] },
+        ]
+        values["guards"] = plan.guards.map { ["location": $0.location, "expect": $0.expect, "status": $0.status.rawValue,
+                                              "details": $0.details.joined(separator: "; ")] }
+        values["hasGuards"] = !plan.guards.isEmpty
+        if let reason = plan.verdictReason { values["verdictReason"] = reason }
+        if let limit = plan.limit { values["planLimit"] = limit }
+        return values
+    }
+}
