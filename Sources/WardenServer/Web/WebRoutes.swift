@@ -95,6 +95,7 @@ enum WebRoutes {
                                     section: "/")
             }
         }
+        SchedulesPage.register(on: router, services: services)
     }
 
     /// Who is looking at a page: the session of the browser's cookie, or, for a user a trusted
