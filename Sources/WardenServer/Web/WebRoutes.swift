@@ -99,6 +99,7 @@ enum WebRoutes {
         IncidentsPage.register(on: router, services: services)
         LocksPage.register(on: router, services: services)
         AuditPage.register(on: router, services: services)
+        StatusPage.register(on: router, services: services)
     }
 
     /// Who is looking at a page: the session of the browser's cookie, or, for a user a trusted
