@@ -51,7 +51,7 @@ enum AlertRoutes {
                 throw APIError(.notFound, "no incident '\(VisibleText.line(id))'")
             }
             var detail = IncidentDetail(incident: incident, waitingForApproval: nil)
-            if let pending = await services.alerts.pendingRequest(id), pending.approval == .required {
+            if let pending = await IncidentBoard.waitingForApproval(id, services) {
                 detail.waitingForApproval = PendingStart(runbook: pending.runbook, inventory: pending.inventory, params: pending.params)
             }
             return JSONResponse.make(detail)
@@ -60,14 +60,16 @@ enum AlertRoutes {
             let identity = try context.require(.closeIncident)
             let id = try context.pathParameter("id")
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
-            guard !body.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError(.unprocessableContent, "say why", field: "reason") }
-            let closed: Bool
-            do {
-                closed = try await services.alerts.close(incident: id, reason: VisibleText.line(body.reason), by: identity.name)
+            do throws(AdmissionError) {
+                try await IncidentBoard.close(id, reason: body.reason, by: identity.name, services)
             } catch {
-                throw APIError(.serviceUnavailable, "the close could not be journaled: \(error)")
+                switch error.kind {
+                case .invalidInput: throw APIError(.unprocessableContent, error.description, field: "reason")
+                // The journal cannot be written now: the client may try again.
+                case .failed: throw APIError(.serviceUnavailable, error.description)
+                default: throw APIError(error)
+                }
             }
-            guard closed else { throw APIError(.notFound, "no open incident '\(VisibleText.line(id))'") }
             context.logger.notice("incident closed by hand", metadata: ["incident": "\(VisibleText.line(id))", "by": "\(identity.name)"])
             guard let incident = try await incidentViews(services).first(where: { $0.id == id }) else {
                 throw APIError(.internalServerError, "incident \(id) was closed but cannot be read back")
@@ -112,13 +114,11 @@ enum AlertRoutes {
     }
 
     private static func incidentViews(_ services: ServeServices) async throws(APIError) -> [IncidentView] {
-        let decisions: [AlertDecisionEntry]
-        do {
-            decisions = try await services.journal.alertDecisions()
+        do throws(JournalError) {
+            return try await IncidentBoard.views(services)
         } catch {
             throw APIError(.internalServerError, "\(error)")
         }
-        return IncidentView.build(decisions: decisions, open: await services.alerts.openIncidents)
     }
 
     struct DecisionPage: Encodable {

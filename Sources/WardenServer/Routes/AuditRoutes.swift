@@ -10,8 +10,7 @@ enum AuditRoutes {
         api.get("audit/verify") { _, context -> Response in
             _ = try context.require(.read)
             do {
-                let verification = try await AuditVerification.verify(services.journal, policy: await services.dispatcher.settings.policy)
-                return JSONResponse.make(Verified(verification))
+                return JSONResponse.make(try await verified(services))
             } catch {
                 throw APIError(.internalServerError, "\(error)")
             }
@@ -32,6 +31,11 @@ enum AuditRoutes {
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"], body: .init(byteBuffer: buffer))
         }
+    }
+
+    /// The audit log's verification under the site policy, as `GET /audit/verify` and the web UI's audit page show it.
+    static func verified(_ services: ServeServices) async throws(JournalError) -> Verified {
+        Verified(try await AuditVerification.verify(services.journal, policy: await services.dispatcher.settings.policy))
     }
 
     /// `warden audit verify`'s judgement as JSON (`AuditVerification`).

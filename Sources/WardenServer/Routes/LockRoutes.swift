@@ -20,38 +20,16 @@ enum LockRoutes {
             let identity = try context.require(.breakLock)
             let name = try context.pathParameter("name")
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
-            let journal = services.journal(as: identity)
-            let broken: RunLock
+            let broken: (lock: RunLock, hostDirectory: String)
             do throws(RunSessionError) {
-                broken = try await LockBreaking.breakLock(name, reason: body.reason, in: journal)
+                broken = try await LockBreaker.breakLock(name, reason: body.reason, by: identity, services)
             } catch {
                 let status: HTTPResponse.Status = error.description.hasPrefix("no lock") ? .notFound : error.kind == .invalidInput ? .unprocessableContent
                     : .internalServerError
                 throw APIError(status, error.description, field: error.description.hasPrefix("--reason") ? "reason" : nil)
             }
-            var hostDirectory = "the lock had no directory on a host"
-            if let hostName = broken.host {
-                hostDirectory = await removeDirectory(of: broken, host: hostName, reason: body.reason, journal: journal, services: services)
-            }
-            context.logger.notice("lock broken", metadata: ["lock": "\(VisibleText.line(name))", "run": "\(broken.runID)"])
-            return JSONResponse.make(Broken(lock: broken, hostDirectory: hostDirectory))
-        }
-    }
-
-    /// Removes the broken run's lock directory from its host, found in the run's inventory; says what became of it.
-    private static func removeDirectory(of broken: RunLock, host hostName: String, reason: String, journal: Journal,
-                                        services: ServeServices) async -> String {
-        guard let run = try? await journal.run(broken.runID), let inventoryPath = run.inventory,
-              let inventory = try? Inventory.load(path: inventoryPath), let host = inventory.host(named: hostName) else {
-            return "the lock directory on \(hostName) was left: the run's inventory does not name the host; it goes when its lease lapses"
-        }
-        let transport = await services.dispatcher.hostTransport()
-        defer { Task { await transport.close() } }
-        do {
-            let removed = try await LockBreaking.removeHostLock(of: broken, on: host, reason: reason, transport: transport, journal: journal)
-            return removed ? "removed from \(hostName)" : "no lock directory of this run remains on \(hostName)"
-        } catch {
-            return error.description
+            context.logger.notice("lock broken", metadata: ["lock": "\(VisibleText.line(name))", "run": "\(broken.lock.runID)"])
+            return JSONResponse.make(Broken(lock: broken.lock, hostDirectory: broken.hostDirectory))
         }
     }
 

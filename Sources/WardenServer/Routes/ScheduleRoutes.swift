@@ -11,20 +11,19 @@ enum ScheduleRoutes {
     static func register(on api: RouterGroup<WardenRequestContext>, services: ServeServices) {
         api.get("schedules") { _, context -> Response in
             _ = try context.require(.read)
-            let (schedules, blackouts, book, now) = await services.schedules.snapshot()
-            let policy = await services.dispatcher.settings.policy
-            return JSONResponse.make(["schedules": schedules.map { ScheduleView($0, book: book, blackouts: blackouts, now: now, policy: policy) }])
+            return JSONResponse.make(["schedules": await services.schedules.views()])
         }
         api.get("schedules/:id") { request, context -> Response in
             _ = try context.require(.read)
             let id = try context.pathParameter("id")
             let count = try RunListing.integer(request.uri.queryParameters["next"].map(String.init), named: "next", default: 5, in: 1...100)
-            let schedule = try await schedule(id, services)
-            let (_, blackouts, book, now) = await services.schedules.snapshot()
-            let policy = await services.dispatcher.settings.policy
-            var view = ScheduleDetail(schedule: ScheduleView(schedule, book: book, blackouts: blackouts, now: now, policy: policy, count: count), recent: [])
-            view.recent = book.occurrences(of: id).suffix(20).reversed().map { OccurrenceView($0, schedule: schedule, policy: policy, withPlan: false) }
-            return JSONResponse.make(view)
+            let detail: (schedule: ScheduleView, recent: [OccurrenceView])
+            do throws(AdmissionError) {
+                detail = try await services.schedules.detail(id, count: count)
+            } catch {
+                throw APIError(error)
+            }
+            return JSONResponse.make(ScheduleDetail(schedule: detail.schedule, recent: detail.recent))
         }
         api.get("schedules/:id/occurrences/:time") { _, context -> Response in
             _ = try context.require(.read)
@@ -55,11 +54,11 @@ enum ScheduleRoutes {
             let identity = try context.require(.controlSchedule)
             let id = try context.pathParameter("id")
             let body = try await PauseBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
-            guard !body.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError(.unprocessableContent, "say why", field: "reason") }
             do throws(AdmissionError) {
                 try await services.schedules.pause(id, reason: body.reason, by: identity.name)
             } catch {
-                throw APIError(error)
+                // The one thing a pause can lack is its reason.
+                throw error.kind == .invalidInput ? APIError(.unprocessableContent, error.description, field: "reason") : APIError(error)
             }
             context.logger.notice("schedule paused", metadata: ["schedule": "\(id)", "by": "\(identity.name)"])
             return try await detail(id, services)
@@ -100,9 +99,11 @@ enum ScheduleRoutes {
     }
 
     private static func detail(_ id: String, _ services: ServeServices) async throws -> Response {
-        let schedule = try await schedule(id, services)
-        let (_, blackouts, book, now) = await services.schedules.snapshot()
-        return JSONResponse.make(ScheduleView(schedule, book: book, blackouts: blackouts, now: now, policy: await services.dispatcher.settings.policy))
+        do throws(AdmissionError) {
+            return JSONResponse.make(try await services.schedules.detail(id).schedule)
+        } catch {
+            throw APIError(error)
+        }
     }
 
     private static func schedule(_ id: String, _ services: ServeServices) async throws(APIError) -> Schedule {

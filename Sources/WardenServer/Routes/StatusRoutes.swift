@@ -44,15 +44,7 @@ enum StatusRoutes {
         }
         api.get("status") { _, context -> Response in
             _ = try context.require(.read)
-            let state = services.state
-            let active = await services.dispatcher.activeRuns
-            let status = Status(version: WardenVersion.current, config: await state.configuration.file, loadedAt: await state.loadedAt.timeIntervalSince1970,
-                                reloadFailure: await state.reloadFailure, tokenProblem: await state.tokenProblem,
-                                startedAt: services.startedAt.timeIntervalSince1970, accepting: await services.dispatcher.isAccepting,
-                                controller: await services.dispatcher.settings.controller,
-                                runsActive: active.map { .init(runID: $0.runID, runbook: $0.runbook, trigger: $0.trigger.rawValue, startedAt: $0.startedAt.timeIntervalSince1970) },
-                                waitingForOperator: await services.adoptions.waiting, identity: context.identity?.name ?? "")
-            return JSONResponse.make(status)
+            return JSONResponse.make(await status(services, identity: context.identity?.name ?? ""))
         }
         api.post("reload") { _, context -> Response in
             _ = try context.require(.reload)
@@ -65,9 +57,31 @@ enum StatusRoutes {
         }
     }
 
+    /// What the daemon serves and carries now, as `GET /api/v1/status` and the web UI's status page show it; `identity` is who asks.
+    static func status(_ services: ServeServices, identity: String) async -> Status {
+        let state = services.state
+        let configuration = await state.configuration
+        let active = await services.dispatcher.activeRuns
+        return Status(version: WardenVersion.current, config: configuration.file, listen: configuration.listen.description, tls: configuration.tls != nil,
+                      journal: services.journal.store.location, inventories: configuration.inventories.count, runbooks: await state.catalog.runbooks.count,
+                      loadedAt: await state.loadedAt.timeIntervalSince1970, reloadFailure: await state.reloadFailure, tokenProblem: await state.tokenProblem,
+                      startedAt: services.startedAt.timeIntervalSince1970, accepting: await services.dispatcher.isAccepting,
+                      controller: await services.dispatcher.settings.controller,
+                      runsActive: active.map { .init(runID: $0.runID, runbook: $0.runbook, trigger: $0.trigger.rawValue, startedAt: $0.startedAt.timeIntervalSince1970) },
+                      waitingForOperator: await services.adoptions.waiting, identity: identity)
+    }
+
     struct Status: Encodable {
         let version: String
         let config: String
+        /// The address it listens on (`127.0.0.1:8470`), and whether it serves HTTPS there.
+        let listen: String
+        let tls: Bool
+        /// Where the journal is (`JournalStore.location`).
+        let journal: String
+        /// How many inventories the config names and how many runbooks the catalog holds.
+        let inventories: Int
+        let runbooks: Int
         let loadedAt: Double
         let reloadFailure: String?
         let tokenProblem: String?
@@ -93,7 +107,7 @@ enum StatusRoutes {
         }
 
         enum CodingKeys: String, CodingKey {
-            case version, config, accepting, controller, identity
+            case version, config, listen, tls, journal, inventories, runbooks, accepting, controller, identity
             case loadedAt = "loaded_at"
             case reloadFailure = "reload_failure"
             case tokenProblem = "token_problem"

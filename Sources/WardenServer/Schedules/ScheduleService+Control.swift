@@ -33,9 +33,11 @@ extension ScheduleService {
         return record
     }
 
-    /// Pauses a schedule: its occurrences end `paused` until it is resumed.
+    /// Pauses a schedule: its occurrences end `paused` until it is resumed. A pause must say why
+    /// (`invalidInput` otherwise): the API and the web UI both come through here.
     func pause(_ id: String, reason: String, by person: String) async throws(AdmissionError) {
         _ = try await schedule(id)
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AdmissionError(.invalidInput, "say why") }
         if let pause = book.pauses[id] { throw AdmissionError(.conflict, "schedule \(id) is already paused, by \(pause.by): \(pause.reason)") }
         guard await append([ScheduleEventDraft(schedule: id, occurrence: nil, kind: .paused, actor: person, detail: VisibleText.line(reason))]) != nil else {
             throw AdmissionError(.failed, "the pause could not be journaled; the schedule is not paused")
@@ -43,10 +45,12 @@ extension ScheduleService {
         poke()
     }
 
-    func resume(_ id: String, by person: String) async throws(AdmissionError) {
+    /// Resumes a paused schedule; `reason`, when given (the web UI asks for one), is journaled with it.
+    func resume(_ id: String, reason: String? = nil, by person: String) async throws(AdmissionError) {
         _ = try await schedule(id)
         guard book.pauses[id] != nil else { throw AdmissionError(.conflict, "schedule \(id) is not paused") }
-        guard await append([ScheduleEventDraft(schedule: id, occurrence: nil, kind: .resumed, actor: person)]) != nil else {
+        let detail = reason.map { VisibleText.line($0) }.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        guard await append([ScheduleEventDraft(schedule: id, occurrence: nil, kind: .resumed, actor: person, detail: detail)]) != nil else {
             throw AdmissionError(.failed, "the resume could not be journaled; the schedule stays paused")
         }
         poke()

@@ -27,7 +27,7 @@ enum ApprovalsPage {
         let run = pending.run
         let refusal = identity.may(.approve) ? pending.refusal(of: identity.name, decision: .approve) : "\(identity.name) does not have the approver role"
         var values: [String: Any] = [
-            "id": run.id, "path": "/runs/" + WebPath.segment(run.id), "runbook": run.runbook, "step": pending.step,
+            "id": run.id, "path": "/runs/" + WebLink.segment(run.id), "runbook": run.runbook, "step": pending.step,
             "initiator": run.initiator, "trigger": run.trigger.rawValue, "started": WebTime.values(run.startedAt), "planHash": run.planHash,
             "quorum": pending.terms.quorum,
             "approvers": pending.terms.approvers.isEmpty ? "anyone with the approver role" : pending.terms.approvers.joined(separator: ", "),
@@ -41,7 +41,7 @@ enum ApprovalsPage {
         if let message = pending.terms.message { values["message"] = message }
         if let previous = await previousPlan(before: run, services: services) {
             let comparison = PlanComparison(from: previous.plan, to: pending.plan)
-            var since: [String: Any] = ["run": previous.run.id, "path": "/runs/" + WebPath.segment(previous.run.id),
+            var since: [String: Any] = ["run": previous.run.id, "path": "/runs/" + WebLink.segment(previous.run.id),
                                         "status": previous.run.status.rawValue, "started": WebTime.values(previous.run.startedAt),
                                         "same": comparison.changes.isEmpty]
             since["changes"] = comparison.changes.map { ["subject": $0.subject, "before": $0.before ?? "(none)", "after": $0.after ?? "(none)"] }

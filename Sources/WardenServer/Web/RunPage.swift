@@ -47,7 +47,7 @@ enum RunPage {
         let run = detail.run
         let identity = inputs.visitor.session.identity
         let ended: Bool = if case .ended = run.status { true } else { false }
-        let path = "/runs/" + WebPath.segment(run.id)
+        let path = "/runs/" + WebLink.segment(run.id)
         var values: [String: Any] = [
             "id": run.id, "path": path, "runbook": run.runbook, "status": run.status.rawValue,
             "statusClass": run.status.rawValue, "initiator": run.initiator, "trigger": run.trigger.rawValue,

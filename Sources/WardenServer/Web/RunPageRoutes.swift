@@ -45,7 +45,7 @@ enum RunPageRoutes {
                     VisibleText.line("\(event.sequence)  \(WebTime.iso(event.at))  \(event.kind.rawValue)  \(JournalLine.text(event))")
                 }
                 return attachment("run \(run.id) (\(run.runbook)): \(run.status.rawValue)\n" + lines.joined(separator: "\n") + "\n",
-                                  name: "\(WebPath.segment(id))-journal.txt")
+                                  name: "\(WebLink.segment(id))-journal.txt")
             }
         }
         router.get("runs/:id/output/:sequence/:stream") { request, context -> Response in
@@ -57,7 +57,7 @@ enum RunPageRoutes {
                       let record = RunPage.record(of: event), case let .string(text)? = record[stream] else {
                     return WebPage.page(visitor, "message", title: "No such output", ["message": "That output is not in the journal."], status: .notFound)
                 }
-                return attachment(text, name: "\(WebPath.segment(id))-\(WebPath.segment(event.step ?? "step"))-\(WebPath.segment(event.host ?? "host"))-\(stream).txt")
+                return attachment(text, name: "\(WebLink.segment(id))-\(WebLink.segment(event.step ?? "step"))-\(WebLink.segment(event.host ?? "host"))-\(stream).txt")
             }
         }
         router.get("runs/:id/artifacts/:index") { request, context -> Response in
@@ -73,7 +73,7 @@ enum RunPageRoutes {
                 case let .success(data):
                     var response = Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "no-store"],
                                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
-                    response.headers[.contentDisposition] = "attachment; filename=\"\(WebPath.segment((artifact.path as NSString).lastPathComponent))\""
+                    response.headers[.contentDisposition] = "attachment; filename=\"\(WebLink.segment((artifact.path as NSString).lastPathComponent))\""
                     return response
                 case let .failure(problem):
                     return WebPage.page(visitor, "message", title: "File unavailable", ["message": problem.message], status: problem.status)
@@ -92,7 +92,7 @@ enum RunPageRoutes {
                     return try await refused(id, "The run was not cancelled: \(answer.message)", answer.status, visitor, services)
                 }
                 context.logger.notice("run cancelled from the web UI", metadata: ["run": "\(id)"])
-                return WebPage.redirect("/runs/" + WebPath.segment(id))
+                return WebPage.redirect("/runs/" + WebLink.segment(id))
             }
         }
         router.post("runs/:id/decision") { request, context -> Response in
@@ -112,7 +112,7 @@ enum RunPageRoutes {
                     return try await refused(id, "Not recorded: \(error.message).", error.status, visitor, services)
                 }
                 context.logger.notice("approval recorded from the web UI", metadata: ["run": "\(id)", "decision": "\(decision.rawValue)"])
-                return WebPage.redirect("/runs/" + WebPath.segment(id))
+                return WebPage.redirect("/runs/" + WebLink.segment(id))
             }
         }
     }

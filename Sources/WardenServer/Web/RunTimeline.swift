@@ -72,7 +72,7 @@ struct RunTimeline {
                 let reserveStart = closes - (window.cleanupReserve ?? 0)
                 if reserveStart > opens, opens < end {
                     bands.append(Band(x: x(opens), width: max(0, x(min(reserveStart, end)) - x(opens)), kind: "window",
-                                      title: "maintenance window \(window.between) \(window.timezone), closes \(WebTime.text(closes))"))
+                                      title: "maintenance window \(window.between) \(window.timezone), closes \(WebTime.text(Date(timeIntervalSince1970: closes))) UTC"))
                 }
                 if reserveStart < end, let reserve = window.cleanupReserve, reserve > 0 {
                     bands.append(Band(x: x(reserveStart), width: max(2, x(closes) - x(reserveStart)), kind: "reserve",

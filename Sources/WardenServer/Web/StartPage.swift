@@ -49,7 +49,7 @@ enum StartPage {
                         }
                         let started = try await services.dispatcher.start(request)
                         context.logger.info("run started from the web UI", metadata: ["run": "\(started.runID)", "runbook": "\(runbook.name)"])
-                        return WebPage.redirect("/runs/" + WebPath.segment(started.runID))
+                        return WebPage.redirect("/runs/" + WebLink.segment(started.runID))
                     }
                     form.plan = try await services.dispatcher.plan(request)
                     return await page(visitor, form: form, services: services)
@@ -135,7 +135,7 @@ enum StartPage {
         let typed = form.texts[parameter.name]
         let shown = parameter.secret ? "" : (typed ?? parameter.defaultValue.map(Self.text) ?? "")
         var values: [String: Any] = [
-            "name": parameter.name, "id": "param-" + WebPath.segment(parameter.name), "type": parameter.type, "value": shown,
+            "name": parameter.name, "id": "param-" + WebLink.segment(parameter.name), "type": parameter.type, "value": shown,
             "required": parameter.required && parameter.defaultValue == nil,
             "secret": parameter.secret,
             "isEnum": parameter.values != nil,

@@ -99,6 +99,11 @@ enum WebRoutes {
                                     section: "/")
             }
         }
+        SchedulesPage.register(on: router, services: services)
+        IncidentsPage.register(on: router, services: services)
+        LocksPage.register(on: router, services: services)
+        AuditPage.register(on: router, services: services)
+        StatusPage.register(on: router, services: services)
     }
 
     /// Who is looking at a page: the session of the browser's cookie, or, for a user a trusted
