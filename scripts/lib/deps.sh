@@ -9,6 +9,9 @@
 #                        `apt-get install -y -qq` (DEBIAN_FRONTEND=noninteractive), through sudo
 #                        when not root. Nothing is run when everything is there.
 #                        Returns non-zero, with a message saying what to install, if it cannot.
+#   warden_ensure_venv DIR PACKAGE...
+#                        a Python virtual environment at DIR holding PACKAGEs from PyPI (made
+#                        once, reused while it has them); scripts/browser-test's selenium.
 #
 # Packages: libssh-dev (the CLibSSH system library), pkg-config (SwiftPM finds libssh with it),
 # openssh-server (sshd for the loopback test fleet, Tests/Fleet/fleet), openssh-client
@@ -18,7 +21,10 @@
 # certificate for it) and prometheus-alertmanager (the real Alertmanager 0.25 the alert tests
 # start on their own, on a loopback port with a temporary storage folder: its webhook deliveries
 # to `warden serve` and its silences API; it also brings amtool, which checks
-# deploy/alertmanager's config).
+# deploy/alertmanager's config), chromium and chromium-driver (the headless browser and its
+# WebDriver, /usr/bin/chromedriver, that scripts/browser-test drives through the web UI of a live
+# `warden serve`: Debian's pair always matches, unlike a driver fetched for another build) and
+# python3-venv (the virtual environment holding selenium for it, on a Debian python3).
 #
 # Installing supervisor or prometheus-alertmanager must not start Debian's system-wide
 # supervisord or alertmanager (the tests never use them, one on :9093 would take a port and
@@ -27,7 +33,8 @@
 # for the install and removed after it. A system alertmanager that runs all the same after the
 # install (a policy-rc.d that allowed it) is stopped and disabled, with a note.
 
-WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl prometheus-alertmanager)
+WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl prometheus-alertmanager
+    chromium chromium-driver python3-venv)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 
@@ -166,4 +173,35 @@ warden_ensure_python_tool() {
         _warden_note "$package installed, but $command is not on PATH (add pip's script folder, e.g. ~/.local/bin)"
         return 1
     }
+}
+
+# warden_ensure_venv DIR PACKAGE...: a virtual environment at DIR (made with python3 -m venv) with
+# PACKAGEs installed from PyPI. Reused as it is when its python runs and DIR/.warden-packages names
+# the same packages (written after the last install that succeeded), so a second run costs nothing
+# and asks no registry. The install is tried twice, like warden_ensure_python_tool's. Returns
+# non-zero, with a message, if it cannot.
+warden_ensure_venv() {
+    local dir=$1
+    shift
+    local wanted="$*"
+    if [[ -x $dir/bin/python && -f $dir/.warden-packages ]] && [[ $(<"$dir/.warden-packages") == "$wanted" ]] &&
+        "$dir/bin/python" -c '' 2>/dev/null; then
+        return 0
+    fi
+    if [[ ! -x $dir/bin/python ]] || ! "$dir/bin/python" -c '' 2>/dev/null; then
+        rm -rf "$dir"
+        mkdir -p "$(dirname "$dir")"
+        python3 -m venv "$dir" >&2 || {
+            _warden_note "python3 -m venv $dir failed (on Debian's python3 it needs python3-venv)"
+            rm -rf "$dir"
+            return 1
+        }
+    fi
+    _warden_note "installing $wanted from PyPI into $dir"
+    local -a pip=("$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$@")
+    "${pip[@]}" >&2 || { sleep 5; "${pip[@]}" >&2; } || {
+        _warden_note "pip could not install $wanted into $dir"
+        return 1
+    }
+    printf '%s\n' "$wanted" >"$dir/.warden-packages"
 }
