@@ -54,11 +54,8 @@ class RunsPage(BrowserTest):
         self.assertEqual(b.find_all("table.runs"), [])
         self.assertIn("No runs match.", b.text("main"))
 
-    @unittest.expectedFailure
     def test_filter_form_keeps_a_space(self):
-        # Known: a browser sends a space in a GET form as '+', and the runs page reads the query
-        # without turning '+' back into a space, so "a b" comes back as "a+b" (harmless today:
-        # initiator and runbook names hold no spaces). Remove expectedFailure once it is fixed.
+        # A browser sends a space in a GET form as '+': the page reads it back as a space.
         b = self.browser()
         b.sign_in("olga")
         b.submit_form("form.filters", {"initiator": "a b"})

@@ -8,9 +8,9 @@ import WardenCore
 /// Empty form fields mean "any", as a browser sends every field of the form.
 enum RunsPage {
     /// The filters of the query; a wrong status or trigger is named in the page rather than refused.
-    static func query(_ parameters: FlatDictionary<Substring, Substring>) -> (query: RunQuery, problem: String?) {
-        func value(_ name: Substring) -> String? {
-            guard let text = parameters[name].map(String.init)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+    static func query(_ parameters: WebForm) -> (query: RunQuery, problem: String?) {
+        func value(_ name: String) -> String? {
+            guard let text = parameters[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
         }
         var query = RunQuery(limit: 100)

@@ -15,8 +15,8 @@ enum StartPage {
     static func register(on router: Router<WardenRequestContext>, services: ServeServices) {
         router.get("start") { request, context -> Response in
             try await WebGate.page(request, context, services, needs: .plan) { visitor in
-                let query = request.uri.queryParameters
-                let form = Form(runbook: query["runbook"].map(String.init) ?? "", inventory: query["inventory"].map(String.init) ?? "",
+                let query = WebForm.query(request)
+                let form = Form(runbook: query["runbook"] ?? "", inventory: query["inventory"] ?? "",
                                 texts: [:], limit: "")
                 return await page(visitor, form: form, services: services)
             }

@@ -19,6 +19,11 @@ struct WebForm: Sendable {
         return parse(String(buffer: buffer))
     }
 
+    /// The query of a page's URL as a GET form sends it (`a+b` is "a b"; Hummingbird's own query parameters keep the `+`).
+    static func query(_ request: Request) -> WebForm {
+        parse(request.uri.query ?? "")
+    }
+
     static func parse(_ text: String) -> WebForm {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {

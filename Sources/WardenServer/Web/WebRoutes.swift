@@ -23,7 +23,7 @@ enum WebRoutes {
 
         router.get("sign-in") { request, context -> Response in
             let visitor = await visitor(request, context: context, services: services)
-            let next = WebGate.localPath(request.uri.queryParameters["next"].map(String.init) ?? "/")
+            let next = WebGate.localPath(WebForm.query(request)["next"] ?? "/")
             if let visitor { return await signedIn(visitor, then: WebPage.redirect(next), services: services) }
             return WebPage.render("sign-in", ["title": "Sign in", "next": next])
         }
@@ -88,7 +88,7 @@ enum WebRoutes {
 
         router.get("/") { request, context -> Response in
             try await WebGate.page(request, context, services) { visitor in
-                let (query, problem) = RunsPage.query(request.uri.queryParameters)
+                let (query, problem) = RunsPage.query(WebForm.query(request))
                 let runs: [JournalRun]
                 do {
                     runs = try await services.journal.runs(query)
