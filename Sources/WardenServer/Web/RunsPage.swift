@@ -3,6 +3,11 @@ import Hummingbird
 import HummingbirdCore
 import WardenCore
 
+extension CharacterSet {
+    /// What may stand unencoded in a query value: the unreserved characters (so `&`, `=`, `+` and `#` are encoded).
+    static let urlQueryValueAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
+
 /// `GET /`: the runs in the journal, newest first, filtered as the API's
 /// `GET /api/v1/runs` filters them (status, runbook, trigger, initiator).
 /// Empty form fields mean "any", as a browser sends every field of the form.
@@ -37,6 +42,12 @@ enum RunsPage {
             "hasRuns": !runs.isEmpty,
             "runs": runs.map(row),
         ]
+        // The same filters for the script's refresh of the table, percent-encoded as a GET form sends them.
+        let filters = [("status", query.status?.rawValue), ("runbook", query.runbook), ("trigger", query.trigger?.rawValue),
+                       ("initiator", query.initiator)].compactMap { name, value in
+            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
+        }
+        values["queryString"] = filters.isEmpty ? "" : "?" + filters.joined(separator: "&")
         // Left out when there is none: a missing key is an empty section.
         if let problem { values["problem"] = problem }
         return values
@@ -46,6 +57,7 @@ enum RunsPage {
         let started = Date(timeIntervalSince1970: run.startedAt)
         var values: [String: Any] = [
             "id": run.id,
+            "href": WebLink.run(run.id),
             "status": run.status.rawValue,
             // A CSS class from a fixed set: the status word is ours, never free text.
             "statusClass": run.status.rawValue,

@@ -99,6 +99,14 @@ enum WebRoutes {
                                     section: "/")
             }
         }
+        // The runs table alone, for the page's script to refresh every few seconds.
+        router.get("runs-table") { request, context -> Response in
+            try await WebGate.page(request, context, services) { visitor in
+                let (query, problem) = RunsPage.query(WebForm.query(request))
+                let runs = try await services.journal.runs(query)
+                return WebPage.render("runs-table", RunsPage.values(runs: runs, query: query, problem: problem, session: visitor.session))
+            }
+        }
         SchedulesPage.register(on: router, services: services)
         IncidentsPage.register(on: router, services: services)
         LocksPage.register(on: router, services: services)

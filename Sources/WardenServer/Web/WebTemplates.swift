@@ -22,7 +22,7 @@ enum WebTemplates {
     /// Static file `name` (`warden.css`, `warden.js`); nil for any other name (no path is ever read from the request).
     static func staticFile(_ name: String) -> (data: Data, type: String)? { staticFiles[name] }
 
-    static let names = ["layout", "message", "sign-in", "runs", "run", "run-live", "plan-step", "plan", "approvals", "start",
+    static let names = ["layout", "message", "sign-in", "runs", "runs-table", "run", "run-live", "plan-step", "plan", "approvals", "start",
                         "schedules", "incidents", "locks", "audit", "status"]
 
     private static func load() -> Result<MustacheLibrary, WebTemplateError> {

@@ -84,3 +84,23 @@ struct WebRunsPageTests {
         }
     }
 }
+
+/// The runs table alone, which the runs page's script fetches every few seconds with the page's filters.
+@Suite("Web runs table")
+struct WebRunsTableTests {
+    @Test func theTableIsServedAloneWithThePagesFiltersAndLinksToEachRun() async throws {
+        try await ServeHarness.with { harness, api in
+            let runID = try await api.start("inspect")
+            _ = try await harness.finish(runID)
+            let browser = WebBrowser(api: api)
+            let cookie = try await browser.signIn(as: .viewer)
+            let page = try await browser.get("/?status=succeeded&initiator=olga+x&runbook=", cookie: cookie)
+            #expect(page.text.contains(#"data-live="/runs-table?status=succeeded&amp;initiator=olga%20x" data-poll="5""#), "\(page.text)")
+            #expect(page.text.contains(#"name="initiator" value="olga x""#), "a '+' in a GET form is a space")
+            let table = try await browser.get("/runs-table?status=succeeded", cookie: cookie)
+            #expect(table.code == 200 && !table.text.contains("<html"), "\(table)")
+            #expect(table.text.contains(#"<a href="/runs/\#(runID)"><code>\#(runID)</code></a>"#), "\(table.text)")
+            #expect(try await browser.get("/runs-table?status=failed", cookie: cookie).text.contains("No runs match."))
+        }
+    }
+}
