@@ -5,6 +5,9 @@ Subcommands (each prints one JSON object on stdout):
   seed-runs DB N          insert N finished runs into a state folder's journal (rows only: the audit
                           log does not cover them, which listing does not read)
   latency URL TOKEN PATH N  N sequential GETs on one keep-alive connection: p50, p99, max (ms)
+  page-latency URL TOKEN PATH N  sign in to the web UI with TOKEN, then N sequential GETs of the page PATH
+                          on one keep-alive connection: p50, p99, max (ms) and the page's bytes, with
+                          the stylesheet's and the script's (the page weight)
   sse URL TOKEN RUN CLIENTS  CLIENTS streams of one run's events, read to run-finished: how long
                           after being journaled (the event's `at`) each event reached each client
   start-many URL TOKEN RUNBOOK INVENTORY N PARAMS_JSON  plan once, start N runs at once, wait until
@@ -58,6 +61,35 @@ def latency(url, token, path, count):
             return {"error": f"GET {path} answered {status}"}
     return {"path": path, "requests": count, "p50_ms": round(percentile(samples, 50), 2), "p99_ms": round(percentile(samples, 99), 2),
             "max_ms": round(max(samples), 2)}
+
+
+def page_latency(url, token, path, count):
+    conn = connection(url)
+    origin = url.rstrip("/")
+    form = urllib.parse.urlencode({"token": token, "next": "/"})
+    conn.request("POST", "/sign-in", body=form, headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": origin})
+    response = conn.getresponse()
+    response.read()
+    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    if response.status != 303 or not cookie.startswith("warden_session="):
+        return {"error": f"sign-in answered {response.status}"}
+    samples, size = [], 0
+    for _ in range(count):
+        start = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        body = response.read()
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status != 200:
+            return {"error": f"GET {path} answered {response.status}"}
+        size = len(body)
+    statics = 0
+    for asset in ("/static/warden.css", "/static/warden.js"):
+        conn.request("GET", asset)
+        response = conn.getresponse()
+        statics += len(response.read())
+    return {"page": path, "requests": count, "p50_ms": round(percentile(samples, 50), 2), "p99_ms": round(percentile(samples, 99), 2),
+            "max_ms": round(max(samples), 2), "html_bytes": size, "weight_kb": round((size + statics) / 1024, 1)}
 
 
 def sse(url, token, run, clients):
@@ -147,6 +179,8 @@ def main(argv):
         result = seed_runs(args[0], int(args[1]))
     elif command == "latency":
         result = latency(args[0], args[1], args[2], int(args[3]))
+    elif command == "page-latency":
+        result = page_latency(args[0], args[1], args[2], int(args[3]))
     elif command == "sse":
         result = sse(args[0], args[1], args[2], int(args[3]))
     elif command == "start-many":

@@ -7,6 +7,10 @@
 #   1. GET /api/v1/runs (a page of 50) and GET /api/v1/runs/{id} with 10,000 runs in the journal:
 #      p50/p99/max over 2,000 requests on one keep-alive connection (target: p99 <= 20 ms), and
 #      wrk's throughput on /healthz and /api/v1/runs/{id} when wrk is installed (Debian's wrk).
+#   1b. The web UI's server time: the runs page (100 newest of the 10,000 runs) and the run page of a
+#      real 50-host, 10-step run (the 50 inventory hosts share the fleet's servers), p50/p99/max over
+#      500 requests each (target: p99 <= 50 ms), and each page's weight with the stylesheet and
+#      script (target: under 100 KB).
 #   2. 50 SSE clients following one run of 20 steps on every host: how long after being journaled
 #      each event reached each client (target: p99 <= 50 ms); the run waits at an approval gate
 #      until every client is connected, so only live events are timed.
@@ -62,6 +66,19 @@ mkdir -p "$work/runbooks" && mkdir -m 700 "$work/state"
     echo "  - {id: go, approve: {quorum: 1, timeout: 10m}}"
     for k in $(seq 20); do printf '  - {id: s%s, on: fleet, run: "sleep 0.02", unguarded: "a benchmark"}\n' "$k"; done
 } >"$work/runbooks/stream.yaml"
+{
+    echo "name: bench-grid"
+    echo "targets: {grid: {hosts: grid, at_least: 1}}"
+    echo "steps:"
+    for k in $(seq 10); do printf '  - {id: step%s, on: grid, run: "true", unguarded: "a benchmark"}\n' "$k"; done
+} >"$work/runbooks/grid.yaml"
+# 50 inventory hosts on the fleet's servers: the run page's grid is 50 hosts by 10 steps.
+{
+    sed -n '1,/^hosts:/p' "$work/fleet/inventory.yaml"
+    for i in $(seq 50); do
+        printf '  g%02d:\n    address: %s.%s\n    port: %s\n    groups: [grid]\n' "$i" "$net" $(((i - 1) % hosts + 1)) "$port"
+    done
+} >"$work/grid.yaml"
 "$warden" validate "$work/runbooks/steps.yaml" >/dev/null
 "$warden" validate "$work/runbooks/stream.yaml" >/dev/null
 http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -69,7 +86,7 @@ url=http://127.0.0.1:$http_port
 cat >"$work/serve.yaml" <<YAML
 listen: 127.0.0.1:$http_port
 state: state
-inventories: {fleet: fleet/inventory.yaml}
+inventories: {fleet: fleet/inventory.yaml, grid: grid.yaml}
 runbooks: [runbooks]
 runs: {max_active: 64}
 YAML
@@ -94,6 +111,19 @@ if command -v wrk >/dev/null 2>&1; then
 else
     record '{"measure": "wrk_requests_per_second", "skipped": "wrk is not installed (apt-get install wrk)"}'
 fi
+
+# 1b. The web UI: the runs page over 10,000 runs, and the run page of a 50-host, 10-step run.
+record "$(python3 "$py" page-latency "$url" "$operator" "/" 500)"
+grid_plan=$(curl -fsS -H "Authorization: Bearer $operator" -d '{"runbook":"bench-grid","inventory":"grid"}' "$url/api/v1/plans")
+grid_hash=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["hash"])' <<<"$grid_plan")
+grid_run=$(curl -fsS -H "Authorization: Bearer $operator" -d "{\"runbook\":\"bench-grid\",\"inventory\":\"grid\",\"plan_hash\":\"$grid_hash\"}" "$url/api/v1/runs" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
+for _ in $(seq 600); do
+    status=$(curl -fsS -H "Authorization: Bearer $operator" "$url/api/v1/runs/$grid_run" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["status"])')
+    [[ $status != running ]] && break
+    sleep 0.1
+done
+record "$(python3 "$py" page-latency "$url" "$operator" "/runs/$grid_run" 500)"
 
 # 2. 50 SSE clients on one run, held at its gate until they are all connected.
 plan=$(curl -fsS -H "Authorization: Bearer $operator" -d '{"runbook":"bench-stream","inventory":"fleet"}' "$url/api/v1/plans")
