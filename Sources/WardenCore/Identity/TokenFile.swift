@@ -101,7 +101,14 @@ public struct TokenFile: Sendable, CustomStringConvertible {
     public func identity(forToken token: String, at date: Date) -> Identity? {
         let bytes = Array(token.utf8)
         guard bytes.count <= TokenFile.maximumTokenLength, bytes.starts(with: Array(TokenFile.tokenPrefix.utf8)) else { return nil }
-        let presented = Array(SHA256.hash(data: bytes))
+        return identity(forDigest: TokenFile.digest(of: token), at: date)
+    }
+
+    /// The identity of the token whose SHA-256 digest is `presented`, as `identity(forToken:at:)`: what a
+    /// web session keeps instead of the token, so revoking or expiring the token (or changing its roles)
+    /// reaches the sessions signed in with it at their next page.
+    public func identity(forDigest presented: [UInt8], at date: Date) -> Identity? {
+        guard presented.count == 32 else { return nil }
         var found = -1
         for (index, entry) in entries.enumerated() {
             // Stored digests always have 32 bytes (the loader and `add` make sure).
@@ -120,7 +127,7 @@ public struct TokenFile: Sendable, CustomStringConvertible {
     }
 
     /// SHA-256 of a token's UTF-8 bytes: what the file stores.
-    static func digest(of token: String) -> [UInt8] {
+    public static func digest(of token: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(token.utf8)))
     }
 

@@ -77,6 +77,12 @@ public actor DaemonState {
         return tokens.identity(forToken: token, at: date)
     }
 
+    /// The identity of the token with this digest now (see `TokenFile.identity(forDigest:at:)`).
+    func identity(forTokenDigest digest: [UInt8], at date: Date) -> Identity? {
+        refreshTokens()
+        return tokens.identity(forDigest: digest, at: date)
+    }
+
     private func refreshTokens() {
         var info = stat()
         guard lstat(configuration.tokens, &info) == 0 else {

@@ -55,7 +55,7 @@ enum WebRoutes {
                                       status: .unauthorized)
             }
             await services.attempts.recordSuccess(peer)
-            let session = await services.sessions.create(for: identity, now: services.clock.now)
+            let session = await services.sessions.create(for: identity, token: token, now: services.clock.now)
             context.logger.notice("signed in to the web UI", metadata: ["identity": "\(identity)"])
             return await signedIn(WebVisitor(session: session, isNew: true), then: WebPage.redirect(next), services: services)
         }
@@ -123,6 +123,16 @@ enum WebRoutes {
             // The proxy has the last word on who this is: a cookie left by someone else signs no one in as them.
             if let proxied, proxied != session.identity {
                 await services.sessions.revoke(session.id)
+            } else if let digest = session.tokenDigest {
+                // The token must still hold: revoked or expired, its sessions end; its roles are the ones it has now.
+                guard let current = await services.state.identity(forTokenDigest: digest, at: now) else {
+                    await services.sessions.revoke(session.id)
+                    context.logger.notice("ended a web session whose token no longer holds", metadata: ["identity": "\(session.identity.name)"])
+                    return nil
+                }
+                if current == session.identity { return WebVisitor(session: session, isNew: false) }
+                guard let refreshed = await services.sessions.refresh(session.id, identity: current) else { return nil }
+                return WebVisitor(session: refreshed, isNew: false)
             } else {
                 return WebVisitor(session: session, isNew: false)
             }

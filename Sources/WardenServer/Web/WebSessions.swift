@@ -19,14 +19,15 @@ actor WebSessions {
     }
 
     /// A new session for `identity`, expiring `lifetime` after `now`.
-    func create(for identity: Identity, now: Date) -> WebSession {
+    func create(for identity: Identity, token: String? = nil, now: Date) -> WebSession {
         if sessions.count >= capacity {
             sessions = sessions.filter { $0.value.expires > now }
             while sessions.count >= capacity, let soonest = sessions.min(by: { $0.value.expires < $1.value.expires }) {
                 sessions[soonest.key] = nil
             }
         }
-        let session = WebSession(id: Self.randomToken(), identity: identity, csrf: Self.randomToken(), expires: now.addingTimeInterval(lifetime))
+        let session = WebSession(id: Self.randomToken(), identity: identity, tokenDigest: token.map(TokenFile.digest(of:)), csrf: Self.randomToken(),
+                                 expires: now.addingTimeInterval(lifetime))
         sessions[session.id] = session
         return session
     }
@@ -39,6 +40,14 @@ actor WebSessions {
             return nil
         }
         return session
+    }
+
+    /// Session `id` with the roles its token has now (an admin may have changed them).
+    func refresh(_ id: String, identity: Identity) -> WebSession? {
+        guard let session = sessions[id] else { return nil }
+        let updated = WebSession(id: session.id, identity: identity, tokenDigest: session.tokenDigest, csrf: session.csrf, expires: session.expires)
+        sessions[id] = updated
+        return updated
     }
 
     /// Ends session `id` (sign-out): its cookie no longer signs anyone in.

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Testing
-import WardenCore
+@testable import WardenCore
 import WardenTesting
 
 /// Signing in to the web UI with a token: a server-side session behind an
@@ -128,6 +128,37 @@ struct WebSignInTests {
             #expect(try await browser.get("/", cookie: cookie).code == 200)
             harness.clock.advance(by: .seconds(61))
             #expect(try await browser.get("/", cookie: cookie).code == 303)
+        }
+    }
+
+    @Test func aSessionEndsWithItsTokenRevokedOrExpiredAndFollowsItsRoles() async throws {
+        try await ServeHarness.with { harness, api in
+            let browser = WebBrowser(api: api)
+            // The expiring viewer token: an hour by the test clock.
+            let signed = try await browser.postForm("/sign-in", ["token": harness.expiringToken])
+            let temp = try #require(WebBrowser.sessionCookie(signed))
+            #expect(try await browser.get("/", cookie: temp).code == 200)
+            harness.clock.advance(by: .seconds(3601))
+            #expect(try await browser.get("/", cookie: temp).code == 303, "the token expired, so did its session (not 8 hours later)")
+
+            let olga = try await browser.signIn(as: .operator)
+            #expect(try await browser.get("/start", cookie: olga).code == 200)
+            // An admin gives olga's token the viewer role only, then revokes it: the session follows each change.
+            let file = try TokenFile.load(path: harness.folder + "/tokens.json")
+            let token = try #require(api.tokens[.operator])
+            let demoted = TokenFile(entries: file.entries.map { entry in
+                entry.name == "olga" ? TokenEntry(name: "olga", roles: [.viewer], createdAt: entry.createdAt, expiresAt: nil,
+                                                  digest: TokenFile.digest(of: token)) : entry
+            })
+            try demoted.save(path: harness.folder + "/tokens.json")
+            // The harness gives its tokens in code; a reload makes the daemon read and then follow the file.
+            #expect(try await api.post("/api/v1/reload", as: .admin, json: [:]).code == 200)
+            #expect(try await browser.get("/start", cookie: olga).code == 403, "her roles are the token's roles now")
+            #expect(try await browser.get("/", cookie: olga).code == 200)
+            var revoked = demoted
+            try revoked.revoke(name: "olga")
+            try revoked.save(path: harness.folder + "/tokens.json")
+            #expect(try await browser.get("/", cookie: olga).code == 303, "a revoked token's session ends at its next page")
         }
     }
 
