@@ -88,11 +88,21 @@ public struct RunDetail: Sendable, Encodable {
 
     /// Reads run `id` from the journal; nil when there is none.
     public static func read(_ id: String, from journal: Journal) async throws(JournalError) -> RunDetail? {
+        try await readWithEvents(id, from: journal)?.detail
+    }
+
+    /// `read`, and the events it was folded from (a page that also lists them reads them once).
+    public static func readWithEvents(_ id: String, from journal: Journal) async throws(JournalError) -> (detail: RunDetail, events: [JournalEvent])? {
         guard let run = try await journal.run(id) else { return nil }
         let events = try await journal.events(of: id)
-        let approvals = try await journal.allApprovals().filter { $0.runID == id }
+        // Only the steps that waited at a gate can have approvals: ask for those, not the whole journal's.
+        var approvals: [Approval] = []
+        for step in Set(events.filter { $0.kind == .waitingApproval }.compactMap(\.step)).sorted() {
+            approvals += try await journal.approvals(of: id, step: step)
+        }
+        approvals.sort { $0.at < $1.at }
         let locks = try await journal.locks().filter { $0.runID == id }
-        return RunDetail(run: run, events: events, approvals: approvals, locks: locks)
+        return (RunDetail(run: run, events: events, approvals: approvals, locks: locks), events)
     }
 
     init(run: JournalRun, events: [JournalEvent], approvals: [Approval], locks: [RunLock]) {

@@ -119,8 +119,7 @@ enum RunPageRoutes {
 
     /// What the run page of `id` needs, read from the journal; nil when there is no such run.
     static func inputs(_ id: String, visitor: WebVisitor, services: ServeServices, problem: String? = nil) async throws -> RunPage.Inputs? {
-        guard let detail = try await RunDetail.read(id, from: services.journal) else { return nil }
-        let events = try await services.journal.events(of: id)
+        guard let (detail, events) = try await RunDetail.readWithEvents(id, from: services.journal) else { return nil }
         var pending: PendingApproval?
         if detail.waitingForApproval != nil {
             pending = try? await PendingApproval.find(id, in: services.journal, policy: await services.dispatcher.settings.policy)

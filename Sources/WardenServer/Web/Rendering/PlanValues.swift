@@ -10,8 +10,11 @@ enum PlanValues {
         func step(_ step: PlannedStep) -> [String: Any] {
             ["number": step.number, "id": step.id, "kind": step.kind, "mutating": step.mutating, "status": step.status.rawValue,
              "summary": step.summary, "hasHosts": !step.hosts.isEmpty,
-             "hosts": step.hosts.map { host -> [String: Any] in
-                 var values: [String: Any] = ["host": host.host, "status": host.status.rawValue]
+             // Hosts given the same decision and command are one row: fifty hosts restarting alike read as one line.
+             "hosts": groups(step.hosts).map { group -> [String: Any] in
+                 let host = group[0]
+                 var values: [String: Any] = ["host": group.count == 1 ? host.host : "\(group.count) hosts: " + group.map(\.host).joined(separator: ", "),
+                                              "status": host.status.rawValue]
                  if let command = host.command { values["command"] = command }
                  if let undo = host.undo { values["undo"] = undo }
                  if let reason = host.reason { values["hostReason"] = reason }
@@ -31,5 +34,19 @@ enum PlanValues {
         if let reason = plan.verdictReason { values["verdictReason"] = reason }
         if let limit = plan.limit { values["planLimit"] = limit }
         return values
+    }
+
+    /// `hosts` in runs of the same decision (status, command, undo, reason, what it waits on), in order.
+    static func groups(_ hosts: [PlannedHost]) -> [[PlannedHost]] {
+        func key(_ host: PlannedHost) -> [String?] { [host.status.rawValue, host.command, host.undo, host.reason, host.waitsOn] }
+        var groups: [[PlannedHost]] = []
+        for host in hosts {
+            if let last = groups.last?.first, key(last) == key(host) {
+                groups[groups.count - 1].append(host)
+            } else {
+                groups.append([host])
+            }
+        }
+        return groups
     }
 }
