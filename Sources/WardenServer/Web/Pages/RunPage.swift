@@ -14,7 +14,7 @@ import WardenCore
 /// Everything here is data from the journal: the templates render it escaped.
 enum RunPage {
     /// How many journal lines the page shows (the newest); the whole journal is a download.
-    static let journalLines = 150
+    static let journalLines = 100
     /// How much of one host's output a page shows before it links to the rest.
     static let outputBytes = 8 * 1024
 
@@ -68,7 +68,6 @@ enum RunPage {
             "hasArtifacts": !detail.artifacts.isEmpty,
             "outputs": outputs(inputs.events, path: path),
             "journal": journal(inputs.events),
-            "journalCut": max(0, inputs.events.count - journalLines),
             "journalHref": "\(path)/journal.txt",
             "controllerGone": detail.controllerGone,
         ]
@@ -76,6 +75,7 @@ enum RunPage {
             values["finished"] = WebTime.values(finished)
             values["took"] = WebTime.length(finished - run.startedAt)
         }
+        if inputs.events.count > journalLines { values["journalCut"] = inputs.events.count - journalLines }
         if let reason = run.reason { values["reason"] = reason }
         if let problem = inputs.problem { values["problem"] = problem }
         if let plan = detail.plan { values["plan"] = PlanValues.values(plan) }
@@ -115,11 +115,11 @@ enum RunPage {
                 let state = cellState(cell.status)
                 var text = state == "running" ? "running" : cell.status
                 if state == "running", let started = cell.startedAt { text += " " + WebTime.length(now - started) }
-                if let exit = cell.exit, state != "running" { text += " (exit \(exit))" }
+                // An exit code other than 0 is news; `ok` says 0 already.
+                if let exit = cell.exit, state != "running", exit != 0 || state != "ok" { text += " (exit \(exit))" }
                 var values: [String: Any] = ["state": state, "text": text]
                 // Named apart from the run's own `reason` and `took`: a template looks a missing key up in the page around it.
                 if let reason = cell.reason { values["cellReason"] = reason }
-                if let started = cell.startedAt, let ended = cell.endedAt { values["cellTook"] = WebTime.length(ended - started) }
                 return values
             }
             return ["host": host, "cells": cells]

@@ -55,7 +55,7 @@ struct RunTimeline {
             let state = RunPage.cellState(status)
             let outcome = status == "started" || status == "running" ? "running" : status + (exit.map { " (exit \($0))" } ?? "")
             bars.append(Bar(x: x(from), y: y + 3, width: max(2, x(until) - x(from)), state: state,
-                            title: "\(step) on \(row): \(outcome), \(WebTime.length(until - from))"))
+                            title: "\(step) \(row): \(outcome) \(WebTime.length(until - from))"))
         }
         for step in hostless { bar(step.id, on: "run", status: step.status, exit: nil, from: step.startedAt, to: step.endedAt) }
         for step in detail.steps {
@@ -88,23 +88,28 @@ struct RunTimeline {
         }
     }
 
-    /// The template's values.
+    /// The template's values; numbers written as short as they can be (`7`, `512.3`): a big run draws hundreds of bars.
     var values: [String: Any] {
-        [
-            "width": Self.width, "height": height, "axisY": height - Self.axis + 14, "labelX": Self.labelWidth - 6,
-            "rows": rows.map { ["label": $0.label, "y": $0.y + 15, "lineY": $0.y + Self.rowHeight] as [String: Any] },
-            // Bars grouped by state, the class on the group: a 50-host, 10-step run draws 500 of them.
+        let n = Self.number
+        return [
+            "width": n(Self.width), "height": n(height), "axisY": n(height - Self.axis + 14), "labelX": n(Self.labelWidth - 6),
+            "rows": rows.map { ["label": $0.label, "y": n($0.y + 15), "lineY": n($0.y + Self.rowHeight)] as [String: Any] },
+            // Bars grouped by state, the class on the group.
             "barGroups": Dictionary(grouping: bars, by: \.state).sorted { $0.key < $1.key }.map { state, bars in
-                ["state": state, "bars": bars.map { ["x": Self.round($0.x), "y": $0.y, "width": Self.round($0.width), "title": $0.title] as [String: Any] }]
+                ["state": state, "bars": bars.map { ["x": n($0.x), "y": n($0.y), "width": n($0.width), "title": $0.title] as [String: Any] }]
                     as [String: Any]
             },
-            "barHeight": Self.rowHeight - 6,
-            "bands": bands.map { ["x": Self.round($0.x), "width": Self.round($0.width), "height": height - Self.axis, "kind": $0.kind,
+            "barHeight": n(Self.rowHeight - 6),
+            "bands": bands.map { ["x": n($0.x), "width": n($0.width), "height": n(height - Self.axis), "kind": $0.kind,
                                   "title": $0.title] as [String: Any] },
-            "ticks": ticks.map { ["x": Self.round($0.x), "label": $0.label] as [String: Any] },
+            "ticks": ticks.map { ["x": n($0.x), "label": $0.label] as [String: Any] },
             "hasRows": !rows.isEmpty,
         ]
     }
 
-    private static func round(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+    /// `value` to a tenth, without a trailing `.0`.
+    static func number(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return tenths % 10 == 0 ? String(tenths / 10) : String(format: "%.1f", Double(tenths) / 10)
+    }
 }
