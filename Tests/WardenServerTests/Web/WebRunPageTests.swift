@@ -54,6 +54,17 @@ struct WebRunPageTests {
         }
     }
 
+    @Test func aCommandsEscapesAndBidiOverridesAreShownNotActedOn() async throws {
+        try await ServeHarness.with { harness, api in
+            let runID = try await api.start("inspect", params: ["service": "db\u{1B}[2J\u{202E}evil"])
+            _ = try await harness.finish(runID)
+            let browser = WebBrowser(api: api)
+            let page = try await browser.get("/runs/\(runID)", cookie: try await browser.signIn(as: .viewer))
+            #expect(page.text.contains(#"db\x1b[2J\u{202E}evil"#), "the plan's command as the CLI shows it: \(page.text)")
+            #expect(!page.text.contains("\u{1B}") && !page.text.contains("\u{202E}"))
+        }
+    }
+
     @Test func anApproverDecidesOnThePageAndTheInitiatorIsToldWhyTheyCannot() async throws {
         try await ServeHarness.with { harness, api in
             let runID = try await api.start("rebalance", as: .operatorApprover)

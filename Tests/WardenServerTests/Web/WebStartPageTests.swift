@@ -44,7 +44,7 @@ struct WebStartPageTests {
             #expect(!planned.text.contains("hunter2-secret") && !planned.text.contains("<script>x"))
             #expect(harness.transport.commands(receivedBy: "db1").allSatisfy { $0.hasPrefix("status ") }, "a plan runs only read-only checks")
             let hash = try #require(planned.text.range(of: #"name="plan_hash" value=""#).map { String(planned.text[$0.upperBound...].prefix { $0 != "\"" }) })
-            #expect(planned.text.contains(#"<button type="submit" name="action" value="start" class="danger">Start (plan \#(hash))</button>"#))
+            #expect(planned.text.contains(#"<button type="submit" name="action" value="start" class="danger">Start (plan \#(hash.prefix(19))…)</button>"#))
 
             fields["action"] = "start"
             fields["plan_hash"] = "sha256:0000"

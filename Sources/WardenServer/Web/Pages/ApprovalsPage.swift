@@ -34,7 +34,7 @@ enum ApprovalsPage {
             "mayDecide": refusal == nil && !pending.terms.requireSignatures,
             "changes": pending.plan.steps.filter(\.mutating).map { step in
                 ["id": step.id, "summary": step.summary,
-                 "hosts": step.hosts.map { ["host": $0.host, "status": $0.status.rawValue, "command": $0.command ?? "known when the run gets there"] }]
+                 "hosts": step.hosts.map { ["host": $0.host, "status": $0.status.rawValue, "command": $0.command.map(VisibleText.block) ?? "known when the run gets there"] }]
             },
         ]
         if let refusal { values["refusal"] = refusal }
@@ -44,7 +44,9 @@ enum ApprovalsPage {
             var since: [String: Any] = ["run": previous.run.id, "path": "/runs/" + WebLink.segment(previous.run.id),
                                         "status": previous.run.status.rawValue, "started": WebTime.values(previous.run.startedAt),
                                         "same": comparison.changes.isEmpty]
-            since["changes"] = comparison.changes.map { ["subject": $0.subject, "before": $0.before ?? "(none)", "after": $0.after ?? "(none)"] }
+            since["changes"] = comparison.changes.map {
+                ["subject": VisibleText.line($0.subject), "before": $0.before.map(VisibleText.block) ?? "(none)", "after": $0.after.map(VisibleText.block) ?? "(none)"]
+            }
             values["since"] = since
         }
         return values

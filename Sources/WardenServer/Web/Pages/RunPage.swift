@@ -14,7 +14,7 @@ import WardenCore
 /// Everything here is data from the journal: the templates render it escaped.
 enum RunPage {
     /// How many journal lines the page shows (the newest); the whole journal is a download.
-    static let journalLines = 100
+    static let journalLines = 60
     /// How much of one host's output a page shows before it links to the rest.
     static let outputBytes = 8 * 1024
 

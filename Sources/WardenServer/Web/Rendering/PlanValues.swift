@@ -15,15 +15,16 @@ enum PlanValues {
                  let host = group[0]
                  var values: [String: Any] = ["host": group.count == 1 ? host.host : "\(group.count) hosts: " + group.map(\.host).joined(separator: ", "),
                                               "status": host.status.rawValue]
-                 if let command = host.command { values["command"] = command }
-                 if let undo = host.undo { values["undo"] = undo }
+                 // As the CLI shows them: an escape or a bidi override in a command is shown, never acted on or hidden.
+                 if let command = host.command { values["command"] = VisibleText.block(command) }
+                 if let undo = host.undo { values["undo"] = VisibleText.block(undo) }
                  if let reason = host.reason { values["hostReason"] = reason }
                  if let waits = host.waitsOn { values["waitsOn"] = waits }
                  return values
              }]
         }
         var values: [String: Any] = [
-            "hash": plan.hash, "verdict": plan.verdict.rawValue, "steps": plan.steps.map(step), "cleanup": plan.cleanup.map(step),
+            "hash": plan.hash, "shortHash": String(plan.hash.prefix(19)), "verdict": plan.verdict.rawValue, "steps": plan.steps.map(step), "cleanup": plan.cleanup.map(step),
             "hasCleanup": !plan.cleanup.isEmpty, "changes": plan.changes,
             "parameters": plan.parameters.map { ["name": $0.name, "value": $0.value] }, "hasParameters": !plan.parameters.isEmpty,
             "targets": plan.targets.map { ["name": $0.name, "hosts": $0.hosts.joined(separator: ", ")] },

@@ -14,7 +14,7 @@ struct RunTimeline {
     struct Row { let label: String; let y: Double }
     struct Bar { let x: Double; let y: Double; let width: Double; let state: String; let title: String }
     struct Band { let x: Double; let width: Double; let kind: String; let title: String }
-    struct Tick { let x: Double; let label: String }
+    struct Tick { let x: Double; let label: String; let anchor: String }
 
     let rows: [Row]
     let bars: [Bar]
@@ -27,6 +27,8 @@ struct RunTimeline {
     static let rowHeight = 22.0
     static let top = 4.0
     static let axis = 22.0
+    /// The most bars drawn with a tooltip each.
+    static let tooltipLimit = 150
 
     init(detail: RunDetail, now: Double) {
         let start = detail.run.startedAt
@@ -84,7 +86,8 @@ struct RunTimeline {
 
         ticks = (0...4).map { index in
             let t = start + span * Double(index) / 4
-            return Tick(x: x(t), label: index == 0 ? "0s" : "+" + WebTime.length(t - start))
+            // The first label starts at its tick, the last ends at it, the others centre on theirs: none leaves the picture.
+            return Tick(x: x(t), label: index == 0 ? "0s" : "+" + WebTime.length(t - start), anchor: index == 0 ? "start" : index == 4 ? "end" : "middle")
         }
     }
 
@@ -96,13 +99,17 @@ struct RunTimeline {
             "rows": rows.map { ["label": $0.label, "y": n($0.y + 15), "lineY": n($0.y + Self.rowHeight)] as [String: Any] },
             // Bars grouped by state, the class on the group.
             "barGroups": Dictionary(grouping: bars, by: \.state).sorted { $0.key < $1.key }.map { state, bars in
-                ["state": state, "bars": bars.map { ["x": n($0.x), "y": n($0.y), "width": n($0.width), "title": $0.title] as [String: Any] }]
-                    as [String: Any]
+                ["state": state, "bars": bars.map { bar -> [String: Any] in
+                    var values: [String: Any] = ["x": n(bar.x), "y": n(bar.y), "width": n(bar.width)]
+                    // Past `tooltipLimit` bars the grid says each cell in words; tooltips would double a big run's page.
+                    if self.bars.count <= Self.tooltipLimit { values["title"] = bar.title }
+                    return values
+                }] as [String: Any]
             },
             "barHeight": n(Self.rowHeight - 6),
             "bands": bands.map { ["x": n($0.x), "width": n($0.width), "height": n(height - Self.axis), "kind": $0.kind,
                                   "title": $0.title] as [String: Any] },
-            "ticks": ticks.map { ["x": n($0.x), "label": $0.label] as [String: Any] },
+            "ticks": ticks.map { ["x": n($0.x), "label": $0.label, "anchor": $0.anchor] as [String: Any] },
             "hasRows": !rows.isEmpty,
         ]
     }

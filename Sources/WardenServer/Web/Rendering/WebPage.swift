@@ -39,9 +39,21 @@ enum WebPage {
     /// Template `template` with `values`, as an HTML page; a template fault is a 500 page saying so.
     static func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         do {
-            return html(try WebTemplates.render(template, values), status: status)
+            return html(try WebTemplates.render(template, visible(values) as? [String: Any] ?? [:]), status: status)
         } catch {
             return text("The web UI cannot render this page: \(error)", status: .internalServerError)
+        }
+    }
+
+    /// Every text of a page's values made visible (`VisibleText.block`): the template escapes markup, this
+    /// the rest, so an escape sequence or a bidi override from a host, a parameter or an alert is shown, not acted on.
+    static func visible(_ value: Any) -> Any {
+        switch value {
+        case let text as String: VisibleText.block(text)
+        case let map as [String: Any]: map.mapValues(visible)
+        case let list as [[String: Any]]: list.map { $0.mapValues(visible) }
+        case let list as [Any]: list.map(visible)
+        default: value
         }
     }
 

@@ -72,12 +72,11 @@
       if (element.dataset.stream) { stream(element); }
       else if (element.dataset.poll) { poll(element, parseInt(element.dataset.poll, 10) || 5); }
     }
-    var forms = document.querySelectorAll("form[data-confirm]");
-    for (var j = 0; j < forms.length; j++) {
-      forms[j].addEventListener("submit", function (event) {
-        if (!window.confirm(this.dataset.confirm)) { event.preventDefault(); }
-      });
-    }
+    // On the document, not on each form: a live refresh replaces the forms it holds.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form && form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
