@@ -33,6 +33,7 @@ raw request (no redirects followed) for what a browser hides, like response head
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import os
@@ -49,7 +50,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException, TimeoutException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -171,6 +173,14 @@ class Api:
         plan = self.ok("POST", "/plans", request)
         started = self.ok("POST", "/runs", {**request, "plan_hash": plan["hash"]})
         return started["run_id"]
+
+    def cancel_if_running(self, run_id: str, reason: str = "the browser test is over") -> None:
+        """Cancels run `run_id` unless it has ended (a test's cleanup: no run it started stays
+        waiting at a gate, holding a lock or showing on the approvals page of later tests)."""
+        answer = self.ok("GET", f"/runs/{run_id}")
+        if answer["run"].get("finished_at") is None:
+            self.call("POST", f"/runs/{run_id}/cancel", {"reason": reason})
+            self.wait_run(run_id)
 
     def wait_run(self, run_id: str, timeout: float = 60) -> dict[str, Any]:
         """GET /runs/{id} once the run has ended (it has `finished_at`); fails after `timeout` seconds."""
@@ -304,6 +314,31 @@ class Browser:
     def js(self, script: str, *args: Any) -> Any:
         """Runs `script` (a function body: `return ...`) in the page."""
         return self.driver.execute_script(script, *args)
+
+    def wait_until(self, what: str, condition, timeout: float = WAIT_SECONDS) -> Any:
+        """Waits, without reloading, until `condition(self)` is true (its value is returned),
+        polling the page; fails after `timeout` seconds saying `what` was waited for and what the
+        page shows. An element replaced while `condition` read it (a live part refreshed under
+        it) counts as "not yet", not as an error."""
+        def check(_driver) -> Any:
+            try:
+                return condition(self)
+            except (StaleElementReferenceException, NoSuchElementException):
+                return False
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(check)
+        except TimeoutException:
+            try:
+                shown = self.find("main").text
+            except WebDriverException:
+                shown = "?"
+            raise AssertionError(f"waited {timeout:g}s for {what} on {self.path}; the page shows:\n{shown[:3000]}") from None
+
+    def disable_scripts(self) -> "Browser":
+        """From the next page on, the pages' own scripts do not run (as in a browser with
+        JavaScript off); the tests' `js` still does. Every page must work without its script."""
+        self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        return self
 
     # -- forms
 
@@ -525,6 +560,16 @@ XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=1">'
 ANSI_RED = "\x1b[31mRED\x1b[0m"
 XSS_NOTE = f"{XSS_SCRIPT} {XSS_IMG} {ANSI_RED}"
+
+
+def rebalance_params(cluster: str) -> dict[str, str]:
+    """Parameters of runbooks/pegasus/rebalance.yaml (pegasus-rebalance) for a run that can start
+    now and ends quickly: a window open from an hour ago to two hours ahead in UTC (its cleanup
+    reserve, at most 15 minutes, is far off), polls every second. `cluster` names the lock
+    (pegasus/CLUSTER): one per test, so a run a failed test left cannot block another's."""
+    hour = datetime.datetime.now(datetime.timezone.utc).hour
+    return {"cluster": cluster, "window": f"{(hour + 23) % 24:02d}:00-{(hour + 2) % 24:02d}:00", "timezone": "UTC",
+            "poll": "1s", "revert_after": "10m"}
 
 
 @functools.cache
