@@ -33,6 +33,7 @@ raw request (no redirects followed) for what a browser hides, like response head
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -265,6 +266,7 @@ class Browser:
         self.driver.set_page_load_timeout(WAIT_SECONDS)
         self.driver.set_script_timeout(WAIT_SECONDS)
         self.console: list[ConsoleEntry] = []
+        self.overflowing: dict[str, list[str]] = {}
         self._allowed: list[_Allowance] = list(_ALWAYS_ALLOWED)
         self._size(DESKTOP, mobile=False)
 
@@ -439,17 +441,52 @@ class Browser:
     def screenshot(self, name: str) -> dict[str, str]:
         """The current page at desktop (1280x900) and phone (390x844, as a phone lays it out)
         width, as NAME-desktop.png and NAME-phone.png in the screenshot folder. Also returns, per
-        size, the page's horizontal overflow in CSS pixels (0: nothing sticks out sideways)."""
+        size, the page's horizontal overflow in CSS pixels (0: nothing sticks out sideways), and
+        keeps in `self.overflowing` (per size) the elements that stick out (`overflowing()`).
+
+        The overflow is measured against the layout viewport (the root's clientWidth), not
+        window.innerWidth: a phone zooms a page that is too wide out until it fits, and then
+        innerWidth is the page's whole width, so a page twice too wide would measure 0."""
         folder = env().screenshots
         os.makedirs(folder, exist_ok=True)
         overflow = {}
+        self.overflowing = {}
         for label, size, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
             self._size(size, mobile=mobile)
             self.js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             self.driver.save_screenshot(os.path.join(folder, f"{name}-{label}.png"))
-            overflow[label] = self.js("return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+            overflow[label] = self.js("return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)")
+            self.overflowing[label] = self.overflowing_elements() if overflow[label] else []
         self._size(DESKTOP, mobile=False)
         return overflow
+
+    @contextlib.contextmanager
+    def phone(self):
+        """Lays the page out as a phone (390x844) inside the `with`, as the desktop after it."""
+        self._size(PHONE, mobile=True)
+        try:
+            self.js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            yield self
+        finally:
+            self._size(DESKTOP, mobile=False)
+
+    def overflowing_elements(self, within: str = "body") -> list[str]:
+        """The elements (inside `within`) that make the page wider than its viewport at its
+        present size, as `tag.class "text…" left..right`: those reaching past its right edge that
+        contain no such element themselves, leaving out what sits inside a box that scrolls or
+        clips sideways (a `.scroll`, a `pre`)."""
+        return self.js("""
+            const width = document.documentElement.clientWidth, within = document.querySelector(arguments[0]);
+            if (!within) return [];
+            const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+            const out = Array.from(within.querySelectorAll('*'))
+              .filter(e => e.getBoundingClientRect().right > width + 0.5 && !clipped(e));
+            return out.filter(e => !out.some(o => o !== e && e.contains(o))).map(e => {
+              const r = e.getBoundingClientRect(), cls = typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+              return `${e.tagName.toLowerCase()}${cls} "${e.textContent.trim().slice(0, 60)}" ${Math.round(r.left)}..${Math.round(r.right)}`;
+            });
+        """, within)
 
     def _size(self, size: tuple[int, int], mobile: bool) -> None:
         # Device metrics, not the window: a window cannot be made phone-narrow, and this also makes
@@ -541,6 +578,14 @@ class BrowserTest(unittest.TestCase):
         if problems:
             self.fail(f"the browser console of {b.label} has {len(problems)} problem(s):\n  "
                       + "\n  ".join(str(p) for p in problems))
+
+    def assertScreenshotFits(self, b: Browser, name: str, what: str) -> None:
+        """Takes the screenshots NAME-desktop.png and NAME-phone.png and fails when the page is
+        wider than the screen at either size, naming the elements that stick out."""
+        overflow = b.screenshot(name)
+        if any(overflow.values()):
+            self.fail(f"{what} is wider than the screen: " + "; ".join(
+                f"{label} by {px}px ({', '.join(b.overflowing[label])})" for label, px in overflow.items() if px))
 
     def assertSignedInAs(self, b: Browser, name: str) -> None:
         self.assertIn(f"Signed in as {name}", b.text("header"))
