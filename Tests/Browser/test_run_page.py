@@ -44,11 +44,24 @@ class RunPage(BrowserTest):
         return run_id
 
     def open_live(self, b, run_id: str):
-        """Opens the run page and waits until its script has refreshed the live part once (the
-        event stream replays the journal when it opens): what a person sees a moment after."""
+        """Opens the run page and waits for the live part's first refresh (`refreshed`)."""
         b.open(f"/runs/{run_id}")
+        return self.refreshed(b)
+
+    def refreshed(self, b):
+        """Waits until the page's script has refreshed the live part once: the event stream replays
+        the journal when it opens, so about 250 ms after every load of an unfinished run the live
+        part (and every form in it) is replaced. What a person sees a moment after the load."""
         b.wait_until("the live part's first refresh", lambda b: b.find("#live").get_attribute("data-updated"))
         return b
+
+    def assertLivePartFits(self, b, name: str):
+        """Screenshots NAME-desktop.png and NAME-phone.png; the live part (status, gate, timeline,
+        grid, approvals, output, journal) must fit a phone. The whole page's width, with the plan
+        below it, is test_rebalance_page_fits_a_phone's."""
+        b.screenshot(name)
+        with b.phone():
+            self.assertEqual(b.overflowing_elements("#live"), [], f"the live part of {name} is wider than a phone")
 
     def test_rebalance_from_the_start_form_approved_in_another_browser_followed_live(self):
         params = rebalance_params(f"browser-{uuid.uuid4().hex[:8]}")
@@ -80,8 +93,7 @@ class RunPage(BrowserTest):
         self.assertEqual(status(olga), "running")
         self.assertEqual([state for _, state, _ in cells(olga)], ["cell-pending"], cells(olga))
         self.assertIn("pegasus/" + params["cluster"], olga.text("#live section[aria-labelledby=locks-heading]"))
-        overflow = olga.screenshot("run-waiting")
-        self.assertEqual(overflow, {"desktop": 0, "phone": 0}, "the run page (waiting) is wider than the screen")
+        self.assertLivePartFits(olga, "run-waiting")
 
         # amir, in a browser of his own, approves it from the approvals page with a comment.
         amir = self.browser("amir")
@@ -136,8 +148,7 @@ class RunPage(BrowserTest):
             with open(state_file.group(1), encoding="utf-8") as f:
                 self.assertEqual(json.load(f)["meta_function_level"], "steady")
         self.assertEqual(api("olga").ok("GET", f"/runs/{run_id}")["run"]["status"], "succeeded")
-        overflow = olga.screenshot("run-succeeded")
-        self.assertEqual(overflow, {"desktop": 0, "phone": 0}, "the run page (succeeded) is wider than the screen")
+        self.assertLivePartFits(olga, "run-succeeded")
 
     def test_approver_denies_on_the_run_page_and_the_initiator_sees_it_live(self):
         run_id = self.gated()
@@ -152,6 +163,7 @@ class RunPage(BrowserTest):
         amir.submit_form("#live form.decision", {"comment": ""}, "button[value=deny]")
         self.assertIn("a denial needs a 'comment'", amir.text("p.problem"))
         self.assertEqual(status(amir), "running")
+        self.refreshed(amir)  # the refusal is a run page of its own, with a live part
         amir.submit_form("#live form.decision", {"comment": "not in this window"}, "button[value=deny]")
         self.assertEqual(amir.path, f"/runs/{run_id}")
         row = olga.wait_until("amir's denial", lambda b: b.text("#live section[aria-labelledby=approvals-heading] tbody"), LIVE_SECONDS)
@@ -269,14 +281,34 @@ class RunPage(BrowserTest):
         self.assertIn("\\x1b[31mRED", b.text("#live ol.journal"))  # the journal shows the escape visibly
         self.assertEqual(status(b), "succeeded")
 
+    # BUG: a rebalance's run page is 414 px wide on a 390 px phone here (so the phone shows it
+    # zoomed out): in the plan below the live part, each guard's location, <small>
+    # "(/work/browser2/runbooks/pegasus/rebalance.yaml:56:5) h01: holds" in plan.mustache's guard
+    # list, is the runbook's absolute path and cannot wrap (no overflow-wrap or word-break on it).
+    # How far it sticks out depends on where the runbooks are, so the test also checks that it
+    # can wrap. The same list on /start after Plan: test_start_page.
+    @unittest.expectedFailure
+    def test_rebalance_page_fits_a_phone(self):
+        run_id = api("olga").start_run("pegasus-rebalance", "pegasus", rebalance_params(f"browser-{uuid.uuid4().hex[:8]}"))
+        self.addCleanup(api("olga").cancel_if_running, run_id)
+        b = self.open_live(self.browser().sign_in("olga"), run_id)
+        self.assertTrue(b.exists("section[aria-labelledby=plan-heading] li small"), "no guards in the rebalance's plan")
+        self.assertScreenshotFits(b, "run-rebalance", "a rebalance's run page")
+        rigid = b.js("""
+            return Array.from(document.querySelectorAll('section[aria-labelledby=plan-heading] li small')).filter(e => {
+              const s = getComputedStyle(e);
+              return !['anywhere', 'break-word'].includes(s.overflowWrap) && s.wordBreak !== 'break-all';
+            }).map(e => e.textContent);
+        """)
+        self.assertEqual(rigid, [], "guard locations (a runbook's path, however long) that cannot wrap")
+
     def test_screenshots_of_a_finished_probe_run(self):
         b = self.browser()
         b.sign_in("olga")
         b.open(f"/runs/{probe_run()}")
         for summary in b.find_all("#live details.output summary"):
             summary.click()
-        overflow = b.screenshot("run-probe")
-        self.assertEqual(overflow, {"desktop": 0, "phone": 0}, "the run page is wider than the screen")
+        self.assertScreenshotFits(b, "run-probe", "the run page")
 
     # BUG: RunTimeline puts the last of its five tick labels at x = 992 (the plot's right end) with
     # the default text-anchor (start), so the label ("+1.0s", "+6.3s") runs to about x = 1025 in
