@@ -310,6 +310,12 @@ class Browser:
         """The visible text of the first element matching `css` (as a person reads it)."""
         return self.find(css).text
 
+    def live_text(self, css: str) -> str:
+        """The visible text (innerText) of the first element matching `css`, read in one step
+        inside the page: a live part that its script replaces meanwhile cannot turn the element
+        stale between finding and reading it, as with `text`. "" when there is none."""
+        return self.js("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : ''", css)
+
     def html(self) -> str:
         return self.driver.page_source
 

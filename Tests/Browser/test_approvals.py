@@ -5,7 +5,6 @@ a rebalance from the start form through amir's approval here to its end is in te
 import re
 import unittest
 
-from selenium.webdriver.common.by import By
 
 from harness import ANSI_RED, XSS_IMG, XSS_NOTE, XSS_SCRIPT, BrowserTest, api
 
@@ -56,9 +55,9 @@ class Approvals(BrowserTest):
         b.submit_form(f"{article(run_id)} form.decision", {"comment": "fine by me"}, "button[value=approve]")
         self.assertEqual(b.path, f"/runs/{run_id}")
         b.wait_until("the run to succeed", lambda b: b.exists("#live [data-final=true]"), 60)
-        self.assertEqual(b.text("#live .status"), "succeeded")
-        row = b.text("#live section[aria-labelledby=approvals-heading] tbody tr")
-        self.assertRegex(row, r"^amir approve at gate .* fine by me sha256:")
+        self.assertEqual(b.live_text("#live .status"), "succeeded")
+        row = b.live_text("#live section[aria-labelledby=approvals-heading] tbody tr")
+        self.assertRegex(row, r"^amir\s+approve at gate\s.*\sfine by me\s+sha256:")
         b.open("/approvals")
         self.assertFalse(b.exists(article(run_id)), "an approved run still waits on the approvals page")
 
@@ -75,9 +74,9 @@ class Approvals(BrowserTest):
         b.submit_form(f"{article(run_id)} form.decision", {"comment": "not before the release"}, "button[value=deny]")
         self.assertEqual(b.path, f"/runs/{run_id}")
         b.wait_until("the run to end", lambda b: b.exists("#live [data-final=true]"), 60)
-        self.assertIn("not before the release", b.text("#live section[aria-labelledby=approvals-heading]"))
-        self.assertNotEqual(b.text("#live .status"), "succeeded")
-        self.assertEqual(api("amir").ok("GET", f"/runs/{run_id}")["run"]["status"], b.text("#live .status"))
+        self.assertIn("not before the release", b.live_text("#live section[aria-labelledby=approvals-heading]"))
+        self.assertNotEqual(b.live_text("#live .status"), "succeeded")
+        self.assertEqual(api("amir").ok("GET", f"/runs/{run_id}")["run"]["status"], b.live_text("#live .status"))
         b.open("/approvals")
         self.assertFalse(b.exists(article(run_id)), "a denied run still waits on the approvals page")
 

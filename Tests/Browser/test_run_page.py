@@ -21,18 +21,16 @@ LIVE_SECONDS = 90
 
 
 def cells(b):
-    """The grid's cells as (host, state class, text) per cell."""
-    found = []
-    for row in b.find_all("#live table.grid tbody tr"):
-        host = row.find_element(By.CSS_SELECTOR, "th").text
-        for cell in row.find_elements(By.CSS_SELECTOR, "td.cell"):
-            state = next(c for c in cell.get_attribute("class").split() if c.startswith("cell-"))
-            found.append((host, state, cell.text))
-    return found
+    """The grid's cells as (host, state class, text) per cell, read in one step."""
+    return [tuple(c) for c in b.js("""
+        return Array.from(document.querySelectorAll('#live table.grid tbody tr')).flatMap(row =>
+          Array.from(row.querySelectorAll('td.cell')).map(cell => [row.querySelector('th').innerText.trim(),
+            Array.from(cell.classList).find(c => c.startsWith('cell-')), cell.innerText.trim()]));
+    """)]
 
 
 def status(b) -> str:
-    return b.text("#live .status")
+    return b.live_text("#live .status")
 
 
 class RunPage(BrowserTest):
@@ -83,16 +81,16 @@ class RunPage(BrowserTest):
         olga.js("window.__marker = 1")  # gone if the page is ever reloaded
 
         # The run waits for approval: olga is told why she cannot give it, and gets no form for it.
-        waiting = olga.wait_until("the approval gate", lambda b: b.exists("#live section.waiting") and b.find("#live section.waiting"))
-        self.assertIn("Waiting for approval at go", waiting.text)
-        self.assertIn(plan_hash, waiting.text)
-        self.assertIn("You cannot approve this: olga does not have the approver role.", olga.text("#live p.refusal"))
+        waiting = olga.wait_until("the approval gate", lambda b: b.live_text("#live section.waiting"))
+        self.assertIn("Waiting for approval at go", waiting)
+        self.assertIn(plan_hash, waiting)
+        self.assertIn("You cannot approve this: olga does not have the approver role.", olga.live_text("#live p.refusal"))
         self.assertFalse(olga.exists("#live form.decision"), "the initiator is offered the decision form")
         self.assertFalse(olga.exists("button[value=approve]"), "the initiator is offered an Approve button")
         self.assertTrue(olga.exists("#live details.cancel"), "the operator is offered no Cancel")
         self.assertEqual(status(olga), "running")
         self.assertEqual([state for _, state, _ in cells(olga)], ["cell-pending"], cells(olga))
-        self.assertIn("pegasus/" + params["cluster"], olga.text("#live section[aria-labelledby=locks-heading]"))
+        self.assertIn("pegasus/" + params["cluster"], olga.live_text("#live section[aria-labelledby=locks-heading]"))
         self.assertLivePartFits(olga, "run-waiting")
 
         # amir, in a browser of his own, approves it from the approvals page with a comment.
@@ -109,7 +107,7 @@ class RunPage(BrowserTest):
 
         # olga's page, never reloaded, follows it: amir's approval, every cell ok, succeeded.
         def approval_row(b):
-            rows = [r.text for r in b.find_all("#live section[aria-labelledby=approvals-heading] tbody tr")]
+            rows = b.js("return Array.from(document.querySelectorAll('#live section[aria-labelledby=approvals-heading] tbody tr')).map(r => r.innerText)")
             return next((r for r in rows if "amir" in r), None)
         row = olga.wait_until("amir's approval in the approvals table", approval_row, LIVE_SECONDS)
         self.assertIn("approve", row)
@@ -126,20 +124,22 @@ class RunPage(BrowserTest):
         self.assertFalse(olga.exists("#live details.cancel"), "the finished run still offers Cancel")
 
         # The timeline: a bar per step, each ok, each with a tooltip naming it.
-        bars = olga.find_all("#live svg.timeline rect.bar")
+        # Each bar's state class (on the rect, or on a group of rects) and its tooltip.
+        bars = olga.js("""return Array.from(document.querySelectorAll('#live svg.timeline rect'))
+                             .filter(r => r.closest('.bar')).map(r => [r.closest('.bar').getAttribute('class'), r.querySelector('title').textContent])""")
         self.assertTrue(bars, "no bars on the timeline")
-        self.assertEqual({b.get_attribute("class") for b in bars}, {"bar bar-ok"})
-        titles = [b.find_element(By.CSS_SELECTOR, "title").get_attribute("textContent") for b in bars]
+        self.assertEqual({css for css, _ in bars}, {"bar bar-ok"}, bars)
+        titles = [title for _, title in bars]
         for step in ("go", "lively", "balanced", "steady", "steady_confirmed"):
             self.assertTrue(any(t.startswith(f"{step} ") for t in titles), f"no bar for step {step}: {titles}")
 
         # It ended steady: the last step read the level back, and the double's state says so.
-        journal = olga.text("#live ol.journal")
+        journal = olga.live_text("#live ol.journal")
         self.assertIn("set_meta_level lively", journal)
         self.assertIn("set_meta_level steady", journal)
         self.assertRegex(journal, r"step-finished steady_confirmed ok")
-        outputs = {o.find_element(By.CSS_SELECTOR, "summary").get_attribute("textContent"): o.find_element(By.CSS_SELECTOR, "pre.output")
-                   .get_attribute("textContent") for o in olga.find_all("#live details.output")}
+        outputs = dict(olga.js("""return Array.from(document.querySelectorAll('#live details.output'))
+                                   .map(o => [o.querySelector('summary').textContent, o.querySelector('pre.output').textContent])"""))
         confirmed = next((text for summary, text in outputs.items() if summary.startswith("steady_confirmed on h01")), None)
         self.assertIsNotNone(confirmed, f"no output of steady_confirmed: {list(outputs)}")
         self.assertIn("steady", confirmed)
@@ -166,7 +166,7 @@ class RunPage(BrowserTest):
         self.refreshed(amir)  # the refusal is a run page of its own, with a live part
         amir.submit_form("#live form.decision", {"comment": "not in this window"}, "button[value=deny]")
         self.assertEqual(amir.path, f"/runs/{run_id}")
-        row = olga.wait_until("amir's denial", lambda b: b.text("#live section[aria-labelledby=approvals-heading] tbody"), LIVE_SECONDS)
+        row = olga.wait_until("amir's denial", lambda b: b.live_text("#live section[aria-labelledby=approvals-heading] tbody"), LIVE_SECONDS)
         self.assertIn("deny", row)
         self.assertIn("not in this window", row)
         olga.wait_until("the run to end", lambda b: b.exists("#live [data-final=true]"), LIVE_SECONDS)
@@ -176,12 +176,12 @@ class RunPage(BrowserTest):
     def test_viewer_sees_no_cancel_nor_approve_and_cannot_forge_either(self):
         run_id = self.gated()
         vera = self.open_live(self.browser("vera").sign_in("vera"), run_id)
-        self.assertIn("You cannot approve this: vera does not have the approver role.", vera.text("#live p.refusal"))
+        self.assertIn("You cannot approve this: vera does not have the approver role.", vera.live_text("#live p.refusal"))
         self.assertFalse(vera.exists("#live form.decision"), "the viewer is offered the decision form")
         self.assertFalse(vera.exists("button[value=approve]"), "the viewer is offered Approve")
         self.assertFalse(vera.exists("details.cancel"), "the viewer is offered Cancel")
         self.assertFalse(vera.exists(f"form[action='/runs/{run_id}/cancel']"), "the viewer is offered a cancel form")
-        plan_hash = vera.text("#live dl.facts code.hash")
+        plan_hash = vera.live_text("#live dl.facts code.hash")
         # Her own session and CSRF token (from the header's sign-out form): still not her decision.
         decision = vera.post_from_page(f"/runs/{run_id}/decision", {"decision": "approve", "plan_hash": plan_hash, "comment": "forged"})
         self.assertEqual(decision.status, 403, decision.text)
@@ -229,7 +229,7 @@ class RunPage(BrowserTest):
         olga._navigate(confirmed)
         self.assertEqual(olga.path, f"/runs/{run_id}")
         olga.wait_until("the run to end", lambda b: b.exists("#live [data-final=true]"), LIVE_SECONDS)
-        self.assertIn("cancelled by olga: wrong cluster", olga.text("#live dl.facts"))
+        self.assertIn("cancelled by olga: wrong cluster", olga.live_text("#live dl.facts"))
 
     def test_cancel_with_a_reason_without_the_script(self):
         # Every page works without warden.js (no confirm then, and a reload shows news).
@@ -245,10 +245,10 @@ class RunPage(BrowserTest):
         api("olga").wait_run(run_id)
         olga.reload()
         self.assertTrue(olga.exists("#live [data-final=true]"))
-        self.assertIn("cancelled by olga: wrong cluster <b>really</b>", olga.text("#live dl.facts"))
+        self.assertIn("cancelled by olga: wrong cluster <b>really</b>", olga.live_text("#live dl.facts"))
         self.assertFalse(olga.exists("#live details.cancel"), "an ended run still offers Cancel")
         self.assertFalse(olga.exists("main b"), "the reason's markup became an element")
-        journal = olga.text("#live ol.journal")
+        journal = olga.live_text("#live ol.journal")
         self.assertIn("wrong cluster <b>really</b>", journal)
         # A reason is required: a post without one is refused, saying so.
         other = self.gated()
@@ -275,10 +275,10 @@ class RunPage(BrowserTest):
             red = pre.find_elements(By.CSS_SELECTOR, "span.ansi-red")
             self.assertEqual([s.text for s in red], ["RED"])
             self.assertEqual(pre.find_elements(By.CSS_SELECTOR, "script, img"), [])
-        self.assertIn(XSS_SCRIPT, b.text("#live code.params"))
-        self.assertIn("[31mRED", b.text("#live code.params"))
-        self.assertNotIn("\x1b", b.text("#live"), "a raw ESC byte reached the live part's text")
-        self.assertIn("\\x1b[31mRED", b.text("#live ol.journal"))  # the journal shows the escape visibly
+        self.assertIn(XSS_SCRIPT, b.live_text("#live code.params"))
+        self.assertIn("[31mRED", b.live_text("#live code.params"))
+        self.assertNotIn("\x1b", b.live_text("#live"), "a raw ESC byte reached the live part's text")
+        self.assertIn("\\x1b[31mRED", b.live_text("#live ol.journal"))  # the journal shows the escape visibly
         self.assertEqual(status(b), "succeeded")
 
     # BUG: a rebalance's run page is 414 px wide on a 390 px phone here (so the phone shows it
@@ -336,7 +336,7 @@ class RunPage(BrowserTest):
         b.sign_in("vera")
         b.open(f"/runs/{probe_run()}")
         self.assertLess(len(b.find_all("#live ol.journal li")), 400)
-        self.assertNotIn("earlier lines", b.text("#live section[aria-labelledby=journal-heading]"))
+        self.assertNotIn("earlier lines", b.live_text("#live section[aria-labelledby=journal-heading]"))
 
 
 if __name__ == "__main__":
