@@ -593,6 +593,15 @@ class BrowserTest(unittest.TestCase):
             self.fail(f"{what} is wider than the screen: " + "; ".join(
                 f"{label} by {px}px ({', '.join(b.overflowing[label])})" for label, px in overflow.items() if px))
 
+    def assertStartButtonNames(self, b: Browser, plan_hash: str) -> None:
+        """The start page's Start button names the plan it starts, by its hash or the hash's
+        beginning ("Start (plan sha256:1f2e…)"), and sends that plan's whole hash."""
+        text = b.text("form.start button[value=start]")
+        shown = re.fullmatch(r"Start \(plan (sha256:[0-9a-f]{6,64})…?\)", text)
+        self.assertIsNotNone(shown, f"the Start button reads {text!r}, naming no plan hash")
+        self.assertTrue(plan_hash.startswith(shown.group(1)), f"the Start button names {shown.group(1)}, the plan is {plan_hash}")
+        self.assertEqual(b.find("form.start input[name=plan_hash]").get_attribute("value"), plan_hash)
+
     def assertSignedInAs(self, b: Browser, name: str) -> None:
         self.assertIn(f"Signed in as {name}", b.text("header"))
 

@@ -71,7 +71,7 @@ class RunPage(BrowserTest):
         olga.submit_form("form.start", {f"param.{k}": v for k, v in params.items()}, "button[value=plan]")
         plan_hash = olga.text("section[aria-labelledby=plan-heading] code.hash")
         self.assertRegex(plan_hash, r"^sha256:[0-9a-f]{64}$")
-        self.assertEqual(olga.text("form.start button[value=start]"), f"Start (plan {plan_hash})")
+        self.assertStartButtonNames(olga, plan_hash)
         self.assertIn("verdict proceeds", olga.text("section[aria-labelledby=plan-heading]"))
         olga.submit_form("form.start", button="button[value=start]")
         match = re.fullmatch(r"/runs/([0-9A-Za-z-]+)", olga.path)
@@ -126,7 +126,7 @@ class RunPage(BrowserTest):
         # The timeline: a bar per step, each ok, each with a tooltip naming it.
         # Each bar's state class (on the rect, or on a group of rects) and its tooltip.
         bars = olga.js("""return Array.from(document.querySelectorAll('#live svg.timeline rect'))
-                             .filter(r => r.closest('.bar')).map(r => [r.closest('.bar').getAttribute('class'), r.querySelector('title').textContent])""")
+                             .filter(r => r.closest('.bar')).map(r => [r.closest('.bar').getAttribute('class'), r.querySelector('title')?.textContent ?? ''])""")
         self.assertTrue(bars, "no bars on the timeline")
         self.assertEqual({css for css, _ in bars}, {"bar bar-ok"}, bars)
         titles = [title for _, title in bars]

@@ -51,6 +51,7 @@ class StartPage(BrowserTest):
         self.assertIn("Nothing was changed on any host", plan)
         self.assertIn(f"Plan hash {plan_hash} · verdict proceeds", plan)
         self.assertEqual(b.find("form.start input[name=plan_hash]").get_attribute("value"), plan_hash)
+        self.assertStartButtonNames(b, plan_hash)
         steps = [li.find_element("css selector", "p strong").text for li in b.find_all("section[aria-labelledby=plan-heading] ol.plan > li")]
         self.assertEqual(steps, ["go", "lively", "balanced", "steady", "steady_confirmed"])
         for name, value in params.items():  # the form keeps what was typed
@@ -88,7 +89,7 @@ class StartPage(BrowserTest):
         self.assertEqual(b.path, "/start")
         self.assertIn("The plan changed since the page showed it, so nothing started", b.text("p.problem"))
         new_hash = b.text("section[aria-labelledby=plan-heading] code.hash")
-        self.assertEqual(b.text("form.start button[value=start]"), f"Start (plan {new_hash})")
+        self.assertStartButtonNames(b, new_hash)
         self.assertEqual(run_ids("browser-echo-note"), before, "a run started on a plan the page did not show")
 
     def test_hostile_text_in_a_parameter_shows_literally_in_the_plan(self):
