@@ -33,6 +33,8 @@ raw request (no redirects followed) for what a browser hides, like response head
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import functools
 import json
 import os
@@ -49,7 +51,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException, TimeoutException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -172,6 +175,14 @@ class Api:
         started = self.ok("POST", "/runs", {**request, "plan_hash": plan["hash"]})
         return started["run_id"]
 
+    def cancel_if_running(self, run_id: str, reason: str = "the browser test is over") -> None:
+        """Cancels run `run_id` unless it has ended (a test's cleanup: no run it started stays
+        waiting at a gate, holding a lock or showing on the approvals page of later tests)."""
+        answer = self.ok("GET", f"/runs/{run_id}")
+        if answer["run"].get("finished_at") is None:
+            self.call("POST", f"/runs/{run_id}/cancel", {"reason": reason})
+            self.wait_run(run_id)
+
     def wait_run(self, run_id: str, timeout: float = 60) -> dict[str, Any]:
         """GET /runs/{id} once the run has ended (it has `finished_at`); fails after `timeout` seconds."""
         deadline = time.monotonic() + timeout
@@ -255,6 +266,7 @@ class Browser:
         self.driver.set_page_load_timeout(WAIT_SECONDS)
         self.driver.set_script_timeout(WAIT_SECONDS)
         self.console: list[ConsoleEntry] = []
+        self.overflowing: dict[str, list[str]] = {}
         self._allowed: list[_Allowance] = list(_ALWAYS_ALLOWED)
         self._size(DESKTOP, mobile=False)
 
@@ -298,12 +310,43 @@ class Browser:
         """The visible text of the first element matching `css` (as a person reads it)."""
         return self.find(css).text
 
+    def live_text(self, css: str) -> str:
+        """The visible text (innerText) of the first element matching `css`, read in one step
+        inside the page: a live part that its script replaces meanwhile cannot turn the element
+        stale between finding and reading it, as with `text`. "" when there is none."""
+        return self.js("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : ''", css)
+
     def html(self) -> str:
         return self.driver.page_source
 
     def js(self, script: str, *args: Any) -> Any:
         """Runs `script` (a function body: `return ...`) in the page."""
         return self.driver.execute_script(script, *args)
+
+    def wait_until(self, what: str, condition, timeout: float = WAIT_SECONDS) -> Any:
+        """Waits, without reloading, until `condition(self)` is true (its value is returned),
+        polling the page; fails after `timeout` seconds saying `what` was waited for and what the
+        page shows. An element replaced while `condition` read it (a live part refreshed under
+        it) counts as "not yet", not as an error."""
+        def check(_driver) -> Any:
+            try:
+                return condition(self)
+            except (StaleElementReferenceException, NoSuchElementException):
+                return False
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(check)
+        except TimeoutException:
+            try:
+                shown = self.find("main").text
+            except WebDriverException:
+                shown = "?"
+            raise AssertionError(f"waited {timeout:g}s for {what} on {self.path}; the page shows:\n{shown[:3000]}") from None
+
+    def disable_scripts(self) -> "Browser":
+        """From the next page on, the pages' own scripts do not run (as in a browser with
+        JavaScript off); the tests' `js` still does. Every page must work without its script."""
+        self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        return self
 
     # -- forms
 
@@ -404,17 +447,52 @@ class Browser:
     def screenshot(self, name: str) -> dict[str, str]:
         """The current page at desktop (1280x900) and phone (390x844, as a phone lays it out)
         width, as NAME-desktop.png and NAME-phone.png in the screenshot folder. Also returns, per
-        size, the page's horizontal overflow in CSS pixels (0: nothing sticks out sideways)."""
+        size, the page's horizontal overflow in CSS pixels (0: nothing sticks out sideways), and
+        keeps in `self.overflowing` (per size) the elements that stick out (`overflowing()`).
+
+        The overflow is measured against the layout viewport (the root's clientWidth), not
+        window.innerWidth: a phone zooms a page that is too wide out until it fits, and then
+        innerWidth is the page's whole width, so a page twice too wide would measure 0."""
         folder = env().screenshots
         os.makedirs(folder, exist_ok=True)
         overflow = {}
+        self.overflowing = {}
         for label, size, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
             self._size(size, mobile=mobile)
             self.js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             self.driver.save_screenshot(os.path.join(folder, f"{name}-{label}.png"))
-            overflow[label] = self.js("return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+            overflow[label] = self.js("return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)")
+            self.overflowing[label] = self.overflowing_elements() if overflow[label] else []
         self._size(DESKTOP, mobile=False)
         return overflow
+
+    @contextlib.contextmanager
+    def phone(self):
+        """Lays the page out as a phone (390x844) inside the `with`, as the desktop after it."""
+        self._size(PHONE, mobile=True)
+        try:
+            self.js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            yield self
+        finally:
+            self._size(DESKTOP, mobile=False)
+
+    def overflowing_elements(self, within: str = "body") -> list[str]:
+        """The elements (inside `within`) that make the page wider than its viewport at its
+        present size, as `tag.class "text…" left..right`: those reaching past its right edge that
+        contain no such element themselves, leaving out what sits inside a box that scrolls or
+        clips sideways (a `.scroll`, a `pre`)."""
+        return self.js("""
+            const width = document.documentElement.clientWidth, within = document.querySelector(arguments[0]);
+            if (!within) return [];
+            const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+            const out = Array.from(within.querySelectorAll('*'))
+              .filter(e => e.getBoundingClientRect().right > width + 0.5 && !clipped(e));
+            return out.filter(e => !out.some(o => o !== e && e.contains(o))).map(e => {
+              const r = e.getBoundingClientRect(), cls = typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '';
+              return `${e.tagName.toLowerCase()}${cls} "${e.textContent.trim().slice(0, 60)}" ${Math.round(r.left)}..${Math.round(r.right)}`;
+            });
+        """, within)
 
     def _size(self, size: tuple[int, int], mobile: bool) -> None:
         # Device metrics, not the window: a window cannot be made phone-narrow, and this also makes
@@ -507,6 +585,23 @@ class BrowserTest(unittest.TestCase):
             self.fail(f"the browser console of {b.label} has {len(problems)} problem(s):\n  "
                       + "\n  ".join(str(p) for p in problems))
 
+    def assertScreenshotFits(self, b: Browser, name: str, what: str) -> None:
+        """Takes the screenshots NAME-desktop.png and NAME-phone.png and fails when the page is
+        wider than the screen at either size, naming the elements that stick out."""
+        overflow = b.screenshot(name)
+        if any(overflow.values()):
+            self.fail(f"{what} is wider than the screen: " + "; ".join(
+                f"{label} by {px}px ({', '.join(b.overflowing[label])})" for label, px in overflow.items() if px))
+
+    def assertStartButtonNames(self, b: Browser, plan_hash: str) -> None:
+        """The start page's Start button names the plan it starts, by its hash or the hash's
+        beginning ("Start (plan sha256:1f2e…)"), and sends that plan's whole hash."""
+        text = b.text("form.start button[value=start]")
+        shown = re.fullmatch(r"Start \(plan (sha256:[0-9a-f]{6,64})…?\)", text)
+        self.assertIsNotNone(shown, f"the Start button reads {text!r}, naming no plan hash")
+        self.assertTrue(plan_hash.startswith(shown.group(1)), f"the Start button names {shown.group(1)}, the plan is {plan_hash}")
+        self.assertEqual(b.find("form.start input[name=plan_hash]").get_attribute("value"), plan_hash)
+
     def assertSignedInAs(self, b: Browser, name: str) -> None:
         self.assertIn(f"Signed in as {name}", b.text("header"))
 
@@ -525,6 +620,16 @@ XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=1">'
 ANSI_RED = "\x1b[31mRED\x1b[0m"
 XSS_NOTE = f"{XSS_SCRIPT} {XSS_IMG} {ANSI_RED}"
+
+
+def rebalance_params(cluster: str) -> dict[str, str]:
+    """Parameters of runbooks/pegasus/rebalance.yaml (pegasus-rebalance) for a run that can start
+    now and ends quickly: a window open from an hour ago to two hours ahead in UTC (its cleanup
+    reserve, at most 15 minutes, is far off), polls every second. `cluster` names the lock
+    (pegasus/CLUSTER): one per test, so a run a failed test left cannot block another's."""
+    hour = datetime.datetime.now(datetime.timezone.utc).hour
+    return {"cluster": cluster, "window": f"{(hour + 23) % 24:02d}:00-{(hour + 2) % 24:02d}:00", "timezone": "UTC",
+            "poll": "1s", "revert_after": "10m"}
 
 
 @functools.cache
