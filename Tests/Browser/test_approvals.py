@@ -113,13 +113,6 @@ class Approvals(BrowserTest):
         self.assertIn(XSS_SCRIPT, since)
         self.assertEqual(b.find_all(f"{article(run_id)} span.ansi-red"), [], "a command's escape became a colour")
 
-    # BUG: PlanValues (and ApprovalsPage's changes and "Since the last plan") hand a plan's
-    # parameter values and commands to the templates raw, not through VisibleText.line as the
-    # journal lines on the run page are: a raw ESC byte, and a bidi override (U+202E) that makes the
-    # command read in another order than it runs, reach the text an approver reads on /approvals
-    # (and the plan on /start and on the run page), where `warden plan` shows them as \x1b and
-    # \u{202E}.
-    @unittest.expectedFailure
     def test_control_characters_in_a_command_show_visibly(self):
         run_id = self.gated(f"{ANSI_RED} abc\u202edef")
         b = self.browser()

@@ -202,12 +202,6 @@ class RunPage(BrowserTest):
         self.assertEqual(detail["run"]["status"], "running", "a refused post changed the run")
         self.assertEqual(detail.get("approvals", []), [], "a refused post recorded a decision")
 
-    # BUG: warden.js attaches the data-confirm listener only to the forms of the page as served; the
-    # live part (#live) is replaced by its refresh, which the event stream triggers about 250 ms
-    # after every load of an unfinished run (it replays the journal), and the Cancel form inside it
-    # is a new element without the listener: "Cancel the run" posts at once, with no "Cancel this
-    # run? Its cleanup still runs." dialog.
-    @unittest.expectedFailure
     def test_cancel_with_a_reason_after_confirming(self):
         run_id = self.gated()
         olga = self.open_live(self.browser("olga").sign_in("olga"), run_id)
@@ -281,13 +275,6 @@ class RunPage(BrowserTest):
         self.assertIn("\\x1b[31mRED", b.live_text("#live ol.journal"))  # the journal shows the escape visibly
         self.assertEqual(status(b), "succeeded")
 
-    # BUG: a rebalance's run page is 414 px wide on a 390 px phone here (so the phone shows it
-    # zoomed out): in the plan below the live part, each guard's location, <small>
-    # "(/work/browser2/runbooks/pegasus/rebalance.yaml:56:5) h01: holds" in plan.mustache's guard
-    # list, is the runbook's absolute path and cannot wrap (no overflow-wrap or word-break on it).
-    # How far it sticks out depends on where the runbooks are, so the test also checks that it
-    # can wrap. The same list on /start after Plan: test_start_page.
-    @unittest.expectedFailure
     def test_rebalance_page_fits_a_phone(self):
         run_id = api("olga").start_run("pegasus-rebalance", "pegasus", rebalance_params(f"browser-{uuid.uuid4().hex[:8]}"))
         self.addCleanup(api("olga").cancel_if_running, run_id)
@@ -310,10 +297,6 @@ class RunPage(BrowserTest):
             summary.click()
         self.assertScreenshotFits(b, "run-probe", "the run page")
 
-    # BUG: RunTimeline puts the last of its five tick labels at x = 992 (the plot's right end) with
-    # the default text-anchor (start), so the label ("+1.0s", "+6.3s") runs to about x = 1025 in
-    # an SVG whose viewBox is 1000 wide: it is cut off, only its "+" shows, at every width.
-    @unittest.expectedFailure
     def test_timeline_labels_fit_inside_the_picture(self):
         b = self.browser()
         b.sign_in("vera")
@@ -326,11 +309,6 @@ class RunPage(BrowserTest):
         """)
         self.assertEqual(outside, [], "timeline labels cut off at the picture's edge")
 
-    # BUG: run-live.mustache shows "{{journalCut}} earlier lines are in the whole journal" inside
-    # {{#journalCut}}, and RunPage.values sets journalCut to max(0, count - 400): the number 0 is
-    # truthy to the template, so every run with a short journal says "0 earlier lines are in the
-    # whole journal."
-    @unittest.expectedFailure
     def test_short_journal_has_no_earlier_lines_note(self):
         b = self.browser()
         b.sign_in("vera")
