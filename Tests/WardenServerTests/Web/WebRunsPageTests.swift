@@ -104,3 +104,39 @@ struct WebRunsTableTests {
         }
     }
 }
+
+/// A hundred runs a page, older ones one link away; a page that is not there, said in a page.
+@Suite("Web runs paging")
+struct WebRunsPagingTests {
+    @Test func olderRunsAreOneLinkAwayWithTheSameFilters() async throws {
+        try await ServeHarness.with { harness, api in
+            for index in 0..<101 {
+                try await harness.journal.begin(JournalRun(id: String(format: "20250615-150000-%04d", index), runbook: "inspect", file: "/x/inspect.yaml",
+                                                           initiator: "olga", controller: "elsewhere:1", planHash: "sha256:t", parameters: "{}",
+                                                           startedAt: harness.clock.now.addingTimeInterval(Double(index)), trigger: .api))
+            }
+            let browser = WebBrowser(api: api)
+            let cookie = try await browser.signIn(as: .viewer)
+            let first = try await browser.get("/?runbook=inspect", cookie: cookie)
+            #expect(first.text.contains("20250615-150000-0100") && !first.text.contains("20250615-150000-0000<"), "the newest hundred")
+            let older = try #require(first.text.range(of: #"<a href="/?runbook=inspect&amp;after="#).map { range in
+                String(first.text[range.lowerBound...].dropFirst(#"<a href=""#.count).prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+            })
+            let second = try await browser.get(older, cookie: cookie)
+            #expect(second.code == 200 && second.text.contains("20250615-150000-0000") && !second.text.contains("20250615-150000-0001<"), "\(second.text)")
+            #expect(second.text.contains(#"<a href="/?runbook=inspect">Newest runs</a>"#) && !second.text.contains("data-poll"),
+                    "an older page does not refresh itself into the newest")
+            let forged = try await browser.get("/?after=not-a-cursor", cookie: cookie)
+            #expect(forged.code == 200 && forged.text.contains("that page of older runs is not one this daemon gave"))
+        }
+    }
+
+    @Test func aBrowserAskingForAMissingPageGetsAPageAndTheAPIItsJSON() async throws {
+        try await ServeHarness.with { _, api in
+            let page = try await api.get("/no/such<page>", as: nil, headers: [.accept: "text/html,application/xhtml+xml"])
+            #expect(page.code == 404 && page[.contentType] == "text/html; charset=utf-8" && page.text.contains("no page /no/such&lt;page&gt;"), "\(page)")
+            let json = try await api.get("/api/v1/nope", as: .viewer, headers: [.accept: "text/html"])
+            #expect(json.code == 404 && json[.contentType]?.hasPrefix("application/json") == true, "\(json)")
+        }
+    }
+}

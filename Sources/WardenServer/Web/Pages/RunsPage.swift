@@ -28,6 +28,9 @@ enum RunsPage {
         }
         query.runbook = value("runbook")
         query.initiator = value("initiator")
+        if let after = value("after") {
+            if let cursor = RunListing.cursor(after) { query.after = cursor } else { problems.append("that page of older runs is not one this daemon gave") }
+        }
         return (query, problems.isEmpty ? nil : problems.joined(separator: "; "))
     }
 
@@ -48,6 +51,12 @@ enum RunsPage {
             value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
         }
         values["queryString"] = filters.isEmpty ? "" : "?" + filters.joined(separator: "&")
+        // A full page has older runs after it: the same filters, continuing after its last run.
+        if runs.count == query.limit, let last = runs.last {
+            let after = RunListing.cursor(RunQuery.Cursor(after: last)).addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
+            values["older"] = "/?" + (filters + ["after=\(after)"]).joined(separator: "&")
+        }
+        if query.after != nil { values["newest"] = "/" + (filters.isEmpty ? "" : "?" + filters.joined(separator: "&")) }
         // Left out when there is none: a missing key is an empty section.
         if let problem { values["problem"] = problem }
         return values
