@@ -96,13 +96,17 @@ struct RunTimeline {
         let n = Self.number
         return [
             "width": n(Self.width), "height": n(height), "axisY": n(height - Self.axis + 14), "labelX": n(Self.labelWidth - 6),
-            "rows": rows.map { ["label": $0.label, "y": n($0.y + 15), "lineY": n($0.y + Self.rowHeight)] as [String: Any] },
+            "rows": rows.map { ["label": $0.label, "y": n($0.y + 15)] as [String: Any] },
+            // Every row's rule in one path: a line element each would weigh more than the picture's bars.
+            "rules": rows.map { "M0 \(n($0.y + Self.rowHeight))H\(n(Self.width))" }.joined(),
             // Bars grouped by state, the class on the group.
             "barGroups": Dictionary(grouping: bars, by: \.state).sorted { $0.key < $1.key }.map { state, bars in
                 ["state": state, "bars": bars.map { bar -> [String: Any] in
-                    var values: [String: Any] = ["x": n(bar.x), "y": n(bar.y), "width": n(bar.width)]
                     // Past `tooltipLimit` bars the grid says each cell in words; tooltips would double a big run's page.
-                    if self.bars.count <= Self.tooltipLimit { values["title"] = bar.title }
+                    // `tip` is always set: a key a bar lacks would be looked up in the page around it (its title).
+                    let tip = self.bars.count <= Self.tooltipLimit
+                    var values: [String: Any] = ["x": n(bar.x), "y": n(bar.y), "width": n(bar.width), "tip": tip]
+                    if tip { values["tipText"] = bar.title }
                     return values
                 }] as [String: Any]
             },
