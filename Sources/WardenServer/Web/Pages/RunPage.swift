@@ -59,7 +59,12 @@ enum RunPage {
             "approvals": detail.approvals.map(approval),
             "hasApprovals": !detail.approvals.isEmpty,
             "deadmen": detail.deadmen.map(deadman), "hasDeadmen": !detail.deadmen.isEmpty,
-            "locks": detail.locks.map { ["name": $0.name, "holder": $0.holder, "host": $0.host ?? "", "since": WebTime.values($0.acquiredAt)] as [String: Any] },
+            // A section's key is left out when empty: to a template "" and 0 are something (only false, nil and [] are not).
+            "locks": detail.locks.map { lock in
+                var values: [String: Any] = ["name": lock.name, "holder": lock.holder, "since": WebTime.values(lock.acquiredAt)]
+                if let host = lock.host, !host.isEmpty { values["lockHost"] = host }
+                return values
+            },
             "hasLocks": !detail.locks.isEmpty,
             "artifacts": detail.artifacts.enumerated().map { index, file in
                 ["step": file.step, "host": file.host, "path": file.path, "bytes": file.bytes, "sha256": file.sha256,

@@ -119,8 +119,9 @@ enum StartPage {
         if let problem = form.problem { values["problem"] = problem }
         if let runbook = catalog[form.runbook] {
             let description = RunbookDescription(runbook)
-            values["runbook"] = ["name": runbook.name, "summary": runbook.summary ?? "", "gated": description.gated, "mutating": description.mutating]
-                as [String: Any]
+            var chosen: [String: Any] = ["name": runbook.name, "gated": description.gated, "mutating": description.mutating]
+            if let summary = runbook.summary, !summary.isEmpty { chosen["summary"] = summary }
+            values["runbook"] = chosen
             values["parameters"] = description.parameters.map { field($0, form: form) }
             values["hasParameters"] = !description.parameters.isEmpty
         }
