@@ -17,7 +17,7 @@ struct ResumeApprovalTests {
           admin: {hosts: h01, exactly: 1}
         steps:
           - id: go
-            approve: {quorum: 1, timeout: 60s, message: change h01}
+            approve: {quorum: 1, timeout: 10m, message: change h01}
           - id: settle
             on: admin
             check: "sleep $(cat wait-seconds 2>/dev/null || echo 0)"
@@ -82,7 +82,7 @@ struct ResumeApprovalTests {
                   admin: {hosts: h01, exactly: 1}
                 steps:
                   - id: go
-                    approve: {quorum: 1, timeout: 60s, message: change h01}
+                    approve: {quorum: 1, timeout: 10m, message: change h01}
                   - id: settle
                     on: admin
                     check: "sleep $(cat \(fleet.directory.path)/wait-seconds)"
@@ -122,7 +122,7 @@ struct ResumeApprovalTests {
                   fleet: {hosts: fleet, at_least: 1}
                 steps:
                   - id: go
-                    approve: {quorum: 1, timeout: 60s, message: change the fleet}
+                    approve: {quorum: 1, timeout: 10m, message: change the fleet}
                   - id: settle
                     on: fleet
                     check: "sleep $(cat \(fleet.directory.path)/wait-seconds)"
