@@ -15,10 +15,14 @@
   function refresh(element, done) {
     fetch(element.dataset.live, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
+        // Sent to sign-in (the session ended): load the page itself, which goes there too, rather than
+        // putting a sign-in form inside the live part.
+        if (response.redirected) { window.location.reload(); return null; }
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.text();
       })
       .then(function (html) {
+        if (html === null) { return; }
         element.innerHTML = html;
         element.setAttribute("data-updated", new Date().toISOString());
         if (done) { done(element.querySelector("[data-final=true]") !== null); }
