@@ -51,6 +51,11 @@ public struct PendingApproval: Sendable {
         terms.refusal(of: person, initiator: run.initiator, decision: decision)
     }
 
+    /// Why `identity` may not approve here: its roles first, then the gate's rules (nil: it may).
+    public func refusal(toApprove identity: Identity) -> String? {
+        identity.may(.approve) ? refusal(of: identity.name, decision: .approve) : "\(identity.name) does not have the approver role"
+    }
+
     /// A decision recorded, and what ssh-keygen said of the key that signed it (nil: unsigned,
     /// or no allowed signers to check it against).
     public struct Recorded: Sendable {

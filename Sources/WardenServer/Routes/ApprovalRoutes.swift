@@ -106,8 +106,7 @@ enum ApprovalRoutes {
             quorum = pending.terms.quorum
             approvers = pending.terms.approvers
             message = pending.terms.message
-            let refusal = identity.may(.approve) ? pending.refusal(of: identity.name, decision: .approve)
-                : "\(identity.name) does not have the approver role"
+            let refusal = pending.refusal(toApprove: identity)
             mayApprove = refusal == nil
             self.refusal = refusal
         }

@@ -25,23 +25,18 @@ enum ApprovalsPage {
     private static func item(_ pending: PendingApproval, visitor: WebVisitor, services: ServeServices) async -> [String: Any] {
         let identity = visitor.session.identity
         let run = pending.run
-        let refusal = identity.may(.approve) ? pending.refusal(of: identity.name, decision: .approve) : "\(identity.name) does not have the approver role"
-        var values: [String: Any] = [
-            "id": run.id, "path": "/runs/" + WebLink.segment(run.id), "runbook": run.runbook, "step": pending.step,
-            "initiator": run.initiator, "trigger": run.trigger.rawValue, "started": WebTime.values(run.startedAt), "planHash": run.planHash,
-            "quorum": pending.terms.quorum,
-            "approvers": pending.terms.approvers.isEmpty ? "anyone with the approver role" : pending.terms.approvers.joined(separator: ", "),
-            "mayDecide": refusal == nil && !pending.terms.requireSignatures,
+        var values = GateValues.values(pending, for: identity)
+        values.merge([
+            "id": run.id, "path": WebLink.run(run.id), "runbook": run.runbook,
+            "initiator": run.initiator, "trigger": run.trigger.rawValue, "started": WebTime.values(run.startedAt),
             "changes": pending.plan.steps.filter(\.mutating).map { step in
                 ["id": step.id, "summary": step.summary,
                  "hosts": step.hosts.map { ["host": $0.host, "status": $0.status.rawValue, "command": $0.command.map(VisibleText.block) ?? "known when the run gets there"] }]
             },
-        ]
-        if let refusal { values["refusal"] = refusal }
-        if let message = pending.terms.message { values["message"] = message }
+        ] as [String: Any]) { _, new in new }
         if let previous = await previousPlan(before: run, services: services) {
             let comparison = PlanComparison(from: previous.plan, to: pending.plan)
-            var since: [String: Any] = ["run": previous.run.id, "path": "/runs/" + WebLink.segment(previous.run.id),
+            var since: [String: Any] = ["run": previous.run.id, "path": WebLink.run(previous.run.id),
                                         "status": previous.run.status.rawValue, "started": WebTime.values(previous.run.startedAt),
                                         "same": comparison.changes.isEmpty]
             since["changes"] = comparison.changes.map {
