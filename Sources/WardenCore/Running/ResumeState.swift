@@ -71,7 +71,7 @@ public struct ResumeState: Sendable {
             case .outcome:
                 // Every outcome is written with its status; one without is not taken for success.
                 if let host = event.host {
-                    outcomes[id, default: []].append((host, event.status ?? .failed, record(from: event.detail), reason(from: event.detail)))
+                    outcomes[id, default: []].append((host, event.status ?? .failed, record(from: event), reason(from: event)))
                 }
             case .processGroup:
                 if let host = event.host, let group = processGroup(from: event.detail) { groups[id, default: [:]][host] = group }
@@ -149,15 +149,12 @@ public struct ResumeState: Sendable {
         return RemoteProcessGroup(id: group, startTime: start)
     }
 
-    private static func reason(from detail: String?) -> String? {
-        guard let data = detail?.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
-              case let .map(entries) = value, case let .string(reason)? = entries["reason"] else { return nil }
-        return reason
+    private static func reason(from event: JournalEvent) -> String? {
+        if case let .string(reason)? = event.detailObject["reason"] { reason } else { nil }
     }
 
-    private static func record(from detail: String?) -> HostRecord? {
-        guard let data = detail?.data(using: .utf8), let value = try? JSONDecoder().decode(Value.self, from: data),
-              case let .map(entries) = value, case let .map(record)? = entries["record"] else { return nil }
+    private static func record(from event: JournalEvent) -> HostRecord? {
+        guard let record = event.outcomeRecord else { return nil }
         var exit: Int?
         if case let .int(number)? = record["exit"] { exit = number }
         func text(_ key: String) -> String {

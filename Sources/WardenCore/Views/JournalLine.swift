@@ -6,6 +6,14 @@ import Foundation
 /// intent) or the detail, or, for an outcome, its reason. Made visible
 /// (`VisibleText.line`): the journal holds what hosts printed.
 public enum JournalLine {
+    /// The whole line: number, time (ISO 8601, UTC), kind, then `text`; `warden show` prints it and
+    /// the web UI's journal download holds it.
+    public static func line(_ event: JournalEvent) -> String {
+        let what = text(event)
+        let time = Date(timeIntervalSince1970: event.at).formatted(.iso8601)
+        return VisibleText.line(["\(event.sequence)", time, event.kind.rawValue].joined(separator: "  ") + (what.isEmpty ? "" : "  " + what))
+    }
+
     public static func text(_ event: JournalEvent) -> String {
         var parts: [String] = []
         if let step = event.step { parts.append(step) }
@@ -16,13 +24,7 @@ public enum JournalLine {
         // The command is shown with the intent; the outcome only says how it went.
         if let command = event.command, event.kind != .outcome { text += "  $ " + command.replacingOccurrences(of: "\n", with: " ") }
         if let detail = event.detail, event.kind != .outcome { text += "  " + detail }
-        if event.kind == .outcome, let detail = event.detail, let reason = reason(in: detail) { text += "  (" + reason + ")" }
+        if event.kind == .outcome, case let .string(reason)? = event.detailObject["reason"] { text += "  (" + reason + ")" }
         return VisibleText.line(text.hasPrefix("  ") ? String(text.dropFirst(2)) : text)
-    }
-
-    private static func reason(in detail: String) -> String? {
-        guard let value = try? JSONDecoder().decode(Value.self, from: Data(detail.utf8)), case let .map(members) = value,
-              case let .string(reason)? = members["reason"] else { return nil }
-        return reason
     }
 }

@@ -138,7 +138,7 @@ public struct RunDetail: Sendable, Encodable {
                     hosts[step, default: [:]][host] = Host(host: host, status: "started", exit: nil, command: event.command, reason: nil,
                                                            startedAt: event.at, endedAt: nil)
                 } else {
-                    let detail = RunDetail.object(event.detail)
+                    let detail = event.detailObject
                     let reason: String? = if case let .string(text)? = detail["reason"] { text } else { nil }
                     hosts[step, default: [:]][host] = Host(host: host, status: event.status?.rawValue ?? "unknown", exit: event.exit,
                                                            command: event.command ?? hosts[step]?[host]?.command, reason: reason,
@@ -150,7 +150,7 @@ public struct RunDetail: Sendable, Encodable {
             case .deadmanArming, .deadmanArmed, .deadmanDisarmed, .deadmanLeftArmed:
                 let key = "\(step)@\(event.host ?? "")"
                 if deadmen[key] == nil { deadmanOrder.append(key) }
-                let firesAt: Double? = if case let .double(at)? = RunDetail.object(event.detail)["fires_at"] { at } else { deadmen[key]?.firesAt }
+                let firesAt: Double? = if case let .double(at)? = event.detailObject["fires_at"] { at } else { deadmen[key]?.firesAt }
                 let state = String(event.kind.rawValue.dropFirst("deadman-".count))
                 deadmen[key] = Deadman(step: event.step, host: event.host, state: state, firesAt: firesAt)
             case .waitingApproval:
@@ -170,11 +170,6 @@ public struct RunDetail: Sendable, Encodable {
         self.artifacts = artifacts
         waitingForApproval = run.status == .running ? waiting : nil
         controllerGone = run.status == .running && OperatingSystemUser.isGone(run.controller)
-    }
-
-    private static func object(_ detail: String?) -> [String: Value] {
-        guard let detail, let value = try? JSONDecoder().decode(Value.self, from: Data(detail.utf8)), case let .map(members) = value else { return [:] }
-        return members
     }
 
     /// The files a collect step fetched, as its outcome's record lists them.

@@ -109,7 +109,7 @@ struct LogCommand: AsyncParsableCommand {
         var printed = 0
         while true {
             let events = try await journal.events(of: run)
-            for event in events.dropFirst(printed) { Terminal.write(JournalText.line(event) + "\n") }
+            for event in events.dropFirst(printed) { Terminal.write(JournalLine.line(event) + "\n") }
             printed = events.count
             let status = try await journal.run(run)?.status ?? .running
             guard follow, status == .running else {

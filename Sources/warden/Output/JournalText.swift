@@ -55,7 +55,7 @@ enum JournalText {
         }
         lines.append("  journal:    " + (brokenAt.map { "TAMPERED: the hash chain breaks at event \($0)" } ?? "hash chain intact (\(events.count) events)"))
         lines.append("")
-        for event in events { lines.append(line(event)) }
+        for event in events { lines.append(JournalLine.line(event)) }
         let steps = StepOutputText.steps(events)
         if !steps.isEmpty {
             // The outcomes above say how a command went; what it printed is one command away.
@@ -63,11 +63,6 @@ enum JournalText {
             lines.append("What a step printed: warden show \(run.id) --step ID [--host HOST] (steps with output: \(steps.joined(separator: ", ")))")
         }
         return lines.map(VisibleText.line).joined(separator: "\n") + "\n"
-    }
-
-    static func line(_ event: JournalEvent) -> String {
-        let what = JournalLine.text(event)
-        return VisibleText.line(["\(event.sequence)", time(event.at), event.kind.rawValue].joined(separator: "  ") + (what.isEmpty ? "" : "  " + what))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -36,10 +36,7 @@ struct StepOutputText {
     /// command printed.
     static func entries(_ events: [JournalEvent], step: String, host: String?) -> [Entry] {
         events.compactMap { event -> Entry? in
-            guard event.step == step, let name = event.host, host == nil || host == name,
-                  let detail = event.detail, let data = detail.data(using: .utf8),
-                  case let .map(fields)? = try? JSONDecoder().decode(Value.self, from: data),
-                  case let .map(record)? = fields["record"] else { return nil }
+            guard event.step == step, let name = event.host, host == nil || host == name, let record = event.outcomeRecord else { return nil }
             if case let .string(stdout)? = record["stdout_sha256"], case let .string(stderr)? = record["stderr_sha256"] {
                 return Entry(sequence: event.sequence, step: step, host: name, status: event.status, exit: event.exit,
                              command: event.command, stdout: "", stderr: "", withheld: "stdout \(stdout), stderr \(stderr)")

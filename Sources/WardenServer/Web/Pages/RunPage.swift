@@ -47,7 +47,7 @@ enum RunPage {
         let run = detail.run
         let identity = inputs.visitor.session.identity
         let ended: Bool = if case .ended = run.status { true } else { false }
-        let path = "/runs/" + WebLink.segment(run.id)
+        let path = WebLink.run(run.id)
         var values: [String: Any] = [
             "id": run.id, "path": path, "runbook": run.runbook, "status": run.status.rawValue,
             "statusClass": run.status.rawValue, "initiator": run.initiator, "trigger": run.trigger.rawValue,
@@ -84,21 +84,7 @@ enum RunPage {
         if let reason = run.reason { values["reason"] = reason }
         if let problem = inputs.problem { values["problem"] = problem }
         if let plan = detail.plan { values["plan"] = PlanValues.values(plan) }
-        if let pending = inputs.pending {
-            let refusal = identity.may(.approve) ? pending.refusal(of: identity.name, decision: .approve)
-                : "\(identity.name) does not have the approver role"
-            var waiting: [String: Any] = [
-                "step": pending.step, "quorum": pending.terms.quorum, "planHash": pending.run.planHash,
-                "approvers": pending.terms.approvers.isEmpty ? "anyone with the approver role" : pending.terms.approvers.joined(separator: ", "),
-                "mayDecide": refusal == nil && !pending.terms.requireSignatures,
-            ]
-            if let refusal { waiting["refusal"] = refusal }
-            if pending.terms.requireSignatures, refusal == nil {
-                waiting["refusal"] = "the site policy requires signed decisions: decide at a terminal with `warden approve \(run.id) --key KEY`"
-            }
-            if let message = pending.terms.message { waiting["message"] = message }
-            values["waiting"] = waiting
-        }
+        if let pending = inputs.pending { values["waiting"] = GateValues.values(pending, for: identity) }
         return values
     }
 
@@ -151,7 +137,7 @@ enum RunPage {
     /// What each host printed, per step: the outcome records' stdout and stderr (already redacted by the journal).
     private static func outputs(_ events: [JournalEvent], path: String) -> [[String: Any]] {
         events.filter { $0.kind == .outcome && $0.host != nil }.compactMap { event -> [String: Any]? in
-            guard let record = record(of: event) else { return nil }
+            guard let record = event.outcomeRecord else { return nil }
             let streams: [[String: Any]] = ["stdout", "stderr"].compactMap { name in
                 guard case let .string(text)? = record[name], !text.isEmpty else { return nil }
                 let cut = text.utf8.count > outputBytes
@@ -167,13 +153,6 @@ enum RunPage {
             return ["step": event.step ?? "", "host": event.host ?? "", "state": cellState(event.status?.rawValue ?? ""),
                     "status": event.status?.rawValue ?? "", "streams": streams]
         }
-    }
-
-    /// The outcome record of an `outcome` event's detail (`{"record": {"stdout", "stderr", ...}}`).
-    static func record(of event: JournalEvent) -> [String: Value]? {
-        guard let detail = event.detail, let value = try? JSONDecoder().decode(Value.self, from: Data(detail.utf8)),
-              case let .map(members) = value, case let .map(record)? = members["record"] else { return nil }
-        return record
     }
 
     /// The journal's newest lines, oldest first, each with its time, kind, step, host and what it says.

@@ -41,9 +41,7 @@ enum RunPageRoutes {
                 let id = try context.pathParameter("id")
                 guard let run = try await services.journal.run(id) else { return notFound(visitor, id) }
                 let events = try await services.journal.events(of: id)
-                let lines = events.map { event in
-                    VisibleText.line("\(event.sequence)  \(WebTime.iso(event.at))  \(event.kind.rawValue)  \(JournalLine.text(event))")
-                }
+                let lines = events.map(JournalLine.line)
                 return attachment("run \(run.id) (\(run.runbook)): \(run.status.rawValue)\n" + lines.joined(separator: "\n") + "\n",
                                   name: "\(WebLink.segment(id))-journal.txt")
             }
@@ -54,7 +52,7 @@ enum RunPageRoutes {
                 let stream = try context.pathParameter("stream")
                 guard let sequence = Int(try context.pathParameter("sequence")), ["stdout", "stderr"].contains(stream),
                       let event = try await services.journal.events(of: id, from: sequence).first, event.sequence == sequence,
-                      let record = RunPage.record(of: event), case let .string(text)? = record[stream] else {
+                      let record = event.outcomeRecord, case let .string(text)? = record[stream] else {
                     return WebPage.page(visitor, "message", title: "No such output", ["message": "That output is not in the journal."], status: .notFound)
                 }
                 return attachment(text, name: "\(WebLink.segment(id))-\(WebLink.segment(event.step ?? "step"))-\(WebLink.segment(event.host ?? "host"))-\(stream).txt")
@@ -92,7 +90,7 @@ enum RunPageRoutes {
                     return try await refused(id, "The run was not cancelled: \(answer.message)", answer.status, visitor, services)
                 }
                 context.logger.notice("run cancelled from the web UI", metadata: ["run": "\(id)"])
-                return WebPage.redirect("/runs/" + WebLink.segment(id))
+                return WebPage.redirect(WebLink.run(id))
             }
         }
         router.post("runs/:id/decision") { request, context -> Response in
@@ -112,7 +110,7 @@ enum RunPageRoutes {
                     return try await refused(id, "Not recorded: \(error.message).", error.status, visitor, services)
                 }
                 context.logger.notice("approval recorded from the web UI", metadata: ["run": "\(id)", "decision": "\(decision.rawValue)"])
-                return WebPage.redirect("/runs/" + WebLink.segment(id))
+                return WebPage.redirect(WebLink.run(id))
             }
         }
     }
