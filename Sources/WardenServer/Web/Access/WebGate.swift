@@ -15,7 +15,7 @@ enum WebGate {
         render: (WebVisitor) async throws -> Response
     ) async throws -> Response {
         guard let visitor = await WebRoutes.visitor(request, context: context, services: services) else {
-            return WebPage.redirect("/sign-in?next=" + (WebGate.localPath(request.uri.description).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            return WebPage.redirect("/sign-in?next=" + WebLink.queryValue(WebGate.localPath(request.uri.description)))
         }
         guard visitor.session.identity.may(permission) else {
             return await WebRoutes.signedIn(visitor, then: forbidden(visitor, permission), services: services)

@@ -3,11 +3,6 @@ import Hummingbird
 import HummingbirdCore
 import WardenCore
 
-extension CharacterSet {
-    /// What may stand unencoded in a query value: the unreserved characters (so `&`, `=`, `+` and `#` are encoded).
-    static let urlQueryValueAllowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-}
-
 /// `GET /`: the runs in the journal, newest first, filtered as the API's
 /// `GET /api/v1/runs` filters them (status, runbook, trigger, initiator).
 /// Empty form fields mean "any", as a browser sends every field of the form.
@@ -48,12 +43,12 @@ enum RunsPage {
         // The same filters for the script's refresh of the table, percent-encoded as a GET form sends them.
         let filters = [("status", query.status?.rawValue), ("runbook", query.runbook), ("trigger", query.trigger?.rawValue),
                        ("initiator", query.initiator)].compactMap { name, value in
-            value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
+            value.map { "\(name)=\(WebLink.queryValue($0))" }
         }
         values["queryString"] = filters.isEmpty ? "" : "?" + filters.joined(separator: "&")
         // A full page has older runs after it: the same filters, continuing after its last run.
         if runs.count == query.limit, let last = runs.last {
-            let after = RunListing.cursor(RunQuery.Cursor(after: last)).addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
+            let after = WebLink.queryValue(RunListing.cursor(RunQuery.Cursor(after: last)))
             values["older"] = "/?" + (filters + ["after=\(after)"]).joined(separator: "&")
         }
         if query.after != nil { values["newest"] = "/" + (filters.isEmpty ? "" : "?" + filters.joined(separator: "&")) }

@@ -49,7 +49,7 @@ enum StartPage {
                         }
                         let started = try await services.dispatcher.start(request)
                         context.logger.info("run started from the web UI", metadata: ["run": "\(started.runID)", "runbook": "\(runbook.name)"])
-                        return WebPage.redirect("/runs/" + WebLink.segment(started.runID))
+                        return WebPage.redirect(WebLink.run(started.runID))
                     }
                     form.plan = try await services.dispatcher.plan(request)
                     return await page(visitor, form: form, services: services)

@@ -17,6 +17,11 @@ enum WebLink {
         }
     }
 
+    /// `text` as a query value: everything but the unreserved characters percent-encoded (so `&`, `=`, `+`, `#`).
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
     /// The run page of run `id`.
     static func run(_ id: String) -> String { "/runs/" + segment(id) }
 }
