@@ -7,6 +7,7 @@ import PackageDescription
 //   WardenSSH          the only code that touches libssh (sessions, exec, SFTP, host keys, thread pool)
 //   WardenCore         the engine: inventory, host selection, the transport protocol, fan-out
 //   WardenSSHTransport WardenCore's transport protocol implemented on WardenSSH
+//   WardenPostgres     WardenCore's journal store protocol implemented on PostgreSQL (postgres-nio)
 //   WardenServer       `warden serve`: the HTTP API, run streams, metrics and the daemon's
 //                      lifecycle on Hummingbird; decisions stay in WardenCore
 //   warden             the command line, thin
@@ -39,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // The web UI's templates: `{{x}}` escapes HTML by default, so hostile host output stays text.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The shared journal of several controllers (WardenPostgres).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,6 +65,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The journal on PostgreSQL, for several controllers sharing one: WardenCore's store
+        // protocol implemented on postgres-nio, with leases and fencing epochs on the database's clock.
+        .target(
+            name: "WardenPostgres",
+            dependencies: [
+                "WardenCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "WardenSSHTransport",
             dependencies: ["WardenCore", "WardenSSH"]
@@ -70,6 +84,7 @@ let package = Package(
             name: "WardenServer",
             dependencies: [
                 "WardenCore",
+                "WardenPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -97,13 +112,14 @@ let package = Package(
                 "CProcessControl",
                 "WardenCore",
                 "WardenServer",
+                "WardenPostgres",
                 "WardenSSHTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The journal conformance suite's second process (JournalWriterJob), for stores several processes share.
-        .executableTarget(name: "warden-journal-writer", dependencies: ["WardenCore"], path: "Tests/JournalWriter"),
+        .executableTarget(name: "warden-journal-writer", dependencies: ["WardenCore", "WardenPostgres"], path: "Tests/JournalWriter"),
         // Benchmarks (scripts/bench): the cost of a command on a warm session.
         .executableTarget(
             name: "warden-bench-warm",
@@ -126,6 +142,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WardenSSHTests", dependencies: ["WardenSSH"]),
+        // A real PostgreSQL server (started by the tests): the store's conformance, leases and fencing.
+        .testTarget(
+            name: "WardenPostgresTests",
+            dependencies: ["WardenPostgres", "WardenCore", "WardenTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(
             name: "WardenServerTests",
             dependencies: ["WardenServer", "WardenCore", "WardenTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]

@@ -24,17 +24,21 @@
 # deploy/alertmanager's config), chromium and chromium-driver (the headless browser and its
 # WebDriver, /usr/bin/chromedriver, that scripts/browser-test drives through the web UI of a live
 # `warden serve`: Debian's pair always matches, unlike a driver fetched for another build) and
-# python3-venv (the virtual environment holding selenium for it, on a Debian python3).
+# python3-venv (the virtual environment holding selenium for it, on a Debian python3), and
+# postgresql-15 (the real PostgreSQL server the shared-journal tests start on their own:
+# initdb into a temporary folder as Debian's unprivileged `postgres` user, pg_ctl on a free
+# loopback port; it also brings psql).
 #
-# Installing supervisor or prometheus-alertmanager must not start Debian's system-wide
-# supervisord or alertmanager (the tests never use them, one on :9093 would take a port and
+# Installing supervisor, prometheus-alertmanager or postgresql-15 must not start Debian's system-wide
+# supervisord, alertmanager or PostgreSQL cluster (the tests never use them, one on :9093 would take a port and
 # receive nothing meant for it, and in a container without an init their start fails): when no
 # /usr/sbin/policy-rc.d exists, one that denies every service start (exit 101) is put in place
 # for the install and removed after it. A system alertmanager that runs all the same after the
-# install (a policy-rc.d that allowed it) is stopped and disabled, with a note.
+# install (a policy-rc.d that allowed it) is stopped and disabled, with a note; so is a system
+# PostgreSQL.
 
 WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl prometheus-alertmanager
-    chromium chromium-driver python3-venv)
+    chromium chromium-driver python3-venv postgresql-15)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 
@@ -129,6 +133,9 @@ warden_ensure_deps() {
     fi
     if [[ " ${missing[*]} " == *" prometheus-alertmanager "* ]]; then
         _warden_stop_system_service prometheus-alertmanager "${sudo[@]}"
+    fi
+    if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+        _warden_stop_system_service postgresql "${sudo[@]}"
     fi
     return 0
 }

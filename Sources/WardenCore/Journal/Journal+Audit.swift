@@ -120,9 +120,10 @@ extension Journal {
         return !controller.contains { $0 == ";" || $0 == " " }
     }
 
-    /// The controller a `run-adopted` record hands the run to (its summary is `resumed on CONTROLLER`).
+    /// The controller a `run-adopted` record hands the run to (its summary is `resumed on
+    /// CONTROLLER`, then, since epochs, `; epoch N, from …`: a controller holds no `;`).
     static func adopter(in summary: String) -> String? {
-        summary.hasPrefix(adoptedPrefix) ? String(summary.dropFirst(adoptedPrefix.count)) : nil
+        summary.hasPrefix(adoptedPrefix) ? String(summary.dropFirst(adoptedPrefix.count).prefix { $0 != ";" }) : nil
     }
 
     static let adoptedPrefix = "resumed on "

@@ -31,9 +31,16 @@ public final class Journal: Sendable {
     /// Where the journal is, for messages (the database file of a state folder).
     public var path: String { store.location }
 
-    public init(store: any JournalStore, actor: String = OperatingSystemUser.name) {
+    /// The state folder of this controller: the journal's own for a state folder's SQLite;
+    /// for a journal in a database, the local folder its artifacts and keys are kept in.
+    public let folder: String
+
+    /// A journal on `store`; `folder` is the local state folder (default: the store's own, else
+    /// `defaultDirectory()`).
+    public init(store: any JournalStore, actor: String = OperatingSystemUser.name, folder: String? = nil) {
         self.store = store
         self.actor = actor
+        self.folder = folder ?? store.localFolder ?? Journal.defaultDirectory()
     }
 
     /// Opens (creating if needed) the journal of the state folder `directory`.
@@ -42,10 +49,13 @@ public final class Journal: Sendable {
         self.init(store: try SQLiteJournalStore(directory: directory))
     }
 
-    /// Records a new run (its audit record carries its plan's digest).
-    public func begin(_ run: JournalRun) async throws(JournalError) {
+    /// Records a new run (its audit record carries its plan's digest), held at epoch 1 by its
+    /// controller for `lease` (renewed by `renewLease`) when one is given.
+    public func begin(_ run: JournalRun, lease: Duration? = nil) async throws(JournalError) {
         let actor = self.actor
         try await store.write { writer in
+            var run = run
+            if let lease { run.leaseUntil = (try writer.databaseTime() ?? run.startedAt) + lease.milliseconds / 1000 }
             try writer.insert(run)
             try Journal.audit(.init(action: .runStarted, runID: run.id, status: run.planHash, summary: run.startedSummary,
                                     digest: ChainHash.digest(run.plan)),
@@ -53,10 +63,11 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Appends an event to its run's chain; durable when this returns.
+    /// Appends an event to its run's chain; durable when this returns. With a `fence`, only
+    /// while the run is still held at the fence's epoch (else `.fenced`, nothing kept).
     @discardableResult
-    public func append(_ draft: JournalEvent.Draft) async throws(JournalError) -> JournalEvent {
-        let appended = try await append([draft])
+    public func append(_ draft: JournalEvent.Draft, fence: RunFence? = nil) async throws(JournalError) -> JournalEvent {
+        let appended = try await append([draft], fence: fence)
         guard let event = appended.first else {
             throw JournalError(.cannotWrite, "the journal \(path) did not return the event it appended to run \(draft.runID)")
         }
@@ -66,15 +77,15 @@ public final class Journal: Sendable {
     /// Appends several events in one transaction (one sync to disk): the
     /// intents of a batch of hosts, all durable before any command leaves.
     @discardableResult
-    public func append(_ drafts: [JournalEvent.Draft]) async throws(JournalError) -> [JournalEvent] {
+    public func append(_ drafts: [JournalEvent.Draft], fence: RunFence? = nil) async throws(JournalError) -> [JournalEvent] {
         guard !drafts.isEmpty else { return [] }
         let (actor, location) = (self.actor, path)
-        return try await store.write { writer in try Journal.append(drafts, actor: actor, location: location, in: writer) }
+        return try await store.write { writer in try Journal.append(drafts, actor: actor, location: location, fence: fence, in: writer) }
     }
 
     /// Appends events, each after its run's newest and each with its audit
-    /// record, inside the caller's write.
-    static func append(_ drafts: [JournalEvent.Draft], actor: String, location: String,
+    /// record, inside the caller's write; the fenced run's only if the fence still holds.
+    static func append(_ drafts: [JournalEvent.Draft], actor: String, location: String, fence: RunFence? = nil,
                        in writer: any JournalWriter) throws -> [JournalEvent] {
         // The head of each run's chain, read once per run and then carried along the batch.
         var heads: [String: (sequence: Int, hash: String)] = [:]
@@ -84,7 +95,8 @@ public final class Journal: Sendable {
             if let known = heads[draft.runID] {
                 head = known
             } else {
-                guard try writer.run(draft.runID) != nil else { throw noSuchRun(draft.runID, in: location) }
+                guard let run = try writer.run(draft.runID) else { throw noSuchRun(draft.runID, in: location) }
+                if let fence, fence.runID == run.id { try fence.check(run) }
                 let last = try writer.lastEvent(of: draft.runID)
                 head = (last?.sequence ?? 0, last?.hash ?? JournalEvent.genesis)
             }
@@ -100,33 +112,17 @@ public final class Journal: Sendable {
         return appended
     }
 
-    /// Sets how a run ended.
-    public func finish(run id: String, status: RunStatus, reason: String?, at date: Date = Date()) async throws(JournalError) {
+    /// Sets how a run ended (with a `fence`, only while the run is held at its epoch).
+    public func finish(run id: String, status: RunStatus, reason: String?, at date: Date = Date(), fence: RunFence? = nil) async throws(JournalError) {
         let (actor, location) = (self.actor, path)
         try await store.write { writer in
             guard var run = try writer.run(id) else { throw Journal.noSuchRun(id, in: location) }
+            if let fence { try fence.check(run) }
             run.status = .ended(status)
             run.reason = reason
             run.finishedAt = date.timeIntervalSince1970
             try writer.update(run)
             try Journal.audit(.init(action: .runFinished, runID: id, status: status.rawValue, summary: reason), actor: actor, at: date,
-                              in: writer)
-        }
-    }
-
-    /// Hands a run to the controller resuming it, so its locks and liveness
-    /// are judged by the new process.
-    public func adopt(run id: String, controller: String, at date: Date = Date()) async throws(JournalError) {
-        let (actor, location) = (self.actor, path)
-        try await store.write { writer in
-            guard var run = try writer.run(id) else { throw Journal.noSuchRun(id, in: location) }
-            run.controller = controller
-            try writer.update(run)
-            for var lock in try writer.locks() where lock.runID == id {
-                lock.controller = controller
-                try writer.update(lock)
-            }
-            try Journal.audit(.init(action: .runAdopted, runID: id, summary: Journal.adoptedPrefix + controller), actor: actor, at: date,
                               in: writer)
         }
     }

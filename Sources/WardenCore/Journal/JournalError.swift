@@ -20,6 +20,10 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         /// A claim that may be made once was made already (an occurrence's `firing` or `outcome`):
         /// nothing of the write was kept. Not a failure to retry: someone else holds the claim.
         case alreadyClaimed
+        /// A write for a run by a controller that no longer holds it: another controller adopted
+        /// the run (its epoch is higher). Nothing was kept; the writer must send nothing more for
+        /// the run and stop it without cleanup (the adopter does that).
+        case fenced
     }
 
     public let kind: Kind

@@ -24,6 +24,13 @@ public struct JournalRun: Sendable, Hashable, Codable {
     public var trigger: RunTrigger
     /// The inventory file its targets came from; nil for runs journaled before it was recorded.
     public var inventory: String?
+    /// The fencing epoch: 1 when it starts, one more each time a controller adopts it. Every
+    /// journal write of the run's controller names the epoch it holds (`RunFence`), so a
+    /// controller the run was taken from can write nothing more for it.
+    public var epoch: Int = 1
+    /// When the controller's lease on the run lapses unless renewed (seconds since 1970, on the
+    /// journal's clock: the database's for a shared one); nil for runs journaled before leases.
+    public var leaseUntil: Double?
 
     public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
                 parameters: String, status: Status = .running, reason: String? = nil,
@@ -74,10 +81,13 @@ public struct JournalRun: Sendable, Hashable, Codable {
         // Written before triggers were recorded: every such run was started at a terminal.
         trigger = try container.decodeIfPresent(RunTrigger.self, forKey: .trigger) ?? .terminal
         inventory = try container.decodeIfPresent(String.self, forKey: .inventory)
+        epoch = try container.decodeIfPresent(Int.self, forKey: .epoch) ?? 1
+        leaseUntil = try container.decodeIfPresent(Double.self, forKey: .leaseUntil)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, runbook, file, initiator, controller, parameters, status, reason, plan, trigger, inventory
+        case id, runbook, file, initiator, controller, parameters, status, reason, plan, trigger, inventory, epoch
+        case leaseUntil = "lease_until"
         case planHash = "plan_hash"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

@@ -15,6 +15,9 @@ public enum RunNotice: Sendable {
     case approvalIgnored(reason: String)
     /// The run lost a lock it held (its lease lapsed, someone broke it); it stops, cleanup runs.
     case lockLost(reason: String)
+    /// Another controller adopted the run after this one's lease lapsed: this one stopped
+    /// sending and writing anything for it.
+    case runLost(reason: String)
     /// On resume: a command the dead controller started, still running on its host, and what became of it.
     case leftover(String)
     /// On resume: what a change's `verify` found on its host.

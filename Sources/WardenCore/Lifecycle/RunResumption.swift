@@ -25,6 +25,12 @@ public struct RunResumption: Sendable {
     public var clock: any EngineClock
     /// Why the resumed run was cancelled, when whoever cancels it says (see `RunSession.stopReason`).
     public var stopReason: StopReason?
+    /// How long this controller's hold on the resumed run lasts unless renewed (`RunLease`).
+    public var runLease: Duration = JournalRun.defaultLease
+    /// A hold taken before the resume (a daemon's takeover of a run whose lease lapsed,
+    /// `Journal.adopt(expecting:)`): the checks on the hosts already run under it, and no
+    /// second adoption is journaled. Nil: the resume adopts the run once its checks passed.
+    public var hold: RunLease?
 
     public init(journal: Journal, transport: any HostTransport, stateFolder: String, identity: RunIdentity = .current,
                 policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
@@ -127,16 +133,18 @@ public struct RunResumption: Sendable {
         // A change still running on its host is let end (or killed) first: verify must judge a
         // finished change, and nothing may run beside it.
         let settled: [String]
+        // Under a hold taken already, even these checks leave only while it holds.
+        let checking: any HostTransport = hold.map { FencedTransport(base: transport, lease: $0) } ?? transport
         do {
             let delegate = self.delegate
-            settled = try await resume.settleLeftovers(policy: request.leftovers, context: context, transport: transport) { line in
+            settled = try await resume.settleLeftovers(policy: request.leftovers, context: context, transport: checking) { line in
                 delegate.notice(.leftover(line))
             }
         } catch {
             throw RunSessionError(.invalidInput, "\(error)")
         }
         // Changes that say how to check them are checked on their hosts first.
-        let verified = await resume.verifyUnknowns(context: context, transport: transport)
+        let verified = await resume.verifyUnknowns(context: context, transport: checking)
         for line in verified { delegate.notice(.verification(line)) }
         let unknown = resume.mutatingUnknowns
         if !unknown.isEmpty {
@@ -150,13 +158,22 @@ public struct RunResumption: Sendable {
         guard try await confirm(question) else {
             throw RunSessionError(.declined, "not resumed: nothing was changed")
         }
+        let hold: RunLease
         do {
-            try await journal.adopt(run: run, controller: identity.controller)
+            if let taken = self.hold {
+                hold = taken
+            } else {
+                let since = clock.instant
+                let fence = try await journal.adopt(run: run, controller: identity.controller, lease: runLease, reason: "resumed by \(identity.user)",
+                                                    at: clock.now)
+                hold = RunLease(fence: fence, journal: journal, lease: runLease, clock: clock, since: since)
+            }
             let assumed = unknown.isEmpty ? "" : "; assumed \(request.assume?.rawValue ?? "") for " + unknown.map { "\($0.step)@\($0.host)" }.joined(separator: ", ")
             let checks = (settled + verified).isEmpty ? "" : "; " + (settled + verified).joined(separator: "; ")
             let notes = [secretsNote, limitNote].compactMap { $0 }.map { "; \($0)" }.joined()
             let what = request.abandon ? "abandoned (only pending cleanup runs: \(pending))" : "resumed"
-            _ = try await journal.append(.init(runID: run, kind: .note, detail: "\(what) by \(identity.user) on \(identity.controller)\(assumed)\(checks)\(notes)"))
+            _ = try await journal.append(.init(runID: run, kind: .note, detail: "\(what) by \(identity.user) on \(identity.controller)\(assumed)\(checks)\(notes)"),
+                                         fence: hold.fence)
         } catch {
             throw RunSessionError(.failed, "cannot adopt run \(run): \(error); nothing ran")
         }
@@ -170,12 +187,13 @@ public struct RunResumption: Sendable {
         var session = RunSession(context: context, transport: transport, journal: journal, identity: identity, policy: policy,
                                  signer: signer, delegate: delegate, concurrency: concurrency)
         session.stopReason = stopReason
+        session.runLease = runLease
         let locking = plan.flatMap {
             RunLocking(plan: $0, context: context, journal: journal, runID: run, transport: transport, identity: identity, delegate: delegate)
         }
         try await locking?.take()
         return await session.execute(runID: run, planHash: found.planHash, initiator: found.initiator, plan: plan, resume: resume,
-                                     artifacts: RunSession.defaultArtifacts(of: run, journal: journal), locking: locking)
+                                     artifacts: RunSession.defaultArtifacts(of: run, journal: journal), locking: locking, hold: hold)
     }
 
     /// The cleanup steps an abandoned run still runs, for the question and the journal.

@@ -28,6 +28,9 @@ public struct RunSession: Sendable {
     /// Why the run was cancelled, when whoever cancels it says (the daemon does); nil: the
     /// engine's own words.
     public var stopReason: StopReason?
+    /// How long this controller's hold on the run lasts unless renewed (`RunLease`): the
+    /// daemon's `runs: lease:`; another controller may adopt the run once it lapsed.
+    public var runLease: Duration = JournalRun.defaultLease
 
     public init(context: EngineContext, transport: any HostTransport, journal: Journal, identity: RunIdentity = .current,
                 policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
@@ -43,9 +46,10 @@ public struct RunSession: Sendable {
         self.stepMode = stepMode
     }
 
-    /// Where a run's collected files go unless the caller says: `artifacts/<run>` next to the journal.
+    /// Where a run's collected files go unless the caller says: `artifacts/<run>` in the state
+    /// folder (for a journal in a database, this controller's own state folder).
     static func defaultArtifacts(of runID: String, journal: Journal) -> String {
-        ((journal.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(runID)")
+        (journal.folder as NSString).appendingPathComponent("artifacts/\(runID)")
     }
 
     /// Journals a run that ends before its first step (a blocked or failing plan, an
@@ -88,12 +92,15 @@ public struct RunSession: Sendable {
         let plan: Plan
         let artifacts: String
         let locking: RunLocking?
+        /// This controller's hold on the run (epoch 1), renewed while it runs.
+        let hold: RunLease
     }
 
     /// The first half of `start`: journal the run, sign its start, take its locks. Throws,
     /// with nothing changed, when it cannot start; `carryOn` does the rest.
     public func begin(plan: Plan, artifacts: String? = nil) async throws(RunSessionError) -> BegunRun {
         let runID: String
+        let since = context.clock.instant
         do {
             runID = try await beginRow(plan: plan)
         } catch {
@@ -118,13 +125,15 @@ public struct RunSession: Sendable {
         let locking = RunLocking(plan: plan, context: context, journal: journal, runID: runID, transport: transport,
                                  identity: identity, delegate: delegate)
         try await locking?.take()
-        return BegunRun(runID: runID, plan: plan, artifacts: artifacts ?? RunSession.defaultArtifacts(of: runID, journal: journal), locking: locking)
+        let hold = RunLease(fence: RunFence(runID: runID, epoch: 1), journal: journal, lease: runLease, clock: context.clock, since: since)
+        return BegunRun(runID: runID, plan: plan, artifacts: artifacts ?? RunSession.defaultArtifacts(of: runID, journal: journal), locking: locking,
+                        hold: hold)
     }
 
     /// The second half of `start`: runs a begun run to its end, cleanup included.
     public func carryOn(_ begun: BegunRun) async -> RunReport {
         await execute(runID: begun.runID, planHash: begun.plan.hash, initiator: identity.user, plan: begun.plan, resume: nil,
-                      artifacts: begun.artifacts, locking: begun.locking)
+                      artifacts: begun.artifacts, locking: begun.locking, hold: begun.hold)
     }
 
     /// Journals the run's row under a new id. An id is the second and 16 random bits: runs a
@@ -134,7 +143,7 @@ public struct RunSession: Sendable {
         while true {
             let runID = RunIdentifier.make()
             do {
-                try await journal.begin(journalRun(runID, plan: plan))
+                try await journal.begin(journalRun(runID, plan: plan), lease: runLease)
                 return runID
             } catch {
                 attempt += 1
@@ -155,13 +164,14 @@ public struct RunSession: Sendable {
     /// then finishes the run in the journal, releases its locks and signs its end. Shared by a
     /// start and a resume.
     func execute(runID: String, planHash: String, initiator: String, plan: Plan?, resume: ResumeState?, artifacts: String,
-                 locking: RunLocking?) async -> RunReport {
-        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor, clock: context.clock)
+                 locking: RunLocking?, hold: RunLease) async -> RunReport {
+        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor, clock: context.clock, fence: hold.fence)
         let gate = ApprovalGate(journal: journal, runID: runID, runbook: context.runbook.name, planHash: planHash, initiator: initiator,
                                 allowSelfApproval: context.runbook.allowSelfApproval, policy: policy, delegate: delegate,
                                 clock: context.clock)
         let delegate = self.delegate
-        let (context, transport, concurrency) = (self.context, self.transport, self.concurrency)
+        // Every command and fetch first asks the hold: a controller that lost the run sends nothing.
+        let (context, transport, concurrency) = (self.context, FencedTransport(base: self.transport, lease: hold) as any HostTransport, self.concurrency)
         var confirm: (@Sendable (StepPreview) async -> StepDecision)?
         if stepMode {
             confirm = { @Sendable preview in await delegate.confirm(preview) }
@@ -178,15 +188,34 @@ public struct RunSession: Sendable {
             renewHost = { @Sendable _ in await locking.renewHost() }
         }
         let keeper = Task { [renewHost] in
-            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease, clock: clock,
-                                  renewHost: renewHost) { lost in
-                delegate.notice(.lockLost(reason: lost))
-                _ = try? await journal.append(.init(runID: runID, kind: .note, detail: lost + "; stopping the run"))
+            await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease, hold: hold, clock: clock,
+                                  renewHost: renewHost) { loss in
+                switch loss {
+                case let .lock(lost):
+                    delegate.notice(.lockLost(reason: lost))
+                    _ = try? await journal.append(.init(runID: runID, kind: .note, detail: lost + "; stopping the run"), fence: hold.fence)
+                case let .run(lost):
+                    // Nothing is journaled: the run is no longer this controller's to write to.
+                    delegate.notice(.runLost(reason: lost.description))
+                }
                 work.cancel()
             }
         }
         var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         keeper.cancel()
+        // Still this controller's? A refused write stopped the runner before the keeper knew.
+        _ = try? await hold.renew()
+        if let lost = await hold.lost {
+            // Taken over: the new controller settles, cleans up and finishes the run. This one
+            // neither finishes it nor releases its locks (they moved with it) nor signs its end.
+            await transport.close()
+            report.status = .aborted
+            report.reason = "this controller lost the run: \(lost.description)"
+            report.planHash = planHash
+            report.runID = runID
+            delegate.notice(.runLost(reason: lost.description))
+            return report
+        }
         if report.status != .succeeded, let why = stopReason?.reason {
             report.reason = why + (report.reason.map { " (\($0))" } ?? "")
         }
@@ -200,7 +229,7 @@ public struct RunSession: Sendable {
         // A resume makes no new plan: only a fresh run has a verdict to tell.
         if resume == nil { report.verdict = plan?.verdict }
         do {
-            try await journal.finish(run: runID, status: report.status, reason: report.reason, at: context.clock.now)
+            try await journal.finish(run: runID, status: report.status, reason: report.reason, at: context.clock.now, fence: hold.fence)
             for held in try await journal.locks() where held.runID == runID {
                 try await journal.release(lock: held.name, run: runID)
             }

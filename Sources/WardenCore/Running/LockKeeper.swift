@@ -1,17 +1,27 @@
 import Foundation
 
-/// Keeps a live run's locks: renews their leases (every third of the lease,
-/// so two missed renewals still leave time) until cancelled, and reports a
-/// lock the run no longer holds (broken by an operator, or taken over after
-/// the run stalled past its lease) so the run stops before changing more.
-/// The renewals keep time by `clock`, the run's.
+/// Keeps a live run's hold: renews the controller's lease on the run (`RunLease`) and the
+/// leases of its locks (every third of the shorter lease, so two missed renewals still leave
+/// time) until cancelled, and reports what the run no longer holds so it stops before changing
+/// more: a lock broken by an operator or taken over after the run stalled past its lease, or the
+/// run itself, adopted by another controller after this one's lease lapsed. The renewals keep
+/// time by `clock`, the run's.
 enum LockKeeper {
+    /// What a run lost.
+    enum Loss: Sendable {
+        /// A lock: the run stops (its cleanup runs) and the journal says why.
+        case lock(String)
+        /// The run itself: another controller carries it now; this one writes and sends nothing more.
+        case run(JournalError)
+    }
+
     public static func keep(
-        journal: Journal, runID: String, lease: Duration = RunLock.defaultLease, clock: any EngineClock = SystemClock(),
+        journal: Journal, runID: String, lease: Duration = RunLock.defaultLease, hold: RunLease? = nil,
+        clock: any EngineClock = SystemClock(),
         renewHost: (@Sendable (RunLock) async -> Bool)? = nil,
-        onLost: @Sendable (String) async -> Void
+        onLost: @Sendable (Loss) async -> Void
     ) async {
-        let interval = lease / 3
+        let interval = min(lease, hold?.lease ?? lease) / 3
         // The locks the run took before its keeper started, by name: one broken or taken over is
         // no longer listed under the run, and must be found missing, not skipped.
         var held = try? await journal.locks().filter { $0.runID == runID }
@@ -21,15 +31,26 @@ enum LockKeeper {
             } catch {
                 return
             }
+            if let hold {
+                do {
+                    try await hold.renew()
+                } catch where error.kind == .fenced {
+                    await onLost(.run(error))
+                    return
+                } catch {
+                    // The journal is unreachable: tried again next time; meanwhile commands wait
+                    // on the lease (FencedTransport) once it is no longer known to be held.
+                }
+            }
             if held == nil { held = try? await journal.locks().filter { $0.runID == runID } }
             for lock in held ?? [] {
                 let renewed = (try? await journal.renew(lock: lock.name, run: runID, lease: lease, at: clock.now)) ?? true
                 if !renewed {
-                    await onLost("lock '\(lock.name)' is no longer held by this run (broken or taken over)")
+                    await onLost(.lock("lock '\(lock.name)' is no longer held by this run (broken or taken over)"))
                     return
                 }
                 if let renewHost, !(await renewHost(lock)) {
-                    await onLost("lock '\(lock.name)' on \(lock.host ?? "its lock host") is no longer held by this run")
+                    await onLost(.lock("lock '\(lock.name)' on \(lock.host ?? "its lock host") is no longer held by this run"))
                     return
                 }
             }

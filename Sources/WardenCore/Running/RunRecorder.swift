@@ -9,25 +9,28 @@ public struct RunRecorder: Sendable {
     public let journal: Journal
     public let runID: String
     let redactor: Redactor
+    /// The controller's hold on the run: every event is kept only while it holds (`RunFence`).
+    let fence: RunFence?
 
     /// What the events' times are read from: the run's clock.
     let clock: any EngineClock
 
-    public init(journal: Journal, runID: String, redactor: Redactor, clock: any EngineClock = SystemClock()) {
+    public init(journal: Journal, runID: String, redactor: Redactor, clock: any EngineClock = SystemClock(), fence: RunFence? = nil) {
         self.journal = journal
         self.runID = runID
+        self.fence = fence
         self.redactor = redactor
         self.clock = clock
     }
 
     func stepStarted(_ step: Step) async throws(JournalError) {
         try await journal.append(.init(runID: runID, kind: .stepStarted, step: step.id,
-                                       detail: step.isMutating ? "mutating" : step.kind.keyword, at: clock.now))
+                                       detail: step.isMutating ? "mutating" : step.kind.keyword, at: clock.now), fence: fence)
     }
 
     /// The intents of a batch of hosts, in one durable write.
     func intents(_ step: Step, _ batch: [(host: String, command: String)]) async throws(JournalError) {
-        try await journal.append(batch.map { .init(runID: runID, kind: .intent, step: step.id, host: $0.host, command: redactor.redact($0.command), at: clock.now) })
+        try await journal.append(batch.map { .init(runID: runID, kind: .intent, step: step.id, host: $0.host, command: redactor.redact($0.command), at: clock.now) }, fence: fence)
     }
 
     /// The outcome with what later steps read (`result`, `stdout`, `stderr`,
@@ -41,7 +44,7 @@ public struct RunRecorder: Sendable {
         }
         try await journal.append(.init(
             runID: runID, kind: kind, step: step.id, host: report.host, command: report.command, status: report.status,
-            exit: report.exit, detail: detail.isEmpty ? nil : Value.map(detail).jsonText(pretty: false), at: clock.now))
+            exit: report.exit, detail: detail.isEmpty ? nil : Value.map(detail).jsonText(pretty: false), at: clock.now), fence: fence)
     }
 
     /// The process group a change runs in on its host (`process-group`),
@@ -49,12 +52,12 @@ public struct RunRecorder: Sendable {
     func processGroup(_ step: Step, host: String, _ group: RemoteProcessGroup) async throws(JournalError) {
         let fields: [String: Value] = ["pgid": .int(Int(group.id)), "start": group.startTime.map { .string($0) } ?? .null]
         try await journal.append(.init(runID: runID, kind: .processGroup, step: step.id, host: host,
-                                       detail: Value.map(fields).jsonText(pretty: false), at: clock.now))
+                                       detail: Value.map(fields).jsonText(pretty: false), at: clock.now), fence: fence)
     }
 
     func stepFinished(_ report: StepReport) async throws(JournalError) {
         try await journal.append(.init(runID: runID, kind: .stepFinished, step: report.id, status: report.status,
-                                       detail: redactor.redact(report.summary), at: clock.now))
+                                       detail: redactor.redact(report.summary), at: clock.now), fence: fence)
     }
 
     /// A deadman armed (`deadman-armed`) or settled (`deadman-disarmed`,
@@ -63,10 +66,10 @@ public struct RunRecorder: Sendable {
         let fields: [String: Value] = ["path": .string(deadman.path), "fires_at": .double(deadman.firesAt),
                                        "detail": detail.map { .string(redactor.redact($0)) } ?? .null]
         try await journal.append(.init(runID: runID, kind: kind, step: deadman.step, host: deadman.host,
-                                       detail: Value.map(fields).jsonText(pretty: false), at: clock.now))
+                                       detail: Value.map(fields).jsonText(pretty: false), at: clock.now), fence: fence)
     }
 
     func note(_ text: String, step: String? = nil) async throws(JournalError) {
-        try await journal.append(.init(runID: runID, kind: .note, step: step, detail: redactor.redact(text), at: clock.now))
+        try await journal.append(.init(runID: runID, kind: .note, step: step, detail: redactor.redact(text), at: clock.now), fence: fence)
     }
 }

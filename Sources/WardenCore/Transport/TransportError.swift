@@ -19,6 +19,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         /// A fetch ran past its step's timeout; it was stopped and nothing was kept.
         case transferTimedOut = "transfer_timed_out"
         case invalidConfiguration = "invalid_configuration"
+        /// Not sent: this controller no longer holds the run (another controller adopted it after
+        /// its lease lapsed), or cannot confirm that it still does (`FencedTransport`).
+        case notSent = "not_sent"
     }
 
     public var kind: Kind

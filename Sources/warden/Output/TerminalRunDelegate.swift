@@ -46,6 +46,8 @@ struct TerminalRunDelegate: RunDelegate {
             Terminal.writeError("warden: " + VisibleText.line(reason) + "\n")
         case let .lockLost(reason):
             Terminal.writeError(VisibleText.line("warden: \(reason); stopping the run (cleanup runs)") + "\n")
+        case let .runLost(reason):
+            Terminal.writeError(VisibleText.line("warden: this controller lost the run: \(reason)") + "\n")
         case let .leftover(line):
             Terminal.writeError(VisibleText.line("leftover: \(line)") + "\n")
         case let .verification(line):

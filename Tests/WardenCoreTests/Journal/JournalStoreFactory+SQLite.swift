@@ -12,7 +12,7 @@ extension JournalStoreFactory {
         return JournalStoreFixture(
             journal: journal, tampering: SQLiteJournalTampering(path: journal.path),
             reopen: { try await Journal.open(directory: folder) },
-            spawnWriter: { job in try SpawnedJournalWriter(job, directory: folder) },
+            spawnWriter: { job in try SpawnedJournalWriter(job, state: folder) },
             remove: { try? FileManager.default.removeItem(atPath: folder) })
     }
 }

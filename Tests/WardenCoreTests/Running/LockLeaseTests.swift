@@ -71,8 +71,8 @@ struct LockLeaseTests {
                           meanwhile: () async throws -> Void) async throws -> String {
         let keeper = Task { () -> String? in
             let reported = LostReport()
-            await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), clock: clock, renewHost: renewHost) { lost in
-                await reported.set(lost)
+            await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), clock: clock, renewHost: renewHost) { loss in
+                if case let .lock(lost) = loss { await reported.set(lost) }
             }
             return await reported.text
         }

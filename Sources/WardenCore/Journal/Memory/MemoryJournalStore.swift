@@ -1,4 +1,5 @@
 import Synchronization
+import Foundation
 
 /// A journal kept in memory, for fast engine tests (and for trying things
 /// without a state folder): it keeps every promise of `JournalStore` within
@@ -10,6 +11,8 @@ import Synchronization
 public final class MemoryJournalStore: JournalStore {
     private let contents: Mutex<MemoryJournalContents>
     public let location: String
+    /// A folder of its own under the temporary directory, for what runs keep beside a journal (artifacts).
+    public var localFolder: String? { (NSTemporaryDirectory() as NSString).appendingPathComponent("warden-\(location.replacingOccurrences(of: ":", with: "-"))") }
 
     /// `name` says which store a message is about (`memory:NAME`).
     public init(name: String = "journal", contents: MemoryJournalContents = MemoryJournalContents()) {

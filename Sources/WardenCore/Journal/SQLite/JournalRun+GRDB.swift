@@ -19,6 +19,8 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         plan = try row.decode(forColumn: "plan")
         trigger = try StoredValue.decode(try row.decode(String.self, forColumn: "trigger"), as: RunTrigger.self, what: "trigger", at: "run \(id)")
         inventory = try row.decode(forColumn: "inventory")
+        epoch = try row.decode(forColumn: "epoch")
+        leaseUntil = try row.decode(forColumn: "lease_until")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -36,5 +38,7 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         container["plan"] = plan
         container["trigger"] = trigger.rawValue
         container["inventory"] = inventory
+        container["epoch"] = epoch
+        container["lease_until"] = leaseUntil
     }
 }

@@ -161,6 +161,14 @@ enum JournalSchema {
                 CREATE UNIQUE INDEX schedule_events_one_outcome ON schedule_events(schedule, occurrence) WHERE kind = 'outcome';
                 """)
         }
+        migrator.registerMigration("v10-run-leases") { db in
+            // The fencing epoch and lease of each run (JournalRun.epoch, .leaseUntil): whoever
+            // adopts a run raises its epoch, and the controller it was taken from writes no more.
+            try db.alter(table: "runs") { table in
+                table.add(column: "epoch", .integer).notNull().defaults(to: 1)
+                table.add(column: "lease_until", .double)
+            }
+        }
         return migrator
     }
 }

@@ -26,6 +26,8 @@ final class SQLiteJournalStore: JournalStore {
 
     public var location: String { path }
 
+    public var localFolder: String? { (path as NSString).deletingLastPathComponent }
+
     /// Opens (creating or upgrading if needed) the journal of the state folder `directory`.
     public init(directory: String) throws(JournalError) {
         do {

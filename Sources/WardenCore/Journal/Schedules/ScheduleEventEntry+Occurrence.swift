@@ -17,7 +17,7 @@ extension ScheduleEventEntry {
     /// The error for appending `self` when `holder` already made the same claim
     /// on its occurrence: every store words it alike, so a scheduler (or an
     /// operator reading its log) learns who holds the claim whatever the store.
-    func alreadyClaimed(by holder: ScheduleEventEntry) -> JournalError {
+    public func alreadyClaimed(by holder: ScheduleEventEntry) -> JournalError {
         JournalError(.alreadyClaimed, "occurrence \(occurrenceName) already has a \(kind.rawValue) event (sequence \(holder.sequence)): "
                      + "nothing of this write was kept")
     }
@@ -32,7 +32,7 @@ extension ScheduleEventEntry {
 extension ScheduleEventEntry.Kind {
     /// The kinds an occurrence may have once: one `firing` (so it never runs twice,
     /// across restarts and controllers) and one `outcome` (so it ends once).
-    var claimsOccurrence: Bool {
+    public var claimsOccurrence: Bool {
         self == .firing || self == .outcome
     }
 }

@@ -33,4 +33,12 @@ public protocol JournalReader {
     func lastScheduleEvent() throws -> ScheduleEventEntry?
     /// The schedule's events, oldest first: those of one occurrence when `occurrence` is set, else all of them.
     func scheduleEvents(schedule: String, occurrence: Double?) throws -> [ScheduleEventEntry]
+    /// The journal's own clock (seconds since 1970), which run leases are judged by when several
+    /// machines share the journal: a database's `now()`, never a controller's. Nil for a store
+    /// one machine alone uses (a state folder): the caller's clock is the journal's.
+    func databaseTime() throws -> Double?
+}
+
+extension JournalReader {
+    public func databaseTime() throws -> Double? { nil }
 }

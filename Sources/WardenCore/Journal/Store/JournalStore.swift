@@ -36,9 +36,16 @@ public protocol JournalStore: Sendable {
     /// Where the journal is, for messages: a file, a database (never with its password).
     var location: String { get }
 
+    /// The state folder the store keeps its files in; nil for a store in a database.
+    var localFolder: String? { get }
+
     /// Runs `body` over one consistent view of the journal.
     func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T
 
     /// Runs `body` as one durable transaction, serialized with every other writer.
     func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
+}
+
+extension JournalStore {
+    public var localFolder: String? { nil }
 }

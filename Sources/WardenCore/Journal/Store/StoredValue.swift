@@ -2,7 +2,7 @@
 /// (event kinds, run statuses, approval decisions, audit actions...), so that
 /// every store refuses an unknown one alike: naming what it is, where it is,
 /// and what to do, never skipping it or reading it as something else.
-enum StoredValue {
+public enum StoredValue {
     /// `raw` as a `T`, or a `.unknownValue` error naming `what` it is (`"kind"`,
     /// `"status"`) and `place` (`"event 7 of run R"`).
     public static func decode<T: RawRepresentable>(
@@ -19,7 +19,7 @@ enum StoredValue {
     }
 
     /// `raw` as a `T` when there is one.
-    static func decodeIfPresent<T: RawRepresentable>(
+    public static func decodeIfPresent<T: RawRepresentable>(
         _ raw: String?, as type: T.Type = T.self, what: String, at place: @autoclosure () -> String
     ) throws(JournalError) -> T? where T.RawValue == String {
         guard let raw else { return nil }

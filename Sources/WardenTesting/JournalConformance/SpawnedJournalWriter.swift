@@ -1,16 +1,15 @@
 import Foundation
-import WardenTesting
 
-/// `warden-journal-writer` (Tests/JournalWriter) running a job on a state
-/// folder: started with posix_spawn, its stdout in a file (in the state
-/// folder, removed with it) read while it runs, waited for on a thread of its own.
-final class SpawnedJournalWriter: JournalWriterProcess {
+/// `warden-journal-writer` (Tests/JournalWriter) running a job on a journal (a state folder, or
+/// a database's URL): started with posix_spawn, its stdout in a file (in `scratch`, a folder
+/// removed with the store) read while it runs, waited for on a thread of its own.
+public final class SpawnedJournalWriter: JournalWriterProcess {
     private let pid: pid_t
     private let folder: String
     private let exit: Task<Int32, any Error>
 
     /// The writer built beside the test bundle (`swift build --build-tests` builds it).
-    static func executable() throws -> String {
+    public static func executable() throws -> String {
         let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("warden-journal-writer").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw ConformanceFailure("\(path) is not built; run swift build --build-tests first")
@@ -18,8 +17,10 @@ final class SpawnedJournalWriter: JournalWriterProcess {
         return path
     }
 
-    init(_ job: JournalWriterJob, directory: String) throws {
-        folder = directory + "/writer-\(UUID().uuidString)"
+    /// Starts the writer on the journal `state` (what `--state` takes); its files go in `scratch`.
+    public init(_ job: JournalWriterJob, state: String, scratch: String? = nil, environment extra: [String: String] = [:]) throws {
+        let directory = state
+        folder = (scratch ?? state) + "/writer-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let executable = try Self.executable()
         var actions = posix_spawn_file_actions_t()
@@ -32,7 +33,11 @@ final class SpawnedJournalWriter: JournalWriterProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var spawnedPID: pid_t = 0
-        let spawned = posix_spawn(&spawnedPID, executable, &actions, nil, argv, environ)
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(extra) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        let spawned = posix_spawn(&spawnedPID, executable, &actions, nil, argv, envp)
         guard spawned == 0 else { throw ConformanceFailure("cannot start \(executable): \(String(cString: strerror(spawned)))") }
         let pid = spawnedPID
         self.pid = pid
@@ -45,7 +50,7 @@ final class SpawnedJournalWriter: JournalWriterProcess {
         }
     }
 
-    func appended() async throws -> [Int] {
+    public func appended() async throws -> [Int] {
         let text = (try? String(contentsOfFile: folder + "/stdout", encoding: .utf8)) ?? ""
         // A line still being written when read has no newline yet: it is read next time.
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { line in
@@ -53,11 +58,11 @@ final class SpawnedJournalWriter: JournalWriterProcess {
         }
     }
 
-    func kill() async {
+    public func kill() async {
         _ = Foundation.kill(pid, SIGKILL)
     }
 
-    func finish() async throws {
+    public func finish() async throws {
         let status = try await exit.value
         let signal = status & 0x7f
         guard signal == 0 || signal == SIGKILL else { throw ConformanceFailure("the writer process died of signal \(signal)") }

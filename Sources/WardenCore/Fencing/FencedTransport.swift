@@ -1,0 +1,44 @@
+/// A run's transport that asks its `RunLease` before every command and fetch: once another
+/// controller has adopted the run, or while this one cannot confirm it still holds it, nothing
+/// leaves for any host (`TransportError.Kind.notSent`). The journal's fence refuses the
+/// intent of a change anyway; this also stops the probes, verifies and cleanup that a
+/// controller which lost its run would otherwise still send.
+public struct FencedTransport: HostTransport {
+    public let base: any HostTransport
+    public let lease: RunLease
+
+    public init(base: any HostTransport, lease: RunLease) {
+        self.base = base
+        self.lease = lease
+    }
+
+    public func run(_ command: RemoteCommand, on host: InventoryHost,
+                    onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult {
+        try await permit(host)
+        return try await base.run(command, on: host, onOutput: onOutput)
+    }
+
+    public func run(_ command: RemoteCommand, on host: InventoryHost, onOutput: (@Sendable (OutputStream, String) -> Void)?,
+                    onStarted: (@Sendable (RemoteProcessGroup) -> Void)?) async throws(TransportError) -> CommandResult {
+        try await permit(host)
+        return try await base.run(command, on: host, onOutput: onOutput, onStarted: onStarted)
+    }
+
+    public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String,
+                      limits: FetchLimits) async throws(TransportError) -> FetchedFile {
+        try await permit(host)
+        return try await base.fetch(remotePath, from: host, to: localPath, limits: limits)
+    }
+
+    public func close() async {
+        await base.close()
+    }
+
+    private func permit(_ host: InventoryHost) async throws(TransportError) {
+        do {
+            try await lease.permit()
+        } catch {
+            throw TransportError(kind: .notSent, host: host.name, message: "\(host.name): not sent: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// This controller's hold on a run it carries: the fence its journal writes name, and the lease
+/// that keeps it. Commands may leave for hosts only while the lease is known to be held: until
+/// a third of the lease before it lapses, measured on the monotonic clock from the moment the
+/// last renewal was sent (so the hold ends here before it ends in the journal, however long
+/// the renewal took). Past that (the controller was paused, or its renewals stalled), the next
+/// command first renews; a renewal the journal refuses (`.fenced`: another controller adopted
+/// the run) makes the lease lost for good, and nothing more is sent.
+public actor RunLease {
+    public nonisolated let fence: RunFence
+    public nonisolated let lease: Duration
+    private let journal: Journal
+    private let clock: any EngineClock
+    private var validUntil: ContinuousClock.Instant
+    private var lostTo: JournalError?
+
+    /// A hold the journal gave at `since` (a begin or an adoption just written).
+    public init(fence: RunFence, journal: Journal, lease: Duration = JournalRun.defaultLease, clock: any EngineClock,
+                since: ContinuousClock.Instant) {
+        self.fence = fence
+        self.journal = journal
+        self.lease = lease
+        self.clock = clock
+        validUntil = since + lease * 2 / 3
+    }
+
+    /// Why the run was lost, once it was.
+    public var lost: JournalError? { lostTo }
+
+    /// Returns when a command may leave for a host now; throws (`.fenced`, or the journal's
+    /// failure) when the hold cannot be confirmed.
+    public func permit() async throws(JournalError) {
+        if let lostTo { throw lostTo }
+        if clock.instant < validUntil { return }
+        try await renew()
+    }
+
+    /// Renews the lease in the journal (the keeper does, every third of it).
+    public func renew() async throws(JournalError) {
+        if let lostTo { throw lostTo }
+        let sent = clock.instant
+        do {
+            try await journal.renewLease(fence, for: lease, at: clock.now)
+            validUntil = max(validUntil, sent + lease * 2 / 3)
+        } catch where error.kind == .fenced {
+            lostTo = error
+            throw error
+        }
+    }
+}

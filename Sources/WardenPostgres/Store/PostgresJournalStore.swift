@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import WardenCore
+
+/// The journal in a PostgreSQL database, for several controllers sharing one: every store
+/// promise of `JournalStore`, over connections of its own.
+///
+/// Serialized: every write transaction first takes a transaction-scoped advisory lock (released
+/// by its commit or rollback, so it cannot outlive a pooled or broken connection as a session
+/// lock can), which orders all writers of the database the way SQLite's IMMEDIATE transactions
+/// order a state folder's: the audit log stays one chain. Consistent: a read is one REPEATABLE
+/// READ transaction. Durable: PostgreSQL commits only what is on its disk (`synchronous_commit`
+/// left on). Clock: `databaseTime()` is the server's, so the leases of runs are judged alike by
+/// every controller.
+///
+/// A connection lost before a transaction's COMMIT was sent (the server restarted, the network
+/// dropped) is retried on a new connection for up to `patience`: nothing of it was kept, and
+/// the run waiting on it sends nothing meanwhile. A COMMIT whose answer was lost is not retried
+/// (it may have been kept): the caller sees the error.
+public final class PostgresJournalStore: JournalStore {
+    public let location: String
+    private let lanes: PostgresLanes
+    private let patience: Duration
+
+    /// Connects to `address` (with `password`, if the server wants one), brings its schema up
+    /// to this version's (refusing a newer one), and returns the store.
+    public static func open(_ address: PostgresAddress, password: String?, connections: Int = 4,
+                            patience: Duration = .seconds(30)) async throws(JournalError) -> PostgresJournalStore {
+        let configuration = try PostgresJournalStore.configuration(address, password: password)
+        var logger = Logger(label: "warden.postgres")
+        logger.logLevel = .error
+        let lanes = (0..<max(1, connections)).map { PostgresLane(configuration: configuration, logger: logger, id: $0) }
+        let store = PostgresJournalStore(location: address.description, lanes: PostgresLanes(lanes), patience: patience)
+        try await store.migrate()
+        return store
+    }
+
+    private init(location: String, lanes: PostgresLanes, patience: Duration) {
+        self.location = location
+        self.lanes = lanes
+        self.patience = patience
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
+        try await transaction(write: false) { lane in try body(PostgresJournalAccess(lane: lane)) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        // Not cancellable, as SQLite's: the outcome of a command just killed must still be kept.
+        let result = await Task {
+            await self.transactionResult(write: true) { lane in try body(PostgresJournalAccess(lane: lane)) }
+        }.value
+        return try result.get()
+    }
+
+    /// Runs the migrations under the migration lock (`PostgresSchema`).
+    private func migrate() async throws(JournalError) {
+        let location = self.location
+        try await transaction(write: false, migration: true) { lane in
+            try PostgresSchema.migrate(lane, location: location)
+        }
+    }
+
+    private func transaction<T: Sendable>(write: Bool, migration: Bool = false,
+                                          _ body: @escaping @Sendable (PostgresLane) throws -> T) async throws(JournalError) -> T {
+        try await transactionResult(write: write, migration: migration, body).get()
+    }
+
+    private func transactionResult<T: Sendable>(write: Bool, migration: Bool = false,
+                                                _ body: @escaping @Sendable (PostgresLane) throws -> T) async -> Result<T, JournalError> {
+        let (location, patience) = (self.location, self.patience)
+        return await lanes.run { lane in
+            let deadline = ContinuousClock.now + patience
+            var delay = Duration.milliseconds(100)
+            while true {
+                var committing = false
+                do {
+                    _ = try lane.query(write || migration ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    do {
+                        if write { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.writeLock))") }
+                        if migration { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))") }
+                        let result = try body(lane)
+                        committing = true
+                        _ = try lane.query("COMMIT")
+                        return .success(result)
+                    } catch {
+                        if !committing { _ = try? lane.query("ROLLBACK") }
+                        throw error
+                    }
+                } catch let error as JournalError {
+                    return .failure(error)
+                } catch {
+                    let failure = PostgresFailure(error)
+                    if failure.connectionLost { lane.reset() }
+                    guard failure.connectionLost, !committing, ContinuousClock.now + delay < deadline else {
+                        let verb = write ? "write to" : "read"
+                        let unsure = committing && failure.connectionLost ? " (the connection broke while committing: the write may or may not have been kept)" : ""
+                        return .failure(JournalError(write ? .cannotWrite : .cannotRead,
+                                                     "cannot \(verb) the journal \(location): \(failure.text)\(unsure)"))
+                    }
+                    Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                    delay = min(delay * 2, .seconds(2))
+                }
+            }
+        }
+    }
+
+    static func configuration(_ address: PostgresAddress, password: String?) throws(JournalError) -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let folder = address.socketFolder {
+            configuration = .init(unixSocketPath: "\(folder)/.s.PGSQL.\(address.port)", username: address.user, password: password,
+                                  database: address.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch address.tls {
+            case .disable: tls = .disable
+            case .require:
+                var settings = TLSConfiguration.makeClientConfiguration()
+                settings.certificateVerification = .fullVerification
+                if let root = address.rootCertificate { settings.trustRoots = .file(root) }
+                do {
+                    tls = .require(try NIOSSLContext(configuration: settings))
+                } catch {
+                    throw JournalError(.cannotOpen, "cannot set up TLS to the journal \(address): \(error)")
+                }
+            }
+            configuration = .init(host: address.host, port: address.port, username: address.user, password: password,
+                                  database: address.database, tls: tls)
+            configuration.options.tlsServerName = address.tls == .require ? address.host : nil
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.additionalStartupParameters = [("application_name", "warden")]
+        return configuration
+    }
+}
