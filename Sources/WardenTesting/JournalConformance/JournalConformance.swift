@@ -17,7 +17,8 @@
 /// They cover: appends numbered without gaps and chained, batches kept whole
 /// or not at all, what another journal on the store sees once an append
 /// returns, runs and their end, approvals in the order recorded, locks with
-/// leases, takeovers and breaks, the audit record of every action and what
+/// leases, takeovers and breaks, run leases and fencing epochs (an adopted run refuses its old
+/// controller's writes), the audit record of every action and what
 /// `verifyAudit` catches (a record, event, row or checkpoint changed,
 /// removed or inserted behind the journal's back), checkpoints, alert inputs
 /// and decisions, schedule events and their once-per-occurrence claims,
@@ -26,7 +27,7 @@
 public enum JournalConformance {
     /// Every check.
     public static var checks: [JournalConformanceCheck] {
-        runs + events + approvals + locks + audit + checkpoints + alerts + schedules + storedValues + concurrency
+        runs + events + approvals + locks + leases + audit + checkpoints + alerts + schedules + storedValues + concurrency
     }
 
     /// Each check for each store, leaving out those a store cannot take
