@@ -228,3 +228,37 @@ struct RunLifecycleTests {
         #expect(try await left.run(runID)?.status == .running)
     }
 }
+
+extension RunLifecycleTests {
+    /// The run's controller loses it mid-run (another controller adopted it): its keeper learns
+    /// it at the next renewal, it stops, and neither its cleanup nor anything else leaves for the
+    /// host; the run stays the adopter's: not ended, its lock still held.
+    @Test func aRunAdoptedByAnotherControllerStopsWithoutSendingItsCleanupOrEndingTheRun() async throws {
+        let files = try Files()
+        defer { files.remove() }
+        let clock = TestClock()
+        let transport = InMemoryTransport(clock: clock)
+        MetaLevelHost.install(on: transport)
+        let journal = Journal(store: MemoryJournalStore())
+        let notices = Notices()
+        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: notices,
+                                                    controller: Self.deadController)
+        clock.advance(by: .seconds(1))
+        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .stepStarted && $0.step == "settle" }
+        _ = try await journal.adopt(run: runID, controller: "elsewhere:9", reason: "its lease lapsed", at: clock.now)
+        let sentBefore = transport.commands(receivedBy: "meta1").filter { $0.hasPrefix("set_meta_level") }
+        let report = try await Self.drive(clock, until: task)
+
+        #expect(report.status == .aborted)
+        #expect(report.reason?.contains("lost the run") == true && report.reason?.contains("elsewhere:9") == true, "\(report.reason ?? "")")
+        #expect(sentBefore == ["set_meta_level lively"])
+        #expect(transport.commands(receivedBy: "meta1").filter { $0.hasPrefix("set_meta_level") } == sentBefore,
+                "no cleanup (set_meta_level steady) from the controller that lost the run")
+        let run = try #require(try await journal.run(runID))
+        #expect(run.status == .running && run.controller == "elsewhere:9" && run.epoch == 2)
+        #expect(try await journal.locks().map(\.controller) == ["elsewhere:9"])
+        #expect(transport.locks(on: "meta1").count == 1, "the host's lock directory is left to the adopter")
+        #expect(notices.lines.withLock { $0 }.contains { $0.hasPrefix("runLost") })
+        #expect(try await journal.verifyAudit() == nil)
+    }
+}
