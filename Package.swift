@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "WardenCore", "WardenSSH", "WardenSSHTransport", "WardenTesting",
+                "WardenCore", "WardenSSH", "WardenSSHTransport", "WardenTesting", "WardenPostgres",
                 // The Alertmanager tests: its silences client, and a webhook receiver in-process.
                 "WardenServer", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

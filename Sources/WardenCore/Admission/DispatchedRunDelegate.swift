@@ -8,4 +8,8 @@ struct DispatchedRunDelegate: RunDelegate {
             observer.hostCommandFinished(failure: report.status == .ok ? nil : report.failure ?? .other)
         }
     }
+
+    func notice(_ notice: RunNotice) {
+        if case let .runLost(reason) = notice { observer.runLost(reason: reason) }
+    }
 }

@@ -7,6 +7,13 @@ public protocol DispatcherObserver: Sendable {
     func activeRunsChanged(to count: Int)
     /// A host finished a step's command: `failure` says how it failed, nil when it succeeded.
     func hostCommandFinished(failure: HostFailureKind?)
+    /// Another controller adopted a run this one carried (its lease lapsed): this one stopped
+    /// sending and writing anything for it. `reason` names the run and its new controller.
+    func runLost(reason: String)
+}
+
+extension DispatcherObserver {
+    public func runLost(reason: String) {}
 }
 
 /// How a host command failed, for counting (never per host: cardinality).

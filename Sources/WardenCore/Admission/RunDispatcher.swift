@@ -20,6 +20,10 @@ public actor RunDispatcher {
         /// Signs each run's checkpoints of the audit log (start, resume, end); nil: unsigned.
         public var signer: CheckpointSigner?
         public var clock: any EngineClock
+        /// How long this daemon's hold on each of its runs lasts unless renewed (`RunLease`).
+        public var runLease: Duration = JournalRun.defaultLease
+        /// How long after a run's lease lapsed this daemon adopts it (the grace before a takeover).
+        public var adoptAfter: Duration = .seconds(15)
 
         public init(stateFolder: String, concurrency: Int = 64, maximumActive: Int = 32, controller: String = OperatingSystemUser.controller,
                     policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, clock: any EngineClock = SystemClock()) {
@@ -144,9 +148,10 @@ public actor RunDispatcher {
             throw refused
         }
         // The audit log names whoever asked as the actor of what the run writes.
-        let journal = Journal(store: self.journal.store, actor: request.identity.user)
+        let journal = self.journal.acting(as: request.identity.user)
         var session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
                                  signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
+        session.runLease = settings.runLease
         guard plan.allowsStart else {
             await transport.close()
             let reason = plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
@@ -164,7 +169,7 @@ public actor RunDispatcher {
             let approval = Approval(runID: begun.runID, step: ahead.step, approver: ahead.approver, decision: .approve, comment: ahead.comment,
                                     planHash: ahead.planHash, at: settings.clock.now)
             do {
-                try await Journal(store: self.journal.store, actor: ahead.approver).record(approval)
+                try await self.journal.acting(as: ahead.approver).record(approval)
             } catch {
                 // The gate then waits for an approver as any gate does; nothing runs unapproved.
                 _ = try? await journal.append(.init(runID: begun.runID, kind: .note, step: ahead.step,
@@ -193,7 +198,7 @@ public actor RunDispatcher {
     public func cancel(_ runID: String, by person: String, reason: String) async throws(AdmissionError) {
         guard let run = active[runID] else { throw try await notCarried(runID, doing: "cancel") }
         do {
-            _ = try await Journal(store: journal.store, actor: person).append(.init(runID: runID, kind: .note, detail: "cancelled by \(person): \(reason)", at: settings.clock.now))
+            _ = try await journal.acting(as: person).append(.init(runID: runID, kind: .note, detail: "cancelled by \(person): \(reason)", at: settings.clock.now))
         } catch {
             throw AdmissionError(.failed, "the cancellation could not be journaled, so the run was not stopped: \(error)")
         }
@@ -221,8 +226,9 @@ public actor RunDispatcher {
 
     /// Resumes a run whose controller died (this daemon before a restart, or a terminal's
     /// `warden run` killed with its machine) as `warden resume` does; returns once it goes on.
+    /// With `hold`, the run was taken over already (`adoptLapsed`): it is resumed under that hold.
     public func resume(_ runID: String, inventory: String? = nil, assume: ResumeRequest.Assumption? = nil, values: [String: Value] = [:],
-                       identity: RunIdentity) async throws(AdmissionError) -> String {
+                       identity: RunIdentity, hold: RunLease? = nil) async throws(AdmissionError) -> String {
         guard !stopping else { throw AdmissionError(.stopping, "the daemon is stopping and resumes no runs") }
         guard active[runID] == nil, !resuming.contains(runID) else {
             throw AdmissionError(.conflict, "run \(runID) is running here (or being resumed); nothing to resume")
@@ -233,20 +239,23 @@ public actor RunDispatcher {
         let journaled = try await journaled(runID)
         // Not in a state to be resumed: a conflict (409), as for a cancel, not a request that does not hold together.
         if case .ended = journaled.status { throw AdmissionError(.conflict, "run \(runID) already ended (\(journaled.status)); nothing to resume") }
-        guard OperatingSystemUser.isGone(journaled.controller) else {
-            throw AdmissionError(.conflict, "run \(runID) is still controlled by \(journaled.controller); resume only a run whose controller died")
+        let now = (try? await journal.clockReading(fallback: settings.clock.now)) ?? settings.clock.now
+        if let controlled = journaled.stillControlled(at: now, heldWith: hold?.fence) {
+            throw AdmissionError(.conflict, controlled)
         }
         guard let inventory = inventory ?? journaled.inventory else {
             throw AdmissionError(.invalidInput, "run \(runID) does not say which inventory its hosts are in (it was started before Warden recorded it): name one")
         }
         let paramsFile = try secretsFile(values)
         defer { if let paramsFile { unlink(paramsFile) } }
-        var resumption = RunResumption(journal: Journal(store: journal.store, actor: identity.user), transport: makeTransport(),
+        var resumption = RunResumption(journal: journal.acting(as: identity.user), transport: makeTransport(),
                                        stateFolder: settings.stateFolder, identity: identity, policy: settings.policy, signer: settings.signer,
                                        delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency,
                                        environment: [:], clock: settings.clock)
         let stopReason = StopReason()
         resumption.stopReason = stopReason
+        resumption.runLease = settings.runLease
+        resumption.hold = hold
         let resumer = resumption
         let request = ResumeRequest(runID: runID, inventory: inventory, paramsFile: paramsFile, assume: assume)
         // The resume asks once every check passed and before anything runs: that answer is when the request is accepted.
@@ -280,24 +289,60 @@ public actor RunDispatcher {
         return runID
     }
 
-    /// On start: every run this machine's dead daemon left `running` (triggered through the API,
-    /// a schedule or an alert; a terminal's runs are their operator's) is resumed, or, when only
-    /// a person can say how to go on, listed with why. Pending cleanup always runs on resume.
+    /// The runs a dead or cut-off controller left `running` (triggered through the API, a
+    /// schedule or an alert; a terminal's runs are their operator's): those whose controller on
+    /// this machine is gone (a restart of this daemon, at once) and those whose lease lapsed more
+    /// than `adoptAfter` ago (any controller sharing the journal, found by every daemon's reaper).
+    /// Each is taken over first, in one write that raises its epoch only if nobody else did
+    /// (so of several daemons exactly one adopts it, and the one it was taken from can send
+    /// nothing more), then resumed under that hold as `warden resume` would: leftovers settled,
+    /// `verify:` run, pending cleanup always run. A run only a person can settle is listed with
+    /// why, noted in its journal, and no longer leased, so no other daemon takes it over again.
     public func adoptOrphans(identity: RunIdentity) async -> [Adoption] {
-        let orphans: [JournalRun]
+        guard !stopping else { return [] }
+        let candidates: [JournalRun]
         do {
-            orphans = try await journal.runs(RunQuery(status: .running, limit: RunQuery.maximumLimit))
+            let running = try await journal.runs(RunQuery(status: .running, limit: RunQuery.maximumLimit))
+            let lapsed = Set(try await journal.lapsedRuns(grace: settings.adoptAfter, at: settings.clock.now).map(\.id))
+            // A run left to an operator (parked: adopted before, and no longer leased) waits for them.
+            candidates = running.reversed().filter { run in
+                run.trigger != .terminal && active[run.id] == nil && !resuming.contains(run.id)
+                    && (lapsed.contains(run.id) || (run.leaseUntil != nil || run.epoch == 1) && OperatingSystemUser.isGone(run.controller))
+            }
         } catch {
             return []
         }
         var adoptions: [Adoption] = []
-        // isGone is true only for a controller on this machine whose process no longer exists.
-        for run in orphans.reversed() where run.trigger != .terminal && active[run.id] == nil && OperatingSystemUser.isGone(run.controller) {
+        for run in candidates {
+            let since = settings.clock.instant
+            let why = OperatingSystemUser.isGone(run.controller)
+                ? "its controller \(run.controller) is gone"
+                : "its lease lapsed (held by \(run.controller), not renewed for more than \(DurationText.format(settings.adoptAfter)) past it)"
+            let fence: RunFence
             do {
-                adoptions.append(.resumed(try await resume(run.id, identity: identity)))
+                fence = try await journal.adopt(run: run.id, controller: settings.controller, lease: settings.runLease, expecting: run.epoch,
+                                                reason: why, at: settings.clock.now)
+            } catch {
+                // Another daemon adopted it first (or the journal is unreachable: next round).
+                continue
+            }
+            let hold = RunLease(fence: fence, journal: journal, lease: settings.runLease, clock: settings.clock, since: since)
+            // Renewed while the resume's checks run (a leftover may take its step's timeout); the
+            // run's own keeper takes over once it goes on.
+            let keeper = Task { [clock = settings.clock] in
+                while !Task.isCancelled {
+                    do { try await clock.sleep(for: hold.lease / 3) } catch { return }
+                    try? await hold.renew()
+                }
+            }
+            do {
+                adoptions.append(.resumed(try await resume(run.id, identity: identity, hold: hold)))
             } catch {
                 adoptions.append(.waiting(run.id, reason: error.description))
+                try? await journal.park(fence, reason: "adopted by \(settings.controller) (\(why)) but it needs an operator: \(error.description)",
+                                        at: settings.clock.now)
             }
+            keeper.cancel()
         }
         return adoptions
     }

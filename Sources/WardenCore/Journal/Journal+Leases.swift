@@ -52,6 +52,20 @@ extension Journal {
         }
     }
 
+    /// Leaves the run to an operator: no longer leased (so no controller adopts it again), with
+    /// `reason` noted in its journal. Only by the controller holding `fence`.
+    public func park(_ fence: RunFence, reason: String, at date: Date = Date()) async throws(JournalError) {
+        let (actor, location) = (self.actor, path)
+        try await store.write { writer in
+            guard var run = try writer.run(fence.runID) else { throw Journal.noSuchRun(fence.runID, in: location) }
+            try fence.check(run)
+            run.leaseUntil = nil
+            try writer.update(run)
+            _ = try Journal.append([.init(runID: fence.runID, kind: .note, detail: reason, at: date)], actor: actor, location: location,
+                                   fence: fence, in: writer)
+        }
+    }
+
     /// The runs still `running` whose lease lapsed more than `grace` ago by the journal's clock
     /// (else `now`): their controller is gone or cut off, and another may adopt them. Oldest first.
     public func lapsedRuns(grace: Duration, at now: Date = Date()) async throws(JournalError) -> [JournalRun] {

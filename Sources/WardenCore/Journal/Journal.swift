@@ -49,6 +49,11 @@ public final class Journal: Sendable {
         self.init(store: try SQLiteJournalStore(directory: directory))
     }
 
+    /// The same journal, writing as `actor` (the audit log says who).
+    public func acting(as actor: String) -> Journal {
+        Journal(store: store, actor: actor, folder: folder)
+    }
+
     /// Records a new run (its audit record carries its plan's digest), held at epoch 1 by its
     /// controller for `lease` (renewed by `renewLease`) when one is given.
     public func begin(_ run: JournalRun, lease: Duration? = nil) async throws(JournalError) {

@@ -75,8 +75,9 @@ public struct RunResumption: Sendable {
         guard found.status == .running else {
             throw RunSessionError(.invalidInput, "run \(run) already ended (\(found.status)); nothing to resume")
         }
-        guard OperatingSystemUser.isGone(found.controller) else {
-            throw RunSessionError(.invalidInput, "run \(run) is still controlled by \(found.controller); resume only a run whose controller died")
+        let now = (try? await journal.clockReading(fallback: clock.now)) ?? clock.now
+        if let controlled = found.stillControlled(at: now, heldWith: hold?.fence) {
+            throw RunSessionError(.invalidInput, controlled)
         }
         let plan = found.plan.flatMap { try? JSONDecoder().decode(Plan.self, from: Data($0.utf8)) }
         let journaledParameters = found.parameters

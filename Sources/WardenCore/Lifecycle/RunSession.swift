@@ -194,9 +194,10 @@ public struct RunSession: Sendable {
                 case let .lock(lost):
                     delegate.notice(.lockLost(reason: lost))
                     _ = try? await journal.append(.init(runID: runID, kind: .note, detail: lost + "; stopping the run"), fence: hold.fence)
-                case let .run(lost):
+                case .run:
                     // Nothing is journaled: the run is no longer this controller's to write to.
-                    delegate.notice(.runLost(reason: lost.description))
+                    // The delegate is told once the run has stopped.
+                    break
                 }
                 work.cancel()
             }

@@ -84,7 +84,7 @@ extension ServeConfiguration {
             switch entry.name {
             case "listen": configuration.listen = reader.listen(value) ?? configuration.listen
             case "tls": configuration.tls = reader.tls(value)
-            case "state": configuration.state = reader.path(value, named: "state") ?? configuration.state
+            case "state": reader.state(value, into: &configuration)
             case "inventories":
                 for item in reader.entries(of: value, context: "in inventories", mustBeMapping: "inventories") {
                     if let path = reader.path(item.value, named: "inventory '\(item.name)'") { configuration.inventories[item.name] = path }
@@ -104,7 +104,16 @@ extension ServeConfiguration {
                     case "grace_period": configuration.gracePeriod = reader.duration(item.value, named: "runs.grace_period") ?? configuration.gracePeriod
                     case "concurrency": configuration.concurrency = reader.integer(item.value, named: "runs.concurrency", in: 1...4096) ?? configuration.concurrency
                     case "max_active": configuration.maximumActiveRuns = reader.integer(item.value, named: "runs.max_active", in: 1...10_000) ?? configuration.maximumActiveRuns
-                    default: reader.unknown(item, in: "runs", among: ["grace_period", "concurrency", "max_active"])
+                    case "lease":
+                        if let lease = reader.duration(item.value, named: "runs.lease") {
+                            if lease < .seconds(3) {
+                                reader.problems.append(LocatedError("runs.lease must be at least 3s (it is renewed every third of it)", at: reader.at(item.value)))
+                            } else {
+                                configuration.runLease = lease
+                            }
+                        }
+                    case "adopt_after": configuration.adoptAfter = reader.duration(item.value, named: "runs.adopt_after") ?? configuration.adoptAfter
+                    default: reader.unknown(item, in: "runs", among: ["grace_period", "concurrency", "max_active", "lease", "adopt_after"])
                     }
                 }
             case "metrics":
@@ -216,6 +225,36 @@ extension ServeConfiguration {
         }
 
         /// A path, made absolute against the config's folder.
+        /// `state:` a folder, a database URL, or `{journal: URL, password_file: FILE, folder: DIR}`.
+        mutating func state(_ node: Node, into configuration: inout ServeConfiguration) {
+            if case .mapping = node {
+                for item in entries(of: node, context: "in state") {
+                    switch item.name {
+                    case "journal":
+                        guard let url = text(item.value, named: "state.journal") else { continue }
+                        if ServeConfiguration.isDatabaseURL(url) {
+                            configuration.journal = url
+                        } else {
+                            configuration.state = path(item.value, named: "state.journal") ?? configuration.state
+                        }
+                    case "password_file": configuration.journalPasswordFile = path(item.value, named: "state.password_file")
+                    case "folder": configuration.state = path(item.value, named: "state.folder") ?? configuration.state
+                    default: unknown(item, in: "state", among: ["journal", "password_file", "folder"])
+                    }
+                }
+                if configuration.journalPasswordFile != nil, configuration.journal == nil {
+                    problems.append(LocatedError("state.password_file is for a journal in a database: name it with state.journal: postgres://…",
+                                                 at: at(node)))
+                }
+                return
+            }
+            if let text = text(node, named: "state"), ServeConfiguration.isDatabaseURL(text) {
+                configuration.journal = text
+            } else {
+                configuration.state = path(node, named: "state") ?? configuration.state
+            }
+        }
+
         mutating func path(_ node: Node, named name: String) -> String? {
             guard let text = text(node, named: name) else { return nil }
             if text.contains("\0") {

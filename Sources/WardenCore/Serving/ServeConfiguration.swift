@@ -14,8 +14,19 @@ public struct ServeConfiguration: Sendable {
     public var listen: ListenAddress
     /// Serve HTTPS with these PEM files; nil: plain HTTP (loopback, or behind a proxy that terminates TLS).
     public var tls: TLSFiles?
-    /// The state folder: the journal, artifacts and the default token file.
+    /// The state folder: the journal (unless `journal` names a database), artifacts, keys and
+    /// the default token file.
     public var state: String
+    /// The journal in a PostgreSQL database that several controllers share
+    /// (`postgres://USER@HOST:PORT/DATABASE`, never with a password); nil: the state folder's.
+    public var journal: String?
+    /// The file holding the journal database's password (else `WARDEN_STATE_PASSWORD_FILE` or
+    /// `WARDEN_STATE_PASSWORD`).
+    public var journalPasswordFile: String?
+    /// How long this controller's hold on each of its runs lasts unless renewed (`runs.lease`).
+    public var runLease: Duration = JournalRun.defaultLease
+    /// How long after a run's lease lapsed another controller adopts it (`runs.adopt_after`).
+    public var adoptAfter: Duration = .seconds(15)
     /// Inventories the API may name, by name.
     public var inventories: [String: String]
     /// Folders whose `*.yaml` / `*.yml` files are the runbooks the API offers (the catalog).
@@ -70,6 +81,11 @@ public struct ServeConfiguration: Sendable {
         self.metricsNeedToken = metricsNeedToken
         self.maximumBodyBytes = maximumBodyBytes
         self.failedAuthenticationLimit = failedAuthenticationLimit
+    }
+
+    /// Whether `text` names a database journal rather than a state folder.
+    public static func isDatabaseURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
     /// Where the daemon listens: loopback by default, so a daemon started to try it out is not on the network.

@@ -8,6 +8,7 @@ import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 import WardenCore
+import WardenPostgres
 
 /// `warden serve`: loads the config (refusing to start on any problem),
 /// opens the journal, adopts the runs a previous daemon left, and serves the
@@ -33,7 +34,21 @@ public enum ServeDaemon {
                 \(policy.checkpointAllowedSigners ?? "the allowed signers")
                 """)
         }
+        if configuration.journal != nil {
+            do {
+                _ = try journalLocation(configuration)
+                _ = try PostgresPassword.resolve(file: configuration.journalPasswordFile, environment: environment)
+            } catch {
+                throw ServeStartError(.invalidConfiguration, "state: \(error.description)")
+            }
+        }
         return (state, policy)
+    }
+
+    /// The journal the config names: its database, else its state folder's.
+    static func journalLocation(_ configuration: ServeConfiguration) throws(JournalError) -> JournalLocation {
+        if let url = configuration.journal { return try JournalLocation(url) }
+        return .folder(configuration.state)
     }
 
     public static func run(configurationPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -44,11 +59,12 @@ public enum ServeDaemon {
         let configuration = await state.configuration
         let store: any JournalStore
         do {
-            store = try await Journal.open(directory: configuration.state).store
+            store = try await journalLocation(configuration).open(folder: configuration.state, passwordFile: configuration.journalPasswordFile,
+                                                                   environment: environment).store
         } catch {
             throw ServeStartError(.cannotStart, "\(error)")
         }
-        let services = await ServeServices.make(state: state, store: store, policy: policy, makeTransport: makeTransport)
+        let services = await ServeServices.make(state: state, store: store, policy: policy, logger: logger, makeTransport: makeTransport)
         let router = ServeRouter.make(services)
         // Slow or silent clients are dropped after a minute; streams say something every 15 s, so they stay.
         let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
@@ -71,7 +87,8 @@ public enum ServeDaemon {
                               onServerRunning: { _ in
                                   listening.set()
                                   logger.notice("listening", metadata: ["address": "\(listen)", "tls": "\(configuration.tls != nil)",
-                                                                       "config": "\(configuration.file)", "state": "\(configuration.state)"])
+                                                                       "config": "\(configuration.file)", "state": "\(configuration.state)",
+                                                                       "journal": "\(store.location)"])
                               },
                               logger: logger)
         var group = ServiceGroupConfiguration(

@@ -47,20 +47,24 @@ public struct ServeServices: Sendable {
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with
     /// `makeTransport`, the site policy applied.
     public static func make(state: DaemonState, store: any JournalStore, policy: ApprovalPolicy, clock: any EngineClock = SystemClock(),
-                            controller: String = OperatingSystemUser.controller,
+                            controller: String = OperatingSystemUser.controller, logger: Logger = Logger(label: "warden.serve"),
                             makeTransport: @escaping @Sendable () -> any HostTransport) async -> ServeServices {
         let metrics = WardenMetrics(version: WardenVersion.current)
         let signal = ChangeSignal()
-        let journal = Journal(store: SignallingJournalStore(base: store, signal: signal, timed: { metrics.journalWrite(seconds: $0) }))
         let configuration = await state.configuration
+        let journal = Journal(store: SignallingJournalStore(base: store, signal: signal, timed: { metrics.journalWrite(seconds: $0) }),
+                              folder: configuration.state)
         let signer = configuration.signingKey.map { CheckpointSigner(key: $0, principal: OperatingSystemUser.name) }
-        let settings = RunDispatcher.Settings(stateFolder: configuration.state, concurrency: configuration.concurrency,
+        var settings = RunDispatcher.Settings(stateFolder: configuration.state, concurrency: configuration.concurrency,
                                               maximumActive: configuration.maximumActiveRuns, controller: controller, policy: policy,
                                               signer: signer, clock: clock)
-        let dispatcher = RunDispatcher(journal: journal, settings: settings, observer: metrics, makeTransport: makeTransport)
+        settings.runLease = configuration.runLease
+        settings.adoptAfter = configuration.adoptAfter
+        let dispatcher = RunDispatcher(journal: journal, settings: settings, observer: ServeRunObserver(metrics: metrics, logger: logger),
+                                       makeTransport: makeTransport)
         let attempts = FailedAttempts(limit: configuration.failedAuthenticationLimit, clock: clock)
         return ServeServices(state: state, dispatcher: dispatcher, journal: journal, signal: signal, metrics: metrics, clock: clock,
-                             startedAt: clock.now, attempts: attempts)
+                             startedAt: clock.now, attempts: attempts, logger: logger)
     }
 
     /// Loads the config again (SIGHUP, `POST /api/v1/reload`): the catalog, inventories, tokens and
@@ -77,7 +81,7 @@ public struct ServeServices: Sendable {
 
     /// A journal that records `identity` as the actor of what it writes (the audit log says who).
     func journal(as identity: Identity) -> Journal {
-        Journal(store: journal.store, actor: identity.name)
+        journal.acting(as: identity.name)
     }
 
     /// The run identity of an API caller: its name, this daemon as controller, the API as trigger.

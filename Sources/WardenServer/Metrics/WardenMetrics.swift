@@ -30,6 +30,8 @@ public final class WardenMetrics: DispatcherObserver {
         case scheduleOccurrences = "warden_schedule_occurrences_total"
         case scheduleNext = "warden_schedule_next_occurrence_timestamp_seconds"
         case scheduleLag = "warden_schedule_lag_seconds"
+        case runsLost = "warden_runs_lost_total"
+        case runsAdopted = "warden_runs_adopted_total"
 
         /// The whole name as the metric name (no namespace or unit parts: the names above are the ones dashboards use).
         var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
@@ -53,6 +55,8 @@ public final class WardenMetrics: DispatcherObserver {
             case .scheduleOccurrences: "Scheduled occurrences that ended, by schedule and outcome (started, missed, skipped-overlap, ...)."
             case .scheduleNext: "When each schedule's next occurrence starts, seconds since 1970 (UTC)."
             case .scheduleLag: "How late scheduled runs started: the run's start less its occurrence's nominal start."
+            case .runsLost: "Runs this daemon carried that another controller adopted after this one's lease lapsed (it froze, lost the journal or was paused)."
+            case .runsAdopted: "Runs this daemon adopted from a controller that died or stopped renewing its lease, by result (resumed, waiting)."
             }
         }
     }
@@ -78,6 +82,8 @@ public final class WardenMetrics: DispatcherObserver {
         // Every outcome and failure kind from the start, so a dashboard's rate() has a series before the first failure.
         for outcome in ["ok", "failed"] { counter(.hostCommands, [("outcome", outcome)]).increment(by: Int64(0)) }
         for kind in HostFailureKind.allCases { counter(.hostFailures, [("kind", kind.rawValue)]).increment(by: Int64(0)) }
+        counter(.runsLost, []).increment(by: Int64(0))
+        for result in ["resumed", "waiting"] { counter(.runsAdopted, [("result", result)]).increment(by: Int64(0)) }
     }
 
     private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
@@ -101,6 +107,11 @@ public final class WardenMetrics: DispatcherObserver {
     }
 
     func approvalsPending(_ count: Int) { pending.set(to: Double(count)) }
+
+    func runLost() { counter(.runsLost, []).increment() }
+
+    /// A run adopted here: `resumed`, or `waiting` for an operator.
+    func runAdopted(_ result: String) { counter(.runsAdopted, [("result", result)]).increment() }
 
     func journalWrite(seconds: Double) { append.record(seconds) }
 

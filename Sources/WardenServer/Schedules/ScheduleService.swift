@@ -194,7 +194,7 @@ actor ScheduleService {
     func append(_ drafts: [ScheduleEventDraft]) async -> [ScheduleEventEntry]? {
         // The audit log names who: the approver or operator of their events, the daemon for its own.
         let actor = drafts.first?.actor ?? "warden"
-        let writer = actor == "warden" ? journal : Journal(store: journal.store, actor: actor)
+        let writer = actor == "warden" ? journal : journal.acting(as: actor)
         do {
             let entries = try await writer.appendScheduleEvents(drafts, at: clock.now)
             await catchUp()

@@ -10,6 +10,7 @@ struct SignallingJournalStore: JournalStore {
     let timed: @Sendable (Double) -> Void
 
     var location: String { base.location }
+    var localFolder: String? { base.localFolder }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
         try await base.read(body)

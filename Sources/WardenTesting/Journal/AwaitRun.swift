@@ -8,7 +8,12 @@ import WardenCore
 /// (planning alone can take seconds on a loaded machine); fails naming `what`.
 public func awaitRun(in state: String, _ what: String, limit: Duration = .seconds(60),
                      until condition: (JournalRun, [JournalEvent]) -> Bool) async throws -> JournalRun {
-    let journal = try await Journal.open(directory: state)
+    try await awaitRun(in: try await Journal.open(directory: state), what, limit: limit, until: condition)
+}
+
+/// The newest run in `journal` once `condition` holds for it and its events (as above).
+public func awaitRun(in journal: Journal, _ what: String, limit: Duration = .seconds(60),
+                     until condition: (JournalRun, [JournalEvent]) -> Bool) async throws -> JournalRun {
     let clock = ContinuousClock()
     let giveUp = clock.now + limit
     while clock.now < giveUp {
@@ -17,5 +22,5 @@ public func awaitRun(in state: String, _ what: String, limit: Duration = .second
         }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw WardenTestFailure("no run in \(state) reached: \(what) (within \(limit))")
+    throw WardenTestFailure("no run in \(journal.path) reached: \(what) (within \(limit))")
 }

@@ -112,7 +112,7 @@ extension ServeLive {
                     let resumed = try await alice.post("/api/v1/runs/\(runID)/resume", json: ["assume": "done"])
                     #expect(resumed.status == 202, "\(resumed)")
                 } else {
-                    try await second.waitForOutput(containing: "adopted a run left by a previous daemon; it goes on")
+                    try await second.waitForOutput(containing: "adopted a run whose controller is gone or stopped renewing its lease; it goes on")
                 }
                 // The balancer drains; the resumed wait sees it and the run ends steady.
                 try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }

@@ -17,6 +17,8 @@ final class ServeSite {
     var runbookFolders: [String]
     /// More YAML at the end of the config (runs:, proxy:, tls:...).
     var extra: String
+    /// A journal in PostgreSQL shared with other sites (its URL and password file); nil: the state folder's.
+    var database: (url: String, passwordFile: String)?
     private(set) var port: Int
     /// Bearer tokens by name.
     private(set) var tokens: [String: String] = [:]
@@ -45,10 +47,14 @@ final class ServeSite {
         var text = """
             # written by the test
             listen: 127.0.0.1:\(port)
-            state: \(state)
             tokens: \(tokensPath)
 
             """
+        if let database {
+            text += "state:\n  journal: \(database.url)\n  password_file: \(database.passwordFile)\n  folder: \(state)\n"
+        } else {
+            text += "state: \(state)\n"
+        }
         if !inventories.isEmpty {
             text += "inventories:\n" + inventories.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)\n" }.joined()
         }

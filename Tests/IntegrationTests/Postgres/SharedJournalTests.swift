@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenPostgres
+import WardenTesting
+
+/// Several `warden serve` controllers sharing one journal in a real PostgreSQL server, against
+/// the loopback fleet and the Pegasus test cluster: a run whose controller dies or freezes is
+/// adopted by another, and the one it was taken from sends nothing more.
+@Suite("Several controllers on PostgreSQL", .serialized)
+struct SharedJournalTests {
+    /// Leases short enough that a takeover happens within seconds.
+    static let leases = """
+        runs:
+          lease: 3s
+          adopt_after: 2s
+
+        """
+
+    /// `count` controllers on one fresh database: sites with the same inventories and tokens.
+    static func controllers(_ count: Int, fleet: LoopbackFleet, postgres: TestPostgres, inventories: [String: String]) async throws
+        -> (sites: [ServeSite], serves: [BackgroundServe], url: String) {
+        let url = try await postgres.createDatabase()
+        var sites: [ServeSite] = []
+        var serves: [BackgroundServe] = []
+        for _ in 0..<count {
+            let site = try ServeSite(in: fleet, inventories: inventories, extra: leases)
+            site.database = (url, postgres.passwordFile)
+            try await site.addToken("alice", roles: ["operator"])
+            try await site.addToken("bob", roles: ["approver"])
+            sites.append(site)
+            serves.append(try await site.start())
+        }
+        return (sites, serves, url)
+    }
+
+    static func journal(_ url: String, _ postgres: TestPostgres) async throws -> Journal {
+        try await JournalLocation(url).open(folder: FileManager.default.temporaryDirectory.path, passwordFile: postgres.passwordFile)
+    }
+
+    /// Starts the rebalance on the first controller, approves it, and returns once it has set
+    /// `lively` and waits for the balancer (which the test drains when it wants the run to end).
+    static func rebalanceWaiting(on site: ServeSite, journal: Journal, pegasus: PegasusTestCluster) async throws -> String {
+        let runID = try await site.api("alice").planAndStart("pegasus-rebalance", inventory: "pegasus", params: rebalanceParams())
+        try await site.api("bob").awaitGate(of: runID)
+        let approved = try await site.api("bob").post("/api/v1/runs/\(runID)/approvals", json: ["decision": "approve"])
+        #expect(approved.status == 201, "\(approved)")
+        _ = try await awaitRun(in: journal, "lively set and the balance wait begun", limit: .seconds(120)) { run, events in
+            run.id == runID && events.contains { $0.step == "balanced" && $0.kind == .stepStarted }
+        }
+        return runID
+    }
+
+    @Test func aRunWhoseControllerWasKilledIsAdoptedByAnotherAndEndsSteadyHavingGoneLivelyOnce() async throws {
+        let postgres = try await TestPostgres.start()
+        defer { Task { try? await postgres.stop() } }
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
+            let (sites, serves, url) = try await Self.controllers(3, fleet: fleet, postgres: postgres, inventories: ["pegasus": pegasus.inventoryPath])
+            let journal = try await Self.journal(url, postgres)
+            let runID = try await Self.rebalanceWaiting(on: sites[0], journal: journal, pegasus: pegasus)
+            let held = try #require(try await journal.run(runID))
+            #expect(held.epoch == 1 && held.leaseUntil != nil)
+
+            let killedAt = ContinuousClock.now
+            _ = try await serves[0].crash()
+            var adopter = ""
+            try await poll("run \(runID) adopted by another controller", limit: .seconds(60)) {
+                let run = try await journal.run(runID)
+                adopter = run?.controller ?? ""
+                return run?.epoch == 2
+            }
+            let tookOver = ContinuousClock.now - killedAt
+            #expect(tookOver < .seconds(3 + 2 + 10), "adopted within lease + grace (+ a reaper round and slack): \(tookOver)")
+            #expect(adopter != held.controller)
+
+            try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
+            do {
+                try await poll("run \(runID) ends", limit: .seconds(40)) {
+                    if case .ended = try await journal.run(runID)?.status { return true }
+                    return false
+                }
+            } catch {
+                let events = try await journal.events(of: runID).map { "\($0.sequence) \($0.kind.rawValue) \($0.step ?? "") \($0.host ?? "") \($0.detail ?? "")" }
+                Issue.record("events:\n\(events.joined(separator: "\n"))\nlogs:\n\(serves[1].output)\n---\n\(serves[2].output)")
+                throw error
+            }
+            let run = try #require(try await journal.run(runID))
+            #expect(run.status == .ended(.succeeded), "\(run.reason ?? ""); logs:\n\(serves[1].output)\n\(serves[2].output)")
+            #expect(pegasus.metaLevel == "steady")
+            #expect(pegasus.levelsSet.filter { $0 == "lively" }.count == 1, "\(pegasus.commands)")
+            #expect(pegasus.levelsSet.last == "steady", "\(pegasus.commands)")
+            let takeovers = try await journal.auditRecords().filter { $0.action == .runAdopted && $0.runID == runID }
+            #expect(takeovers.count == 1, "\(takeovers)")
+            #expect(takeovers.first?.summary?.contains("from \(held.controller) at epoch 1") == true, "\(takeovers)")
+            #expect(try await journal.verifyAudit() == nil)
+            for serve in serves.dropFirst() {
+                let (status, log) = try await serve.terminate()
+                #expect(status == 0, "\(log)")
+            }
+        }
+    }
+
+    @Test func aControllerPausedPastItsLeaseLosesItsRunAndSendsNothingMoreWhenItWakes() async throws {
+        let postgres = try await TestPostgres.start()
+        defer { Task { try? await postgres.stop() } }
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
+            let (sites, serves, url) = try await Self.controllers(3, fleet: fleet, postgres: postgres, inventories: ["pegasus": pegasus.inventoryPath])
+            let journal = try await Self.journal(url, postgres)
+            let runID = try await Self.rebalanceWaiting(on: sites[0], journal: journal, pegasus: pegasus)
+
+            serves[0].signal(SIGSTOP)
+            try await poll("run \(runID) adopted while its controller is paused", limit: .seconds(60)) {
+                try await journal.run(runID)?.epoch == 2
+            }
+            try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
+            try await poll("run \(runID) ends under its new controller", limit: .seconds(120)) {
+                if case .ended = try await journal.run(runID)?.status { return true }
+                return false
+            }
+            #expect(try await journal.run(runID)?.status == .ended(.succeeded))
+            let host = try #require(fleet.hosts.first)
+            let before = fleet.commands(receivedBy: host)
+            let eventsBefore = try await journal.events(of: runID)
+
+            serves[0].signal(SIGCONT)
+            try await serves[0].waitForOutput(containing: "lost a run to another controller", limit: .seconds(60))
+            // Whatever it would still have sent (its next poll of the balancer, its cleanup) it did not.
+            try await Task.sleep(for: .seconds(2))
+            let after = fleet.commands(receivedBy: host)
+            #expect(after == before, "commands sent after the paused controller woke:\n\(after.dropFirst(before.count))")
+            #expect(pegasus.levelsSet.filter { $0 == "lively" }.count == 1 && pegasus.levelsSet.last == "steady", "\(pegasus.commands)")
+            // Nor did it write anything more to the run, which its new controller finished.
+            #expect(try await journal.events(of: runID) == eventsBefore)
+            #expect(try await journal.run(runID)?.status == .ended(.succeeded))
+            #expect(try await journal.verifyAudit() == nil)
+            for serve in serves {
+                let (status, log) = try await serve.terminate()
+                #expect(status == 0, "\(log)")
+            }
+        }
+    }
+
+    @Test func theTerminalReadsTheSharedJournalAndRefusesAPasswordInItsAddress() async throws {
+        let postgres = try await TestPostgres.start()
+        defer { Task { try? await postgres.stop() } }
+        let url = try await postgres.createDatabase()
+        let environment = ["WARDEN_STATE_PASSWORD_FILE": postgres.passwordFile]
+        let listed = try await warden(["runs", "--state", url, "--output", "json"], environment: environment)
+        #expect(listed.status == 0, "\(listed.stdout)\(listed.stderr)")
+        let leaked = url.replacingOccurrences(of: "warden@", with: "warden:hunter2@")
+        let refused = try await warden(["runs", "--state", leaked], environment: environment)
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("carries a password") && !refused.stderr.contains("hunter2"), "\(refused.stderr)")
+        let viaEnvironment = try await warden(["runs"], environment: environment.merging(["WARDEN_STATE": url]) { $1 })
+        #expect(viaEnvironment.status == 0, "\(viaEnvironment.stdout)\(viaEnvironment.stderr)")
+        let wrong = try await warden(["runs", "--state", url], environment: ["WARDEN_STATE_PASSWORD": "wrong"])
+        #expect(wrong.status != 0 && wrong.stderr.contains(postgres.url(database: "")), "\(wrong.stderr)")
+    }
+}
