@@ -258,6 +258,11 @@ actor AlertService {
             if !batch.isEmpty {
                 do {
                     try await journal.recordAlertDecisions(batch, at: clock.now)
+                } catch where error.kind == .alreadyClaimed {
+                    // Another controller of this journal decided them first: read again and follow its decisions.
+                    decider = before
+                    again = true
+                    continue
                 } catch {
                     decider = before
                     logger.error("cannot journal alert decisions; they are decided again on the next delivery",

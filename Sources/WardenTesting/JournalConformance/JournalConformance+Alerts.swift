@@ -38,6 +38,22 @@ extension JournalConformance {
                 try requireEqual(actions, [.alertInput, .alertInput, .alertDecision, .alertDecision, .alertDecision], "the audit records")
                 try requireEqual(try await journal.verifyAudit(), nil, "verifyAudit")
             },
+            JournalConformanceCheck("an input is decided once: a second controller's decisions about it are refused, and nothing of them is kept") { store in
+                let journal = store.journal
+                _ = try await journal.appendAlertInput(.delivery, source: "alertmanager", body: rawBody, at: ConformanceSample.at(0))
+                _ = try await journal.appendAlertInput(.delivery, source: "alertmanager", body: rawBody, at: ConformanceSample.at(1))
+                try await journal.recordAlertDecisions([.noRuleMatched], for: 1, at: ConformanceSample.at(2))
+                let other = try await store.reopen()
+                do {
+                    try await other.recordAlertDecisions([(2, [.noRuleMatched]), (1, [.noRuleMatched])], at: ConformanceSample.at(3))
+                    throw ConformanceFailure("decisions about an input decided already were kept")
+                } catch let error as JournalError {
+                    try requireEqual(error.kind, .alreadyClaimed, "the refusal: \(error)")
+                }
+                try requireEqual(try await journal.alertDecisions().map(\.input), [1], "the decisions kept")
+                try requireEqual(try await journal.alertInputs().map { $0.decidedAt != nil }, [true, false], "the inputs decided")
+                try requireEqual(try await journal.verifyAudit(), nil, "verifyAudit")
+            },
             JournalConformanceCheck("decisions about an input no one journaled are refused, and nothing of them is kept") { store in
                 let journal = store.journal
                 do {

@@ -142,6 +142,61 @@ struct SharedJournalTests {
         }
     }
 
+    @Test func aHundredDeliveriesSentToEachOfThreeControllersAreDecidedAsOneControllerWouldAndStartOneRun() async throws {
+        let postgres = try await TestPostgres.start()
+        defer { Task { try? await postgres.stop() } }
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4"])
+            let url = try await postgres.createDatabase()
+            var sites: [ServeSite] = []
+            var serves: [BackgroundServe] = []
+            for _ in 0..<3 {
+                // The default duplicate window (a minute): the same notification sent to every controller is one.
+                let rules = ServeLive.Alerts.rules.replacingOccurrences(of: "alerts: {duplicate_window: 0s}\n", with: "")
+                let site = try ServeSite(in: fleet, inventories: ["pegasus": pegasus.inventoryPath], extra: Self.leases + rules)
+                site.database = (url, postgres.passwordFile)
+                try await site.addToken("alertmanager", roles: ["alerts"])
+                sites.append(site)
+                serves.append(try await site.start())
+            }
+            let count = 100
+            let receivers = sites.map { $0.api("alertmanager") }
+            for index in 0..<count {
+                // The same notification to every controller at once, as Alertmanagers in HA (or a load balancer) may send it.
+                let answers = try await withThrowingTaskGroup(of: TestHTTPResponse.self) { group in
+                    for receiver in receivers {
+                        group.addTask {
+                            try await receiver.post("/api/v1/alerts/alertmanager", json: ServeLive.Alerts.delivery(node: "127.0.0.1:34802", index: index))
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                for answer in answers { #expect(answer.status == 202, "\(answer)") }
+            }
+            let journal = try await Self.journal(url, postgres)
+            try await poll("every delivery decided", limit: .seconds(120)) {
+                let inputs = try await journal.alertInputs().filter { $0.kind == .delivery }
+                return inputs.count == 3 * count && inputs.allSatisfy { $0.decidedAt != nil }
+            }
+            let inputs = Set(try await journal.alertInputs().filter { $0.kind == .delivery }.map(\.sequence))
+            let decisions = try await journal.alertDecisions().filter { inputs.contains($0.input) }
+            let kinds = Dictionary(grouping: decisions, by: \.kind).mapValues(\.count)
+            #expect(kinds["start"] == 1 && kinds["attached"] == count - 1 && kinds["duplicate"] == 2 * count, "\(kinds)")
+            #expect(Dictionary(grouping: decisions, by: \.input).values.allSatisfy { $0.count == 1 }, "each input decided once")
+            try await poll("the incident's run started", limit: .seconds(120)) {
+                try await journal.runs().contains { $0.trigger == .alert }
+            }
+            try await Task.sleep(for: .seconds(2))
+            let runs = try await journal.runs().filter { $0.trigger == .alert }
+            #expect(runs.count == 1, "one run, whichever controller started it: \(runs.map(\.id))")
+            #expect(try await journal.verifyAudit() == nil)
+            for serve in serves {
+                let (status, log) = try await serve.terminate()
+                #expect(status == 0, "\(log)")
+            }
+        }
+    }
+
     @Test func theTerminalReadsTheSharedJournalAndRefusesAPasswordInItsAddress() async throws {
         let postgres = try await TestPostgres.start()
         defer { Task { try? await postgres.stop() } }
