@@ -13,6 +13,9 @@ public struct OccurrenceRecord: Sendable {
     public private(set) var decisions: [ScheduleEventEntry] = []
     /// When its `firing` claim was journaled.
     public private(set) var firingAt: Date?
+    /// The controller that made the claim (`hostname:pid`), for claims made since controllers share
+    /// journals; nil for older ones.
+    public private(set) var firingBy: String?
     public private(set) var run: String?
     /// What it waits for, while it waits (the latest `held` event's reason).
     public private(set) var held: String?
@@ -51,7 +54,9 @@ public struct OccurrenceRecord: Sendable {
             planned = kept
             held = nil
         case .approved, .denied: decisions.append(event)
-        case .firing: firingAt = at
+        case .firing:
+            firingAt = at
+            firingBy = event.detail
         case .started: run = event.run
         case .held: held = event.detail
         case .outcome:

@@ -7,9 +7,18 @@ extension ScheduleService {
         let record = book.occurrence(schedule.id, at: start)
         guard record?.outcome == nil else { return }
         // A claim journaled before a restart and no run reported: the run may have started.
-        if let record, let claimed = record.firingAt, record.run == nil, let run = await findRun(schedule, start, since: claimed) {
-            await reportStarted(schedule, start, run: run, lag: nil)
-            return
+        if let record, let claimed = record.firingAt, record.run == nil {
+            if let run = await findRun(schedule, start, since: claimed) {
+                await reportStarted(schedule, start, run: run, lag: nil)
+                return
+            }
+            // Another live controller of this journal claimed it and is starting its run: its start is
+            // journaled soon. Only a claim whose controller died before starting anything is taken on.
+            let controller = await dispatcher.settings.controller
+            if let claimer = record.firingBy, claimer != controller, !OperatingSystemUser.isGone(claimer),
+               clock.now.timeIntervalSince(claimed) < (await dispatcher.settings.runLease).timeInterval * 2 + 60 {
+                return
+            }
         }
         if let refusal = await refusal(schedule, start) {
             switch refusal {
@@ -54,8 +63,9 @@ extension ScheduleService {
         }
         // The claim, before anything reaches a host: unique in the journal, so nothing fires twice.
         if record?.firingAt == nil {
+            // The claim names its controller: the others sharing the journal leave the start to it.
             guard await append([ScheduleEventDraft(schedule: schedule.id, occurrence: start.timeIntervalSince1970, kind: .firing,
-                                                   actor: asked?.user ?? "warden")]) != nil else { return }
+                                                   actor: asked?.user ?? "warden", detail: await dispatcher.settings.controller)]) != nil else { return }
         }
         let now = clock.now
         let window = DateInterval(start: asked == nil ? start : now, duration: schedule.duration.timeInterval)
