@@ -37,7 +37,14 @@ public enum JournalLocation: Sendable, Hashable, CustomStringConvertible {
         case let .database(address):
             let password = try PostgresPassword.resolve(file: passwordFile, environment: environment)
             let store = try await PostgresJournalStore.open(address, password: password)
-            return Journal(store: store, actor: actor, folder: folder ?? Journal.defaultDirectory(environment: environment))
+            // The local state folder (artifacts, keys, tokens), made as a state folder's journal would make it.
+            let local = folder ?? Journal.defaultDirectory(environment: environment)
+            do {
+                try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw JournalError(.cannotOpen, "cannot create the state folder \(local): \(error.localizedDescription)")
+            }
+            return Journal(store: store, actor: actor, folder: local)
         }
     }
 }

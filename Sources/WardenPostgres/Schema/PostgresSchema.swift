@@ -57,6 +57,12 @@ enum PostgresSchema {
         CREATE UNIQUE INDEX schedule_events_one_firing ON schedule_events (schedule, occurrence) WHERE kind = 'firing';
         CREATE UNIQUE INDEX schedule_events_one_outcome ON schedule_events (schedule, occurrence) WHERE kind = 'outcome';
         """,
+        // 2: the controllers sharing the journal, with their heartbeats (SQLite's v11).
+        """
+        CREATE TABLE controllers (
+            id text PRIMARY KEY, listen text NOT NULL, version text NOT NULL, started_at float8 NOT NULL, heartbeat_at float8 NOT NULL,
+            stopped_at float8);
+        """,
     ]
 
     static var version: Int { migrations.count }

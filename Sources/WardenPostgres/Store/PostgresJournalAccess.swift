@@ -240,6 +240,26 @@ struct PostgresJournalAccess: JournalWriter {
             """)
     }
 
+    // MARK: Controllers
+
+    func controllers() throws -> [ControllerRecord] {
+        try rows("SELECT * FROM controllers ORDER BY id").map { row in
+            ControllerRecord(id: try row["id"].decode(String.self), listen: try row["listen"].decode(String.self),
+                             version: try row["version"].decode(String.self), startedAt: try row["started_at"].decode(Double.self),
+                             heartbeatAt: try row["heartbeat_at"].decode(Double.self), stoppedAt: try row["stopped_at"].decode(Double?.self))
+        }
+    }
+
+    func save(_ controller: ControllerRecord) throws {
+        try change("""
+            INSERT INTO controllers (id, listen, version, started_at, heartbeat_at, stopped_at)
+            VALUES (\(controller.id), \(controller.listen), \(controller.version), \(controller.startedAt), \(controller.heartbeatAt),
+                    \(controller.stoppedAt))
+            ON CONFLICT (id) DO UPDATE SET listen = excluded.listen, version = excluded.version, started_at = excluded.started_at,
+                heartbeat_at = excluded.heartbeat_at, stopped_at = excluded.stopped_at
+            """)
+    }
+
     // MARK: Clock
 
     func databaseTime() throws -> Double? {

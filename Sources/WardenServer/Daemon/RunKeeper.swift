@@ -13,6 +13,13 @@ struct RunKeeper: Service {
     let logger: Logger
 
     func run() async throws {
+        let controller = await services.dispatcher.settings.controller
+        let listen = await services.state.configuration.listen.description
+        do {
+            try await services.journal.heartbeat(controller: controller, listen: listen, starting: true, at: services.clock.now)
+        } catch {
+            logger.error("cannot register this controller in the journal; tried again with every heartbeat", metadata: ["error": "\(error)"])
+        }
         await adopt()
         // After the adoptions: the runs of open incidents are then carried again, and followed to their end.
         await services.alerts.start()
@@ -25,6 +32,7 @@ struct RunKeeper: Service {
             let interval = min(settings.runLease / 3, .seconds(5))
             while !Task.isCancelled {
                 do { try await settings.clock.sleep(for: interval) } catch { return }
+                _ = try? await services.journal.heartbeat(controller: controller, listen: listen, at: settings.clock.now)
                 await adopt()
             }
         }
@@ -37,6 +45,7 @@ struct RunKeeper: Service {
             logger.notice("stopping: no new runs; waiting for the running ones", metadata: ["runs": "\(active)", "grace": "\(DurationText.format(grace))"])
         }
         await services.dispatcher.drain(grace: grace)
+        try? await services.journal.stopped(controller: controller, at: services.clock.now)
         logger.notice("every run of this daemon has ended")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 import WardenCore
 
 /// `/healthz` (the process answers), `/readyz` (its journal is usable and it
@@ -15,11 +16,29 @@ enum StatusRoutes {
         router.get("readyz") { _, _ -> Response in
             var problems: [String] = []
             if await !services.dispatcher.isAccepting { problems.append("the daemon is stopping") }
-            do {
-                _ = try await services.journal.auditHead()
-            } catch {
-                problems.append("the journal cannot be read: \(error)")
+            // A database journal that went away retries its connection for a while: readiness
+            // answers within seconds all the same, so a load balancer stops sending work here.
+            let journal = services.journal
+            let read: String? = await withCheckedContinuation { continuation in
+                let answered = Mutex(false)
+                let answer: @Sendable (String?) -> Void = { text in
+                    if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume(returning: text) }
+                }
+                // Unstructured: a read stuck on a reconnecting database is left to finish on its own.
+                Task {
+                    do {
+                        _ = try await journal.auditHead()
+                        answer(nil)
+                    } catch {
+                        answer("the journal cannot be read: \(error)")
+                    }
+                }
+                Task {
+                    try? await Task.sleep(for: .seconds(3))
+                    answer("the journal \(journal.path) did not answer within 3 s")
+                }
             }
+            if let read { problems.append(read) }
             let state = await services.state.configuration.state
             if access(state, W_OK) != 0 { problems.append("the state folder \(state) is not writable") }
             guard problems.isEmpty else {
@@ -41,6 +60,15 @@ enum StatusRoutes {
                 throw APIError(.internalServerError, "the OpenAPI document is missing from this build")
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
+        api.get("controllers") { _, context -> Response in
+            _ = try context.require(.read)
+            do {
+                let views = try await services.journal.controllerViews(at: services.clock.now)
+                return JSONResponse.make(Controllers(controllers: views, this: await services.dispatcher.settings.controller))
+            } catch {
+                throw APIError(.serviceUnavailable, "the journal cannot be read: \(error)")
+            }
         }
         api.get("status") { _, context -> Response in
             _ = try context.require(.read)
@@ -69,6 +97,12 @@ enum StatusRoutes {
                       controller: await services.dispatcher.settings.controller,
                       runsActive: active.map { .init(runID: $0.runID, runbook: $0.runbook, trigger: $0.trigger.rawValue, startedAt: $0.startedAt.timeIntervalSince1970) },
                       waitingForOperator: await services.adoptions.waiting, identity: identity)
+    }
+
+    /// `GET /api/v1/controllers`: the controllers sharing the journal, and which one answered.
+    struct Controllers: Encodable {
+        let controllers: [ControllerView]
+        let this: String
     }
 
     struct Status: Encodable {

@@ -66,6 +66,23 @@ extension JournalConformance {
                             "the adoption's audit record says from whom, at which epoch, and why: \(String(describing: record))")
                 try requireEqual(try await journal.verifyAudit(), nil, "verifyAudit")
             },
+            JournalConformanceCheck("controllers register with a heartbeat on the journal's clock, seen by every journal on the store, and say when they stopped") { store in
+                let journal = store.journal
+                let first = try await journal.heartbeat(controller: "b:2", listen: "127.0.0.1:8471", starting: true, at: Date())
+                try await journal.heartbeat(controller: "a:1", listen: "127.0.0.1:8470", starting: true, at: Date())
+                try await Task.sleep(for: .milliseconds(20))
+                let later = try await journal.heartbeat(controller: "b:2", listen: "127.0.0.1:8471", at: Date())
+                try require(later > first, "a later heartbeat is later: \(first) then \(later)")
+                let (seen, clock) = try await store.reopen().controllers(at: Date())
+                try requireEqual(seen.map(\.id), ["a:1", "b:2"], "the controllers, by id")
+                try requireEqual(seen.last?.heartbeatAt, later, "b's heartbeat")
+                try requireEqual(seen.last?.startedAt, first, "b's start (a heartbeat does not move it)")
+                try require(clock >= later, "the clock to judge them by: \(clock)")
+                try await journal.stopped(controller: "a:1", at: Date())
+                try require(try await journal.controllers(at: Date()).controllers.first?.stoppedAt != nil, "a stopped")
+                try await journal.heartbeat(controller: "a:1", listen: "127.0.0.1:8470", starting: true, at: Date())
+                try require(try await journal.controllers(at: Date()).controllers.first?.stoppedAt == nil, "a started again")
+            },
             JournalConformanceCheck("two controllers adopting one run at once through two journals: exactly one gets it") { store in
                 try await store.journal.begin(ConformanceSample.run("r1"), lease: .zero)
                 let other = try await store.reopen()

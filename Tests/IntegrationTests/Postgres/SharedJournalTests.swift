@@ -62,6 +62,13 @@ struct SharedJournalTests {
             let runID = try await Self.rebalanceWaiting(on: sites[0], journal: journal, pegasus: pegasus)
             let held = try #require(try await journal.run(runID))
             #expect(held.epoch == 1 && held.leaseUntil != nil)
+            // Every controller lists the three, alive, and which carries the run.
+            try await sites[0].addToken("vera", roles: ["viewer"])
+            let listed = try await sites[0].api("vera").get("/api/v1/controllers").json()
+            let controllers = listed["controllers"] as? [[String: Any]] ?? []
+            #expect(controllers.count == 3 && controllers.allSatisfy { $0["state"] as? String == "alive" }, "\(listed)")
+            let carrier = controllers.first { ($0["runs"] as? [[String: Any]] ?? []).contains { $0["run_id"] as? String == runID } }
+            #expect(carrier?["id"] as? String == held.controller && listed["this"] as? String == held.controller, "\(listed)")
 
             let killedAt = ContinuousClock.now
             _ = try await serves[0].crash()
@@ -95,6 +102,8 @@ struct SharedJournalTests {
             #expect(takeovers.count == 1, "one takeover, by one of the two live controllers: \(takeovers)")
             #expect(takeovers.first?.summary?.contains("from \(held.controller) at epoch 1") == true, "\(takeovers)")
             #expect(try await journal.verifyAudit() == nil)
+            let shown = try await warden(["controllers", "--state", url, "--output", "json"], environment: ["WARDEN_STATE_PASSWORD_FILE": postgres.passwordFile])
+            #expect(shown.status == 0 && shown.stdout.contains(adopter), "\(shown.stdout)\(shown.stderr)")
             for serve in serves.dropFirst() {
                 let (status, log) = try await serve.terminate()
                 #expect(status == 0, "\(log)")
@@ -242,6 +251,54 @@ struct SharedJournalTests {
             #expect(runs.count == 1 && runs.first?.status == .ended(.succeeded), "\(runs)")
             #expect(pegasus.levelsSet == ["lively", "steady"], "\(pegasus.commands)")
             #expect(try await journal.verifyAudit() == nil)
+            for serve in serves {
+                let (status, log) = try await serve.terminate()
+                #expect(status == 0, "\(log)")
+            }
+        }
+    }
+
+    @Test func postgresRestartedMidRunLosesNothingAndRepeatsNothing() async throws {
+        let postgres = try await TestPostgres.start()
+        defer { Task { try? await postgres.stop() } }
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
+            let (sites, serves, url) = try await Self.controllers(2, fleet: fleet, postgres: postgres, inventories: ["pegasus": pegasus.inventoryPath])
+            let journal = try await Self.journal(url, postgres)
+            let runID = try await Self.rebalanceWaiting(on: sites[0], journal: journal, pegasus: pegasus)
+            let before = try await journal.events(of: runID)
+
+            // Down for five seconds: the controllers' writes wait for it (nothing is sent meanwhile), and
+            // readiness says so within seconds.
+            let restarted = Task { try await postgres.restart(downFor: .seconds(5)) }
+            try await poll("readiness fails while the journal is down", limit: .seconds(20)) {
+                (try? await sites[1].api(nil).get("/readyz", limit: .seconds(10)))?.status == 503
+            }
+            try await restarted.value
+            var answer = ""
+            do {
+                try await poll("readiness is back", limit: .seconds(60)) {
+                    let ready = try? await sites[1].api(nil).get("/readyz", limit: .seconds(10))
+                    answer = ready.map { "\($0)" } ?? "no answer"
+                    return ready?.status == 200
+                }
+            } catch {
+                Issue.record("readyz said: \(answer)")
+                throw error
+            }
+            try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
+            try await poll("run \(runID) ends", limit: .seconds(120)) {
+                if case .ended = try await journal.run(runID)?.status { return true }
+                return false
+            }
+            let run = try #require(try await journal.run(runID))
+            let logs = serves.map(\.output).joined(separator: "\n---\n")
+            #expect(run.status == .ended(.succeeded), "\(run.reason ?? ""): \(logs)")
+            let after = try await journal.events(of: runID)
+            #expect(Array(after.prefix(before.count)) == before, "nothing journaled before the restart was lost")
+            #expect(try await journal.verify(run: runID) == nil)
+            #expect(try await journal.verifyAudit() == nil)
+            #expect(pegasus.levelsSet.filter { $0 == "lively" }.count == 1 && pegasus.levelsSet.last == "steady", "\(pegasus.commands)")
             for serve in serves {
                 let (status, log) = try await serve.terminate()
                 #expect(status == 0, "\(log)")

@@ -35,6 +35,14 @@ final class MemoryJournalAccess: JournalWriter {
         contents.approvals.filter { run == nil || $0.runID == run }
     }
 
+    func controllers() throws -> [ControllerRecord] {
+        contents.controllers.values.sorted { $0.id < $1.id }
+    }
+
+    func save(_ controller: ControllerRecord) throws {
+        contents.controllers[controller.id] = controller
+    }
+
     func locks() throws -> [RunLock] {
         contents.locks.values.sorted { $0.name < $1.name }
     }

@@ -21,6 +21,8 @@ public struct MemoryJournalContents: Sendable {
     public var alertDecisions: [AlertDecisionEntry] = []
     /// In the order appended.
     public var scheduleEvents: [ScheduleEventEntry] = []
+    /// By id.
+    public var controllers: [String: ControllerRecord] = [:]
 
     public init() {}
 }

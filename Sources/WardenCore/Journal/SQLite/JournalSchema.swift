@@ -169,6 +169,17 @@ enum JournalSchema {
                 table.add(column: "lease_until", .double)
             }
         }
+        migrator.registerMigration("v11-controllers") { db in
+            // The controllers that use the journal (ControllerRecord), with their heartbeats.
+            try db.create(table: "controllers") { table in
+                table.primaryKey("id", .text)
+                table.column("listen", .text).notNull()
+                table.column("version", .text).notNull()
+                table.column("started_at", .double).notNull()
+                table.column("heartbeat_at", .double).notNull()
+                table.column("stopped_at", .double)
+            }
+        }
         return migrator
     }
 }

@@ -45,6 +45,21 @@ struct SQLiteJournalAccess: JournalWriter {
         return try (run.map { all.filter(Column("run_id") == $0) } ?? all).fetchAll(db)
     }
 
+    func controllers() throws -> [ControllerRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM controllers ORDER BY id").map { row in
+            ControllerRecord(id: row["id"], listen: row["listen"], version: row["version"], startedAt: row["started_at"],
+                             heartbeatAt: row["heartbeat_at"], stoppedAt: row["stopped_at"])
+        }
+    }
+
+    func save(_ controller: ControllerRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO controllers (id, listen, version, started_at, heartbeat_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET listen = excluded.listen, version = excluded.version, started_at = excluded.started_at,
+                heartbeat_at = excluded.heartbeat_at, stopped_at = excluded.stopped_at
+            """, arguments: [controller.id, controller.listen, controller.version, controller.startedAt, controller.heartbeatAt, controller.stoppedAt])
+    }
+
     func locks() throws -> [RunLock] {
         try RunLock.order(Column("name")).fetchAll(db)
     }

@@ -37,6 +37,8 @@ public protocol JournalReader {
     /// machines share the journal: a database's `now()`, never a controller's. Nil for a store
     /// one machine alone uses (a state folder): the caller's clock is the journal's.
     func databaseTime() throws -> Double?
+    /// The controllers registered in the journal, by id.
+    func controllers() throws -> [ControllerRecord]
 }
 
 extension JournalReader {

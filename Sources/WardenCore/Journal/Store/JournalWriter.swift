@@ -26,4 +26,6 @@ public protocol JournalWriter: JournalReader {
     /// Throws if its sequence is taken; throws `.alreadyClaimed` when it is a `firing` or an
     /// `outcome` and its occurrence has one already (the write then keeps nothing).
     func insert(_ event: ScheduleEventEntry) throws
+    /// Stores the controller's record, replacing the one with its id.
+    func save(_ controller: ControllerRecord) throws
 }
