@@ -38,7 +38,7 @@ struct SignedApprovalTests {
                   admin: {hosts: h01, exactly: 1}
                 steps:
                   - id: go
-                    approve: {quorum: 1, timeout: 60s}
+                    approve: {quorum: 1, timeout: 10m}
                   - id: change
                     on: admin
                     run: "echo SIGNED-CHANGE"

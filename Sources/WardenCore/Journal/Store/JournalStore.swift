@@ -5,11 +5,12 @@
 /// A store decides nothing. How events and audit records are numbered and
 /// chained, what each action's audit record says, when a lock may be taken
 /// over, and how a journal is verified all live in `Journal`, written once
-/// over `read` and `write`, so every store behaves alike. A new one (say,
-/// PostgreSQL, for several controllers sharing one journal) implements these
-/// two calls and `JournalReader`/`JournalWriter`, and passes
+/// over `read` and `write`, so every store behaves alike. A new one implements
+/// these two calls and `JournalReader`/`JournalWriter`, and passes
 /// `JournalConformance` (in WardenTesting). Shipped: `SQLiteJournalStore` (a
-/// state folder) and `MemoryJournalStore` (tests).
+/// state folder), `MemoryJournalStore` (tests), and `PostgresJournalStore`
+/// (WardenPostgres: one journal several controllers share, whose
+/// `databaseTime` is the clock their leases are judged by).
 ///
 /// What a store guarantees:
 /// - `write` runs `body` as one transaction: all of its changes are kept or
