@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import WardenCore
+@testable import WardenServer
+import WardenTesting
+
+/// Runs a dead controller left, adopted by the next: what only a person can settle is left to
+/// them (and not taken over again and again by every reaper round), and their word resumes it.
+@Suite("Adopting runs")
+struct AdoptionTests {
+    @Test func aRunAdoptedWithAChangeOnlyAPersonCanSettleIsLeftToThemAndResumesOnTheirWord() async throws {
+        var options = ServeHarness.Options()
+        options.controller = ServeHarness.deadController
+        options.runbooks["unverified"] = """
+            name: unverified
+            targets:
+              meta: {hosts: meta1, exactly: 1}
+            steps:
+              - id: lively
+                on: meta
+                run: set_meta_level lively
+                unguarded: a test
+            finally:
+              - id: steady
+                on: meta
+                run: set_meta_level steady
+                unguarded: a test
+            """
+        try await ServeHarness.with(options) { dead, api in
+            // The change takes effect, and its controller dies before it hears back: no verify can say so.
+            dead.transport.on(.equals("set_meta_level lively"), host: "meta1") { _, state in
+                state.variables["level"] = "lively"
+                return .hang()
+            }
+            let run = try await api.start("unverified")
+            try await dead.until("the change was sent") {
+                try await dead.journal.events(of: run).contains { $0.kind == .intent && $0.step == "lively" }
+            }
+            let harness = await dead.restarted()
+            let identity = RunIdentity(user: "warden", controller: OperatingSystemUser.controller)
+            let adoptions = await harness.services.dispatcher.adoptOrphans(identity: identity)
+            guard case let .waiting(waiting, reason)? = adoptions.first, waiting == run else {
+                Issue.record("not left to an operator: \(adoptions)")
+                return
+            }
+            #expect(reason.contains("lively"), "\(reason)")
+            let left = try #require(try await harness.journal.run(run))
+            #expect(left.isLeftToOperator && left.epoch == 2 && left.controller == OperatingSystemUser.controller, "\(left)")
+            #expect(try await harness.journal.events(of: run).last?.detail?.contains("needs an operator") == true)
+            // The next round of the reaper leaves it alone: no takeover after takeover.
+            #expect(await harness.services.dispatcher.adoptOrphans(identity: identity) == [])
+            #expect(try await harness.journal.run(run)?.epoch == 2)
+
+            // The operator's word carries it on: the change is not sent again, the cleanup is.
+            let resumed = try await harness.services.dispatcher.resume(run, assume: .done,
+                                                                       identity: RunIdentity(user: "carol", controller: OperatingSystemUser.controller))
+            #expect(resumed == run)
+            let ended = try await harness.finish(run)
+            #expect(ended.status == .ended(.succeeded), "\(ended.reason ?? "")")
+            #expect(ended.epoch == 3)
+            #expect(harness.transport.commands(receivedBy: "meta1").filter { $0 == "set_meta_level lively" }.count == 1)
+            #expect(harness.transport.variable("level", on: "meta1") == "steady")
+            #expect(try await harness.journal.verifyAudit() == nil)
+            try await harness.shutdown()
+        }
+    }
+}
