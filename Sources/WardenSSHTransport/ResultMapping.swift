@@ -34,6 +34,7 @@ extension TransportError {
         case .transferRefused: .transferRefused
         case .transferTimedOut: .transferTimedOut
         case .invalidConfiguration: .invalidConfiguration
+        case .notSent: .notSent
         }
         self.init(kind: kind, host: host.name, message: ssh.description, partialResult: ssh.partialResult.map(CommandResult.init))
     }

@@ -27,6 +27,7 @@ public final class SSHTransport: HostTransport {
             command: command.line, deadline: command.timeout,
             outputLimit: OutputLimit(head: command.outputLimit / 2, tail: command.outputLimit - command.outputLimit / 2),
             secretFiles: command.secretFiles.map { Array($0.utf8) })
+        if let deadline = command.sendBefore { request.sendBefore = { deadline.instant } }
         if let onStarted {
             request.onProcessGroup = { group, start in onStarted(RemoteProcessGroup(id: group, startTime: start)) }
         }

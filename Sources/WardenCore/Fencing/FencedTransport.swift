@@ -14,14 +14,22 @@ public struct FencedTransport: HostTransport {
 
     public func run(_ command: RemoteCommand, on host: InventoryHost,
                     onOutput: (@Sendable (OutputStream, String) -> Void)?) async throws(TransportError) -> CommandResult {
-        try await permit(host)
-        return try await base.run(command, on: host, onOutput: onOutput)
+        try await base.run(try await permitted(command, host), on: host, onOutput: onOutput)
     }
 
     public func run(_ command: RemoteCommand, on host: InventoryHost, onOutput: (@Sendable (OutputStream, String) -> Void)?,
                     onStarted: (@Sendable (RemoteProcessGroup) -> Void)?) async throws(TransportError) -> CommandResult {
+        try await base.run(try await permitted(command, host), on: host, onOutput: onOutput, onStarted: onStarted)
+    }
+
+    /// The command once the hold allows it, marked to be sent before the hold ends: a process
+    /// paused between this check and the send (where no check here can reach) is refused by the
+    /// transport at the last moment.
+    private func permitted(_ command: RemoteCommand, _ host: InventoryHost) async throws(TransportError) -> RemoteCommand {
         try await permit(host)
-        return try await base.run(command, on: host, onOutput: onOutput, onStarted: onStarted)
+        var marked = command
+        marked.sendBefore = lease.sendBefore
+        return marked
     }
 
     public func fetch(_ remotePath: String, from host: InventoryHost, to localPath: String,

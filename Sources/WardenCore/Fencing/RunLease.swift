@@ -12,7 +12,11 @@ public actor RunLease {
     public nonisolated let lease: Duration
     private let journal: Journal
     private let clock: any EngineClock
-    private var validUntil: ContinuousClock.Instant
+    private var validUntil: ContinuousClock.Instant {
+        didSet { deadline.extend(to: validUntil) }
+    }
+    /// `validUntil` as the transports read it at the last moment before a command leaves.
+    private nonisolated let deadline: SendDeadline
     private var lostTo: JournalError?
 
     /// A hold the journal gave at `since` (a begin or an adoption just written).
@@ -23,10 +27,14 @@ public actor RunLease {
         self.lease = lease
         self.clock = clock
         validUntil = since + lease * 2 / 3
+        deadline = SendDeadline(since + lease * 2 / 3)
     }
 
     /// Why the run was lost, once it was.
     public var lost: JournalError? { lostTo }
+
+    /// Until when commands may leave under the hold as last confirmed, read when each one leaves.
+    public nonisolated var sendBefore: SendDeadline { deadline }
 
     /// Returns when a command may leave for a host now; throws (`.fenced`, or the journal's
     /// failure) when the hold cannot be confirmed.
@@ -45,6 +53,7 @@ public actor RunLease {
             validUntil = max(validUntil, sent + lease * 2 / 3)
         } catch where error.kind == .fenced {
             lostTo = error
+            deadline.close()
             throw error
         }
     }

@@ -9,7 +9,7 @@ extension Journal {
     @discardableResult
     public func heartbeat(controller id: String, listen: String, version: String = WardenVersion.current,
                           starting: Bool = false, at now: Date = Date()) async throws(JournalError) -> Double {
-        try await store.write { writer in
+        try await store.writeUrgently { writer in
             let clock = try writer.databaseTime() ?? now.timeIntervalSince1970
             var record = try writer.controllers().first { $0.id == id }
                 ?? ControllerRecord(id: id, listen: listen, version: version, startedAt: clock, heartbeatAt: clock)

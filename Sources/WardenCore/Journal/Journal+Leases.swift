@@ -12,7 +12,8 @@ extension Journal {
     @discardableResult
     public func renewLease(_ fence: RunFence, for lease: Duration, at now: Date = Date()) async throws(JournalError) -> Double {
         let location = path
-        return try await store.write { writer in
+        // Urgent: a renewal queued behind a burst of run writes would let the lease lapse.
+        return try await store.writeUrgently { writer in
             guard var run = try writer.run(fence.runID) else { throw Journal.noSuchRun(fence.runID, in: location) }
             try fence.check(run)
             let until = (try writer.databaseTime() ?? now.timeIntervalSince1970) + lease.milliseconds / 1000
@@ -34,6 +35,10 @@ extension Journal {
         return try await store.write { writer in
             guard var run = try writer.run(id) else { throw Journal.noSuchRun(id, in: location) }
             if let epoch { try RunFence(runID: id, epoch: epoch).check(run) }
+            // A run that ended while a reaper looked at it is nobody's to adopt.
+            guard run.status == .running else {
+                throw JournalError(.alreadyClaimed, "run \(id) already ended (\(run.status)); nothing to adopt")
+            }
             let previous = (controller: run.controller, epoch: run.epoch)
             run.controller = controller
             run.epoch += 1

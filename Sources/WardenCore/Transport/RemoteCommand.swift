@@ -12,6 +12,9 @@ public struct RemoteCommand: Sendable, Hashable {
     /// putting them on any command line there, in files only the login
     /// account can read, removed when the command ends.
     public var secretFiles: [String]
+    /// Not sent once this deadline has passed: the transport reads it at the last moment before
+    /// the command leaves (`FencedTransport` sets it to the controller's hold on the run).
+    public var sendBefore: SendDeadline?
 
     public init(_ line: String, timeout: Duration? = nil, outputLimit: Int = 8 << 20, secretFiles: [String] = []) {
         self.line = line

@@ -22,6 +22,9 @@ import WardenCore
 public final class PostgresJournalStore: JournalStore {
     public let location: String
     private let lanes: PostgresLanes
+    /// A connection of its own for lease renewals and heartbeats, which must not wait behind a
+    /// burst of run writes queued for the others (a live controller would lose its runs).
+    private let urgentLane: PostgresLanes
     private let patience: Duration
 
     /// Connects to `address` (with `password`, if the server wants one), brings its schema up
@@ -32,14 +35,16 @@ public final class PostgresJournalStore: JournalStore {
         var logger = Logger(label: "warden.postgres")
         logger.logLevel = .error
         let lanes = (0..<max(1, connections)).map { PostgresLane(configuration: configuration, logger: logger, id: $0) }
-        let store = PostgresJournalStore(location: address.description, lanes: PostgresLanes(lanes), patience: patience)
+        let urgent = PostgresLanes([PostgresLane(configuration: configuration, logger: logger, id: lanes.count)])
+        let store = PostgresJournalStore(location: address.description, lanes: PostgresLanes(lanes), urgentLane: urgent, patience: patience)
         try await store.migrate()
         return store
     }
 
-    private init(location: String, lanes: PostgresLanes, patience: Duration) {
+    private init(location: String, lanes: PostgresLanes, urgentLane: PostgresLanes, patience: Duration) {
         self.location = location
         self.lanes = lanes
+        self.urgentLane = urgentLane
         self.patience = patience
     }
 
@@ -51,6 +56,13 @@ public final class PostgresJournalStore: JournalStore {
         // Not cancellable, as SQLite's: the outcome of a command just killed must still be kept.
         let result = await Task {
             await self.transactionResult(write: true) { lane in try body(PostgresJournalAccess(lane: lane)) }
+        }.value
+        return try result.get()
+    }
+
+    public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        let result = await Task {
+            await self.transactionResult(write: true, on: self.urgentLane) { lane in try body(PostgresJournalAccess(lane: lane)) }
         }.value
         return try result.get()
     }
@@ -68,10 +80,10 @@ public final class PostgresJournalStore: JournalStore {
         try await transactionResult(write: write, migration: migration, body).get()
     }
 
-    private func transactionResult<T: Sendable>(write: Bool, migration: Bool = false,
+    private func transactionResult<T: Sendable>(write: Bool, migration: Bool = false, on lanes: PostgresLanes? = nil,
                                                 _ body: @escaping @Sendable (PostgresLane) throws -> T) async -> Result<T, JournalError> {
         let (location, patience) = (self.location, self.patience)
-        return await lanes.run { lane in
+        return await (lanes ?? self.lanes).run { lane in
             let deadline = ContinuousClock.now + patience
             var delay = Duration.milliseconds(100)
             while true {

@@ -31,6 +31,8 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         case transferTimedOut
         /// The connection settings themselves are unusable (missing key file, no agent).
         case invalidConfiguration
+        /// Not sent: the caller's deadline for sending it (`ExecRequest.sendBefore`) had passed.
+        case notSent
     }
 
     public let kind: Kind
@@ -73,6 +75,7 @@ extension SSHError.Kind {
         case .transferRefused: "transfer refused"
         case .transferTimedOut: "transfer timed out"
         case .invalidConfiguration: "invalid connection settings"
+        case .notSent: "not sent"
         }
     }
 }

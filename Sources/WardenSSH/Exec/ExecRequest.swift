@@ -23,6 +23,10 @@ public struct ExecRequest: Sendable {
     /// time, when the host has /proc) as soon as it starts, on a pool thread:
     /// the caller journals it so that a resume can find the command still running.
     public var onProcessGroup: (@Sendable (Int32, String?) -> Void)?
+    /// Not sent once the instant it returns has passed: asked on the SSH thread just before the
+    /// request leaves. A run's controller answers the end of its hold on the run (`RunLease`),
+    /// so a process paused between deciding to send and sending sends nothing when it wakes.
+    public var sendBefore: (@Sendable () -> ContinuousClock.Instant)?
 
     public init(
         command: String, deadline: Duration? = nil,

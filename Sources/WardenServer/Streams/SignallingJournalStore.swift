@@ -25,4 +25,8 @@ struct SignallingJournalStore: JournalStore {
         }
         return try await base.write(body)
     }
+
+    func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await base.writeUrgently(body)
+    }
 }

@@ -29,6 +29,13 @@ extension JournalConformance {
                 try await journal.renewLease(RunFence(runID: "r2", epoch: 1), for: .zero, at: Date())
                 try await Task.sleep(for: .milliseconds(20))
                 try requireEqual(try await journal.lapsedRuns(grace: .zero, at: Date()).map(\.id), [], "a run that ended is never listed")
+                do {
+                    _ = try await journal.adopt(run: "r2", controller: "late:3", expecting: 1, at: Date())
+                    throw ConformanceFailure("a run that ended was adopted")
+                } catch let error as JournalError {
+                    try requireEqual(error.kind, .alreadyClaimed, "adopting a run that ended: \(error)")
+                }
+                try requireEqual(try await journal.run("r2")?.epoch, 1, "the ended run's epoch")
                 try requireEqual(try await journal.verifyAudit(), nil, "verifyAudit (renewals are not audited)")
             },
             JournalConformanceCheck("an adoption raises the epoch and moves the locks; the old holder's appends, end and renewals are refused, nothing kept") { store in

@@ -35,6 +35,46 @@ struct SharedJournalTests {
         return (sites, serves, url)
     }
 
+    /// Runs `body` with a PostgreSQL server of its own, stopped afterwards.
+    static func withPostgres(_ body: (TestPostgres) async throws -> Void) async throws {
+        let postgres = try await TestPostgres.start()
+        do {
+            try await body(postgres)
+        } catch {
+            try? await postgres.stop()
+            throw error
+        }
+        try await postgres.stop()
+    }
+
+    /// Lets the Pegasus double's balancer drain, so the rebalance's wait ends.
+    static func drain(_ pegasus: PegasusTestCluster) throws {
+        try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
+    }
+
+    /// The run once it has ended; on a timeout, its events and the controllers' logs.
+    static func awaitEnd(_ runID: String, in journal: Journal, serves: [BackgroundServe], limit: Duration = .seconds(120)) async throws -> JournalRun {
+        do {
+            try await poll("run \(runID) ends", limit: limit) {
+                if case .ended = try await journal.run(runID)?.status { return true }
+                return false
+            }
+        } catch {
+            let events = try await journal.events(of: runID).map { "\($0.sequence) \($0.kind.rawValue) \($0.step ?? "") \($0.host ?? "") \($0.detail ?? "")" }
+            Issue.record("events:\n\(events.joined(separator: "\n"))\nlogs:\n\(serves.map(\.output).joined(separator: "\n---\n"))")
+            throw error
+        }
+        return try #require(try await journal.run(runID))
+    }
+
+    /// SIGTERM to each controller still running: each must exit 0.
+    static func terminate(_ serves: [BackgroundServe]) async throws {
+        for serve in serves where !serve.hasEnded {
+            let (status, log) = try await serve.terminate()
+            #expect(status == 0, "\(log)")
+        }
+    }
+
     static func journal(_ url: String, _ postgres: TestPostgres) async throws -> Journal {
         try await JournalLocation(url).open(folder: FileManager.default.temporaryDirectory.path, passwordFile: postgres.passwordFile)
     }
@@ -53,9 +93,7 @@ struct SharedJournalTests {
     }
 
     @Test func aRunWhoseControllerWasKilledIsAdoptedByAnotherAndEndsSteadyHavingGoneLivelyOnce() async throws {
-        let postgres = try await TestPostgres.start()
-        defer { Task { try? await postgres.stop() } }
-        try await withFleet(hosts: 1, logCommands: true) { fleet in
+        try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
             let (sites, serves, url) = try await Self.controllers(3, fleet: fleet, postgres: postgres, inventories: ["pegasus": pegasus.inventoryPath])
             let journal = try await Self.journal(url, postgres)
@@ -82,18 +120,8 @@ struct SharedJournalTests {
             #expect(tookOver < .seconds(6 + 3 + 10), "adopted within lease + grace (+ a reaper round and slack): \(tookOver)")
             #expect(adopter != held.controller)
 
-            try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
-            do {
-                try await poll("run \(runID) ends", limit: .seconds(40)) {
-                    if case .ended = try await journal.run(runID)?.status { return true }
-                    return false
-                }
-            } catch {
-                let events = try await journal.events(of: runID).map { "\($0.sequence) \($0.kind.rawValue) \($0.step ?? "") \($0.host ?? "") \($0.detail ?? "")" }
-                Issue.record("events:\n\(events.joined(separator: "\n"))\nlogs:\n\(serves[1].output)\n---\n\(serves[2].output)")
-                throw error
-            }
-            let run = try #require(try await journal.run(runID))
+            try Self.drain(pegasus)
+            let run = try await Self.awaitEnd(runID, in: journal, serves: serves)
             #expect(run.status == .ended(.succeeded), "\(run.reason ?? ""); logs:\n\(serves[1].output)\n\(serves[2].output)")
             #expect(pegasus.metaLevel == "steady")
             #expect(pegasus.levelsSet.filter { $0 == "lively" }.count == 1, "\(pegasus.commands)")
@@ -104,17 +132,12 @@ struct SharedJournalTests {
             #expect(try await journal.verifyAudit() == nil)
             let shown = try await warden(["controllers", "--state", url, "--output", "json"], environment: ["WARDEN_STATE_PASSWORD_FILE": postgres.passwordFile])
             #expect(shown.status == 0 && shown.stdout.contains(adopter), "\(shown.stdout)\(shown.stderr)")
-            for serve in serves.dropFirst() {
-                let (status, log) = try await serve.terminate()
-                #expect(status == 0, "\(log)")
-            }
-        }
+            try await Self.terminate(serves)
+        } }
     }
 
     @Test func aControllerPausedPastItsLeaseLosesItsRunAndSendsNothingMoreWhenItWakes() async throws {
-        let postgres = try await TestPostgres.start()
-        defer { Task { try? await postgres.stop() } }
-        try await withFleet(hosts: 1, logCommands: true) { fleet in
+        try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
             let (sites, serves, url) = try await Self.controllers(3, fleet: fleet, postgres: postgres, inventories: ["pegasus": pegasus.inventoryPath])
             let journal = try await Self.journal(url, postgres)
@@ -124,12 +147,9 @@ struct SharedJournalTests {
             try await poll("run \(runID) adopted while its controller is paused", limit: .seconds(60)) {
                 (try await journal.run(runID)?.epoch ?? 0) >= 2
             }
-            try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
-            try await poll("run \(runID) ends under its new controller", limit: .seconds(120)) {
-                if case .ended = try await journal.run(runID)?.status { return true }
-                return false
-            }
-            #expect(try await journal.run(runID)?.status == .ended(.succeeded))
+            try Self.drain(pegasus)
+            let ended = try await Self.awaitEnd(runID, in: journal, serves: serves)
+            #expect(ended.status == .ended(.succeeded), "\(ended.reason ?? "")")
             let host = try #require(fleet.hosts.first)
             let before = fleet.commands(receivedBy: host)
             let eventsBefore = try await journal.events(of: runID)
@@ -145,17 +165,12 @@ struct SharedJournalTests {
             #expect(try await journal.events(of: runID) == eventsBefore)
             #expect(try await journal.run(runID)?.status == .ended(.succeeded))
             #expect(try await journal.verifyAudit() == nil)
-            for serve in serves {
-                let (status, log) = try await serve.terminate()
-                #expect(status == 0, "\(log)")
-            }
-        }
+            try await Self.terminate(serves)
+        } }
     }
 
     @Test func aHundredDeliveriesSentToEachOfThreeControllersAreDecidedAsOneControllerWouldAndStartOneRun() async throws {
-        let postgres = try await TestPostgres.start()
-        defer { Task { try? await postgres.stop() } }
-        try await withFleet(hosts: 1, logCommands: true) { fleet in
+        try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4"])
             let url = try await postgres.createDatabase()
             var sites: [ServeSite] = []
@@ -200,17 +215,12 @@ struct SharedJournalTests {
             let runs = try await journal.runs().filter { $0.trigger == .alert }
             #expect(runs.count == 1, "one run, whichever controller started it: \(runs.map(\.id))")
             #expect(try await journal.verifyAudit() == nil)
-            for serve in serves {
-                let (status, log) = try await serve.terminate()
-                #expect(status == 0, "\(log)")
-            }
-        }
+            try await Self.terminate(serves)
+        } }
     }
 
     @Test func aScheduledOccurrenceWithThreeControllersFiresOnceAndEndsSteady() async throws {
-        let postgres = try await TestPostgres.start()
-        defer { Task { try? await postgres.stop() } }
-        try await withFleet(hosts: 1, logCommands: true) { fleet in
+        try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4"])
             let folder = fleet.directory.appendingPathComponent("site-runbooks").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -251,17 +261,12 @@ struct SharedJournalTests {
             #expect(runs.count == 1 && runs.first?.status == .ended(.succeeded), "\(runs)")
             #expect(pegasus.levelsSet == ["lively", "steady"], "\(pegasus.commands)")
             #expect(try await journal.verifyAudit() == nil)
-            for serve in serves {
-                let (status, log) = try await serve.terminate()
-                #expect(status == 0, "\(log)")
-            }
-        }
+            try await Self.terminate(serves)
+        } }
     }
 
     @Test func postgresRestartedMidRunLosesNothingAndRepeatsNothing() async throws {
-        let postgres = try await TestPostgres.start()
-        defer { Task { try? await postgres.stop() } }
-        try await withFleet(hosts: 1, logCommands: true) { fleet in
+        try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
             let (sites, serves, url) = try await Self.controllers(2, fleet: fleet, postgres: postgres, inventories: ["pegasus": pegasus.inventoryPath])
             let journal = try await Self.journal(url, postgres)
@@ -286,12 +291,8 @@ struct SharedJournalTests {
                 Issue.record("readyz said: \(answer)")
                 throw error
             }
-            try pegasus.edit { state in state["balance"] = ["move_pri": 0, "copy_pri": 0, "copy_sec": 0] }
-            try await poll("run \(runID) ends", limit: .seconds(120)) {
-                if case .ended = try await journal.run(runID)?.status { return true }
-                return false
-            }
-            let run = try #require(try await journal.run(runID))
+            try Self.drain(pegasus)
+            let run = try await Self.awaitEnd(runID, in: journal, serves: serves)
             let logs = serves.map(\.output).joined(separator: "\n---\n")
             #expect(run.status == .ended(.succeeded), "\(run.reason ?? ""): \(logs)")
             let after = try await journal.events(of: runID)
@@ -299,27 +300,24 @@ struct SharedJournalTests {
             #expect(try await journal.verify(run: runID) == nil)
             #expect(try await journal.verifyAudit() == nil)
             #expect(pegasus.levelsSet.filter { $0 == "lively" }.count == 1 && pegasus.levelsSet.last == "steady", "\(pegasus.commands)")
-            for serve in serves {
-                let (status, log) = try await serve.terminate()
-                #expect(status == 0, "\(log)")
-            }
-        }
+            try await Self.terminate(serves)
+        } }
     }
 
     @Test func theTerminalReadsTheSharedJournalAndRefusesAPasswordInItsAddress() async throws {
-        let postgres = try await TestPostgres.start()
-        defer { Task { try? await postgres.stop() } }
-        let url = try await postgres.createDatabase()
-        let environment = ["WARDEN_STATE_PASSWORD_FILE": postgres.passwordFile]
-        let listed = try await warden(["runs", "--state", url, "--output", "json"], environment: environment)
-        #expect(listed.status == 0, "\(listed.stdout)\(listed.stderr)")
-        let leaked = url.replacingOccurrences(of: "warden@", with: "warden:hunter2@")
-        let refused = try await warden(["runs", "--state", leaked], environment: environment)
-        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
-        #expect(refused.stderr.contains("carries a password") && !refused.stderr.contains("hunter2"), "\(refused.stderr)")
-        let viaEnvironment = try await warden(["runs"], environment: environment.merging(["WARDEN_STATE": url]) { $1 })
-        #expect(viaEnvironment.status == 0, "\(viaEnvironment.stdout)\(viaEnvironment.stderr)")
-        let wrong = try await warden(["runs", "--state", url], environment: ["WARDEN_STATE_PASSWORD": "wrong"])
-        #expect(wrong.status != 0 && wrong.stderr.contains(postgres.url(database: "")), "\(wrong.stderr)")
+        try await Self.withPostgres { postgres in
+            let url = try await postgres.createDatabase()
+            let environment = ["WARDEN_STATE_PASSWORD_FILE": postgres.passwordFile]
+            let listed = try await warden(["runs", "--state", url, "--output", "json"], environment: environment)
+            #expect(listed.status == 0, "\(listed.stdout)\(listed.stderr)")
+            let leaked = url.replacingOccurrences(of: "warden@", with: "warden:hunter2@")
+            let refused = try await warden(["runs", "--state", leaked], environment: environment)
+            #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("carries a password") && !refused.stderr.contains("hunter2"), "\(refused.stderr)")
+            let viaEnvironment = try await warden(["runs"], environment: environment.merging(["WARDEN_STATE": url]) { $1 })
+            #expect(viaEnvironment.status == 0, "\(viaEnvironment.stdout)\(viaEnvironment.stderr)")
+            let wrong = try await warden(["runs", "--state", url], environment: ["WARDEN_STATE_PASSWORD": "wrong"])
+            #expect(wrong.status != 0 && wrong.stderr.contains(postgres.url(database: "")), "\(wrong.stderr)")
+        }
     }
 }

@@ -45,8 +45,16 @@ public protocol JournalStore: Sendable {
 
     /// Runs `body` as one durable transaction, serialized with every other writer.
     func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
+
+    /// `write` for what must not wait behind this process's other writes (a lease renewal, a
+    /// heartbeat): a store that queues writes on a few connections gives these one of their own.
+    func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
 }
 
 extension JournalStore {
     public var localFolder: String? { nil }
+
+    public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await write(body)
+    }
 }
