@@ -53,13 +53,19 @@ struct CancelRouteTests {
         }
     }
 
-    @Test func aRunOfAnotherControllerIs409() async throws {
+    /// Rundeck's cluster cannot kill a run on another server (rundeck#3993): here the request is
+    /// kept on the run for whichever controller carries it, or adopts it.
+    @Test func aRunOfAnotherControllerIsAskedToStopThroughTheJournal() async throws {
         try await ServeHarness.with { harness, api in
             try await harness.journal.begin(JournalRun(id: "20250615-150000-0002", runbook: "inspect", file: "/x/inspect.yaml", initiator: "tess",
                                                        controller: "elsewhere:1", planHash: "sha256:t", parameters: ""))
-            let reply = try await api.post("/api/v1/runs/20250615-150000-0002/cancel", json: ["reason": "r"])
-            #expect(reply.code == 409, "\(reply)")
-            #expect(reply.message.contains("carried by elsewhere:1"), "\(reply)")
+            let reply = try await api.post("/api/v1/runs/20250615-150000-0002/cancel", json: ["reason": "wrong cluster"])
+            #expect(reply.code == 202, "\(reply)")
+            #expect(reply.json["status"].string == "stop requested" && reply.json["carrier"].string == "elsewhere:1", "\(reply)")
+            let run = try await harness.journal.run("20250615-150000-0002")
+            #expect(run?.stopRequest == "olga: wrong cluster", "\(String(describing: run))")
+            #expect(run?.status == .running, "only its carrier stops it")
+            #expect(try await harness.timeline(of: "20250615-150000-0002").contains("note: cancelled by olga: wrong cluster"))
         }
     }
 

@@ -83,6 +83,9 @@ public actor RunDispatcher {
     /// Whether it still takes new runs (false once shutdown began).
     public var isAccepting: Bool { !stopping }
 
+    /// Whether a start now would be admitted by the limit on active runs (and the daemon is not stopping).
+    public var hasRoom: Bool { !stopping && active.count + starting < settings.maximumActive }
+
     // MARK: Planning and starting
 
     /// The plan the request would run: probes run for real, nothing mutating is sent.
@@ -152,6 +155,7 @@ public actor RunDispatcher {
         var session = RunSession(context: context, transport: transport, journal: journal, identity: request.identity, policy: settings.policy,
                                  signer: settings.signer, delegate: DispatchedRunDelegate(observer: observer), concurrency: settings.concurrency)
         session.runLease = settings.runLease
+        session.workClaim = request.workClaim
         guard plan.allowsStart else {
             await transport.close()
             let reason = plan.verdictReason ?? "the plan \(plan.verdict.rawValue)"
@@ -193,25 +197,42 @@ public actor RunDispatcher {
 
     // MARK: Cancelling
 
-    /// Stops a run this daemon carries as Ctrl-C does: remote commands are killed, cleanup runs.
-    /// The journal says who cancelled it and why before it stops.
-    public func cancel(_ runID: String, by person: String, reason: String) async throws(AdmissionError) {
-        guard let run = active[runID] else { throw try await notCarried(runID, doing: "cancel") }
+    /// What a cancel did.
+    public enum Cancellation: Sendable, Equatable {
+        /// The run is carried here: it is stopping now (its cleanup runs).
+        case stopping
+        /// Another controller or a terminal carries it (named): it stops at that one's next
+        /// lease renewal, or at once if signalled; a dead carrier's adopter stops it.
+        case requested(carrier: String)
+    }
+
+    /// Stops a run as Ctrl-C does: remote commands are killed, cleanup runs. The journal says who
+    /// cancelled it and why before anything stops, and keeps the request on the run, so it is
+    /// carried out by whoever carries the run (this daemon, another controller, a terminal),
+    /// and by whoever adopts it if this daemon dies first.
+    @discardableResult
+    public func cancel(_ runID: String, by person: String, reason: String) async throws(AdmissionError) -> Cancellation {
+        let journaled = try await journaled(runID)
+        if case .ended = journaled.status { throw AdmissionError(.conflict, "run \(runID) already ended (\(journaled.status)); nothing to cancel") }
         do {
-            _ = try await journal.acting(as: person).append(.init(runID: runID, kind: .note, detail: "cancelled by \(person): \(reason)", at: settings.clock.now))
+            try await journal.acting(as: person).requestStop(run: runID, by: person, reason: reason, at: settings.clock.now)
+        } catch where error.kind == .alreadyClaimed {
+            throw AdmissionError(.conflict, error.description)
         } catch {
             throw AdmissionError(.failed, "the cancellation could not be journaled, so the run was not stopped: \(error)")
         }
+        guard let run = active[runID] else { return .requested(carrier: journaled.controller) }
         run.stopReason.set("cancelled by \(person): \(reason)")
         run.task.cancel()
+        return .stopping
     }
 
-    /// Why a run that is not carried here cannot be acted on: unknown, ended, or another controller's.
-    private func notCarried(_ runID: String, doing what: String) async throws(AdmissionError) -> AdmissionError {
-        let run = try await journaled(runID)
-        if case .ended = run.status { return AdmissionError(.conflict, "run \(runID) already ended (\(run.status)); nothing to \(what)") }
-        return AdmissionError(.conflict, "run \(runID) is carried by \(run.controller), not by this daemon (\(settings.controller)); \(what) it there"
-                              + (OperatingSystemUser.isGone(run.controller) ? ", or resume it here (its controller is gone)" : ""))
+    /// A stop asked for through the journal (another controller's cancel, `warden cancel`),
+    /// signalled: a run carried here stops now rather than at its next lease renewal.
+    public func honourStopRequest(_ runID: String) async {
+        guard let run = active[runID], let asked = try? await journal.run(runID)?.stopRequest else { return }
+        run.stopReason.set("cancelled by \(asked)")
+        run.task.cancel()
     }
 
     // MARK: Resuming

@@ -18,6 +18,9 @@ public struct RunRequest: Sendable {
     /// Approvals given ahead for this plan (a scheduled occurrence's): recorded on the run's gates,
     /// bound to the hash they were given for, before the run's first step, so its gates find them.
     public var approvalsAhead: [ApprovalAhead] = []
+    /// The work item this request was queued as and claimed under (`QueuedRun`): the run's
+    /// start closes it, and is refused if the claim was lost meanwhile.
+    public var workClaim: WorkClaim?
 
     public init(runbook: Runbook, inventoryName: String, inventoryPath: String, values: [String: Value] = [:], limit: String? = nil,
                 planHash: String? = nil, identity: RunIdentity) {

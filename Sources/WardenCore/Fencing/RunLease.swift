@@ -18,6 +18,7 @@ public actor RunLease {
     /// `validUntil` as the transports read it at the last moment before a command leaves.
     private nonisolated let deadline: SendDeadline
     private var lostTo: JournalError?
+    private var stopAsked: String?
 
     /// A hold the journal gave at `since` (a begin or an adoption just written).
     public init(fence: RunFence, journal: Journal, lease: Duration = JournalRun.defaultLease, clock: any EngineClock,
@@ -32,6 +33,9 @@ public actor RunLease {
 
     /// Why the run was lost, once it was.
     public var lost: JournalError? { lostTo }
+
+    /// Who asked that the run stop and why, as the last renewal found it (`Journal.requestStop`).
+    public var stopRequest: String? { stopAsked }
 
     /// Until when commands may leave under the hold as last confirmed, read when each one leaves.
     public nonisolated var sendBefore: SendDeadline { deadline }
@@ -49,8 +53,9 @@ public actor RunLease {
         if let lostTo { throw lostTo }
         let sent = clock.instant
         do {
-            try await journal.renewLease(fence, for: lease, at: clock.now)
+            let renewal = try await journal.renewLease(fence, for: lease, at: clock.now)
             validUntil = max(validUntil, sent + lease * 2 / 3)
+            if let asked = renewal.stopRequest { stopAsked = asked }
         } catch where error.kind == .fenced {
             lostTo = error
             deadline.close()

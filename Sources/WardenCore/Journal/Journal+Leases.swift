@@ -7,10 +7,12 @@ import Foundation
 /// `now()`), never by the clocks of the controllers that compare them.
 extension Journal {
     /// Extends the lease of the run `fence` holds to `lease` after now (the journal's clock, else
-    /// `now`); returns when it lapses. Throws `.fenced` when the run was adopted by another
-    /// controller. Not audited: a renewal changes who holds nothing.
+    /// `now`); returns when it lapses and whether someone asked that the run stop
+    /// (`requestStop`). Throws `.fenced` when the run was adopted by another controller. Not
+    /// audited: a renewal changes who holds nothing.
     @discardableResult
-    public func renewLease(_ fence: RunFence, for lease: Duration, at now: Date = Date()) async throws(JournalError) -> Double {
+    public func renewLease(_ fence: RunFence, for lease: Duration, at now: Date = Date()) async throws(JournalError)
+        -> (until: Double, stopRequest: String?) {
         let location = path
         // Urgent: a renewal queued behind a burst of run writes would let the lease lapse.
         return try await store.writeUrgently { writer in
@@ -19,7 +21,7 @@ extension Journal {
             let until = (try writer.databaseTime() ?? now.timeIntervalSince1970) + lease.milliseconds / 1000
             run.leaseUntil = until
             try writer.update(run)
-            return until
+            return (until, run.stopRequest)
         }
     }
 

@@ -56,11 +56,21 @@ public final class Journal: Sendable {
 
     /// Records a new run (its audit record carries its plan's digest), held at epoch 1 by its
     /// controller for `lease` (renewed by `renewLease`) when one is given.
-    public func begin(_ run: JournalRun, lease: Duration? = nil) async throws(JournalError) {
+    /// With `closing`, the run is the start of that claimed work item, which is marked started
+    /// with it in the same write; refused (`.fenced`, nothing kept) once the claim was lost.
+    public func begin(_ run: JournalRun, lease: Duration? = nil, closing claim: WorkClaim? = nil) async throws(JournalError) {
         let actor = self.actor
         try await store.write { writer in
             var run = run
             if let lease { run.leaseUntil = (try writer.databaseTime() ?? run.startedAt) + lease.milliseconds / 1000 }
+            if let claim {
+                guard var item = try writer.workItem(claim.itemID) else { throw Journal.noSuchItem(claim.itemID) }
+                try claim.check(item)
+                item.state = .started
+                item.runID = run.id
+                item.updatedAt = try writer.databaseTime() ?? run.startedAt
+                try writer.save(item)
+            }
             try writer.insert(run)
             try Journal.audit(.init(action: .runStarted, runID: run.id, status: run.planHash, summary: run.startedSummary,
                                     digest: ChainHash.digest(run.plan)),

@@ -31,6 +31,10 @@ public struct JournalRun: Sendable, Hashable, Codable {
     /// When the controller's lease on the run lapses unless renewed (seconds since 1970, on the
     /// journal's clock: the database's for a shared one); nil for runs journaled before leases.
     public var leaseUntil: Double?
+    /// Who asked that the run stop and why ("alice: the window moved"), through any controller
+    /// or terminal sharing the journal; the controller carrying it stops it at its next lease
+    /// renewal (or at once when signalled), cleanup included. Nil: nobody asked.
+    public var stopRequest: String?
 
     public init(id: String, runbook: String, file: String, initiator: String, controller: String, planHash: String,
                 parameters: String, status: Status = .running, reason: String? = nil,
@@ -83,11 +87,13 @@ public struct JournalRun: Sendable, Hashable, Codable {
         inventory = try container.decodeIfPresent(String.self, forKey: .inventory)
         epoch = try container.decodeIfPresent(Int.self, forKey: .epoch) ?? 1
         leaseUntil = try container.decodeIfPresent(Double.self, forKey: .leaseUntil)
+        stopRequest = try container.decodeIfPresent(String.self, forKey: .stopRequest)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, runbook, file, initiator, controller, parameters, status, reason, plan, trigger, inventory, epoch
         case leaseUntil = "lease_until"
+        case stopRequest = "stop_request"
         case planHash = "plan_hash"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

@@ -18,6 +18,9 @@ public enum RunNotice: Sendable {
     /// Another controller adopted the run after this one's lease lapsed: this one stopped
     /// sending and writing anything for it.
     case runLost(reason: String)
+    /// A person asked through the journal that the run stop (`by` says who and why): it stops
+    /// as a cancelled run does, cleanup included.
+    case stopRequested(by: String)
     /// On resume: a command the dead controller started, still running on its host, and what became of it.
     case leftover(String)
     /// On resume: what a change's `verify` found on its host.

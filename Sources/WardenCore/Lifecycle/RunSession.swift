@@ -31,6 +31,9 @@ public struct RunSession: Sendable {
     /// How long this controller's hold on the run lasts unless renewed (`RunLease`): the
     /// daemon's `runs: lease:`; another controller may adopt the run once it lapsed.
     public var runLease: Duration = JournalRun.defaultLease
+    /// The claimed work item this run starts (a queued API request): journaling the run closes
+    /// it in the same write, and is refused if the claim was lost (nothing starts twice).
+    public var workClaim: WorkClaim?
 
     public init(context: EngineContext, transport: any HostTransport, journal: Journal, identity: RunIdentity = .current,
                 policy: ApprovalPolicy = ApprovalPolicy(), signer: CheckpointSigner? = nil, delegate: any RunDelegate = SilentRunDelegate(),
@@ -143,7 +146,7 @@ public struct RunSession: Sendable {
         while true {
             let runID = RunIdentifier.make()
             do {
-                try await journal.begin(journalRun(runID, plan: plan), lease: runLease)
+                try await journal.begin(journalRun(runID, plan: plan), lease: runLease, closing: workClaim)
                 return runID
             } catch {
                 attempt += 1
@@ -183,6 +186,8 @@ public struct RunSession: Sendable {
         }
         let journal = self.journal
         let clock = context.clock
+        // A terminal's run has no reason set by whoever started it; a stop asked through the journal gives one.
+        let stops = stopReason ?? StopReason()
         var renewHost: (@Sendable (RunLock) async -> Bool)?
         if let locking {
             renewHost = { @Sendable _ in await locking.renewHost() }
@@ -198,6 +203,10 @@ public struct RunSession: Sendable {
                     // Nothing is journaled: the run is no longer this controller's to write to.
                     // The delegate is told once the run has stopped.
                     break
+                case let .stopRequested(asked):
+                    // Noted in the journal already by whoever asked; the run's end says it too.
+                    stops.set("cancelled by \(asked)")
+                    delegate.notice(.stopRequested(by: asked))
                 }
                 work.cancel()
             }
@@ -217,7 +226,7 @@ public struct RunSession: Sendable {
             delegate.notice(.runLost(reason: lost.description))
             return report
         }
-        if report.status != .succeeded, let why = stopReason?.reason {
+        if report.status != .succeeded, let why = stops.reason {
             report.reason = why + (report.reason.map { " (\($0))" } ?? "")
         }
         // Released from an unstructured task, as cleanup runs: a cancelled run (Ctrl-C, an API

@@ -4,7 +4,8 @@ import Foundation
 /// leases of its locks (every third of the shorter lease, so two missed renewals still leave
 /// time) until cancelled, and reports what the run no longer holds so it stops before changing
 /// more: a lock broken by an operator or taken over after the run stalled past its lease, or the
-/// run itself, adopted by another controller after this one's lease lapsed. The renewals keep
+/// run itself, adopted by another controller after this one's lease lapsed; and a stop a person
+/// asked for through the journal (any controller's cancel, `warden cancel`). The renewals keep
 /// time by `clock`, the run's.
 enum LockKeeper {
     /// What a run lost.
@@ -13,6 +14,9 @@ enum LockKeeper {
         case lock(String)
         /// The run itself: another controller carries it now; this one writes and sends nothing more.
         case run(JournalError)
+        /// Not a loss: a person asked, through the journal, that the run stop (who and why). It
+        /// stops as a cancelled run does, cleanup included.
+        case stopRequested(String)
     }
 
     public static func keep(
@@ -40,6 +44,10 @@ enum LockKeeper {
                 } catch {
                     // The journal is unreachable: tried again next time; meanwhile commands wait
                     // on the lease (FencedTransport) once it is no longer known to be held.
+                }
+                if let asked = await hold.stopRequest {
+                    await onLost(.stopRequested(asked))
+                    return
                 }
             }
             if held == nil { held = try? await journal.locks().filter { $0.runID == runID } }

@@ -113,7 +113,16 @@ extension ServeConfiguration {
                             }
                         }
                     case "adopt_after": configuration.adoptAfter = reader.duration(item.value, named: "runs.adopt_after") ?? configuration.adoptAfter
-                    default: reader.unknown(item, in: "runs", among: ["grace_period", "concurrency", "max_active", "lease", "adopt_after"])
+                    case "queue_timeout":
+                        if let timeout = reader.duration(item.value, named: "runs.queue_timeout") {
+                            if timeout < .seconds(10) {
+                                reader.problems.append(LocatedError("runs.queue_timeout must be at least 10s (a queued run needs a moment to be claimed)",
+                                                                    at: reader.at(item.value)))
+                            } else {
+                                configuration.queueTimeout = timeout
+                            }
+                        }
+                    default: reader.unknown(item, in: "runs", among: ["grace_period", "concurrency", "max_active", "lease", "adopt_after", "queue_timeout"])
                     }
                 }
             case "metrics":

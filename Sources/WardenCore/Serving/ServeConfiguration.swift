@@ -27,6 +27,9 @@ public struct ServeConfiguration: Sendable {
     public var runLease: Duration = JournalRun.defaultLease
     /// How long after a run's lease lapsed another controller adopts it (`runs.adopt_after`).
     public var adoptAfter: Duration = .seconds(15)
+    /// How long a run requested through the API with `"queue": true` may wait for a controller
+    /// with room before it expires unstarted (`runs.queue_timeout`).
+    public var queueTimeout: Duration = .seconds(600)
     /// Inventories the API may name, by name.
     public var inventories: [String: String]
     /// Folders whose `*.yaml` / `*.yml` files are the runbooks the API offers (the catalog).

@@ -63,6 +63,16 @@ enum PostgresSchema {
             id text PRIMARY KEY, listen text NOT NULL, version text NOT NULL, started_at float8 NOT NULL, heartbeat_at float8 NOT NULL,
             stopped_at float8);
         """,
+        // 3: the work queue and stop requests (SQLite's v12).
+        """
+        ALTER TABLE runs ADD COLUMN stop_request text;
+        CREATE TABLE work_items (
+            id text PRIMARY KEY, kind text NOT NULL, payload text NOT NULL, requester text NOT NULL, created_at float8 NOT NULL,
+            not_after float8 NOT NULL, state text NOT NULL, claimed_by text, epoch bigint NOT NULL, lease_until float8,
+            attempts bigint NOT NULL, run_id text, outcome text, updated_at float8 NOT NULL);
+        CREATE INDEX work_items_by_creation ON work_items (created_at, id);
+        CREATE INDEX work_items_open ON work_items (created_at, id) WHERE state IN ('ready', 'claimed');
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -6,6 +6,9 @@ import WardenCore
 /// inside `read` and `write`, on the thread holding the lane. Each call is one query.
 struct PostgresJournalAccess: JournalWriter {
     let lane: PostgresLane
+    /// Inside a write: rows read to be changed are locked (`FOR UPDATE`) against claimers, which
+    /// change work items without the write lock (`PostgresJournalStore.claimWork`).
+    var writing = false
 
     private func rows(_ query: PostgresQuery) throws -> [PostgresRandomAccessRow] {
         try lane.query(query).rows.map { $0.makeRandomAccess() }
@@ -53,10 +56,10 @@ struct PostgresJournalAccess: JournalWriter {
     func insert(_ run: JournalRun) throws {
         try change("""
             INSERT INTO runs (id, runbook, file, initiator, controller, plan_hash, parameters, status, reason, started_at, finished_at,
-                              plan, "trigger", inventory, epoch, lease_until)
+                              plan, "trigger", inventory, epoch, lease_until, stop_request)
             VALUES (\(run.id), \(run.runbook), \(run.file), \(run.initiator), \(run.controller), \(run.planHash), \(run.parameters),
                     \(run.status.rawValue), \(run.reason), \(run.startedAt), \(run.finishedAt), \(run.plan), \(run.trigger.rawValue),
-                    \(run.inventory), \(run.epoch), \(run.leaseUntil))
+                    \(run.inventory), \(run.epoch), \(run.leaseUntil), \(run.stopRequest))
             """)
     }
 
@@ -65,7 +68,7 @@ struct PostgresJournalAccess: JournalWriter {
             UPDATE runs SET runbook = \(run.runbook), file = \(run.file), initiator = \(run.initiator), controller = \(run.controller),
                 plan_hash = \(run.planHash), parameters = \(run.parameters), status = \(run.status.rawValue), reason = \(run.reason),
                 started_at = \(run.startedAt), finished_at = \(run.finishedAt), plan = \(run.plan), "trigger" = \(run.trigger.rawValue),
-                inventory = \(run.inventory), epoch = \(run.epoch), lease_until = \(run.leaseUntil)
+                inventory = \(run.inventory), epoch = \(run.epoch), lease_until = \(run.leaseUntil), stop_request = \(run.stopRequest)
             WHERE id = \(run.id)
             """)
     }
@@ -258,6 +261,45 @@ struct PostgresJournalAccess: JournalWriter {
             ON CONFLICT (id) DO UPDATE SET listen = excluded.listen, version = excluded.version, started_at = excluded.started_at,
                 heartbeat_at = excluded.heartbeat_at, stopped_at = excluded.stopped_at
             """)
+    }
+
+    // MARK: Work items
+
+    func workItem(_ id: String) throws -> WorkItem? {
+        let query: PostgresQuery = writing ? "SELECT * FROM work_items WHERE id = \(id) FOR UPDATE" : "SELECT * FROM work_items WHERE id = \(id)"
+        return try rows(query).first.map(PostgresRecords.workItem)
+    }
+
+    func openWorkItems() throws -> [WorkItem] {
+        try rows("SELECT * FROM work_items WHERE state IN ('ready', 'claimed') ORDER BY created_at, id").map(PostgresRecords.workItem)
+    }
+
+    func workItems(limit: Int) throws -> [WorkItem] {
+        try rows("SELECT * FROM work_items ORDER BY created_at DESC, id DESC LIMIT \(limit)").map(PostgresRecords.workItem)
+    }
+
+    func save(_ item: WorkItem) throws {
+        try change("""
+            INSERT INTO work_items (id, kind, payload, requester, created_at, not_after, state, claimed_by, epoch, lease_until, attempts,
+                                    run_id, outcome, updated_at)
+            VALUES (\(item.id), \(item.kind.rawValue), \(item.payload), \(item.requester), \(item.createdAt), \(item.notAfter),
+                    \(item.state.rawValue), \(item.claimedBy), \(item.epoch), \(item.leaseUntil), \(item.attempts), \(item.runID),
+                    \(item.outcome), \(item.updatedAt))
+            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, requester = excluded.requester,
+                created_at = excluded.created_at, not_after = excluded.not_after, state = excluded.state, claimed_by = excluded.claimed_by,
+                epoch = excluded.epoch, lease_until = excluded.lease_until, attempts = excluded.attempts, run_id = excluded.run_id,
+                outcome = excluded.outcome, updated_at = excluded.updated_at
+            """)
+    }
+
+    // MARK: Signals
+
+    func signal(_ signal: JournalSignal) throws {
+        // Delivered when the transaction commits, and not at all if it rolls back.
+        switch signal {
+        case .work: try change("SELECT pg_notify(\(PostgresSignals.workChannel), '')")
+        case let .stop(runID): try change("SELECT pg_notify(\(PostgresSignals.stopChannel), \(runID))")
+        }
     }
 
     // MARK: Clock

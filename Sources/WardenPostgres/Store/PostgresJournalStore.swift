@@ -26,6 +26,7 @@ public final class PostgresJournalStore: JournalStore {
     /// burst of run writes queued for the others (a live controller would lose its runs).
     private let urgentLane: PostgresLanes
     private let patience: Duration
+    private let signalling: PostgresSignals
 
     /// Connects to `address` (with `password`, if the server wants one), brings its schema up
     /// to this version's (refusing a newer one), and returns the store.
@@ -36,16 +37,18 @@ public final class PostgresJournalStore: JournalStore {
         logger.logLevel = .error
         let lanes = (0..<max(1, connections)).map { PostgresLane(configuration: configuration, logger: logger, id: $0) }
         let urgent = PostgresLanes([PostgresLane(configuration: configuration, logger: logger, id: lanes.count)])
-        let store = PostgresJournalStore(location: address.description, lanes: PostgresLanes(lanes), urgentLane: urgent, patience: patience)
+        let store = PostgresJournalStore(location: address.description, lanes: PostgresLanes(lanes), urgentLane: urgent, patience: patience,
+                                         signalling: PostgresSignals(configuration: configuration, logger: logger))
         try await store.migrate()
         return store
     }
 
-    private init(location: String, lanes: PostgresLanes, urgentLane: PostgresLanes, patience: Duration) {
+    private init(location: String, lanes: PostgresLanes, urgentLane: PostgresLanes, patience: Duration, signalling: PostgresSignals) {
         self.location = location
         self.lanes = lanes
         self.urgentLane = urgentLane
         self.patience = patience
+        self.signalling = signalling
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
@@ -53,18 +56,55 @@ public final class PostgresJournalStore: JournalStore {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await write(on: lanes, body)
+    }
+
+    public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await write(on: urgentLane, body)
+    }
+
+    private func write<T: Sendable>(on lanes: PostgresLanes, _ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
         // Not cancellable, as SQLite's: the outcome of a command just killed must still be kept.
         let result = await Task {
-            await self.transactionResult(write: true) { lane in try body(PostgresJournalAccess(lane: lane)) }
+            await self.transactionResult(write: true, on: lanes) { lane in try body(PostgresJournalAccess(lane: lane, writing: true)) }
         }.value
         return try result.get()
     }
 
-    public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
-        let result = await Task {
-            await self.transactionResult(write: true, on: self.urgentLane) { lane in try body(PostgresJournalAccess(lane: lane)) }
-        }.value
-        return try result.get()
+    /// The queue's claim (`WorkItem.isClaimable`, `Journal.claim`) in SQL, without the write lock:
+    /// `FOR UPDATE SKIP LOCKED` gives controllers claiming at once different items, and the claim
+    /// is committed at once (no row lock is held while the work is done).
+    public func claimWork(controller: String, lease: Duration, at now: Date) async throws(JournalError) -> WorkItem? {
+        let seconds = lease.milliseconds / 1000
+        let expired = WorkItem.expiredOutcome
+        return try await transaction(write: false, claim: true) { lane in
+            let clock = "extract(epoch FROM clock_timestamp())::float8"
+            _ = try lane.query(PostgresQuery(unsafeSQL: """
+                UPDATE work_items SET state = 'expired', outcome = $1, updated_at = \(clock)
+                WHERE id IN (SELECT id FROM work_items WHERE not_after < \(clock)
+                                 AND (state = 'ready' OR (state = 'claimed' AND coalesce(lease_until, 0) < \(clock)))
+                             FOR UPDATE SKIP LOCKED)
+                """, binds: try PostgresJournalStore.bindings(expired)))
+            let claimed = try lane.query(PostgresQuery(unsafeSQL: """
+                UPDATE work_items SET state = 'claimed', claimed_by = $1, epoch = epoch + 1, attempts = attempts + 1,
+                    lease_until = \(clock) + $2, updated_at = \(clock)
+                WHERE id = (SELECT id FROM work_items WHERE not_after >= \(clock)
+                                AND (state = 'ready' OR (state = 'claimed' AND coalesce(lease_until, 0) < \(clock)))
+                            ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
+                RETURNING *
+                """, binds: try PostgresJournalStore.bindings(controller, seconds)))
+            return try claimed.rows.first.map { try PostgresRecords.workItem($0.makeRandomAccess()) }
+        }
+    }
+
+    private static func bindings(_ values: any PostgresEncodable...) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values { try bindings.append(value) }
+        return bindings
+    }
+
+    public func signals() -> AsyncStream<JournalSignal>? {
+        signalling.stream()
     }
 
     /// Runs the migrations under the migration lock (`PostgresSchema`).
@@ -75,12 +115,14 @@ public final class PostgresJournalStore: JournalStore {
         }
     }
 
-    private func transaction<T: Sendable>(write: Bool, migration: Bool = false,
+    private func transaction<T: Sendable>(write: Bool, migration: Bool = false, claim: Bool = false,
                                           _ body: @escaping @Sendable (PostgresLane) throws -> T) async throws(JournalError) -> T {
-        try await transactionResult(write: write, migration: migration, body).get()
+        try await transactionResult(write: write, migration: migration, claim: claim, body).get()
     }
 
-    private func transactionResult<T: Sendable>(write: Bool, migration: Bool = false, on lanes: PostgresLanes? = nil,
+    /// Runs `body` in one transaction on a lane: a write under the write lock, a migration under
+    /// the migration lock, a claim read-write with neither, a read REPEATABLE READ READ ONLY.
+    private func transactionResult<T: Sendable>(write: Bool, migration: Bool = false, claim: Bool = false, on lanes: PostgresLanes? = nil,
                                                 _ body: @escaping @Sendable (PostgresLane) throws -> T) async -> Result<T, JournalError> {
         let (location, patience) = (self.location, self.patience)
         return await (lanes ?? self.lanes).run { lane in
@@ -89,7 +131,7 @@ public final class PostgresJournalStore: JournalStore {
             while true {
                 var committing = false
                 do {
-                    _ = try lane.query(write || migration ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    _ = try lane.query(write || migration || claim ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     do {
                         if write { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.writeLock))") }
                         if migration { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))") }
@@ -107,9 +149,9 @@ public final class PostgresJournalStore: JournalStore {
                     let failure = PostgresFailure(error)
                     if failure.connectionLost { lane.reset() }
                     guard failure.connectionLost, !committing, ContinuousClock.now + delay < deadline else {
-                        let verb = write ? "write to" : "read"
+                        let verb = write || claim ? "write to" : "read"
                         let unsure = committing && failure.connectionLost ? " (the connection broke while committing: the write may or may not have been kept)" : ""
-                        return .failure(JournalError(write ? .cannotWrite : .cannotRead,
+                        return .failure(JournalError(write || claim ? .cannotWrite : .cannotRead,
                                                      "cannot \(verb) the journal \(location): \(failure.text)\(unsure)"))
                     }
                     Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)

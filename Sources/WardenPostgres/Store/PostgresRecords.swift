@@ -21,7 +21,21 @@ enum PostgresRecords {
         run.finishedAt = try row["finished_at"].decode(Double?.self)
         run.epoch = try row["epoch"].decode(Int.self)
         run.leaseUntil = try row["lease_until"].decode(Double?.self)
+        run.stopRequest = try row["stop_request"].decode(String?.self)
         return run
+    }
+
+    static func workItem(_ row: PostgresRandomAccessRow) throws -> WorkItem {
+        let id = try row["id"].decode(String.self)
+        return WorkItem(
+            id: id, kind: try StoredValue.decode(try row["kind"].decode(String.self), as: WorkItem.Kind.self, what: "work item kind", at: "work item \(id)"),
+            payload: try row["payload"].decode(String.self), requester: try row["requester"].decode(String.self),
+            createdAt: try row["created_at"].decode(Double.self), notAfter: try row["not_after"].decode(Double.self),
+            state: try StoredValue.decode(try row["state"].decode(String.self), as: WorkItem.State.self, what: "work item state", at: "work item \(id)"),
+            claimedBy: try row["claimed_by"].decode(String?.self), epoch: try row["epoch"].decode(Int.self),
+            leaseUntil: try row["lease_until"].decode(Double?.self), attempts: try row["attempts"].decode(Int.self),
+            runID: try row["run_id"].decode(String?.self), outcome: try row["outcome"].decode(String?.self),
+            updatedAt: try row["updated_at"].decode(Double.self))
     }
 
     static func event(_ row: PostgresRandomAccessRow) throws -> JournalEvent {

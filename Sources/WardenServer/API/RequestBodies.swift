@@ -11,18 +11,23 @@ struct PlanBody: JSONBody {
 
 /// `POST /runs`: what to run, and the hash of the plan the caller read.
 struct StartBody: JSONBody {
-    static let members = ["runbook", "inventory", "params", "limit", "plan_hash"]
+    static let members = ["runbook", "inventory", "params", "limit", "plan_hash", "queue"]
     let runbook: String
     let inventory: String
     let params: [String: Value]?
     let limit: String?
     let planHash: String
+    /// Wait in the queue for any controller with room instead of a 429 when this one is full.
+    let queue: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case runbook, inventory, params, limit
+        case runbook, inventory, params, limit, queue
         case planHash = "plan_hash"
     }
 }
+
+/// `POST /queue/{id}/withdraw`: why (required, for whoever finds it withdrawn).
+typealias WithdrawBody = ReasonBody
 
 /// `POST /runs/{id}/cancel` and `POST /locks/{name}/break`: why (required, for the journal).
 struct ReasonBody: JSONBody {

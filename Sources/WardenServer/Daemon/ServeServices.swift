@@ -24,6 +24,8 @@ public struct ServeServices: Sendable {
     let alerts: AlertService
     /// Scheduled maintenance windows: occurrences, their approvals ahead, their outcomes.
     let schedules: ScheduleService
+    /// The work queue: runs requested through the API that wait for a controller with room.
+    let queue: QueueService
     /// How often a stream says it is alive (15 s; tests shorten it).
     var heartbeat: Duration = .seconds(15)
 
@@ -42,6 +44,7 @@ public struct ServeServices: Sendable {
         self.attempts = attempts
         self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
         self.schedules = ScheduleService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
+        self.queue = QueueService(journal: journal, dispatcher: dispatcher, state: state, clock: clock, logger: logger)
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with

@@ -63,13 +63,21 @@ enum RunRoutes {
             let body = try await ReasonBody.read(from: request, limit: await services.state.configuration.maximumBodyBytes)
             let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty else { throw APIError(.unprocessableContent, "'reason' must say why the run is cancelled", field: "reason") }
+            let cancellation: RunDispatcher.Cancellation
             do throws(AdmissionError) {
-                try await services.dispatcher.cancel(id, by: identity.name, reason: reason)
+                cancellation = try await services.dispatcher.cancel(id, by: identity.name, reason: reason)
             } catch {
                 throw APIError(error)
             }
-            context.logger.notice("run cancelled", metadata: ["run": "\(id)"])
-            return JSONResponse.make(["run_id": id, "status": "cancelling"], status: .accepted)
+            switch cancellation {
+            case .stopping:
+                context.logger.notice("run cancelled", metadata: ["run": "\(id)"])
+                return JSONResponse.make(["run_id": id, "status": "cancelling"], status: .accepted)
+            case let .requested(carrier):
+                // Carried elsewhere: the request is in the journal for its carrier (or its adopter).
+                context.logger.notice("run cancel requested of its carrier", metadata: ["run": "\(id)", "carrier": "\(carrier)"])
+                return JSONResponse.make(["run_id": id, "status": "stop requested", "carrier": carrier], status: .accepted)
+            }
         }
         api.post("runs/:id/resume") { request, context -> Response in
             let identity = try context.require(.resumeRun)

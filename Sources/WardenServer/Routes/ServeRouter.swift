@@ -19,6 +19,7 @@ public enum ServeRouter {
         CatalogRoutes.register(on: api, services: services)
         PlanRoutes.register(on: api, services: services)
         RunRoutes.register(on: api, services: services)
+        QueueRoutes.register(on: api, services: services)
         ApprovalRoutes.register(on: api, services: services)
         LockRoutes.register(on: api, services: services)
         AuditRoutes.register(on: api, services: services)

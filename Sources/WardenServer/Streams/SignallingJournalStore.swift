@@ -29,4 +29,13 @@ struct SignallingJournalStore: JournalStore {
     func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
         try await base.writeUrgently(body)
     }
+
+    func claimWork(controller: String, lease: Duration, at now: Date) async throws(JournalError) -> WorkItem? {
+        defer { signal.notify() }
+        return try await base.claimWork(controller: controller, lease: lease, at: now)
+    }
+
+    func signals() -> AsyncStream<JournalSignal>? {
+        base.signals()
+    }
 }

@@ -22,7 +22,7 @@ extension JournalConformance {
                                  "the runs whose lease lapsed (not the one leased for an hour, nor the one without a lease)")
                 try requireEqual(try await journal.lapsedRuns(grace: .seconds(3600), at: Date()).map(\.id), [],
                                  "within the grace period nothing has lapsed")
-                let until = try await journal.renewLease(RunFence(runID: "r1", epoch: 1), for: .seconds(3600), at: Date())
+                let until = try await journal.renewLease(RunFence(runID: "r1", epoch: 1), for: .seconds(3600), at: Date()).until
                 try require(until > Date().timeIntervalSince1970 + 3000, "a renewal extends the lease by its length: \(until)")
                 try requireEqual(try await journal.lapsedRuns(grace: .zero, at: Date()).map(\.id), [], "a renewed lease has not lapsed")
                 try await journal.finish(run: "r2", status: .succeeded, reason: nil, at: Date())

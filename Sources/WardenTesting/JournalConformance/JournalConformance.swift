@@ -27,7 +27,7 @@
 public enum JournalConformance {
     /// Every check.
     public static var checks: [JournalConformanceCheck] {
-        runs + events + approvals + locks + leases + audit + checkpoints + alerts + schedules + storedValues + concurrency
+        runs + events + approvals + locks + leases + queue + audit + checkpoints + alerts + schedules + storedValues + concurrency
     }
 
     /// Each check for each store, leaving out those a store cannot take

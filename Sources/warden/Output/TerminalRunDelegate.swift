@@ -48,6 +48,8 @@ struct TerminalRunDelegate: RunDelegate {
             Terminal.writeError(VisibleText.line("warden: \(reason); stopping the run (cleanup runs)") + "\n")
         case let .runLost(reason):
             Terminal.writeError(VisibleText.line("warden: this controller lost the run: \(reason)") + "\n")
+        case let .stopRequested(asked):
+            Terminal.writeError(VisibleText.line("warden: cancelled by \(asked) (through the journal); stopping the run (cleanup runs)") + "\n")
         case let .leftover(line):
             Terminal.writeError(VisibleText.line("leftover: \(line)") + "\n")
         case let .verification(line):

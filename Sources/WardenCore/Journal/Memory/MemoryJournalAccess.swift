@@ -43,6 +43,22 @@ final class MemoryJournalAccess: JournalWriter {
         contents.controllers[controller.id] = controller
     }
 
+    func workItem(_ id: String) throws -> WorkItem? {
+        contents.workItems[id]
+    }
+
+    func openWorkItems() throws -> [WorkItem] {
+        contents.workItems.values.filter(\.state.isOpen).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    func workItems(limit: Int) throws -> [WorkItem] {
+        Array(contents.workItems.values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.prefix(limit))
+    }
+
+    func save(_ item: WorkItem) throws {
+        contents.workItems[item.id] = item
+    }
+
     func locks() throws -> [RunLock] {
         contents.locks.values.sorted { $0.name < $1.name }
     }

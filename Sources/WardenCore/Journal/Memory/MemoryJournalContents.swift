@@ -23,6 +23,8 @@ public struct MemoryJournalContents: Sendable {
     public var scheduleEvents: [ScheduleEventEntry] = []
     /// By id.
     public var controllers: [String: ControllerRecord] = [:]
+    /// By id.
+    public var workItems: [String: WorkItem] = [:]
 
     public init() {}
 }

@@ -21,6 +21,7 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         inventory = try row.decode(forColumn: "inventory")
         epoch = try row.decode(forColumn: "epoch")
         leaseUntil = try row.decode(forColumn: "lease_until")
+        stopRequest = try row.decode(forColumn: "stop_request")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -40,5 +41,6 @@ extension JournalRun: FetchableRecord, PersistableRecord {
         container["inventory"] = inventory
         container["epoch"] = epoch
         container["lease_until"] = leaseUntil
+        container["stop_request"] = stopRequest
     }
 }

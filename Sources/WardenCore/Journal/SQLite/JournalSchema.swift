@@ -180,6 +180,22 @@ enum JournalSchema {
                 table.column("stopped_at", .double)
             }
         }
+        migrator.registerMigration("v12-work-queue") { db in
+            // Who asked that a run stop (JournalRun.stopRequest), for the controller carrying it.
+            try db.alter(table: "runs") { table in
+                table.add(column: "stop_request", .text)
+            }
+            // The work queue (WorkItem): what the daemon was asked to start, until one controller does.
+            try db.execute(sql: """
+                CREATE TABLE work_items (
+                    id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, requester TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL, not_after DOUBLE NOT NULL, state TEXT NOT NULL, claimed_by TEXT,
+                    epoch INTEGER NOT NULL, lease_until DOUBLE, attempts INTEGER NOT NULL, run_id TEXT, outcome TEXT,
+                    updated_at DOUBLE NOT NULL);
+                CREATE INDEX work_items_by_creation ON work_items(created_at, id);
+                CREATE INDEX work_items_open ON work_items(created_at, id) WHERE state IN ('ready', 'claimed');
+                """)
+        }
         return migrator
     }
 }

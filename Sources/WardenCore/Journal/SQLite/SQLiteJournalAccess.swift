@@ -60,6 +60,23 @@ struct SQLiteJournalAccess: JournalWriter {
             """, arguments: [controller.id, controller.listen, controller.version, controller.startedAt, controller.heartbeatAt, controller.stoppedAt])
     }
 
+    func workItem(_ id: String) throws -> WorkItem? {
+        try WorkItem.fetchOne(db, key: id)
+    }
+
+    func openWorkItems() throws -> [WorkItem] {
+        try WorkItem.filter([WorkItem.State.ready.rawValue, WorkItem.State.claimed.rawValue].contains(Column("state")))
+            .order(Column("created_at"), Column("id")).fetchAll(db)
+    }
+
+    func workItems(limit: Int) throws -> [WorkItem] {
+        try WorkItem.order(Column("created_at").desc, Column("id").desc).limit(limit).fetchAll(db)
+    }
+
+    func save(_ item: WorkItem) throws {
+        try item.save(db)
+    }
+
     func locks() throws -> [RunLock] {
         try RunLock.order(Column("name")).fetchAll(db)
     }

@@ -39,6 +39,11 @@ public protocol JournalReader {
     func databaseTime() throws -> Double?
     /// The controllers registered in the journal, by id.
     func controllers() throws -> [ControllerRecord]
+    func workItem(_ id: String) throws -> WorkItem?
+    /// The work items that may still start (`ready`, `claimed`), oldest first (by `createdAt`, then id).
+    func openWorkItems() throws -> [WorkItem]
+    /// The `limit` most recent work items, newest first (by `createdAt`, then id).
+    func workItems(limit: Int) throws -> [WorkItem]
 }
 
 extension JournalReader {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a journal keeps its records: runs and their events, approvals,
 /// locks, signed checkpoints and the audit log. `Journal` is what callers
 /// use; a store only keeps and returns records.
@@ -49,6 +51,15 @@ public protocol JournalStore: Sendable {
     /// `write` for what must not wait behind this process's other writes (a lease renewal, a
     /// heartbeat): a store that queues writes on a few connections gives these one of their own.
     func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
+
+    /// Claims the oldest claimable work item for `controller` (`Journal.claimWork`). The default
+    /// does it in one `write`; a store whose writers could claim in parallel gives each a
+    /// different item without serializing them (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+    func claimWork(controller: String, lease: Duration, at now: Date) async throws(JournalError) -> WorkItem?
+
+    /// The signals other processes' writes send (`JournalWriter.signal`), as they arrive; nil for
+    /// a store that sends none (its readers poll).
+    func signals() -> AsyncStream<JournalSignal>?
 }
 
 extension JournalStore {
@@ -57,4 +68,10 @@ extension JournalStore {
     public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
         try await write(body)
     }
+
+    public func claimWork(controller: String, lease: Duration, at now: Date) async throws(JournalError) -> WorkItem? {
+        try await write { writer in try Journal.claim(controller: controller, lease: lease, now: now, in: writer) }
+    }
+
+    public func signals() -> AsyncStream<JournalSignal>? { nil }
 }

@@ -28,4 +28,13 @@ public protocol JournalWriter: JournalReader {
     func insert(_ event: ScheduleEventEntry) throws
     /// Stores the controller's record, replacing the one with its id.
     func save(_ controller: ControllerRecord) throws
+    /// Stores the work item, replacing the one with its id.
+    func save(_ item: WorkItem) throws
+    /// Sends `signal` to the other processes sharing the journal when this write commits
+    /// (nothing if it rolls back); stores without signals ignore it.
+    func signal(_ signal: JournalSignal) throws
+}
+
+extension JournalWriter {
+    public func signal(_ signal: JournalSignal) throws {}
 }
