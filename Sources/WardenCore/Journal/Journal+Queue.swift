@@ -43,6 +43,25 @@ extension Journal {
         return (item, WorkClaim(itemID: item.id, epoch: item.epoch, controller: controller))
     }
 
+    /// Marks the open items too late to start as expired (the claim does it on its way; a daemon
+    /// without room to claim calls this, so an item nobody could take does not look as if it waits).
+    public func expireWork(at now: Date = Date()) async throws(JournalError) {
+        try await store.write { writer in
+            let clock = try writer.databaseTime() ?? now.timeIntervalSince1970
+            for item in try writer.openWorkItems() where item.hasExpired(at: clock) {
+                try writer.save(Journal.expired(item, at: clock))
+            }
+        }
+    }
+
+    static func expired(_ item: WorkItem, at clock: Double) -> WorkItem {
+        var item = item
+        item.state = .expired
+        item.outcome = WorkItem.expiredOutcome
+        item.updatedAt = clock
+        return item
+    }
+
     /// Extends `claim` by `lease` (while its run is planned); `.fenced` once someone else claimed it.
     public func renewClaim(_ claim: WorkClaim, lease: Duration, at now: Date = Date()) async throws(JournalError) {
         try await store.writeUrgently { writer in
@@ -117,10 +136,7 @@ extension Journal {
         var claimed: WorkItem?
         for var item in try writer.openWorkItems() {
             if item.hasExpired(at: clock) {
-                item.state = .expired
-                item.outcome = WorkItem.expiredOutcome
-                item.updatedAt = clock
-                try writer.save(item)
+                try writer.save(Journal.expired(item, at: clock))
             } else if claimed == nil, item.isClaimable(at: clock) {
                 item.state = .claimed
                 item.claimedBy = controller

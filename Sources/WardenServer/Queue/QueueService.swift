@@ -76,9 +76,14 @@ actor QueueService {
         }
     }
 
-    /// Claims and starts items until the queue is empty or this daemon is full.
+    /// Claims and starts items until the queue is empty or this daemon is full (then it only
+    /// expires the items too late to start).
     func claimWhileThereIsRoom() async {
         let settings = await dispatcher.settings
+        if await !dispatcher.hasRoom {
+            try? await journal.expireWork(at: clock.now)
+            return
+        }
         while !Task.isCancelled, await dispatcher.hasRoom {
             let claimed: (WorkItem, WorkClaim)?
             do {

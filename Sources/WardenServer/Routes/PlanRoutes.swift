@@ -31,10 +31,11 @@ enum PlanRoutes {
             let run = RunRequest(runbook: runbook, inventoryName: body.inventory, inventoryPath: inventory, values: body.params ?? [:],
                                  limit: body.limit, planHash: body.planHash, identity: await services.runIdentity(identity))
             let queueing = body.queue ?? false
-            guard !runbook.parameters.contains(where: \.secret) else {
+            let secrets = Set(runbook.parameters.filter(\.secret).map(\.name))
+            guard (body.params ?? [:]).keys.allSatisfy({ !secrets.contains($0) }) else {
                 // A queued request is stored, and a secret must never be: such a run starts here or not at all.
                 if queueing || key != nil {
-                    throw APIError(.unprocessableContent, "runbook '\(runbook.name)' has secret parameters, so its run cannot be queued or sent again by key "
+                    throw APIError(.unprocessableContent, "a secret parameter is given, so the run cannot be queued or sent again by key "
                                    + "(the request would be stored in the journal, secrets included): start it without \"queue\" and Idempotency-Key",
                                    field: queueing ? "queue" : "Idempotency-Key")
                 }
@@ -101,7 +102,7 @@ enum PlanRoutes {
     }
 
     private static func answer(queuedAs item: WorkItem) -> Response {
-        var response = JSONResponse.make(Queued(item: item.id, status: item.state.rawValue, notAfter: item.notAfter,
+        var response = JSONResponse.make(Queued(item: item.id, status: "queued", notAfter: item.notAfter,
                                                 links: ["item": "/api/v1/queue/\(item.id)"]), status: .accepted)
         response.headers[.location] = "/api/v1/queue/\(item.id)"
         return response

@@ -169,6 +169,63 @@ struct SharedJournalTests {
         } }
     }
 
+    /// The work queue and stops across controllers: a run asked of a full controller with
+    /// `"queue": true` is claimed and started by another (woken by the database), and a cancel
+    /// sent to a controller that does not carry the run stops it where it runs, cleanup included
+    /// (Rundeck's cluster cannot kill a run on another server, rundeck#3993).
+    @Test func aRunQueuedAtAFullControllerStartsOnAnotherAndACancelSentAnywhereStopsTheRunWhereItRuns() async throws {
+        try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4", "--pending-moves", "100000", "--balance-step", "1"])
+            let url = try await postgres.createDatabase()
+            var sites: [ServeSite] = []
+            var serves: [BackgroundServe] = []
+            for index in 0..<3 {
+                // The first carries one run at most.
+                let site = try ServeSite(in: fleet, inventories: ["pegasus": pegasus.inventoryPath],
+                                         extra: index == 0 ? Self.leases.replacingOccurrences(of: "runs:\n", with: "runs:\n  max_active: 1\n") : Self.leases)
+                site.database = (url, postgres.passwordFile)
+                try await site.addToken("alice", roles: ["operator"])
+                try await site.addToken("bob", roles: ["approver"])
+                sites.append(site)
+                serves.append(try await site.start())
+            }
+            let journal = try await Self.journal(url, postgres)
+            let rebalance = try await Self.rebalanceWaiting(on: sites[0], journal: journal, pegasus: pegasus)
+            let full = try #require(try await journal.run(rebalance)?.controller)
+
+            let body: [String: Any] = ["runbook": "pegasus-inspect", "inventory": "pegasus"]
+            let plan = try await sites[0].api("alice").post("/api/v1/plans", json: body)
+            let hash = try #require(try plan.json()["hash"] as? String, "\(plan)")
+            #expect(try await sites[0].api("alice").post("/api/v1/runs", json: body.merging(["plan_hash": hash]) { $1 }).status == 429,
+                    "not asked to queue, a full controller refuses as before")
+            let queued = try await sites[0].api("alice").post("/api/v1/runs", json: body.merging(["plan_hash": hash, "queue": true]) { $1 })
+            #expect(queued.status == 202, "\(queued)")
+            let item = try #require(try queued.json()["item"] as? String, "\(queued)")
+            var started: WorkItem?
+            try await poll("the queued run is started by another controller", limit: .seconds(60)) {
+                started = try await journal.workItem(item)
+                return started?.state == .started
+            }
+            let inspection = try #require(started?.runID)
+            #expect(started?.claimedBy != full && started?.attempts == 1, "\(String(describing: started))")
+            let inspected = try await Self.awaitEnd(inspection, in: journal, serves: serves)
+            #expect(inspected.controller == started?.claimedBy && inspected.initiator == "alice" && inspected.trigger == .api, "\(inspected)")
+
+            // A cancel sent to a controller that does not carry the rebalance.
+            let elsewhere = try await sites[2].api("alice").post("/api/v1/runs/\(rebalance)/cancel", json: ["reason": "wrong window"])
+            #expect(elsewhere.status == 202, "\(elsewhere)")
+            let answer = try elsewhere.json()
+            #expect(answer["status"] as? String == "stop requested" && answer["carrier"] as? String == full, "\(answer)")
+            let stopped = try await Self.awaitEnd(rebalance, in: journal, serves: serves)
+            #expect(stopped.status != .ended(.succeeded) && stopped.reason?.hasPrefix("cancelled by alice: wrong window") == true, "\(stopped)")
+            #expect(stopped.controller == full, "stopped by its own controller: \(stopped.controller)")
+            #expect(pegasus.levelsSet == ["lively", "steady"], "lively once, and the cleanup set it back: \(pegasus.commands)")
+            #expect(pegasus.metaLevel == "steady")
+            #expect(try await journal.verifyAudit() == nil)
+            try await Self.terminate(serves)
+        } }
+    }
+
     @Test func aHundredDeliveriesSentToEachOfThreeControllersAreDecidedAsOneControllerWouldAndStartOneRun() async throws {
         try await Self.withPostgres { postgres in try await withFleet(hosts: 1, logCommands: true) { fleet in
             let pegasus = try await PegasusTestCluster.start(on: fleet, options: ["--nodes", "4"])

@@ -262,3 +262,35 @@ extension RunLifecycleTests {
         #expect(try await journal.verifyAudit() == nil)
     }
 }
+
+extension RunLifecycleTests {
+    /// A cancel given through the journal (another controller's API, `warden cancel`) stops a run
+    /// its carrier runs, wherever that is: found at the carrier's next lease renewal, the run
+    /// stops as at Ctrl-C, its cleanup runs, and its end says who asked and why.
+    @Test func aStopRequestedThroughTheJournalStopsTheRunAtItsNextRenewalAndItsCleanupRuns() async throws {
+        let files = try Files()
+        defer { files.remove() }
+        let clock = TestClock()
+        let transport = InMemoryTransport(clock: clock)
+        MetaLevelHost.install(on: transport)
+        let journal = Journal(store: MemoryJournalStore())
+        let notices = Notices()
+        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: notices,
+                                                    controller: Self.deadController)
+        clock.advance(by: .seconds(1))
+        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .stepStarted && $0.step == "settle" }
+        // Another controller (or terminal) asks; this one learns it by its journal only.
+        try await journal.acting(as: "olga").requestStop(run: runID, by: "olga", reason: "wrong cluster", at: clock.now)
+        let report = try await Self.drive(clock, until: task)
+
+        #expect(report.status != .succeeded)
+        #expect(report.reason?.hasPrefix("cancelled by olga: wrong cluster") == true, "\(report.reason ?? "")")
+        #expect(transport.commands(receivedBy: "meta1").filter { $0.hasPrefix("set_meta_level") } == ["set_meta_level lively", "set_meta_level steady"],
+                "the cleanup ran")
+        let run = try #require(try await journal.run(runID))
+        #expect(run.status != .running && run.reason?.hasPrefix("cancelled by olga: wrong cluster") == true, "\(run)")
+        #expect(try await journal.locks().isEmpty)
+        #expect(notices.lines.withLock { $0 }.contains { $0.hasPrefix("stopRequested") })
+        #expect(try await journal.verifyAudit() == nil)
+    }
+}

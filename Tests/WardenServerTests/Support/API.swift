@@ -63,7 +63,8 @@ struct API: Sendable {
     }
 
     /// POST /runs with `hash` (read from a fresh plan when nil).
-    func startReply(_ runbook: String, params: [String: Any] = [:], hash: String? = nil, as caller: Caller = .operator) async throws -> Reply {
+    func startReply(_ runbook: String, params: [String: Any] = [:], hash: String? = nil, as caller: Caller = .operator, queue: Bool? = nil,
+                    key: String? = nil) async throws -> Reply {
         var planHash = hash
         if planHash == nil {
             let plan = try await self.plan(runbook, params: params, as: caller)
@@ -72,7 +73,10 @@ struct API: Sendable {
         }
         var body: [String: Any] = ["runbook": runbook, "inventory": "lab", "plan_hash": planHash ?? ""]
         if !params.isEmpty { body["params"] = params }
-        return try await post("/api/v1/runs", as: caller, json: body)
+        if let queue { body["queue"] = queue }
+        var headers: HTTPFields = [:]
+        if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
+        return try await call(.post, "/api/v1/runs", as: caller, body: jsonText(body), headers: headers)
     }
 
     /// Plans and starts `runbook`; the run's id (fails unless the start is accepted).
