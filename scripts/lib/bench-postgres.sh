@@ -33,7 +33,10 @@
 #      run's finished_at (within 180 s); every run must succeed, and each of its commands must reach
 #      each host exactly once (counted in the hosts' commands.log by the run's own tag). Runs taken
 #      over by another controller (epoch > 1: a live controller's lease lapsed under the load) are
-#      counted; a failure prints the controllers' warnings.
+#      counted; a failure prints the controllers' warnings. Then from the work queue: all of them
+#      POSTed to the first controller with "queue": true, each controller carrying 20 at once
+#      (runs.max_active), three controllers next to one: the others claim what the first has no
+#      room for (FOR UPDATE SKIP LOCKED, woken by NOTIFY).
 # --parts picks some of a, b, c, d (default all); --lease and --adopt-after set the controllers'
 # `runs:` leases of c and d (default 6s and 3s, as the shared-journal tests; Warden's own defaults
 # are 30s and 15s).
@@ -253,18 +256,31 @@ def await_run(urls, token, run, limit):
         time.sleep(0.2)
     print("running")
 
-def start_many(label, urls, token, runbook, inventory, count, prefix, fleet, hosts, steps, limit):
-    """COUNT runs at once, round-robin over URLS; wall time from the first POST to the last finished_at."""
+def start_many(label, urls, token, runbook, inventory, count, prefix, fleet, hosts, steps, limit, mode="spread"):
+    """COUNT runs at once, round-robin over URLS (mode spread) or all POSTed to the first with
+    "queue": true (mode queue: the controllers claim them from the journal's queue); wall time
+    from the first POST to the last finished_at."""
     urls, count, hosts, steps = urls.split(","), int(count), int(hosts), int(steps)
     runs, errors = [None] * count, []
     def start(k):
-        url = urls[k % len(urls)]
+        url = urls[k % len(urls)] if mode == "spread" else urls[0]
         body = {"runbook": runbook, "inventory": inventory, "params": {"tag": f"{prefix}-{k:03d}"}}
         try:
             # A generous limit: under load a controller may take long to answer, and a POST given up
             # on may still have started its run (it would then count as "started twice" here).
             plan = call(url, token, "/api/v1/plans", body, timeout=180)
-            runs[k] = (url, call(url, token, "/api/v1/runs", dict(body, plan_hash=plan["hash"]), timeout=180)["run_id"])
+            answer = call(url, token, "/api/v1/runs", dict(body, plan_hash=plan["hash"], **({"queue": True} if mode == "queue" else {})), timeout=180)
+            if "run_id" in answer:
+                runs[k] = (url, answer["run_id"])
+            else:  # queued: its run id once a controller started it
+                deadline = time.time() + float(limit)
+                while time.time() < deadline:
+                    item = call(url, token, "/api/v1/queue/" + answer["item"])
+                    if item.get("run_id"):
+                        runs[k] = (url, item["run_id"]); break
+                    if item["state"] not in ("ready", "claimed"):
+                        raise RuntimeError(f"queued item {item['id']} {item['state']}: {item.get('outcome')}")
+                    time.sleep(0.2)
         except Exception as error:
             errors.append(f"start {k} via {url}: {error}")
     t0 = time.time()
@@ -407,7 +423,7 @@ tokens: $work/site/tokens.json
 $state
 inventories: {fleet: $FLEET_INVENTORY}
 runbooks: [$work/runbooks]
-runs: {lease: $lease, adopt_after: $adopt_after, max_active: 128}
+runs: {lease: $lease, adopt_after: $adopt_after, max_active: ${serve_max_active:-128}}
 YAML
         if [[ -n $hostname ]]; then
             unshare --uts sh -c 'hostname "$1" && shift && exec "$@"' sh "$hostname" \
@@ -543,8 +559,10 @@ fi
 # ---------------------------------------------------------------------------------------
 # (d) --api-runs runs through the API: three controllers on PostgreSQL, one on PostgreSQL, one on SQLite.
 
-api_bench() { # LABEL COUNT STATE-KIND
-    local label=$1 count=$2 kind=$3 url i urls=() line
+api_bench() { # LABEL COUNT STATE-KIND [queue]
+    local label=$1 count=$2 kind=$3 mode=${4:-spread} url i urls=() line serve_max_active=128
+    # From the queue: each controller carries 20 at once, and the rest wait for whichever has room.
+    [[ $mode == queue ]] && serve_max_active=20
     [[ $kind == postgres ]] && url=$(new_database "bench_api_$label")
     for ((i = 1; i <= count; i++)); do
         if [[ $kind == postgres ]]; then
@@ -555,7 +573,7 @@ api_bench() { # LABEL COUNT STATE-KIND
         urls+=("$serve_url")
     done
     line=$(python3 "$py" start-many "$label" "$(IFS=, && echo "${urls[*]}")" "$operator" bench-pg-steps fleet "$api_runs" "api-$label" \
-        "$fleet_dir" "$hosts" 3 180)
+        "$fleet_dir" "$hosts" 3 180 "$mode")
     record "$line"
     if [[ $line != *'"ok": true'* ]]; then
         note "api runs ($label): $line"
@@ -569,6 +587,8 @@ if part d; then
     api_bench pg3 3 postgres
     api_bench pg1 1 postgres
     api_bench sqlite1 1 sqlite
+    api_bench pg3q 3 postgres queue
+    api_bench pg1q 1 postgres queue
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -608,7 +628,8 @@ d = [r for r in rows if r["measure"] == "api_runs"]
 if d:
     print(f"d. {api_runs} runs (3 steps x {hosts} hosts) started at once through the API")
     print(f"   {'controllers':<26} {'wall s':>8} {'POSTs s':>8} {'succeeded':>10} {'taken over':>11} {'each command once':>18}")
-    names = {"pg3": "3 on PostgreSQL", "pg1": "1 on PostgreSQL", "sqlite1": "1 on SQLite"}
+    names = {"pg3": "3 on PostgreSQL", "pg1": "1 on PostgreSQL", "sqlite1": "1 on SQLite",
+             "pg3q": "3 on PG, queued (20 each)", "pg1q": "1 on PG, queued (20)"}
     for r in d:
         once = "yes" if not r["runs_with_wrong_command_count"] and r["runs_with_no_command"] == 0 else f"NO ({len(r['runs_with_wrong_command_count'])} wrong, {r['runs_with_no_command']} none)"
         print(f"   {names.get(r['label'], r['label']):<26} {f(r['wall_s']):>8} {f(r['started_s']):>8} {str(r['succeeded']) + '/' + str(r['runs']):>10} {r.get('taken_over', 0):>11} {once:>18}")
