@@ -8,11 +8,7 @@ import WardenTesting
 /// them (and not taken over again and again by every reaper round), and their word resumes it.
 @Suite("Adopting runs")
 struct AdoptionTests {
-    // Passes alone (swift test --filter AdoptionTests), but with the rest of the unit tests in one
-    // process it does not end: the dead daemon's hung command (`.hang()` on the shared in-memory
-    // transport) and its shutdown, under investigation.
-    @Test(.disabled("passes alone; hangs beside the other harness tests (run with --filter AdoptionTests)"))
-    func aRunAdoptedWithAChangeOnlyAPersonCanSettleIsLeftToThemAndResumesOnTheirWord() async throws {
+    @Test func aRunAdoptedWithAChangeOnlyAPersonCanSettleIsLeftToThemAndResumesOnTheirWord() async throws {
         var options = ServeHarness.Options()
         options.controller = ServeHarness.deadController
         options.runbooks["unverified"] = """
@@ -37,9 +33,18 @@ struct AdoptionTests {
                 return .hang()
             }
             let run = try await api.start("unverified")
-            try await dead.until("the change was sent") {
-                try await dead.journal.events(of: run).contains { $0.kind == .intent && $0.step == "lively" }
+            // Its process group journaled too, so the adopter knows which one to look for on the host.
+            // (Copied before it was, the adopter had no leftover to look for; copied after, it waited
+            // for a group the hung command kept alive, and the test hung with it.)
+            try await dead.until("the change was sent and its process group journaled") {
+                try await dead.journal.events(of: run).contains { $0.kind == .processGroup && $0.step == "lively" }
             }
+            let journaled = try await dead.journal.events(of: run).first { $0.kind == .processGroup && $0.step == "lively" }
+            let fields = journaled?.detail.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            let group = (fields?["pgid"] as? Int).map(Int32.init)
+            // The command ended on the host while nobody listened: the adopter finds its group gone,
+            // and cannot know whether the change took effect.
+            dead.transport.endProcessGroup(try #require(group, "the process-group event names the group"), on: "meta1")
             let harness = await dead.restarted()
             let identity = RunIdentity(user: "warden", controller: OperatingSystemUser.controller)
             let adoptions = await harness.services.dispatcher.adoptOrphans(identity: identity)
