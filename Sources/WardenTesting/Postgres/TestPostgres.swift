@@ -94,12 +94,18 @@ public final class TestPostgres: Sendable {
         let stop = geteuid() == 0
             ? "/usr/bin/setpriv --reuid=postgres --regid=postgres --init-groups \"$1/pg_ctl\""
             : "\"$1/pg_ctl\""
+        // Gone means no /proc entry, or a zombie (state Z: it died and its parent has not reaped
+        // it yet, as when a crashed test process's parent is itself stuck); the state is the field
+        // after the last ") " of /proc/PID/stat, since the name in parentheses may hold anything.
         let script = """
-            while [ -d "/proc/$0" ]; do sleep 1; done
+            alive() { [ -d "/proc/$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; }
+            while alive "$0"; do sleep 1; done
             \(stop) stop -D "$2/data" -m immediate -w >/dev/null 2>&1
             rm -rf "$2"
             """
-        _ = try SpawnedProcess.start(LoopbackFleet.bashArguments(script, [String(getpid()), binaries, folder]),
+        // In a session of its own: a signal to the test's process group (a runner's timeout) must
+        // not take the watcher with it.
+        _ = try SpawnedProcess.start(["/usr/bin/setsid"] + LoopbackFleet.bashArguments(script, [String(getpid()), binaries, folder]),
                                      stdout: "/dev/null", stderr: nil)
     }
 
