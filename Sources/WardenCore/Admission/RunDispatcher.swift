@@ -350,12 +350,7 @@ public actor RunDispatcher {
             let hold = RunLease(fence: fence, journal: journal, lease: settings.runLease, clock: settings.clock, since: since)
             // Renewed while the resume's checks run (a leftover may take its step's timeout); the
             // run's own keeper takes over once it goes on.
-            let keeper = Task { [clock = settings.clock] in
-                while !Task.isCancelled {
-                    do { try await clock.sleep(for: hold.lease / 3) } catch { return }
-                    try? await hold.renew()
-                }
-            }
+            let keeper = hold.keepRenewed()
             do {
                 adoptions.append(.resumed(try await resume(run.id, identity: identity, hold: hold)))
             } catch {

@@ -48,6 +48,22 @@ public actor RunLease {
         try await renew()
     }
 
+    /// A task renewing the lease every third of it until cancelled: for the time a run is held
+    /// but not yet running (an adoption's checks), before the run's own keeper takes over.
+    public nonisolated func keepRenewed() -> Task<Void, Never> {
+        Task { [clock, lease] in
+            while !Task.isCancelled {
+                do { try await clock.sleep(for: lease / 3) } catch { return }
+                do throws(JournalError) {
+                    try await self.renew()
+                } catch {
+                    // Lost for good, or the journal is unreachable (tried again next time).
+                    if error.kind == .fenced { return }
+                }
+            }
+        }
+    }
+
     /// Renews the lease in the journal (the keeper does, every third of it).
     public func renew() async throws(JournalError) {
         if let lostTo { throw lostTo }

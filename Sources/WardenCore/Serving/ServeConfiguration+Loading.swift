@@ -241,7 +241,7 @@ extension ServeConfiguration {
                     switch item.name {
                     case "journal":
                         guard let url = text(item.value, named: "state.journal") else { continue }
-                        if ServeConfiguration.isDatabaseURL(url) {
+                        if DatabaseURL.isDatabaseURL(url) {
                             configuration.journal = url
                         } else {
                             configuration.state = path(item.value, named: "state.journal") ?? configuration.state
@@ -257,7 +257,7 @@ extension ServeConfiguration {
                 }
                 return
             }
-            if let text = text(node, named: "state"), ServeConfiguration.isDatabaseURL(text) {
+            if let text = text(node, named: "state"), DatabaseURL.isDatabaseURL(text) {
                 configuration.journal = text
             } else {
                 configuration.state = path(node, named: "state") ?? configuration.state

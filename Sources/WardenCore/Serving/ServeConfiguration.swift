@@ -86,11 +86,6 @@ public struct ServeConfiguration: Sendable {
         self.failedAuthenticationLimit = failedAuthenticationLimit
     }
 
-    /// Whether `text` names a database journal rather than a state folder.
-    public static func isDatabaseURL(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
-    }
-
     /// Where the daemon listens: loopback by default, so a daemon started to try it out is not on the network.
     public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         public var host: String

@@ -27,17 +27,12 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     /// The folder of the server's Unix socket (`.s.PGSQL.PORT` in it); nil: TCP.
     public var socketFolder: String?
 
-    /// Whether `text` names a database rather than a state folder.
-    public static func isDatabaseURL(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
-    }
-
     /// Parses `url`; an error names what is wrong and what to write instead.
     public init(url: String) throws(JournalError) {
         func refuse(_ why: String) -> JournalError {
             JournalError(.cannotOpen, "the journal database address is not usable: \(why) (expected postgres://USER@HOST:PORT/DATABASE)")
         }
-        guard PostgresAddress.isDatabaseURL(url), let components = URLComponents(string: url) else {
+        guard DatabaseURL.isDatabaseURL(url), let components = URLComponents(string: url) else {
             throw refuse("it is not a postgres:// URL")
         }
         if components.password != nil {

@@ -11,7 +11,7 @@ public enum JournalLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// A folder path, or a database URL (refused with the reason when it is not usable).
     public init(_ text: String) throws(JournalError) {
-        if PostgresAddress.isDatabaseURL(text) {
+        if DatabaseURL.isDatabaseURL(text) {
             self = .database(try PostgresAddress(url: text))
         } else {
             self = .folder(text)

@@ -21,7 +21,7 @@ struct StateOptions: ParsableArguments {
     /// This controller's state folder: the journal's own, or beside a database (tokens, keys,
     /// artifacts) the default state folder.
     var resolved: String {
-        PostgresAddress.isDatabaseURL(given) ? Journal.defaultDirectory() : given
+        DatabaseURL.isDatabaseURL(given) ? Journal.defaultDirectory() : given
     }
 
     /// This user's key for binding secret values into plan hashes
