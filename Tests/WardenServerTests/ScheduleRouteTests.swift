@@ -244,6 +244,35 @@ struct ScheduleRouteTests {
         }
     }
 
+    /// A full controller does not claim a due occurrence: a controller sharing the journal with room
+    /// claims it (or this one, once a run ends), within the occurrence's catch-up.
+    @Test func aFullControllerLeavesADueOccurrenceUnclaimedAndStartsItWhenARunEnds() async throws {
+        var options = Self.options()
+        options.maximumActiveRuns = 1
+        try await ServeHarness.with(options) { harness, api in
+            // The one run this controller carries: its cleanup hangs until the test ends it.
+            harness.transport.on(.equals("drain"), host: "meta1", reply: .hang())
+            try await Self.registered(harness)
+            let stuck = try await api.start("stuck")
+            try await Self.draining(harness, stuck)
+            try Self.advance(harness, to: Self.first)
+            try await harness.until("the occurrence waits for room, unclaimed", limit: .seconds(20)) {
+                let record = try await Self.record(harness)
+                return record?.held?.hasPrefix("no room on \(harness.options.controller)") == true && record?.firingAt == nil
+            }
+            #expect(try await harness.journal.runs().map(\.id) == [stuck])
+            harness.transport.finishRunning(on: "meta1", with: .success())
+            try await harness.finish(stuck)
+            harness.clock.advance(by: .seconds(30))
+            guard case let .started(run) = try await Self.outcome(harness) else {
+                Issue.record("\(String(describing: try await Self.record(harness)))")
+                return
+            }
+            #expect(run != stuck)
+            try await harness.finish(run)
+        }
+    }
+
     @Test func anOccurrenceInABlackoutIsSkippedAndTheNextDayFires() async throws {
         let options = Self.options(blackouts: "- {name: freeze, from: 2025-06-15, to: 2025-06-15, reason: quarter close}")
         try await ServeHarness.with(options) { harness, api in

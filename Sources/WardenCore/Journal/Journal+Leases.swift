@@ -13,16 +13,18 @@ extension Journal {
     @discardableResult
     public func renewLease(_ fence: RunFence, for lease: Duration, at now: Date = Date()) async throws(JournalError)
         -> (until: Double, stopRequest: String?) {
-        let location = path
-        // Urgent: a renewal queued behind a burst of run writes would let the lease lapse.
-        return try await store.writeUrgently { writer in
-            guard var run = try writer.run(fence.runID) else { throw Journal.noSuchRun(fence.runID, in: location) }
-            try fence.check(run)
-            let until = (try writer.databaseTime() ?? now.timeIntervalSince1970) + lease.milliseconds / 1000
-            run.leaseUntil = until
-            try writer.update(run)
-            return (until, run.stopRequest)
-        }
+        try await store.renewLease(fence, for: lease, at: now)
+    }
+
+    /// The renewal over any store's writer (`JournalStore.renewLease`'s default).
+    static func renew(_ fence: RunFence, for lease: Duration, at now: Date, in writer: any JournalWriter, location: String) throws
+        -> (until: Double, stopRequest: String?) {
+        guard var run = try writer.run(fence.runID) else { throw Journal.noSuchRun(fence.runID, in: location) }
+        try fence.check(run)
+        let until = (try writer.databaseTime() ?? now.timeIntervalSince1970) + lease.milliseconds / 1000
+        run.leaseUntil = until
+        try writer.update(run)
+        return (until, run.stopRequest)
     }
 
     /// Hands a run to `controller` (a resume, or a takeover of a run whose lease lapsed): its

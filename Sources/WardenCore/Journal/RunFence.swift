@@ -15,7 +15,7 @@ public struct RunFence: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "run \(runID) at epoch \(epoch)" }
 
     /// Throws `.fenced` unless `run` is still held at this epoch.
-    func check(_ run: JournalRun) throws(JournalError) {
+    public func check(_ run: JournalRun) throws(JournalError) {
         guard run.epoch != epoch else { return }
         throw JournalError(.fenced, """
             run \(runID) was taken over by \(run.controller) (epoch \(run.epoch); this controller held epoch \(epoch)): \

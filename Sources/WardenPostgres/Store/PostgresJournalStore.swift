@@ -97,6 +97,32 @@ public final class PostgresJournalStore: JournalStore {
         }
     }
 
+    /// A renewal in one statement on the urgent connection, without the write lock: it changes one
+    /// row and no audit record, so it need not queue behind every controller's run writes (under a
+    /// burst it did, and live controllers' holds ran out). The row's own lock orders it with an
+    /// adoption, which raises the epoch under the write lock: after one, this matches no row.
+    public func renewLease(_ fence: RunFence, for lease: Duration, at now: Date) async throws(JournalError) -> (until: Double, stopRequest: String?) {
+        let seconds = lease.milliseconds / 1000
+        let location = self.location
+        let result = await Task {
+            await self.transactionResult(write: false, claim: true, on: self.urgentLane) { lane in
+                let renewed = try lane.query(PostgresQuery(unsafeSQL: """
+                    UPDATE runs SET lease_until = extract(epoch FROM clock_timestamp())::float8 + $3
+                    WHERE id = $1 AND epoch = $2 RETURNING lease_until, stop_request
+                    """, binds: try PostgresJournalStore.bindings(fence.runID, fence.epoch, seconds)))
+                if let row = renewed.rows.first?.makeRandomAccess() {
+                    return (try row["lease_until"].decode(Double.self), try row["stop_request"].decode(String?.self))
+                }
+                // Why not: no such run, or another controller's epoch (named, as the fence says it).
+                let access = PostgresJournalAccess(lane: lane)
+                guard let run = try access.run(fence.runID) else { throw JournalError(.noSuchRun, "the journal \(location) holds no run '\(fence.runID)'") }
+                try fence.check(run)
+                throw JournalError(.cannotWrite, "the lease of run \(fence.runID) was not renewed, though the run is at epoch \(fence.epoch); tried again next time")
+            }
+        }.value
+        return try result.get()
+    }
+
     private static func bindings(_ values: any PostgresEncodable...) throws -> PostgresBindings {
         var bindings = PostgresBindings()
         for value in values { try bindings.append(value) }

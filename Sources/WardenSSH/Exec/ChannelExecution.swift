@@ -54,7 +54,7 @@ extension SSHSession {
         // process was paused (or its threads stalled) sends nothing.
         if let sendBefore = request.sendBefore, ContinuousClock.now >= sendBefore() {
             throw SSHError(.notSent, host: target.label, detail: "this controller's hold on the run ended before the command could leave",
-                           remedy: "Nothing was sent; the run's new controller carries it on")
+                           remedy: "Nothing was sent: the hold is confirmed with the journal before it is tried again (if another controller adopted the run, that one carries it on)")
         }
         guard ssh_channel_request_exec(channel, line) == SSH_OK else {
             throw channelError("the server refused to run the command: \(libsshError)")

@@ -63,6 +63,14 @@ extension ScheduleService {
         }
         // The claim, before anything reaches a host: unique in the journal, so nothing fires twice.
         if record?.firingAt == nil {
+            // Full: no claim, so that a controller sharing the journal with room claims and starts
+            // it (or this one, once a run ends), until its catch-up ends.
+            guard await dispatcher.hasRoom else {
+                let settings = await dispatcher.settings
+                await hold(schedule, start, "no room on \(settings.controller) (runs.max_active \(settings.maximumActive) runs are active); "
+                           + "started by the first controller with room until its catch-up ends")
+                return
+            }
             // The claim names its controller: the others sharing the journal leave the start to it.
             guard await append([ScheduleEventDraft(schedule: schedule.id, occurrence: start.timeIntervalSince1970, kind: .firing,
                                                    actor: asked?.user ?? "warden", detail: await dispatcher.settings.controller)]) != nil else { return }

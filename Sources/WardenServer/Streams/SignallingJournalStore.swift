@@ -35,6 +35,10 @@ struct SignallingJournalStore: JournalStore {
         return try await base.claimWork(controller: controller, lease: lease, at: now)
     }
 
+    func renewLease(_ fence: RunFence, for lease: Duration, at now: Date) async throws(JournalError) -> (until: Double, stopRequest: String?) {
+        try await base.renewLease(fence, for: lease, at: now)
+    }
+
     func signals() -> AsyncStream<JournalSignal>? {
         base.signals()
     }

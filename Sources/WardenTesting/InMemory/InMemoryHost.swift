@@ -10,6 +10,8 @@ struct InMemoryHost {
     var fetched: [String] = []
     /// Connections fail with this kind before anything reaches the host.
     var connectionFailure: TransportError.Kind?
+    /// The next connection takes this long (on the transport's clock) before its command can leave.
+    var slowConnection: Duration?
     /// Process groups alive on the host: commands under way, and leftovers a test declared.
     var liveGroups: Set<Int32> = []
     /// Deadmen by folder path (the latest armed at each).

@@ -32,6 +32,14 @@ extension InMemoryTransport {
         return ids.count
     }
 
+    /// The next connection to `host` takes `duration` on the transport's clock before its command
+    /// can leave (a loaded sshd, a slow handshake): a command whose hold's deadline
+    /// (`RemoteCommand.sendBefore`) passed meanwhile is refused unsent, as the SSH transport
+    /// refuses it at the last moment.
+    public func slowNextConnection(to host: String, by duration: Duration) {
+        update(host) { $0.slowConnection = duration }
+    }
+
     /// A process group still running on `host`, as a command the dead
     /// controller started and journaled (`process-group`) leaves it: a
     /// resume's leftover probe finds it `running` until it is killed (the

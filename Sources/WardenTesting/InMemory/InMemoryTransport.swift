@@ -98,6 +98,22 @@ public final class InMemoryTransport: HostTransport, @unchecked Sendable {
         if Task.isCancelled {
             throw TransportError(kind: .cancelled, host: host.name, message: "\(host.name): cancelled: cancelled before it started. Nothing ran on the host")
         }
+        if let slow = lock.withLock({ () -> Duration? in
+            let delay = hosts[host.name]?.slowConnection
+            hosts[host.name]?.slowConnection = nil
+            return delay
+        }) {
+            do {
+                try await clock.sleep(for: slow)
+            } catch {
+                throw TransportError(kind: .cancelled, host: host.name, message: "\(host.name): cancelled: cancelled while connecting. Nothing ran on the host")
+            }
+        }
+        // As the SSH transport does at the last moment before a command leaves.
+        if let deadline = command.sendBefore, clock.instant >= deadline.instant {
+            throw TransportError(kind: .notSent, host: host.name,
+                                 message: "\(host.name): not sent: this controller's hold on the run ended before the command could leave")
+        }
         let started = clock.instant
         let arrival: Result<(InMemoryReply, RemoteProcessGroup?), TransportError> = lock.withLock {
             var record = hosts[host.name] ?? InMemoryHost(name: host.name)

@@ -55,4 +55,58 @@ struct FencingTests {
         #expect(renewed >= leased + 25, "past two thirds of its lease the hold renewed before sending: \(leased) → \(renewed)")
         #expect(hosts.commands(receivedBy: "db1") == ["echo late"])
     }
+
+    /// A connection slower than the rest of the hold (a loaded sshd): the command is refused unsent
+    /// at the last moment, the hold is confirmed with the journal, and the command is sent then,
+    /// once. Before, the host failed with "not sent" though nobody had taken the run.
+    @Test func aCommandHeldUpOnItsConnectionPastTheHoldIsSentOnceTheJournalConfirmsTheHold() async throws {
+        let clock = TestClock()
+        let hosts = InMemoryTransport(clock: clock)
+        let journal = Journal(store: MemoryJournalStore())
+        try await journal.begin(JournalRun(id: "r1", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
+                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
+        let hold = RunLease(fence: RunFence(runID: "r1", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
+        let transport = FencedTransport(base: hosts, lease: hold)
+        let leased = try #require(try await journal.run("r1")?.leaseUntil)
+        hosts.slowNextConnection(to: "db1", by: .seconds(25))
+        hosts.on(.equals("echo slow"), host: "db1", reply: .success("slow\n"))
+        let sent = Task { () async throws -> CommandResult in try await transport.run(RemoteCommand("echo slow"), on: host) }
+        try await clock.waitUntilAsleep(1)
+        clock.advance(by: .seconds(25))
+        let result = try await sent.value
+        #expect(result.exitStatus == 0)
+        #expect(hosts.commands(receivedBy: "db1") == ["echo slow"], "sent once, after the hold was confirmed")
+        let renewed = try #require(try await journal.run("r1")?.leaseUntil)
+        #expect(renewed >= leased + 25, "the hold was renewed before the command was sent again: \(leased) → \(renewed)")
+        #expect(await hold.lost == nil)
+    }
+
+    /// The same, but the run was adopted while the connection was slow: nothing is sent at all.
+    @Test func aCommandHeldUpOnItsConnectionWhileTheRunWasAdoptedIsNeverSent() async throws {
+        let clock = TestClock()
+        let hosts = InMemoryTransport(clock: clock)
+        let journal = Journal(store: MemoryJournalStore())
+        try await journal.begin(JournalRun(id: "r1", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
+                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
+        let hold = RunLease(fence: RunFence(runID: "r1", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
+        let transport = FencedTransport(base: hosts, lease: hold)
+        hosts.slowNextConnection(to: "db1", by: .seconds(50))
+        let sent = Task { () async -> Result<CommandResult, TransportError> in
+            do throws(TransportError) {
+                return .success(try await transport.run(RemoteCommand("set_meta_level lively"), on: host))
+            } catch {
+                return .failure(error)
+            }
+        }
+        try await clock.waitUntilAsleep(1)
+        clock.advance(by: .seconds(50))
+        _ = try await journal.adopt(run: "r1", controller: "b:2", expecting: 1, reason: "its lease lapsed", at: clock.now)
+        switch await sent.value {
+        case .success: Issue.record("a command was sent after the run was adopted")
+        case let .failure(error):
+            #expect(error.kind == .notSent)
+            #expect(error.message.contains("taken over by b:2"), "\(error.message)")
+        }
+        #expect(hosts.commands(receivedBy: "db1").isEmpty)
+    }
 }

@@ -57,6 +57,11 @@ public protocol JournalStore: Sendable {
     /// different item without serializing them (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
     func claimWork(controller: String, lease: Duration, at now: Date) async throws(JournalError) -> WorkItem?
 
+    /// Extends the lease of the run `fence` holds (`Journal.renewLease`): `.fenced` once another
+    /// controller adopted it. The default is one urgent `write`; a store whose writes queue behind
+    /// one lock may renew without it, since a renewal touches one row and no audit record.
+    func renewLease(_ fence: RunFence, for lease: Duration, at now: Date) async throws(JournalError) -> (until: Double, stopRequest: String?)
+
     /// The signals other processes' writes send (`JournalWriter.signal`), as they arrive; nil for
     /// a store that sends none (its readers poll).
     func signals() -> AsyncStream<JournalSignal>?
@@ -71,6 +76,12 @@ extension JournalStore {
 
     public func claimWork(controller: String, lease: Duration, at now: Date) async throws(JournalError) -> WorkItem? {
         try await write { writer in try Journal.claim(controller: controller, lease: lease, now: now, in: writer) }
+    }
+
+    public func renewLease(_ fence: RunFence, for lease: Duration, at now: Date) async throws(JournalError) -> (until: Double, stopRequest: String?) {
+        let location = self.location
+        // Urgent: a renewal queued behind a burst of run writes would let the lease lapse.
+        return try await writeUrgently { writer in try Journal.renew(fence, for: lease, at: now, in: writer, location: location) }
     }
 
     public func signals() -> AsyncStream<JournalSignal>? { nil }
