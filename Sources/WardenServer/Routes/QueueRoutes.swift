@@ -71,31 +71,13 @@ enum QueueRoutes {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, requester, state, epoch, attempts, outcome, request
-            case createdAt = "created_at"
-            case notAfter = "not_after"
-            case claimedBy = "claimed_by"
-            case leaseUntil = "lease_until"
-            case runID = "run_id"
-            case updatedAt = "updated_at"
+            case request
         }
 
         func encode(to encoder: any Encoder) throws {
+            try item.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(item.id, forKey: .id)
-            try container.encode(item.kind.rawValue, forKey: .kind)
-            try container.encode(item.requester, forKey: .requester)
-            try container.encode(item.state.rawValue, forKey: .state)
-            try container.encode(item.epoch, forKey: .epoch)
-            try container.encode(item.attempts, forKey: .attempts)
-            try container.encode(item.outcome, forKey: .outcome)
             try container.encode(request, forKey: .request)
-            try container.encode(item.createdAt, forKey: .createdAt)
-            try container.encode(item.notAfter, forKey: .notAfter)
-            try container.encode(item.claimedBy, forKey: .claimedBy)
-            try container.encode(item.leaseUntil, forKey: .leaseUntil)
-            try container.encode(item.runID, forKey: .runID)
-            try container.encode(item.updatedAt, forKey: .updatedAt)
         }
     }
 }

@@ -11,15 +11,20 @@ struct FencingTests {
     private let host = InventoryHost(name: "db1", address: "db1", user: "warden", auth: .agent(socket: nil),
                                      hostKey: .pinned(fingerprint: "SHA256:test"), location: SourceLocation(file: "inv.yaml", line: 1, column: 1))
 
-    @Test func aControllerPausedPastItsLeaseRenewsBeforeItsNextCommandAndSendsNothingOnceAdopted() async throws {
+    /// Run r1 begun by controller a:1 with a 30 s lease on the test clock, its hold, and a fenced
+    /// transport over hosts in memory.
+    static func held() async throws -> (TestClock, InMemoryTransport, Journal, RunLease, FencedTransport) {
         let clock = TestClock()
         let hosts = InMemoryTransport(clock: clock)
         let journal = Journal(store: MemoryJournalStore())
-        let started = clock.now
         try await journal.begin(JournalRun(id: "r1", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
-                                           parameters: "", startedAt: started), lease: .seconds(30))
+                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
         let hold = RunLease(fence: RunFence(runID: "r1", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
-        let transport = FencedTransport(base: hosts, lease: hold)
+        return (clock, hosts, journal, hold, FencedTransport(base: hosts, lease: hold))
+    }
+
+    @Test func aControllerPausedPastItsLeaseRenewsBeforeItsNextCommandAndSendsNothingOnceAdopted() async throws {
+        let (clock, hosts, journal, hold, transport) = try await Self.held()
 
         // Within the lease: sent without asking the journal.
         _ = try await transport.run(RemoteCommand("echo one"), on: host)
@@ -41,13 +46,7 @@ struct FencingTests {
     }
 
     @Test func aControllerWithinItsLeaseSendsWithoutAskingTheJournalAndPastItRenewsFirst() async throws {
-        let clock = TestClock()
-        let hosts = InMemoryTransport(clock: clock)
-        let journal = Journal(store: MemoryJournalStore())
-        try await journal.begin(JournalRun(id: "r1", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
-                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
-        let hold = RunLease(fence: RunFence(runID: "r1", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
-        let transport = FencedTransport(base: hosts, lease: hold)
+        let (clock, hosts, journal, hold, transport) = try await Self.held()
         let leased = try #require(try await journal.run("r1")?.leaseUntil)
         clock.advance(by: .seconds(25))
         _ = try await transport.run(RemoteCommand("echo late"), on: host)
@@ -60,13 +59,7 @@ struct FencingTests {
     /// at the last moment, the hold is confirmed with the journal, and the command is sent then,
     /// once. Before, the host failed with "not sent" though nobody had taken the run.
     @Test func aCommandHeldUpOnItsConnectionPastTheHoldIsSentOnceTheJournalConfirmsTheHold() async throws {
-        let clock = TestClock()
-        let hosts = InMemoryTransport(clock: clock)
-        let journal = Journal(store: MemoryJournalStore())
-        try await journal.begin(JournalRun(id: "r1", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
-                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
-        let hold = RunLease(fence: RunFence(runID: "r1", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
-        let transport = FencedTransport(base: hosts, lease: hold)
+        let (clock, hosts, journal, hold, transport) = try await Self.held()
         let leased = try #require(try await journal.run("r1")?.leaseUntil)
         hosts.slowNextConnection(to: "db1", by: .seconds(25))
         hosts.on(.equals("echo slow"), host: "db1", reply: .success("slow\n"))
@@ -83,13 +76,7 @@ struct FencingTests {
 
     /// The same, but the run was adopted while the connection was slow: nothing is sent at all.
     @Test func aCommandHeldUpOnItsConnectionWhileTheRunWasAdoptedIsNeverSent() async throws {
-        let clock = TestClock()
-        let hosts = InMemoryTransport(clock: clock)
-        let journal = Journal(store: MemoryJournalStore())
-        try await journal.begin(JournalRun(id: "r1", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
-                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
-        let hold = RunLease(fence: RunFence(runID: "r1", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
-        let transport = FencedTransport(base: hosts, lease: hold)
+        let (clock, hosts, journal, hold, transport) = try await Self.held()
         hosts.slowNextConnection(to: "db1", by: .seconds(50))
         let sent = Task { () async -> Result<CommandResult, TransportError> in
             do throws(TransportError) {

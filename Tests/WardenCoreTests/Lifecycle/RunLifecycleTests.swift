@@ -116,6 +116,21 @@ struct RunLifecycleTests {
         return (task, waiting.runID)
     }
 
+    /// An approved run in memory, past `set_meta_level lively` and in its `settle` pause.
+    private func settling(_ files: Files) async throws
+        -> (TestClock, InMemoryTransport, Journal, Notices, Task<RunReport, any Error>, String) {
+        let clock = TestClock()
+        let transport = InMemoryTransport(clock: clock)
+        MetaLevelHost.install(on: transport)
+        let journal = Journal(store: MemoryJournalStore())
+        let notices = Notices()
+        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: notices,
+                                                    controller: Self.deadController)
+        clock.advance(by: .seconds(1))
+        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .stepStarted && $0.step == "settle" }
+        return (clock, transport, journal, notices, task, runID)
+    }
+
     /// An approved run whose controller is killed (-9) once `set_meta_level lively` reached the
     /// host: the journal as that controller left it, in a store of its own (what the abandoned
     /// task writes afterwards goes elsewhere), and the run's id.
@@ -236,15 +251,7 @@ extension RunLifecycleTests {
     @Test func aRunAdoptedByAnotherControllerStopsWithoutSendingItsCleanupOrEndingTheRun() async throws {
         let files = try Files()
         defer { files.remove() }
-        let clock = TestClock()
-        let transport = InMemoryTransport(clock: clock)
-        MetaLevelHost.install(on: transport)
-        let journal = Journal(store: MemoryJournalStore())
-        let notices = Notices()
-        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: notices,
-                                                    controller: Self.deadController)
-        clock.advance(by: .seconds(1))
-        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .stepStarted && $0.step == "settle" }
+        let (clock, transport, journal, notices, task, runID) = try await settling(files)
         _ = try await journal.adopt(run: runID, controller: "elsewhere:9", reason: "its lease lapsed", at: clock.now)
         let sentBefore = transport.commands(receivedBy: "meta1").filter { $0.hasPrefix("set_meta_level") }
         let report = try await Self.drive(clock, until: task)
@@ -270,15 +277,7 @@ extension RunLifecycleTests {
     @Test func aStopRequestedThroughTheJournalStopsTheRunAtItsNextRenewalAndItsCleanupRuns() async throws {
         let files = try Files()
         defer { files.remove() }
-        let clock = TestClock()
-        let transport = InMemoryTransport(clock: clock)
-        MetaLevelHost.install(on: transport)
-        let journal = Journal(store: MemoryJournalStore())
-        let notices = Notices()
-        let (task, runID) = try await startApproved(files: files, journal: journal, transport: transport, clock: clock, delegate: notices,
-                                                    controller: Self.deadController)
-        clock.advance(by: .seconds(1))
-        _ = try await Self.awaitEvent(journal, run: runID) { $0.kind == .stepStarted && $0.step == "settle" }
+        let (clock, transport, journal, notices, task, runID) = try await settling(files)
         // Another controller (or terminal) asks; this one learns it by its journal only.
         try await journal.acting(as: "olga").requestStop(run: runID, by: "olga", reason: "wrong cluster", at: clock.now)
         let report = try await Self.drive(clock, until: task)

@@ -6,7 +6,7 @@ import Foundation
 /// like a run's, so a controller that died or froze after claiming loses it to another, and one
 /// that comes back finds its claim refused when it tries to start the run (`WorkClaim`). Exactly
 /// one run is journaled per item: starting it and closing the item are one write.
-public struct WorkItem: Sendable, Hashable, Codable {
+public struct WorkItem: Sendable, Hashable, Encodable {
     /// What the item asks for.
     public enum Kind: String, Sendable, Codable, CaseIterable {
         /// A run requested through the API: `payload` is a `QueuedRun`.
@@ -101,8 +101,26 @@ public struct WorkItem: Sendable, Hashable, Codable {
     /// What an item that expired says.
     public static let expiredOutcome = "no controller had room to start it before it expired"
 
+    /// As the API shows it: every field but the raw payload (its request is shown read out).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(requester, forKey: .requester)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(notAfter, forKey: .notAfter)
+        try container.encode(state, forKey: .state)
+        try container.encode(claimedBy, forKey: .claimedBy)
+        try container.encode(epoch, forKey: .epoch)
+        try container.encode(leaseUntil, forKey: .leaseUntil)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, kind, payload, requester, state, epoch, attempts, outcome
+        case id, kind, requester, state, epoch, attempts, outcome
         case createdAt = "created_at"
         case notAfter = "not_after"
         case claimedBy = "claimed_by"
