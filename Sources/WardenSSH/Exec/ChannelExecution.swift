@@ -40,6 +40,11 @@ extension SSHSession {
         }
         defer { ssh_channel_free(channel) }
         ssh_set_channel_callbacks(channel, callbacks)
+        // Removed before the channel is freed (this defer runs first): a channel freed before the
+        // server's CLOSE arrived (a command refused at its deadline, a failed exec) stays in the
+        // session until that CLOSE, and libssh would call these callbacks then, on another
+        // command's poll, with the sink and the struct already gone (a crash seen under 60 runs).
+        defer { ssh_remove_channel_callbacks(channel, callbacks) }
         guard openChannel(channel) == SSH_OK else {
             throw ChannelOpenFailure(error: channelError("could not open a channel: \(libsshError)"))
         }

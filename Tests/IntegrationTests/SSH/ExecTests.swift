@@ -22,6 +22,31 @@ struct ExecTests {
         }
     }
 
+    /// A command refused at its deadline (`sendBefore`) after its channel opened: nothing runs, and
+    /// the session goes on serving commands. Before, the refused channel's callbacks outlived it,
+    /// and the server's CLOSE, read during a later command, crashed the controller.
+    @Test func aCommandRefusedAtItsDeadlineSendsNothingAndLeavesTheSessionUsable() async throws {
+        try await withFleet { fleet in
+            let client = SSHClient()
+            let marker = "/tmp/warden-refused-\(UUID().uuidString)"
+            for _ in 0..<5 {
+                var refused = ExecRequest(command: "touch \(marker)")
+                refused.sendBefore = { ContinuousClock.now - .seconds(1) }
+                do {
+                    _ = try await client.exec(refused, on: fleet.target())
+                    Issue.record("a command past its deadline was run")
+                } catch {
+                    #expect((error as? SSHError)?.kind == .notSent, "\(error)")
+                }
+            }
+            for index in 0..<20 {
+                let result = try await client.exec(ExecRequest(command: "echo \(index); test ! -e \(marker)"), on: fleet.target())
+                #expect(result.exitStatus == 0 && result.stdout.text == "\(index)\n", "\(result.stdout.text)")
+            }
+            await client.close()
+        }
+    }
+
     @Test func outputBeyondTheCapKeepsHeadAndTailAndSaysWhatWasDropped() async throws {
         try await withFleet { fleet in
             let client = SSHClient()
