@@ -43,7 +43,10 @@ enum LockKeeper {
                     return
                 } catch {
                     // The journal is unreachable: tried again next time; meanwhile commands wait
-                    // on the lease (FencedTransport) once it is no longer known to be held.
+                    // on the lease (FencedTransport) once it is no longer known to be held, and no
+                    // lock is renewed on a host either: a controller that cannot confirm its hold
+                    // (one just woken from a pause, whose run may have been adopted) sends nothing.
+                    continue
                 }
                 if let asked = await hold.stopRequest {
                     await onLost(.stopRequested(asked))
@@ -52,7 +55,13 @@ enum LockKeeper {
             }
             if held == nil { held = try? await journal.locks().filter { $0.runID == runID } }
             for lock in held ?? [] {
-                let renewed = (try? await journal.renew(lock: lock.name, run: runID, lease: lease, at: clock.now)) ?? true
+                let renewed: Bool
+                do {
+                    renewed = try await journal.renew(lock: lock.name, run: runID, lease: lease, at: clock.now)
+                } catch {
+                    // Unknown: the host's lock is renewed only once the journal's is.
+                    continue
+                }
                 if !renewed {
                     await onLost(.lock("lock '\(lock.name)' is no longer held by this run (broken or taken over)"))
                     return

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Testing
 @testable import WardenCore
@@ -163,5 +164,35 @@ private actor LostReport {
 
     func set(_ text: String) {
         self.text = text
+    }
+
+    /// A controller that cannot confirm its hold on the run (the journal unreachable, or it just
+    /// woke from a pause and its run may have been adopted) renews no lock on any host: the
+    /// adopter's lock directory is the adopter's. Once the journal answers, renewals go on.
+    @Test func noHostLockIsRenewedWhileTheHoldCannotBeConfirmed() async throws {
+        let clock = TestClock()
+        let store = MemoryJournalStore()
+        let journal = Journal(store: store)
+        try await journal.begin(JournalRun(id: "run-a", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
+                                           parameters: "", startedAt: clock.now), lease: .seconds(30))
+        #expect(try await journal.acquire(RunLock(name: "pegasus/c1", runID: "run-a", holder: "tester", controller: "a:1", acquiredAt: clock.now, lease: .seconds(30)), at: clock.now).acquired)
+        let hold = RunLease(fence: RunFence(runID: "run-a", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
+        let renewals = Mutex(0)
+        let keeper = Task {
+            await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), hold: hold, clock: clock,
+                                  renewHost: { _ in renewals.withLock { $0 += 1 }; return true }) { _ in }
+        }
+        defer { keeper.cancel() }
+        try await clock.waitUntilAsleep(1)
+        store.unreachable("the database restarted")
+        for _ in 0..<3 {
+            clock.advance(by: .seconds(10))
+            try await clock.waitUntilAsleep(1)
+        }
+        #expect(renewals.withLock { $0 } == 0, "a host lock renewed while the hold could not be confirmed")
+        store.unreachable(nil)
+        clock.advance(by: .seconds(10))
+        try await clock.waitUntilAsleep(1)
+        #expect(renewals.withLock { $0 } == 1)
     }
 }

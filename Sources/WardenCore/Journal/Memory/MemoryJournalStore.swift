@@ -10,6 +10,8 @@ import Foundation
 /// copy and compare values, never wait on a disk.
 public final class MemoryJournalStore: JournalStore {
     private let contents: Mutex<MemoryJournalContents>
+    /// Set: every write fails with it, as a database that went away (`unreachable(_:)`).
+    private let outage = Mutex<String?>(nil)
     public let location: String
     /// A folder of its own under the temporary directory, for what runs keep beside a journal (artifacts).
     public var localFolder: String? { (NSTemporaryDirectory() as NSString).appendingPathComponent("warden-\(location.replacingOccurrences(of: ":", with: "-"))") }
@@ -38,6 +40,9 @@ public final class MemoryJournalStore: JournalStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
         let location = self.location
+        if let reason = outage.withLock({ $0 }) {
+            throw JournalError(.cannotWrite, "cannot write to the journal \(location): \(reason)")
+        }
         let outcome: Result<T, JournalError> = contents.withLock { current in
             let access = MemoryJournalAccess(current, location: location)
             do {
@@ -49,6 +54,12 @@ public final class MemoryJournalStore: JournalStore {
             }
         }
         return try outcome.get()
+    }
+
+    /// From now on every write fails with `reason` (a database that went away), until called
+    /// again with nil: for tests of what a controller does while it cannot confirm its hold.
+    public func unreachable(_ reason: String?) {
+        outage.withLock { $0 = reason }
     }
 
     /// Changes the contents behind the journal's back, as someone with write
