@@ -45,11 +45,15 @@ struct QueueRouteTests {
             // Still full: the claim loop leaves it.
             await harness.services.queue.claimWhileThereIsRoom()
             #expect(try await harness.journal.workItem(item)?.state == .ready)
+            #expect(try await api.get("/metrics", as: nil).text.contains("warden_queue_open_items 1"))
             #expect(try await api.post("/api/v1/runs/\(waiting)/cancel", json: ["reason": "make room"]).code == 202)
             try await harness.finish(waiting)
             await harness.services.queue.claimWhileThereIsRoom()
             let started = try #require(try await harness.journal.workItem(item))
             #expect(started.state == .started, "\(started)")
+            // Both starts claimed here: the rebalance at once, this one from the queue.
+            let metrics = try await api.get("/metrics", as: nil).text
+            #expect(metrics.contains("warden_queue_open_items 0") && metrics.contains(#"warden_queue_claims_total{result="started"} 2"#), "\(metrics)")
             let runID = try #require(started.runID)
             let run = try #require(try await harness.journal.run(runID))
             #expect(run.runbook == "restart" && run.initiator == "olga" && run.trigger == .api, "\(run)")

@@ -44,7 +44,7 @@ public struct ServeServices: Sendable {
         self.attempts = attempts
         self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
         self.schedules = ScheduleService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
-        self.queue = QueueService(journal: journal, dispatcher: dispatcher, state: state, clock: clock, logger: logger)
+        self.queue = QueueService(journal: journal, dispatcher: dispatcher, state: state, clock: clock, metrics: metrics, logger: logger)
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with

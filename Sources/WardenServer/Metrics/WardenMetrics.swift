@@ -32,6 +32,8 @@ public final class WardenMetrics: DispatcherObserver {
         case scheduleLag = "warden_schedule_lag_seconds"
         case runsLost = "warden_runs_lost_total"
         case runsAdopted = "warden_runs_adopted_total"
+        case queueOpen = "warden_queue_open_items"
+        case queueClaims = "warden_queue_claims_total"
 
         /// The whole name as the metric name (no namespace or unit parts: the names above are the ones dashboards use).
         var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
@@ -57,6 +59,8 @@ public final class WardenMetrics: DispatcherObserver {
             case .scheduleLag: "How late scheduled runs started: the run's start less its occurrence's nominal start."
             case .runsLost: "Runs this daemon carried that another controller adopted after this one's lease lapsed (it froze, lost the journal or was paused)."
             case .runsAdopted: "Runs this daemon adopted from a controller that died or stopped renewing its lease, by result (resumed, waiting)."
+            case .queueOpen: "Work items in the journal's queue that have not started yet, as this daemon last read them (every controller sharing the journal reads the same queue)."
+            case .queueClaims: "Work items this daemon claimed, by what became of them (started, refused, given_back: it had no room after all)."
             }
         }
     }
@@ -70,6 +74,7 @@ public final class WardenMetrics: DispatcherObserver {
     private let append: ValueHistogram
     private let incidents: Gauge
     private let remediating: Gauge
+    private let queued: Gauge
 
     public init(version: String) {
         active = registry.makeGauge(descriptor: Family.runsActive.descriptor)
@@ -77,6 +82,8 @@ public final class WardenMetrics: DispatcherObserver {
         append = registry.makeValueHistogram(descriptor: Family.journalAppend.descriptor, buckets: Self.appendBuckets)
         incidents = registry.makeGauge(descriptor: Family.incidentsOpen.descriptor)
         remediating = registry.makeGauge(descriptor: Family.targetsInRemediation.descriptor)
+        queued = registry.makeGauge(descriptor: Family.queueOpen.descriptor)
+        for result in ["started", "refused", "given_back"] { counter(.queueClaims, [("result", result)]).increment(by: Int64(0)) }
         for result in ["accepted", "duplicate", "rejected"] { counter(.alertDeliveries, [("result", result)]).increment(by: Int64(0)) }
         registry.makeGauge(descriptor: Family.buildInfo.descriptor, labels: [("version", version)]).set(to: 1)
         // Every outcome and failure kind from the start, so a dashboard's rate() has a series before the first failure.
@@ -114,6 +121,12 @@ public final class WardenMetrics: DispatcherObserver {
     func runAdopted(_ result: String) { counter(.runsAdopted, [("result", result)]).increment() }
 
     func journalWrite(seconds: Double) { append.record(seconds) }
+
+    /// How many work items wait or are claimed, as just read.
+    func queueOpen(_ count: Int) { queued.set(to: Double(count)) }
+
+    /// What became of a work item this daemon claimed: `started`, `refused` or `given_back`.
+    func queueClaim(_ result: String) { counter(.queueClaims, [("result", result)]).increment() }
 
     /// An Alertmanager delivery: `accepted`, `duplicate` or `rejected`.
     func alertDelivery(_ result: String) { counter(.alertDeliveries, [("result", result)]).increment() }

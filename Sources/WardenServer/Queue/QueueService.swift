@@ -13,6 +13,7 @@ actor QueueService {
     private let dispatcher: RunDispatcher
     private let state: DaemonState
     private let clock: any EngineClock
+    private let metrics: WardenMetrics
     private let logger: Logger
     /// How often the queue is looked at without a signal.
     private let poll: Duration
@@ -20,11 +21,13 @@ actor QueueService {
     private var listener: Task<Void, Never>?
     private var wakeUp: AsyncStream<Void>.Continuation?
 
-    init(journal: Journal, dispatcher: RunDispatcher, state: DaemonState, clock: any EngineClock, logger: Logger, poll: Duration = .seconds(2)) {
+    init(journal: Journal, dispatcher: RunDispatcher, state: DaemonState, clock: any EngineClock, metrics: WardenMetrics, logger: Logger,
+         poll: Duration = .seconds(2)) {
         self.journal = journal
         self.dispatcher = dispatcher
         self.state = state
         self.clock = clock
+        self.metrics = metrics
         self.logger = logger
         self.poll = poll
     }
@@ -79,6 +82,11 @@ actor QueueService {
     /// Claims and starts items until the queue is empty or this daemon is full (then it only
     /// expires the items too late to start).
     func claimWhileThereIsRoom() async {
+        await claimAndStart()
+        await countOpen()
+    }
+
+    private func claimAndStart() async {
         let settings = await dispatcher.settings
         if await !dispatcher.hasRoom {
             try? await journal.expireWork(at: clock.now)
@@ -97,6 +105,11 @@ actor QueueService {
         }
     }
 
+    /// The queue's depth for the metrics (the open items, whoever claimed them).
+    private func countOpen() async {
+        if let open = try? await journal.workItems(closedLimit: 0).open { metrics.queueOpen(open.count) }
+    }
+
     /// Starts the claimed item's run, or settles why not.
     private func start(_ item: WorkItem, under claim: WorkClaim) async {
         guard let queued = QueuedRun.from(item) else {
@@ -108,10 +121,12 @@ actor QueueService {
             request = try await QueueService.request(queued, claim: claim, in: state)
         } catch {
             try? await journal.settle(claim, as: .refused, outcome: error.description, at: clock.now)
+            metrics.queueClaim("refused")
             logger.notice("a queued run was refused", metadata: ["item": "\(item.id)", "why": "\(VisibleText.line(error.description))"])
             return
         }
         let outcome = await QueueService.start(request, claim: claim, journal: journal, dispatcher: dispatcher, clock: clock)
+        metrics.queueClaim(outcome.metric)
         switch outcome {
         case let .started(runID):
             logger.info("started a queued run", metadata: ["item": "\(item.id)", "run": "\(runID)", "attempt": "\(item.attempts)"])
@@ -124,6 +139,14 @@ actor QueueService {
     enum Outcome: Sendable {
         case started(runID: String)
         case refused(AdmissionError)
+
+        /// As `warden_queue_claims_total` counts it: a start refused for want of room gave the item back.
+        var metric: String {
+            switch self {
+            case .started: "started"
+            case let .refused(error): error.kind == .busy || error.kind == .stopping ? "given_back" : "refused"
+            }
+        }
     }
 
     /// Starts `request` under `claim`, renewing the claim while its plan is made; a start

@@ -67,7 +67,9 @@ enum PlanRoutes {
             }
             var claimed = run
             claimed.workClaim = claim
-            switch await QueueService.start(claimed, claim: claim, journal: services.journal, dispatcher: services.dispatcher, clock: services.clock) {
+            let outcome = await QueueService.start(claimed, claim: claim, journal: services.journal, dispatcher: services.dispatcher, clock: services.clock)
+            services.metrics.queueClaim(outcome.metric)
+            switch outcome {
             case let .started(runID):
                 context.logger.info("run started", metadata: ["run": "\(runID)", "runbook": "\(runbook.name)"])
                 return started(runID, planHash: body.planHash, item: itemID)
