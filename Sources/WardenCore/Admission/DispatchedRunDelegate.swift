@@ -1,5 +1,6 @@
 /// The delegate of a run the daemon carries: nobody watches it live (views read
-/// the journal), so it only counts host outcomes for the metrics.
+/// the journal), so it counts host outcomes for the metrics and passes on what the daemon's log
+/// must say (a run lost, a warning).
 struct DispatchedRunDelegate: RunDelegate {
     let observer: any DispatcherObserver
 
@@ -10,6 +11,10 @@ struct DispatchedRunDelegate: RunDelegate {
     }
 
     func notice(_ notice: RunNotice) {
-        if case let .runLost(reason) = notice { observer.runLost(reason: reason) }
+        switch notice {
+        case let .runLost(reason): observer.runLost(reason: reason)
+        case let .warning(text): observer.runWarning(text)
+        default: break
+        }
     }
 }

@@ -10,10 +10,14 @@ public protocol DispatcherObserver: Sendable {
     /// Another controller adopted a run this one carried (its lease lapsed): this one stopped
     /// sending and writing anything for it. `reason` names the run and its new controller.
     func runLost(reason: String)
+    /// Something went wrong in a run that does not end it (its hold could not be renewed, a
+    /// lock host could not be reached): for the daemon's log. `text` names the run.
+    func runWarning(_ text: String)
 }
 
 extension DispatcherObserver {
     public func runLost(reason: String) {}
+    public func runWarning(_ text: String) {}
 }
 
 /// How a host command failed, for counting (never per host: cardinality).

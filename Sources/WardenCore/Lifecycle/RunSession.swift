@@ -194,7 +194,11 @@ public struct RunSession: Sendable {
         }
         let keeper = Task { [renewHost] in
             await LockKeeper.keep(journal: journal, runID: runID, lease: locking?.spec.lease ?? RunLock.defaultLease, hold: hold, clock: clock,
-                                  renewHost: renewHost) { loss in
+                                  renewHost: renewHost, onTrouble: { trouble in
+                                      delegate.notice(.warning("run \(runID): cannot renew this controller's hold on the run (\(trouble)); "
+                                          + "nothing is sent to its hosts until the journal answers, and another controller adopts the run "
+                                          + "if that takes longer than its lease"))
+                                  }) { loss in
                 switch loss {
                 case let .lock(lost):
                     delegate.notice(.lockLost(reason: lost))

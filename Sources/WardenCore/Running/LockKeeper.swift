@@ -23,6 +23,7 @@ enum LockKeeper {
         journal: Journal, runID: String, lease: Duration = RunLock.defaultLease, hold: RunLease? = nil,
         clock: any EngineClock = SystemClock(),
         renewHost: (@Sendable (RunLock) async -> Bool)? = nil,
+        onTrouble: (@Sendable (String) async -> Void)? = nil,
         onLost: @Sendable (Loss) async -> Void
     ) async {
         let interval = min(lease, hold?.lease ?? lease) / 3
@@ -46,6 +47,7 @@ enum LockKeeper {
                     // on the lease (FencedTransport) once it is no longer known to be held, and no
                     // lock is renewed on a host either: a controller that cannot confirm its hold
                     // (one just woken from a pause, whose run may have been adopted) sends nothing.
+                    await onTrouble?(error.description)
                     continue
                 }
                 if let asked = await hold.stopRequest {

@@ -13,6 +13,10 @@ struct ServeRunObserver: DispatcherObserver {
     func activeRunsChanged(to count: Int) { metrics.activeRunsChanged(to: count) }
     func hostCommandFinished(failure: HostFailureKind?) { metrics.hostCommandFinished(failure: failure) }
 
+    func runWarning(_ text: String) {
+        logger.warning("a run's trouble", metadata: ["what": "\(VisibleText.line(text))"])
+    }
+
     func runLost(reason: String) {
         metrics.runLost()
         logger.error("lost a run to another controller: this controller stopped it and sent nothing more to its hosts",

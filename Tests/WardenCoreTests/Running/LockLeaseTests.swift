@@ -178,9 +178,11 @@ private actor LostReport {
         #expect(try await journal.acquire(RunLock(name: "pegasus/c1", runID: "run-a", holder: "tester", controller: "a:1", acquiredAt: clock.now, lease: .seconds(30)), at: clock.now).acquired)
         let hold = RunLease(fence: RunFence(runID: "run-a", epoch: 1), journal: journal, lease: .seconds(30), clock: clock, since: clock.instant)
         let renewals = Mutex(0)
+        let troubles = Mutex<[String]>([])
         let keeper = Task {
             await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), hold: hold, clock: clock,
-                                  renewHost: { _ in renewals.withLock { $0 += 1 }; return true }) { _ in }
+                                  renewHost: { _ in renewals.withLock { $0 += 1 }; return true },
+                                  onTrouble: { trouble in troubles.withLock { $0.append(trouble) } }) { _ in }
         }
         defer { keeper.cancel() }
         try await clock.waitUntilAsleep(1)
@@ -190,6 +192,9 @@ private actor LostReport {
             try await clock.waitUntilAsleep(1)
         }
         #expect(renewals.withLock { $0 } == 0, "a host lock renewed while the hold could not be confirmed")
+        // Said each time, for the log: an operator must see that a controller cannot keep its runs.
+        #expect(troubles.withLock { $0 }.count == 3 && troubles.withLock { $0 }.allSatisfy { $0.contains("the database restarted") },
+                "\(troubles.withLock { $0 })")
         store.unreachable(nil)
         clock.advance(by: .seconds(10))
         try await clock.waitUntilAsleep(1)
