@@ -181,7 +181,29 @@ actor AlertService {
         // new starts are under way in their tasks.
         let unreported = pending.sorted(by: { $0.key < $1.key }).filter { $0.value.approval == .auto }
         await drain()
+        guard !unreported.isEmpty else { return }
+        // On a journal several controllers share, a start decided and not yet reported may be one
+        // a live controller is making right now (planning takes seconds): it is taken on only once
+        // it is older than a controller could take to make it, as a schedule's claim is. Seen: a
+        // controller that came up while another started the incident's run started a second one.
+        if journal.store.localFolder == nil {
+            let grace = (await dispatcher.settings.runLease) * 2 + .seconds(60)
+            Task { [clock] in
+                do { try await clock.sleep(for: grace) } catch { return }
+                await self.resumeUnreported(unreported.map(\.key))
+            }
+            return
+        }
         for (incident, request) in unreported {
+            await resumeStart(incident: incident, request: request)
+        }
+    }
+
+    /// The starts still unreported after the grace: those nobody made are made here.
+    private func resumeUnreported(_ incidents: [String]) async {
+        await drain()
+        for incident in incidents {
+            guard let request = pending[incident], request.approval == .auto else { continue }
             await resumeStart(incident: incident, request: request)
         }
     }
