@@ -51,17 +51,7 @@ public actor RunLease {
     /// A task renewing the lease every third of it until cancelled: for the time a run is held
     /// but not yet running (an adoption's checks), before the run's own keeper takes over.
     public nonisolated func keepRenewed() -> Task<Void, Never> {
-        Task { [clock, lease] in
-            while !Task.isCancelled {
-                do { try await clock.sleep(for: lease / 3) } catch { return }
-                do throws(JournalError) {
-                    try await self.renew()
-                } catch {
-                    // Lost for good, or the journal is unreachable (tried again next time).
-                    if error.kind == .fenced { return }
-                }
-            }
-        }
+        LeaseRenewal.every(third: lease, clock: clock) { () async throws(JournalError) in try await self.renew() }
     }
 
     /// Renews the lease in the journal (the keeper does, every third of it).

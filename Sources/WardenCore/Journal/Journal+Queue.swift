@@ -21,12 +21,8 @@ extension Journal {
                                 notAfter: clock + expiresAfter.milliseconds / 1000)
             var claim: WorkClaim?
             if let controller {
-                item.state = .claimed
-                item.claimedBy = controller
-                item.epoch = 1
-                item.attempts = 1
-                item.leaseUntil = clock + lease.milliseconds / 1000
-                claim = WorkClaim(itemID: id, epoch: 1, controller: controller)
+                item.claim(by: controller, until: clock + lease.milliseconds / 1000, at: clock)
+                claim = WorkClaim(item)
             } else {
                 try writer.signal(.work)
             }
@@ -40,7 +36,7 @@ extension Journal {
     /// once, each gets a different item or none.
     public func claimWork(controller: String, lease: Duration, at now: Date = Date()) async throws(JournalError) -> (WorkItem, WorkClaim)? {
         guard let item = try await store.claimWork(controller: controller, lease: lease, at: now) else { return nil }
-        return (item, WorkClaim(itemID: item.id, epoch: item.epoch, controller: controller))
+        return (item, WorkClaim(item))
     }
 
     /// Marks the open items too late to start as expired (the claim does it on its way; a daemon
@@ -48,18 +44,11 @@ extension Journal {
     public func expireWork(at now: Date = Date()) async throws(JournalError) {
         try await store.write { writer in
             let clock = try writer.databaseTime() ?? now.timeIntervalSince1970
-            for item in try writer.openWorkItems() where item.hasExpired(at: clock) {
-                try writer.save(Journal.expired(item, at: clock))
+            for var item in try writer.openWorkItems() where item.hasExpired(at: clock) {
+                item.expire(at: clock)
+                try writer.save(item)
             }
         }
-    }
-
-    static func expired(_ item: WorkItem, at clock: Double) -> WorkItem {
-        var item = item
-        item.state = .expired
-        item.outcome = WorkItem.expiredOutcome
-        item.updatedAt = clock
-        return item
     }
 
     /// Extends `claim` by `lease` (while its run is planned); `.fenced` once someone else claimed it.
@@ -136,14 +125,10 @@ extension Journal {
         var claimed: WorkItem?
         for var item in try writer.openWorkItems() {
             if item.hasExpired(at: clock) {
-                try writer.save(Journal.expired(item, at: clock))
+                item.expire(at: clock)
+                try writer.save(item)
             } else if claimed == nil, item.isClaimable(at: clock) {
-                item.state = .claimed
-                item.claimedBy = controller
-                item.epoch += 1
-                item.attempts += 1
-                item.leaseUntil = clock + lease.milliseconds / 1000
-                item.updatedAt = clock
+                item.claim(by: controller, until: clock + lease.milliseconds / 1000, at: clock)
                 try writer.save(item)
                 claimed = item
             }

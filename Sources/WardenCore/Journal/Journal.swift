@@ -62,13 +62,14 @@ public final class Journal: Sendable {
         let actor = self.actor
         try await store.write { writer in
             var run = run
-            if let lease { run.leaseUntil = (try writer.databaseTime() ?? run.startedAt) + lease.milliseconds / 1000 }
+            let clock = lease == nil && claim == nil ? run.startedAt : try writer.databaseTime() ?? run.startedAt
+            if let lease { run.leaseUntil = clock + lease.milliseconds / 1000 }
             if let claim {
                 guard var item = try writer.workItem(claim.itemID) else { throw Journal.noSuchItem(claim.itemID) }
                 try claim.check(item)
                 item.state = .started
                 item.runID = run.id
-                item.updatedAt = try writer.databaseTime() ?? run.startedAt
+                item.updatedAt = clock
                 try writer.save(item)
             }
             try writer.insert(run)
@@ -168,7 +169,7 @@ public final class Journal: Sendable {
         Journal.chainBreak(try await events(of: run))
     }
 
-    static func noSuchRun(_ id: String, in location: String) -> JournalError {
+    public static func noSuchRun(_ id: String, in location: String) -> JournalError {
         JournalError(.noSuchRun, "the journal \(location) holds no run '\(id)'")
     }
 }

@@ -304,7 +304,11 @@ struct PostgresJournalAccess: JournalWriter {
 
     // MARK: Clock
 
+    /// The server's clock now, in seconds since 1970: what leases are judged by (the statements
+    /// that renew and claim without `databaseTime()` read it inline).
+    static let clock = "extract(epoch FROM clock_timestamp())::float8"
+
     func databaseTime() throws -> Double? {
-        try rows("SELECT extract(epoch FROM clock_timestamp())::float8").first.map { try $0[0].decode(Double.self) }
+        try rows(PostgresQuery(unsafeSQL: "SELECT \(PostgresJournalAccess.clock)")).first.map { try $0[0].decode(Double.self) }
     }
 }

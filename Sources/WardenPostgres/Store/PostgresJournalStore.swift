@@ -78,18 +78,17 @@ public final class PostgresJournalStore: JournalStore {
         let seconds = lease.milliseconds / 1000
         let expired = WorkItem.expiredOutcome
         return try await transaction(write: false, claim: true) { lane in
-            let clock = "extract(epoch FROM clock_timestamp())::float8"
+            let clock = PostgresJournalAccess.clock
+            // `WorkItem`'s "free": ready, or claimed under a lease that lapsed.
+            let free = "(state = 'ready' OR (state = 'claimed' AND coalesce(lease_until, 0) < \(clock)))"
             _ = try lane.query(PostgresQuery(unsafeSQL: """
                 UPDATE work_items SET state = 'expired', outcome = $1, updated_at = \(clock)
-                WHERE id IN (SELECT id FROM work_items WHERE not_after < \(clock)
-                                 AND (state = 'ready' OR (state = 'claimed' AND coalesce(lease_until, 0) < \(clock)))
-                             FOR UPDATE SKIP LOCKED)
+                WHERE id IN (SELECT id FROM work_items WHERE not_after < \(clock) AND \(free) FOR UPDATE SKIP LOCKED)
                 """, binds: try PostgresJournalStore.bindings(expired)))
             let claimed = try lane.query(PostgresQuery(unsafeSQL: """
                 UPDATE work_items SET state = 'claimed', claimed_by = $1, epoch = epoch + 1, attempts = attempts + 1,
                     lease_until = \(clock) + $2, updated_at = \(clock)
-                WHERE id = (SELECT id FROM work_items WHERE not_after >= \(clock)
-                                AND (state = 'ready' OR (state = 'claimed' AND coalesce(lease_until, 0) < \(clock)))
+                WHERE id = (SELECT id FROM work_items WHERE not_after >= \(clock) AND \(free)
                             ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
                 RETURNING *
                 """, binds: try PostgresJournalStore.bindings(controller, seconds)))
@@ -107,7 +106,7 @@ public final class PostgresJournalStore: JournalStore {
         let result = await Task {
             await self.transactionResult(write: false, claim: true, on: self.urgentLane) { lane in
                 let renewed = try lane.query(PostgresQuery(unsafeSQL: """
-                    UPDATE runs SET lease_until = extract(epoch FROM clock_timestamp())::float8 + $3
+                    UPDATE runs SET lease_until = \(PostgresJournalAccess.clock) + $3
                     WHERE id = $1 AND epoch = $2 RETURNING lease_until, stop_request
                     """, binds: try PostgresJournalStore.bindings(fence.runID, fence.epoch, seconds)))
                 if let row = renewed.rows.first?.makeRandomAccess() {
@@ -115,7 +114,7 @@ public final class PostgresJournalStore: JournalStore {
                 }
                 // Why not: no such run, or another controller's epoch (named, as the fence says it).
                 let access = PostgresJournalAccess(lane: lane)
-                guard let run = try access.run(fence.runID) else { throw JournalError(.noSuchRun, "the journal \(location) holds no run '\(fence.runID)'") }
+                guard let run = try access.run(fence.runID) else { throw Journal.noSuchRun(fence.runID, in: location) }
                 try fence.check(run)
                 throw JournalError(.cannotWrite, "the lease of run \(fence.runID) was not renewed, though the run is at epoch \(fence.epoch); tried again next time")
             }

@@ -70,7 +70,7 @@ actor QueueService {
         let ticker = Task { [clock, poll] in
             while !Task.isCancelled {
                 do { try await clock.sleep(for: poll) } catch { return }
-                await self.yieldWake()
+                self.yieldWake()
             }
         }
         defer { ticker.cancel() }
@@ -156,16 +156,8 @@ actor QueueService {
     static func start(_ request: RunRequest, claim: WorkClaim, journal: Journal, dispatcher: RunDispatcher,
                       clock: any EngineClock) async -> Outcome {
         let lease = await dispatcher.settings.runLease
-        let renewer = Task {
-            while !Task.isCancelled {
-                do { try await clock.sleep(for: lease / 3) } catch { return }
-                do throws(JournalError) {
-                    try await journal.renewClaim(claim, lease: lease, at: clock.now)
-                } catch {
-                    // Claimed by another or settled: nothing more to renew. Else the journal is unreachable: next time.
-                    if error.kind == .fenced { return }
-                }
-            }
+        let renewer = LeaseRenewal.every(third: lease, clock: clock) { () async throws(JournalError) in
+            try await journal.renewClaim(claim, lease: lease, at: clock.now)
         }
         defer { renewer.cancel() }
         do throws(AdmissionError) {

@@ -46,7 +46,7 @@ struct FencingTests {
     }
 
     @Test func aControllerWithinItsLeaseSendsWithoutAskingTheJournalAndPastItRenewsFirst() async throws {
-        let (clock, hosts, journal, hold, transport) = try await Self.held()
+        let (clock, hosts, journal, _, transport) = try await Self.held()
         let leased = try #require(try await journal.run("r1")?.leaseUntil)
         clock.advance(by: .seconds(25))
         _ = try await transport.run(RemoteCommand("echo late"), on: host)
@@ -76,7 +76,7 @@ struct FencingTests {
 
     /// The same, but the run was adopted while the connection was slow: nothing is sent at all.
     @Test func aCommandHeldUpOnItsConnectionWhileTheRunWasAdoptedIsNeverSent() async throws {
-        let (clock, hosts, journal, hold, transport) = try await Self.held()
+        let (clock, hosts, journal, _, transport) = try await Self.held()
         hosts.slowNextConnection(to: "db1", by: .seconds(50))
         let sent = Task { () async -> Result<CommandResult, TransportError> in
             do throws(TransportError) {

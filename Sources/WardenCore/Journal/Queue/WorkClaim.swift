@@ -12,6 +12,11 @@ public struct WorkClaim: Sendable, Hashable {
         self.controller = controller
     }
 
+    /// The claim `item` was just given (`WorkItem.claim(by:until:at:)`).
+    init(_ item: WorkItem) {
+        self.init(itemID: item.id, epoch: item.epoch, controller: item.claimedBy ?? "")
+    }
+
     /// Throws `.fenced` unless `item` is still claimed under this claim.
     func check(_ item: WorkItem) throws(JournalError) {
         guard item.state == .claimed, item.epoch == epoch, item.claimedBy == controller else {

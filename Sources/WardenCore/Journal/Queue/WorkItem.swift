@@ -74,25 +74,41 @@ public struct WorkItem: Sendable, Hashable, Encodable {
         self.updatedAt = updatedAt ?? createdAt
     }
 
-    /// Whether a controller may claim it at `now` (journal clock): ready, or claimed under a
-    /// lease that lapsed, and not past `notAfter`. `PostgresJournalStore` states the same rule in SQL.
-    public func isClaimable(at now: Double) -> Bool {
-        guard notAfter >= now else { return false }
+    /// Whether nobody holds it at `now` (journal clock): ready, or claimed under a lease that
+    /// lapsed. `PostgresJournalStore` states the same rule in SQL.
+    private func isFree(at now: Double) -> Bool {
         switch state {
-        case .ready: return true
-        case .claimed: return (leaseUntil ?? 0) < now
-        case .started, .refused, .expired, .withdrawn: return false
+        case .ready: true
+        case .claimed: (leaseUntil ?? 0) < now
+        case .started, .refused, .expired, .withdrawn: false
         }
     }
 
-    /// Whether it is open but too late to start at `now`.
+    /// Whether a controller may claim it at `now`: free, and not past `notAfter`.
+    public func isClaimable(at now: Double) -> Bool {
+        notAfter >= now && isFree(at: now)
+    }
+
+    /// Whether it is free but too late to start at `now`.
     public func hasExpired(at now: Double) -> Bool {
-        guard notAfter < now else { return false }
-        switch state {
-        case .ready: return true
-        case .claimed: return (leaseUntil ?? 0) < now
-        case .started, .refused, .expired, .withdrawn: return false
-        }
+        notAfter < now && isFree(at: now)
+    }
+
+    /// Claimed by `controller` until `until`, at the next epoch (the one its claim names).
+    mutating func claim(by controller: String, until: Double, at clock: Double) {
+        state = .claimed
+        claimedBy = controller
+        epoch += 1
+        attempts += 1
+        leaseUntil = until
+        updatedAt = clock
+    }
+
+    /// Expired unstarted.
+    mutating func expire(at clock: Double) {
+        state = .expired
+        outcome = WorkItem.expiredOutcome
+        updatedAt = clock
     }
 
     /// A fresh id for an item no idempotency key names.
