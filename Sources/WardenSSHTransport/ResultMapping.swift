@@ -35,6 +35,7 @@ extension TransportError {
         case .transferTimedOut: .transferTimedOut
         case .invalidConfiguration: .invalidConfiguration
         case .notSent: .notSent
+        case .becomeRefused: .becomeRefused
         }
         self.init(kind: kind, host: host.name, message: ssh.description, partialResult: ssh.partialResult.map(CommandResult.init))
     }

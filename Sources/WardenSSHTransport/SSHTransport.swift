@@ -28,6 +28,9 @@ public final class SSHTransport: HostTransport {
             outputLimit: OutputLimit(head: command.outputLimit / 2, tail: command.outputLimit - command.outputLimit / 2),
             secretFiles: command.secretFiles.map { Array($0.utf8) })
         if let deadline = command.sendBefore { request.sendBefore = { deadline.instant } }
+        if let become = command.become {
+            request.become = ExecBecome(user: become.user, password: become.password.map { Array($0.utf8) })
+        }
         if let onStarted {
             request.onProcessGroup = { group, start in onStarted(RemoteProcessGroup(id: group, startTime: start)) }
         }

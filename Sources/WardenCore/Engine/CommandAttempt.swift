@@ -11,11 +11,11 @@ enum CommandAttempt {
 
     public static func run(
         _ command: RenderedCommand, on host: InventoryHost, timeout: Duration?, parser: ParserSpec?, transport: any HostTransport,
-        onStarted: (@Sendable (RemoteProcessGroup) -> Void)? = nil
+        become: RemoteBecome? = nil, onStarted: (@Sendable (RemoteProcessGroup) -> Void)? = nil
     ) async -> Outcome {
         let result: CommandResult
         do {
-            result = try await transport.run(RemoteCommand(command.line, timeout: timeout, secretFiles: command.secretFiles), on: host,
+            result = try await transport.run(RemoteCommand(command.line, timeout: timeout, secretFiles: command.secretFiles, become: become), on: host,
                                              onOutput: nil, onStarted: onStarted)
         } catch {
             return .unreachable(error.description, error.kind)

@@ -7,4 +7,6 @@ struct GroupDefinition {
     var children: [NameReference] = []
     var vars: [String: Value] = [:]
     var hostStateDir: String?
+    var become: BecomeSetting?
+    var jump: [NameReference]?
 }

@@ -14,6 +14,11 @@ struct HostSettings {
     var connectTimeout: Duration?
     /// `host_state_dir`: where Warden keeps locks and deadmen on the host.
     var hostStateDir: String?
+    /// `certificate`: the OpenSSH certificate beside the identity file.
+    var certificate: String?
+    var become: BecomeSetting?
+    /// `jump`: the chain of bastions by name; empty for `jump: none`.
+    var jump: [NameReference]?
     var groups: [NameReference] = []
     var vars: [String: Value] = [:]
 }

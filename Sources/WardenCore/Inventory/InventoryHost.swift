@@ -26,6 +26,12 @@ public struct InventoryHost: Sendable, Hashable {
     public let stateFolder: String?
     /// Where the host is defined, for messages about it.
     public let location: SourceLocation
+    /// `certificate`: the OpenSSH certificate for the identity file (`id_ed25519-cert.pub`), if any.
+    public let certificate: String?
+    /// `become`: who commands run as by default (a step's own `become` wins); nil: the login user.
+    public let become: BecomeSpec?
+    /// `jump`: the bastions the host is reached through; empty: directly.
+    public let jump: JumpChain
 
     public init(
         name: String,
@@ -38,7 +44,10 @@ public struct InventoryHost: Sendable, Hashable {
         groups: [String] = [],
         vars: [String: Value] = [:],
         stateFolder: String? = nil,
-        location: SourceLocation
+        location: SourceLocation,
+        certificate: String? = nil,
+        become: BecomeSpec? = nil,
+        jump: JumpChain = JumpChain([])
     ) {
         self.name = name
         self.address = address
@@ -51,5 +60,16 @@ public struct InventoryHost: Sendable, Hashable {
         self.vars = vars
         self.stateFolder = stateFolder
         self.location = location
+        self.certificate = certificate
+        self.become = become
+        self.jump = jump
+    }
+
+    /// The same host reached directly: how a hop of a chain is connected to
+    /// (the hops before it are the chain's, not its own).
+    public var withoutJump: InventoryHost {
+        InventoryHost(name: name, address: address, port: port, user: user, auth: auth, hostKey: hostKey,
+                      connectTimeout: connectTimeout, groups: groups, vars: vars, stateFolder: stateFolder, location: location,
+                      certificate: certificate, become: become)
     }
 }

@@ -62,7 +62,12 @@ extension InventoryLoader {
         let groupVars = Dictionary(groups.map { ($0.name, $0.vars) }, uniquingKeysWith: { first, _ in first })
         let groupStateDirs = Dictionary(groups.compactMap { group in group.hostStateDir.map { (group.name, $0) } },
                                         uniquingKeysWith: { first, _ in first })
+        let groupBecome = Dictionary(groups.compactMap { group in group.become.map { (group.name, $0) } },
+                                     uniquingKeysWith: { first, _ in first })
+        let groupJump = Dictionary(groups.compactMap { group in group.jump.map { (group.name, $0) } },
+                                   uniquingKeysWith: { first, _ in first })
         var resolvedHosts: [InventoryHost] = []
+        var jumps: [String: (chain: [NameReference], own: Bool)] = [:]
         for host in hosts {
             let memberOf = ancestors(of: directGroups[host.name] ?? [], parents: parents).sorted()
             let varsOrder = memberOf.sorted { (depths[$0] ?? 0, $0) < (depths[$1] ?? 0, $1) }
@@ -74,10 +79,18 @@ extension InventoryLoader {
             // Like vars: the host's own, else the deepest group's (then by name), else defaults.
             let stateDir = host.settings.hostStateDir ?? varsOrder.reversed().lazy.compactMap { groupStateDirs[$0] }.first
                 ?? defaults.hostStateDir
-            if let resolved = combine(host, defaults: defaults, groups: memberOf, vars: mergedVars, stateDir: stateDir) {
+            let become = host.settings.become ?? varsOrder.reversed().lazy.compactMap { groupBecome[$0] }.first ?? defaults.become
+            if let own = host.settings.jump {
+                jumps[host.name] = (own, true)
+            } else if let inherited = varsOrder.reversed().lazy.compactMap({ groupJump[$0] }).first ?? defaults.jump {
+                jumps[host.name] = (inherited, false)
+            }
+            if let resolved = combine(host, defaults: defaults, groups: memberOf, vars: mergedVars, stateDir: stateDir, become: become?.spec) {
                 resolvedHosts.append(resolved)
             }
         }
+        guard errors.isEmpty else { return nil }
+        resolvedHosts = resolveJumps(resolvedHosts, jumps: jumps)
         guard errors.isEmpty else { return nil }
 
         var members: [String: [String]] = [:]
@@ -102,7 +115,7 @@ extension InventoryLoader {
     /// One final host: each setting from the host, else from defaults, else
     /// the built-in default; see `InventoryHost.auth` for the auth rules.
     private mutating func combine(
-        _ host: HostDefinition, defaults: HostSettings, groups: [String], vars: [String: Value], stateDir: String?
+        _ host: HostDefinition, defaults: HostSettings, groups: [String], vars: [String: Value], stateDir: String?, become: BecomeSpec?
     ) -> InventoryHost? {
         let own = host.settings
         guard let user = own.user ?? defaults.user ?? LocalAccount.userName(environment: environment) else {
@@ -150,7 +163,42 @@ extension InventoryLoader {
             groups: groups,
             vars: vars,
             stateFolder: stateDir,
-            location: host.location)
+            location: host.location,
+            certificate: own.certificate ?? defaults.certificate,
+            become: become)
+    }
+
+    /// Every host's `jump:` names turned into the hops' own settings. A chain
+    /// a host inherits (from a group or defaults) that passes through the host
+    /// itself is cut there: the bastion of a group is reached through the hops
+    /// before it. A host naming itself in its own `jump:` is an error.
+    private mutating func resolveJumps(_ hosts: [InventoryHost], jumps: [String: (chain: [NameReference], own: Bool)]) -> [InventoryHost] {
+        guard !jumps.isEmpty else { return hosts }
+        let byName = Dictionary(hosts.map { ($0.name, $0.withoutJump) }, uniquingKeysWith: { first, _ in first })
+        let names = hosts.map(\.name).sorted()
+        return hosts.map { host in
+            guard let (chain, own) = jumps[host.name] else { return host }
+            var hops: [InventoryHost] = []
+            for reference in chain {
+                if reference.name == host.name {
+                    if own {
+                        report(LocatedError("host '\(host.name)' cannot jump through itself", at: reference.location,
+                                            hint: "remove it from its own jump list"))
+                    }
+                    break
+                }
+                guard let hop = byName[reference.name] else {
+                    report(LocatedError("jump names unknown host '\(reference.name)'", at: reference.location,
+                                        hint: NameSuggestion.hint(for: reference.name, among: names) ?? "a jump host must be an inventory host, so its address, user, key and known_hosts are known"))
+                    break
+                }
+                hops.append(hop)
+            }
+            return InventoryHost(name: host.name, address: host.address, port: host.port, user: host.user, auth: host.auth,
+                                 hostKey: host.hostKey, connectTimeout: host.connectTimeout, groups: host.groups, vars: host.vars,
+                                 stateFolder: host.stateFolder, location: host.location, certificate: host.certificate,
+                                 become: host.become, jump: JumpChain(hops))
+        }
     }
 
     private mutating func homePath(_ relative: String, for host: HostDefinition) -> String? {

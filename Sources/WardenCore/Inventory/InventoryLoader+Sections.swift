@@ -83,11 +83,13 @@ extension InventoryLoader {
                 case "children": group.children = names(field.value, key: "children", kind: "group", context: context)
                 case "vars": group.vars = vars(field.value)
                 case "host_state_dir": group.hostStateDir = hostStateDir(field.value)
+                case "become": group.become = become(field.value)
+                case "jump": group.jump = jump(field.value, context: context)
                 default:
                     report(
                         "unknown key '\(field.name)' \(context)", at: field.key,
                         hint: NameSuggestion.hint(for: field.name, among: InventoryLoader.groupKeys)
-                            ?? "a group has only 'hosts', 'children', 'vars' and 'host_state_dir'")
+                            ?? "a group has only 'hosts', 'children', 'vars', 'host_state_dir', 'become' and 'jump'")
                 }
             }
             groups.append(group)
@@ -112,6 +114,9 @@ extension InventoryLoader {
             case "connect_timeout": settings.connectTimeout = timeout(value)
             case "vars": settings.vars = vars(value)
             case "host_state_dir": settings.hostStateDir = hostStateDir(value)
+            case "certificate": settings.certificate = path(value, key: "certificate")
+            case "become": settings.become = become(value)
+            case "jump": settings.jump = jump(value, context: context)
             case "address" where isHost: settings.address = word(value, key: "address")
             case "host_key" where isHost: settings.hostKey = fingerprint(value)
             case "groups" where isHost: settings.groups = names(value, key: "groups", kind: "group", context: context)

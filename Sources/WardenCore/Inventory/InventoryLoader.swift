@@ -15,11 +15,11 @@ struct InventoryLoader {
     /// Keys a host and `defaults` share.
     static let connectionKeys = [
         "user", "port", "identity_file", "passphrase_env", "agent", "agent_socket",
-        "known_hosts", "connect_timeout", "vars", "host_state_dir",
+        "known_hosts", "connect_timeout", "vars", "host_state_dir", "certificate", "become", "jump",
     ]
     /// Keys only a host may have: they describe one machine, not all of them.
     static let hostOnlyKeys = ["address", "host_key", "groups"]
-    static let groupKeys = ["hosts", "children", "vars", "host_state_dir"]
+    static let groupKeys = ["hosts", "children", "vars", "host_state_dir", "become", "jump"]
     static let topLevelKeys = ["defaults", "hosts", "groups"]
 
     let file: String

@@ -178,6 +178,9 @@ public struct PlannedHost: Sendable, Codable {
     /// The revert a deadman armed before the change runs (`deadman: {run: ...}`),
     /// as it will be armed; nil without one, or when the deadman runs `undo`.
     public var deadman: String? = nil
+    /// `pegasus via sudo` when the command runs as another user than the
+    /// login user (`become`); nil for the login user.
+    public var runAs: String? = nil
     public var reason: String?
     /// The step whose outcome this host's decision waits on.
     public var waitsOn: String?

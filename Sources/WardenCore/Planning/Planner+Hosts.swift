@@ -9,7 +9,7 @@ extension Planner {
             for host in hosts {
                 planHosts.append(PlannedHost(host: host.name, status: .unknown, command: nil, undo: nil, reason: waitsOn.reason,
                                            waitsOn: waitsOn.step))
-                hashCommand(step, host: host.name, line: nil)
+                hashCommand(step, host: host.name, line: nil, runAs: step.becomeSpec(on: host))
             }
             // The hosts it acts on are its target's unless `when`, which waits too, leaves some out.
             if step.serial != nil, step.when == nil { planned.batches = HostBatches.split(hosts.map(\.name), serial: step.serial) }
@@ -21,6 +21,7 @@ extension Planner {
                 var entry = PlannedHost(host: host.host.name, status: .willRun, command: host.command.map { context.redactor.redact($0.line) },
                                         undo: host.undo.map { context.redactor.redact($0.line) }, reason: nil, waitsOn: nil)
                 entry.deadman = step.deadman?.command == nil ? nil : host.deadman.map(context.redactor.redact)
+                entry.runAs = step.becomeSpec(on: host.host)?.description
                 switch host.verdict {
                 case .acts, .doneBefore:
                     break
@@ -33,7 +34,7 @@ extension Planner {
                     failure = failure ?? "step '\(step.id)' on \(host.host.name): \(reason)"
                 }
                 if entry.status != .skipped {
-                    hashCommand(step, host: host.host.name, line: entry.command)
+                    hashCommand(step, host: host.host.name, line: entry.command, runAs: step.becomeSpec(on: host.host))
                     noteSecretLookalikes(step, on: host.host.name, in: environment(of: step, on: host.host))
                 }
                 planHosts.append(entry)
@@ -126,9 +127,10 @@ extension Planner {
         }
         // Exactly what the run will send (the decision's commands), on the hosts it acts on; `planned.hosts` is in the decision's order.
         let toRun = decision.hosts.enumerated().filter { $0.element.acts }
+        let context = self.context
         let outcomes = await ConcurrentMap.map(toRun, limit: concurrency) { index, decided in
             (index, decided.host, await CommandAttempt.run(decided.sent, on: decided.host, timeout: step.timeout, parser: step.parser,
-                                                           transport: transport))
+                                                           transport: transport, become: context.remoteBecome(step, on: decided.host)))
         }
         var ran: [(name: String, record: HostRecord)] = []
         var failures: [String] = []

@@ -92,8 +92,11 @@ extension Planner {
         context.environment(scope: step.scope, host: host, steps: stepRecords, probes: probeRecords)
     }
 
-    mutating func hashCommand(_ step: Step, host: String, line: String?) {
+    mutating func hashCommand(_ step: Step, host: String, line: String?, runAs: BecomeSpec? = nil) {
         hash.add("step", step.id, host, line ?? ("template: " + (step.command?.text ?? step.kind.keyword)))
+        // Who it runs as is part of what was approved: an inventory that later adds `become: root`
+        // changes the plan. Added only when set, so plans without `become` keep their hashes.
+        if let runAs { hash.add("run-as", step.id, host, runAs.description) }
     }
 
     /// `approve` and `pause`: they touch no host.

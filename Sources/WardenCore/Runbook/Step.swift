@@ -49,6 +49,8 @@ public struct Step: Sendable {
     /// `until`) but neither shown nor journaled; only its exit status and
     /// the SHA-256 of stdout and stderr are kept.
     var noLog = false
+    /// `become:` as the step writes it; nil: the host's default (`InventoryHost.become`).
+    public var become: BecomeSetting? = nil
 
     /// The command a deadman runs: its own, else the step's undo.
     var deadmanCommand: Template? { deadman?.command ?? undo }

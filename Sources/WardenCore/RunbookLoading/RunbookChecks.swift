@@ -16,6 +16,7 @@ struct RunbookChecks {
         checkProbes()
         checkGuardsAndWatches()
         checkSteps()
+        checkBecome()
         checkRunWide()
     }
 

@@ -5,7 +5,7 @@ extension RunbookLoader {
     static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include"]
     static let commandStepKeys = [
         "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
-        "batch_pause", "between_batches", "parse", "pattern", "expect", "no_log",
+        "batch_pause", "between_batches", "parse", "pattern", "expect", "no_log", "become",
     ]
     /// The keys each kind of step takes besides its kind key.
     static let stepKeys: [String: [String]] = [
@@ -110,6 +110,7 @@ extension RunbookLoader {
         step.betweenBatches = settings.betweenBatches
         step.unguarded = settings.unguarded
         step.noLog = settings.noLog ?? false
+        step.become = settings.become
         for pending in pendingDurations ?? [] {
             let field: DurationParameter.Field? = switch (kind.name, pending.key) {
             case ("wait", "every"): .waitEvery
@@ -144,6 +145,7 @@ extension RunbookLoader {
         if let node = value("max_fail") { settings.maxFail = batchSize(node, key: "max_fail", allowZero: true) }
         if let node = value("readonly") { settings.readonly = bool(node, key: "readonly") }
         if let node = value("no_log") { settings.noLog = bool(node, key: "no_log") }
+        if let node = value("become") { settings.become = readBecome(node) }
         if let node = value("undo") { settings.undo = template(node, key: "undo") }
         if let node = value("verify") { settings.verify = readVerify(node) }
         if let node = value("deadman") { settings.deadman = readDeadman(node) }
@@ -386,6 +388,16 @@ struct StepSettings {
     var betweenBatches: BatchGate?
     var unguarded: String?
     var noLog: Bool?
+    var become: BecomeSetting?
     var parser: ParserSpec?
     var onError: ErrorPolicy?
+}
+
+extension RunbookLoader {
+    /// A step's `become:` (see `BecomeReading`); it may name the secret parameter holding a sudo password.
+    mutating func readBecome(_ node: Node) -> BecomeSetting? {
+        let (setting, problems) = BecomeReading.read(node, passwordAllowed: true)
+        for problem in problems { report(problem.message, at: problem.node, hint: problem.hint) }
+        return setting
+    }
 }

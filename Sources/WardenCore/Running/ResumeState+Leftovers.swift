@@ -23,14 +23,15 @@ extension ResumeState {
                   let host = context.hosts(of: step.target).first(where: { $0.name == unknown.host }) else { continue }
             let command = unknown.command.map { ": $ \($0)" } ?? ""
             let what = "\(host.name): step '\(step.id)' left its command running (process group \(group.id)\(command))"
-            guard try await Self.isRunning(group, on: host, transport: transport) else { continue }
+            let become = context.remoteBecome(step, on: host)
+            guard try await Self.isRunning(group, on: host, become: become, transport: transport) else { continue }
             switch policy {
             case .wait:
                 let limit = step.timeout.map { "up to \(DurationText.format($0)), the step's timeout," } ?? "until it ends (the step has no timeout)"
                 say(context.redactor.redact("\(what); waiting \(limit) before going on (--leftovers kill stops it instead)"))
                 let clock = context.clock
                 let giveUp = step.timeout.map { clock.instant + $0 }
-                while try await Self.isRunning(group, on: host, transport: transport) {
+                while try await Self.isRunning(group, on: host, become: become, transport: transport) {
                     if let giveUp, clock.instant >= giveUp {
                         throw LeftoverError(.stillRunning, context.redactor.redact(
                             "\(what): still running after the step's timeout; nothing was resumed: let it end, or resume with --leftovers kill"))
@@ -41,11 +42,11 @@ extension ResumeState {
             case .kill:
                 say(context.redactor.redact("\(what); killing its process group (--leftovers kill)"))
                 do {
-                    _ = try await transport.run(RemoteCommand(Self.killScript(group), timeout: .seconds(30)), on: host)
+                    _ = try await transport.run(RemoteCommand(Self.killScript(group), timeout: .seconds(30), become: become), on: host)
                 } catch {
                     throw LeftoverError(.cannotKill, context.redactor.redact("\(what): could not kill it: \(error.description); nothing was resumed"))
                 }
-                guard try await !Self.isRunning(group, on: host, transport: transport) else {
+                guard try await !Self.isRunning(group, on: host, become: become, transport: transport) else {
                     throw LeftoverError(.cannotKill, context.redactor.redact("\(what): still running after it was killed; nothing was resumed"))
                 }
                 lines.append(context.redactor.redact("\(what); killed"))
@@ -54,10 +55,12 @@ extension ResumeState {
         return lines
     }
 
-    private static func isRunning(_ group: RemoteProcessGroup, on host: InventoryHost,
+    /// Asked as the user the command ran as (`become`): the login user cannot
+    /// even test for another user's processes (`kill -0` is refused).
+    private static func isRunning(_ group: RemoteProcessGroup, on host: InventoryHost, become: RemoteBecome?,
                                   transport: any HostTransport) async throws(LeftoverError) -> Bool {
         do {
-            let result = try await transport.run(RemoteCommand(probeScript(group), timeout: .seconds(30)), on: host)
+            let result = try await transport.run(RemoteCommand(probeScript(group), timeout: .seconds(30), become: become), on: host)
             return result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines) == "running"
         } catch {
             throw LeftoverError(.unknown, "\(host.name): cannot tell whether process group \(group.id) still runs: \(error.description); nothing was resumed")

@@ -202,7 +202,8 @@ extension ResumeState {
                 remaining.append(unknown)
                 continue
             }
-            switch await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: verify.parser, transport: transport) {
+            switch await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: verify.parser, transport: transport,
+                                            become: context.remoteBecome(step, on: host)) {
             case let .unreachable(message, _):
                 lines.append(context.redactor.redact("\(unknown.step)@\(unknown.host): verify could not run: \(message)"))
                 remaining.append(unknown)

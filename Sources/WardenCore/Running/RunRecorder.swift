@@ -28,9 +28,14 @@ public struct RunRecorder: Sendable {
                                        detail: step.isMutating ? "mutating" : step.kind.keyword, at: clock.now), fence: fence)
     }
 
-    /// The intents of a batch of hosts, in one durable write.
-    func intents(_ step: Step, _ batch: [(host: String, command: String)]) async throws(JournalError) {
-        try await journal.append(batch.map { .init(runID: runID, kind: .intent, step: step.id, host: $0.host, command: redactor.redact($0.command), at: clock.now) }, fence: fence)
+    /// The intents of a batch of hosts, in one durable write. `runAs`: the
+    /// effective user when it is not the login user (`become`), journaled
+    /// as the intent's detail (`as pegasus via sudo`).
+    func intents(_ step: Step, _ batch: [(host: String, command: String)], runAs: [String: BecomeSpec] = [:]) async throws(JournalError) {
+        try await journal.append(batch.map {
+            .init(runID: runID, kind: .intent, step: step.id, host: $0.host, command: redactor.redact($0.command),
+                  detail: runAs[$0.host].map { "as \($0.description)" }, at: clock.now)
+        }, fence: fence)
     }
 
     /// The outcome with what later steps read (`result`, `stdout`, `stderr`,

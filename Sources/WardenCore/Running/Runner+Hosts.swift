@@ -150,6 +150,13 @@ extension Runner {
         return stepReport
     }
 
+    /// The hosts of `hosts` on which `step` runs as another user, and as whom.
+    static func runAs(_ step: Step, _ hosts: [InventoryHost]) -> [String: BecomeSpec] {
+        var users: [String: BecomeSpec] = [:]
+        for host in hosts { users[host.name] = step.becomeSpec(on: host) }
+        return users
+    }
+
     /// One batch of hosts at once, each as decided; `probes`: the samples the step was decided on, which judge its output too.
     private func runBatch(
         _ step: Step, _ batch: [DecidedHost], probes: [String: RecordSet]
@@ -161,7 +168,7 @@ extension Runner {
         // never announces a command still queued when the controller died.
         let intentsFirst = batch.count <= concurrency
         do throws(JournalError) {
-            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }) }
+            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }, runAs: Self.runAs(step, batch.map(\.host))) }
         } catch {
             return batch.map { decided in
                 HostRun(host: decided.host,
@@ -173,7 +180,7 @@ extension Runner {
         return await ConcurrentMap.map(batch, limit: concurrency) { decided in
             let host = decided.host
             do throws(JournalError) {
-                if !intentsFirst { try await recorder?.intents(step, [(host.name, decided.line)]) }
+                if !intentsFirst { try await recorder?.intents(step, [(host.name, decided.line)], runAs: Self.runAs(step, [host])) }
             } catch {
                 let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
                                         attempts: 0, reason: "not run: \(error.description)")
@@ -301,7 +308,7 @@ extension Runner {
         while true {
             attempt += 1
             let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: step.parser, transport: transport,
-                                                   onStarted: started)
+                                                   become: context.remoteBecome(step, on: host), onStarted: started)
             let verdict = OutcomeJudgement.judge(step, host: host, outcome: outcome, context: context, steps: records, probes: probes)
             let shown = context.redactor.redact(command.line)
             if verdict.problem == nil || attempt > step.retries || Task.isCancelled {
@@ -327,7 +334,8 @@ extension Runner {
                               reason: context.redactor.redact("cannot render: \(error.description)"))
         }
         let line = command.line
-        let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: nil, transport: transport)
+        let outcome = await CommandAttempt.run(command, on: host, timeout: step.timeout, parser: nil, transport: transport,
+                                               become: context.remoteBecome(step, on: host))
         switch outcome {
         case let .unreachable(message, _):
             return HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 1,

@@ -15,9 +15,13 @@ public struct RemoteCommand: Sendable, Hashable {
     /// Not sent once this deadline has passed: the transport reads it at the last moment before
     /// the command leaves (`FencedTransport` sets it to the controller's hold on the run).
     public var sendBefore: SendDeadline?
+    /// Run as another user (`become:`); nil: the login user. The transport also
+    /// kills a timed-out command through it (the login user cannot signal it).
+    public var become: RemoteBecome?
 
-    public init(_ line: String, timeout: Duration? = nil, outputLimit: Int = 8 << 20, secretFiles: [String] = []) {
+    public init(_ line: String, timeout: Duration? = nil, outputLimit: Int = 8 << 20, secretFiles: [String] = [], become: RemoteBecome? = nil) {
         self.line = line
+        self.become = become
         self.timeout = timeout
         self.outputLimit = outputLimit
         self.secretFiles = secretFiles

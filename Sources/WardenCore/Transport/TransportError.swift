@@ -22,6 +22,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         /// Not sent: this controller no longer holds the run (another controller adopted it after
         /// its lease lapsed), or cannot confirm that it still does (`FencedTransport`).
         case notSent = "not_sent"
+        /// sudo refused to run the command as the step's `become` user: nothing ran.
+        case becomeRefused = "become_refused"
     }
 
     public var kind: Kind

@@ -33,6 +33,9 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         case invalidConfiguration
         /// Not sent: the caller's deadline for sending it (`ExecRequest.sendBefore`) had passed.
         case notSent
+        /// sudo refused to run the command as the `become` user (no rule, or a
+        /// password needed and none given, or a wrong one): nothing ran.
+        case becomeRefused
     }
 
     public let kind: Kind
@@ -76,6 +79,7 @@ extension SSHError.Kind {
         case .transferTimedOut: "transfer timed out"
         case .invalidConfiguration: "invalid connection settings"
         case .notSent: "not sent"
+        case .becomeRefused: "sudo refused"
         }
     }
 }

@@ -24,7 +24,14 @@ extension SSHSession {
                            detail: "the command's secret files take \(secrets.count) bytes to send, more than the \(SecretFilesWrapper.maximumPayload) allowed; nothing was run",
                            remedy: "Hand the command smaller secrets, or put a large file on the host by other means")
         }
-        let wrapped = request.killProcessGroupOnStop || secrets != nil
+        if let password = request.become?.password, !SudoWrapper.isUsable(password) {
+            throw SSHError(.invalidConfiguration, host: target.label,
+                           detail: "the sudo password contains a line break or NUL, which sudo would cut short; nothing was run",
+                           remedy: "Give the password parameter the password alone, without a trailing newline")
+        }
+        // What goes to the command's stdin before anything else: the sudo password (if any), then the secret files.
+        let stdin = request.become.map(SudoWrapper.stdinPrefix) .map { $0 + (secrets ?? []) } ?? secrets
+        let wrapped = request.killProcessGroupOnStop || secrets != nil || request.become != nil
         let sink = ChannelSink(limit: request.outputLimit, expectsMarker: wrapped, onOutput: onOutput,
                                onProcessGroup: request.onProcessGroup)
         let context = Unmanaged.passRetained(sink)
@@ -48,13 +55,14 @@ extension SSHSession {
         guard openChannel(channel) == SSH_OK else {
             throw ChannelOpenFailure(error: channelError("could not open a channel: \(libsshError)"))
         }
-        let line = if secrets != nil {
+        var line = if secrets != nil {
             SecretFilesWrapper.wrap(request.command, files: request.secretFiles.count)
         } else if wrapped {
             ProcessGroupWrapper.wrap(request.command)
         } else {
             request.command
         }
+        if let become = request.become { line = SudoWrapper.wrap(line, as: become) }
         // The last moment before the command leaves: a hold on the run that ended while this
         // process was paused (or its threads stalled) sends nothing.
         if let sendBefore = request.sendBefore, ContinuousClock.now >= sendBefore() {
@@ -64,7 +72,7 @@ extension SSHSession {
         guard ssh_channel_request_exec(channel, line) == SSH_OK else {
             throw channelError("the server refused to run the command: \(libsshError)")
         }
-        if let secrets { try send(secrets, to: channel) }
+        if let stdin, !stdin.isEmpty { try send(stdin, to: channel) }
 
         guard let event = ssh_event_new() else { throw channelError("could not allocate a poll event") }
         defer { ssh_event_free(event) }
@@ -91,7 +99,7 @@ extension SSHSession {
 
         if let stopReason {
             if wrapped { awaitProcessGroup(sink: sink, event: event) }
-            stopRemoteCommand(channel: channel, sink: sink, event: event)
+            stopRemoteCommand(channel: channel, sink: sink, event: event, become: request.become)
             sink.flushPendingMarker()
             let partial = result(sink, channel: channel, since: started, clock: clock)
             let killed = sink.processGroup.map { "its process group \($0) was killed" }
@@ -109,11 +117,22 @@ extension SSHSession {
         }
         sink.flushPendingMarker()
         _ = ssh_channel_close(channel)
-        return result(sink, channel: channel, since: started, clock: clock)
+        let finished = result(sink, channel: channel, since: started, clock: clock)
+        // sudo refused before the wrapper could report its group: nothing ran as the user.
+        if let become = request.become, sink.processGroup == nil, finished.exitStatus == 1, SudoWrapper.isRefusal(finished.stderr.text) {
+            let said = finished.stderr.text.split(separator: "\n").first.map(String.init) ?? "sudo: refused"
+            throw SSHError(.becomeRefused, host: target.label,
+                           detail: "sudo would not run the command as \(become.user) (\(said)); nothing ran",
+                           remedy: become.password == nil
+                               ? "Allow \(target.user) to run commands as \(become.user) without a password (NOPASSWD in a sudoers drop-in), or name the runbook's secret parameter holding the sudo password in become.password"
+                               : "Check the sudo password given for \(target.user), and that sudoers lets \(target.user) run commands as \(become.user)",
+                           partialResult: finished)
+        }
+        return finished
     }
 
-    /// Writes the secret files' block to the command's stdin, then end of
-    /// file. Blocking, but bounded: the block is smaller than the channel's
+    /// Writes the sudo password and the secret files' block to the command's
+    /// stdin, then end of file. Blocking, but bounded: the block is smaller than the channel's
     /// window. The wrapper starts the command only once every file arrived
     /// whole, so a failed write means nothing ran.
     private func send(_ payload: [UInt8], to channel: OpaquePointer) throws(SSHError) {
@@ -162,10 +181,17 @@ extension SSHSession {
     /// Kills the remote process group from a second channel on this session
     /// (same thread, so no libssh call races), then waits briefly for the
     /// command's channel to close.
-    private func stopRemoteCommand(channel: OpaquePointer, sink: ChannelSink, event: OpaquePointer) {
+    private func stopRemoteCommand(channel: OpaquePointer, sink: ChannelSink, event: OpaquePointer, become: ExecBecome?) {
         if let group = sink.processGroup, let killer = ssh_channel_new(raw) {
-            if ssh_channel_open_session(killer) == SSH_OK,
-               ssh_channel_request_exec(killer, ProcessGroupWrapper.killCommand(processGroup: group)) == SSH_OK {
+            // A `become` command's group is the target user's: the kill goes through the same sudo.
+            var kill = ProcessGroupWrapper.killCommand(processGroup: group)
+            if let become { kill = SudoWrapper.wrap(kill, as: become) }
+            if ssh_channel_open_session(killer) == SSH_OK, ssh_channel_request_exec(killer, kill) == SSH_OK {
+                if let become {
+                    let prefix = SudoWrapper.stdinPrefix(for: become)
+                    if !prefix.isEmpty { _ = prefix.withUnsafeBytes { ssh_channel_write(killer, $0.baseAddress, UInt32($0.count)) } }
+                    _ = ssh_channel_send_eof(killer)
+                }
                 // The kill script returns at once (its KILL fallback runs on in the background).
                 let clock = ContinuousClock()
                 let giveUp = clock.now + .seconds(5)

@@ -27,6 +27,9 @@ public struct ExecRequest: Sendable {
     /// request leaves. A run's controller answers the end of its hold on the run (`RunLease`),
     /// so a process paused between deciding to send and sending sends nothing when it wakes.
     public var sendBefore: (@Sendable () -> ContinuousClock.Instant)?
+    /// Run as another user through sudo (see `SudoWrapper`); nil: the login user.
+    /// Implies the process-group wrapper: a stop must be able to kill it.
+    public var become: ExecBecome?
 
     public init(
         command: String, deadline: Duration? = nil,

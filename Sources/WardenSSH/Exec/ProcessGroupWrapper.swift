@@ -21,9 +21,15 @@ enum ProcessGroupWrapper {
     /// so that no process is started for it. A resume uses it to tell the
     /// group from a later one that reuses the pid.
     static func wrap(_ command: String) -> String {
-        #"{ read -r WARDEN_STAT </proc/$$/stat; } 2>/dev/null; set -- ${WARDEN_STAT##*)}; "#
-            + #"echo "WARDEN-PGID=$$ ${20}" >&2; exec "${SHELL:-/bin/sh}" -c "# + ShellQuoting.quote(command)
+        report + #"; exec "${SHELL:-/bin/sh}" -c "# + ShellQuoting.quote(command)
     }
+
+    /// Prints the marker line. The group is field 5 of `/proc/$$/stat`:
+    /// under sshd it is `$$` itself, but under sudo without a pty the shell
+    /// joins the group sudo runs in. The start time is given only when `$$`
+    /// leads the group (a resume compares it with the leader's).
+    static let report = #"{ read -r WARDEN_STAT </proc/$$/stat; } 2>/dev/null; set -- ${WARDEN_STAT##*)}; "#
+        + #"WARDEN_G=${3:-$$}; WARDEN_S=; [ "$WARDEN_G" = "$$" ] && WARDEN_S=${20}; echo "WARDEN-PGID=$WARDEN_G $WARDEN_S" >&2"#
 
     /// Terminates the group politely now and, from a background process on the
     /// host, for certain two seconds later if anything in it still runs. The

@@ -42,7 +42,7 @@ enum SecretFilesWrapper {
     static func wrap(_ command: String, files count: Int) -> String {
         // Swift raw strings: every `$`, `"` and `\` below is the shell's (`\#(…)` is Swift's).
         let lines: [String] = [
-            #"echo "WARDEN-PGID=$$" >&2; umask 077; WARDEN_SECRETS="#,
+            ProcessGroupWrapper.report + #"; umask 077; WARDEN_SECRETS="#,
             #"trap '[ -z "$WARDEN_SECRETS" ] || rm -rf "$WARDEN_SECRETS"' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM"#,
             #"case $(command -V printf 2>&1) in *builtin*) ;; *) echo "warden: the login shell has no built-in printf, so secret files cannot be written without showing them in a process list; nothing was run" >&2; exit 125;; esac"#,
             #"b=; for d in "$XDG_RUNTIME_DIR" /dev/shm /tmp; do [ -n "$d" ] && [ -d "$d" ] && [ -w "$d" ] && { [ -O "$d" ] || [ -k "$d" ]; } && { b=$d; break; }; done"#,

@@ -80,6 +80,7 @@ struct PlanText {
         }
         for host in step.hosts {
             var line = "       \(host.host): \(host.status.rawValue)"
+            if let runAs = host.runAs, host.status != .skipped { line += " as \(runAs)" }
             if let reason = host.reason { line += " (\(reason))" }
             lines.append(line)
             // A skipped host's command is in the JSON; in text it would only be noise.

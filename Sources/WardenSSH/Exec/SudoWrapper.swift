@@ -1,0 +1,47 @@
+/// Runs a wrapped command line as another user through sudo.
+///
+/// The line the login shell reads execs `sudo`, which runs `/bin/sh -c`
+/// with the inner line (the process-group or secret-files wrapper) as the
+/// target user: the process group that wrapper reports is the target user's,
+/// so a timeout's kill goes through the same sudo (the login user may not
+/// signal another user's processes, and sshd would not for root either).
+///
+/// Without a password, `sudo -n` fails at once (exit 1, `sudo: a password
+/// is required`) instead of waiting for one. With a password, `sudo -S -p ''`
+/// reads it from stdin, one line, and never shows it on a command line. If
+/// sudoers does not ask for it after all, sudo leaves the line unread: the
+/// inner line therefore first reads stdin up to a marker line, so the
+/// password never reaches the command's stdin.
+enum SudoWrapper {
+    /// Written after the password on stdin; the inner line discards everything up to it.
+    static let stdinMarker = "WARDEN-STDIN-FOLLOWS"
+
+    /// The first line of stderr sudo prints when it refuses before running anything.
+    static func isRefusal(_ stderr: String) -> Bool {
+        stderr.hasPrefix("sudo: ") || stderr.hasPrefix("sudo:")
+    }
+
+    static func wrap(_ inner: String, as become: ExecBecome) -> String {
+        let flags: String
+        var line = inner
+        if become.password == nil {
+            flags = "-n"
+        } else {
+            flags = "-S -p ''"
+            line = #"while IFS= read -r l && [ "$l" != \#(stdinMarker) ]; do :; done; l="# + "\n" + inner
+        }
+        return "exec sudo \(flags) -H -u \(ShellQuoting.quote(become.user)) -- /bin/sh -c \(ShellQuoting.quote(line))"
+    }
+
+    /// What goes on stdin before anything else: the password line and the marker.
+    static func stdinPrefix(for become: ExecBecome) -> [UInt8] {
+        guard let password = become.password else { return [] }
+        return password + Array("\n\(stdinMarker)\n".utf8)
+    }
+
+    /// A password sudo would read differently from what was meant (a newline
+    /// ends it early; a NUL ends it in C) is refused before anything is sent.
+    static func isUsable(_ password: [UInt8]) -> Bool {
+        !password.contains(UInt8(ascii: "\n")) && !password.contains(UInt8(ascii: "\r")) && !password.contains(0)
+    }
+}
