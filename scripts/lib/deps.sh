@@ -27,7 +27,8 @@
 # python3-venv (the virtual environment holding selenium for it, on a Debian python3), and
 # postgresql-15 (the real PostgreSQL server the shared-journal tests start on their own:
 # initdb into a temporary folder as Debian's unprivileged `postgres` user, pg_ctl on a free
-# loopback port; it also brings psql).
+# loopback port; it also brings psql), sudo (the `become` tests: test accounts with a sudoers drop-in)
+# and iproute2 (`ip netns`: the jump tests put hosts only a bastion can reach in a network namespace).
 #
 # Installing supervisor, prometheus-alertmanager or postgresql-15 must not start Debian's system-wide
 # supervisord, alertmanager or PostgreSQL cluster (the tests never use them, one on :9093 would take a port and
@@ -38,7 +39,7 @@
 # PostgreSQL.
 
 WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl prometheus-alertmanager
-    chromium chromium-driver python3-venv postgresql-15)
+    chromium chromium-driver python3-venv postgresql-15 sudo iproute2)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 

@@ -120,7 +120,7 @@ extension SSHSession {
         let finished = result(sink, channel: channel, since: started, clock: clock)
         // sudo refused before the wrapper could report its group: nothing ran as the user.
         if let become = request.become, sink.processGroup == nil, finished.exitStatus == 1, SudoWrapper.isRefusal(finished.stderr.text) {
-            let said = finished.stderr.text.split(separator: "\n").first.map(String.init) ?? "sudo: refused"
+            let said = SudoWrapper.reason(finished.stderr.text)
             throw SSHError(.becomeRefused, host: target.label,
                            detail: "sudo would not run the command as \(become.user) (\(said)); nothing ran",
                            remedy: become.password == nil

@@ -16,9 +16,18 @@ enum SudoWrapper {
     /// Written after the password on stdin; the inner line discards everything up to it.
     static let stdinMarker = "WARDEN-STDIN-FOLLOWS"
 
-    /// The first line of stderr sudo prints when it refuses before running anything.
+    /// Whether stderr is sudo's own refusal (`sudo: a password is required`,
+    /// `Sorry, try again.` then `sudo: 2 incorrect password attempts`, `… is not
+    /// allowed to execute …`). Only asked when the wrapper never reported its
+    /// group, so nothing of the command ran.
     static func isRefusal(_ stderr: String) -> Bool {
-        stderr.hasPrefix("sudo: ") || stderr.hasPrefix("sudo:")
+        stderr.hasPrefix("sudo:") || stderr.contains("\nsudo:") || stderr.hasPrefix("Sorry, try again.")
+    }
+
+    /// The line of sudo's that says why.
+    static func reason(_ stderr: String) -> String {
+        let lines = stderr.split(separator: "\n").map(String.init)
+        return lines.last(where: { $0.hasPrefix("sudo:") }) ?? lines.first ?? "sudo refused"
     }
 
     static func wrap(_ inner: String, as become: ExecBecome) -> String {

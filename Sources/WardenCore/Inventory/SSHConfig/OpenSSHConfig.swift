@@ -336,7 +336,8 @@ extension OpenSSHConfig {
                 return .proxyJump(try jumps(single("ProxyJump", arguments, keywordColumn, place), place: place))
             case "stricthostkeychecking":
                 let value = try single("StrictHostKeyChecking", arguments, keywordColumn, place, allowEmpty: true)
-                guard ["no", "off", "accept-new"].contains(value.text.lowercased()) else { return nil }
+                // ssh takes `false` for `no`; `yes`, `ask` and anything else only make checking stricter.
+                guard ["no", "false", "off", "accept-new"].contains(value.text.lowercased()) else { return nil }
                 return .warning(option: "StrictHostKeyChecking", message: "'StrictHostKeyChecking \(value.text)' is not obeyed: "
                     + "Warden always checks host keys against the inventory's known_hosts or pinned fingerprint")
             case "userknownhostsfile", "globalknownhostsfile":
@@ -352,7 +353,7 @@ extension OpenSSHConfig {
                 return .warning(option: "HostKeyAlias", message: "not obeyed: Warden checks the host key under the host's own name")
             case "verifyhostkeydns":
                 let value = try single("VerifyHostKeyDNS", arguments, keywordColumn, place, allowEmpty: true)
-                guard value.text.lowercased() == "yes" else { return nil }
+                guard ["yes", "true"].contains(value.text.lowercased()) else { return nil }
                 return .warning(option: "VerifyHostKeyDNS", message: "not obeyed: Warden does not take host keys from DNS")
             default:
                 // CheckHostIP and every option for something Warden does not do.
@@ -380,10 +381,11 @@ extension OpenSSHConfig {
 
         /// Refuses a `%` token other than `allowed`, naming it: expanding it
         /// to something else, or leaving it, would name the wrong file or host.
-        private static func checkTokens(_ value: Argument, allowed: Set<Unicode.Scalar>, option: String,
+        private static func checkTokens(_ value: Argument, allowed: [Unicode.Scalar], option: String,
                                         place: Place) throws(OpenSSHConfigError) {
             let scalars = Array(value.text.unicodeScalars)
-            let list = allowed.sorted().map { "%" + String($0) }.joined(separator: ", ")
+            let names = allowed.map { "%" + String($0) }
+            let list = names.dropLast().joined(separator: ", ") + (names.count > 1 ? " and " : "") + (names.last ?? "")
             var index = 0
             while index < scalars.count {
                 defer { index += 1 }
