@@ -73,7 +73,11 @@ public final class SSHTransport: HostTransport {
         case .knownHosts(let path): .knownHosts(path: path, acceptNew: acceptNewHostKeys)
         case .pinned(let fingerprint): .pinned(fingerprint: fingerprint)
         }
-        return SSHTarget(name: host.name, address: host.address, port: host.port, user: host.user,
-                         authentication: authentication, hostKeyPolicy: policy, connectTimeout: host.connectTimeout)
+        var target = SSHTarget(name: host.name, address: host.address, port: host.port, user: host.user,
+                               authentication: authentication, hostKeyPolicy: policy, connectTimeout: host.connectTimeout)
+        target.certificate = host.certificate
+        // Each hop is its own inventory host, reached directly: the chain is the target's.
+        target.jump = host.jump.hops.map { self.target(for: $0.withoutJump) }
+        return target
     }
 }

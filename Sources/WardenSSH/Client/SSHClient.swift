@@ -12,6 +12,7 @@ public final class SSHClient: Sendable {
     private let pool = BlockingThreadPool.shared
     private let cache = SessionCache()
     private let keys = PrivateKeyStore()
+    private let relays = JumpRelays()
     private let settings: SSHClientSettings
     private let keepalive: KeepaliveTask
     private let logger: Logger
@@ -28,7 +29,11 @@ public final class SSHClient: Sendable {
         // Dropped without close(): still tear the sessions down on a pool
         // thread, never on the (cooperative) thread that dropped the client.
         let batch = SessionBatch(cache.drain())
-        if !batch.isEmpty { pool.submit { batch.teardown() } }
+        let relays = self.relays
+        pool.submit {
+            batch.teardown()
+            relays.closeAll()
+        }
     }
 
     /// How many hosts are worked on at once.
@@ -64,8 +69,12 @@ public final class SSHClient: Sendable {
     /// (or OpenSSL) work is still under way when the process exits.
     public func close() async {
         let batch = SessionBatch(cache.drain())
-        guard !batch.isEmpty else { return }
-        _ = try? await pool.run { _ in batch.teardown() }
+        let relays = self.relays
+        // The jump sessions last: the sessions through them say goodbye through them.
+        _ = try? await pool.run { _ in
+            batch.teardown()
+            relays.closeAll()
+        }
     }
 
     /// Checks out (or opens) the host's session on a pool thread, runs `body`
@@ -75,6 +84,7 @@ public final class SSHClient: Sendable {
     ) async throws -> T {
         let cache = self.cache
         let keys = self.keys
+        let relays = self.relays
         let logger = self.logger
         let result = try await pool.run { flag -> T in
             if flag.isCancelled {
@@ -88,7 +98,7 @@ public final class SSHClient: Sendable {
             } else {
                 let clock = ContinuousClock()
                 let start = clock.now
-                session = try SSHSession.open(target: target, keys: keys, cancellation: flag)
+                session = try SSHSession.open(target: target, keys: keys, relays: relays, cancellation: flag)
                 logger.debug("connected", metadata: ["host": "\(target.label)", "took": "\(clock.now - start)"])
             }
             /// Runs the body and returns a healthy session to the cache. A
@@ -112,7 +122,7 @@ public final class SSHClient: Sendable {
                     // A cached session that died while idle: the command never
                     // started, so one fresh session may run it.
                     logger.debug("stale session replaced", metadata: ["host": "\(target.label)", "error": "\(failure.error.detail)"])
-                    return try use(SSHSession.open(target: target, keys: keys, cancellation: flag))
+                    return try use(SSHSession.open(target: target, keys: keys, relays: relays, cancellation: flag))
                 }
             } catch let failure as ChannelOpenFailure {
                 throw failure.error

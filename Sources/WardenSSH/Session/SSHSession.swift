@@ -30,16 +30,28 @@ final class SSHSession: @unchecked Sendable {
     /// Connects, verifies the host key, and authenticates. Blocking: call on a
     /// pool thread. Cancellation is honoured while connecting, where an
     /// unreachable or wedged host can hold a worker for the whole timeout.
-    static func open(target: SSHTarget, keys: PrivateKeyStore, cancellation: CancellationFlag) throws -> SSHSession {
+    static func open(target: SSHTarget, keys: PrivateKeyStore, relays: JumpRelays, cancellation: CancellationFlag) throws(SSHError) -> SSHSession {
         guard let raw = ssh_new() else {
             throw SSHError(.channelFailure, host: target.label, detail: "libssh could not allocate a session",
                            remedy: "The controller is out of memory; retry when it has recovered")
         }
         let session = SSHSession(target: target, raw: raw)
         try session.configure()
+        if !target.jump.isEmpty {
+            // libssh connects over this socket as over a TCP one, and closes it with the session.
+            var socket = try relays.tunnel(to: target, keys: keys, cancellation: cancellation)
+            try session.set(SSH_OPTIONS_FD, socket)
+            _ = socket
+        }
         try session.connect(cancellation: cancellation)
-        try session.verifyHostKey()
-        try session.authenticate(keys: keys)
+        do {
+            try session.verifyHostKey()
+            try session.authenticate(keys: keys)
+        } catch let error as SSHError {
+            throw error
+        } catch {
+            throw SSHError(.authFailed, host: target.label, detail: "\(error)", remedy: "Check the host's key and the credentials in the inventory")
+        }
         return session
     }
 
@@ -57,7 +69,7 @@ final class SSHSession: @unchecked Sendable {
         ssh_send_keepalive(raw) == SSH_OK
     }
 
-    private func configure() throws {
+    private func configure() throws(SSHError) {
         try set(SSH_OPTIONS_HOST, string: target.address)
         try set(SSH_OPTIONS_USER, string: target.user)
         try set(SSH_OPTIONS_PORT, UInt32(clamping: target.port))
@@ -90,7 +102,7 @@ final class SSHSession: @unchecked Sendable {
     /// TCP connect and key exchange, in non-blocking mode so that the wait can
     /// notice cancellation: the loop wakes at least every 50 ms, and gives up
     /// at the connect timeout.
-    private func connect(cancellation: CancellationFlag) throws {
+    private func connect(cancellation: CancellationFlag) throws(SSHError) {
         let clock = ContinuousClock()
         let deadline = clock.now + target.connectTimeout
         ssh_set_blocking(raw, 0)
@@ -133,18 +145,18 @@ final class SSHSession: @unchecked Sendable {
 
     // MARK: Options with the C widths libssh reads (a wrong width compiles silently).
 
-    private func set(_ option: ssh_options_e, string: String) throws {
+    private func set(_ option: ssh_options_e, string: String) throws(SSHError) {
         try checkOption(ssh_options_set(raw, option, string), option)
     }
 
     /// `value`'s type must be the C type libssh reads for `option`: Int32 for
     /// int, UInt32 for unsigned int, Int for long, Bool for bool.
-    private func set<Value: BitwiseCopyable>(_ option: ssh_options_e, _ value: Value) throws {
+    func set<Value: BitwiseCopyable>(_ option: ssh_options_e, _ value: Value) throws(SSHError) {
         var value = value
         try checkOption(ssh_options_set(raw, option, &value), option)
     }
 
-    private func checkOption(_ rc: Int32, _ option: ssh_options_e) throws {
+    private func checkOption(_ rc: Int32, _ option: ssh_options_e) throws(SSHError) {
         guard rc == SSH_OK else {
             throw SSHError(.invalidConfiguration, host: target.label,
                            detail: "libssh rejected option \(option.rawValue): \(libsshError)",

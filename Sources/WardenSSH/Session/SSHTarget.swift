@@ -10,6 +10,11 @@ public struct SSHTarget: Sendable, Hashable {
     public var hostKeyPolicy: HostKeyPolicy
     /// Bounds TCP connect, key exchange and authentication together.
     public var connectTimeout: Duration
+    /// The jump hosts the target is reached through, nearest to the controller
+    /// first; each hop's own `jump` is ignored (the chain is written out here).
+    public var jump: [SSHTarget] = []
+    /// An OpenSSH certificate for the key file (`id_ed25519-cert.pub`), offered with the key.
+    public var certificate: String?
 
     public init(
         name: String, address: String, port: Int = 22, user: String,
@@ -28,7 +33,8 @@ public struct SSHTarget: Sendable, Hashable {
     /// `name (address:port)`, or just `address:port` when the name is the address.
     public var label: String {
         let endpoint = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
-        return name == address ? endpoint : "\(name) (\(endpoint))"
+        let via = jump.isEmpty ? "" : " via " + jump.map(\.name).joined(separator: ", ")
+        return (name == address ? endpoint : "\(name) (\(endpoint))") + via
     }
 }
 

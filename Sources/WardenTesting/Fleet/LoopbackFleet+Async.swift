@@ -7,9 +7,11 @@ import Foundation
 extension LoopbackFleet {
     /// `start(hosts:name:port:timeout:logCommands:)`, off the cooperative pool.
     public static func start(
-        hosts count: Int, name: String, port: Int = 2222, timeout: Int = 30, logCommands: Bool = false
+        hosts count: Int, name: String, port: Int = 2222, timeout: Int = 30, logCommands: Bool = false, behindBastion: Bool = false
     ) async throws -> LoopbackFleet {
-        try await onDedicatedThread { try start(hosts: count, name: name, port: port, timeout: timeout, logCommands: logCommands) }
+        try await onDedicatedThread {
+            try start(hosts: count, name: name, port: port, timeout: timeout, logCommands: logCommands, behindBastion: behindBastion)
+        }
     }
 
     /// `stop()`, off the cooperative pool.

@@ -140,8 +140,12 @@ public final class LoopbackFleet: Sendable {
     /// - Throws: `LoopbackFleet.Failure` carrying the script's standard error.
     /// With `logCommands`, every host records each command it receives
     /// (see `commands(receivedBy:)`), so tests verify on the host what reached it.
+    /// With `behindBastion`, the hosts run in a network namespace of their own that only
+    /// `h01`, the bastion, can be reached in from here (on `10.A.B.2`); the inventory gives
+    /// every other host `jump: h01` (`Tests/Fleet/fleet --behind-bastion`; needs root).
     public static func start(
-        hosts count: Int, name: String, port: Int = 2222, timeout: Int = 30, logCommands: Bool = false
+        hosts count: Int, name: String, port: Int = 2222, timeout: Int = 30, logCommands: Bool = false,
+        behindBastion: Bool = false
     ) throws -> LoopbackFleet {
         precondition(count >= 1, "a fleet needs at least one host")
         let scriptPath = script.path
@@ -159,7 +163,7 @@ public final class LoopbackFleet: Sendable {
             let arguments = [
                 "up", "--hosts", String(count), "--dir", directory.path,
                 "--net", net, "--port", String(port), "--timeout", String(timeout),
-            ] + (logCommands ? ["--log-commands"] : [])
+            ] + (logCommands ? ["--log-commands"] : []) + (behindBastion ? ["--behind-bastion"] : [])
             let result = try runFleet(scriptPath, arguments)
             if result.status == 0 {
                 let env = try readEnv(directory.appendingPathComponent("fleet.env"))

@@ -13,10 +13,10 @@ import Foundation
 ///     }
 /// }
 /// ```
-public func withFleet<T>(hosts: Int = 1, logCommands: Bool = false, name: String = #function,
+public func withFleet<T>(hosts: Int = 1, logCommands: Bool = false, behindBastion: Bool = false, name: String = #function,
                          _ body: (LoopbackFleet) async throws -> T) async throws -> T {
     let label = String(name.prefix(while: { $0 != "(" }))
-    let fleet = try await LoopbackFleet.start(hosts: hosts, name: label, logCommands: logCommands)
+    let fleet = try await LoopbackFleet.start(hosts: hosts, name: label, logCommands: logCommands, behindBastion: behindBastion)
     do {
         let value = try await body(fleet)
         await fleet.stop()

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+/// The jump relays of one `SSHClient`: one session per jump host carries
+/// every target behind it (a second one only when the first carries
+/// `channelsPerSession` already), opened once however many targets ask at
+/// the same moment, and a jump host that failed fails every target that was
+/// waiting for it with its own error rather than being tried again by each.
+final class JumpRelays: Sendable {
+    /// Channels one jump session carries before another session is opened.
+    /// OpenSSH does not count `direct-tcpip` channels against MaxSessions, but
+    /// a busy relay thread is one thread for all of them.
+    static let channelsPerSession = 64
+
+    private let relays = Mutex<[SSHTarget: [JumpRelay]]>([:])
+    private let openers = Mutex<[SSHTarget: Opener]>([:])
+
+    /// Serializes opening sessions to one jump host and remembers its last failure.
+    private final class Opener: @unchecked Sendable {
+        let lock = NSLock()
+        var failure: (error: SSHError, at: ContinuousClock.Instant)?
+    }
+
+    /// A socket carried to `target` through its last hop; the hops before
+    /// it are reached the same way. Blocking: call on a pool thread.
+    func tunnel(to target: SSHTarget, keys: PrivateKeyStore, cancellation: CancellationFlag) throws(SSHError) -> Int32 {
+        guard var hop = target.jump.last else {
+            throw SSHError(.invalidConfiguration, host: target.label, detail: "no jump host to tunnel through", remedy: "This is a bug in Warden")
+        }
+        hop.jump = Array(target.jump.dropLast())
+        let relay = try relay(for: hop, keys: keys, cancellation: cancellation, asking: target)
+        switch relay.open(host: target.address, port: target.port, timeout: hop.connectTimeout) {
+        case let .success(socket):
+            return socket
+        case let .failure(refusal):
+            throw SSHError(.unreachable, host: target.label, detail: "through jump host \(hop.label): \(refusal.why)",
+                           remedy: "Check that \(target.address):\(target.port) is reachable from \(hop.name) (nc -vz from there) and that sshd runs on it")
+        }
+    }
+
+    /// Stops every relay (after the target sessions through them are gone).
+    func closeAll() {
+        let all = relays.withLock { store in
+            let taken = store.values.flatMap { $0 }
+            store.removeAll()
+            return taken
+        }
+        for relay in all { relay.stop() }
+    }
+
+    private func relay(for hop: SSHTarget, keys: PrivateKeyStore, cancellation: CancellationFlag,
+                       asking target: SSHTarget) throws(SSHError) -> JumpRelay {
+        if let ready = usable(hop) { return ready }
+        let opener = openers.withLock { store in
+            if let existing = store[hop] { return existing }
+            let made = Opener()
+            store[hop] = made
+            return made
+        }
+        let asked = ContinuousClock.now
+        opener.lock.lock()
+        defer { opener.lock.unlock() }
+        if let ready = usable(hop) { return ready }
+        // It failed while this one waited: the same answer, not one more attempt per target.
+        if let failure = opener.failure, failure.at >= asked {
+            throw Self.blame(failure.error, hop: hop, target: target)
+        }
+        do {
+            let session = try SSHSession.open(target: hop, keys: keys, relays: self, cancellation: cancellation)
+            let relay = try JumpRelay(hop: hop, session: session)
+            relays.withLock { $0[hop, default: []].append(relay) }
+            opener.failure = nil
+            return relay
+        } catch {
+            opener.failure = (error, ContinuousClock.now)
+            throw Self.blame(error, hop: hop, target: target)
+        }
+    }
+
+    private func usable(_ hop: SSHTarget) -> JumpRelay? {
+        relays.withLock { store in
+            store[hop]?.removeAll { !$0.isUsable }
+            return store[hop]?.first { $0.channelCount < Self.channelsPerSession }
+        }
+    }
+
+    /// The jump host's failure, told as the target's: the target was not
+    /// reached because of it, and the jump host names itself.
+    private static func blame(_ error: SSHError, hop: SSHTarget, target: SSHTarget) -> SSHError {
+        if error.detail.hasPrefix("through jump host") || error.host == target.label { return error }
+        let kind: SSHError.Kind = error.kind == .cancelled ? .cancelled : .unreachable
+        return SSHError(kind, host: target.label, detail: "its jump host \(error.host) failed: \(error.kind.phrase): \(error.detail)",
+                        remedy: error.remedy)
+    }
+}
