@@ -23,12 +23,25 @@ extension SSHSession {
                                remedy: "Do not connect until you know why: this can be an attack. If the host was rebuilt, confirm the new fingerprint out of band (ssh-keygen -lf on the host's key) and update host_key in the inventory")
             }
         case .knownHosts(let path, let acceptNew):
-            try checkKnownHosts(path: path, acceptNew: acceptNew, offered: offered)
+            try checkKnownHosts(path: path, acceptNew: acceptNew, offered: offered, key: key)
         }
     }
 
-    private func checkKnownHosts(path: String, acceptNew: Bool, offered: String) throws {
+    private func checkKnownHosts(path: String, acceptNew: Bool, offered: String, key: OpaquePointer) throws {
         let entryName = target.port == 22 ? target.address : "[\(target.address)]:\(target.port)"
+        let markers = KnownHostsMarkers(path: path)
+        var blob: UnsafeMutablePointer<CChar>?
+        if ssh_pki_export_pubkey_base64(key, &blob) == SSH_OK, let blob {
+            defer { ssh_string_free_char(blob) }
+            if let line = markers.revoked[String(cString: blob)] {
+                throw SSHError(.hostKeyChanged, host: target.label,
+                               detail: "the key the server offered (\(offered)) is marked @revoked at line \(line) of \(path)",
+                               remedy: "Do not connect until you know why: a revoked key is one its owners stopped trusting. Confirm the host's current key out of band")
+            }
+        }
+        // libssh 0.10 skips @cert-authority lines: a host only a CA could vouch for is unknown to it.
+        let authorities = markers.certificateAuthorities.isEmpty ? "" :
+            "; \(path) has @cert-authority lines (line \(markers.certificateAuthorities.map(String.init).joined(separator: ", "))), but Warden cannot verify host certificates (libssh 0.10 does not), so they vouch for no host"
         let state = ssh_session_is_known_server(raw)
         switch state {
         case SSH_KNOWN_HOSTS_OK:
@@ -42,13 +55,13 @@ extension SSHSession {
         case SSH_KNOWN_HOSTS_UNKNOWN, SSH_KNOWN_HOSTS_NOT_FOUND:
             guard acceptNew else {
                 throw SSHError(.hostKeyUnknown, host: target.label,
-                               detail: "\(entryName) is not in \(path); the server offered \(offered)",
+                               detail: "\(entryName) is not in \(path); the server offered \(offered)" + authorities,
                                remedy: "Confirm the fingerprint out of band, then either pin it with host_key: \(offered) in the inventory or run once with --accept-new-host-keys to record it")
             }
             try recordHostKey(path: path)
         default:
             throw SSHError(.hostKeyUnknown, host: target.label,
-                           detail: "could not check \(path): \(libsshError)",
+                           detail: "could not check \(path): \(libsshError)" + authorities,
                            remedy: "Check that the known_hosts file is readable and well formed")
         }
     }

@@ -6,9 +6,9 @@ extension SSHSession {
     func authenticate(keys: PrivateKeyStore) throws {
         switch target.authentication {
         case .keyFile(let path, let variable):
-            let key = try keys.key(path: path, passphraseVariable: variable, host: target.label)
+            let key = try keys.key(path: path, passphraseVariable: variable, host: target.label, certificate: target.certificate)
             let rc = ssh_userauth_publickey(raw, nil, key.raw)
-            try checkAuth(rc, method: "key \(path)",
+            try checkAuth(rc, method: target.certificate.map { "key \(path) with certificate \($0)" } ?? "key \(path)",
                           remedy: "Check that the public half of \(path) is in ~\(target.user)/.ssh/authorized_keys on the host, and that user \(target.user) is right")
         case .agent(let socket):
             let path = socket ?? ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]

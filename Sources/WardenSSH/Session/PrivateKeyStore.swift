@@ -8,13 +8,17 @@ import Synchronization
 final class PrivateKeyStore: Sendable {
     private let keys = Mutex<[String: PrivateKey]>([:])
 
-    /// The imported key for `path`, importing it on first use. Blocking.
-    func key(path: String, passphraseVariable: String?, host: String) throws -> PrivateKey {
-        if let cached = keys.withLock({ $0[path] }) { return cached }
+    /// The imported key for `path` (with `certificate` attached, if given),
+    /// importing it on first use. Blocking. A key with a certificate is a
+    /// separate import: attaching one changes the key object.
+    func key(path: String, passphraseVariable: String?, host: String, certificate: String? = nil) throws -> PrivateKey {
+        let name = certificate.map { path + "\n" + $0 } ?? path
+        if let cached = keys.withLock({ $0[name] }) { return cached }
         let key = try PrivateKey.importFile(path: path, passphraseVariable: passphraseVariable, host: host)
+        if let certificate { try key.attach(certificate: certificate, host: host) }
         return keys.withLock { store in
-            if let raced = store[path] { return raced }
-            store[path] = key
+            if let raced = store[name] { return raced }
+            store[name] = key
             return key
         }
     }
@@ -27,6 +31,21 @@ final class PrivateKey: @unchecked Sendable {
     private init(raw: OpaquePointer) { self.raw = raw }
 
     deinit { ssh_key_free(raw) }
+
+    /// Makes the key authenticate with the OpenSSH certificate at `path`
+    /// (before it is shared: the key object changes).
+    func attach(certificate path: String, host: String) throws {
+        var certificate: OpaquePointer?
+        guard ssh_pki_import_cert_file(path, &certificate) == SSH_OK, let certificate else {
+            throw SSHError(.invalidConfiguration, host: host, detail: "could not read the certificate \(path)",
+                           remedy: "Point certificate in the inventory at the -cert.pub file your CA signed")
+        }
+        defer { ssh_key_free(certificate) }
+        guard ssh_pki_copy_cert_to_privkey(certificate, raw) == SSH_OK else {
+            throw SSHError(.invalidConfiguration, host: host, detail: "the certificate \(path) was not signed for this identity file's key",
+                           remedy: "Use the -cert.pub file that belongs to the identity file (ssh-keygen -L -f shows its public key)")
+        }
+    }
 
     static func importFile(path: String, passphraseVariable: String?, host: String) throws -> PrivateKey {
         guard FileManager.default.isReadableFile(atPath: path) else {

@@ -36,6 +36,8 @@ final class SSHSession: @unchecked Sendable {
                            remedy: "The controller is out of memory; retry when it has recovered")
         }
         let session = SSHSession(target: target, raw: raw)
+        // An expired certificate is named before anything is sent to the host.
+        if let certificate = target.certificate { try CertificateCheck.validate(certificate, for: target) }
         try session.configure()
         if !target.jump.isEmpty {
             // libssh connects over this socket as over a TCP one, and closes it with the session.
