@@ -19,6 +19,9 @@ struct HostSettings {
     var become: BecomeSetting?
     /// `jump`: the chain of bastions by name; empty for `jump: none`.
     var jump: [NameReference]?
+    /// `ssh_config` (defaults only): the operator's OpenSSH client config, and where it is named.
+    var sshConfig: String?
+    var sshConfigLocation: SourceLocation?
     var groups: [NameReference] = []
     var vars: [String: Value] = [:]
 }

@@ -10,6 +10,10 @@ public struct Inventory: Sendable, Hashable {
     public let hosts: [InventoryHost]
     /// By name; includes groups that only hosts mention.
     public let groups: [String: InventoryGroup]
+    /// What loaded but deserves a look: options of the operator's OpenSSH
+    /// config (`ssh_config`) that Warden ignores, such as one that would
+    /// weaken host-key checking.
+    public internal(set) var warnings: [String] = []
 
     public init(hosts: [InventoryHost], groups: [String: InventoryGroup]) {
         self.hosts = hosts

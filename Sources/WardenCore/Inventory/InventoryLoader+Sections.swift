@@ -117,6 +117,11 @@ extension InventoryLoader {
             case "certificate": settings.certificate = path(value, key: "certificate")
             case "become": settings.become = become(value)
             case "jump": settings.jump = jump(value, context: context)
+            case "ssh_config" where !isHost:
+                settings.sshConfig = path(value, key: "ssh_config")
+                settings.sshConfigLocation = location(of: value)
+            case "ssh_config":
+                report("ssh_config can only be set in defaults", at: field.key, hint: "one OpenSSH config serves the whole inventory")
             case "address" where isHost: settings.address = word(value, key: "address")
             case "host_key" where isHost: settings.hostKey = fingerprint(value)
             case "groups" where isHost: settings.groups = names(value, key: "groups", kind: "group", context: context)

@@ -26,6 +26,11 @@ struct InventoryLoader {
     let paths: InventoryPaths
     let environment: [String: String]
     private(set) var errors: [LocatedError] = []
+    /// The operator's OpenSSH client config, when `defaults` names one (`ssh_config`).
+    var sshConfig: OpenSSHConfig?
+    /// What the inventory loaded with but the operator should know: options of the
+    /// OpenSSH config that Warden ignores. In order, each once.
+    var warnings: [String] = []
     private var uncountedErrors = 0
     /// Shared by all vars in the file, see `Value.maximumNodeCount`.
     var valueBudget = Value.maximumNodeCount
@@ -44,7 +49,8 @@ struct InventoryLoader {
     ) -> Result<Inventory, InventoryErrors> {
         var loader = InventoryLoader(file: file, baseDirectory: baseDirectory, environment: environment)
         let inventory = loader.read(yaml)
-        if let inventory, loader.errors.isEmpty {
+        if var inventory, loader.errors.isEmpty {
+            inventory.warnings = loader.warnings
             return .success(inventory)
         }
         return .failure(loader.finishedErrors())
@@ -139,6 +145,14 @@ struct InventoryLoader {
         }
 
         let defaults = defaultsNode.map { readDefaults($0) } ?? HostSettings()
+        if let path = defaults.sshConfig {
+            do {
+                sshConfig = try OpenSSHConfig.load(path: path, home: paths.home ?? "/")
+            } catch {
+                report(LocatedError("ssh_config: \(error.description)", at: defaults.sshConfigLocation,
+                                    hint: "fix the file, or remove ssh_config from defaults"))
+            }
+        }
         let hosts = readHosts(hostsNode, root: root)
         let groups = groupsNode.map { readGroups($0) } ?? []
         return resolve(defaults: defaults, hosts: hosts, groups: groups)

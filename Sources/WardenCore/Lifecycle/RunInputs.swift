@@ -95,7 +95,8 @@ public struct RunInputs: Sendable {
             context.limit = limit
             context.inventory = self.inventory
             context.choose(window, cleanupReserve: nil)
-            return Loaded(context: context, warnings: loaded.warnings)
+            // The OpenSSH config's ignored options are said with the runbook's warnings, on every load.
+            return Loaded(context: context, warnings: loaded.warnings + inventory.warnings.map { Diagnostic(.warning, LocatedError($0)) })
         } catch {
             let place = error.location.map { "\($0): " } ?? ""
             throw RunSessionError(.invalidInput, "\(place)with the parameters given: \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))

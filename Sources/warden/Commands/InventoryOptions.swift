@@ -22,6 +22,7 @@ struct InventoryOptions: ParsableArguments {
         } catch {
             throw InvalidInput(description: error.description)
         }
+        for warning in loaded.warnings { Terminal.writeError("warning: \(warning)\n") }
         do {
             return try loaded.select(pattern)
         } catch {
