@@ -11,6 +11,10 @@ extension RunbookChecks {
                       hint: "declare it: params: {\(name): {type: string, secret: true}}")
                 continue
             }
+            if step.deadman != nil {
+                error("step '\(step.id)': a deadman's revert fires unattended, long after the run handed sudo its password, so it cannot run as \(spec.user) through a sudo that asks for one",
+                      at: step.location, hint: "let the login user run the revert as \(spec.user) without a password (NOPASSWD for that command), and drop become.password from this step")
+            }
             if !parameter.secret {
                 error("step '\(step.id)': become.password names '\(name)', which is not secret: its value would be shown and journaled", at: step.location,
                       hint: "declare it with secret: true")

@@ -278,7 +278,9 @@ extension Runner {
         }
         let deadman: Deadman
         do {
-            deadman = try await Deadman.arm(command, after: after, runID: runID, step: step.id, host: host, transport: transport,
+            // The revert runs as the change did: a `become` step's through the same sudo, unattended (`sudo -n`).
+            let revert = step.becomeSpec(on: host).map { $0.unattended(command) } ?? command
+            deadman = try await Deadman.arm(revert, after: after, runID: runID, step: step.id, host: host, transport: transport,
                                             clock: context.clock)
         } catch {
             return .failure(DeadmanError(.cannotArm, "not run: no safe deadman could be armed: \(error.description)"))

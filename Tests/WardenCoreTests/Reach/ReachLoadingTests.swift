@@ -123,4 +123,24 @@ import Testing
         #expect(own.becomeSpec(on: data1)?.user == "root")
         #expect(off.becomeSpec(on: data1) == nil)
     }
+
+    @Test func aDeadmanCannotLeanOnASudoPasswordAndItsRevertRunsAsTheStepDid() {
+        let errors = RunbookFixtures.errors("""
+            name: become
+            params:
+              pw: {type: string, secret: true}
+            targets:
+              db: {hosts: "*"}
+            steps:
+              - id: change
+                on: db
+                become: {user: pegasus, password: pw}
+                run: set-level lively
+                undo: set-level steady
+                deadman: 10m
+                unguarded: test
+            """)
+        #expect(errors.contains { $0.contains("step 'change'") && $0.contains("deadman's revert fires unattended") }, "\(errors)")
+        #expect(BecomeSpec(user: "pegasus").unattended("set-level 'steady'") == #"sudo -n -H -u pegasus -- /bin/sh -c 'set-level '\''steady'\'''"#)
+    }
 }

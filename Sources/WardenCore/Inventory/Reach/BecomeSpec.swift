@@ -29,6 +29,14 @@ public struct BecomeSpec: Sendable, Hashable, Codable {
     /// `pegasus via sudo`: how plans, reports and the journal name it.
     public var description: String { "\(user) via \(method.rawValue)" }
 
+    /// `command` as a line that runs it as `user` with nobody there to type a
+    /// password: a deadman's revert, which fires long after the run handed
+    /// its password over. `sudo -n` fails at once where a password is needed
+    /// (validate refuses a deadman on a step whose `become` names one).
+    public func unattended(_ command: String) -> String {
+        "sudo -n -H -u \(ShellQuoting.quote(user)) -- /bin/sh -c \(ShellQuoting.quote(command))"
+    }
+
     /// A user name sudo and the shell both take as one plain word: POSIX's
     /// portable characters, not starting with `-` (sudo would read an option).
     public static func isValidUser(_ name: String) -> Bool {
