@@ -42,7 +42,7 @@ import Testing
             "inv.yaml:14:3: error: host 'web' has the same name as a group (line 9, column 14); host and group names must differ",
             "inv.yaml:17:21: error: group 'db' lists unknown host 'meta-3'; did you mean 'meta-1'?",
             "inv.yaml:18:16: error: group 'db' has unknown child group 'dbs-east'",
-            "inv.yaml:19:5: error: unknown key 'colour' in group 'db'; a group has only 'hosts', 'children', 'vars' and 'host_state_dir'",
+            "inv.yaml:19:5: error: unknown key 'colour' in group 'db'; a group has only 'hosts', 'children', 'vars', 'host_state_dir', 'become' and 'jump'",
         ])
     }
 

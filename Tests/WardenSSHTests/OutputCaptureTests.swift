@@ -99,7 +99,7 @@ struct ChannelSinkTests {
 
     @Test func wrapperQuotesTheCommandAsOneWord() {
         let wrapped = ProcessGroupWrapper.wrap("echo 'a b'; exit 3")
-        #expect(wrapped.hasSuffix(#"echo "WARDEN-PGID=$$ ${20}" >&2; exec "${SHELL:-/bin/sh}" -c 'echo '\''a b'\''; exit 3'"#))
+        #expect(wrapped.hasSuffix(#"echo "WARDEN-PGID=$WARDEN_G $WARDEN_S" >&2; exec "${SHELL:-/bin/sh}" -c 'echo '\''a b'\''; exit 3'"#))
     }
 
     /// The group and its leader's start time reach the caller as the command

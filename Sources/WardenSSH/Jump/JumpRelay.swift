@@ -136,6 +136,18 @@ final class JumpRelay: @unchecked Sendable {
         // After a pass that moved bytes, look again at once: libssh may hold packets for another
         // channel that it read while serving this one, which the socket's poll would not show.
         var moved = false
+        // Reads and handles the session's packets when its socket is readable, whether or not a
+        // channel asks: with no channel open, what the server sends (a keepalive, a global request)
+        // would otherwise stay unread and keep poll(2) returning at once.
+        guard let event = ssh_event_new() else {
+            state.withLock { $0.failure = "could not allocate a poll event for the jump host's session" }
+            return
+        }
+        ssh_event_add_session(event, raw)
+        defer {
+            ssh_event_remove_session(event, raw)
+            ssh_event_free(event)
+        }
         while true {
             let (requests, stopping) = state.withLock { state -> ([OpenRequest], Bool) in
                 let taken = state.requests
@@ -158,6 +170,7 @@ final class JumpRelay: @unchecked Sendable {
             }
             _ = poll(&fds, nfds_t(fds.count), moved ? 0 : 50)
             if fds[0].revents != 0 { drainWake() }
+            if fds[1].revents != 0 { _ = ssh_event_dopoll(event, 0) }
 
             moved = false
             for (index, tunnel) in tunnels.enumerated() {

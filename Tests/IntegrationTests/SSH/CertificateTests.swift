@@ -36,6 +36,28 @@ struct CertificateTests {
         }
     }
 
+    @Test func anAgentHoldingTheKeyWithItsCertificateLogsIn() async throws {
+        try await withFleet { fleet in
+            let (key, _) = try await certifiedKey(fleet, validity: "-1m:+5m", principals: fleet.user)
+            let socket = fleet.directory.appendingPathComponent("agent.sock").path
+            let pid = try await fleet.shell("ssh-agent -a \(socket) -s | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\);.*/\\1/p'")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                // ssh-add loads KEY-cert.pub beside KEY with it.
+                let added = try await fleet.shell("SSH_AUTH_SOCK=\(socket) ssh-add \(key) 2>&1; SSH_AUTH_SOCK=\(socket) ssh-add -l")
+                #expect(added.contains("Certificate added"), "\(added)")
+                let client = SSHClient()
+                let result = try await client.exec(ExecRequest(command: "echo agent"), on: fleet.target(authentication: .agent(socket: socket)))
+                #expect(result.stdout.text == "agent\n")
+                await client.close()
+            } catch {
+                _ = try? await fleet.controller("kill \(pid)")
+                throw error
+            }
+            _ = try await fleet.controller("kill \(pid)")
+        }
+    }
+
     @Test func anExpiredOrMisaddressedCertificateIsNamedBeforeConnecting() async throws {
         try await withFleet { fleet in
             let (key, expired) = try await certifiedKey(fleet, validity: "20200101:20200102", principals: fleet.user)
