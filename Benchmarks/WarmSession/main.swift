@@ -5,7 +5,9 @@
 // Connects once, then runs `true` COMMANDS times (default 200) one after the other on
 // the same session through the same transport `warden exec` uses, and prints the
 // median and 90th-percentile latency and this process's CPU per command; then the same
-// through WardenSSH with the process-group wrapper off, to show what the wrapper costs.
+// through WardenSSH with the process-group wrapper off, to show what the wrapper costs, and
+// through `become` (sudo -n to WARDEN_BENCH_BECOME_USER, default nobody: root needs no sudoers
+// rule for it), to show what sudo adds; a login sudo refuses is noted and skipped.
 // scripts/bench runs it; its numbers are for the benchmark report, not for tests.
 import Foundation
 import WardenCore
@@ -57,6 +59,16 @@ do {
     }
     try await measure("warm session, no process-group wrapper") {
         try await client.exec(ExecRequest(command: "true", killProcessGroupOnStop: false), on: target).succeeded
+    }
+    let becomeUser = ProcessInfo.processInfo.environment["WARDEN_BENCH_BECOME_USER"] ?? "nobody"
+    let become = RemoteBecome(user: becomeUser)
+    do {
+        _ = try await transport.run(RemoteCommand("true", become: become), on: host)
+        try await measure("warm session, become \(becomeUser) via sudo -n") {
+            try await transport.run(RemoteCommand("true", become: become), on: host).succeeded
+        }
+    } catch {
+        print("become via sudo -n skipped: \(error)")
     }
     await transport.close()
     await client.close()

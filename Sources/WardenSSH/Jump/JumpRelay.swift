@@ -23,22 +23,50 @@ final class JumpRelay: @unchecked Sendable {
     private struct State {
         var requests: [OpenRequest] = []
         var channels = 0
+        /// The jump host refused a channel for want of resources: no more are asked of this session.
+        var full = false
         var stopping = false
         /// Why the session ended, once it has: every later open fails with it.
         var failure: String?
     }
 
     /// A channel asked for by a target's connecting thread, answered by the relay thread.
-    final class OpenRequest: @unchecked Sendable {
+    final class OpenRequest: Sendable {
         let host: String
         let port: Int
         let answered = DispatchSemaphore(value: 0)
-        var socket: Int32 = -1
-        var failure: String?
+        private let outcome = Mutex<(socket: Int32?, failure: String?, abandoned: Bool)>((nil, nil, false))
 
         init(host: String, port: Int) {
             self.host = host
             self.port = port
+        }
+
+        var socket: Int32? { outcome.withLock { $0.socket } }
+        var failure: String? { outcome.withLock { $0.failure } }
+
+        /// Hands the socket over; false when the asker gave up waiting (the caller then closes it).
+        func deliver(_ socket: Int32) -> Bool {
+            let taken = outcome.withLock { state -> Bool in
+                guard !state.abandoned else { return false }
+                state.socket = socket
+                return true
+            }
+            answered.signal()
+            return taken
+        }
+
+        func refuse(_ why: String) {
+            outcome.withLock { $0.failure = why }
+            answered.signal()
+        }
+
+        /// The asker stops waiting: a socket delivered from now on is not taken. Returns one delivered meanwhile.
+        func abandon() -> Int32? {
+            outcome.withLock { state in
+                state.abandoned = true
+                return state.socket
+            }
         }
     }
 
@@ -68,7 +96,12 @@ final class JumpRelay: @unchecked Sendable {
     }
 
     /// Whether the session still carries channels and can open more.
-    var isUsable: Bool { state.withLock { !$0.stopping && $0.failure == nil } }
+    var isUsable: Bool { state.withLock { !$0.stopping && $0.failure == nil && !$0.full } }
+
+    /// No more channels on this session (the server said it has no room); it keeps the ones it has.
+    func markFull() {
+        state.withLock { $0.full = true }
+    }
 
     /// Channels open or being opened.
     var channelCount: Int { state.withLock { $0.channels } }
@@ -90,10 +123,13 @@ final class JumpRelay: @unchecked Sendable {
         // The relay answers within the session's own timeout; the margin covers a busy relay thread.
         let seconds = Double(timeout.components.seconds) + 5
         guard request.answered.wait(timeout: .now() + seconds) == .success else {
+            // Delivered between the timeout and now: closing it ends the channel on the relay's side.
+            if let late = request.abandon() { close(late) }
             return .failure(Refusal(why: "no answer from the jump host within \(Int(seconds)) s"))
         }
         if let failure = request.failure { return .failure(Refusal(why: failure)) }
-        return .success(request.socket)
+        guard let socket = request.socket else { return .failure(Refusal(why: "the relay answered without a socket")) }
+        return .success(socket)
     }
 
     /// Why a channel could not be had.
@@ -173,7 +209,7 @@ final class JumpRelay: @unchecked Sendable {
             if fds[1].revents != 0 { _ = ssh_event_dopoll(event, 0) }
 
             moved = false
-            for (index, tunnel) in tunnels.enumerated() {
+            for (index, tunnel) in tunnels.enumerated() where !tunnel.closed {
                 if pump(tunnel, readable: fds[index + 2].revents != 0, buffer: &buffer) { moved = true }
             }
             if !session.isConnected {
@@ -221,15 +257,18 @@ final class JumpRelay: @unchecked Sendable {
             return nil
         }
         _ = fcntl(pair[0], F_SETFL, fcntl(pair[0], F_GETFL) | O_NONBLOCK)
-        request.socket = pair[1]
-        request.answered.signal()
-        return Tunnel(channel: channel, socket: pair[0])
+        let tunnel = Tunnel(channel: channel, socket: pair[0])
+        if !request.deliver(pair[1]) {
+            // Nobody waits for it any more: the channel ends at once (its end of the pair is closed).
+            close(pair[1])
+            tunnel.closed = true
+        }
+        return tunnel
     }
 
     private func answer(_ request: OpenRequest, failure: String) {
-        request.failure = failure
         state.withLock { $0.channels -= 1 }
-        request.answered.signal()
+        request.refuse(failure)
     }
 
     /// Moves what is waiting in both directions. A write to the channel may

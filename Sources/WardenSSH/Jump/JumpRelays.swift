@@ -28,14 +28,30 @@ final class JumpRelays: Sendable {
             throw SSHError(.invalidConfiguration, host: target.label, detail: "no jump host to tunnel through", remedy: "This is a bug in Warden")
         }
         hop.jump = Array(target.jump.dropLast())
-        let relay = try relay(for: hop, keys: keys, cancellation: cancellation, asking: target)
-        switch relay.open(host: target.address, port: target.port, timeout: hop.connectTimeout) {
+        var relay = try relay(for: hop, keys: keys, cancellation: cancellation, asking: target)
+        var result = relay.open(host: target.address, port: target.port, timeout: hop.connectTimeout)
+        // A bastion that limits channels per connection says "resource shortage" (open failure
+        // reason 4): that session carries what it has, and a second session carries the rest.
+        if case let .failure(refusal) = result, Self.isResourceShortage(refusal.why) {
+            relay.markFull()
+            relay = try self.relay(for: hop, keys: keys, cancellation: cancellation, asking: target)
+            result = relay.open(host: target.address, port: target.port, timeout: hop.connectTimeout)
+        }
+        switch result {
         case let .success(socket):
             return socket
         case let .failure(refusal):
+            let prohibited = refusal.why.contains("(1:")
             throw SSHError(.unreachable, host: target.label, detail: "through jump host \(hop.label): \(refusal.why)",
-                           remedy: "Check that \(target.address):\(target.port) is reachable from \(hop.name) (nc -vz from there) and that sshd runs on it")
+                           remedy: prohibited
+                               ? "\(hop.name) refuses to forward connections: its sshd needs AllowTcpForwarding yes (or local) for \(hop.user)"
+                               : "Check that \(target.address):\(target.port) is reachable from \(hop.name) (nc -vz from there) and that sshd runs on it")
         }
+    }
+
+    /// libssh words a refused channel `Channel opening failure: channel N error (CODE:…)`.
+    private static func isResourceShortage(_ why: String) -> Bool {
+        why.contains("(4:") || why.localizedCaseInsensitiveContains("resource shortage")
     }
 
     /// Stops every relay (after the target sessions through them are gone).
