@@ -102,10 +102,9 @@ declare -A cmds=(
 order=("warden direct" "warden bastion" "ssh -J" "ssh -J master")
 declare -A walls=() cpus=()
 measure() {
-    local out
-    out=$( { /usr/bin/time -f '%e %U %S' bash -c "$1" >/dev/null 2>"$work/err"; } 2>&1) || {
+    /usr/bin/time -o "$work/time" -f '%e %U %S' bash -c "$1" >/dev/null 2>"$work/err" || {
         cat "$work/err" >&2; die "failed: $1"; }
-    printf '%s\n' "$out" | tail -1
+    tail -1 "$work/time"
 }
 for tool in "${order[@]}"; do measure "${cmds[$tool]}" >/dev/null; done # warm-up
 for ((round = 1; round <= rounds; round++)); do

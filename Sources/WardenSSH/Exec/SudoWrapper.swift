@@ -32,12 +32,14 @@ enum SudoWrapper {
 
     static func wrap(_ inner: String, as become: ExecBecome) -> String {
         let flags: String
-        var line = inner
+        // sudo sets SHELL to the target account's, and a service account's is often nologin: the
+        // wrappers run the command with "${SHELL:-/bin/sh}", so such a shell becomes /bin/sh.
+        var line = #"case ${SHELL:-} in ''|*/nologin|*/false) SHELL=/bin/sh; export SHELL;; esac"# + "\n" + inner
         if become.password == nil {
             flags = "-n"
         } else {
             flags = "-S -p ''"
-            line = #"while IFS= read -r l && [ "$l" != \#(stdinMarker) ]; do :; done; l="# + "\n" + inner
+            line = #"while IFS= read -r l && [ "$l" != \#(stdinMarker) ]; do :; done; l="# + "\n" + line
         }
         return "exec sudo \(flags) -H -u \(ShellQuoting.quote(become.user)) -- /bin/sh -c \(ShellQuoting.quote(line))"
     }

@@ -41,9 +41,8 @@ final class SSHSession: @unchecked Sendable {
         try session.configure()
         if !target.jump.isEmpty {
             // libssh connects over this socket as over a TCP one, and closes it with the session.
-            var socket = try relays.tunnel(to: target, keys: keys, cancellation: cancellation)
+            let socket = try relays.tunnel(to: target, keys: keys, cancellation: cancellation)
             try session.set(SSH_OPTIONS_FD, socket)
-            _ = socket
         }
         try session.connect(cancellation: cancellation)
         do {

@@ -6,6 +6,7 @@ import WardenTesting
 /// runs): `warden-op` may run anything as `warden-svc` without a password,
 /// `warden-pw` only with its password, through a sudoers drop-in. Made once
 /// per machine (idempotent); the password is set afresh by each test process.
+/// `warden-svc` has no login shell (`/usr/sbin/nologin`), as service accounts usually do.
 struct SudoAccounts {
     static let login = "warden-op"
     static let passwordLogin = "warden-pw"
@@ -22,6 +23,8 @@ struct SudoAccounts {
             for u in \(login) \(passwordLogin) \(service); do id -u "$u" >/dev/null 2>&1 || useradd -m -s /bin/sh "$u" 2>/dev/null || exit 1; done
             # '*': no password, but not locked ('!'), which sshd without PAM refuses to log in.
             usermod -p '*' \(login) && usermod -p '*' \(service) || exit 1
+            # A service account as they come: no login shell (the command still runs, with /bin/sh).
+            usermod -s /usr/sbin/nologin \(service) || exit 1
             printf '%s:%s\\n' \(passwordLogin) '\(password)' | chpasswd || exit 1
             mkdir -p /etc/sudoers.d
             f=/etc/sudoers.d/warden-test; t=$(mktemp /etc/sudoers.d/.warden-test.XXXXXX) || exit 1

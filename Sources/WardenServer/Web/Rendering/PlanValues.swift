@@ -20,6 +20,8 @@ enum PlanValues {
                  if let undo = host.undo { values["undo"] = VisibleText.block(undo) }
                  if let reason = host.reason { values["hostReason"] = reason }
                  if let waits = host.waitsOn { values["waitsOn"] = waits }
+                 // Who it runs as (`become`): part of what an approver approves.
+                 if let runAs = host.runAs, host.status != .skipped { values["runAs"] = runAs }
                  return values
              }]
         }
@@ -37,9 +39,9 @@ enum PlanValues {
         return values
     }
 
-    /// `hosts` in runs of the same decision (status, command, undo, reason, what it waits on), in order.
+    /// `hosts` in runs of the same decision (status, command, undo, reason, what it waits on, who it runs as), in order.
     static func groups(_ hosts: [PlannedHost]) -> [[PlannedHost]] {
-        func key(_ host: PlannedHost) -> [String?] { [host.status.rawValue, host.command, host.undo, host.reason, host.waitsOn] }
+        func key(_ host: PlannedHost) -> [String?] { [host.status.rawValue, host.command, host.undo, host.reason, host.waitsOn, host.runAs] }
         var groups: [[PlannedHost]] = []
         for host in hosts {
             if let last = groups.last?.first, key(last) == key(host) {
