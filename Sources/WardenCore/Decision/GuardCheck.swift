@@ -23,11 +23,16 @@ enum GuardCheck {
     }
 
     /// The guards checked before `step`: those of its scope (and the scopes
-    /// including it) when it changes hosts; none for a read-only step or
-    /// cleanup, which runs whatever ends the run.
+    /// including it) when it changes hosts. A scope that changes nothing at
+    /// all (a read-only runbook, or one included) has its own guards checked
+    /// before its first step that runs on hosts, so a health gate blocks
+    /// without a no-op change to hang its guards on. None for cleanup, which
+    /// runs whatever ends the run.
     static func guards(for step: Step, in runbook: Runbook) -> [GuardSpec] {
-        guard step.isMutating, !step.isCleanup else { return [] }
-        return runbook.guards(protecting: step.scope)
+        guard !step.isCleanup else { return [] }
+        if step.isMutating { return runbook.guards(protecting: step.scope) }
+        let gated = Set(runbook.scopeChain(of: step.scope).filter { runbook.readOnlyGate(of: $0) == step.id })
+        return runbook.guards.filter { gated.contains($0.scope) }
     }
 
     /// Evaluates `guards` in order on samples from `source`. With

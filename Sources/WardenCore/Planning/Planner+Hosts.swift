@@ -57,6 +57,8 @@ extension Planner {
             stepRecords[step.id] = RecordSet(hosts: [], status: "skipped", outcomes: HostOutcomeNote.notes(planHosts))
             return
         }
+        // A scope that changes nothing has its guards checked before its first step on hosts (`GuardCheck`).
+        if !step.isMutating, await guardsBlock(step, into: &planned) { return }
         if step.isMutating {
             await planChange(step, active: active.count, into: &planned)
         } else if case .collect = step.kind {
@@ -76,26 +78,8 @@ extension Planner {
     /// A mutating step with hosts to change: the guards first (before the
     /// first change), then it is a change the plan holds back.
     private mutating func planChange(_ step: Step, active: Int, into planned: inout PlannedStep) async {
+        if await guardsBlock(step, into: &planned) { return }
         let guards = GuardCheck.guards(for: step, in: context.runbook)
-        if !guardsEvaluated, changedBy == nil, !guards.isEmpty {
-            if transport == nil {
-                // Offline, guards cannot be read: they neither pass nor block.
-                plan.guards = guards.map {
-                    PlanGuard(location: $0.location.description, expect: $0.expect.text, status: .unknown, details: ["offline: not checked"])
-                }
-                guardsEvaluated = true
-            } else if let blocked = await checkGuards(before: step) {
-                stop(.blocked, blocked)
-                planned.status = .notReached
-                planned.summary = "not reached: \(blocked)"
-                for index in planned.hosts.indices where planned.hosts[index].status != .skipped {
-                    planned.hosts[index].status = .notReached
-                }
-                planned.batches = nil
-                unknownSteps[step.id] = step.id
-                return
-            }
-        }
         let unknown = planned.hosts.contains { $0.status == .unknown }
         planned.status = unknown ? .unknown : .willRun
         var summary = unknown ? "may change" : "will change"
@@ -172,5 +156,33 @@ extension Planner {
             planned.summary = "ran now (read-only): holds on \(ran.count) host\(ran.count == 1 ? "" : "s")"
             stepRecords[step.id] = RecordSet(hosts: ran, status: "ok", outcomes: HostOutcomeNote.notes(planned.hosts))
         }
+    }
+
+    /// The step's guards the plan has not evaluated yet, checked now, as the
+    /// run checks them before the step: before the first change, or before
+    /// the first step of a scope that changes nothing. Offline they are
+    /// shown unchecked. True when they block; `planned` then says so.
+    private mutating func guardsBlock(_ step: Step, into planned: inout PlannedStep) async -> Bool {
+        let guards = GuardCheck.guards(for: step, in: context.runbook).filter { !evaluatedGuards.contains($0.location.description) }
+        // After the first change the plan no longer knows the hosts' state: later guards are the run's to check.
+        guard changedBy == nil, !guards.isEmpty else { return false }
+        guard transport != nil else {
+            // Offline, guards cannot be read: they neither pass nor block.
+            plan.guards += guards.map {
+                PlanGuard(location: $0.location.description, expect: $0.expect.text, status: .unknown, details: ["offline: not checked"])
+            }
+            evaluatedGuards.formUnion(guards.map(\.location.description))
+            return false
+        }
+        guard let blocked = await checkGuards(guards) else { return false }
+        stop(.blocked, blocked)
+        planned.status = .notReached
+        planned.summary = "not reached: \(blocked)"
+        for index in planned.hosts.indices where planned.hosts[index].status != .skipped {
+            planned.hosts[index].status = .notReached
+        }
+        planned.batches = nil
+        unknownSteps[step.id] = step.id
+        return true
     }
 }

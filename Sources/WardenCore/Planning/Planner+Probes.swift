@@ -45,18 +45,15 @@ extension Planner: ProbeSource {
         return ProbeCondition.evaluate(condition, over: records, probe: spec, scope: scope, context: context, any: any)
     }
 
-    /// Evaluates the guards before the first change (the plan shows each,
-    /// as first evaluated). Returns the reason the run would be blocked, if
-    /// it would.
-    mutating func checkGuards(before step: Step) async -> String? {
-        let guards = GuardCheck.guards(for: step, in: context.runbook), context = self.context
+    /// Evaluates `guards` (the plan shows each, as first evaluated).
+    /// Returns the reason the run would be blocked, if it would.
+    mutating func checkGuards(_ guards: [GuardSpec]) async -> String? {
+        let context = self.context
         let outcomes = await GuardCheck.check(guards, context: context, source: &self, untilBlocked: false)
-        if !guardsEvaluated {
-            plan.guards = outcomes.map {
-                PlanGuard(location: $0.spec.location.description, expect: $0.spec.expect.text, status: $0.status, details: $0.details)
-            }
+        plan.guards += outcomes.map {
+            PlanGuard(location: $0.spec.location.description, expect: $0.spec.expect.text, status: $0.status, details: $0.details)
         }
-        guardsEvaluated = true
+        evaluatedGuards.formUnion(guards.map(\.location.description))
         return GuardCheck.blocked(outcomes)
     }
 

@@ -28,7 +28,8 @@ public struct Planner {
     var changedBy: String?
     /// Why the run stops before the steps still to come.
     var stoppedBy: String?
-    var guardsEvaluated = false
+    /// Where each guard the plan has evaluated is written: each is evaluated once, where it is first checked.
+    var evaluatedGuards: Set<String> = []
     var stepNumber = 0
     var hash = PlanHash()
 

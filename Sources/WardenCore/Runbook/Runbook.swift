@@ -52,12 +52,35 @@ public struct Runbook: Sendable {
     /// The guards that protect a step of `scope`: its runbook's and those of
     /// the runbooks that include it.
     public func guards(protecting scope: Int) -> [GuardSpec] {
-        var chain: Set<Int> = []
+        let chain = Set(scopeChain(of: scope))
+        return guards.filter { chain.contains($0.scope) }
+    }
+
+    /// `scope`, the scope including it, and so on up to the runbook itself.
+    func scopeChain(of scope: Int) -> [Int] {
+        var chain: [Int] = []
         var current: Int? = scope
-        while let index = current, scopes.indices.contains(index), chain.insert(index).inserted {
+        while let index = current, scopes.indices.contains(index), !chain.contains(index) {
+            chain.append(index)
             current = scopes[index].parent
         }
-        return guards.filter { chain.contains($0.scope) }
+        return chain
+    }
+
+    /// For a scope with guards whose steps (and those of the runbooks it
+    /// includes) change nothing: its first step that runs on hosts, which
+    /// its guards are checked before. Nil when the scope changes something
+    /// (its guards protect those changes) or has no guards or no such step.
+    func readOnlyGate(of scope: Int) -> String? {
+        guard guards.contains(where: { $0.scope == scope }) else { return nil }
+        let within = steps.filter { scopeChain(of: $0.scope).contains(scope) }
+        guard !within.contains(where: \.isMutating) else { return nil }
+        return within.first { step in
+            switch step.kind {
+            case .run, .check, .collect: true
+            default: false
+            }
+        }?.id
     }
 
     /// Every step in the order a run meets them: steps, then cleanup.

@@ -175,7 +175,7 @@ struct FDBRunbookTests {
             let (status, report) = try await background.finishReport()
             #expect(status == 0, "\(report.reason ?? "")")
             #expect(report.status == .succeeded)
-            #expect(report.steps.map(\.id) == ["health.figures", "health.gate", "go", "exclude", "safe_to_remove", "excluded_list"])
+            #expect(report.steps.map(\.id) == ["health.figures", "go", "exclude", "safe_to_remove", "excluded_list"])
             let wait = try #require(report.steps.first { $0.id == "safe_to_remove" })
             #expect(wait.status == .ok)
             #expect(wait.summary.contains("held 2 time(s) in a row"), "\(wait.summary)")

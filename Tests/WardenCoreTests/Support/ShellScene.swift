@@ -13,11 +13,19 @@ struct ShellScene {
     let context: EngineContext
 
     /// `targets`: each target's host names (any names: every one is this machine).
-    /// `dir` is bound to the scratch folder, after `params`.
-    init(_ yaml: String, targets: [String: [String]], params: [(name: String, text: String)] = []) throws {
+    /// `dir` is bound to the scratch folder, after `params`. `files`: runbooks the
+    /// runbook includes, by name; the runbook is then read from the scratch folder with them.
+    init(_ yaml: String, targets: [String: [String]], params: [(name: String, text: String)] = [], files: [String: String] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("engine-scene-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        let runbook = try RunbookFixtures.load(yaml)
+        let runbook: Runbook
+        if files.isEmpty {
+            runbook = try RunbookFixtures.load(yaml)
+        } else {
+            for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+            try yaml.write(toFile: folder + "/" + RunbookFixtures.file, atomically: true, encoding: .utf8)
+            runbook = try RunbookFixtures.runbook(of: Runbook.load(path: folder + "/" + RunbookFixtures.file))
+        }
         let binding = try ParameterBinding.bind(runbook, given: params + [("dir", folder)])
         let state = folder + "/state"
         context = try EngineContext(runbook: runbook, parameters: binding,
