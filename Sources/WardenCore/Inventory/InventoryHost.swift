@@ -31,7 +31,7 @@ public struct InventoryHost: Sendable, Hashable {
     /// `become`: who commands run as by default (a step's own `become` wins); nil: the login user.
     public let become: BecomeSpec?
     /// `jump`: the bastions the host is reached through; empty: directly.
-    public let jump: JumpChain
+    public internal(set) var jump: JumpChain
 
     public init(
         name: String,
@@ -68,8 +68,8 @@ public struct InventoryHost: Sendable, Hashable {
     /// The same host reached directly: how a hop of a chain is connected to
     /// (the hops before it are the chain's, not its own).
     public var withoutJump: InventoryHost {
-        InventoryHost(name: name, address: address, port: port, user: user, auth: auth, hostKey: hostKey,
-                      connectTimeout: connectTimeout, groups: groups, vars: vars, stateFolder: stateFolder, location: location,
-                      certificate: certificate, become: become)
+        var direct = self
+        direct.jump = JumpChain([])
+        return direct
     }
 }

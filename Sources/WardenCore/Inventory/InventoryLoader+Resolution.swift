@@ -221,10 +221,9 @@ extension InventoryLoader {
                     }
                 }
             }
-            return InventoryHost(name: host.name, address: host.address, port: host.port, user: host.user, auth: host.auth,
-                                 hostKey: host.hostKey, connectTimeout: host.connectTimeout, groups: host.groups, vars: host.vars,
-                                 stateFolder: host.stateFolder, location: host.location, certificate: host.certificate,
-                                 become: host.become, jump: JumpChain(hops))
+            var reached = host
+            reached.jump = JumpChain(hops)
+            return reached
         }
     }
 

@@ -7,8 +7,11 @@ extension Planner {
         if let waitsOn {
             // Nothing of it can be decided before what it waits on is known.
             for host in hosts {
-                planHosts.append(PlannedHost(host: host.name, status: .unknown, command: nil, undo: nil, reason: waitsOn.reason,
-                                           waitsOn: waitsOn.step))
+                var entry = PlannedHost(host: host.name, status: .unknown, command: nil, undo: nil, reason: waitsOn.reason,
+                                        waitsOn: waitsOn.step)
+                // Who it will run as is known already, and part of what an approver approves.
+                entry.runAs = step.becomeSpec(on: host)?.description
+                planHosts.append(entry)
                 hashCommand(step, host: host.name, line: nil, runAs: step.becomeSpec(on: host))
             }
             // The hosts it acts on are its target's unless `when`, which waits too, leaves some out.

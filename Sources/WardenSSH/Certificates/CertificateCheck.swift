@@ -4,7 +4,8 @@ import Foundation
 /// expired certificate is named as such, not as an opaque refusal by the
 /// server after a handshake.
 enum CertificateCheck {
-    static func validate(_ path: String, for target: SSHTarget, at now: Date = Date()) throws(SSHError) {
+    /// The certificate at `path` as read now, if it may be offered for `target` now.
+    static func validate(_ path: String, for target: SSHTarget, at now: Date = Date()) throws(SSHError) -> CheckedCertificate {
         let certificate: OpenSSHCertificate
         do {
             certificate = try OpenSSHCertificate.load(path: path)
@@ -32,6 +33,7 @@ enum CertificateCheck {
                            detail: "\(named) is for \(certificate.principals.joined(separator: ", ")), not for the login user \(target.user); nothing was sent to the host",
                            remedy: "Log in as one of its principals (user in the inventory), or have the CA sign it for \(target.user)")
         }
+        return CheckedCertificate(path: path, read: certificate)
     }
 
     private static func stamp(_ date: Date) -> String {

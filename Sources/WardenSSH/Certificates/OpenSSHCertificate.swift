@@ -40,6 +40,9 @@ public struct OpenSSHCertificate: Sendable, Hashable {
     public let serial: UInt64
     /// The text after the key data, if any.
     public let comment: String
+    /// The CA's signature: two certificates alike in every field above but
+    /// signed by different CAs (a re-signed one) are different certificates.
+    let signature: [UInt8]
 
     /// Text this long is no certificate (the largest RSA keys make a few KiB).
     static let maximumTextBytes = 1024 * 1024
@@ -108,10 +111,11 @@ public struct OpenSSHCertificate: Sendable, Hashable {
         _ = try reader.string("extensions")
         _ = try reader.string("reserved")
         guard !(try reader.string("signature key")).isEmpty else { throw .malformed("empty signature key") }
-        guard !(try reader.string("signature")).isEmpty else { throw .malformed("empty signature") }
+        let signature = Array(try reader.string("signature"))
+        guard !signature.isEmpty else { throw .malformed("empty signature") }
         guard reader.isAtEnd else { throw .malformed("\(reader.remaining) bytes after the signature") }
         return OpenSSHCertificate(keyType: type, kind: kind, keyID: keyID, principals: principals, validAfter: validAfter,
-                                  validBefore: validBefore, serial: serial, comment: comment)
+                                  validBefore: validBefore, serial: serial, comment: comment, signature: signature)
     }
 
     /// As sshd judges it: valid from `validAfter` (inclusive) until

@@ -30,7 +30,7 @@ extension SSHSession {
                            remedy: "Give the password parameter the password alone, without a trailing newline")
         }
         // What goes to the command's stdin before anything else: the sudo password (if any), then the secret files.
-        let stdin = request.become.map(SudoWrapper.stdinPrefix) .map { $0 + (secrets ?? []) } ?? secrets
+        let stdin = (request.become.map(SudoWrapper.stdinPrefix) ?? []) + (secrets ?? [])
         let wrapped = request.killProcessGroupOnStop || secrets != nil || request.become != nil
         let sink = ChannelSink(limit: request.outputLimit, expectsMarker: wrapped, onOutput: onOutput,
                                onProcessGroup: request.onProcessGroup)
@@ -72,7 +72,7 @@ extension SSHSession {
         guard ssh_channel_request_exec(channel, line) == SSH_OK else {
             throw channelError("the server refused to run the command: \(libsshError)")
         }
-        if let stdin, !stdin.isEmpty { try send(stdin, to: channel) }
+        if !stdin.isEmpty { try send(stdin, to: channel) }
 
         guard let event = ssh_event_new() else { throw channelError("could not allocate a poll event") }
         defer { ssh_event_free(event) }
@@ -187,11 +187,8 @@ extension SSHSession {
             var kill = ProcessGroupWrapper.killCommand(processGroup: group)
             if let become { kill = SudoWrapper.wrap(kill, as: become) }
             if ssh_channel_open_session(killer) == SSH_OK, ssh_channel_request_exec(killer, kill) == SSH_OK {
-                if let become {
-                    let prefix = SudoWrapper.stdinPrefix(for: become)
-                    if !prefix.isEmpty { _ = prefix.withUnsafeBytes { ssh_channel_write(killer, $0.baseAddress, UInt32($0.count)) } }
-                    _ = ssh_channel_send_eof(killer)
-                }
+                // Its sudo reads the password the command's did; a failed write leaves the kill to fail as it would.
+                if let become { try? send(SudoWrapper.stdinPrefix(for: become), to: killer) }
                 // The kill script returns at once (its KILL fallback runs on in the background).
                 let clock = ContinuousClock()
                 let giveUp = clock.now + .seconds(5)

@@ -20,7 +20,7 @@ struct KnownHostsMarkers {
             guard let marker = fields.first, marker.hasPrefix("@") else { continue }
             switch marker {
             case "@revoked" where fields.count >= 4:
-                revoked[String(fields[3]), default: index + 1] = index + 1
+                revoked[String(fields[3])] = index + 1
             case "@cert-authority":
                 certificateAuthorities.append(index + 1)
             default:

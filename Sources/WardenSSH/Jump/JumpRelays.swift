@@ -79,7 +79,7 @@ final class JumpRelays: Sendable {
         if let ready = usable(hop) { return ready }
         // It failed while this one waited: the same answer, not one more attempt per target.
         if let failure = opener.failure, failure.at >= asked {
-            throw Self.blame(failure.error, hop: hop, target: target)
+            throw Self.blame(failure.error, target: target)
         }
         do {
             let session = try SSHSession.open(target: hop, keys: keys, relays: self, cancellation: cancellation)
@@ -89,7 +89,7 @@ final class JumpRelays: Sendable {
             return relay
         } catch {
             opener.failure = (error, ContinuousClock.now)
-            throw Self.blame(error, hop: hop, target: target)
+            throw Self.blame(error, target: target)
         }
     }
 
@@ -101,9 +101,10 @@ final class JumpRelays: Sendable {
     }
 
     /// The jump host's failure, told as the target's: the target was not
-    /// reached because of it, and the jump host names itself.
-    private static func blame(_ error: SSHError, hop: SSHTarget, target: SSHTarget) -> SSHError {
-        if error.detail.hasPrefix("through jump host") || error.host == target.label { return error }
+    /// reached because of it, and the jump host names itself. In a chain the
+    /// jump host's own error may already blame the hop before it; it is kept
+    /// whole inside, so the target's error reads outward from the target.
+    private static func blame(_ error: SSHError, target: SSHTarget) -> SSHError {
         let kind: SSHError.Kind = error.kind == .cancelled ? .cancelled : .unreachable
         return SSHError(kind, host: target.label, detail: "its jump host \(error.host) failed: \(error.kind.phrase): \(error.detail)",
                         remedy: error.remedy)

@@ -2,11 +2,12 @@ import CLibSSH
 import Foundation
 
 extension SSHSession {
-    /// Authenticates with the key file or the agent the target names. Blocking.
-    func authenticate(keys: PrivateKeyStore) throws {
+    /// Authenticates with the key file (and the certificate checked for it) or
+    /// the agent the target names. Blocking.
+    func authenticate(keys: PrivateKeyStore, certificate: CheckedCertificate?) throws {
         switch target.authentication {
         case .keyFile(let path, let variable):
-            let key = try keys.key(path: path, passphraseVariable: variable, host: target.label, certificate: target.certificate)
+            let key = try keys.key(path: path, passphraseVariable: variable, host: target.label, certificate: certificate)
             let rc = ssh_userauth_publickey(raw, nil, key.raw)
             try checkAuth(rc, method: target.certificate.map { "key \(path) with certificate \($0)" } ?? "key \(path)",
                           remedy: "Check that the public half of \(path) is in ~\(target.user)/.ssh/authorized_keys on the host, and that user \(target.user) is right")

@@ -6,16 +6,25 @@ import Synchronization
 /// session (libssh allows an `ssh_key` to be used from several threads
 /// when nobody modifies it).
 final class PrivateKeyStore: Sendable {
-    private let keys = Mutex<[String: PrivateKey]>([:])
+    private let keys = Mutex<[Name: PrivateKey]>([:])
+
+    /// A key file, with the certificate attached to it if any, as it was read
+    /// when checked: a certificate renewed in place is a new name, so a
+    /// long-running controller offers the certificate it just checked, not
+    /// the one it imported first.
+    private struct Name: Hashable {
+        let path: String
+        let certificate: CheckedCertificate?
+    }
 
     /// The imported key for `path` (with `certificate` attached, if given),
     /// importing it on first use. Blocking. A key with a certificate is a
     /// separate import: attaching one changes the key object.
-    func key(path: String, passphraseVariable: String?, host: String, certificate: String? = nil) throws -> PrivateKey {
-        let name = certificate.map { path + "\n" + $0 } ?? path
+    func key(path: String, passphraseVariable: String?, host: String, certificate: CheckedCertificate? = nil) throws -> PrivateKey {
+        let name = Name(path: path, certificate: certificate)
         if let cached = keys.withLock({ $0[name] }) { return cached }
         let key = try PrivateKey.importFile(path: path, passphraseVariable: passphraseVariable, host: host)
-        if let certificate { try key.attach(certificate: certificate, host: host) }
+        if let certificate { try key.attach(certificate: certificate.path, host: host) }
         return keys.withLock { store in
             if let raced = store[name] { return raced }
             store[name] = key

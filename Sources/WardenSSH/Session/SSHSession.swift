@@ -37,7 +37,7 @@ final class SSHSession: @unchecked Sendable {
         }
         let session = SSHSession(target: target, raw: raw)
         // An expired certificate is named before anything is sent to the host.
-        if let certificate = target.certificate { try CertificateCheck.validate(certificate, for: target) }
+        let certificate = try target.certificate.map { path throws(SSHError) in try CertificateCheck.validate(path, for: target) }
         try session.configure()
         if !target.jump.isEmpty {
             // libssh connects over this socket as over a TCP one, and closes it with the session.
@@ -47,7 +47,7 @@ final class SSHSession: @unchecked Sendable {
         try session.connect(cancellation: cancellation)
         do {
             try session.verifyHostKey()
-            try session.authenticate(keys: keys)
+            try session.authenticate(keys: keys, certificate: certificate)
         } catch let error as SSHError {
             throw error
         } catch {

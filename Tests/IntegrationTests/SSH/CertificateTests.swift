@@ -36,6 +36,24 @@ struct CertificateTests {
         }
     }
 
+    /// A long-running controller: a certificate replaced in place (renewed, or re-signed by the right
+    /// CA) is the one the next connection offers, not the one imported first.
+    @Test func aCertificateReplacedInPlaceIsTheOneOfferedNext() async throws {
+        try await withFleet { fleet in
+            let dir = fleet.directory.path
+            let (key, certificate) = try await certifiedKey(fleet, validity: "-1m:+5m", principals: fleet.user)
+            // First signed by a CA the host does not trust.
+            try await fleet.shell("ssh-keygen -q -t ed25519 -N '' -f \(dir)/other_ca </dev/null && ssh-keygen -q -s \(dir)/other_ca -I warden-test -n \(fleet.user) -V -1m:+5m \(key).pub")
+            let client = SSHClient()
+            let target = target(fleet, key: key, certificate: certificate)
+            await #expect(throws: SSHError.self) { _ = try await client.exec(ExecRequest(command: "true"), on: target) }
+            try await fleet.shell("ssh-keygen -q -s \(dir)/user_ca -I warden-test -n \(fleet.user) -V -1m:+5m \(key).pub")
+            let result = try await client.exec(ExecRequest(command: "echo renewed"), on: target)
+            #expect(result.stdout.text == "renewed\n")
+            await client.close()
+        }
+    }
+
     @Test func anAgentHoldingTheKeyWithItsCertificateLogsIn() async throws {
         try await withFleet { fleet in
             let (key, _) = try await certifiedKey(fleet, validity: "-1m:+5m", principals: fleet.user)

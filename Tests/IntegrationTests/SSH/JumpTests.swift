@@ -81,12 +81,14 @@ struct JumpTests {
     }
 
     @Test func aTwoHopChainAndATargetTheBastionCannotReach() async throws {
-        try await withFleet(hosts: 4, behindBastion: true) { fleet in
-            // h04 through h01 then h02; h03's sshd is stopped, so the bastion cannot reach it.
+        try await withFleet(hosts: 5, behindBastion: true) { fleet in
+            // h04 through h01 then h02; h03's sshd is stopped, so the bastion cannot reach it, nor h05 through it.
             let inventory = try String(contentsOfFile: fleet.inventoryPath, encoding: .utf8)
             let chained = inventory.replacingOccurrences(of: "host_state_dir: \(fleet.directory.path)/hosts/h04/state\n    jump: h01",
                                                          with: "host_state_dir: \(fleet.directory.path)/hosts/h04/state\n    jump: [h01, h02]")
-            #expect(chained != inventory)
+                .replacingOccurrences(of: "host_state_dir: \(fleet.directory.path)/hosts/h05/state\n    jump: h01",
+                                      with: "host_state_dir: \(fleet.directory.path)/hosts/h05/state\n    jump: [h01, h03]")
+            #expect(chained.contains("jump: [h01, h02]") && chained.contains("jump: [h01, h03]"))
             try chained.write(toFile: fleet.inventoryPath, atomically: true, encoding: .utf8)
             _ = try await fleet.shell("kill $(cat \(fleet.directory.path)/hosts/h03/sshd.pid)")
             let all = try hosts(fleet)
@@ -97,6 +99,10 @@ struct JumpTests {
             #expect(fleet.log(of: fleet.hosts[1]).contains("Accepted publickey"), "h02 never carried h04's session")
             guard case let .failure(error)? = results["h03"] else { Issue.record("h03 answered with its sshd stopped"); return }
             #expect(error.description.contains("through jump host h01") && error.description.contains("could not reach"), "\(error)")
+            // A hop that fails in a chain is named inside the target's own error, which names the target.
+            guard case let .failure(chainError)? = results["h05"] else { Issue.record("h05 answered through a dead hop"); return }
+            #expect(chainError.description.hasPrefix("h05 ("), "\(chainError)")
+            #expect(chainError.description.contains("its jump host h03 (") && chainError.description.contains("through jump host h01"), "\(chainError)")
             await transport.close()
         }
     }
