@@ -74,7 +74,7 @@ struct BecomeTests {
             let tag = Int.random(in: 100_000..<900_000)
             for (login, password) in [(SudoAccounts.login, nil as String?), (SudoAccounts.passwordLogin, SudoAccounts.password)] {
                 do {
-                    _ = try await client.exec(request("sh -c 'sleep \(tag); :' & sleep \(tag + 1); wait", password: password, deadline: .seconds(1)),
+                    _ = try await client.exec(request("sh -c 'sleep \(tag); :' & sleep \(tag + 1); wait", password: password, deadline: .seconds(4)),
                                               on: self.login(fleet, as: login))
                     Issue.record("the command was not stopped at its deadline")
                 } catch let error as SSHError {

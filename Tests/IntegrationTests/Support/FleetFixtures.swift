@@ -6,7 +6,7 @@ import WardenTesting
 extension LoopbackFleet {
     /// The SSH target for host `index`, trusted through the fleet's known_hosts unless told otherwise.
     func target(_ index: Int = 0, policy: HostKeyPolicy? = nil, authentication: SSHAuthentication? = nil,
-                connectTimeout: Duration = .seconds(5)) -> SSHTarget {
+                connectTimeout: Duration = .seconds(30)) -> SSHTarget {
         let host = hosts[index]
         return SSHTarget(
             name: host.name, address: host.address, port: port, user: user,
