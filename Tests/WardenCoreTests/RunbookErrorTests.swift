@@ -237,7 +237,7 @@ import Testing
             """) == [
             "rb.yaml:2:1: error: unknown key 'stesp' at the top level of the runbook; did you mean 'steps'?",
             "rb.yaml:3:1: error: unknown key 'tasks' at the top level of the runbook; Warden runbooks list their work under 'steps'",
-            "rb.yaml:4:1: error: unknown key 'colour' at the top level of the runbook; allowed: name, summary, params, targets, lock, window, guards, watch, probes, defaults, steps, finally, allow_self_approval",
+            "rb.yaml:4:1: error: unknown key 'colour' at the top level of the runbook; allowed: name, summary, params, targets, lock, window, guards, watch, probes, defaults, steps, finally, allow_self_approval, use",
         ])
     }
 

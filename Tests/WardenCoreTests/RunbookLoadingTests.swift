@@ -256,7 +256,7 @@ import Testing
         let runbook = try RunbookFixtures.withDemo { path in try RunbookFixtures.runbook(of: Runbook.load(path: path)) }
         #expect(runbook.scopes.map(\.prefix) == ["", "sub."])
         #expect(runbook.scopes.map(\.parent) == [nil, 0])
-        #expect(runbook.scopes.map(\.includeStep) == [nil, "sub"])
+        #expect(runbook.scopes.map(\.origin) == [.runbook, .include(step: "sub")])
         #expect(runbook.scopes.last?.parameters.map(\.name) == ["name"])
         guard case let .expression(argument)? = runbook.scopes.last?.arguments["name"] else {
             Issue.record("the argument is not an expression"); return
@@ -267,6 +267,18 @@ import Testing
         #expect(included.command?.text == "echo {{ params.name }}")
         #expect(included.location.file.hasSuffix("/other.yaml"))
         #expect(included.location.line == 7)
+    }
+
+    @Test func stepsOfAnIncludeThatIncludesAnotherLandInPlace() throws {
+        let runbook = try RunbookFixtures.withFolder([
+            "main.yaml": "name: main\nsteps:\n  - {id: x, pause: 1s}\n  - {id: a, include: a.yaml}\n  - {id: y, pause: 1s}\n",
+            "a.yaml": "name: a\nsteps:\n  - {id: before, pause: 1s}\n  - {id: c, include: c.yaml}\n",
+            "c.yaml": "name: c\nsteps:\n  - {id: c_step, pause: 1s}\n",
+        ]) { folder in
+            try RunbookFixtures.runbook(of: Runbook.load(path: folder + "/main.yaml"))
+        }
+        // Once, an include whose runbook included another left its steps where they were read, ahead of the includer's.
+        #expect(runbook.steps.map(\.id) == ["x", "a.before", "a.c.c_step", "y"])
     }
 
     @Test func cleanupRunsNewestScopeFirstEndingWithTheRunbooksOwn() throws {

@@ -32,7 +32,7 @@ enum GuardCheck {
         guard !step.isCleanup else { return [] }
         if step.isMutating { return runbook.guards(protecting: step.scope) }
         let gated = Set(runbook.scopeChain(of: step.scope).filter { runbook.readOnlyGate(of: $0) == step.id })
-        return runbook.guards.filter { gated.contains($0.scope) }
+        return runbook.guards.filter { gated.contains(runbook.owner(of: $0)) }
     }
 
     /// Evaluates `guards` in order on samples from `source`. With

@@ -85,7 +85,7 @@ public struct ParameterBinding: Sendable {
         let environment = ExpressionEnvironment(variables: ["params": .map(parentValues)])
         var result: [String: Value] = [:]
         var problems: [String] = []
-        let place = "include '\(scope.includeStep ?? "")'"
+        let place = scope.origin.place
         for spec in scope.parameters {
             guard let argument = scope.arguments[spec.name] else {
                 if let value = spec.defaultValue {

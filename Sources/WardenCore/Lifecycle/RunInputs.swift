@@ -49,6 +49,9 @@ public struct RunInputs: Sendable {
             // Warnings first, as they would have been printed before the errors.
             throw RunSessionError(.invalidInput, (loaded.warnings + loaded.errors).map(\.description).joined(separator: "\n"))
         }
+        guard !book.isRules else {
+            throw RunSessionError(.invalidInput, "\(runbook): a rules file ('rules: \(book.name)') has nothing to run; a runbook takes its guards and watches with 'use: [\((runbook as NSString).lastPathComponent)]'")
+        }
         var given: [(name: String, text: String)] = []
         var problems: [String] = []
         for item in pairs {

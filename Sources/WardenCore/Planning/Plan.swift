@@ -131,6 +131,8 @@ public struct PlanProbeRun: Sendable, Codable {
 
 public struct PlanGuard: Sendable, Codable {
     public var location: String
+    /// The rules file it came from when the runbook uses one: `use 'health'`.
+    public var via: String?
     public var expect: String
     public var status: PlanCondition
     /// Per host: what was seen, or why it could not be.
@@ -139,6 +141,8 @@ public struct PlanGuard: Sendable, Codable {
 
 public struct PlanWatch: Sendable, Codable {
     public var location: String
+    /// The rules file it came from when the runbook uses one: `use 'health'`.
+    public var via: String?
     public var every: String
     public var abortIf: String
     /// abort_if evaluated now: `holds` means the watch would abort right away.

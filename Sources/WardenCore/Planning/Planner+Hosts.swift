@@ -166,15 +166,13 @@ extension Planner {
     /// the first step of a scope that changes nothing. Offline they are
     /// shown unchecked. True when they block; `planned` then says so.
     private mutating func guardsBlock(_ step: Step, into planned: inout PlannedStep) async -> Bool {
-        let guards = GuardCheck.guards(for: step, in: context.runbook).filter { !evaluatedGuards.contains($0.location.description) }
+        let guards = GuardCheck.guards(for: step, in: context.runbook).filter { !evaluatedGuards.contains($0.identity) }
         // After the first change the plan no longer knows the hosts' state: later guards are the run's to check.
         guard changedBy == nil, !guards.isEmpty else { return false }
         guard transport != nil else {
             // Offline, guards cannot be read: they neither pass nor block.
-            plan.guards += guards.map {
-                PlanGuard(location: $0.location.description, expect: $0.expect.text, status: .unknown, details: ["offline: not checked"])
-            }
-            evaluatedGuards.formUnion(guards.map(\.location.description))
+            plan.guards += guards.map { shown($0, status: .unknown, details: ["offline: not checked"]) }
+            evaluatedGuards.formUnion(guards.map(\.identity))
             return false
         }
         guard let blocked = await checkGuards(guards) else { return false }

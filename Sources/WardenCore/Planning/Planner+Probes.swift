@@ -50,11 +50,15 @@ extension Planner: ProbeSource {
     mutating func checkGuards(_ guards: [GuardSpec]) async -> String? {
         let context = self.context
         let outcomes = await GuardCheck.check(guards, context: context, source: &self, untilBlocked: false)
-        plan.guards += outcomes.map {
-            PlanGuard(location: $0.spec.location.description, expect: $0.spec.expect.text, status: $0.status, details: $0.details)
-        }
-        evaluatedGuards.formUnion(guards.map(\.location.description))
+        plan.guards += outcomes.map { shown($0.spec, status: $0.status, details: $0.details) }
+        evaluatedGuards.formUnion(guards.map(\.identity))
         return GuardCheck.blocked(outcomes)
+    }
+
+    /// A guard as the plan shows it, with the rules file it came from.
+    func shown(_ spec: GuardSpec, status: PlanCondition, details: [String]) -> PlanGuard {
+        PlanGuard(location: spec.location.description, via: context.runbook.useOrigin(ofScope: spec.scope), expect: spec.expect.text,
+                  status: status, details: details)
     }
 
     /// Each watch's abort condition, evaluated now: one that already holds
@@ -63,12 +67,12 @@ extension Planner: ProbeSource {
         for watch in context.runbook.watches {
             // A windowed or flapping rule needs samples a plan has not taken: only its sample condition is read now.
             guard let abortIf = watch.abortIf else {
-                plan.watches.append(PlanWatch(location: watch.location.description, every: DurationText.format(watch.every),
+                plan.watches.append(PlanWatch(location: watch.location.description, via: context.runbook.useOrigin(ofScope: watch.scope), every: DurationText.format(watch.every),
                                               abortIf: watch.conditionText, now: .unknown, details: ["needs samples taken during the run"]))
                 continue
             }
             let (status, details) = await evaluate(abortIf, on: watch.probe, scope: watch.scope, any: true)
-            plan.watches.append(PlanWatch(location: watch.location.description, every: DurationText.format(watch.every),
+            plan.watches.append(PlanWatch(location: watch.location.description, via: context.runbook.useOrigin(ofScope: watch.scope), every: DurationText.format(watch.every),
                                           abortIf: watch.conditionText, now: status, details: details))
             if status == .holds, watch.samples == .each {
                 let why = watch.message.map { " (\($0))" } ?? ""

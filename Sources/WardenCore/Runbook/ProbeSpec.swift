@@ -32,6 +32,10 @@ public struct GuardSpec: Sendable {
     public let expect: Expression
     /// Said when the guard fails, in the operator's words.
     public let message: String?
+
+    /// Tells guards apart: one rules file used twice (under two names) gives
+    /// two guards at one location, each reading its own parameters.
+    var identity: String { "\(scope)@\(location)" }
 }
 
 /// A circuit breaker: while the run goes on, the probe is taken `every`

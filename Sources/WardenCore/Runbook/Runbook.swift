@@ -27,6 +27,9 @@ public struct Runbook: Sendable {
     public let window: WindowSpec?
     /// Lets the initiator approve their own run; `validate` warns about it.
     public let allowSelfApproval: Bool
+    /// A rules file (`rules: NAME`) loaded by itself, to be checked: it has
+    /// no steps, and runbooks take it in with `use:`. Nothing runs it.
+    public var isRules = false
     /// Durations read from parameters, filled in by `resolvingDurations`.
     var durationParameters: [DurationParameter] = []
 
@@ -53,7 +56,30 @@ public struct Runbook: Sendable {
     /// the runbooks that include it.
     public func guards(protecting scope: Int) -> [GuardSpec] {
         let chain = Set(scopeChain(of: scope))
-        return guards.filter { chain.contains($0.scope) }
+        return guards.filter { chain.contains(owner(of: $0)) }
+    }
+
+    /// The guards written in the file itself, not in those it includes or uses.
+    public var ownGuards: [GuardSpec] { guards.filter { $0.scope == 0 } }
+
+    /// The scope whose steps `spec` protects: its own, or for a guard of a
+    /// rules file the runbook (or included runbook) that uses the file.
+    func owner(of spec: GuardSpec) -> Int {
+        scopes.indices.contains(spec.scope) ? scopes[spec.scope].guardOwner : spec.scope
+    }
+
+    /// How a guard or watch of `scope` came into the runbook when it was
+    /// not written in a runbook: `use 'health'` (the rules file used as
+    /// health), `use 'base' in use 'health'`. Nil for a runbook's own.
+    public func useOrigin(ofScope scope: Int) -> String? {
+        var places: [String] = []
+        var current = scope
+        while scopes.indices.contains(current), scopes[current].origin.isRules {
+            places.append(scopes[current].origin.place)
+            guard let parent = scopes[current].parent else { break }
+            current = parent
+        }
+        return places.isEmpty ? nil : places.joined(separator: " in ")
     }
 
     /// `scope`, the scope including it, and so on up to the runbook itself.
@@ -72,7 +98,7 @@ public struct Runbook: Sendable {
     /// its guards are checked before. Nil when the scope changes something
     /// (its guards protect those changes) or has no guards or no such step.
     func readOnlyGate(of scope: Int) -> String? {
-        guard guards.contains(where: { $0.scope == scope }) else { return nil }
+        guard guards.contains(where: { owner(of: $0) == scope }) else { return nil }
         let within = steps.filter { scopeChain(of: $0.scope).contains(scope) }
         guard !within.contains(where: \.isMutating) else { return nil }
         return within.first { step in

@@ -1,5 +1,6 @@
 /// The names one runbook file defines, inside a runbook that may include
-/// others: its parameters, and how an `include` step fills them in.
+/// others and use rules files: its parameters, and how an `include` step
+/// (or a `use:` entry) fills them in.
 ///
 /// Step ids, targets and probes of an included runbook are stored with
 /// `prefix` in front (`prepare.`); expressions inside it are written without
@@ -16,8 +17,13 @@ public struct RunbookScope: Sendable {
     /// For an included runbook: each parameter's value as the include step
     /// gives it, evaluated against the parent scope's parameters.
     public let arguments: [String: IncludeArgument]
-    /// The include step, for messages; nil for the runbook itself.
-    let includeStep: String?
+    /// How the file came in: the runbook itself, an include step, or a `use:`.
+    public let origin: ScopeOrigin
+    /// Where the include or use names the file; nil for the runbook itself.
+    public let introducedAt: SourceLocation?
+    /// The scope whose steps this scope's guards protect: itself, or for a
+    /// rules file (`use:`) the runbook (or included runbook) that uses it.
+    public let guardOwner: Int
 
     public func parameter(named name: String) -> ParameterSpec? {
         parameters.first { $0.name == name }

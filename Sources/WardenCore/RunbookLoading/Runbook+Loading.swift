@@ -26,7 +26,7 @@ extension Runbook {
     public static func parse(yaml: String, file: String) -> RunbookLoadResult {
         var loader = RunbookLoader(file: file)
         loader.includeStack = [URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path]
-        let settings = loader.readDocument(yaml, path: file, prefix: "", parent: nil, arguments: [:], includeStep: nil)
+        let settings = loader.readDocument(yaml, path: file, prefix: "", parent: nil, arguments: [:], origin: .runbook)
         guard let settings, !loader.scopes.isEmpty else {
             return RunbookLoadResult(runbook: nil, diagnostics: loader.finishedDiagnostics())
         }
@@ -38,6 +38,7 @@ extension Runbook {
             watches: loader.watches, steps: loader.steps, finally: cleanup, lock: settings.lock,
             window: settings.window, allowSelfApproval: settings.allowSelfApproval)
         runbook.durationParameters = loader.durationParameters
+        runbook.isRules = settings.isRules
         var checks = RunbookChecks(runbook: runbook)
         checks.run()
         let diagnostics = Diagnostic.inFileOrder(loader.finishedDiagnostics() + checks.diagnostics)

@@ -51,6 +51,18 @@ struct RunbookChecks {
                 seen[step.id] = step.location
             }
         }
+        // An include step and a use named alike in one file would give their
+        // steps, probes and targets the same names.
+        var prefixes: [String: RunbookScope] = [:]
+        for scope in runbook.scopes where scope.parent != nil {
+            if let first = prefixes[scope.prefix], let location = scope.introducedAt {
+                let name = String(scope.prefix.dropLast())
+                error("\(scope.origin.place) and \(first.origin.place) give the same name '\(name)' to what they bring in", at: location,
+                      hint: "rename the include step or use the rules file under another name with 'as'")
+            } else {
+                prefixes[scope.prefix] = scope
+            }
+        }
     }
 
     private mutating func checkTargets() {
@@ -85,7 +97,11 @@ struct RunbookChecks {
         case let .named(name):
             if let probe = runbook.probe(named: name) { return probe }
             let local = String(name.dropFirst(prefix(of: scope).count))
-            let known = localNames(runbook.probes.map(\.name), scope: scope)
+            // With the probes of the rules files this scope uses, by the names it uses them under.
+            let used = runbook.probes.filter { probe in
+                runbook.scopes.indices.contains(probe.scope) && runbook.scopes[probe.scope].origin.isRules && runbook.scopes[probe.scope].parent == scope
+            }
+            let known = localNames(runbook.probes.map(\.name), scope: scope) + used.map { String($0.name.dropFirst(prefix(of: scope).count)) }
             error("unknown probe '\(local)' in \(place)", at: location,
                   hint: NameSuggestion.hint(for: local, among: known) ?? (known.isEmpty ? "define it under 'probes'" : "probes: \(known.joined(separator: ", "))"))
             return nil
@@ -131,9 +147,9 @@ struct RunbookChecks {
                 switch argument {
                 case .literal: break
                 case let .expression(expression):
-                    check(expression, in: .parametersOnly("params.\(name) of include '\(scope.includeStep ?? "")'"), scope: parent, position: nil)
+                    check(expression, in: .parametersOnly("params.\(name) of \(scope.origin.place)"), scope: parent, position: nil)
                 case let .text(template):
-                    check(template, in: .parametersOnly("params.\(name) of include '\(scope.includeStep ?? "")'"), scope: parent, position: nil)
+                    check(template, in: .parametersOnly("params.\(name) of \(scope.origin.place)"), scope: parent, position: nil)
                 }
             }
         }

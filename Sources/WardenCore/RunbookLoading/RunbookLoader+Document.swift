@@ -11,13 +11,16 @@ extension RunbookLoader {
         var lock: LockSpec?
         var window: WindowSpec?
         var allowSelfApproval = false
+        /// The file is a rules file (`rules: NAME`): probes, guards and watches, no steps.
+        var isRules = false
     }
 
     /// Reads one file's text into the loader's collections as scope `scope`.
     /// Returns the run-wide settings it declares, or nil when the file holds
     /// no usable runbook at all.
     mutating func readDocument(
-        _ yaml: String, path: String, prefix: String, parent: Int?, arguments: [String: IncludeArgument], includeStep: String?
+        _ yaml: String, path: String, prefix: String, parent: Int?, arguments: [String: IncludeArgument], origin: ScopeOrigin,
+        introducedAt: SourceLocation? = nil
     ) -> RunWideSettings? {
         let savedFile = file, savedLines = lines, savedScope = scope, savedDefaults = stepDefaults
         defer { file = savedFile; lines = savedLines; scope = savedScope; stepDefaults = savedDefaults }
@@ -41,11 +44,27 @@ extension RunbookLoader {
             report("a runbook must be a mapping with 'name' and 'steps', got \(YAMLNodeInspection.describe(root))", at: root)
             return nil
         }
-        let keys = knownEntries(of: root, allowed: RunbookLoader.topLevelKeys, context: "at the top level of the runbook") { key in
+        // A rules file says so with `rules: NAME` in place of `name:`; `use:` takes only those.
+        let isRules = YAMLMapping.hasKey("rules", in: root)
+        if origin.isRules, !isRules {
+            report("'\((path as NSString).lastPathComponent)' is a runbook, not a rules file; \(origin.place) takes a file that starts with 'rules: NAME'",
+                   at: location(of: root), hint: "a runbook's steps run in place with an include step; its probes, guards and watches can move into a rules file both use")
+            return nil
+        }
+        if case .include = origin, isRules {
+            report("'\((path as NSString).lastPathComponent)' is a rules file (it has no steps to run in place); use it at the top of the runbook",
+                   at: location(of: root), hint: "use: [\((path as NSString).lastPathComponent)]")
+            return nil
+        }
+        let allowed = isRules ? RunbookLoader.rulesKeys : RunbookLoader.topLevelKeys
+        let context = isRules ? "at the top level of a rules file" : "at the top level of the runbook"
+        let keys = knownEntries(of: root, allowed: allowed, context: context) { key in
             switch key {
             case "tasks", "plays": return "Warden runbooks list their work under 'steps'"
             case "always", "cleanup", "ensure": return "cleanup that always runs goes under 'finally'"
             case "hosts": return "hosts are chosen by named 'targets' that steps refer to with 'on'"
+            case "steps", "finally", "lock", "window", "defaults", "allow_self_approval", "name" where isRules:
+                return "a rules file holds only rules, summary, params, targets, probes, guards, watch and use; steps belong in a runbook"
             default: return nil
             }
         }
@@ -53,17 +72,27 @@ extension RunbookLoader {
         // Parameters first: the scope must exist before anything that belongs to it.
         let parameters = keys["params"].map { readParameters($0.value) } ?? []
         scope = scopes.count
+        // A rules file's guards protect the steps of whoever uses it.
+        let owner = origin.isRules ? (parent.map { scopes[$0].guardOwner } ?? scope) : scope
         scopes.append(RunbookScope(index: scope, prefix: prefix, file: path, parameters: parameters, parent: parent,
-                                   arguments: arguments, includeStep: includeStep))
+                                   arguments: arguments, origin: origin, introducedAt: introducedAt, guardOwner: owner))
         cleanup.append([])
 
         var settings = RunWideSettings()
-        if let entry = keys["name"] { settings.name = text(entry.value, key: "name") } else if parent == nil {
+        settings.isRules = isRules
+        if isRules {
+            settings.name = keys["rules"].flatMap { text($0.value, key: "rules") }
+        } else if let entry = keys["name"] {
+            settings.name = text(entry.value, key: "name")
+        } else if parent == nil {
             report(LocatedError("the runbook needs a 'name'", at: location(of: root)))
         }
         settings.summary = keys["summary"].flatMap { text($0.value, key: "summary") }
         if let entry = keys["defaults"] { readStepDefaults(entry.value) }
         if let entry = keys["targets"] { readTargets(entry.value) }
+        // Rules files next: their guards come before the file's own, and their
+        // target aliases name targets read just above.
+        if let entry = keys["use"] { readUses(entry.value) }
         if let entry = keys["probes"] { readProbes(entry.value) }
         if let entry = keys["guards"] { readGuards(entry.value) }
         if let entry = keys["lock"] { settings.lock = readLock(entry.value) }
@@ -87,7 +116,7 @@ extension RunbookLoader {
         }
         if let entry = keys["steps"] {
             steps += readSteps(entry.value, cleanup: false)
-        } else {
+        } else if !isRules {
             report(LocatedError("the runbook needs 'steps'", at: location(of: root)))
         }
         if let entry = keys["finally"] {

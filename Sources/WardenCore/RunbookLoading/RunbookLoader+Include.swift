@@ -5,24 +5,7 @@ import Yams
 /// the include step gives it.
 extension RunbookLoader {
     mutating func readInclude(_ node: Node, id: String, keys: [String: YAMLMapping.Entry], at stepNode: Node) -> [Step] {
-        guard let relative = text(node, key: "include") else { return [] }
-        let directory = (file as NSString).deletingLastPathComponent
-        let path = relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
-        let canonical = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-        if includeStack.contains(canonical) {
-            let chain = (includeStack + [canonical]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
-            report("including '\(relative)' here would include it inside itself", at: node, hint: "include chain: \(chain)")
-            return []
-        }
-        guard includeStack.count < RunbookLoader.maximumIncludeDepth else {
-            report("includes are nested more than \(RunbookLoader.maximumIncludeDepth) deep", at: node)
-            return []
-        }
-        let yaml: String
-        do {
-            yaml = try SourceText.read(path, kind: "runbook")
-        } catch {
-            report(LocatedError("include: \(error.message)", at: location(of: node), hint: error.hint))
+        guard let relative = text(node, key: "include"), let (path, canonical, yaml) = readReferenced(relative, by: "include", at: node) else {
             return []
         }
         let given = keys["params"].map { includeArguments($0.value) } ?? [:]
@@ -34,10 +17,13 @@ extension RunbookLoader {
         let firstStep = steps.count
         let firstTarget = targets.count
         let firstProbe = probes.count
+        // The included file's scope is the next one; those it includes in turn come after it.
+        let childScope = scopes.count
         includeStack.append(canonical)
-        let settings = readDocument(yaml, path: path, prefix: prefix, parent: parentScope, arguments: arguments, includeStep: id)
+        let settings = readDocument(yaml, path: path, prefix: prefix, parent: parentScope, arguments: arguments, origin: .include(step: id),
+                                    introducedAt: location(of: node))
         includeStack.removeLast()
-        guard settings != nil, let childScope = scopes.indices.last, scopes[childScope].prefix == prefix else { return [] }
+        guard settings != nil, scopes.indices.contains(childScope), scopes[childScope].prefix == prefix else { return [] }
 
         checkArguments(given, against: scopes[childScope], at: keys["params"]?.value ?? stepNode)
         applyAliases(aliases, prefix: prefix, parentPrefix: scopePrefix, firstTarget: firstTarget, firstProbe: firstProbe, firstStep: firstStep)
@@ -48,17 +34,46 @@ extension RunbookLoader {
         return included
     }
 
+    /// The file `relative` (to the file being read) names, its canonical
+    /// path and its text; nil, reported, when it cannot be read or would
+    /// take part in itself (`verb`: `include` or `use`).
+    mutating func readReferenced(_ relative: String, by verb: String, at node: Node) -> (path: String, canonical: String, yaml: String)? {
+        let directory = (file as NSString).deletingLastPathComponent
+        let path = relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if includeStack.contains(canonical) {
+            let chain = (includeStack + [canonical]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
+            if verb == "use" {
+                report("using '\(relative)' here would make it part of itself", at: node, hint: "chain of includes and uses: \(chain)")
+            } else {
+                report("including '\(relative)' here would include it inside itself", at: node, hint: "include chain: \(chain)")
+            }
+            return nil
+        }
+        guard includeStack.count < RunbookLoader.maximumIncludeDepth else {
+            report("includes and uses are nested more than \(RunbookLoader.maximumIncludeDepth) deep", at: node)
+            return nil
+        }
+        do {
+            let kind = verb == "use" ? "rules file" : "runbook"
+            return (path, canonical, try SourceText.read(path, kind: kind))
+        } catch {
+            report(LocatedError("\(verb): \(error.message)", at: location(of: node), hint: error.hint))
+            return nil
+        }
+    }
+
     /// An include argument with the YAML it was read from, so a complaint
     /// about it points at the key or value that has to change.
-    private struct GivenArgument {
+    struct GivenArgument {
         let argument: IncludeArgument
         let key: Node
         let value: Node
     }
 
-    private mutating func includeArguments(_ node: Node) -> [String: GivenArgument] {
+    mutating func includeArguments(_ node: Node) -> [String: GivenArgument] {
         guard case .mapping = node else {
-            report("params of an include must be a mapping, got \(YAMLNodeInspection.describe(node))", at: node)
+            report("params of an include or a use must be a mapping, got \(YAMLNodeInspection.describe(node))", at: node)
             return [:]
         }
         var result: [String: GivenArgument] = [:]
@@ -85,7 +100,7 @@ extension RunbookLoader {
         return result
     }
 
-    private mutating func targetAliases(_ node: Node) -> [String: TargetAlias] {
+    mutating func targetAliases(_ node: Node) -> [String: TargetAlias] {
         guard case .mapping = node else {
             report("targets of an include must map the included runbook's target names to this runbook's, got \(YAMLNodeInspection.describe(node))", at: node)
             return [:]
@@ -100,27 +115,27 @@ extension RunbookLoader {
 
     /// Every argument names a parameter of the included runbook, literal
     /// ones have its type, and every required parameter gets a value.
-    private mutating func checkArguments(_ arguments: [String: GivenArgument], against child: RunbookScope, at node: Node) {
+    mutating func checkArguments(_ arguments: [String: GivenArgument], against child: RunbookScope, at node: Node) {
         let names = child.parameters.map(\.name)
         for (name, given) in arguments.sorted(by: { $0.key < $1.key }) {
             guard let spec = child.parameter(named: name) else {
-                report("the included runbook has no parameter '\(name)'", at: given.key,
+                report("\(child.origin.isRules ? "the rules file" : "the included runbook") has no parameter '\(name)'", at: given.key,
                        hint: NameSuggestion.hint(for: name, among: names) ?? "its parameters: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
                 continue
             }
             if case let .literal(value) = given.argument, case let .failure(problem) = spec.type.value(from: value) {
-                report("parameter '\(name)' of the included runbook must be \(problem.expectation), got \(YAMLNodeInspection.describe(given.value))",
+                report("parameter '\(name)' of \(child.origin.isRules ? "the rules file" : "the included runbook") must be \(problem.expectation), got \(YAMLNodeInspection.describe(given.value))",
                        at: given.value)
             }
         }
         for spec in child.parameters where spec.required && arguments[spec.name] == nil {
-            report("the included runbook requires parameter '\(spec.name)'", at: node, hint: "add it under the include's params")
+            report("\(child.origin.isRules ? "the rules file" : "the included runbook") requires parameter '\(spec.name)'", at: node, hint: "add it under the \(child.origin.isRules ? "use" : "include")'s params")
         }
     }
 
     /// Points the included runbook's targets named in `targets:` at this
     /// runbook's targets, and drops their own definitions.
-    private mutating func applyAliases(
+    mutating func applyAliases(
         _ aliases: [String: TargetAlias], prefix: String, parentPrefix: String,
         firstTarget: Int, firstProbe: Int, firstStep: Int
     ) {

@@ -45,9 +45,14 @@ extension RunbookLoader {
                          command: command, parser: parser, timeout: timeout ?? stepDefaults.timeout)
     }
 
-    /// `probe: health` or an inline probe.
+    /// `probe: health`, a used rules file's probe (`probe: health.status`,
+    /// the file used as `health`), or an inline probe.
     mutating func probeReference(_ node: Node, context: String) -> ProbeReference? {
-        if case .scalar = node, !YAMLNodeInspection.isNull(node) {
+        if case let .scalar(scalar) = node, !YAMLNodeInspection.isNull(node) {
+            let parts = scalar.string.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2, parts.allSatisfy({ RunbookLoader.identifierProblem($0, kind: "probe name") == nil }) {
+                return .named(scopePrefix + scalar.string)
+            }
             guard let name = identifier(node, kind: "probe name") else { return nil }
             return .named(scopePrefix + name)
         }

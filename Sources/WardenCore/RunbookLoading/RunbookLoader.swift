@@ -16,8 +16,10 @@ struct RunbookLoader {
 
     static let topLevelKeys = [
         "name", "summary", "params", "targets", "lock", "window", "guards", "watch", "probes",
-        "defaults", "steps", "finally", "allow_self_approval",
+        "defaults", "steps", "finally", "allow_self_approval", "use",
     ]
+    /// A rules file: what protects changes, nothing that makes them.
+    static let rulesKeys = ["rules", "summary", "params", "targets", "probes", "guards", "watch", "use"]
 
     /// The file being read now (includes switch it).
     var file: String

@@ -36,7 +36,8 @@ public struct RunbookCatalog: Sendable {
                 let path = (folder as NSString).appendingPathComponent(name)
                 let loaded = Runbook.load(path: path)
                 problems += loaded.errors.map(\.problem)
-                guard let runbook = loaded.runbook else { continue }
+                // A rules file is part of the runbooks that use it, not one to offer.
+                guard let runbook = loaded.runbook, !runbook.isRules else { continue }
                 if let other = runbooks[runbook.name] {
                     problems.append(LocatedError("runbook name '\(runbook.name)' is also the name of \(other.file); each runbook of the catalog needs its own",
                                                  at: SourceLocation(file: path, line: 1, column: 1)))

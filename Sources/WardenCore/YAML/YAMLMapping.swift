@@ -46,4 +46,13 @@ enum YAMLMapping {
         }
         return (entries, problems)
     }
+
+    /// Whether `node` is a mapping with a plain key `name` (before any checking).
+    static func hasKey(_ name: String, in node: Node) -> Bool {
+        guard case let .mapping(mapping) = node else { return false }
+        return mapping.contains { key, _ in
+            if case let .scalar(scalar) = key { return scalar.string == name }
+            return false
+        }
+    }
 }

@@ -45,9 +45,18 @@ struct ValidateCommand: ParsableCommand {
                     text += VisibleText.line(diagnostic.description) + "\n"
                 }
                 if let runbook = result.runbook {
-                    let mutating = runbook.steps.filter(\.isMutating).count
-                    text += VisibleText.line("\(file): ok: '\(runbook.name)'") + ", \(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s") (\(mutating) mutating), \(runbook.finally.count) cleanup"
-                    text += result.warnings.isEmpty ? "\n" : ", \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")\n"
+                    let warnings = result.warnings.isEmpty ? "" : ", \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")"
+                    if runbook.isRules {
+                        let own = runbook.ownGuards.count
+                        text += VisibleText.line("\(file): ok: rules '\(runbook.name)'") + ", \(own) guard\(own == 1 ? "" : "s"), \(runbook.watches.count) watch\(runbook.watches.count == 1 ? "" : "es")\(warnings)\n"
+                    } else {
+                        let mutating = runbook.steps.filter(\.isMutating).count
+                        text += VisibleText.line("\(file): ok: '\(runbook.name)'") + ", \(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s") (\(mutating) mutating), \(runbook.finally.count) cleanup\(warnings)\n"
+                    }
+                    // Where guards and watches not written in the runbook come from.
+                    for used in runbook.usedRulesFiles {
+                        text += VisibleText.line("  uses '\(used.name)'\(used.within.map { " (in \($0))" } ?? ""): \(used.file): \(used.guards) guard\(used.guards == 1 ? "" : "s"), \(used.watches) watch\(used.watches == 1 ? "" : "es")") + "\n"
+                    }
                 }
             }
             if errorCount > 0 || results.count > 1 {

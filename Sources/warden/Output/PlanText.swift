@@ -37,7 +37,7 @@ struct PlanText {
             lines.append("")
             lines.append("Guards (checked before the first change and again right before each):")
             for guardResult in plan.guards {
-                lines.append("  [\(guardResult.status.rawValue)] \(guardResult.expect)  (\(guardResult.location))")
+                lines.append("  [\(guardResult.status.rawValue)] \(guardResult.expect)  (\(guardResult.location)\(guardResult.via.map { ", \($0)" } ?? ""))")
                 for detail in guardResult.details { lines.append("      \(detail)") }
             }
         }
@@ -45,7 +45,7 @@ struct PlanText {
             lines.append("")
             lines.append("Watches (abort the run when their condition holds):")
             for watch in plan.watches {
-                lines.append("  every \(watch.every): abort if \(watch.abortIf); now: \(watch.now == .holds ? "HOLDS" : watch.now == .fails ? "does not hold" : "unknown")  (\(watch.location))")
+                lines.append("  every \(watch.every): abort if \(watch.abortIf); now: \(watch.now == .holds ? "HOLDS" : watch.now == .fails ? "does not hold" : "unknown")  (\(watch.location)\(watch.via.map { ", \($0)" } ?? ""))")
                 for detail in watch.details where watch.now != .fails { lines.append("      \(detail)") }
             }
         }

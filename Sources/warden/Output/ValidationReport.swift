@@ -8,6 +8,10 @@ struct ValidationReport: Encodable {
         let file: String
         let valid: Bool
         let name: String?
+        /// `runbook` or `rules` (a rules file, taken in with `use:`); nil when invalid.
+        let kind: String?
+        /// The rules files used, where guards and watches not written in the runbook come from.
+        let uses: [UsedRulesFile]
         let diagnostics: [Finding]
     }
 
@@ -49,6 +53,7 @@ struct ValidationReport: Encodable {
     init(results: [(file: String, result: RunbookLoadResult)]) {
         files = results.map { file, result in
             File(file: file, valid: result.runbook != nil, name: result.runbook?.name,
+                 kind: result.runbook.map { $0.isRules ? "rules" : "runbook" }, uses: result.runbook?.usedRulesFiles ?? [],
                  diagnostics: result.diagnostics.map(Finding.init))
         }
     }

@@ -127,7 +127,7 @@ struct FDBRunbookTests {
             let recent = try await cluster(fleet, "healthy-7.1-double-8proc.json", name: "recent")
             let blocked = try await warden(["run", Self.runbook("fdb/health-gate.yaml"), "-i", recent.inventory, "--state", state, "--yes"])
             #expect(blocked.status == 3, "\(blocked.stdout)\(blocked.stderr)")
-            #expect(blocked.stdout.contains("BLOCKED: guard at \(Self.runbook("fdb/health-gate.yaml"))"), "\(blocked.stdout)")
+            #expect(blocked.stdout.contains("BLOCKED: guard at \(Self.runbook("fdb/rules/health.yaml"))"), "\(blocked.stdout)")
             #expect(blocked.stdout.contains("(rule recovery:"), "\(blocked.stdout)")
             // ... and passes with a lower minimum.
             let lower = try await warden(["run", Self.runbook("fdb/health-gate.yaml"), "-i", recent.inventory, "--state", state, "--yes",
@@ -175,7 +175,7 @@ struct FDBRunbookTests {
             let (status, report) = try await background.finishReport()
             #expect(status == 0, "\(report.reason ?? "")")
             #expect(report.status == .succeeded)
-            #expect(report.steps.map(\.id) == ["health.figures", "go", "exclude", "safe_to_remove", "excluded_list"])
+            #expect(report.steps.map(\.id) == ["gate.figures", "go", "exclude", "safe_to_remove", "excluded_list"])
             let wait = try #require(report.steps.first { $0.id == "safe_to_remove" })
             #expect(wait.status == .ok)
             #expect(wait.summary.contains("held 2 time(s) in a row"), "\(wait.summary)")
@@ -213,6 +213,10 @@ struct FDBRunbookTests {
                 let reason = refused.stdout.split(separator: "\n").first { $0.contains("would be BLOCKED") } ?? ""
                 #expect(reason.contains(refusal.rule), "\(refusal.rule): \(refused.stdout)")
                 #expect(refused.stdout.contains("Not started: nothing was changed."), "\(refused.stdout)")
+                // The health rules are written once, in rules/health.yaml, and the plan says each came from there.
+                #expect(refused.stdout.contains("[fails] result.fault_tolerance.data != null") == (index == 0), "\(refused.stdout)")
+                #expect(refused.stdout.contains("(\(Self.runbook("fdb/rules/health.yaml")):"), "\(refused.stdout)")
+                #expect(refused.stdout.contains(", use 'health')"), "\(refused.stdout)")
                 // Nothing but status reached fdbcli; nothing is excluded.
                 #expect(!fdb.commands.isEmpty && fdb.commands.allSatisfy { $0 == "status json" }, "\(refusal.rule): \(fdb.commands)")
                 #expect(fdb.excluded.isEmpty)

@@ -31,8 +31,13 @@ enum PlanValues {
             "parameters": plan.parameters.map { ["name": $0.name, "value": $0.value] }, "hasParameters": !plan.parameters.isEmpty,
             "targets": plan.targets.map { ["name": $0.name, "hosts": $0.hosts.joined(separator: ", ")] },
         ]
-        values["guards"] = plan.guards.map { ["location": $0.location, "expect": $0.expect, "status": $0.status.rawValue,
-                                              "details": $0.details.joined(separator: "; ")] }
+        values["guards"] = plan.guards.map { planned -> [String: Any] in
+            var guardValues: [String: Any] = ["location": planned.location, "expect": planned.expect, "status": planned.status.rawValue,
+                                              "details": planned.details.joined(separator: "; ")]
+            // Absent rather than empty: a section over an empty string may still render.
+            if let via = planned.via { guardValues["via"] = via }
+            return guardValues
+        }
         values["hasGuards"] = !plan.guards.isEmpty
         if let reason = plan.verdictReason { values["verdictReason"] = reason }
         if let limit = plan.limit { values["planLimit"] = limit }
