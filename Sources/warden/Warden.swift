@@ -14,7 +14,7 @@ struct Warden: AsyncParsableCommand {
             (usage, inventory, host selection).
             """,
         version: WardenVersion.current,
-        subcommands: [ExecCommand.self, ValidateCommand.self, PlanCommand.self, RunCommand.self, RunsCommand.self, ShowCommand.self, DecisionsCommand.self, SchedulesCommand.self, LogCommand.self, ApproveCommand.self, DenyCommand.self, ResumeCommand.self, CancelCommand.self, LocksCommand.self, ControllersCommand.self, AuditCommand.self, ParseCommand.self, TokenCommand.self, ServeCommand.self]
+        subcommands: [ExecCommand.self, ValidateCommand.self, PlanCommand.self, RunCommand.self, RunsCommand.self, ShowCommand.self, DecisionsCommand.self, SchedulesCommand.self, LogCommand.self, ApproveCommand.self, DenyCommand.self, ResumeCommand.self, CancelCommand.self, LocksCommand.self, ControllersCommand.self, AuditCommand.self, ParseCommand.self, TokenCommand.self, ServeCommand.self, MonitorCommand.self]
     )
 
     /// Parses and runs, mapping failures to Warden's exit statuses: usage and

@@ -44,12 +44,26 @@ public struct RunInputs: Sendable {
 
     /// Loads and binds the runbook; `journaled` values (a resumed run's) come under the ones given now.
     public func load(journaled: (@Sendable (Runbook) -> [String: Value])? = nil) throws(RunSessionError) -> Loaded {
+        try load(journaled: journaled, monitor: false)
+    }
+
+    /// Loads and binds a rules file with `monitor:` rules (`runbook` names
+    /// it), for `warden monitor check` and the monitors of `warden serve`.
+    public func loadMonitor() throws(RunSessionError) -> Loaded {
+        try load(journaled: nil, monitor: true)
+    }
+
+    private func load(journaled: (@Sendable (Runbook) -> [String: Value])?, monitor: Bool) throws(RunSessionError) -> Loaded {
         let loaded = Runbook.load(path: runbook)
         guard let book = loaded.runbook else {
             // Warnings first, as they would have been printed before the errors.
             throw RunSessionError(.invalidInput, (loaded.warnings + loaded.errors).map(\.description).joined(separator: "\n"))
         }
-        guard !book.isRules else {
+        if monitor {
+            guard book.isRules, !book.monitorRules.isEmpty else {
+                throw RunSessionError(.invalidInput, "\(runbook): has no monitor rules; a monitor reads a rules file ('rules: NAME') with a 'monitor:' list")
+            }
+        } else if book.isRules {
             throw RunSessionError(.invalidInput, "\(runbook): a rules file ('rules: \(book.name)') has nothing to run; a runbook takes its guards and watches with 'use: [\((runbook as NSString).lastPathComponent)]'")
         }
         var given: [(name: String, text: String)] = []

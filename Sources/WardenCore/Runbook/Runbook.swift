@@ -30,6 +30,8 @@ public struct Runbook: Sendable {
     /// A rules file (`rules: NAME`) loaded by itself, to be checked: it has
     /// no steps, and runbooks take it in with `use:`. Nothing runs it.
     public var isRules = false
+    /// A rules file's `monitor:` rules (and those of the rules files it uses).
+    public internal(set) var monitorRules: [MonitorRule] = []
     /// Durations read from parameters, filled in by `resolvingDurations`.
     var durationParameters: [DurationParameter] = []
 

@@ -39,6 +39,7 @@ extension Runbook {
             window: settings.window, allowSelfApproval: settings.allowSelfApproval)
         runbook.durationParameters = loader.durationParameters
         runbook.isRules = settings.isRules
+        runbook.monitorRules = loader.monitorRules
         var checks = RunbookChecks(runbook: runbook)
         checks.run()
         let diagnostics = Diagnostic.inFileOrder(loader.finishedDiagnostics() + checks.diagnostics)

@@ -15,6 +15,7 @@ struct RunbookChecks {
         checkTargets()
         checkProbes()
         checkGuardsAndWatches()
+        checkMonitorRules()
         checkSteps()
         checkBecome()
         checkRunWide()
@@ -108,6 +109,18 @@ struct RunbookChecks {
         case let .inline(probe):
             checkProbeBody(probe, place: place)
             return probe
+        }
+    }
+
+    private mutating func checkMonitorRules() {
+        for rule in runbook.monitorRules {
+            let probe = resolveProbe(rule.probe, scope: rule.scope, at: rule.probeLocation, place: "monitor rule '\(rule.name)'")
+            if let fires = rule.fires {
+                check(fires, in: .probeTest("fires"), scope: rule.scope, position: nil, parsed: probe.map { $0.parser != nil }, mustBeBool: true)
+            }
+            if let value = rule.value {
+                check(value, in: .probeTest("value"), scope: rule.scope, position: nil, parsed: probe.map { $0.parser != nil })
+            }
         }
     }
 

@@ -64,7 +64,9 @@ extension RunbookLoader {
             case "always", "cleanup", "ensure": return "cleanup that always runs goes under 'finally'"
             case "hosts": return "hosts are chosen by named 'targets' that steps refer to with 'on'"
             case "steps", "finally", "lock", "window", "defaults", "allow_self_approval", "name" where isRules:
-                return "a rules file holds only rules, summary, params, targets, probes, guards, watch and use; steps belong in a runbook"
+                return "a rules file holds only rules, summary, params, targets, probes, guards, watch, use and monitor; steps belong in a runbook"
+            case "monitor" where !isRules:
+                return "monitor rules live in a rules file (rules: NAME), which warden monitor check and warden serve's monitors read"
             default: return nil
             }
         }
@@ -98,6 +100,7 @@ extension RunbookLoader {
         if let entry = keys["lock"] { settings.lock = readLock(entry.value) }
         if let entry = keys["window"] { settings.window = readWindow(entry.value) }
         if let entry = keys["watch"] { readWatches(entry.value) }
+        if let entry = keys["monitor"] { readMonitor(entry.value) }
         if let entry = keys["allow_self_approval"] {
             settings.allowSelfApproval = bool(entry.value, key: "allow_self_approval") ?? false
             // Warned about here, where the key's place is known; an included

@@ -19,7 +19,7 @@ struct RunbookLoader {
         "defaults", "steps", "finally", "allow_self_approval", "use",
     ]
     /// A rules file: what protects changes, nothing that makes them.
-    static let rulesKeys = ["rules", "summary", "params", "targets", "probes", "guards", "watch", "use"]
+    static let rulesKeys = ["rules", "summary", "params", "targets", "probes", "guards", "watch", "use", "monitor"]
 
     /// The file being read now (includes switch it).
     var file: String
@@ -36,6 +36,7 @@ struct RunbookLoader {
     var probes: [ProbeSpec] = []
     var guards: [GuardSpec] = []
     var watches: [WatchSpec] = []
+    var monitorRules: [MonitorRule] = []
     var steps: [Step] = []
     /// Cleanup per scope, in the order the scopes were read.
     var cleanup: [[Step]] = []

@@ -48,7 +48,9 @@ struct ValidateCommand: ParsableCommand {
                     let warnings = result.warnings.isEmpty ? "" : ", \(result.warnings.count) warning\(result.warnings.count == 1 ? "" : "s")"
                     if runbook.isRules {
                         let own = runbook.ownGuards.count
-                        text += VisibleText.line("\(file): ok: rules '\(runbook.name)'") + ", \(own) guard\(own == 1 ? "" : "s"), \(runbook.watches.count) watch\(runbook.watches.count == 1 ? "" : "es")\(warnings)\n"
+                        let monitor = runbook.monitorRules.count
+                        text += VisibleText.line("\(file): ok: rules '\(runbook.name)'") + ", \(own) guard\(own == 1 ? "" : "s"), \(runbook.watches.count) watch\(runbook.watches.count == 1 ? "" : "es")"
+                            + (monitor > 0 ? ", \(monitor) monitor rule\(monitor == 1 ? "" : "s")" : "") + "\(warnings)\n"
                     } else {
                         let mutating = runbook.steps.filter(\.isMutating).count
                         text += VisibleText.line("\(file): ok: '\(runbook.name)'") + ", \(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s") (\(mutating) mutating), \(runbook.finally.count) cleanup\(warnings)\n"

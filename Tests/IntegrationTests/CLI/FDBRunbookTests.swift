@@ -136,6 +136,42 @@ struct FDBRunbookTests {
         }
     }
 
+    @Test func monitorCheckJudgesEveryGuideRuleOnOneSampleOverSSH() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let alerts = Self.runbook("fdb/rules/alerts.yaml")
+            let fdb = try await healthy(fleet)
+            let clear = try await warden(["monitor", "check", alerts, "-i", fdb.inventory, "-p", "expected_processes=8"])
+            #expect(clear.status == 0, "\(clear.stdout)\(clear.stderr)")
+            #expect(clear.stdout.contains("[clear] database_unavailable"), "\(clear.stdout)")
+            #expect(clear.stdout.contains("No rule fires."), "\(clear.stdout)")
+            // One probe for fourteen rules, and only status was asked for.
+            #expect(fdb.commands == ["status json"], "\(fdb.commands)")
+
+            let down = try await healthy(fleet, ["client.database_status.available=false",
+                                                 "cluster.qos.limiting_queue_bytes_storage_server=600000000"], name: "down")
+            let firing = try await warden(["monitor", "check", alerts, "-i", down.inventory, "-p", "expected_processes=8", "--output", "json"])
+            #expect(firing.status == 1, "\(firing.stdout)\(firing.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(firing.stdout.utf8)) as? [String: Any])
+            let rules = try #require(report["rules"] as? [[String: Any]])
+            let verdicts = Dictionary(uniqueKeysWithValues: rules.compactMap { rule in
+                (rule["name"] as? String).map { ($0, rule["verdict"] as? String ?? "") }
+            })
+            #expect(verdicts["database_unavailable"] == "firing")
+            // Holds now, but one sample cannot show ten minutes of it.
+            #expect(verdicts["limiting_queue_high"] == "pending")
+            #expect(verdicts["log_queue_high"] == "clear")
+            #expect(rules.count == 14)
+
+            // A required expectation left out is invalid input, before any host is reached.
+            let missing = try await warden(["monitor", "check", alerts, "-i", fdb.inventory])
+            #expect(missing.status == 2, "\(missing.stdout)\(missing.stderr)")
+            #expect(missing.stderr.contains("expected_processes"), "\(missing.stderr)")
+            // A runbook is not a monitor.
+            let runbook = try await warden(["monitor", "check", Self.runbook("fdb/health-gate.yaml"), "-i", fdb.inventory])
+            #expect(runbook.status == 2 && runbook.stderr.contains("has no monitor rules"), "\(runbook.stderr)")
+        }
+    }
+
     @Test func healthGateBlocksNamingTheRuleOnAnUnreachableCoordinatorMissingDataAndUnavailability() async throws {
         try await withFleet(hosts: 1, logCommands: true) { fleet in
             let state = fleet.directory.appendingPathComponent("state").path
