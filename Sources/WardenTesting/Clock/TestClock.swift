@@ -147,7 +147,9 @@ public final class TestClock: EngineClock, @unchecked Sendable {
     /// done all it can before time moves on. Fails with `TestClock.Stall`
     /// (naming how many sleep) when that does not happen within `limit` of
     /// real time, so a test that expects the wrong number fails instead of hanging.
-    public func waitUntilAsleep(_ count: Int, limit: Duration = .seconds(10)) async throws(TestClock.Stall) {
+    /// The limit is generous (a loaded 2-core CI machine once took over 10 s to get
+    /// there): a right count returns at once, a wrong one only fails later.
+    public func waitUntilAsleep(_ count: Int, limit: Duration = .seconds(60)) async throws(TestClock.Stall) {
         let id: UInt64 = lock.withLock {
             nextID += 1
             return nextID

@@ -13,7 +13,7 @@ extension InMemoryTransport {
     /// (a command arriving, starting, ending; a test's change). Fails with
     /// `WaitFailure` naming `what` after `limit` of real time, so a test
     /// waiting for something that never comes fails instead of hanging.
-    public func waitUntil(_ what: String, limit: Duration = .seconds(10),
+    public func waitUntil(_ what: String, limit: Duration = .seconds(60),
                           _ condition: @escaping @Sendable (InMemoryTransport) -> Bool) async throws(WaitFailure) {
         if condition(self) { return }
         let id: UInt64 = lock.withLock {
@@ -45,7 +45,7 @@ extension InMemoryTransport {
     }
 
     /// Returns once a command matching `pattern` reached `host`.
-    public func waitForCommand(_ pattern: CommandPattern, on host: String, limit: Duration = .seconds(10)) async throws(WaitFailure) {
+    public func waitForCommand(_ pattern: CommandPattern, on host: String, limit: Duration = .seconds(60)) async throws(WaitFailure) {
         try await waitUntil("a command \(pattern) on \(host)", limit: limit) { transport in
             transport.commands(receivedBy: host).contains { pattern.matches($0) }
         }

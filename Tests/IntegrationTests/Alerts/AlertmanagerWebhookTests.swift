@@ -41,7 +41,7 @@ struct AlertmanagerWebhookTests {
     }
 
     /// Polls (every 50 ms, up to `limit`) until a delivery satisfies `matches`: that delivery.
-    static func awaitDelivery(_ received: @Sendable () -> [Delivery], from alertmanager: AlertmanagerProcess, limit: Duration = .seconds(30),
+    static func awaitDelivery(_ received: @Sendable () -> [Delivery], from alertmanager: AlertmanagerProcess, limit: Duration = .seconds(90),
                               _ what: String, where matches: (Delivery) -> Bool) async throws -> Delivery {
         let clock = ContinuousClock()
         let giveUp = clock.now + limit
