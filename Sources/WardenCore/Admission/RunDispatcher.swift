@@ -68,6 +68,11 @@ public actor RunDispatcher {
         self.makeTransport = makeTransport
     }
 
+    /// A transport as runs get one, for the daemon's own read-only work (monitors' probes).
+    public nonisolated func readOnlyTransport() -> any HostTransport {
+        makeTransport()
+    }
+
     /// A reloaded config's limits, for the runs started from now on (running ones keep theirs).
     public func reconfigure(concurrency: Int, maximumActive: Int) {
         settings.concurrency = concurrency

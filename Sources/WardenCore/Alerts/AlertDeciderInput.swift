@@ -23,11 +23,14 @@ public enum AlertDeciderInput: Sendable, Hashable {
     /// The run ended; its silence was expired (`outcome` nil) or could not be (`outcome` says why).
     case silenceExpired(run: String, incident: String, silence: String, alertmanager: String, outcome: String?, at: Date)
     case close(incident: String, reason: String, at: Date)
+    /// A monitor's sample: history, not an alert; nothing is decided about it.
+    case monitorSample(at: Date)
 
     public var at: Date {
         switch self {
         case let .delivery(_, at), let .runStarted(_, _, _, at), let .startFailed(_, _, at), let .planned(_, _, at), let .runEnded(_, at),
-             let .silenced(_, _, _, _, at), let .silenceFailed(_, _, _, at), let .silenceExpired(_, _, _, _, _, at), let .close(_, _, at): at
+             let .silenced(_, _, _, _, at), let .silenceFailed(_, _, _, at), let .silenceExpired(_, _, _, _, _, at), let .close(_, _, at),
+             let .monitorSample(at): at
         }
     }
 }

@@ -117,6 +117,8 @@ public struct AlertDeciderState: Sendable, Equatable {
             guard let key = incident(id)?.key else { return [] }
             incidents[key] = nil
             return [.closed(incident: id, key: key, .byOperator(reason))]
+        case .monitorSample:
+            return []
         }
     }
 

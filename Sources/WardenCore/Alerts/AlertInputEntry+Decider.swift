@@ -27,6 +27,7 @@ extension AlertInputEntry {
                 : .silenceExpired(run: run ?? "", incident: incident ?? "", silence: silence, alertmanager: alertmanager, outcome: outcome, at: date)
         case .silenceFailed: return .silenceFailed(run: run ?? "", incident: incident ?? "", reason: detail ?? "", at: date)
         case .close: return .close(incident: incident ?? "", reason: detail ?? "", at: date)
+        case .monitorSample: return .monitorSample(at: date)
         }
     }
 }

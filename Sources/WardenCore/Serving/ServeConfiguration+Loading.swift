@@ -5,7 +5,7 @@ extension ServeConfiguration {
     /// The top-level sections, in the order the documentation lists them.
     static let sections = ["listen", "tls", "state", "inventories", "runbooks", "tokens", "signing_key", "proxy", "runs", "metrics", "http",
                            "alert_rules", "alerts", "notify", "schedules",
-                           "blackouts"]
+                           "blackouts", "monitors"]
     /// Sections a later Warden fills: known, so a config written for it is refused here by name
     /// instead of being half understood.
     static let reserved: [String: String] = [:]
@@ -40,9 +40,29 @@ extension ServeConfiguration {
                                                 inventories: Set(configuration.inventories.keys))
             problems += ScheduleCheck.problems(configuration.schedules, catalog: catalog, inventories: Set(configuration.inventories.keys))
         }
+        problems += monitorProblems(configuration)
         guard problems.isEmpty else { throw ServeConfigurationError(.invalid, problems) }
         configuration.schedules = ScheduleCheck.resolvingCatchup(configuration.schedules, catalog: catalog)
         return (configuration, catalog)
+    }
+
+    /// Each monitor's rules file loads with its parameters on its inventory, as `warden monitor check` would.
+    private static func monitorProblems(_ configuration: ServeConfiguration) -> [LocatedError] {
+        var problems: [LocatedError] = []
+        for monitor in configuration.monitors {
+            guard let inventory = configuration.inventories[monitor.inventory] else {
+                problems.append(LocatedError("monitor '\(monitor.id)': unknown inventory '\(monitor.inventory)'", at: monitor.location,
+                                             hint: NameSuggestion.hint(for: monitor.inventory, among: configuration.inventories.keys)))
+                continue
+            }
+            let pairs = monitor.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            do {
+                _ = try RunInputs(runbook: monitor.rules, inventory: inventory, pairs: pairs, environment: [:]).loadMonitor()
+            } catch {
+                problems.append(LocatedError("monitor '\(monitor.id)': \(error.description)", at: monitor.location))
+            }
+        }
+        return problems
     }
 
     /// `escalate.at_least_percent` of a group, as a count of the group's hosts in `inventory` now.
@@ -182,6 +202,10 @@ extension ServeConfiguration {
             case "blackouts":
                 let (blackouts, found) = Schedule.parseBlackouts(value, file: file)
                 configuration.blackouts = blackouts
+                reader.problems += found
+            case "monitors":
+                let (monitors, found) = MonitorConfiguration.parse(value, file: file, folder: (file as NSString).deletingLastPathComponent)
+                configuration.monitors = monitors
                 reader.problems += found
             case let name where reserved[name] != nil:
                 if !YAMLNodeInspection.isNull(value) {

@@ -65,6 +65,8 @@ public struct ServeConfiguration: Sendable {
     public var schedules: [Schedule] = []
     /// `blackouts:`: days no schedule's occurrence starts, in each schedule's own zone.
     public var blackouts: [ScheduleBlackout] = []
+    /// `monitors:`: rules files' monitor rules, sampled on an interval; firing rules come in as alerts.
+    public var monitors: [MonitorConfiguration] = []
 
     public init(file: String, listen: ListenAddress = .default, tls: TLSFiles? = nil, state: String, inventories: [String: String] = [:],
                 runbookFolders: [String] = [], tokens: String? = nil, proxy: ProxyTrust? = nil, gracePeriod: Duration = .seconds(300),

@@ -25,6 +25,8 @@ struct RunKeeper: Service {
         await services.alerts.start()
         // After the adoptions too: a scheduled run adopted here is the one its occurrence started.
         await services.schedules.start()
+        // After incident automation: what the monitors find firing goes to it.
+        await services.monitors.start()
         // And the queue: runs requested through the API, here or at another controller sharing the journal.
         await services.queue.start()
         // The reaper: runs whose controller (this daemon's previous life, or another daemon sharing
@@ -41,6 +43,7 @@ struct RunKeeper: Service {
         try? await gracefulShutdown()
         reaper.cancel()
         await services.queue.stop()
+        await services.monitors.stop()
         await services.schedules.stop()
         let grace = await services.state.configuration.gracePeriod
         let active = await services.dispatcher.activeRuns.count

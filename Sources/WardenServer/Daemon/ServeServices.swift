@@ -26,6 +26,8 @@ public struct ServeServices: Sendable {
     let schedules: ScheduleService
     /// The work queue: runs requested through the API that wait for a controller with room.
     let queue: QueueService
+    /// `monitors:`: rules files' monitor rules sampled on an interval; what fires goes to `alerts`.
+    let monitors: MonitorService
     /// How often a stream says it is alive (15 s; tests shorten it).
     var heartbeat: Duration = .seconds(15)
 
@@ -45,6 +47,8 @@ public struct ServeServices: Sendable {
         self.alerts = AlertService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
         self.schedules = ScheduleService(journal: journal, dispatcher: dispatcher, state: state, metrics: metrics, clock: clock, logger: logger)
         self.queue = QueueService(journal: journal, dispatcher: dispatcher, state: state, clock: clock, metrics: metrics, logger: logger)
+        self.monitors = MonitorService(journal: journal, state: state, alerts: alerts, metrics: metrics, clock: clock, logger: logger,
+                                       makeTransport: { [dispatcher] in dispatcher.readOnlyTransport() })
     }
 
     /// The services over `store`: its writes timed and signalled to streams, runs dispatched with
@@ -79,6 +83,7 @@ public struct ServeServices: Sendable {
         await dispatcher.reconfigure(concurrency: configuration.concurrency, maximumActive: configuration.maximumActiveRuns)
         await alerts.reload()
         await schedules.reload()
+        await monitors.reload()
         return nil
     }
 

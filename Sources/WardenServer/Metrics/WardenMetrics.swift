@@ -34,6 +34,8 @@ public final class WardenMetrics: DispatcherObserver {
         case runsAdopted = "warden_runs_adopted_total"
         case queueOpen = "warden_queue_open_items"
         case queueClaims = "warden_queue_claims_total"
+        case monitorValue = "warden_monitor_value"
+        case monitorRules = "warden_monitor_rules_firing"
 
         /// The whole name as the metric name (no namespace or unit parts: the names above are the ones dashboards use).
         var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: rawValue, unitName: "", helpText: help) }
@@ -61,6 +63,8 @@ public final class WardenMetrics: DispatcherObserver {
             case .runsAdopted: "Runs this daemon adopted from a controller that died or stopped renewing its lease, by result (resumed, waiting)."
             case .queueOpen: "Work items in the journal's queue that have not started yet, as this daemon last read them (every controller sharing the journal reads the same queue)."
             case .queueClaims: "Work items this daemon claimed, by what became of them (started, refused, given_back: it had no room after all)."
+            case .monitorValue: "The figure each monitor rule read in its monitor's latest sample (NaN: none), by monitor and figure (the rule's name)."
+            case .monitorRules: "Monitor rules firing now, by monitor."
             }
         }
     }
@@ -163,5 +167,14 @@ public final class WardenMetrics: DispatcherObserver {
     }
 
     /// The text format Prometheus scrapes.
+    /// A monitor rule's latest figure; NaN when the sample had none (a Prometheus gap, not a zero).
+    func monitorValue(monitor: String, figure: String, value: Double?) {
+        registry.makeGauge(descriptor: Family.monitorValue.descriptor, labels: [("monitor", monitor), ("figure", figure)]).set(to: value ?? .nan)
+    }
+
+    func monitorRulesFiring(monitor: String, count: Int) {
+        registry.makeGauge(descriptor: Family.monitorRules.descriptor, labels: [("monitor", monitor)]).set(to: Double(count))
+    }
+
     func exposition() -> [UInt8] { registry.emitToBuffer() }
 }

@@ -393,6 +393,15 @@ extension ScheduleConfigTests {
         #expect(configuration.schedules.map(\.id) == ["nightly-rebalance", "inspection", "connection-audit"])
         #expect(configuration.schedules.first?.approveAhead == .seconds(12 * 3600))
         #expect(configuration.blackouts.map(\.name) == ["year-end-freeze"])
+        #expect(configuration.monitors.map(\.id) == ["fdb-main", "pegasus-inspection"])
+        #expect(configuration.monitors.map(\.every) == [.seconds(60), .seconds(300)])
+        // The shipped rules files, with the example's parameters, load as monitors do.
+        for monitor in configuration.monitors {
+            let shipped = root + "/runbooks/" + (monitor.rules.components(separatedBy: "/runbooks/").last ?? "")
+            let loaded = Runbook.load(path: shipped)
+            #expect(loaded.errors.isEmpty && loaded.runbook?.monitorRules.isEmpty == false, "\(shipped): \(loaded.errors)")
+            _ = try ParameterBinding.bind(try #require(loaded.runbook), given: monitor.params.map { ($0.key, $0.value) })
+        }
         let catalog = RunbookCatalog.load(folders: [root + "/runbooks/pegasus"])
         #expect(catalog.problems.isEmpty)
         let problems = ScheduleCheck.problems(configuration.schedules, catalog: catalog, inventories: Set(configuration.inventories.keys))

@@ -27,6 +27,10 @@ public struct AlertInputEntry: Sendable, Hashable {
         case silenceFailed = "silence-failed"
         /// The run ended and its silence was expired (`detail`: id and URL, or why not).
         case silenceExpired = "silence-expired"
+        /// One round of a monitor (`source`: `monitor ID`; `body`: `MonitorRecord` JSON): journaled so
+        /// its rules' windows survive a restart. Nothing is decided about it; a rule it makes fire
+        /// comes in as a delivery of its own.
+        case monitorSample = "monitor-sample"
     }
 
     public var sequence: Int
