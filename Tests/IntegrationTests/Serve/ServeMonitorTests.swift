@@ -75,7 +75,7 @@ extension ServeLive {
 
                     """)
                 try await site.addToken("vera", roles: ["viewer"])
-                let serve = try await site.start()
+                var serve = try await site.start()
                 let api = site.api("vera")
                 func figure(_ rule: String) async throws -> String? {
                     let text = try await api.get("/metrics").text
@@ -101,6 +101,19 @@ extension ServeLive {
                     let started = all.filter { $0["kind"] as? String == "start" }
                     #expect(started.count == 1, "\(all)")
                     #expect(started.first?["rule"] as? String == "fdb-fault-tolerance")
+
+                    // A restart while it fires: the windows come back from the journal, the firing rule is
+                    // announced again, and the decider takes that for what it decided already. No second run.
+                    _ = try await serve.terminate()
+                    serve = try await site.start()
+                    try await poll("samples after the restart", limit: .seconds(60)) {
+                        let text = try await api.get("/metrics").text
+                        return text.contains("warden_monitor_rules_firing{monitor=\"fdb-main\"} 1.0")
+                    }
+                    try await Task.sleep(for: .seconds(2))
+                    let afterRestart = try await Self.decisions(api)
+                    #expect(afterRestart.filter { $0["kind"] as? String == "start" }.count == 1, "\(afterRestart)")
+                    #expect((try? String(contentsOfFile: notes, encoding: .utf8)) == "fault_tolerance_two_below\n")
 
                     try Self.set(state, Self.availability, 1)
                     try await poll("the incident to close", limit: .seconds(60)) {
