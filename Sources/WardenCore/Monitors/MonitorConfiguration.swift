@@ -39,6 +39,13 @@ public struct MonitorConfiguration: Sendable, Hashable {
         self.location = location
     }
 
+    /// What loads the monitor's rules file with its parameters on `inventory` (a path), for the
+    /// config's check and the daemon alike.
+    public func inputs(inventory: String, clock: any EngineClock = SystemClock()) -> RunInputs {
+        let pairs = params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return RunInputs(runbook: rules, inventory: inventory, pairs: pairs, environment: [:], clock: clock)
+    }
+
     /// The journal's `source` of this monitor's samples.
     public var source: String { "monitor \(id)" }
 }

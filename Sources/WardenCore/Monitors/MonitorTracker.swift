@@ -21,18 +21,15 @@ public struct MonitorTracker: Sendable {
 
     /// What one round changed: rules that began firing, and those that stopped (with when they had begun).
     public struct Change: Sendable, Hashable {
+        /// A rule that stopped firing, and since when it had fired.
+        public struct Stopped: Sendable, Hashable {
+            public let rule: String
+            public let since: Date
+        }
+
         public var started: [String] = []
-        public var stopped: [(rule: String, since: Date)] = []
+        public var stopped: [Stopped] = []
         public var isEmpty: Bool { started.isEmpty && stopped.isEmpty }
-
-        public static func == (lhs: Change, rhs: Change) -> Bool {
-            lhs.started == rhs.started && lhs.stopped.map(\.rule) == rhs.stopped.map(\.rule) && lhs.stopped.map(\.since) == rhs.stopped.map(\.since)
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(started)
-            hasher.combine(stopped.map(\.rule))
-        }
     }
 
     /// Adds a round taken at `time` (points by rule name; a rule without one had no data).
@@ -60,7 +57,7 @@ public struct MonitorTracker: Sendable {
                 // An unknown sample (the probe failed) neither fires nor resolves: the alert stays as it was.
                 if case .unknown = verdict { continue }
                 firingSince[rule.name] = nil
-                change.stopped.append((rule.name, since))
+                change.stopped.append(Change.Stopped(rule: rule.name, since: since))
             default:
                 break
             }

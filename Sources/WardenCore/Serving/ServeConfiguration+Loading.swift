@@ -55,9 +55,8 @@ extension ServeConfiguration {
                                              hint: NameSuggestion.hint(for: monitor.inventory, among: configuration.inventories.keys)))
                 continue
             }
-            let pairs = monitor.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             do {
-                _ = try RunInputs(runbook: monitor.rules, inventory: inventory, pairs: pairs, environment: [:]).loadMonitor()
+                _ = try monitor.inputs(inventory: inventory).loadMonitor()
             } catch {
                 problems.append(LocatedError("monitor '\(monitor.id)': \(error.description)", at: monitor.location))
             }

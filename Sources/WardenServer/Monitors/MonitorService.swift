@@ -52,10 +52,9 @@ actor MonitorService {
         }
         for monitor in configuration.monitors {
             guard let inventory = configuration.inventories[monitor.inventory] else { continue }
-            let pairs = monitor.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             let context: EngineContext
             do {
-                context = try RunInputs(runbook: monitor.rules, inventory: inventory, pairs: pairs, environment: [:], clock: clock).loadMonitor().context
+                context = try monitor.inputs(inventory: inventory, clock: clock).loadMonitor().context
             } catch {
                 logger.error("monitor does not load; it is not sampled", metadata: ["monitor": "\(monitor.id)", "error": "\(error.description)"])
                 continue
@@ -142,17 +141,17 @@ actor MonitorService {
     }
 
     /// Hands the rules that began firing (and those that stopped) to incident automation.
-    private func announce(_ tracker: MonitorTracker, started: [String], stopped: [(rule: String, since: Date)], at time: Date) async {
+    private func announce(_ tracker: MonitorTracker, started: [String], stopped: [MonitorTracker.Change.Stopped], at time: Date) async {
         var items: [MonitorDelivery.Alert] = []
         for name in started.sorted() {
             guard let rule = tracker.rules.first(where: { $0.name == name }), let since = tracker.firingSince[name] else { continue }
             items.append(MonitorDelivery.Alert(rule: rule, since: since, ended: nil, value: tracker.values[name],
                                                detail: tracker.verdicts[name]?.detail ?? ""))
         }
-        for (name, since) in stopped {
-            guard let rule = tracker.rules.first(where: { $0.name == name }) else { continue }
-            items.append(MonitorDelivery.Alert(rule: rule, since: since, ended: time, value: tracker.values[name],
-                                               detail: tracker.verdicts[name]?.detail ?? ""))
+        for stop in stopped {
+            guard let rule = tracker.rules.first(where: { $0.name == stop.rule }) else { continue }
+            items.append(MonitorDelivery.Alert(rule: rule, since: stop.since, ended: time, value: tracker.values[stop.rule],
+                                               detail: tracker.verdicts[stop.rule]?.detail ?? ""))
         }
         guard !items.isEmpty else { return }
         do {
