@@ -101,6 +101,27 @@ struct AlertRouteTests {
         }
     }
 
+    /// The HTTP server listens while the keeper is still adopting runs, before incident automation
+    /// starts: a delivery then is journaled and answered, and decided only once the rules are
+    /// loaded. Seen on a shared journal: decided with no rules, it was recorded as "no rule matched".
+    @Test func aDeliveryTakenBeforeTheStartIsDecidedUnderTheRulesOnceStarted() async throws {
+        var options = Self.options
+        options.startServices = false
+        try await ServeHarness.with(options) { harness, api in
+            let answer = try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: Self.delivery([("DBDown", "db1", true)]))
+            #expect(answer.code == 202, "\(answer)")
+            try await harness.until("the delivery journaled") { try await harness.journal.alertInputs().count == 1 }
+            // Whatever drains were asked for by the receiver have had their turn: nothing is decided.
+            for _ in 0..<20 { await Task.yield() }
+            #expect(try await Self.decisions(harness).isEmpty)
+            #expect(try await harness.journal.alertInputs().allSatisfy { $0.decidedAt == nil })
+            await harness.services.alerts.start()
+            try await harness.until("the run started") { try await Self.decisions(harness).contains { $0.kind == "started" } }
+            let kinds = try await Self.decisions(harness).map(\.kind)
+            #expect(kinds.first == "start" && !kinds.contains("no-rule-matched"), "\(kinds)")
+        }
+    }
+
     /// What an alert is about moves: a crash-looping program's restart count reads higher on
     /// every probe, and a step that records it renders another command each plan. A rule's
     /// `approval: auto` run starts on the plan made as it starts, not on the hash of a plan made

@@ -32,6 +32,11 @@ actor AlertService {
     private var next = 1
     private var draining = false
     private var again = false
+    /// False until `start()` has loaded the rules and replayed the journal. Deliveries are taken
+    /// (journaled and answered) from the moment the HTTP server listens, while the keeper may still
+    /// be adopting runs: deciding them then would use no rules. Seen on a shared journal: the first
+    /// delivery to a controller still adopting was recorded as "no rule matched".
+    private var started = false
     /// Incidents whose run is to be started (or approved), with what to start.
     private var pending: [String: RunPlanRequest] = [:]
     /// Active alert-started runs and the hosts they may change (`max_targets_in_remediation`).
@@ -165,6 +170,7 @@ actor AlertService {
                 replayed += 1
             }
             if replayed > 0 { logger.info("alert decisions replayed", metadata: ["inputs": "\(replayed)", "incidents_open": "\(decider.incidents.count)"]) }
+            started = true
         } catch {
             logger.error("cannot read the journal's alert inputs; alerts are not acted on until a restart", metadata: ["error": "\(error)"])
             return
@@ -244,6 +250,8 @@ actor AlertService {
 
     /// Decides every undecided input in order; one caller drains, others ask it to go again.
     private func drain() async {
+        // Before the start, what arrives waits in the journal; the start drains it.
+        guard started else { return }
         if draining {
             again = true
             return

@@ -64,6 +64,9 @@ struct ServeHarness: Sendable {
         var schedules: String?
         /// `blackouts:` as YAML (a list).
         var blackouts: String?
+        /// False: incident automation and the schedules are not started (as while the keeper
+        /// adopts runs at a daemon's start); the test calls `services.alerts.start()` itself.
+        var startServices = true
     }
 
     /// A controller on this machine whose process does not exist.
@@ -216,8 +219,10 @@ struct ServeHarness: Sendable {
         let store = MemoryJournalStore()
         let services = await ServeServices.make(state: state, store: store, policy: options.policy, clock: clock,
                                                 controller: options.controller) { transport }
-        await services.alerts.start()
-        await services.schedules.start()
+        if options.startServices {
+            await services.alerts.start()
+            await services.schedules.start()
+        }
         return ServeHarness(folder: folder, clock: clock, transport: transport, store: store, services: services, tokens: tokens,
                             expiringToken: expiringToken, options: options)
     }
