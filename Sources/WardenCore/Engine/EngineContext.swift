@@ -42,9 +42,11 @@ public struct EngineContext: Sendable {
             let others = unbound.dropFirst().map { "; \($0.location): \($0.message)" }.joined()
             throw LocatedError(first.message + others, at: first.location, hint: first.hint)
         }
-        self.runbook = try runbook.resolvingDurations(parameters)
-        self.parameters = parameters
-        self.targets = targets
+        // Groups unrolled here, once, so that everything downstream walks the same steps.
+        let expanded = GroupExpansion.expand(try runbook.resolvingDurations(parameters), targets: targets, parameters: parameters)
+        self.runbook = expanded.runbook
+        self.parameters = expanded.parameters
+        self.targets = expanded.targets
         self.redactor = Redactor(secrets: parameters.secrets)
         self.clock = clock
         // Filled in last: the parameters' environment needs the rest.
@@ -70,6 +72,7 @@ public struct EngineContext: Sendable {
     ) -> ExpressionEnvironment {
         var variables: [String: Value] = ["params": .map(parameters.values[scope] ?? [:])]
         if let host { variables["host"] = EngineContext.value(of: host) }
+        if runbook.scopes.indices.contains(scope), let each = runbook.scopes[scope].each { variables["each"] = each.value }
         let prefix = runbook.scopes.indices.contains(scope) ? runbook.scopes[scope].prefix : ""
         variables["steps"] = .map(EngineContext.localView(steps, prefix: prefix))
         variables["probes"] = .map(EngineContext.localView(probes, prefix: prefix))

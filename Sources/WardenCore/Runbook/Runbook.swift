@@ -15,7 +15,7 @@ public struct Runbook: Sendable {
     /// plan hash covers exactly what was read.
     public let sources: [RunbookSource]
     /// Scope 0 is the runbook itself; included runbooks follow.
-    let scopes: [RunbookScope]
+    var scopes: [RunbookScope]
     public let targets: [TargetSpec]
     public let probes: [ProbeSpec]
     public let guards: [GuardSpec]

@@ -24,6 +24,8 @@ public struct RunbookScope: Sendable {
     /// The scope whose steps this scope's guards protect: itself, or for a
     /// rules file (`use:`) the runbook (or included runbook) that uses it.
     public let guardOwner: Int
+    /// For one host's copy of an `each:` group: the host, which its expressions read as `each`.
+    public var each: EachBinding? = nil
 
     public func parameter(named name: String) -> ParameterSpec? {
         parameters.first { $0.name == name }

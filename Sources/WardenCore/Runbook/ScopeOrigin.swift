@@ -7,6 +7,8 @@ public enum ScopeOrigin: Sendable, Hashable {
     case include(step: String)
     /// Used under this name (`use: [{file: ..., as: NAME}]`).
     case use(name: String)
+    /// One host's copy of an `each:` group (the group's id, without its scope prefix).
+    case each(group: String, host: String)
 
     /// The place, in messages: `include 'prepare'`, `use 'health'`.
     public var place: String {
@@ -14,6 +16,7 @@ public enum ScopeOrigin: Sendable, Hashable {
         case .runbook: "the runbook"
         case let .include(step): "include '\(step)'"
         case let .use(name): "use '\(name)'"
+        case let .each(group, host): "each '\(group)' on \(host)"
         }
     }
 

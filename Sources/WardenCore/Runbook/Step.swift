@@ -2,9 +2,9 @@
 /// how it runs: where, when, how long, how often, and what a failure means.
 public struct Step: Sendable {
     /// Unique in the runbook, with the scope prefix for included steps.
-    public let id: String
+    public internal(set) var id: String
     public let location: SourceLocation
-    let scope: Int
+    var scope: Int
     public internal(set) var kind: StepKind
     public let doc: String?
     /// The target the step runs on (full name); nil for steps that touch no
@@ -51,6 +51,11 @@ public struct Step: Sendable {
     var noLog = false
     /// `become:` as the step writes it; nil: the host's default (`InventoryHost.become`).
     public var become: BecomeSetting? = nil
+    /// The `each:` group the step belongs to, if any.
+    public internal(set) var group: StepGroup? = nil
+    /// `on: each`: the step runs on the host its copy of the group is for
+    /// (`target` names the group's target until the group is unrolled).
+    var onEach = false
 
     /// The command a deadman runs: its own, else the step's undo.
     var deadmanCommand: Template? { deadman?.command ?? undo }

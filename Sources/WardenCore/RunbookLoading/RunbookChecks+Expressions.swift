@@ -98,6 +98,22 @@ extension RunbookChecks {
         in context: ExpressionContext, scope: Int, position: StepVisibility?, parsed: Bool?
     ) -> Bool {
         let (root, member, location, rootLocation) = reference
+        // `each` is per step, not per kind of place: the steps of an each group read it, nothing else.
+        if root == "each" {
+            guard let group else {
+                error("'each' is only set in the steps of an each group", at: rootLocation,
+                      hint: "an each group runs its steps once per host: {id: roll, each: servers, steps: [...]}")
+                return false
+            }
+            guard let member else { return true }
+            guard EachBinding.fields.contains(member) else {
+                error("each has no field '\(member)'", at: location,
+                      hint: NameSuggestion.hint(for: member, among: EachBinding.fields)
+                          ?? "fields: \(EachBinding.fields.joined(separator: ", ")); each.host has the fields of host (group '\(group.id)')")
+                return false
+            }
+            return true
+        }
         guard context.roots.contains(root) else {
             let available = context.roots.sorted().joined(separator: ", ")
             var hint = "\(context.place) can read: \(available)"

@@ -7,6 +7,13 @@ extension RunbookChecks {
         var locations: [String: SourceLocation] = [:]
         for step in runbook.allSteps where locations[step.id] == nil { locations[step.id] = step.location }
 
+        var groups: [StepGroup] = []
+        for step in main { if let group = step.group, !groups.contains(group) { groups.append(group) } }
+        for group in groups {
+            let scope = main.first { $0.group == group }?.scope ?? 0
+            checkTarget(group.target, scope: scope, at: group.targetLocation)
+        }
+
         var earlier: Set<String> = []
         for (index, step) in main.enumerated() {
             let later = Dictionary((main[(index + 1)...] + cleanup).map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
@@ -22,6 +29,8 @@ extension RunbookChecks {
 
     private mutating func checkStep(_ step: Step, visibility: StepVisibility, undoneSoFar: ArraySlice<Step>) {
         let name = "step '\(step.id)'"
+        group = step.group
+        defer { group = nil }
         // A step that runs on hosts reads `host` per host, also when its missing 'on:' was reported.
         let perHost: Bool = switch step.kind {
         case .run, .check, .collect: true

@@ -5,6 +5,8 @@
 struct RunbookChecks {
     let runbook: Runbook
     private(set) var diagnostics: [Diagnostic] = []
+    /// The `each:` group of the step being checked: its expressions may read `each`.
+    var group: StepGroup?
 
     init(runbook: Runbook) {
         self.runbook = runbook
@@ -75,6 +77,11 @@ struct RunbookChecks {
     mutating func checkTarget(_ name: String, scope: Int, at location: SourceLocation) {
         guard runbook.target(named: name) == nil else { return }
         let local = String(name.dropFirst(prefix(of: scope).count))
+        if local == "each" {
+            error("'on: each' is only for the steps of an each group", at: location,
+                  hint: "put the step under a group, e.g. {id: roll, each: servers, steps: [...]}, or name a target")
+            return
+        }
         let known = localNames(runbook.targets.map(\.name), scope: scope)
         error("unknown target '\(local)'", at: location,
               hint: NameSuggestion.hint(for: local, among: known) ?? (known.isEmpty ? "define it under 'targets'" : "targets: \(known.joined(separator: ", "))"))

@@ -2,7 +2,7 @@ import Yams
 
 /// `steps:` and `finally:` — each step's kind and its settings.
 extension RunbookLoader {
-    static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include"]
+    static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include", "each"]
     static let commandStepKeys = [
         "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
         "batch_pause", "between_batches", "parse", "pattern", "expect", "no_log", "become",
@@ -17,6 +17,7 @@ extension RunbookLoader {
                     "follow_symlinks"],
         "pause": ["id", "doc", "when", "reason"],
         "include": ["id", "doc", "params", "targets"],
+        "each": ["id", "doc", "steps"],
     ]
 
     /// Reads a list of steps into `steps` (or, for cleanup, the returned list).
@@ -70,6 +71,20 @@ extension RunbookLoader {
             let article = "aeiou".contains(kind.name.prefix(1)) ? "an" : "a" // "an approve step", "an include step"
             report(known ? "'\(entry.name)' does not apply to \(article) \(kind.name) step" : "unknown key '\(entry.name)' in \(label)", at: entry.key, hint: hint)
         }
+        if let group, ["include", "each", "approve"].contains(kind.name) {
+            report("an each group cannot hold \(kind.name == "each" ? "another each group" : "an \(kind.name) step")", at: kind.key,
+                   hint: kind.name == "approve" ? "approve before the group: one approval covers every host it goes through"
+                       : "list the steps themselves in '\(group.id)'")
+            return []
+        }
+        if kind.name == "each" {
+            if cleanup {
+                report("finally cannot hold an each group: cleanup restores what the run changed, for every host at once", at: kind.key)
+                return []
+            }
+            guard let id else { return [] }
+            return readEach(kind.value, id: id, keys: byName, at: node)
+        }
         if kind.name == "include" {
             if cleanup {
                 report("finally cannot include a runbook; list the cleanup steps themselves", at: kind.key)
@@ -87,8 +102,14 @@ extension RunbookLoader {
         guard let stepKind = readStepKind(kind, keys: byName, label: label) else { return [] }
         let needsTarget = ["run", "check", "collect"].contains(kind.name)
         var target: String?
+        var onEach = false
         if let onEntry = byName["on"] {
             target = text(onEntry.value, key: "on").map { scopePrefix + $0 }
+            // Inside a group, `each` is the host the group is at.
+            if let group, target == scopePrefix + "each" {
+                target = group.target
+                onEach = true
+            }
         } else if needsTarget {
             report("\(label) needs 'on': the target it runs on", at: node, hint: "e.g. on: admin")
         }
@@ -97,7 +118,7 @@ extension RunbookLoader {
         // so that its other references are checked in the same pass.
         guard let id else { return [] }
         var step = Step(
-            id: scopePrefix + id, location: location(of: node), scope: scope, kind: stepKind,
+            id: (group.map { $0.id + "." } ?? scopePrefix) + id, location: location(of: node), scope: scope, kind: stepKind,
             doc: byName["doc"].flatMap { text($0.value, key: "doc") }, target: target,
             targetLocation: byName["on"].map { location(of: $0.value) }, when: settings.when,
             timeout: settings.timeout ?? stepDefaults.timeout, retries: settings.retries ?? stepDefaults.retries,
@@ -111,6 +132,8 @@ extension RunbookLoader {
         step.unguarded = settings.unguarded
         step.noLog = settings.noLog ?? false
         step.become = settings.become
+        step.group = group
+        step.onEach = onEach
         for pending in pendingDurations ?? [] {
             let field: DurationParameter.Field? = switch (kind.name, pending.key) {
             case ("wait", "every"): .waitEvery

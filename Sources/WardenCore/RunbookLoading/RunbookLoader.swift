@@ -44,6 +44,8 @@ struct RunbookLoader {
     var includeStack: [String] = []
     /// Scope being read now.
     var scope = 0
+    /// The `each:` group being read, whose steps get its id in front of theirs.
+    var group: StepGroup?
     /// Durations read from parameters; `pendingDurations` holds those of the
     /// step or watch being read until it has its id or index. Nil: the place
     /// being read takes no parameters (defaults, a lock's lease, the window).
