@@ -212,7 +212,7 @@ import Testing
         #expect(errors("name: x\nname: y\nsteps: []\n") == ["rb.yaml:2:1: error: duplicate key 'name' (first defined at line 1, column 1)"])
         #expect(errors("name: x\nsteps: 3\n") == ["rb.yaml:2:8: error: steps must be a list of steps, got '3'"])
         #expect(errors("name: x\nsteps:\n  - run\n") == [
-            "rb.yaml:3:5: error: each step must be a mapping with an 'id' and one of run, check, wait, approve, collect, pause, include, each, got 'run'",
+            "rb.yaml:3:5: error: each step must be a mapping with an 'id' and one of run, check, wait, approve, collect, pause, report, include, each, got 'run'",
         ])
     }
 
@@ -287,7 +287,7 @@ import Testing
                 chek: x
             """) == [
             "rb.yaml:7:5: error: step 'c' has both 'check' and 'run'; a step does one thing; split it into two steps",
-            "rb.yaml:8:5: error: step 'h' needs one of run, check, wait, approve, collect, pause, include, each; did you mean 'check'?",
+            "rb.yaml:8:5: error: step 'h' needs one of run, check, wait, approve, collect, pause, report, include, each; did you mean 'check'?",
         ])
     }
 

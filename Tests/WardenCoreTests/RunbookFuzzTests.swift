@@ -93,7 +93,7 @@ import WardenTesting
         // The bomb's ten-fold lists are lists, not steps: ten complaints, no expansion.
         #expect(messages[1].filter { $0.hasPrefix("unknown key 'anchors") }.count == 10)
         #expect(messages[1].filter { !$0.hasPrefix("unknown key 'anchors") }
-            == Array(repeating: "each step must be a mapping with an 'id' and one of run, check, wait, approve, collect, pause, include, each, got a list", count: 10))
+            == Array(repeating: "each step must be a mapping with an 'id' and one of run, check, wait, approve, collect, pause, report, include, each, got a list", count: 10))
         // Past 200 errors the rest are counted, not listed.
         #expect(messages[2] == ["error: too many errors; 100 more not shown"])
     }

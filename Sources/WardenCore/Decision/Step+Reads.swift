@@ -6,13 +6,16 @@
 /// records validation lets it read.
 extension Step {
     /// What decides whether and what the step sends to each host, and how
-    /// that is undone: `when`, the command or the `collect` paths, `undo`,
-    /// and the deadman's revert. Read when the step starts.
+    /// that is undone: `when`, the command or the `collect` paths (or a
+    /// report's text), `undo`, and the deadman's revert. Read when the step starts.
     var expressionsDeciding: [Expression] {
         var expressions: [Expression] = []
         if let when { expressions.append(when) }
         if let command { expressions += command.holes.map(\.expression) }
         if case let .collect(collect) = kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
+        if case let .report(report) = kind {
+            expressions += (report.markdown?.holes.map(\.expression) ?? []) + (report.json.map { [$0] } ?? [])
+        }
         if let undo { expressions += undo.holes.map(\.expression) }
         if let revert = deadman?.command { expressions += revert.holes.map(\.expression) }
         return expressions

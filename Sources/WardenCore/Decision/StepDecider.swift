@@ -13,7 +13,7 @@ enum StepDecider {
         _ step: Step, context: EngineContext, steps: [String: RecordSet], probes: [String: RecordSet], doneBefore: Set<String> = []
     ) -> DecidedStep {
         switch step.kind {
-        case .approve, .pause, .wait:
+        case .approve, .pause, .wait, .report:
             let environment = context.environment(scope: step.scope, host: nil, steps: steps, probes: probes)
             return DecidedStep(step: step, verdict: whenVerdict(of: step, in: environment, context: context), hosts: [], probes: probes)
         case .run, .check, .collect:

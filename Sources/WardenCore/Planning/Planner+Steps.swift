@@ -26,7 +26,7 @@ extension Planner {
             waitsOn = (nil, wait.reason)
         }
         switch step.kind {
-        case .approve, .pause:
+        case .approve, .pause, .report:
             planHostless(step, waitsOn: waitsOn, into: &planned)
         case .wait:
             await planWait(step, waitsOn: waitsOn, into: &planned)
@@ -99,7 +99,7 @@ extension Planner {
         if let runAs { hash.add("run-as", step.id, host, runAs.description) }
     }
 
-    /// `approve` and `pause`: they touch no host.
+    /// `approve`, `pause` and `report`: they touch no host.
     private mutating func planHostless(_ step: Step, waitsOn: Dependency?, into planned: inout PlannedStep) {
         var what: String
         switch step.kind {
@@ -109,6 +109,8 @@ extension Planner {
             if context.runbook.allowSelfApproval { what += "; the initiator may approve" }
         case let .pause(pause):
             what = "pauses \(DurationText.format(pause.duration))" + (pause.reason.map { ": \($0)" } ?? "")
+        case let .report(report):
+            what = "writes \(report.files.joined(separator: " and ")) into the run's artifact folder (on this machine; nothing is sent to a host)"
         default:
             what = step.kind.keyword
         }

@@ -97,6 +97,8 @@ public enum StepKind: Sendable {
     case collect(CollectSpec)
     /// A fixed delay, with the reason shown to the operator.
     case pause(PauseSpec)
+    /// A Markdown and JSON report made on the controller, into the run's artifact folder.
+    case report(ReportSpec)
 
     /// The YAML key that selects the kind.
     var keyword: String {
@@ -107,6 +109,7 @@ public enum StepKind: Sendable {
         case .approve: return "approve"
         case .collect: return "collect"
         case .pause: return "pause"
+        case .report: return "report"
         }
     }
 }

@@ -46,6 +46,11 @@ struct ExpressionContext {
         ExpressionContext(roots: outputRoots.union(["params", "host"]), place: place)
     }
 
+    /// A report: made on the controller, from what the run found; not per host.
+    static func report(_ place: String) -> ExpressionContext {
+        ExpressionContext(roots: ["params", "steps", "probes"], place: place)
+    }
+
     static func parametersOnly(_ place: String) -> ExpressionContext {
         ExpressionContext(roots: ["params"], place: place)
     }

@@ -68,6 +68,13 @@ extension RunbookChecks {
                 // Rendered before any path is fetched, from the parameters alone.
                 check(cap, in: .parametersOnly("max_bytes of \(name)"), scope: step.scope, position: visibility)
             }
+        case let .report(report):
+            if let markdown = report.markdown {
+                check(markdown, in: .report("the markdown of \(name)"), scope: step.scope, position: visibility)
+            }
+            if let json = report.json {
+                check(json, in: .report("the json of \(name)"), scope: step.scope, position: visibility, mustBeBool: false)
+            }
         case .approve, .pause:
             break
         }

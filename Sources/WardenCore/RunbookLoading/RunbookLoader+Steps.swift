@@ -2,7 +2,7 @@ import Yams
 
 /// `steps:` and `finally:` — each step's kind and its settings.
 extension RunbookLoader {
-    static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "include", "each"]
+    static let stepKinds = ["run", "check", "wait", "approve", "collect", "pause", "report", "include", "each"]
     static let commandStepKeys = [
         "id", "doc", "on", "when", "timeout", "retries", "delay", "until", "on_error", "serial", "max_fail",
         "batch_pause", "between_batches", "parse", "pattern", "expect", "no_log", "become",
@@ -16,6 +16,7 @@ extension RunbookLoader {
         "collect": ["id", "doc", "on", "when", "timeout", "on_error", "serial", "max_fail", "batch_pause", "between_batches", "max_bytes",
                     "follow_symlinks"],
         "pause": ["id", "doc", "when", "reason"],
+        "report": ["id", "doc", "when"],
         "include": ["id", "doc", "params", "targets"],
         "each": ["id", "doc", "steps"],
     ]
@@ -244,6 +245,8 @@ extension RunbookLoader {
             guard let duration = duration(kind.value, key: "pause") else { return nil }
             let reason = keys["reason"].flatMap { text($0.value, key: "reason") }
             return .pause(PauseSpec(duration: duration, reason: reason))
+        case "report":
+            return readReport(kind.value).map(StepKind.report)
         default:
             return nil
         }

@@ -34,9 +34,31 @@ extension Runner {
         case let .wait(wait):
             if let skipped = hostlessSkip(decided) { return skipped }
             return await executeWait(step, wait: wait)
+        case let .report(report):
+            if let skipped = hostlessSkip(decided) { return skipped }
+            return await executeReport(step, report: report)
         case .run, .check, .collect:
             return await executeOnHosts(decided)
         }
+    }
+
+    /// Makes a report's files from the records so far and writes them into the run's artifact folder.
+    private mutating func executeReport(_ step: Step, report: ReportSpec) async -> StepReport {
+        var stepReport = StepReport(id: step.id, kind: step.kind.keyword, mutating: false, status: .ok, summary: "")
+        let environment = context.environment(scope: step.scope, host: nil, steps: stepRecords, probes: decidedProbes[step.id] ?? [:])
+        do {
+            let files = try ReportWriting.render(report, in: environment, redactor: context.redactor)
+            let written = try await ReportWriting.write(files, into: artifacts)
+            stepReport.summary = "wrote " + written.files.map { "\(written.folder)/\($0.name) (\($0.bytes) bytes)" }.joined(separator: ", ")
+            stepRecords[step.id] = RecordSet(hosts: [], status: "ok")
+        } catch let error as LocatedError {
+            stepReport.status = .failed
+            stepReport.summary = "the report cannot be made: \(error.description)"
+        } catch {
+            stepReport.status = .failed
+            stepReport.summary = "the report cannot be written: \(error)"
+        }
+        return stepReport
     }
 
     /// Decides `step` (`StepDecider`) on the records so far and its probes taken now.
