@@ -14,7 +14,7 @@ extension Step {
         if let command { expressions += command.holes.map(\.expression) }
         if case let .collect(collect) = kind { expressions += collect.paths.flatMap { $0.holes.map(\.expression) } }
         if case let .report(report) = kind {
-            expressions += (report.markdown?.holes.map(\.expression) ?? []) + (report.json.map { [$0] } ?? [])
+            expressions += report.name.holes.map(\.expression) + (report.markdown?.holes.map(\.expression) ?? []) + (report.json.map { [$0] } ?? [])
         }
         if let undo { expressions += undo.holes.map(\.expression) }
         if let revert = deadman?.command { expressions += revert.holes.map(\.expression) }

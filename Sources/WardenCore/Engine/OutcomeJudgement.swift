@@ -17,15 +17,17 @@ enum OutcomeJudgement {
         case let .unreachable(message, _):
             return Verdict(record: nil, problem: context.redactor.redact(HostReason.trimmed(message, host: host?.name)))
         case let .ran(record, parseError):
+            // A command that failed says so first: its output is then seldom what the parser expects,
+            // and "does not parse" would hide the exit status and the error it printed.
+            guard record.exit == 0 else {
+                let detail = step.noLog ? "" : record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
+                return Verdict(record: record, problem: context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"))
+            }
             if parseError != nil, step.noLog, let parser = step.parser {
                 // A parse error quotes the output it could not read.
                 return Verdict(record: record, problem: "the output does not parse as \(parser.name) (not shown: no_log)")
             }
             if let parseError { return Verdict(record: record, problem: context.redactor.redact(parseError)) }
-            guard record.exit == 0 else {
-                let detail = step.noLog ? "" : record.stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
-                return Verdict(record: record, problem: context.redactor.redact("exited \(record.exit.map(String.init) ?? "by a signal")\(detail)"))
-            }
             let environment = context.environment(scope: step.scope, host: host, output: record, steps: steps, probes: probes)
             for (name, condition) in [("until", step.until), ("expect", step.expect)] {
                 guard let condition else { continue }

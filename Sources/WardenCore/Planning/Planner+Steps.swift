@@ -110,7 +110,8 @@ extension Planner {
         case let .pause(pause):
             what = "pauses \(DurationText.format(pause.duration))" + (pause.reason.map { ": \($0)" } ?? "")
         case let .report(report):
-            what = "writes \(report.files.joined(separator: " and ")) into the run's artifact folder (on this machine; nothing is sent to a host)"
+            let name = (try? report.name.renderText(in: context.environment(scope: step.scope, host: nil))) ?? report.name.text
+            what = "writes \(report.files(named: name).joined(separator: " and ")) into the run's artifact folder (on this machine; nothing is sent to a host)"
         default:
             what = step.kind.keyword
         }

@@ -69,6 +69,7 @@ extension RunbookChecks {
                 check(cap, in: .parametersOnly("max_bytes of \(name)"), scope: step.scope, position: visibility)
             }
         case let .report(report):
+            check(report.name, in: .report("the name of \(name)'s report"), scope: step.scope, position: visibility)
             if let markdown = report.markdown {
                 check(markdown, in: .report("the markdown of \(name)"), scope: step.scope, position: visibility)
             }

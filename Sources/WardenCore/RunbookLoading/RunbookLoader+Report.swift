@@ -13,10 +13,10 @@ extension RunbookLoader {
             report("report needs 'name': its files are <name>.md and <name>.json in the run's artifact folder", at: node, hint: example)
             return nil
         }
-        guard let name = text(nameEntry.value, key: "report.name") else { return nil }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".unicodeScalars)
-        guard !name.isEmpty, !name.hasPrefix("."), name.count <= 100, name.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
-            report("report name '\(name)' must be a file name: letters, digits, '-', '_' and '.', not starting with '.'", at: nameEntry.value)
+        guard let name = template(nameEntry.value, key: "report.name") else { return nil }
+        // A name with holes is checked when it is rendered, before anything is written.
+        guard !name.isLiteral || ReportSpec.isFileName(name.text) else {
+            report("report name '\(name.text)' must be a file name: letters, digits, '-', '_' and '.', not starting with '.'", at: nameEntry.value)
             return nil
         }
         let markdown = keys["markdown"].flatMap { template($0.value, key: "report.markdown") }

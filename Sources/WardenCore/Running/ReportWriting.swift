@@ -12,16 +12,21 @@ enum ReportWriting {
 
     /// The files' contents; throws where an expression cannot be evaluated.
     static func render(_ spec: ReportSpec, in environment: ExpressionEnvironment, redactor: Redactor) throws(LocatedError) -> [OutputFolder.File] {
+        let name = try spec.name.renderText(in: environment)
+        guard ReportSpec.isFileName(name) else {
+            throw LocatedError("the report's name renders to '\(VisibleText.line(redactor.redact(name)))', which is not a file name (letters, digits, '-', '_' and '.', not starting with '.')",
+                               at: spec.location)
+        }
         var files: [OutputFolder.File] = []
         if let markdown = spec.markdown {
             var text = redactor.redact(try markdown.renderText(in: environment))
             if !text.hasSuffix("\n") { text += "\n" }
-            files.append(OutputFolder.File(name: spec.name + ".md", contents: Data(text.utf8)))
+            files.append(OutputFolder.File(name: name + ".md", contents: Data(text.utf8)))
         }
         if let json = spec.json {
             let value = try json.evaluate(in: environment)
             let text = redactor.redact(redactor.redact(value).jsonText(pretty: true))
-            files.append(OutputFolder.File(name: spec.name + ".json", contents: Data((text + "\n").utf8)))
+            files.append(OutputFolder.File(name: name + ".json", contents: Data((text + "\n").utf8)))
         }
         return files
     }

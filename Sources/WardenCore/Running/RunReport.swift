@@ -59,6 +59,8 @@ public struct StepReport: Sendable, Codable {
     public var showsOutput: Bool = false
     /// Host names per batch when `serial` split the hosts (as `HostBatches` does for the plan).
     public var batches: [[String]]? = nil
+    /// A `report` step's Markdown (secrets masked), shown to the operator as well as written.
+    public var text: String? = nil
 }
 
 /// A step's outcome.

@@ -50,6 +50,7 @@ extension Runner {
             let files = try ReportWriting.render(report, in: environment, redactor: context.redactor)
             let written = try await ReportWriting.write(files, into: artifacts)
             stepReport.summary = "wrote " + written.files.map { "\(written.folder)/\($0.name) (\($0.bytes) bytes)" }.joined(separator: ", ")
+            stepReport.text = files.first { $0.name.hasSuffix(".md") }.map { String(decoding: $0.contents, as: UTF8.self) }
             stepRecords[step.id] = RecordSet(hosts: [], status: "ok")
         } catch let error as LocatedError {
             stepReport.status = .failed

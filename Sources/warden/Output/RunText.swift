@@ -54,6 +54,10 @@ struct RunText {
                 "[\(hosts.joined(separator: ", "))]" + (ran.contains(number + 1) ? "" : " (not run)")
             }.joined(separator: " ")))
         }
+        // A report step's text, as it was written (terminal controls made visible).
+        if let text = step.text {
+            lines += text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map { "      | " + VisibleText.block($0) }
+        }
         // A check without a parser reports through its output; a failed host's output says why.
         let showsOutput = step.showsOutput
         for host in step.hosts where host.status == .failed || host.status == .notRun || (showsOutput && host.output != nil) {
