@@ -41,24 +41,14 @@ struct RollingRestartRunbookTests {
                     wait
                     """.write(toFile: script, atomically: true, encoding: .utf8)
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-                try """
-                    [unix_http_server]
-                    file=\(folder)/supervisor.sock
-                    [supervisord]
-                    logfile=\(folder)/supervisord.log
-                    pidfile=\(folder)/supervisord.pid
-                    childlogdir=\(folder)
-                    [rpcinterface:supervisor]
-                    supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-                    [supervisorctl]
-                    serverurl=unix://\(folder)/supervisor.sock
+                try (Supervisor.configuration(in: folder) + """
                     [program:pegasus-replica]
                     command=\(script)
                     autorestart=true
                     startsecs=0
                     stopasgroup=true
                     killasgroup=true
-                    """.write(toFile: folder + "/supervisord.conf", atomically: true, encoding: .utf8)
+                    """).write(toFile: folder + "/supervisord.conf", atomically: true, encoding: .utf8)
                 // Through `warden exec`, so the daemon is no child of the test process (see Supervisor).
                 let started = try await warden(["exec", "-i", fleet.inventoryPath, "all", "--timeout", "30s", "--",
                                                  "/usr/bin/supervisord -c '\(folder)/supervisord.conf' < /dev/null > '\(folder)/supervisord.out' 2>&1"])

@@ -26,18 +26,7 @@ struct Supervisor {
             exit 1
             """.write(toFile: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-        try """
-            [unix_http_server]
-            file=\(folder)/supervisor.sock
-            [supervisord]
-            logfile=\(folder)/supervisord.log
-            pidfile=\(folder)/supervisord.pid
-            childlogdir=\(folder)
-            nodaemon=false
-            [rpcinterface:supervisor]
-            supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-            [supervisorctl]
-            serverurl=unix://\(folder)/supervisor.sock
+        try (Self.configuration(in: folder) + """
             [program:crashy]
             command=\(script)
             autorestart=true
@@ -45,7 +34,7 @@ struct Supervisor {
             [program:steady]
             command=/bin/sleep 600
             autorestart=true
-            """.write(toFile: folder + "/supervisord.conf", atomically: true, encoding: .utf8)
+            """).write(toFile: folder + "/supervisord.conf", atomically: true, encoding: .utf8)
         let supervisor = Supervisor(folder: folder)
         // Started on the fleet's host (this machine) through `warden exec`, as an operator would:
         // the daemon is then no child of the test process (Foundation's Process, waiting on a
@@ -54,6 +43,25 @@ struct Supervisor {
                                          "/usr/bin/supervisord -c '\(supervisor.conf)' < /dev/null > '\(folder)/supervisord.out' 2>&1"])
         guard started.status == 0 else { throw TestFailure("supervisord: \(started.stdout)\(started.stderr)") }
         return supervisor
+    }
+
+    /// supervisord's own sections for a daemon whose socket, pidfile and logs are in `folder`;
+    /// the caller adds its `[program:...]` sections.
+    static func configuration(in folder: String) -> String {
+        """
+        [unix_http_server]
+        file=\(folder)/supervisor.sock
+        [supervisord]
+        logfile=\(folder)/supervisord.log
+        pidfile=\(folder)/supervisord.pid
+        childlogdir=\(folder)
+        nodaemon=false
+        [rpcinterface:supervisor]
+        supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+        [supervisorctl]
+        serverurl=unix://\(folder)/supervisor.sock
+
+        """
     }
 
     /// An inventory of the fleet's first host in group `pegasus-replica`, whose supervisor is
