@@ -110,6 +110,37 @@ struct TableIntakeRunbookTests {
         }
     }
 
+    @Test(.enabled(if: getuid() == 0, "needs root to approve as a second user (runuser -u nobody)"))
+    func anAcceptedRequestIsCreatedAfterApprovalWithTheRecommendedCountsAndIsHealthy() async throws {
+        try await withFleet(hosts: 1, logCommands: true) { fleet in
+            let pegasus = try await PegasusTestCluster.start(on: fleet, options: Self.cluster)
+            let state = try sharedState(fleet)
+            let artifacts = fleet.directory.appendingPathComponent("intake-created").path
+            let parameters = (Self.request + ["create=true"]).flatMap { ["-p", $0] }
+            let (background, _, approverSaw) = try await startApproved(
+                fleet, [Self.runbook, "-i", pegasus.inventoryPath, "--artifacts", artifacts] + parameters, state: state)
+            #expect(approverSaw.contains("create"), "\(approverSaw)")
+            let (status, report) = try await background.finishReport()
+            #expect(status == 0, "\(report.reason ?? "") \(report.steps.map { "\($0.id): \($0.status) \($0.summary)" })")
+            #expect(pegasus.commands.contains("create orders -p 32 -r 3 -f"), "\(pegasus.commands)")
+            #expect(report.steps.first { $0.id == "healthy" }?.status == .ok)
+            let listed = try await runProcess("/usr/bin/env", ["PEGASUS_FAKE_STATE=\(pegasus.statePath)", PegasusTestCluster.shellDouble, "config.ini", "onebox"],
+                                              input: "app orders -d\n")
+            #expect(listed.stdout.contains("partition_count    : 32"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("unhealthy_partition_count        : 0"), "\(listed.stdout)")
+        }
+    }
+
+    @Test func aRejectedRequestIsNeverCreatedEvenWhenAsked() async throws {
+        try await withFleet(hosts: 1) { fleet in
+            let outcome = try await Self.audit(fleet, ["p99_read_ms=2", "create=true"])
+            #expect(outcome.status == 0, "\(outcome.stdout)")
+            #expect(outcome.figures["verdict"] as? String == "reject")
+            #expect(outcome.stdout.contains("create [run, mutating] SKIPPED"), "\(outcome.stdout)")
+            #expect(outcome.stdout.contains("go [approve] SKIPPED"), "no approval is asked for: \(outcome.stdout)")
+        }
+    }
+
     @Test func aTableNameTheShellWouldRefuseStopsTheAuditNamingIt() async throws {
         try await withFleet(hosts: 1) { fleet in
             let outcome = try await Self.audit(fleet, ["table=orders;drop"])
