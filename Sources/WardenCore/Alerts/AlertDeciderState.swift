@@ -127,14 +127,18 @@ public struct AlertDeciderState: Sendable, Equatable {
         if let seen = seenKeys[deliveryKey] {
             seenKeys[deliveryKey] = now
             // A twin or a retry (within a minute) is a duplicate. A later re-send of the unchanged group
-            // (Alertmanager's repeat_interval) is decided again only as far as saying which open incident
-            // it belongs to: it starts nothing, and throttles need not hold it back.
+            // (Alertmanager's repeat_interval) belongs to the open incident it is about: attached, it
+            // starts nothing, and throttles need not hold it back.
+            guard now.timeIntervalSince(seen) >= limits.duplicateWindow else { return [.duplicate(deliveryKey: deliveryKey)] }
             let firing = Set(delivery.alerts.filter { $0.status == .firing }.map(\.fingerprint))
             let open = incidents.values.filter { !$0.firing.isDisjoint(with: firing) }.sorted { $0.key < $1.key }
-            guard now.timeIntervalSince(seen) >= limits.duplicateWindow, !open.isEmpty else { return [.duplicate(deliveryKey: deliveryKey)] }
-            return open.map { .attached(incident: $0.id, key: $0.key, run: $0.lastRun) }
+            if !open.isEmpty { return open.map { .attached(incident: $0.id, key: $0.key, run: $0.lastRun) } }
+            // A re-send that no open incident covers (its start was throttled, or an operator closed
+            // its incident) is decided afresh, as a new delivery: taken for a twin, an alert held back
+            // by a throttle that has since lapsed would never be acted on. Seen in a test.
+        } else {
+            remember(deliveryKey, at: now)
         }
-        remember(deliveryKey, at: now)
 
         // Alerts in a fixed order, so that the same delivery decides the same way every time.
         let ordered = delivery.alerts.sorted { ($0.fingerprint, $0.startsAt) < ($1.fingerprint, $1.startsAt) }
