@@ -178,16 +178,7 @@ extension Journal {
     /// Opens the journal of the state folder `directory` off the cooperative
     /// thread pool: opening and migrating touch the disk.
     public static func open(directory: String) async throws(JournalError) -> Journal {
-        let result: Result<Journal, JournalError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                do throws(JournalError) {
-                    continuation.resume(returning: .success(try Journal(directory: directory)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        return try result.get()
+        try await offThePool { () throws(JournalError) -> Journal in try Journal(directory: directory) }
     }
 
     /// Where runs are kept unless `--state` says otherwise: `WARDEN_STATE_DIR`,

@@ -19,12 +19,7 @@ enum ArtifactFolder {
     /// `prepare`, on a global dispatch queue: its system calls block, and
     /// the cooperative pool is only as wide as the machine has cores.
     static func prepareOffThePool(run: String, host: String) async throws(ArtifactFolderError) -> String {
-        let result: Result<String, ArtifactFolderError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(ArtifactFolderError) -> String in try prepare(run: run, host: host) })
-            }
-        }
-        return try result.get()
+        try await offThePool { () throws(ArtifactFolderError) -> String in try prepare(run: run, host: host) }
     }
 
     /// Opens or creates RUN/HOST as above and returns its path. Blocking.

@@ -33,12 +33,7 @@ enum ReportWriting {
 
     /// Writes `files` into `folder`, off the cooperative pool (the system calls block).
     static func write(_ files: [OutputFolder.File], into folder: String) async throws(ArtifactFolderError) -> Written {
-        let result: Result<Void, ArtifactFolderError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(ArtifactFolderError) in try OutputFolder.write(files, into: folder) })
-            }
-        }
-        try result.get()
+        try await offThePool { () throws(ArtifactFolderError) in try OutputFolder.write(files, into: folder) }
         return Written(folder: folder, files: files.map { ($0.name, $0.contents.count) })
     }
 }

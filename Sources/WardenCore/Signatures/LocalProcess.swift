@@ -13,11 +13,7 @@ struct LocalProcess {
 
     /// Runs `executable` with `arguments`, `stdin` from that file (else /dev/null), in `folder`.
     static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, in folder: String) async -> Output {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: runBlocking(executable, arguments, stdin: stdin, in: folder))
-            }
-        }
+        await offThePool { runBlocking(executable, arguments, stdin: stdin, in: folder) }
     }
 
     private static func runBlocking(_ executable: String, _ arguments: [String], stdin: String?, in folder: String) -> Output {
