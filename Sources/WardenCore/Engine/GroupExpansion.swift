@@ -38,9 +38,9 @@ enum GroupExpansion {
             let parentScope = members.first?.scope ?? 0
             let parent = expanded.scopes.indices.contains(parentScope) ? expanded.scopes[parentScope] : nil
             let hosts = targets[group.target] ?? []
+            let local = String(group.id.dropFirst(parent?.prefix.count ?? 0))
             for (position, host) in hosts.enumerated() {
                 let scopeIndex = expanded.scopes.count
-                let local = String(group.id.dropFirst(parent?.prefix.count ?? 0))
                 var scope = RunbookScope(
                     index: scopeIndex, prefix: parent?.prefix ?? "", file: parent?.file ?? runbook.file,
                     parameters: parent?.parameters ?? [], parent: parentScope, arguments: [:],

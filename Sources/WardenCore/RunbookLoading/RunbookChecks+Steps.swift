@@ -7,11 +7,10 @@ extension RunbookChecks {
         var locations: [String: SourceLocation] = [:]
         for step in runbook.allSteps where locations[step.id] == nil { locations[step.id] = step.location }
 
-        var groups: [StepGroup] = []
-        for step in main { if let group = step.group, !groups.contains(group) { groups.append(group) } }
-        for group in groups {
-            let scope = main.first { $0.group == group }?.scope ?? 0
-            checkTarget(group.target, scope: scope, at: group.targetLocation)
+        // Each group's target once, at its first step (whose scope is the group's).
+        var groups: Set<StepGroup> = []
+        for step in main {
+            if let group = step.group, groups.insert(group).inserted { checkTarget(group.target, scope: step.scope, at: group.targetLocation) }
         }
 
         var earlier: Set<String> = []
