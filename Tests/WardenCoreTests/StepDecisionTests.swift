@@ -68,9 +68,9 @@ struct StepDecisionTests {
         // The controller died in the first batch: h1's outcome is journaled, h2's intent only.
         let step = try scene.step("touch")
         let resume = try await scene.crashed { recorder in
-            try await recorder.stepStarted(step)
+            recorder.stepStarted(step)
             try await recorder.intents(step, [("h1", "touch \(scene.folder)/h1"), ("h2", "touch \(scene.folder)/h2")])
-            try await recorder.outcome(step, report: HostReport(host: "h1", status: .ok, command: "touch \(scene.folder)/h1", exit: 0,
+            recorder.outcome(step, report: HostReport(host: "h1", status: .ok, command: "touch \(scene.folder)/h1", exit: 0,
                                                                 attempts: 1, reason: nil),
                                        record: HostRecord(stdout: "", stderr: "", exit: 0, result: .null))
         }
@@ -155,7 +155,7 @@ struct StepDecisionTests {
         try scene.write("level", "lively")
         let step = try scene.step("set")
         var resume = try await scene.crashed { recorder in
-            try await recorder.stepStarted(step)
+            recorder.stepStarted(step)
             try await recorder.intents(step, [("h1", "cat \(scene.folder)/wanted > \(scene.folder)/level")])
         }
         #expect(resume.unknowns.map(\.host) == ["h1"])

@@ -28,11 +28,7 @@ extension Runner {
         }
         // Decisions are part of the record: a host left out by `when` is journaled as skipped.
         for hostReport in stepReport.hosts where !doneBefore.contains(hostReport.host) {
-            do {
-                try await recorder?.outcome(step, report: hostReport, record: nil)
-            } catch {
-                journalFailure = journalFailure ?? error.description
-            }
+            recorder?.outcome(step, report: hostReport, record: nil)
         }
         if stepReport.hosts.contains(where: { $0.status == .failed }) {
             stepReport.status = .failed
@@ -164,11 +160,13 @@ extension Runner {
         let context = self.context, transport = self.transport, records = stepRecords, artifacts = self.artifacts
         let recorder = self.recorder, observer = self.observer
         // The batch's intents are durable, in one write, before anything leaves for its hosts. A batch
-        // larger than the concurrency writes each host's intent as its turn comes, so that an intent
-        // never announces a command still queued when the controller died.
+        // larger than the concurrency writes the intents of the hosts that start at once together, then
+        // each later host's as its turn comes (those finishing together share a write: `GroupCommit`),
+        // so that an intent never announces a command still queued when the controller died.
         let intentsFirst = batch.count <= concurrency
+        let startingAtOnce = Array(batch.prefix(max(1, concurrency)))
         do throws(JournalError) {
-            if intentsFirst { try await recorder?.intents(step, batch.map { ($0.host.name, $0.line) }, runAs: Self.runAs(step, batch.map(\.host))) }
+            try await recorder?.intents(step, startingAtOnce.map { ($0.host.name, $0.line) }, runAs: Self.runAs(step, startingAtOnce.map(\.host)))
         } catch {
             return batch.map { decided in
                 HostRun(host: decided.host,
@@ -177,10 +175,13 @@ extension Runner {
                         record: nil, journalProblem: error.description, deadman: nil)
             }
         }
+        let journaledFirst = Set(startingAtOnce.map(\.host.name))
         return await ConcurrentMap.map(batch, limit: concurrency) { decided in
             let host = decided.host
             do throws(JournalError) {
-                if !intentsFirst { try await recorder?.intents(step, [(host.name, decided.line)], runAs: Self.runAs(step, [host])) }
+                if !intentsFirst, !journaledFirst.contains(host.name) {
+                    try await recorder?.intents(step, [(host.name, decided.line)], runAs: Self.runAs(step, [host]))
+                }
             } catch {
                 let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(decided.line), exit: nil,
                                         attempts: 0, reason: "not run: \(error.description)")
@@ -220,11 +221,8 @@ extension Runner {
             (hostReport, record) = await Runner.attempts(command, step: step, host: host, context: context, transport: transport, records: records,
                                                            probes: probes, recorder: recorder)
         }
-        do throws(JournalError) {
-            try await recorder?.outcome(step, report: hostReport, record: record)
-        } catch {
-            return HostRun(host: host, report: hostReport, record: record, journalProblem: error.description, deadman: armed)
-        }
+        // Kept for the step's barrier (`GroupCommit`): the next intents are not durable without it.
+        recorder?.outcome(step, report: hostReport, record: record)
         return HostRun(host: host, report: hostReport, record: record, journalProblem: nil, deadman: armed)
     }
 
@@ -249,12 +247,8 @@ extension Runner {
         }
         let report = HostReport(host: host.name, status: .failed, command: context.redactor.redact(line), exit: nil, attempts: 0,
                                 reason: context.redactor.redact(problem))
-        do {
-            try await recorder?.outcome(step, report: report, record: nil)
-            return .failure(DeadmanRefusal(report: report, journalProblem: nil))
-        } catch {
-            return .failure(DeadmanRefusal(report: report, journalProblem: error.description))
-        }
+        recorder?.outcome(step, report: report, record: nil)
+        return .failure(DeadmanRefusal(report: report, journalProblem: nil))
     }
 
     /// Journals (before and after) and arms the deadman; why not, when it cannot.
@@ -300,11 +294,12 @@ extension Runner {
         _ command: RenderedCommand, step: Step, host: InventoryHost, context: EngineContext, transport: any HostTransport,
         records: [String: RecordSet], probes: [String: RecordSet], recorder: RunRecorder? = nil
     ) async -> (HostReport, HostRecord?) {
-        // A change's process group is journaled as it starts (one append, not waited for), so that a
-        // resume after a crash can find it still running on the host and wait for it or kill it.
+        // A change's process group is journaled as it starts (buffered: written with the step's barrier
+        // or within the recorder's flush interval), so that a resume after a crash can find it still
+        // running on the host and wait for it or kill it.
         var started: (@Sendable (RemoteProcessGroup) -> Void)?
         if step.isMutating, let recorder {
-            started = { group in Task { try? await recorder.processGroup(step, host: host.name, group) } }
+            started = { group in recorder.processGroup(step, host: host.name, group) }
         }
         var attempt = 0
         while true {

@@ -85,6 +85,7 @@ public struct Runner: Sendable {
             if rollsBack { await cleaning.rollBack() }
             await cleaning.runCleanup()
             await cleaning.settleDeadmen()
+            await cleaning.flushJournal()
             return cleaning.report
         }.value
         return finished
@@ -194,8 +195,14 @@ public struct Runner: Sendable {
     /// step before it touches a host.
     private mutating func recorded(_ step: Step, decided: DecidedStep? = nil) async -> StepReport {
         observer?(.stepStarted(step.id))
+        recorder?.stepStarted(step)
         do {
-            try await recorder?.stepStarted(step)
+            // A step that waits (on approvers, time, a condition) or writes a report has no intents to
+            // carry what the steps before it recorded: it is all written now, before the wait.
+            switch step.kind {
+            case .run, .check, .collect: break
+            case .approve, .pause, .wait, .report: try await recorder?.flush()
+            }
         } catch {
             let failed = StepReport(id: step.id, kind: step.kind.keyword, mutating: step.isMutating, status: .failed,
                                     summary: "not started: \(error.description)")
@@ -209,13 +216,21 @@ public struct Runner: Sendable {
             result.summary += "; \(journalFailure)"
             stop(.failed, "the journal cannot be written: \(journalFailure)")
         }
-        do {
-            try await recorder?.stepFinished(result)
-        } catch {
-            stop(.failed, "the journal cannot be written: \(error.description)")
-        }
+        recorder?.stepFinished(result)
         observer?(.stepFinished(result))
         return result
+    }
+
+    /// Writes what the recorder still holds (the last step's outcomes, the deadmen settled): a run
+    /// ends only once its record is durable, and says so when it cannot be.
+    private mutating func flushJournal() async {
+        do {
+            try await recorder?.flush()
+        } catch {
+            if report.status == .succeeded { report.status = .failed }
+            let lost = "the journal cannot be written: \(error.description); `warden resume` will ask about the last outcomes"
+            report.reason = report.reason.map { "\($0); \(lost)" } ?? lost
+        }
     }
 
     /// Ends the run early with `status`, keeping the first reason.
@@ -236,11 +251,7 @@ public struct Runner: Sendable {
                 // As decided with the step (the probes as it found them, before its change), and its own result.
                 let environment = context.environment(scope: step.scope, host: host, steps: stepRecords, probes: decidedProbes[step.id] ?? [:])
                 let hostReport = await runOnce(undo, step: step, host: host, environment: environment)
-                do {
-                    try await recorder?.outcome(step, report: hostReport, record: nil, kind: .undo)
-                } catch {
-                    journalFailure = error.description
-                }
+                recorder?.outcome(step, report: hostReport, record: nil, kind: .undo)
                 if hostReport.status == .failed { stepReport.status = .failed }
                 stepReport.hosts.append(hostReport)
             }

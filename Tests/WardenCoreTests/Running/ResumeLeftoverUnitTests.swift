@@ -47,7 +47,9 @@ struct ResumeLeftoverUnitTests {
         try await scene.journal(of: try await first.events(), through: "intent change@meta1")
         let group: Int32 = 4242
         let step = try #require(scene.context.runbook.steps.first { $0.id == "change" })
-        try await scene.recorder.processGroup(step, host: "meta1", RemoteProcessGroup(id: group, startTime: "9000"))
+        let recorder = scene.recorder
+        recorder.processGroup(step, host: "meta1", RemoteProcessGroup(id: group, startTime: "9000"))
+        try await recorder.flush()
         scene.transport.keepRunning(processGroup: group, on: "meta1")
         return (scene, group)
     }

@@ -49,7 +49,10 @@ struct ShellScene {
         let runID = "crashed"
         try await journal.begin(JournalRun(id: runID, runbook: context.runbook.name, file: context.runbook.file, initiator: "tester",
                                            controller: "test", planHash: "", parameters: "{}"))
-        try await journaling(RunRecorder(journal: journal, runID: runID, redactor: context.redactor))
+        let recorder = RunRecorder(journal: journal, runID: runID, redactor: context.redactor)
+        try await journaling(recorder)
+        // What it recorded reached the disk before it died (a recorder groups its writes).
+        try await recorder.flush()
         return ResumeState.rebuild(from: try await journal.events(of: runID), context: context)
     }
 
