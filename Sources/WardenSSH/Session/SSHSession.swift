@@ -133,6 +133,13 @@ final class SSHSession: @unchecked Sendable {
         guard rc == SSH_OK else {
             let message = libsshError
             if message.localizedCaseInsensitiveContains("timeout") { throw handshakeTimeout(message) }
+            // The controller's limit, not the host's fault: libssh could not make a socket here.
+            if message.contains("Too many open files") {
+                var limit = rlimit()
+                let soft = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? " (\(limit.rlim_cur))" : ""
+                throw SSHError(.unreachable, host: target.label, detail: "this controller ran out of file descriptors\(soft): \(message)",
+                               remedy: "Nothing ran on the host. Each host of a run keeps its connection open until the run ends: raise the limit (ulimit -n, LimitNOFILE= for warden serve) above the number of hosts plus 64, or run fewer hosts at once")
+            }
             throw SSHError(.unreachable, host: target.label, detail: message,
                            remedy: "Check the address and port in the inventory, that the host is up, and that sshd runs and is reachable from here")
         }
