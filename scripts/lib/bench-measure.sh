@@ -15,14 +15,20 @@
 #                          marker files are missing), and it may close leftover connections.
 #         measure_masters  pids whose CPU (utime+stime) during the run is added as
 #                          master_ticks (the ControlMaster masters of ssh-warm).
+#         measure_watch    non-empty: run CMD under scripts/lib/bench-procwatch.py instead of the
+#                          meter (wall, CPU and peak RSS of CMD's own process, which must be the
+#                          tool itself, not a wrapper) and sample its open fds and threads every
+#                          50 ms; appends to $work/peaks.tsv:
+#           scenario tool n round peak_fds peak_threads mem_delta_peak_kb procs_delta_peak out_bytes
 #   server_ticks
 #       CPU ticks of the fleet's sshd listeners' children so far (server_pids).
 #
-# Uses the caller's globals: work, samples, meter, meter_python, run_timeout, server_pids.
+# Uses the caller's globals: root, work, samples, meter, meter_python, run_timeout, server_pids.
 
 measure_before=
 measure_after=
 measure_masters=()
+measure_watch=
 
 now_us() {
     local t=${EPOCHREALTIME/[.,]/}
@@ -75,14 +81,20 @@ measure() {
     local scen=$1 tool=$2 n=$3 round=$4
     shift 4
     local log=$work/run.log usage=$work/usage.txt t0 t1 status=0 wall user sys rss m0=0 m1=0 s0 s1
-    local before=$measure_before after=$measure_after
+    local before=$measure_before after=$measure_after watch=$measure_watch pfds pthreads memd procd
     local -a masters=("${measure_masters[@]}")
-    measure_before='' measure_after='' measure_masters=()
+    measure_before='' measure_after='' measure_masters=() measure_watch=''
     : >"$usage"
     [[ -n $before ]] && "$before"
     ((${#masters[@]} > 0)) && m0=$(cpu_ticks 11 12 "${masters[@]}")
     s0=$(server_ticks)
-    if [[ $meter == time ]]; then
+    if [[ -n $watch ]]; then
+        # The watcher times CMD itself and applies the timeout (status 124, as timeout(1)).
+        "$meter_python" "$root/scripts/lib/bench-procwatch.py" "$usage" "$run_timeout" 50 -- "$@" >"$log" 2>&1 || status=$?
+        read -r wall user sys rss _ pfds pthreads _ memd procd <"$usage" || true
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$n" "$round" "${pfds:-0}" "${pthreads:-0}" \
+            "${memd:-0}" "${procd:-0}" "$(wc -c <"$log")" >>"$work/peaks.tsv"
+    elif [[ $meter == time ]]; then
         t0=$(now_us)
         /usr/bin/time -f '%U %S %M' -o "$usage" timeout -k 5 "$run_timeout" "$@" >"$log" 2>&1 || status=$?
         t1=$(now_us)
