@@ -39,7 +39,7 @@
 # PostgreSQL.
 
 WARDEN_DEBIAN_PACKAGES=(libssh-dev pkg-config openssh-server openssh-client supervisor gdb curl openssl prometheus-alertmanager
-    chromium chromium-driver python3-venv postgresql-15 sudo iproute2)
+    chromium chromium-driver python3-venv postgresql-15 sudo iproute2 binutils groff-base man-db xz-utils)
 WARDEN_SWIFT_FALLBACK_DIR=${WARDEN_SWIFT_FALLBACK_DIR:-/opt/swift/usr/bin}
 _WARDEN_APT_UPDATED=${_WARDEN_APT_UPDATED:-0}
 
