@@ -36,8 +36,10 @@ final class GroupCommit: Sendable {
         var pending: [JournalEvent.Draft] = []
         /// Transactions written so far (failed ones included).
         var written = 0
-        /// A transaction is being written; what arrives meanwhile waits for the next.
+        /// The writer task runs (it takes what is pending until nothing is).
         var writing = false
+        /// A transaction has been taken from `pending` and is being written; what arrives meanwhile waits for the next.
+        var inFlight = false
         /// Commits waiting until `written` reaches their number.
         var waiters: [(transaction: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var failure: JournalError?
@@ -78,7 +80,13 @@ final class GroupCommit: Sendable {
                 guard !Task.isCancelled else { return }
                 self.intervalPassed()
             }
-            state.withLock { $0.timer = $0.timer ?? timer }
+            // Another event may have armed one meanwhile: one timer is enough.
+            let kept = state.withLock { state in
+                guard state.timer == nil else { return false }
+                state.timer = timer
+                return true
+            }
+            if !kept { timer.cancel() }
         }
     }
 
@@ -93,8 +101,8 @@ final class GroupCommit: Sendable {
                 // with nothing pending, the one being written (what it holds was buffered before this call).
                 let transaction: Int
                 if !state.pending.isEmpty {
-                    transaction = state.written + (state.writing ? 2 : 1)
-                } else if state.writing {
+                    transaction = state.written + (state.inFlight ? 2 : 1)
+                } else if state.inFlight {
                     transaction = state.written + 1
                 } else {
                     return .done
@@ -146,6 +154,7 @@ final class GroupCommit: Sendable {
                     return nil
                 }
                 defer { state.pending = [] }
+                state.inFlight = true
                 return state.failure == nil ? state.pending : []
             }
             guard let batch else { break }
@@ -160,6 +169,7 @@ final class GroupCommit: Sendable {
             let done = state.withLock { state in
                 if let failed, state.failure == nil { state.failure = failed }
                 state.written += 1
+                state.inFlight = false
                 let written = state.written
                 let done = state.waiters.filter { $0.transaction <= written }.map(\.continuation)
                 state.waiters.removeAll { $0.transaction <= written }
@@ -167,12 +177,5 @@ final class GroupCommit: Sendable {
             }
             for continuation in done { continuation.resume() }
         }
-        // Nobody may be left waiting on a transaction that will never be written.
-        let stray = state.withLock { state in
-            guard !state.writing else { return [CheckedContinuation<Void, Never>]() }
-            defer { state.waiters = [] }
-            return state.waiters.map(\.continuation)
-        }
-        for continuation in stray { continuation.resume() }
     }
 }

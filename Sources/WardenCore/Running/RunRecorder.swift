@@ -16,9 +16,6 @@ public struct RunRecorder: Sendable {
     public let journal: Journal
     public let runID: String
     let redactor: Redactor
-    /// The controller's hold on the run: every event is kept only while it holds (`RunFence`).
-    let fence: RunFence?
-
     /// What the events' times are read from: the run's clock.
     let clock: any EngineClock
 
@@ -31,6 +28,7 @@ public struct RunRecorder: Sendable {
     /// Buffered events written without waiting for the interval (a step on a thousand hosts).
     static let flushCount = 256
 
+    /// `fence`: the controller's hold on the run; every event is kept only while it holds (`RunFence`).
     /// `flushClock` times `flushInterval`: the system's, also when `clock` is a test's, so that the
     /// interval's timer is never one of the sleepers a test waits for; a test of the interval
     /// itself gives a clock of its own.
@@ -38,7 +36,6 @@ public struct RunRecorder: Sendable {
                 flushClock: any EngineClock = SystemClock()) {
         self.journal = journal
         self.runID = runID
-        self.fence = fence
         self.redactor = redactor
         self.clock = clock
         writes = GroupCommit(journal: journal, fence: fence, clock: flushClock, interval: Self.flushInterval, limit: Self.flushCount)
@@ -88,7 +85,7 @@ public struct RunRecorder: Sendable {
 
     func stepFinished(_ report: StepReport) {
         writes.buffer([.init(runID: runID, kind: .stepFinished, step: report.id, status: report.status,
-                                   detail: redactor.redact(report.summary), at: clock.now)])
+                             detail: redactor.redact(report.summary), at: clock.now)])
     }
 
     /// A deadman armed (`deadman-armed`) or settled (`deadman-disarmed`,

@@ -163,7 +163,6 @@ extension Runner {
         // larger than the concurrency writes the intents of the hosts that start at once together, then
         // each later host's as its turn comes (those finishing together share a write: `GroupCommit`),
         // so that an intent never announces a command still queued when the controller died.
-        let intentsFirst = batch.count <= concurrency
         let startingAtOnce = Array(batch.prefix(max(1, concurrency)))
         do throws(JournalError) {
             try await recorder?.intents(step, startingAtOnce.map { ($0.host.name, $0.line) }, runAs: Self.runAs(step, startingAtOnce.map(\.host)))
@@ -179,7 +178,7 @@ extension Runner {
         return await ConcurrentMap.map(batch, limit: concurrency) { decided in
             let host = decided.host
             do throws(JournalError) {
-                if !intentsFirst, !journaledFirst.contains(host.name) {
+                if !journaledFirst.contains(host.name) {
                     try await recorder?.intents(step, [(host.name, decided.line)], runAs: Self.runAs(step, [host]))
                 }
             } catch {
