@@ -10,30 +10,50 @@ extension ServeLive {
     /// restarts `crashy` every second, and the incident's alerts are silenced in that same
     /// Alertmanager while the run remediates.
     ///
-    /// No `pegasus-collect-coredumps` rule here: `crashy` exits 1 (no core), and a core from a
-    /// supervisord child depends on the machine's core_pattern and ulimit (a pipe to
-    /// systemd-coredump or apport in most places); CoredumpRunbookTests covers that runbook.
+    /// With the shipped example's second rule on the same alert (deploy/alert-rules.example.yaml),
+    /// `crashy` really segfaults (`CrashLoopCore`'s gcc-built `wcrash`) and leaves a core, and
+    /// `pegasus-collect-coredumps` fetches it with its gdb backtrace into the run's artifacts.
+    /// Whether a supervisord child's core lands as a file is the machine's core_pattern (a pipe to
+    /// systemd-coredump or apport in most places): that test is skipped, saying so, where it
+    /// does not; the others use the exit-1 `crashy` and run wherever supervisord does.
     @Suite("Alerts: crash loop")
     struct AlertCrashLoop {
         static let available = Supervisor.available && FileManager.default.isExecutableFile(atPath: AlertmanagerProcess.binary)
         static let alertLabels = ["alertname": "PegasusServerCrashLoop", "cluster": "c1", "node": "h01", "program": "crashy"]
 
-        /// The serve config's alert rule (and `alerts:`), silencing in `silenceIn`.
-        static func rules(records: String, silenceIn alertmanager: String) -> String {
-            """
-            alert_rules:
-              - id: crash-loop-pause
-                match: ['alertname="PegasusServerCrashLoop"']
-                on: [firing]
-                runbook: pegasus-pause-supervisor
-                inventory: pegasus
-                params: {hosts: "{{ labels.node }}", program: "{{ labels.program }}", record_dir: "\(records)"}
-                incident_key: [node, program]
-                silence: {alertmanager: "\(alertmanager)", for: 1h}
-            alerts:
-              duplicate_window: 0s
+        /// The serve config's alert rule (and `alerts:`), silencing in `silenceIn`; with `cores`,
+        /// the example's second rule on the same alert, collecting cores from `cores.folder`
+        /// (staging in `cores.stage`) with the binary the alert's `binary` annotation names.
+        static func rules(records: String, silenceIn alertmanager: String, cores: (folder: String, stage: String)? = nil) -> String {
+            var text = """
+                alert_rules:
+                  - id: crash-loop-pause
+                    match: ['alertname="PegasusServerCrashLoop"']
+                    on: [firing]
+                    runbook: pegasus-pause-supervisor
+                    inventory: pegasus
+                    params: {hosts: "{{ labels.node }}", program: "{{ labels.program }}", record_dir: "\(records)"}
+                    incident_key: [node, program]
+                    silence: {alertmanager: "\(alertmanager)", for: 1h}
 
-            """
+                """
+            if let cores {
+                text += """
+                      - id: crash-loop-cores
+                        match: ['alertname="PegasusServerCrashLoop"']
+                        on: [firing]
+                        runbook: pegasus-collect-coredumps
+                        inventory: pegasus
+                        params: {hosts: "{{ labels.node }}", binary: "{{ annotations.binary }}", core_dirs: "\(cores.folder)", stage_dir: "\(cores.stage)"}
+                        incident_key: [node, program]
+
+                    """
+            }
+            return text + """
+                alerts:
+                  duplicate_window: 0s
+
+                """
         }
 
         /// Alertmanager delivering to the site's receiver with the `alerts` token (grouped as the
@@ -107,6 +127,9 @@ extension ServeLive {
             let supervisor: Supervisor
             /// Where pause-supervisor keeps its pause records.
             let records: String
+            /// Where collect-coredumps looks for cores and makes its staging folder (when collecting).
+            let coreFolder: String
+            let stage: String
             let site: ServeSite
             let alertmanager: AlertmanagerProcess
             let serve: BackgroundServe
@@ -114,24 +137,28 @@ extension ServeLive {
         }
 
         /// Starts a `CrashLoop` whose rule silences in `silenceIn` (the test's Alertmanager by
-        /// default) and runs `body` on it, a failure saying what warden decided and logged.
-        static func withCrashLoop(silenceIn: ((AlertmanagerProcess) -> String)? = nil, name: String = #function,
+        /// default) and runs `body` on it, a failure saying what warden decided and logged. With
+        /// `collectingCores`, `crashy` dumps core and the cores rule is there too.
+        static func withCrashLoop(silenceIn: ((AlertmanagerProcess) -> String)? = nil, collectingCores: Bool = false, name: String = #function,
                                   _ body: (CrashLoop) async throws -> Void) async throws {
             try await withFleet(hosts: 1, name: name) { fleet in
-                try await withSupervisor(fleet) { supervisor in
+                try await withSupervisor(fleet, crashy: collectingCores ? .dumpsCore : .exitsOne) { supervisor in
                     let records = fleet.directory.appendingPathComponent("paused").path
+                    let coreFolder = CrashLoopCore.coreFolder(forProcessIn: supervisor.crashFolder)
+                    let stage = fleet.directory.appendingPathComponent("stage").path
+                    try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: true)
                     let site = try ServeSite(in: fleet, inventories: ["pegasus": try supervisor.inventory(in: fleet)])
                     let alertsToken = try await site.addToken("alertmanager", roles: ["alerts"])
                     try await site.addToken("viewer", roles: ["viewer"])
                     let (alertmanager, serve) = try await start(site, alertsToken: alertsToken) {
-                        rules(records: records, silenceIn: silenceIn?($0) ?? $0.baseURL)
+                        rules(records: records, silenceIn: silenceIn?($0) ?? $0.baseURL, cores: collectingCores ? (coreFolder, stage) : nil)
                     }
                     let viewer = site.api("viewer")
                     try await diagnosing(viewer, serve, alertmanager) {
                         // The guard wants 3 starts lately: the loop is real before the alert says so.
                         try await supervisor.waitUntil("crashy to start 3 times") { supervisor.starts >= 3 }
-                        try await body(CrashLoop(supervisor: supervisor, records: records, site: site, alertmanager: alertmanager, serve: serve,
-                                                 viewer: viewer))
+                        try await body(CrashLoop(supervisor: supervisor, records: records, coreFolder: coreFolder, stage: stage, site: site,
+                                                 alertmanager: alertmanager, serve: serve, viewer: viewer))
                     }
                 }
             }
@@ -239,6 +266,171 @@ extension ServeLive {
                 let audit = try await warden(["audit", "verify", "--state", site.state])
                 #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
                 #expect(audit.stdout.hasPrefix("audit log intact: "), "\(audit.stdout)")
+            }
+        }
+
+        /// The shipped example's two rules on one alert (deploy/alert-rules.example.yaml), with a
+        /// `crashy` that really segfaults, so its first crash's core is on the host before the
+        /// alert. The pause rule stops the loop once, under a silence its run makes and lifts; the
+        /// cores rule (the binary from the alert's annotation, as in the example) runs alongside
+        /// and fetches that core, byte for byte, with a backtrace naming the crashing function.
+        @Test(.enabled(if: available, "needs Debian's supervisor and prometheus-alertmanager packages"),
+              .enabled(if: CrashLoopCore.available, Comment(rawValue: CrashLoopCore.requirement)))
+        func aCrashLoopAlertPausesTheProgramOnceWhileItsSecondRuleCollectsTheCoreItLeft() async throws {
+            try await Self.withCrashLoop(collectingCores: true) { loop in
+                let supervisor = loop.supervisor
+                let alertmanager = loop.alertmanager
+                let viewer = loop.viewer
+
+                // The core of crashy's first start: whole, since the later starts dump none.
+                let cores = supervisor.cores
+                guard cores.count == 1, let core = cores.first else {
+                    let first = supervisor.startPIDs.first ?? "?"
+                    let seen = (try? FileManager.default.contentsOfDirectory(atPath: loop.coreFolder)) ?? []
+                    throw TestFailure("expected one core of crashy's first start (pid \(first), a name like '\(CrashLoopCore.coreName(pid: first))') "
+                        + "in \(loop.coreFolder), saw \(seen) (core_pattern '\(CrashLoopCore.corePattern)'; crashy's starts: \(supervisor.startPIDs))")
+                }
+                let original = try await CrashLoopCore.sha256(core)
+
+                let alert = TestAlert(labels: Self.alertLabels, annotations: ["summary": "crashy crashed 3 times", "binary": supervisor.binary],
+                                      startsAt: Date().addingTimeInterval(-10))
+                try await alertmanager.post(alerts: [alert])
+
+                // A run per rule, and the pause run's silence.
+                var listed: [[String: Any]] = []
+                try await poll("a run started by each of the two rules", limit: .seconds(30)) {
+                    listed = try await Self.alertRuns(viewer)
+                    return listed.count >= 2
+                }
+                func runID(_ runbook: String) -> String? { listed.first { $0["runbook"] as? String == runbook }?["id"] as? String }
+                let pauseID = try #require(runID("pegasus-pause-supervisor"), "\(listed)")
+                let collectID = try #require(runID("pegasus-collect-coredumps"), "\(listed)")
+                var silence: TestSilence?
+                try await poll("warden's silence in Alertmanager", limit: .seconds(30)) {
+                    silence = try await alertmanager.silences().first { $0.createdBy == "warden" }
+                    return silence != nil
+                }
+                let made = try #require(silence)
+                #expect(made.comment.contains(pauseID), "\(made.comment)")
+
+                var runs: [String: [String: Any]] = [:]
+                try await poll("both alert runs to end", limit: .seconds(120)) {
+                    for run in try await Self.alertRuns(viewer) {
+                        if let id = run["id"] as? String { runs[id] = run }
+                    }
+                    return [pauseID, collectID].allSatisfy { runs[$0].map { $0["status"] as? String != "running" } ?? false }
+                }
+                let pause = runs[pauseID] ?? [:]
+                let collect = runs[collectID] ?? [:]
+                let answer = try await viewer.get("/api/v1/runs/\(collectID)")
+                #expect(answer.status == 200, "GET /api/v1/runs/\(collectID): \(answer)")
+                let detail = try answer.json()
+                let steps = "\(detail["steps"] ?? "none")"
+                #expect(pause["status"] as? String == "succeeded", "\(pause)")
+                #expect((pause["initiator"] as? String)?.hasPrefix("alert:crash-loop-pause/") == true, "\(pause)")
+                #expect(collect["status"] as? String == "succeeded", "\(collect)\nsteps: \(steps)")
+                #expect((collect["initiator"] as? String)?.hasPrefix("alert:crash-loop-cores/") == true, "\(collect)")
+
+                // The core is among the cores run's artifacts, the same bytes as on the host (where it stays).
+                let artifacts = detail["artifacts"] as? [[String: Any]] ?? []
+                let fetched = try #require(artifacts.first { $0["path"] as? String == core },
+                                           "the core \(core) among the run's artifacts: \(artifacts)\nsteps: \(steps)")
+                #expect(fetched["sha256"] as? String == original, "host: \(original), journaled: \(fetched)")
+                let local = fetched["local"] as? String ?? ""
+                #expect(local.contains("/artifacts/\(collectID)/"), "fetched into the run's artifact folder: \(local)")
+                #expect(try await CrashLoopCore.sha256(local) == original, "\(local) differs from \(core)")
+                #expect(try await CrashLoopCore.sha256(core) == original, "the core on the host changed")
+                func fetchedText(endingWith suffix: String) -> String {
+                    let file = artifacts.first { ($0["path"] as? String)?.hasSuffix(suffix) == true }?["local"] as? String
+                    return file.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+                }
+                let backtrace = fetchedText(endingWith: "/\((core as NSString).lastPathComponent).bt")
+                #expect(backtrace.contains("SIGSEGV") && backtrace.contains("in crash_here ()") && backtrace.contains("in main ()"),
+                        "gdb's backtrace: \(backtrace)")
+                let summary = fetchedText(endingWith: "/summary.txt")
+                #expect(summary.contains("  \(core) (") && summary.contains("fetched; #0 "), "\(summary)")
+                let sums = fetchedText(endingWith: "/SHA256SUMS")
+                #expect(sums.contains("\(original)  \(core)\n"), "\(sums)")
+                let staged = (try? FileManager.default.contentsOfDirectory(atPath: loop.stage)) ?? []
+                #expect(staged.isEmpty, "the staging folder is gone: \(staged)")
+
+                // Paused: stopped, its record written.
+                #expect(try await supervisor.state("crashy") == "STOPPED")
+                #expect(try await supervisor.state("steady") == "RUNNING")
+                let record = (try? String(contentsOfFile: loop.records + "/crashy.paused", encoding: .utf8)) ?? ""
+                #expect(record.contains("kind: supervisord\nprogram: crashy\n"), "\(record)")
+
+                // The silence was made once the pause run had started and expired when it ended
+                // (not after its hour), as Alertmanager's own listing says.
+                try await poll("warden's silence expired", limit: .seconds(20)) {
+                    try await alertmanager.silences().first { $0.id == made.id }?.state == "expired"
+                }
+                let lifted = try #require(try await alertmanager.silences().first { $0.id == made.id })
+                let started = try #require(pause["started_at"] as? Double, "\(pause)")
+                let finished = try #require(pause["finished_at"] as? Double, "\(pause)")
+                let from = try #require(AlertTimestamp.parse(lifted.startsAt)?.date.timeIntervalSince1970, "\(lifted)")
+                let until = try #require(AlertTimestamp.parse(lifted.endsAt)?.date.timeIntervalSince1970, "\(lifted)")
+                #expect(from >= started - 1 && from <= finished, "silence from \(lifted.startsAt); the run from \(started) to \(finished)")
+                #expect(until >= finished - 1 && until <= finished + 30, "silence until \(lifted.endsAt); the run ended at \(finished)")
+
+                // Unsilenced, Alertmanager re-sends the still-firing alert: attached to each rule's
+                // open incident, no second run of either. Watched at least 3 s after the runs' end,
+                // over which crashy (restarted every second while it looped) must not start again.
+                let startsAtEnd = supervisor.starts
+                let ended = ContinuousClock.now
+                var decisions: [[String: Any]] = []
+                func incident(_ rule: String) -> String? {
+                    decisions.first { $0["kind"] as? String == "start" && $0["rule"] as? String == rule }?["incident"] as? String
+                }
+                func kinds(_ rule: String) -> [String] {
+                    decisions.filter { $0["incident"] as? String == incident(rule) }.compactMap { $0["kind"] as? String }
+                }
+                func sequence(_ kind: String) -> Int? { decisions.first { $0["kind"] as? String == kind }?["sequence"] as? Int }
+                try await poll("a repeat attached to both rules' incidents after the silence expired", limit: .seconds(30)) {
+                    decisions = try await Self.decisions(viewer)
+                    guard let unsilenced = sequence("unsilenced") else { return false }
+                    let attachedLater = ["crash-loop-pause", "crash-loop-cores"].allSatisfy { rule in
+                        decisions.contains { $0["kind"] as? String == "attached" && $0["rule"] as? String == rule && ($0["sequence"] as? Int ?? 0) > unsilenced }
+                    }
+                    return attachedLater && ContinuousClock.now - ended >= .seconds(3)
+                }
+                #expect(supervisor.starts == startsAtEnd, "crashy started again after the pause")
+                #expect(try await supervisor.state("crashy") == "STOPPED")
+                let alertRuns = try await Self.alertRuns(viewer)
+                #expect(alertRuns.count == 2, "one run per rule, no more: \(alertRuns)")
+
+                // Decisions for both rules: each started its own run once; only the pause silenced.
+                let summaries = decisions.map { "\($0["kind"] ?? "?") [\($0["rule"] ?? "-")]: \($0["summary"] ?? "")" }.joined(separator: "\n")
+                #expect(incident("crash-loop-pause") != nil && incident("crash-loop-cores") != nil && incident("crash-loop-pause") != incident("crash-loop-cores"),
+                        "\(summaries)")
+                for (rule, run) in [("crash-loop-pause", pauseID), ("crash-loop-cores", collectID)] {
+                    #expect(kinds(rule).filter { $0 == "start" }.count == 1, "\(rule): \(summaries)")
+                    #expect(decisions.filter { $0["kind"] as? String == "started" && $0["rule"] as? String == rule }.map { $0["run"] as? String } == [run],
+                            "\(rule): \(summaries)")
+                }
+                #expect(kinds("crash-loop-pause").filter { ["silenced", "unsilenced"].contains($0) } == ["silenced", "unsilenced"], "\(summaries)")
+                #expect(decisions.filter { ["silenced", "unsilenced"].contains($0["kind"] as? String ?? "") }.allSatisfy { $0["run"] as? String == pauseID },
+                        "\(summaries)")
+                #expect(!kinds("crash-loop-cores").contains("silenced"), "\(summaries)")
+                for kind in ["silence-failed", "blocked", "throttled", "invalid", "no-rule-matched", "unrenderable"] {
+                    #expect(!decisions.contains { $0["kind"] as? String == kind }, "\(kind): \(summaries)")
+                }
+
+                // The alert's resolution closes both incidents; nothing more runs.
+                try await alertmanager.post(alerts: [alert.resolved()])
+                try await poll("both incidents closed by the alert's resolution", limit: .seconds(20)) {
+                    decisions = try await Self.decisions(viewer)
+                    return ["crash-loop-pause", "crash-loop-cores"].allSatisfy { kinds($0).contains("closed") }
+                }
+                #expect(try await Self.alertRuns(viewer).count == 2)
+                let open = try await viewer.get("/api/v1/incidents?status=open").json()["incidents"] as? [[String: Any]] ?? []
+                #expect(open.isEmpty, "\(open)")
+
+                let (status, log) = try await loop.serve.terminate()
+                #expect(status == 0, "\(log)")
+                try await alertmanager.stop()
+                let audit = try await warden(["audit", "verify", "--state", loop.site.state])
+                #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
             }
         }
 
