@@ -79,7 +79,7 @@ extension Value {
                 "mapping keys must be plain values, got \(YAMLNodeInspection.describe(key))",
                 at: YAMLDocument.location(of: key, file: file))
         }
-        if YAMLNodeInspection.tag(of: key) == .merge {
+        if YAMLNodeInspection.isMergeKey(key) {
             throw LocatedError(
                 "YAML merge keys ('<<') are not supported",
                 at: YAMLDocument.location(of: key, file: file),

@@ -10,7 +10,9 @@ enum YAMLDocument {
         do {
             // The encoding is explicit because Yams' default reads an
             // environment variable, and loading must not depend on that.
-            let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
+            // `.basic`: no regular expressions (ICU); YAMLNodeInspection types
+            // plain scalars by the same rules when asked (YAMLPlainScalarType).
+            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             return try parser.singleRoot()
         } catch let error as YamlError {
             throw locatedError(from: error, text: text, file: file)

@@ -28,7 +28,7 @@ enum YAMLMapping {
                 problems.append(LocatedError("keys must be plain names, got \(YAMLNodeInspection.describe(key)) \(context)", at: location))
                 continue
             }
-            if YAMLNodeInspection.tag(of: key) == .merge {
+            if YAMLNodeInspection.isMergeKey(key) {
                 problems.append(LocatedError(
                     "YAML merge keys ('<<') are not supported", at: location,
                     hint: mergeHint))

@@ -3,10 +3,26 @@ import Yams
 /// Small questions loaders ask of a YAML node: which type Yams resolved it
 /// to, and how to name it in an error message.
 enum YAMLNodeInspection {
-    /// The resolved tag (`!!int`, `!!str`, ...). Yams keeps the tag's name
-    /// internal, so compare through its raw value.
+    /// The node's tag (`!!int`, `!!str`, ...): the one written, else for a plain
+    /// scalar the type YAML 1.1 gives its text (`YAMLPlainScalarType`: documents are
+    /// parsed with Yams' `.basic` resolver, which leaves that to us), else `!!str`,
+    /// `!!map` or `!!seq`. Asking never changes the node: a plain scalar's tag stays
+    /// unresolved (it reads as empty), however many copies an alias made of it.
     static func tag(of node: Node) -> Tag.Name {
-        Tag.Name(rawValue: node.tag.rawValue)
+        if case let .scalar(scalar) = node, scalar.style == .plain || scalar.style == .any, scalar.tag.description.isEmpty {
+            return YAMLPlainScalarType.tag(of: scalar.string)
+        }
+        // Yams keeps the tag's name internal, so compare through its raw value.
+        return Tag.Name(rawValue: node.tag.rawValue)
+    }
+
+    /// Whether `key` is a merge key (`<<`). The parser's duplicate check already typed
+    /// every key with the `.basic` resolver, as `!!str`, so a plain `<<` key counts
+    /// whatever its tag reads (even written `!!str <<`: refusing it is the safe side).
+    static func isMergeKey(_ key: Node) -> Bool {
+        guard case let .scalar(scalar) = key else { return false }
+        if tag(of: key) == .merge { return true }
+        return (scalar.style == .plain || scalar.style == .any) && scalar.string == "<<" && tag(of: key) == .str
     }
 
     static func isNull(_ node: Node) -> Bool {
