@@ -9,9 +9,10 @@ struct OutputCapture {
     private var ringStart = 0
     private var total = 0
 
+    /// Nothing is reserved: most commands print a line or nothing, and reserving 64 KiB for
+    /// each stream cost 128 KiB of the controller's heap per host in flight, printing or not.
     init(limit: OutputLimit) {
         self.limit = limit
-        head.reserveCapacity(min(limit.head, 64 << 10))
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
