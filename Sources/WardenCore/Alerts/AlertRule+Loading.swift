@@ -5,7 +5,7 @@ extension AlertRule {
     /// The keys of one rule, in the order the documentation lists them.
     static let keys = ["id", "match", "on", "runbook", "inventory", "params", "incident_key", "approval", "once_within", "max_runs", "flapping",
                        "escalate", "silence"]
-    static let escalationKeys = ["label", "at_least", "at_least_percent", "of", "run", "scope", "params"]
+    static let escalationKeys = ["when", "label", "at_least", "at_least_percent", "of", "run", "scope", "params"]
 
     /// Reads an `alert_rules:` section given as its own YAML document (a sequence
     /// of rules); the serve config reads its section with `parse(_:file:)` on the node.
@@ -178,10 +178,35 @@ extension YAMLFieldReader {
         var escalation: AlertEscalation?
         if let entry = entries["escalate"] {
             let fields = keyed(entry.value, named: "escalate", among: AlertRule.escalationKeys)
-            let label = fields["label"].flatMap { labelNames($0.value, named: "escalate.label")?.first }
+            var label = fields["label"].flatMap { labelNames($0.value, named: "escalate.label")?.first }
             var atLeast = fields["at_least"].flatMap { integer($0.value, named: "escalate.at_least", in: 2...10_000) }
             var percent: AlertEscalation.Percent?
-            if let entry = fields["at_least_percent"] {
+            // `when:` is the same threshold as a condition; with it the field-by-field keys would say it twice.
+            var conditionGiven = false
+            if let when = fields["when"] {
+                conditionGiven = true
+                let doubled = ["at_least", "at_least_percent", "of"].filter { fields[$0] != nil }
+                if !doubled.isEmpty {
+                    problem("escalate.when replaces \(doubled.joined(separator: ", ")): give the threshold one way", at: when.value)
+                } else if let condition = text(when.value, named: "escalate.when") {
+                    switch EscalationCondition.parse(condition) {
+                    case let .failure(error):
+                        problem("escalate.when: \(error.message) (\(EscalationCondition.grammar))", at: when.value)
+                    case let .success(parsed):
+                        if let counted = parsed.label {
+                            if let label, label != counted {
+                                problem("escalate.when counts labels.\(counted) but escalate.label is '\(label)'", at: when.value)
+                            }
+                            label = counted
+                        } else if label == nil {
+                            problem("escalate.when has only percent(...): add count(distinct labels.LABEL) >= N, or escalate.label, to say which label names a host",
+                                    at: when.value)
+                        }
+                        atLeast = parsed.atLeast ?? (parsed.percent == nil ? nil : 10_000)
+                        percent = parsed.percent
+                    }
+                }
+            } else if let entry = fields["at_least_percent"] {
                 let share = YAMLNodeInspection.number(entry.value).flatMap { $0 > 0 && $0 <= 100 ? $0 : nil }
                 if share == nil { problem("escalate.at_least_percent must be a number above 0 and at most 100", at: entry.value) }
                 let group = fields["of"].flatMap { text($0.value, named: "escalate.of") }
@@ -199,8 +224,10 @@ extension YAMLFieldReader {
             let escalationParams = fields["params"].map { templates($0.value, named: "escalate.params") } ?? [:]
             if let label, let atLeast, let run {
                 escalation = AlertEscalation(label: label, atLeast: atLeast, runbook: run, scope: scope, params: escalationParams, percent: percent)
-            } else if fields["label"] == nil || (fields["at_least"] == nil && fields["at_least_percent"] == nil) || fields["run"] == nil {
-                problem("escalate needs 'label', 'at_least' (or 'at_least_percent' of a group) and 'run'", at: entry.value)
+            } else if !conditionGiven, fields["label"] == nil || (fields["at_least"] == nil && fields["at_least_percent"] == nil) || fields["run"] == nil {
+                problem("escalate needs 'when' (or 'label' and 'at_least' or 'at_least_percent' of a group) and 'run'", at: entry.value)
+            } else if conditionGiven, fields["run"] == nil {
+                problem("escalate needs 'run': the runbook incident mode runs once for the scope", at: entry.value)
             }
         }
         var silence: AlertSilenceSpec?

@@ -18,7 +18,7 @@ extension ServeLive {
                 runbook: pegasus-inspect
                 inventory: pegasus
                 incident_key: [cluster, node]
-                escalate: {label: node, at_least: 3, run: pegasus-freeze-on-mass-failure, scope: [cluster], params: {incident_mode: "true"}}
+                escalate: {when: "count(distinct labels.node) >= 3", run: pegasus-freeze-on-mass-failure, scope: [cluster], params: {incident_mode: "true"}}
 
             """
 

@@ -170,3 +170,85 @@ struct IncidentViewTests {
         #expect(view.first?.closedBecause == "closed by an operator: done: for now")
     }
 }
+
+extension AlertRulesConfigTests {
+    /// `escalate.when` is the same threshold as the field-by-field keys, written as a condition:
+    /// both spellings load into the same escalation (a percent still becomes a count of the
+    /// group's hosts); a condition that says anything else is refused, naming the column.
+    @Test func anEscalationConditionLoadsAsTheSameThresholdAsItsFields() throws {
+        let folder = try site(rules: """
+              - id: by-condition
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}"}
+                escalate: {when: "count(distinct labels.node) >= 5 or percent(inventory replica) >= 20", run: freeze, scope: [cluster], params: {cluster: "{{ labels.cluster }}"}}
+              - id: by-fields
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}"}
+                escalate: {label: node, at_least: 5, at_least_percent: 20, of: replica, run: freeze, scope: [cluster], params: {cluster: "{{ labels.cluster }}"}}
+              - id: by-count
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}"}
+                escalate: {when: "count(distinct labels.node)>=3", run: freeze, params: {cluster: "{{ labels.cluster }}"}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hosts = (1...10).map { "  r\($0): {address: 127.0.0.\($0), groups: [replica]}" }.joined(separator: "\n")
+        try "hosts:\n  meta1: {address: 127.0.0.1}\n\(hosts)\n".write(toFile: folder + "/inventory.yaml", atomically: true, encoding: .utf8)
+        let (configuration, _) = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
+        let escalations = configuration.alertRules.map(\.escalation)
+        #expect(escalations[0] == escalations[1])
+        #expect(escalations[0]?.label == "node" && escalations[0]?.atLeast == 2, "20% of 10 hosts is 2, below 5: \(String(describing: escalations[0]))")
+        #expect(escalations[2]?.label == "node" && escalations[2]?.atLeast == 3 && escalations[2]?.percent == nil && escalations[2]?.runbook == "freeze")
+    }
+
+    @Test(arguments: [
+        ("count(distinct labels.node) > 3", "expected `) >= N` at column 29, found '> 3'"),
+        ("count(labels.node) >= 3", "expected `(distinct labels.LABEL)` after `count` at column 7"),
+        ("count(distinct node) >= 3", "expected `labels.LABEL` (a Prometheus label name) at column 16, found 'node) >= 3'"),
+        ("count(distinct labels.node) >= 1", "expected a whole number from 2 to 10000 at column 32"),
+        ("percent(inventory replica) >= 300", "expected a percent above 0 and at most 100 at column 31"),
+        ("count(distinct labels.node) >= 3 and percent(inventory replica) >= 30", "expected `or` or the end at column 34, found 'and percent"),
+        ("count(distinct labels.a) >= 2 or count(distinct labels.b) >= 2", "`count(...)` is given twice (column 34)"),
+        ("max(labels.node) >= 3", "got 'max' at column 1"),
+        ("", "expected `count(` or `percent(` at column 1, found the end"),
+    ])
+    func aConditionThatSaysSomethingElseIsRefused(_ condition: String, _ message: String) {
+        guard case let .failure(error) = EscalationCondition.parse(condition) else {
+            Issue.record("'\(condition)' was accepted")
+            return
+        }
+        #expect(error.message.contains(message), "\(error.message)")
+    }
+
+    @Test func aConditionThatLoadsWrongNamesTheProblem() throws {
+        for (escalate, problem) in [
+            (#"{when: "count(distinct labels.node) >= 3", at_least: 4, run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#, "escalate.when replaces at_least: give the threshold one way"),
+            (#"{when: "percent(inventory replica) >= 30", run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#, "escalate.when has only percent(...)"),
+            (#"{when: "count(distinct labels.node) >= 3", label: pod, run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#, "escalate.when counts labels.node but escalate.label is 'pod'"),
+            (#"{when: "count(distinct labels.node) >= 3"}"#, "escalate needs 'run'"),
+            (#"{when: "count(distinct labels.node) => 3", run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#, "escalate.when: expected `) >= N` at column 29"),
+        ] {
+            let folder = try site(rules: """
+                  - id: bad
+                    match: ['alertname="ReplicaDown"']
+                    runbook: freeze
+                    inventory: lab
+                    params: {cluster: "{{ labels.cluster }}"}
+                    escalate: \(escalate)
+                """)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            var message = ""
+            do {
+                _ = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
+            } catch {
+                message = "\(error)"
+            }
+            #expect(message.contains(problem) && message.contains("serve.yaml:"), "\(escalate): \(message)")
+        }
+    }
+}
