@@ -15,6 +15,9 @@ import Yams
 /// As ICU's `$` does, a match may end before one line terminator that ends the text.
 enum YAMLPlainScalarType {
     static func tag(of text: String) -> Tag.Name {
+        // Most scalars are words, and an alias can repeat one a million times before the
+        // loader's node limit stops it: whatever cannot start a typed scalar is text at once.
+        if let first = text.unicodeScalars.first, !mayStartATypedScalar(first.value) { return .str }
         var scalars = Array(text.unicodeScalars.lazy.map(\.value))
         // ICU's `$`: the end of the text, or before a line terminator (or CR LF) that ends it.
         if scalars.count >= 2, scalars[scalars.count - 2] == 0x0D, scalars[scalars.count - 1] == 0x0A {
@@ -31,6 +34,19 @@ enum YAMLPlainScalarType {
         if isTimestamp(&text) { return .timestamp }
         if text.isExactly("=") { return .value }
         return .str
+    }
+
+    /// The first characters of `yes`/`no`/`true`/`false`/`on`/`off` in their three cases, of
+    /// numbers and times, `.inf`/`.nan`, `<<`, `~`, `null` and `=`, and blanks and line ends.
+    private static func mayStartATypedScalar(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x30...0x39: true  // 0-9
+        case 0x2B, 0x2D, 0x2E, 0x3C, 0x3D, 0x7E: true  // + - . < = ~
+        case 0x59, 0x79, 0x4E, 0x6E, 0x54, 0x74, 0x46, 0x66, 0x4F, 0x6F: true  // Y y N n T t F f O o
+        // Blanks and line ends: left to the rules, which match them as Yams does.
+        case 0x09...0x0D, 0x20, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
     }
 
     private static func isLineTerminator(_ value: UInt32) -> Bool {
