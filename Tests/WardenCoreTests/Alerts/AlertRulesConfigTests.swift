@@ -125,22 +125,11 @@ extension AlertRulesConfigTests {
     /// loads, the lower of it and `at_least`; a group the inventory lacks is named.
     @Test func aPercentOfAGroupBecomesACountOfItsHosts() throws {
         let folder = try site(rules: """
-              - id: by-share
-                match: ['alertname="ReplicaDown"']
-                runbook: freeze
-                inventory: lab
-                params: {cluster: "{{ labels.cluster }}"}
-                escalate: {label: node, at_least_percent: 30, of: replica, run: freeze, params: {cluster: "{{ labels.cluster }}"}}
-              - id: both
-                match: ['alertname="ReplicaDown"']
-                runbook: freeze
-                inventory: lab
-                params: {cluster: "{{ labels.cluster }}"}
-                escalate: {label: node, at_least: 2, at_least_percent: 50, of: replica, run: freeze, params: {cluster: "{{ labels.cluster }}"}}
+            \(Self.replicaRule("by-share", escalate: #"{label: node, at_least_percent: 30, of: replica, run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#))
+            \(Self.replicaRule("both", escalate: #"{label: node, at_least: 2, at_least_percent: 50, of: replica, run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#))
             """)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let hosts = (1...10).map { "  r\($0): {address: 127.0.0.\($0), groups: [replica]}" }.joined(separator: "\n")
-        try "hosts:\n  meta1: {address: 127.0.0.1}\n\(hosts)\n".write(toFile: folder + "/inventory.yaml", atomically: true, encoding: .utf8)
+        try Self.writeReplicaInventory(in: folder)
         let (configuration, _) = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
         #expect(configuration.alertRules.map { $0.escalation?.atLeast } == [3, 2])
 
@@ -177,28 +166,12 @@ extension AlertRulesConfigTests {
     /// group's hosts); a condition that says anything else is refused, naming the column.
     @Test func anEscalationConditionLoadsAsTheSameThresholdAsItsFields() throws {
         let folder = try site(rules: """
-              - id: by-condition
-                match: ['alertname="ReplicaDown"']
-                runbook: freeze
-                inventory: lab
-                params: {cluster: "{{ labels.cluster }}"}
-                escalate: {when: "count(distinct labels.node) >= 5 or percent(inventory replica) >= 20", run: freeze, scope: [cluster], params: {cluster: "{{ labels.cluster }}"}}
-              - id: by-fields
-                match: ['alertname="ReplicaDown"']
-                runbook: freeze
-                inventory: lab
-                params: {cluster: "{{ labels.cluster }}"}
-                escalate: {label: node, at_least: 5, at_least_percent: 20, of: replica, run: freeze, scope: [cluster], params: {cluster: "{{ labels.cluster }}"}}
-              - id: by-count
-                match: ['alertname="ReplicaDown"']
-                runbook: freeze
-                inventory: lab
-                params: {cluster: "{{ labels.cluster }}"}
-                escalate: {when: "count(distinct labels.node)>=3", run: freeze, params: {cluster: "{{ labels.cluster }}"}}
+            \(Self.replicaRule("by-condition", escalate: #"{when: "count(distinct labels.node) >= 5 or percent(inventory replica) >= 20", run: freeze, scope: [cluster], params: {cluster: "{{ labels.cluster }}"}}"#))
+            \(Self.replicaRule("by-fields", escalate: #"{label: node, at_least: 5, at_least_percent: 20, of: replica, run: freeze, scope: [cluster], params: {cluster: "{{ labels.cluster }}"}}"#))
+            \(Self.replicaRule("by-count", escalate: #"{when: "count(distinct labels.node)>=3", run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#))
             """)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let hosts = (1...10).map { "  r\($0): {address: 127.0.0.\($0), groups: [replica]}" }.joined(separator: "\n")
-        try "hosts:\n  meta1: {address: 127.0.0.1}\n\(hosts)\n".write(toFile: folder + "/inventory.yaml", atomically: true, encoding: .utf8)
+        try Self.writeReplicaInventory(in: folder)
         let (configuration, _) = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
         let escalations = configuration.alertRules.map(\.escalation)
         #expect(escalations[0] == escalations[1])
@@ -233,22 +206,40 @@ extension AlertRulesConfigTests {
             (#"{when: "count(distinct labels.node) >= 3"}"#, "escalate needs 'run'"),
             (#"{when: "count(distinct labels.node) => 3", run: freeze, params: {cluster: "{{ labels.cluster }}"}}"#, "escalate.when: expected `) >= N` at column 29"),
         ] {
-            let folder = try site(rules: """
-                  - id: bad
-                    match: ['alertname="ReplicaDown"']
-                    runbook: freeze
-                    inventory: lab
-                    params: {cluster: "{{ labels.cluster }}"}
-                    escalate: \(escalate)
-                """)
+            let folder = try site(rules: Self.replicaRule("bad", escalate: escalate))
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            var message = ""
-            do {
-                _ = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
-            } catch {
-                message = "\(error)"
-            }
+            let message = Self.loadFailure(folder)
             #expect(message.contains(problem) && message.contains("serve.yaml:"), "\(escalate): \(message)")
         }
+    }
+}
+
+extension AlertRulesConfigTests {
+    /// A rule on `ReplicaDown` alerts running `freeze` on `lab`, escalating as `escalate` says.
+    static func replicaRule(_ id: String, escalate: String) -> String {
+        """
+              - id: \(id)
+                match: ['alertname="ReplicaDown"']
+                runbook: freeze
+                inventory: lab
+                params: {cluster: "{{ labels.cluster }}"}
+                escalate: \(escalate)
+            """
+    }
+
+    /// Why the site's serve config does not load ("" when it does).
+    static func loadFailure(_ folder: String) -> String {
+        do {
+            _ = try ServeConfiguration.load(path: folder + "/serve.yaml", environment: [:])
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The site's inventory with `meta1` and ten hosts in group `replica`.
+    static func writeReplicaInventory(in folder: String) throws {
+        let hosts = (1...10).map { "  r\($0): {address: 127.0.0.\($0), groups: [replica]}" }.joined(separator: "\n")
+        try "hosts:\n  meta1: {address: 127.0.0.1}\n\(hosts)\n".write(toFile: folder + "/inventory.yaml", atomically: true, encoding: .utf8)
     }
 }
