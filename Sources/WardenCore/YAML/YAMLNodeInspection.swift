@@ -21,8 +21,8 @@ enum YAMLNodeInspection {
     /// whatever its tag reads (even written `!!str <<`: refusing it is the safe side).
     static func isMergeKey(_ key: Node) -> Bool {
         guard case let .scalar(scalar) = key else { return false }
-        if tag(of: key) == .merge { return true }
-        return (scalar.style == .plain || scalar.style == .any) && scalar.string == "<<" && tag(of: key) == .str
+        let tag = tag(of: key)
+        return tag == .merge || ((scalar.style == .plain || scalar.style == .any) && scalar.string == "<<" && tag == .str)
     }
 
     static func isNull(_ node: Node) -> Bool {
