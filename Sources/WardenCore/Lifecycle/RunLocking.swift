@@ -10,7 +10,7 @@ struct RunLocking: Sendable {
     let name: String
     let spec: LockSpec
     let host: InventoryHost?
-    let transport: any HostTransport
+    private(set) var transport: any HostTransport
     let identity: RunIdentity
     let delegate: any RunDelegate
     /// The run's clock: a lease is reckoned from its time.
@@ -29,6 +29,15 @@ struct RunLocking: Sendable {
         self.identity = identity
         self.delegate = delegate
         clock = context.clock
+    }
+
+    /// The same locks, reaching their host through `transport`: once the run's hold exists, its
+    /// fenced transport, so a controller that lost the run (or cannot confirm it still holds
+    /// it) neither renews nor removes the lock directory its adopter now holds.
+    func sending(through transport: any HostTransport) -> RunLocking {
+        var fenced = self
+        fenced.transport = transport
+        return fenced
     }
 
     private var hostLock: HostLock {

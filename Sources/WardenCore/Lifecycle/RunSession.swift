@@ -188,8 +188,12 @@ public struct RunSession: Sendable {
         let clock = context.clock
         // A terminal's run has no reason set by whoever started it; a stop asked through the journal gives one.
         let stops = stopReason ?? StopReason()
+        // The lock directory is renewed and removed only under the hold, as every command is:
+        // a controller paused between a renewal of its hold and one of the directory, whose run
+        // was adopted meanwhile, must not touch the adopter's directory when it wakes.
+        let locking = locking?.sending(through: transport)
         var renewHost: (@Sendable (RunLock) async -> Bool)?
-        if let locking {
+        if let locking, locking.host != nil {
             renewHost = { @Sendable _ in await locking.renewHost() }
         }
         let keeper = Task { [renewHost] in

@@ -7,6 +7,11 @@ import Foundation
 /// run itself, adopted by another controller after this one's lease lapsed; and a stop a person
 /// asked for through the journal (any controller's cancel, `warden cancel`). The renewals keep
 /// time by `clock`, the run's.
+///
+/// A lock directory on a host is renewed over SSH, which a loaded or unreachable host can make
+/// take seconds: then the hold is renewed by a loop of its own, so a slow host never lets a live
+/// controller's lease on the run lapse (another controller would adopt a run that is still
+/// running here).
 enum LockKeeper {
     /// What a run lost.
     enum Loss: Sendable {
@@ -27,6 +32,64 @@ enum LockKeeper {
         onLost: @Sendable (Loss) async -> Void
     ) async {
         let interval = min(lease, hold?.lease ?? lease) / 3
+        let holdApart = renewHost != nil ? hold : nil
+        let loss: Loss? = await withTaskGroup(of: Loss?.self) { group in
+            if let holdApart {
+                group.addTask { await keep(holdApart, clock: clock, onTrouble: onTrouble) }
+            }
+            group.addTask {
+                await keepLocks(journal: journal, runID: runID, lease: lease, interval: interval, hold: hold, clock: clock,
+                                renewHost: renewHost, onTrouble: holdApart == nil ? onTrouble : nil)
+            }
+            // The first loss ends both loops; a cancelled keeper ends with none.
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if let loss { await onLost(loss) }
+    }
+
+    /// Renews the hold every third of its lease: the loop that must never wait on a host.
+    private static func keep(_ hold: RunLease, clock: any EngineClock, onTrouble: (@Sendable (String) async -> Void)?) async -> Loss? {
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(for: hold.lease / 3)
+            } catch {
+                return nil
+            }
+            if case .lost(let loss) = await confirm(hold, onTrouble: onTrouble) { return loss }
+        }
+        return nil
+    }
+
+    /// What a renewal of the hold found: confirmed, not confirmed now (the journal did not
+    /// answer), or a loss that ends the run here.
+    private enum Confirmation {
+        case confirmed, unconfirmed, lost(Loss)
+    }
+
+    private static func confirm(_ hold: RunLease, onTrouble: (@Sendable (String) async -> Void)?) async -> Confirmation {
+        do {
+            try await hold.renew()
+        } catch where error.kind == .fenced {
+            return .lost(.run(error))
+        } catch {
+            // The journal is unreachable: tried again next time; meanwhile commands wait on the
+            // lease (FencedTransport) once it is no longer known to be held, and no lock is
+            // renewed on a host either: a controller that cannot confirm its hold (one just woken
+            // from a pause, whose run may have been adopted) sends nothing.
+            await onTrouble?(error.description)
+            return .unconfirmed
+        }
+        if let asked = await hold.stopRequest { return .lost(.stopRequested(asked)) }
+        return .confirmed
+    }
+
+    /// Renews the run's locks, in the journal and then on their host, each time after confirming
+    /// the hold (when the run has one).
+    private static func keepLocks(journal: Journal, runID: String, lease: Duration, interval: Duration, hold: RunLease?,
+                                  clock: any EngineClock, renewHost: (@Sendable (RunLock) async -> Bool)?,
+                                  onTrouble: (@Sendable (String) async -> Void)?) async -> Loss? {
         // The locks the run took before its keeper started, by name: one broken or taken over is
         // no longer listed under the run, and must be found missing, not skipped.
         var held = try? await journal.locks().filter { $0.runID == runID }
@@ -34,25 +97,13 @@ enum LockKeeper {
             do {
                 try await clock.sleep(for: interval)
             } catch {
-                return
+                return nil
             }
             if let hold {
-                do {
-                    try await hold.renew()
-                } catch where error.kind == .fenced {
-                    await onLost(.run(error))
-                    return
-                } catch {
-                    // The journal is unreachable: tried again next time; meanwhile commands wait
-                    // on the lease (FencedTransport) once it is no longer known to be held, and no
-                    // lock is renewed on a host either: a controller that cannot confirm its hold
-                    // (one just woken from a pause, whose run may have been adopted) sends nothing.
-                    await onTrouble?(error.description)
-                    continue
-                }
-                if let asked = await hold.stopRequest {
-                    await onLost(.stopRequested(asked))
-                    return
+                switch await confirm(hold, onTrouble: onTrouble) {
+                case .confirmed: break
+                case .unconfirmed: continue
+                case .lost(let loss): return loss
                 }
             }
             if held == nil { held = try? await journal.locks().filter { $0.runID == runID } }
@@ -65,14 +116,13 @@ enum LockKeeper {
                     continue
                 }
                 if !renewed {
-                    await onLost(.lock("lock '\(lock.name)' is no longer held by this run (broken or taken over)"))
-                    return
+                    return .lock("lock '\(lock.name)' is no longer held by this run (broken or taken over)")
                 }
                 if let renewHost, !(await renewHost(lock)) {
-                    await onLost(.lock("lock '\(lock.name)' on \(lock.host ?? "its lock host") is no longer held by this run"))
-                    return
+                    return .lock("lock '\(lock.name)' on \(lock.host ?? "its lock host") is no longer held by this run")
                 }
             }
         }
+        return nil
     }
 }

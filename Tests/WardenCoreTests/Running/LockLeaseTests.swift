@@ -185,11 +185,11 @@ private actor LostReport {
                                   onTrouble: { trouble in troubles.withLock { $0.append(trouble) } }) { _ in }
         }
         defer { keeper.cancel() }
-        try await clock.waitUntilAsleep(1)
+        try await clock.waitUntilAsleep(2)
         store.unreachable("the database restarted")
         for _ in 0..<3 {
             clock.advance(by: .seconds(10))
-            try await clock.waitUntilAsleep(1)
+            try await clock.waitUntilAsleep(2)
         }
         #expect(renewals.withLock { $0 } == 0, "a host lock renewed while the hold could not be confirmed")
         // Said each time, for the log: an operator must see that a controller cannot keep its runs.
@@ -197,7 +197,44 @@ private actor LostReport {
                 "\(troubles.withLock { $0 })")
         store.unreachable(nil)
         clock.advance(by: .seconds(10))
-        try await clock.waitUntilAsleep(1)
+        try await clock.waitUntilAsleep(2)
         #expect(renewals.withLock { $0 } == 1)
+    }
+
+    /// A lock host that takes long to answer (a loaded machine, a dying host) does not hold up
+    /// the renewals of the run's hold: they go on every third of the lease, so no other
+    /// controller adopts a run that is still running here.
+    @Test func aLockHostThatDoesNotAnswerDoesNotLetTheHoldOnTheRunLapse() async throws {
+        let clock = TestClock()
+        let journal = Journal(store: MemoryJournalStore())
+        try await journal.begin(JournalRun(id: "run-a", runbook: "x", file: "x.yaml", initiator: "alice", controller: "a:1", planHash: "h",
+                                           parameters: "", startedAt: clock.now), lease: .seconds(6))
+        #expect(try await journal.acquire(RunLock(name: "pegasus/c1", runID: "run-a", holder: "tester", controller: "a:1", acquiredAt: clock.now,
+                                                  lease: .seconds(30), host: "meta1"), at: clock.now).acquired)
+        let hold = RunLease(fence: RunFence(runID: "run-a", epoch: 1), journal: journal, lease: .seconds(6), clock: clock, since: clock.instant)
+        let hostAsked = AsyncStream<Void>.makeStream()
+        let keeper = Task {
+            await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), hold: hold, clock: clock,
+                                  renewHost: { _ in
+                                      // Never answers while the keeper runs.
+                                      hostAsked.continuation.yield()
+                                      try? await Task.sleep(for: .seconds(3600))
+                                      return true
+                                  }) { loss in Issue.record("lost: \(loss)") }
+        }
+        try await clock.waitUntilAsleep(2)
+        let start = try #require(try await journal.run("run-a")?.leaseUntil)
+        clock.advance(by: .seconds(2))
+        var asked = hostAsked.stream.makeAsyncIterator()
+        _ = await asked.next()
+        // The locks' loop hangs on the host; the hold's sleeps alone, and renews on time.
+        for round in 1...5 {
+            try await clock.waitUntilAsleep(1)
+            clock.advance(by: .seconds(2))
+            try await clock.waitUntilAsleep(1)
+            #expect(try await journal.run("run-a")?.leaseUntil == start + Double(round * 2 + 2), "round \(round)")
+        }
+        keeper.cancel()
+        await keeper.value
     }
 }
