@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/lib/bench-serve.sh: `warden serve` under load (scripts/bench --scenarios S, or alone).
 #
-#   scripts/lib/bench-serve.sh --warden BINARY [--hosts 5] [--net 127.26.0] [--port 2322] [--json FILE]
+#   scripts/lib/bench-serve.sh --warden BINARY [--hosts 5] [--net 127.26.0] [--port 2322] [--json FILE] [--only alerts]
 #
 # On a loopback fleet of --hosts sshd servers and one daemon (SQLite state, a free loopback port):
 #   1. GET /api/v1/runs (a page of 50) and GET /api/v1/runs/{id} with 10,000 runs in the journal:
@@ -20,12 +20,13 @@
 #   5. A burst of 1,000 Alertmanager deliveries (20 incident keys) from 10 clients (bench-alerts.py):
 #      answers (all 202), latency p50/p99 (target: p99 <= 50 ms), every delivery decided, 20 runs
 #      started, and the time from a key's first delivery to its run's first host command.
-# Prints one JSON line per measurement and a summary; --json FILE writes them all.
+# Prints one JSON line per measurement and a summary; --json FILE writes them all. --only alerts runs
+# step 5 alone (to measure a change to the receiver without the half hour before it).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
-warden= hosts=5 net=127.26.0 port=2322 json=
+warden= hosts=5 net=127.26.0 port=2322 json= only=
 while (($#)); do
     case $1 in
         --warden) warden=$2; shift 2 ;;
@@ -33,10 +34,12 @@ while (($#)); do
         --net) net=$2; shift 2 ;;
         --port) port=$2; shift 2 ;;
         --json) json=$2; shift 2 ;;
+        --only) only=$2; shift 2 ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "bench-serve: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
+[[ -z $only || $only == alerts ]] || { echo "bench-serve: --only takes 'alerts'" >&2; exit 2; }
 [[ -x $warden ]] || { echo "bench-serve: --warden BINARY is required (a release build: swift build -c release --product warden)" >&2; exit 2; }
 py=scripts/lib/bench-serve.py
 work=$(mktemp -d "${TMPDIR:-/tmp}/warden-bench-serve.XXXXXX")
@@ -90,6 +93,7 @@ inventories: {fleet: fleet/inventory.yaml, grid: grid.yaml}
 runbooks: [runbooks]
 runs: {max_active: 64}
 YAML
+if [[ -z $only ]]; then
 operator=$("$warden" token add bench --role operator --tokens "$work/state/tokens.json" 2>/dev/null)
 approver=$("$warden" token add bench-approver --role approver --tokens "$work/state/tokens.json" 2>/dev/null)
 "$warden" serve --config "$work/serve.yaml" --log-level warning 2>"$work/serve.log" &
@@ -152,6 +156,7 @@ done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
 record "{\"measure\": \"cli_20_runs_at_once\", \"wall_s\": $(python3 -c "print(round($(date +%s.%N) - $start, 3))"), \"failed\": $failed}"
+fi
 
 # 5. A burst of 1,000 Alertmanager deliveries (20 incident keys) from 10 clients, at a second daemon
 #    whose rule starts a one-step runbook per key: every delivery answered 202 and decided, 20 runs.
