@@ -16,7 +16,7 @@ extension Journal {
     /// commit: deliveries that arrive together cost one sync to disk).
     public func appendAlertInputs(_ drafts: [AlertInputDraft], at date: Date) async throws(JournalError) -> [AlertInputEntry] {
         let actor = self.actor
-        return try await store.write { writer in
+        return try await store.writeAhead { writer in
             var next = (try writer.lastAlertInput()?.sequence ?? 0) + 1
             var entries: [AlertInputEntry] = []
             for draft in drafts {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import WardenCore
 
 /// Incident automation: takes Alertmanager deliveries, decides on them in
@@ -25,6 +26,8 @@ actor AlertService {
     private let clock: any EngineClock
     private let logger: Logger
     private let webhooks: DecisionWebhooks
+    /// Journals deliveries as they arrive, off this actor.
+    private nonisolated let intake: AlertIntake
 
     private var rules: [AlertRule] = []
     private var decider = AlertDeciderState()
@@ -59,6 +62,10 @@ actor AlertService {
         self.clock = clock
         self.logger = logger
         self.webhooks = DecisionWebhooks(logger: logger)
+        // The intake is made before `self` may be captured; it learns whom to tell through the box.
+        let decide = Mutex<(@Sendable () -> Void)?>(nil)
+        intake = AlertIntake(journal: journal, clock: clock) { decide.withLock { $0 }?() }
+        decide.withLock { $0 = { [weak self] in Task { await self?.drain() } } }
     }
 
     // MARK: Inputs
@@ -73,48 +80,9 @@ actor AlertService {
         } catch {
             decoded = .failure(error)
         }
-        let sequence = try await groupCommit(AlertInputDraft(kind: .delivery, source: source, body: body), decoded: decoded).get()
+        let sequence = try await intake.journal(AlertInputDraft(kind: .delivery, source: source, body: body), decoded: decoded).get()
         if case let .failure(error) = decoded { return (sequence, error) }
         return (sequence, nil)
-    }
-
-    /// Deliveries decoded on receipt, by input number, until decided (the same bytes decode the same way).
-    private var decodedDeliveries: [Int: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>] = [:]
-
-    /// Deliveries waiting for the write under way, and whether one is under way.
-    private var queued: [(draft: AlertInputDraft, decoded: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>,
-                          answer: CheckedContinuation<Result<Int, JournalError>, Never>)] = []
-    private var committing = false
-
-    /// Journals `draft` with whatever else arrived meanwhile, in one durable write: ten Alertmanagers
-    /// (or one, retrying) sending at once wait for one sync to disk, not ten in a row.
-    private func groupCommit(_ draft: AlertInputDraft, decoded: Result<AlertmanagerDelivery, AlertmanagerDeliveryError>) async
-        -> Result<Int, JournalError> {
-        await withCheckedContinuation { answer in
-            queued.append((draft, decoded, answer))
-            if !committing {
-                committing = true
-                Task { await self.commitQueued() }
-            }
-        }
-    }
-
-    private func commitQueued() async {
-        while !queued.isEmpty {
-            let batch = queued
-            queued = []
-            do {
-                let entries = try await journal.appendAlertInputs(batch.map(\.draft), at: clock.now)
-                for (item, entry) in zip(batch, entries) {
-                    decodedDeliveries[entry.sequence] = item.decoded
-                    item.answer.resume(returning: .success(entry.sequence))
-                }
-            } catch {
-                for item in batch { item.answer.resume(returning: .failure(error)) }
-            }
-        }
-        committing = false
-        schedule()
     }
 
     /// An operator closes an incident; false if no such incident is open.
@@ -244,10 +212,6 @@ actor AlertService {
 
     // MARK: Deciding
 
-    private func schedule() {
-        Task { await self.drain() }
-    }
-
     /// Decides every undecided input in order; one caller drains, others ask it to go again.
     private func drain() async {
         // Before the start, what arrives waits in the journal; the start drains it.
@@ -274,7 +238,7 @@ actor AlertService {
             var kinds: [AlertInputEntry.Kind] = []
             for entry in inputs {
                 if entry.kind == .runEnded, let run = entry.run { endedRuns.insert(run) }
-                let input = decodedDeliveries.removeValue(forKey: entry.sequence).map { AlertDeciderInput.delivery($0, at: Date(timeIntervalSince1970: entry.at)) }
+                let input = intake.takeDecoded(entry.sequence).map { AlertDeciderInput.delivery($0, at: Date(timeIntervalSince1970: entry.at)) }
                     ?? entry.deciderInput()
                 let decisions = decider.apply(input, rules: rules)
                 // Decided by another writer of this journal: followed without deciding again.
@@ -302,7 +266,7 @@ actor AlertService {
             }
             next = (inputs.last?.sequence ?? next - 1) + 1
             // A decoding cached after a drain read its input (the commit and the read crossed) is not needed.
-            if let oldest = decodedDeliveries.keys.min(), oldest < next { decodedDeliveries = decodedDeliveries.filter { $0.key >= next } }
+            intake.forget(before: next)
             for ((input, decisions), kind) in zip(batch, kinds) {
                 if kind == .delivery { metrics.alertDelivery(Self.result(of: decisions)) }
                 note(decisions, counting: true)

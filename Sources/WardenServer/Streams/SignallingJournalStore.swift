@@ -17,13 +17,22 @@ struct SignallingJournalStore: JournalStore {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await signalled { () async throws(JournalError) in try await base.write(body) }
+    }
+
+    func writeAhead<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await signalled { () async throws(JournalError) in try await base.writeAhead(body) }
+    }
+
+    /// `write`, timed and signalled.
+    private func signalled<T>(_ write: () async throws(JournalError) -> T) async throws(JournalError) -> T {
         let start = ContinuousClock.now
         defer {
             let elapsed = ContinuousClock.now - start
             timed(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             signal.notify()
         }
-        return try await base.write(body)
+        return try await write()
     }
 
     func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {

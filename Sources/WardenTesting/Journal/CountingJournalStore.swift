@@ -68,6 +68,11 @@ public final class CountingJournalStore: JournalStore {
         return try await base.writeUrgently(body)
     }
 
+    public func writeAhead<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try admit(urgent: false)
+        return try await base.writeAhead(body)
+    }
+
     public func signals() -> AsyncStream<JournalSignal>? {
         base.signals()
     }

@@ -21,6 +21,8 @@ final class SQLiteJournalStore: JournalStore {
     static let fileName = "journal.sqlite"
 
     private let database: DatabaseQueue
+    /// Who accesses the database next: lease renewals and alert deliveries before run writes.
+    private let gate = SQLiteAccessGate()
     /// The database file.
     public let path: String
 
@@ -99,7 +101,8 @@ final class SQLiteJournalStore: JournalStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any JournalReader) throws -> T) async throws(JournalError) -> T {
         do {
-            return try await database.read { db in try body(SQLiteJournalAccess(db)) }
+            let database = self.database
+            return try await gate.inTurn { try await database.read { db in try body(SQLiteJournalAccess(db)) } }
         } catch let error as JournalError {
             throw error
         } catch {
@@ -108,13 +111,30 @@ final class SQLiteJournalStore: JournalStore {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
-        let (database, path) = (self.database, self.path)
+        try await write(urgent: false, body)
+    }
+
+    /// A write that waits only for the access under way, not for every write asked before it:
+    /// a lease renewal, an alert delivery (`SQLiteAccessGate`).
+    public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await write(urgent: true, body)
+    }
+
+    /// An alert delivery's write: in the urgent turn too (`SQLiteAccessGate`).
+    public func writeAhead<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await write(urgent: true, body)
+    }
+
+    private func write<T: Sendable>(urgent: Bool, _ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        let (database, path, gate) = (self.database, self.path, self.gate)
         do {
             // Not cancellable: when a run is interrupted, the outcome of the
             // command just killed must still reach the disk. An unstructured
             // task does not inherit the caller's cancellation. GRDB begins a
             // writer's transaction IMMEDIATE.
-            return try await Task { try await database.write { db in try body(SQLiteJournalAccess(db)) } }.value
+            return try await Task {
+                try await gate.inTurn(urgent: urgent) { try await database.write { db in try body(SQLiteJournalAccess(db)) } }
+            }.value
         } catch let error as JournalError {
             throw error
         } catch {

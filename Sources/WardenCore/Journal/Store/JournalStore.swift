@@ -52,6 +52,11 @@ public protocol JournalStore: Sendable {
     /// heartbeat): a store that queues writes on a few connections gives these one of their own.
     func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
 
+    /// `write` for what someone is waiting on to get an answer (an alert delivery, answered once
+    /// it is durable): ahead of this process's queued run writes where the store queues them
+    /// (SQLite); where writes have connections enough (PostgreSQL), the default, `write`.
+    func writeAhead<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T
+
     /// Claims the oldest claimable work item for `controller` (`Journal.claimWork`). The default
     /// does it in one `write`; a store whose writers could claim in parallel gives each a
     /// different item without serializing them (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
@@ -71,6 +76,10 @@ extension JournalStore {
     public var localFolder: String? { nil }
 
     public func writeUrgently<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
+        try await write(body)
+    }
+
+    public func writeAhead<T: Sendable>(_ body: @escaping @Sendable (any JournalWriter) throws -> T) async throws(JournalError) -> T {
         try await write(body)
     }
 
