@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # scripts/lib/bench-alerts.py: a burst of Alertmanager deliveries at `warden serve` (bench-serve.sh, step 5).
 #
-#   bench-alerts.py URL TOKEN JOURNAL_SQLITE [--deliveries 1000] [--keys 20] [--clients 10]
+#   bench-alerts.py URL TOKEN JOURNAL_SQLITE [--deliveries 1000] [--keys 20] [--clients 10] [--trace FILE]
 #
 # Posts DELIVERIES webhook bodies (version 4), KEYS distinct incident keys (label node=n1..nK, each
 # with host=h0X of the bench fleet), from CLIENTS threads on keep-alive connections, every delivery
@@ -9,7 +9,8 @@
 # until every delivery input in the journal is decided and KEYS runs have started, and prints one
 # JSON line: answers by status, request latency p50/p99/max, inputs journaled and decided, runs
 # started, decisions by kind, and the time from a key's first delivery to its run's first host
-# command (its first intent event) p50/p99.
+# command (its first intent event) p50/p99. --trace FILE writes each request's start (seconds after
+# the burst began) and latency, one per line, to see when in the burst the slow ones were sent.
 import http.client, json, sqlite3, sys, threading, time, urllib.parse
 
 def percentile(values, p):
@@ -24,6 +25,7 @@ def main():
     hosts = int(opts.get("--hosts", 5))
     target = urllib.parse.urlparse(url)
     first_sent, statuses, latencies, lock = {}, {}, [], threading.Lock()
+    trace = []
 
     def body(index):
         key = index % keys
@@ -49,6 +51,7 @@ def main():
             with lock:
                 statuses[response.status] = statuses.get(response.status, 0) + 1
                 latencies.append(elapsed)
+                trace.append((started - began, elapsed))
         connection.close()
 
     threads = [threading.Thread(target=client, args=(range(c, deliveries, clients),)) for c in range(clients)]
@@ -56,6 +59,9 @@ def main():
     for t in threads: t.start()
     for t in threads: t.join()
     burst = time.time() - began
+    if "--trace" in opts:
+        with open(opts["--trace"], "w") as out:
+            for at, took in sorted(trace): out.write(f"{at:.4f} {took * 1000:.1f}\n")
 
     database = sqlite3.connect(db, timeout=30)
     deadline = time.time() + 120

@@ -21,7 +21,8 @@
 #      answers (all 202), latency p50/p99 (target: p99 <= 50 ms), every delivery decided, 20 runs
 #      started, and the time from a key's first delivery to its run's first host command.
 # Prints one JSON line per measurement and a summary; --json FILE writes them all. --only alerts runs
-# step 5 alone (to measure a change to the receiver without the half hour before it).
+# step 5 alone (to measure a change to the receiver without the half hour before it);
+# BENCH_ALERTS_TRACE=FILE keeps its requests' start times and latencies (bench-alerts.py --trace).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -183,6 +184,6 @@ alerts_token=$("$warden" token add alertmanager --role alerts --tokens "$work/al
 "$warden" serve --config "$work/alerts.yaml" --log-level warning 2>"$work/alerts.log" &
 serve_pid=$!
 for _ in $(seq 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-record "$(python3 scripts/lib/bench-alerts.py "$url" "$alerts_token" "$work/alert-state/journal.sqlite" --deliveries 1000 --keys 20 --clients 10 --hosts "$hosts")"
+record "$(python3 scripts/lib/bench-alerts.py "$url" "$alerts_token" "$work/alert-state/journal.sqlite" --deliveries 1000 --keys 20 --clients 10 --hosts "$hosts" ${BENCH_ALERTS_TRACE:+--trace "$BENCH_ALERTS_TRACE"})"
 
 if [[ -n $json ]]; then printf '%s\n' "${results[@]}" >"$json"; fi

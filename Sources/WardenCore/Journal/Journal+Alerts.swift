@@ -53,10 +53,8 @@ extension Journal {
             var entries: [AlertDecisionEntry] = []
             for item in batch {
                 // Several controllers on one journal each decide every input in order; the first to
-                // record an input's decisions wins, and the others follow them instead of deciding twice.
-                if let decided = try writer.alertInputs(from: item.input, limit: 1).first, decided.sequence == item.input, decided.decidedAt != nil {
-                    throw JournalError(.alreadyClaimed, "alert input \(item.input) was decided already (by another controller of this journal): nothing of this write was kept")
-                }
+                // record an input's decisions wins (this throws `alreadyDecided` for the others, which
+                // follow its decisions instead of deciding twice).
                 try writer.markDecided(alertInput: item.input, at: date.timeIntervalSince1970)
                 for decision in item.decisions {
                     let entry = AlertDecisionEntry(sequence: next, input: item.input, at: date.timeIntervalSince1970, kind: decision.kind,

@@ -172,6 +172,11 @@ public final class Journal: Sendable {
     public static func noSuchRun(_ id: String, in location: String) -> JournalError {
         JournalError(.noSuchRun, "the journal \(location) holds no run '\(id)'")
     }
+
+    /// What `JournalWriter.markDecided` throws for an input decided already.
+    public static func alreadyDecided(_ input: Int) -> JournalError {
+        JournalError(.alreadyClaimed, "alert input \(input) was decided already (by another controller of this journal): nothing of this write was kept")
+    }
 }
 
 extension Journal {

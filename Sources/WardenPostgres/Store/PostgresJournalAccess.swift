@@ -186,9 +186,11 @@ struct PostgresJournalAccess: JournalWriter {
     }
 
     func markDecided(alertInput sequence: Int, at: Double) throws {
-        guard try change("UPDATE alert_inputs SET decided_at = \(at) WHERE sequence = \(sequence)") == 1 else {
+        guard try change("UPDATE alert_inputs SET decided_at = \(at) WHERE sequence = \(sequence) AND decided_at IS NULL") == 0 else { return }
+        guard try !rows("SELECT sequence FROM alert_inputs WHERE sequence = \(sequence)").isEmpty else {
             throw JournalError(.cannotWrite, "the journal holds no alert input \(sequence)")
         }
+        throw Journal.alreadyDecided(sequence)
     }
 
     func alertDecisions(from sequence: Int, limit: Int) throws -> [AlertDecisionEntry] {

@@ -146,6 +146,7 @@ final class MemoryJournalAccess: JournalWriter {
 
     func markDecided(alertInput sequence: Int, at: Double) throws {
         guard let index = contents.alertInputs.firstIndex(where: { $0.sequence == sequence }) else { throw missing("alert input \(sequence)") }
+        guard contents.alertInputs[index].decidedAt == nil else { throw Journal.alreadyDecided(sequence) }
         contents.alertInputs[index].decidedAt = at
     }
 

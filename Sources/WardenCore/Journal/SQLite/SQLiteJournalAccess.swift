@@ -154,8 +154,13 @@ struct SQLiteJournalAccess: JournalWriter {
     }
 
     func markDecided(alertInput sequence: Int, at: Double) throws {
-        try db.execute(sql: "UPDATE alert_inputs SET decided_at = ? WHERE sequence = ?", arguments: [at, sequence])
-        guard db.changesCount == 1 else { throw JournalError(.cannotWrite, "the journal holds no alert input \(sequence)") }
+        // One statement on the common path: a burst decides hundreds of inputs in a write.
+        try db.execute(sql: "UPDATE alert_inputs SET decided_at = ? WHERE sequence = ? AND decided_at IS NULL", arguments: [at, sequence])
+        guard db.changesCount == 0 else { return }
+        guard try Bool.fetchOne(db, sql: "SELECT decided_at IS NOT NULL FROM alert_inputs WHERE sequence = ?", arguments: [sequence]) != nil else {
+            throw JournalError(.cannotWrite, "the journal holds no alert input \(sequence)")
+        }
+        throw Journal.alreadyDecided(sequence)
     }
 
     func insert(_ decision: AlertDecisionEntry) throws {

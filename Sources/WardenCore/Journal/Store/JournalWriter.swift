@@ -19,7 +19,8 @@ public protocol JournalWriter: JournalReader {
     func insert(_ record: AuditRecord) throws
     /// Throws if its sequence is taken.
     func insert(_ input: AlertInputEntry) throws
-    /// Sets the input's `decidedAt`; throws if there is no such input.
+    /// Sets the input's `decidedAt`; throws `Journal.alreadyDecided` if it has one (another
+    /// controller of the journal decided it first), and throws if there is no such input.
     func markDecided(alertInput sequence: Int, at: Double) throws
     /// Throws if its sequence is taken.
     func insert(_ decision: AlertDecisionEntry) throws
