@@ -35,7 +35,7 @@ extension EngineScene {
         _ = try await state.settleLeftovers(policy: leftovers, context: context, transport: transport) { _ in }
         let verified = await state.verifyUnknowns(context: context, transport: transport)
         if !state.mutatingUnknowns.isEmpty {
-            let word = try #require(assumeDone, "the resume needs --assume for \(state.mutatingUnknowns)", sourceLocation: sourceLocation)
+            let word = try #require(assumeDone as Bool?, "the resume needs --assume for \(state.mutatingUnknowns)", sourceLocation: sourceLocation)
             state.assume(done: word)
         }
         return (await run(resume: state), verified)
