@@ -221,6 +221,8 @@ public struct RunSession: Sendable {
         }
         var report = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
         keeper.cancel()
+        // Its renewal of the lock directory, if one is under way, ends before the release below.
+        await keeper.value
         // Still this controller's? A refused write stopped the runner before the keeper knew.
         _ = try? await hold.renew()
         if let lost = await hold.lost {

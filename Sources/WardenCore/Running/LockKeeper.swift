@@ -118,7 +118,11 @@ enum LockKeeper {
                 if !renewed {
                     return .lock("lock '\(lock.name)' is no longer held by this run (broken or taken over)")
                 }
-                if let renewHost, !(await renewHost(lock)) {
+                // Not cancelled with the keeper: a renewal killed half-way on its host can leave
+                // the directory's mutex behind, and the run's release, which comes next, would
+                // then wait for it in vain and leave the directory to lapse. The run's end waits
+                // for the keeper, so a renewal under way ends before the release starts.
+                if let renewHost, !(await Task { await renewHost(lock) }.value) {
                     return .lock("lock '\(lock.name)' on \(lock.host ?? "its lock host") is no longer held by this run")
                 }
             }

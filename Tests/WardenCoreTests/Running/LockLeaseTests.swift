@@ -213,12 +213,13 @@ private actor LostReport {
                                                   lease: .seconds(30), host: "meta1"), at: clock.now).acquired)
         let hold = RunLease(fence: RunFence(runID: "run-a", epoch: 1), journal: journal, lease: .seconds(6), clock: clock, since: clock.instant)
         let hostAsked = AsyncStream<Void>.makeStream()
+        let hostAnswers = AsyncStream<Void>.makeStream()
         let keeper = Task {
             await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), hold: hold, clock: clock,
                                   renewHost: { _ in
-                                      // Never answers while the keeper runs.
+                                      // Does not answer until the test lets it.
                                       hostAsked.continuation.yield()
-                                      try? await Task.sleep(for: .seconds(3600))
+                                      for await _ in hostAnswers.stream { break }
                                       return true
                                   }) { loss in Issue.record("lost: \(loss)") }
         }
@@ -234,7 +235,10 @@ private actor LostReport {
             try await clock.waitUntilAsleep(1)
             #expect(try await journal.run("run-a")?.leaseUntil == start + Double(round * 2 + 2), "round \(round)")
         }
+        // Cancelled, the keeper still lets the renewal under way end (killed half-way, it could
+        // leave the directory's mutex behind), and ends with it.
         keeper.cancel()
+        hostAnswers.continuation.yield()
         await keeper.value
     }
 }
