@@ -165,7 +165,10 @@ private actor LostReport {
     func set(_ text: String) {
         self.text = text
     }
+}
 
+/// The keeper and the run's hold.
+extension LockLeaseTests {
     /// A controller that cannot confirm its hold on the run (the journal unreachable, or it just
     /// woke from a pause and its run may have been adopted) renews no lock on any host: the
     /// adopter's lock directory is the adopter's. Once the journal answers, renewals go on.
@@ -214,12 +217,14 @@ private actor LostReport {
         let hold = RunLease(fence: RunFence(runID: "run-a", epoch: 1), journal: journal, lease: .seconds(6), clock: clock, since: clock.instant)
         let hostAsked = AsyncStream<Void>.makeStream()
         let hostAnswers = AsyncStream<Void>.makeStream()
+        let renewalCancelled = Mutex<Bool?>(nil)
         let keeper = Task {
             await LockKeeper.keep(journal: journal, runID: "run-a", lease: .seconds(30), hold: hold, clock: clock,
                                   renewHost: { _ in
                                       // Does not answer until the test lets it.
                                       hostAsked.continuation.yield()
                                       for await _ in hostAnswers.stream { break }
+                                      renewalCancelled.withLock { $0 = Task.isCancelled }
                                       return true
                                   }) { loss in Issue.record("lost: \(loss)") }
         }
@@ -240,5 +245,6 @@ private actor LostReport {
         keeper.cancel()
         hostAnswers.continuation.yield()
         await keeper.value
+        #expect(renewalCancelled.withLock { $0 } == false, "the renewal under way was cancelled with the keeper, or never ended")
     }
 }
