@@ -157,7 +157,7 @@ struct SQLiteJournalAccess: JournalWriter {
         // One statement on the common path: a burst decides hundreds of inputs in a write.
         try db.execute(sql: "UPDATE alert_inputs SET decided_at = ? WHERE sequence = ? AND decided_at IS NULL", arguments: [at, sequence])
         guard db.changesCount == 0 else { return }
-        guard try Bool.fetchOne(db, sql: "SELECT decided_at IS NOT NULL FROM alert_inputs WHERE sequence = ?", arguments: [sequence]) != nil else {
+        guard try Int.fetchOne(db, sql: "SELECT 1 FROM alert_inputs WHERE sequence = ?", arguments: [sequence]) != nil else {
             throw JournalError(.cannotWrite, "the journal holds no alert input \(sequence)")
         }
         throw Journal.alreadyDecided(sequence)
