@@ -11,8 +11,16 @@ import Foundation
 /// owner file (renewal, takeover of a lapsed lease, release) happens under a
 /// second directory used as a mutex, so a renewal racing a takeover cannot
 /// overwrite the new owner; the new file is made with `mktemp` in the lock
-/// directory and renamed over the old one. A mutex left by a killed writer
-/// is removed after a minute.
+/// directory and renamed over the old one.
+///
+/// A writer can be killed half-way (a Ctrl-C, a controller that died, a
+/// command's timeout) and leave that mutex behind. Where the host has
+/// `flock` (util-linux, BusyBox), writers first take a kernel lock on the
+/// `locks` folder, which dies with its holder; the mutex records its
+/// writer's pid, and a writer holding the kernel lock removes at once a
+/// mutex whose writer is no longer running: no live writer can be inside it.
+/// Any other leftover (a host without `flock`, a writer killed between
+/// `mkdir` and writing its pid) is removed once it is a minute old.
 public struct HostLock: Sendable {
     /// The folder Warden 0.x kept lock directories in (never used now).
     public static let legacyFolder = "/tmp/warden-locks"
@@ -32,6 +40,10 @@ public struct HostLock: Sendable {
         self.lease = lease
         self.folder = folder
     }
+
+    /// How long a writer waits for the kernel lock and then for the mutex
+    /// before it gives up with "busy" (each at most; tests shorten it).
+    var mutexWait: Duration = .seconds(10)
 
     /// What the host said.
     public enum Answer: Sendable, Equatable {
@@ -81,6 +93,7 @@ public struct HostLock: Sendable {
     /// One POSIX sh script per action; every value is shell-quoted.
     func script(action: String) -> String {
         let seconds = max(1, Int(lease.milliseconds / 1000))
+        let waitSeconds = max(1, Int(mutexWait.milliseconds / 1000))
         return folder.prelude + """
         run=\(ShellQuoting.quote(runID)); owner=\(ShellQuoting.quote(owner)); lease=\(seconds); action=\(action)
         if [ "$action" = acquire ]; then warden_make_state 1; warden_dir locks
@@ -99,14 +112,32 @@ public struct HostLock: Sendable {
         if [ "$action" = acquire ] && mkdir -m 700 -- "$lock" 2>/dev/null; then write_owner && echo acquired; exit; fi
         { [ -e "$lock" ] || [ -L "$lock" ]; } || { [ "$action" = release ] && echo released || echo lost; exit 0; }
         warden_check_own "$lock"
+        # The kernel lock on the locks folder (see HostLock): held until this shell and its
+        # children are gone, however they end.
+        guarded=
+        if command -v flock >/dev/null 2>&1; then
+          exec 9<"$warden_state/locks" || warden_cannot "cannot open $warden_state/locks"
+          flock -w \(waitSeconds) 9 || { echo "the locks folder $warden_state/locks stayed locked by another writer for \(waitSeconds) s" >&2; exit 4; }
+          guarded=1
+        fi
         tries=0
         until mkdir -m 700 -- "$lock.mutex" 2>/dev/null; do
           if [ -e "$lock.mutex" ] || [ -L "$lock.mutex" ]; then warden_check_own "$lock.mutex"; fi
-          if [ -n "$(find "$lock.mutex" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then rmdir -- "$lock.mutex" 2>/dev/null; fi
-          tries=$((tries + 1)); [ $tries -gt 100 ] && { echo "lock mutex $lock.mutex busy" >&2; exit 4; }
-          sleep 0.1
+          holder=$(cat -- "$lock.mutex/pid" 2>/dev/null) || holder=
+          case $holder in *[!0-9]*) holder=;; esac
+          broke=
+          # Under the kernel lock, a mutex naming a writer that is gone is that writer's leftover.
+          if [ -n "$guarded" ] && [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null && [ ! -d "/proc/$holder" ]; then
+            rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null && broke=1
+          elif [ -n "$(find "$lock.mutex" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then
+            rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null && broke=1
+          fi
+          tries=$((tries + 1))
+          [ $tries -gt \(waitSeconds * 10) ] && { echo "lock mutex $lock.mutex busy${holder:+ (held by process $holder on this host)}" >&2; exit 4; }
+          [ -n "$broke" ] || sleep 0.1
         done
-        trap 'rmdir -- "$lock.mutex" 2>/dev/null' EXIT
+        echo $$ > "$lock.mutex/pid"
+        trap 'rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null' EXIT
         # Checked here, not inside $(...): a refusal there would end only the subshell.
         if [ -e "$lock/owner" ] || [ -L "$lock/owner" ]; then warden_check_own "$lock/owner"; fi
         held=$(field run); expires=$(field expires)

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import WardenCore
+
+/// The mutex under which a lock directory's owner file is rewritten, on a real
+/// shell and file system: a writer killed half-way (a Ctrl-C, a dead
+/// controller) holds nobody up, a writer still running is waited for, and
+/// writers racing for a lapsed lock let exactly one in.
+@Suite("Host lock mutex")
+struct HostLockMutexTests {
+    private struct Scene {
+        let root: String
+        let state: String
+        let host: InventoryHost
+        let transport = LocalShellTransport()
+        var mutex: String { state + "/locks/pegasus_c1.mutex" }
+
+        init() throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("host-lock-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+            state = root + "/warden"
+            host = InventoryHost.local(stateFolder: state)
+        }
+
+        /// The lock `pegasus/c1` as `run` holds it; a writer waits `wait` for the mutex.
+        func lock(run: String = "run-a", wait: Duration = .seconds(10)) -> HostLock {
+            var lock = HostLock(name: "pegasus/c1", runID: run, owner: "tester on controller", lease: .seconds(60),
+                                folder: HostStateFolder(configured: state))
+            lock.mutexWait = wait
+            return lock
+        }
+
+        /// A mutex as a writer leaves it when killed after taking it: its directory, and its pid when it got that far.
+        func leaveMutex(pid: pid_t?) throws {
+            try FileManager.default.createDirectory(atPath: mutex, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+            if let pid { try "\(pid)\n".write(toFile: mutex + "/pid", atomically: false, encoding: .utf8) }
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    /// The pid of a process that has ended and been reaped.
+    private func endedProcess() throws -> pid_t {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    private func refusal(_ body: () async throws -> Void) async -> HostStateError? {
+        do {
+            try await body()
+            return nil
+        } catch let error as HostStateError {
+            return error
+        } catch {
+            Issue.record("not a HostStateError: \(error)")
+            return nil
+        }
+    }
+
+    @Test func aMutexWhoseWriterIsGoneIsRemovedAtOnce() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        #expect(try await scene.lock().acquire(on: scene.host, transport: scene.transport) == .acquired)
+
+        // Fresh, so the minute-old rule alone would keep it for another minute.
+        try scene.leaveMutex(pid: try endedProcess())
+        #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
+        #expect(!FileManager.default.fileExists(atPath: scene.mutex), "the renewal's own mutex is gone with it")
+
+        try scene.leaveMutex(pid: try endedProcess())
+        #expect(try await scene.lock().release(on: scene.host, transport: scene.transport) == .released)
+        #expect(!FileManager.default.fileExists(atPath: scene.state + "/locks/pegasus_c1"))
+    }
+
+    @Test func aMutexWhoseWriterStillRunsIsWaitedForAndOnlyAMinuteOldOneWithoutAPidIsRemoved() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        #expect(try await scene.lock().acquire(on: scene.host, transport: scene.transport) == .acquired)
+
+        // This test's own process: running.
+        try scene.leaveMutex(pid: getpid())
+        let waited = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
+        #expect(waited?.kind == .unexpectedAnswer)
+        #expect(waited?.message.contains("busy (held by process \(getpid()) on this host)") == true, "\(String(describing: waited))")
+
+        // No pid: a writer killed between taking the mutex and writing its pid, or an older Warden's writer still at work.
+        try FileManager.default.removeItem(atPath: scene.mutex + "/pid")
+        let unnamed = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
+        #expect(unnamed?.message.contains("busy") == true, "\(String(describing: unnamed))")
+
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: scene.mutex)
+        #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
+    }
+
+    @Test func aWriterKilledHalfWayHoldsTheLocksFolderOnlyWhileItRuns() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        #expect(try await scene.lock().acquire(on: scene.host, transport: scene.transport) == .acquired)
+
+        // What a writer has done when it is killed inside the mutex: the kernel lock, the mutex, its pid.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", #"exec 9<"$1/locks"; flock 9; mkdir -m 700 "$1/locks/pegasus_c1.mutex"; echo $$ > "$1/locks/pegasus_c1.mutex/pid"; exec sleep 60"#,
+                            "writer", scene.state]
+        try writer.run()
+        defer { if writer.isRunning { kill(writer.processIdentifier, SIGKILL) } }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the writer took the mutex")
+
+        let whileRunning = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
+        #expect(whileRunning?.message.contains("stayed locked by another writer") == true, "\(String(describing: whileRunning))")
+
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: scene.mutex), "killed, it left its mutex behind")
+        #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
+    }
+
+    @Test func writersRacingForALapsedLockLetExactlyOneIn() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        #expect(try await scene.lock(run: "run-old").acquire(on: scene.host, transport: scene.transport) == .acquired)
+        // Its lease ended long ago by the host's clock.
+        try "run=run-old\nowner=tester on controller\nexpires=1\n"
+            .write(toFile: scene.state + "/locks/pegasus_c1/owner", atomically: true, encoding: .utf8)
+
+        let answers = try await withThrowingTaskGroup(of: HostLock.Answer.self) { group in
+            for racer in 0..<8 {
+                group.addTask { try await scene.lock(run: "run-\(racer)").acquire(on: scene.host, transport: scene.transport) }
+            }
+            return try await group.reduce(into: [HostLock.Answer]()) { $0.append($1) }
+        }
+        #expect(answers.filter { $0 == .takenOver(from: "run-old") }.count == 1, "\(answers)")
+        #expect(answers.filter { if case .held = $0 { true } else { false } }.count == 7, "\(answers)")
+    }
+}
