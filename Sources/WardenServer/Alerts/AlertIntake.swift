@@ -74,6 +74,11 @@ final class AlertIntake: Sendable {
         }
     }
 
+    /// Deliveries waiting for the next write (the one under way has taken its own).
+    var waiting: Int {
+        state.withLock { $0.queued.count }
+    }
+
     /// The decoding of input `sequence`, taken (nil when it was not received here).
     func takeDecoded(_ sequence: Int) -> Decoded? {
         state.withLock { $0.decoded.removeValue(forKey: sequence) }
