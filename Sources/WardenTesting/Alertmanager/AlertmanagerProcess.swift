@@ -137,7 +137,8 @@ public final class AlertmanagerProcess: Sendable {
             if child.hasEnded {
                 throw WardenTestFailure("alertmanager (pid \(pid), port \(port)) exited before it was ready; it logged:\n\(output)")
             }
-            if (try? await client.get("/-/ready", limit: .seconds(5)))?.status == 200 { return }
+            // An answer counts only from this Alertmanager: another test's on the same port would answer too.
+            if (try? await client.get("/-/ready", limit: .seconds(5)))?.status == 200, ListeningSocket.isHeld(on: port, by: pid) != false { return }
             guard clock.now < giveUp else {
                 throw WardenTestFailure("alertmanager (pid \(pid), port \(port)) was not ready within \(limit); it logged:\n\(output)")
             }

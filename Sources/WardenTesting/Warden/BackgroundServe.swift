@@ -62,8 +62,10 @@ public final class BackgroundServe: Sendable {
     /// Whether the process has ended (it is not reaped: `finish()` says how).
     public var hasEnded: Bool { reaped.isSet || child.hasEnded }
 
-    /// Returns once `ready` holds (by default: `/healthz` answers 200 over plain HTTP), checked
-    /// every 50 ms for up to `limit`; fails at once, with its log, if the daemon ends first.
+    /// Returns once `ready` holds (by default: `/healthz` answers 200 over plain HTTP) and this
+    /// daemon holds the listening socket of its port (not another test's daemon that got the
+    /// same port), checked every 50 ms for up to `limit`; fails at once, with its log, if the
+    /// daemon ends first (a port taken by another process: "Address already in use").
     public func waitUntilReady(limit: Duration = .seconds(90), ready: (@Sendable () async -> Bool)? = nil) async throws {
         let client = self.client()
         let ready = ready ?? { (try? await client.get("/healthz", limit: .seconds(10)))?.status == 200 }
@@ -74,7 +76,8 @@ public final class BackgroundServe: Sendable {
                 let (status, output) = try await finish()
                 throw WardenTestFailure("warden serve (pid \(pid)) exited \(status) before it was ready; it logged:\n\(output)")
             }
-            if await ready() { return }
+            // An answer counts only from this daemon: another test's on the same port would answer too.
+            if await ready(), ListeningSocket.isHeld(on: port, by: pid) != false { return }
             guard clock.now < giveUp else {
                 throw WardenTestFailure("warden serve (pid \(pid)) was not ready within \(limit); it logged:\n\(output)")
             }

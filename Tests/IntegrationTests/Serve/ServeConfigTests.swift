@@ -66,6 +66,25 @@ extension ServeLive {
             }
         }
 
+        /// Two tests that picked one port: the daemon that lost it is not taken for the one that
+        /// has it (its tokens would be unknown there: 401 for everything), and moves to another.
+        @Test func aDaemonWhosePortAnotherTestsDaemonHoldsIsNotTakenForIt() async throws {
+            try await withSite { first in
+                try await first.addToken("ada", roles: ["viewer"])
+                let holder = try await first.start()
+                try await withSite { second in
+                    try await second.addToken("bea", roles: ["viewer"])
+                    second.port = first.port
+                    let serve = try await second.start()
+                    #expect(second.port != first.port, "the second daemon moved to another port")
+                    let status = try await second.api("bea").get("/api/v1/status")
+                    #expect(status.status == 200, "\(status)")
+                    _ = try await serve.terminate()
+                }
+                _ = try await holder.terminate()
+            }
+        }
+
         @Test func aProxyHeaderIsBelievedOnlyFromAConfiguredProxyAddress() async throws {
             let elsewhere = "proxy:\n  addresses: [10.11.12.13]\n  header: X-Forwarded-User\n  users:\n    carol: [viewer]\n"
             try await withSite(extra: elsewhere) { site in

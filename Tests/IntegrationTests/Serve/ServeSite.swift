@@ -19,7 +19,8 @@ final class ServeSite {
     var extra: String
     /// A journal in PostgreSQL shared with other sites (its URL and password file); nil: the state folder's.
     var database: (url: String, passwordFile: String)?
-    private(set) var port: Int
+    /// The port its config listens on (a free one, until a test sets another).
+    var port: Int
     /// Bearer tokens by name.
     private(set) var tokens: [String: String] = [:]
 
