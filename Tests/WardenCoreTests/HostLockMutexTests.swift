@@ -114,13 +114,39 @@ struct HostLockMutexTests {
         }
         try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the writer took the mutex")
 
+        // While it runs: the kernel lock is its, and then its mutex (its pid is alive) is waited for.
         let whileRunning = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
-        #expect(whileRunning?.message.contains("stayed locked by another writer") == true, "\(String(describing: whileRunning))")
+        #expect(whileRunning?.message.contains("busy (held by process \(writer.processIdentifier) on this host)") == true,
+                "\(String(describing: whileRunning))")
 
         kill(writer.processIdentifier, SIGKILL)
         writer.waitUntilExit()
         #expect(FileManager.default.fileExists(atPath: scene.mutex), "killed, it left its mutex behind")
         #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
+    }
+
+    @Test func aWriterThatCannotGetTheKernelLockGoesOnUnderTheMutexAlone() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        #expect(try await scene.lock().acquire(on: scene.host, transport: scene.transport) == .acquired)
+        // Something holds the kernel lock on the locks folder and never lets go (an older Warden's
+        // writer waiting on its own mutex would, for a while); no mutex is taken.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [scene.state + "/locks", "sleep", "60"]
+        try holder.run()
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
+        // /proc/locks: "1: FLOCK  ADVISORY  WRITE PID MAJOR:MINOR:INODE 0 EOF", this folder's inode.
+        let inode = try #require(try FileManager.default.attributesOfItem(atPath: scene.state + "/locks")[.systemFileNumber] as? Int)
+        var held = false
+        for _ in 0..<200 where !held {
+            let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
+            held = locks.split(separator: "\n").contains { $0.contains("FLOCK") && $0.contains(" \(holder.processIdentifier) ") && $0.contains(":\(inode) ") }
+            if !held { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(held, "the holder took the kernel lock")
+        #expect(try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) == .renewed)
+        #expect(try await scene.lock(wait: .seconds(1)).release(on: scene.host, transport: scene.transport) == .released)
     }
 
     @Test func writersRacingForALapsedLockLetExactlyOneIn() async throws {

@@ -20,7 +20,9 @@ import Foundation
 /// writer's pid, and a writer holding the kernel lock removes at once a
 /// mutex whose writer is no longer running: no live writer can be inside it.
 /// Any other leftover (a host without `flock`, a writer killed between
-/// `mkdir` and writing its pid) is removed once it is a minute old.
+/// `mkdir` and writing its pid) is removed once it is a minute old. The
+/// kernel lock only adds that right: the mutex alone excludes writers, so a
+/// writer that cannot get the kernel lock goes on without it.
 public struct HostLock: Sendable {
     /// The folder Warden 0.x kept lock directories in (never used now).
     public static let legacyFolder = "/tmp/warden-locks"
@@ -41,8 +43,8 @@ public struct HostLock: Sendable {
         self.folder = folder
     }
 
-    /// How long a writer waits for the kernel lock and then for the mutex
-    /// before it gives up with "busy" (each at most; tests shorten it).
+    /// How long a writer waits for the kernel lock (then goes on without it)
+    /// and then for the mutex (then gives up with "busy"); tests shorten it.
     var mutexWait: Duration = .seconds(10)
 
     /// What the host said.
@@ -113,12 +115,19 @@ public struct HostLock: Sendable {
         { [ -e "$lock" ] || [ -L "$lock" ]; } || { [ "$action" = release ] && echo released || echo lost; exit 0; }
         warden_check_own "$lock"
         # The kernel lock on the locks folder (see HostLock): held until this shell and its
-        # children are gone, however they end.
+        # children are gone, however they end. Only an addition: the mutex below still excludes
+        # writers, so one that cannot get it (a writer stuck behind an older Warden's mutex, a
+        # file system without locks) goes on without it, under the minute-old rule alone.
+        # `flock -n` in a loop: BusyBox's flock has no -w.
         guarded=
         if command -v flock >/dev/null 2>&1; then
           exec 9<"$warden_state/locks" || warden_cannot "cannot open $warden_state/locks"
-          flock -w \(waitSeconds) 9 || { echo "the locks folder $warden_state/locks stayed locked by another writer for \(waitSeconds) s" >&2; exit 4; }
-          guarded=1
+          tries=0
+          until flock -n 9 2>/dev/null; do
+            tries=$((tries + 1)); [ $tries -gt \(waitSeconds * 10) ] && break
+            sleep 0.1
+          done
+          [ $tries -gt \(waitSeconds * 10) ] || guarded=1
         fi
         tries=0
         until mkdir -m 700 -- "$lock.mutex" 2>/dev/null; do
