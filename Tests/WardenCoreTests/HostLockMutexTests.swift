@@ -50,18 +50,6 @@ struct HostLockMutexTests {
         return process.processIdentifier
     }
 
-    private func refusal(_ body: () async throws -> Void) async -> HostStateError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as HostStateError {
-            return error
-        } catch {
-            Issue.record("not a HostStateError: \(error)")
-            return nil
-        }
-    }
-
     @Test func aMutexWhoseWriterIsGoneIsRemovedAtOnce() async throws {
         let scene = try Scene()
         defer { scene.remove() }
@@ -84,13 +72,13 @@ struct HostLockMutexTests {
 
         // This test's own process: running.
         try scene.leaveMutex(pid: getpid())
-        let waited = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
+        let waited = await hostStateRefusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
         #expect(waited?.kind == .unexpectedAnswer)
         #expect(waited?.message.contains("busy (held by process \(getpid()) on this host)") == true, "\(String(describing: waited))")
 
         // No pid: a writer killed between taking the mutex and writing its pid, or an older Warden's writer still at work.
         try FileManager.default.removeItem(atPath: scene.mutex + "/pid")
-        let unnamed = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
+        let unnamed = await hostStateRefusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
         #expect(unnamed?.message.contains("busy") == true, "\(String(describing: unnamed))")
 
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: scene.mutex)
@@ -115,7 +103,7 @@ struct HostLockMutexTests {
         try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the writer took the mutex")
 
         // While it runs: the kernel lock is its, and then its mutex (its pid is alive) is waited for.
-        let whileRunning = await refusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
+        let whileRunning = await hostStateRefusal { _ = try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) }
         #expect(whileRunning?.message.contains("busy (held by process \(writer.processIdentifier) on this host)") == true,
                 "\(String(describing: whileRunning))")
 

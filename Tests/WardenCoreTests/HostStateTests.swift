@@ -30,18 +30,6 @@ struct HostStateTests {
         HostLock(name: name, runID: run, owner: "tester on controller", lease: .seconds(60), folder: HostStateFolder(configured: folder))
     }
 
-    private func refusal(_ body: () async throws -> Void) async -> HostStateError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as HostStateError {
-            return error
-        } catch {
-            Issue.record("not a HostStateError: \(error)")
-            return nil
-        }
-    }
-
     private func mode(_ path: String) throws -> Int {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     }
@@ -80,11 +68,11 @@ struct HostStateTests {
         #expect(chown(state, Self.nobody, Self.nobody) == 0)
         let transport = LocalShellTransport()
         let host = InventoryHost.local(stateFolder: state)
-        let error = await refusal { _ = try await Deadman.arm("echo revert", after: .seconds(600), runID: "r1", step: "lively", host: host, transport: transport) }
+        let error = await hostStateRefusal { _ = try await Deadman.arm("echo revert", after: .seconds(600), runID: "r1", step: "lively", host: host, transport: transport) }
         #expect(error?.kind == .unsafe)
         #expect(error?.description.contains("\(state) is owned by nobody (uid 65534)") == true, "\(String(describing: error))")
         #expect(!FileManager.default.fileExists(atPath: state + "/deadman"), "nothing was written into it")
-        let lockError = await refusal { _ = try await lock(at: state).acquire(on: host, transport: transport) }
+        let lockError = await hostStateRefusal { _ = try await lock(at: state).acquire(on: host, transport: transport) }
         #expect(lockError?.kind == .unsafe)
         #expect(lockError?.description.contains("owned by nobody") == true)
     }
@@ -96,7 +84,7 @@ struct HostStateTests {
         try FileManager.default.createDirectory(atPath: root + "/theirs", withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
         #expect(chown(root + "/theirs", Self.nobody, Self.nobody) == 0)
         let host = InventoryHost.local(stateFolder: root + "/theirs/warden")
-        let error = await refusal { _ = try await lock(at: root + "/theirs/warden").acquire(on: host, transport: LocalShellTransport()) }
+        let error = await hostStateRefusal { _ = try await lock(at: root + "/theirs/warden").acquire(on: host, transport: LocalShellTransport()) }
         #expect(error?.kind == .unsafe)
         #expect(error?.message.contains("\(root)/theirs is owned by nobody (uid 65534), not by") == true, "\(String(describing: error))")
         #expect(!FileManager.default.fileExists(atPath: root + "/theirs/warden"))
@@ -110,7 +98,7 @@ struct HostStateTests {
         try FileManager.default.createSymbolicLink(atPath: root + "/via", withDestinationPath: root + "/target")
         #expect(lchown(root + "/via", Self.nobody, Self.nobody) == 0)
         let host = InventoryHost.local(stateFolder: root + "/via/warden")
-        let error = await refusal { _ = try await lock(at: root + "/via/warden").acquire(on: host, transport: LocalShellTransport()) }
+        let error = await hostStateRefusal { _ = try await lock(at: root + "/via/warden").acquire(on: host, transport: LocalShellTransport()) }
         #expect(error?.message.contains("\(root)/via is a symbolic link owned by nobody") == true, "\(String(describing: error))")
         #expect(!FileManager.default.fileExists(atPath: root + "/target/warden"))
     }
@@ -121,7 +109,7 @@ struct HostStateTests {
         let state = root + "/warden"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o770])
         let host = InventoryHost.local(stateFolder: state)
-        let error = await refusal { _ = try await lock(at: state).acquire(on: host, transport: LocalShellTransport()) }
+        let error = await hostStateRefusal { _ = try await lock(at: state).acquire(on: host, transport: LocalShellTransport()) }
         #expect(error?.kind == .unsafe)
         #expect(error?.message.contains("\(state) is writable by group or others (drwxrwx---") == true, "\(String(describing: error))")
     }
@@ -132,7 +120,7 @@ struct HostStateTests {
         #expect(try await lock("other", at: state).acquire(on: host, transport: transport) == .acquired)
         try FileManager.default.createDirectory(atPath: root + "/elsewhere", withIntermediateDirectories: false)
         try FileManager.default.createSymbolicLink(atPath: state + "/locks/pegasus_c1", withDestinationPath: root + "/elsewhere")
-        let error = await refusal { _ = try await lock(at: state).acquire(on: host, transport: transport) }
+        let error = await hostStateRefusal { _ = try await lock(at: state).acquire(on: host, transport: transport) }
         #expect(error?.message.contains("\(state)/locks/pegasus_c1 is a symbolic link (to \(root)/elsewhere)") == true, "\(String(describing: error))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/elsewhere").isEmpty)
     }
@@ -144,7 +132,7 @@ struct HostStateTests {
         #expect(try await lock("other", at: state).acquire(on: host, transport: transport) == .acquired)
         try FileManager.default.createDirectory(atPath: state + "/locks/pegasus_c1", withIntermediateDirectories: false)
         #expect(chown(state + "/locks/pegasus_c1", Self.nobody, Self.nobody) == 0)
-        let error = await refusal { _ = try await lock(at: state).acquire(on: host, transport: transport) }
+        let error = await hostStateRefusal { _ = try await lock(at: state).acquire(on: host, transport: transport) }
         #expect(error?.message.contains("\(state)/locks/pegasus_c1 is owned by nobody (uid 65534)") == true, "\(String(describing: error))")
     }
 
@@ -156,10 +144,10 @@ struct HostStateTests {
         let owner = state + "/locks/pegasus_c1/owner"
         try "run=forged\nowner=someone\nexpires=9999999999\n".write(toFile: owner, atomically: false, encoding: .utf8)
         #expect(chown(owner, Self.nobody, Self.nobody) == 0)
-        let error = await refusal { _ = try await lock(run: "run-b", at: state).acquire(on: host, transport: transport) }
+        let error = await hostStateRefusal { _ = try await lock(run: "run-b", at: state).acquire(on: host, transport: transport) }
         #expect(error?.message.contains("\(owner) is owned by nobody (uid 65534)") == true, "\(String(describing: error))")
         // The holder itself does not trust it either.
-        let renewal = await refusal { _ = try await lock(at: state).renew(on: host, transport: transport) }
+        let renewal = await hostStateRefusal { _ = try await lock(at: state).renew(on: host, transport: transport) }
         #expect(renewal?.kind == .unsafe)
     }
 
