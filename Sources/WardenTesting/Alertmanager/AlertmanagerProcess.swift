@@ -84,6 +84,25 @@ public final class AlertmanagerProcess: Sendable {
         return AlertmanagerProcess(child: child, folder: folder, port: port)
     }
 
+    /// `start`, then `waitUntilReady`; a port another process took between the choice and the
+    /// start (Alertmanager exits: "address already in use") is replaced by another, three times at most.
+    public static func started(receiverURL: String, token: String, groupBy: [String] = ["alertname", "cluster"],
+                               groupWait: Duration = .seconds(1), groupInterval: Duration = .seconds(1),
+                               repeatInterval: Duration = .seconds(3600)) async throws -> AlertmanagerProcess {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let alertmanager = try start(receiverURL: receiverURL, token: token, groupBy: groupBy, groupWait: groupWait,
+                                         groupInterval: groupInterval, repeatInterval: repeatInterval)
+            do {
+                try await alertmanager.waitUntilReady()
+                return alertmanager
+            } catch let failure as WardenTestFailure where failure.description.contains("address already in use") && attempt < 3 {
+                continue
+            }
+        }
+    }
+
     /// The YAML it runs with: JSON strings (valid YAML) so no URL or path needs escaping by hand.
     static func configuration(receiverURL: String, tokenPath: String, groupBy: [String], groupWait: Duration, groupInterval: Duration,
                               repeatInterval: Duration) -> String {

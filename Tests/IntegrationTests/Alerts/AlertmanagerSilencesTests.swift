@@ -14,8 +14,7 @@ struct AlertmanagerSilencesTests {
     static let patient: Duration = .seconds(60)
 
     @Test func aSilenceIsMadeReadBackAndExpiredAndASecondExpireIsFine() async throws {
-        let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
-        try await alertmanager.waitUntilReady()
+        let alertmanager = try await AlertmanagerProcess.started(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
         let silences = try AlertmanagerSilences(baseURL: alertmanager.baseURL + "/", deadline: Self.patient)
         let matchers = [AlertmanagerMatcher(name: "alertname", value: "DiskFull"), AlertmanagerMatcher(name: "cluster", value: "c1")]
         let now = Date()
@@ -50,8 +49,7 @@ struct AlertmanagerSilencesTests {
     /// What the alert service asks once its silence is lifted: which of the incident's alerts
     /// still fire. Silenced ones do; a resolved one does not, though nobody was notified of it.
     @Test func firingAlertsListsTheMatchingOnesStillFiringSilencedOrNot() async throws {
-        let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
-        try await alertmanager.waitUntilReady()
+        let alertmanager = try await AlertmanagerProcess.started(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
         let silences = try AlertmanagerSilences(baseURL: alertmanager.baseURL, deadline: Self.patient)
         let quoted = #"say "hi" \ bye"#
         let first = TestAlert(labels: ["alertname": "Loop", "node": "h01", "note": quoted])
@@ -78,8 +76,7 @@ struct AlertmanagerSilencesTests {
     }
 
     @Test func aPendingSilenceStartsLater() async throws {
-        let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
-        try await alertmanager.waitUntilReady()
+        let alertmanager = try await AlertmanagerProcess.started(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
         let silences = try AlertmanagerSilences(baseURL: alertmanager.baseURL, deadline: Self.patient)
         let start = Date().addingTimeInterval(600)
         let id = try await silences.create(matchers: [AlertmanagerMatcher(name: "alertname", value: "Later")], startsAt: start,
@@ -91,8 +88,7 @@ struct AlertmanagerSilencesTests {
     }
 
     @Test func whatAlertmanagerRefusesOrCannotBeReachedIsSaidWithItsURL() async throws {
-        let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
-        try await alertmanager.waitUntilReady()
+        let alertmanager = try await AlertmanagerProcess.started(receiverURL: "http://127.0.0.1:9/unused", token: "unused")
         let silences = try AlertmanagerSilences(baseURL: alertmanager.baseURL, token: "wdn_never-in-a-message", deadline: Self.patient)
         let now = Date()
         // Ends before it starts: Alertmanager refuses it.

@@ -58,8 +58,7 @@ struct AlertmanagerWebhookTests {
     @Test func aPostedAlertIsDeliveredWithTheTokenThenItsResolution() async throws {
         let token = "wdn_alertmanager-receiver-token-5d1e"
         try await Self.withReceiver { url, received in
-            let alertmanager = try AlertmanagerProcess.start(receiverURL: url, token: token)
-            try await alertmanager.waitUntilReady()
+            let alertmanager = try await AlertmanagerProcess.started(receiverURL: url, token: token)
             let labels = ["alertname": "DiskFull", "cluster": "c1", "instance": "h01:9100", "severity": "page"]
             let alert = TestAlert(labels: labels, annotations: ["summary": "/data is 97% full"], startsAt: Date().addingTimeInterval(-30))
             try await alertmanager.post(alerts: [alert])

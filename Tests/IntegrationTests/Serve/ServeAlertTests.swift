@@ -46,10 +46,9 @@ extension ServeLive {
                 try await site.addToken("vera", roles: ["viewer"])
                 let serve = try await site.start()
                 let api = site.api("vera")
-                let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:\(site.port)/api/v1/alerts/alertmanager", token: token,
-                                                                 groupBy: ["alertname", "cluster"], groupWait: .seconds(2),
-                                                                 repeatInterval: .seconds(2))
-                try await alertmanager.waitUntilReady()
+                let alertmanager = try await AlertmanagerProcess.started(receiverURL: "http://127.0.0.1:\(site.port)/api/v1/alerts/alertmanager", token: token,
+                                                                         groupBy: ["alertname", "cluster"], groupWait: .seconds(2),
+                                                                         repeatInterval: .seconds(2))
 
                 // Fired now, together: Alertmanager holds the group for group_wait and sends the three in one
                 // delivery (an alert that started longer than group_wait ago is sent at once, alone).
@@ -183,8 +182,7 @@ extension ServeLive {
                 try await site.addToken("vera", roles: ["viewer"])
                 let serve = try await site.start()
                 let api = site.api("vera")
-                let alertmanager = try AlertmanagerProcess.start(receiverURL: "http://127.0.0.1:\(site.port)/api/v1/alerts/alertmanager", token: token)
-                try await alertmanager.waitUntilReady()
+                let alertmanager = try await AlertmanagerProcess.started(receiverURL: "http://127.0.0.1:\(site.port)/api/v1/alerts/alertmanager", token: token)
                 let labels = ["alertname": "PegasusUnhealthy", "cluster": "demo"]
 
                 // Fires: the inspection runs; resolves: the incident closes once the run has ended.
