@@ -113,6 +113,35 @@ struct HostLockMutexTests {
         #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
     }
 
+    @Test func aWriterStoppedInsideTheMutexRemovesItOnTheWayOut() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        #expect(try await scene.lock().acquire(on: scene.host, transport: scene.transport) == .acquired)
+
+        // The real renewal, with an `mv` that hangs: it is stopped inside the mutex, as a transport
+        // stops a command (TERM to its process group, its own session as sshd gives it).
+        let bin = scene.root + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: false)
+        try "#!/bin/sh\nexec sleep 60\n".write(toFile: bin + "/mv", atomically: true, encoding: .utf8)
+        chmod(bin + "/mv", 0o755)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", scene.lock().script(action: "renew")]
+        writer.environment = ["PATH": bin + ":/usr/bin:/bin"]
+        try writer.run()
+        defer { if writer.isRunning { kill(-writer.processIdentifier, SIGKILL) } }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the renewal took the mutex")
+        let signalled = kill(-writer.processIdentifier, SIGTERM)
+        #expect(signalled == 0, "errno \(errno)")
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 143, "it ended through its TERM trap")
+        #expect(!FileManager.default.fileExists(atPath: scene.mutex), "its mutex went with it")
+        #expect(try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) == .renewed)
+    }
+
     @Test func aWriterThatCannotGetTheKernelLockGoesOnUnderTheMutexAlone() async throws {
         let scene = try Scene()
         defer { scene.remove() }

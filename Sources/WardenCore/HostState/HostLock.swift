@@ -145,8 +145,11 @@ public struct HostLock: Sendable {
           [ $tries -gt \(waitSeconds * 10) ] && { echo "lock mutex $lock.mutex busy${holder:+ (held by process $holder on this host)}" >&2; exit 4; }
           [ -n "$broke" ] || sleep 0.1
         done
-        echo $$ > "$lock.mutex/pid"
         trap 'rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null' EXIT
+        # A stop kills the command's process group with TERM (then KILL), a lost connection sends
+        # HUP: by default sh dies of them without its EXIT trap, leaving the mutex behind.
+        trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
+        echo $$ > "$lock.mutex/pid"
         # Checked here, not inside $(...): a refusal there would end only the subshell.
         if [ -e "$lock/owner" ] || [ -L "$lock/owner" ]; then warden_check_own "$lock/owner"; fi
         held=$(field run); expires=$(field expires)
