@@ -41,6 +41,10 @@ struct HostLockMutexTests {
         func remove() { try? FileManager.default.removeItem(atPath: root) }
     }
 
+    /// How many times (every 50 ms) a test looks for what a process it started should do at
+    /// once: a minute, for a machine busy with the rest of the suite.
+    private static let polls = 1200
+
     /// The pid of a process that has ended and been reaped.
     private func endedProcess() throws -> pid_t {
         let process = Process()
@@ -97,7 +101,7 @@ struct HostLockMutexTests {
                             "writer", scene.state]
         try writer.run()
         defer { if writer.isRunning { kill(writer.processIdentifier, SIGKILL) } }
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
+        for _ in 0..<Self.polls where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
             try await Task.sleep(for: .milliseconds(50))
         }
         try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the writer took the mutex")
@@ -130,7 +134,7 @@ struct HostLockMutexTests {
         writer.environment = ["PATH": bin + ":/usr/bin:/bin"]
         try writer.run()
         defer { if writer.isRunning { kill(-writer.processIdentifier, SIGKILL) } }
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
+        for _ in 0..<Self.polls where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
             try await Task.sleep(for: .milliseconds(50))
         }
         try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the renewal took the mutex")
@@ -156,7 +160,7 @@ struct HostLockMutexTests {
         // /proc/locks: "1: FLOCK  ADVISORY  WRITE PID MAJOR:MINOR:INODE 0 EOF", this folder's inode.
         let inode = try #require(try FileManager.default.attributesOfItem(atPath: scene.state + "/locks")[.systemFileNumber] as? Int)
         var held = false
-        for _ in 0..<200 where !held {
+        for _ in 0..<Self.polls where !held {
             let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
             held = locks.split(separator: "\n").contains { $0.contains("FLOCK") && $0.contains(" \(holder.processIdentifier) ") && $0.contains(":\(inode) ") }
             if !held { try await Task.sleep(for: .milliseconds(50)) }
