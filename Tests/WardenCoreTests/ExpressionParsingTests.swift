@@ -28,6 +28,11 @@ import Testing
         ("steps.l.hosts['m-1'].exit", "steps.l.hosts[\"m-1\"].exit"), ("(a == b) == c", "(a == b) == c"),
         ("g[*][0][*].x", "g[*][0][*].x"), ("(g[*].x)[0]", "(g[*].x)[0]"), ("[1, 2,]", "[1, 2]"),
         ("null != true", "null != true"),
+        // A number or duration before `.field` is parenthesized: `30s.in` would be one (bad) duration.
+        ("30s . in", "(30s).in"), ("(1h30m).result", "(1h30m).result"), ("1 .x", "(1).x"), ("x + 1.5 . y", "x + (1.5).y"),
+        // Doubles never in exponent form, which the language lacks.
+        ("0.00001", "0.00001"), ("[0.0000015]", "[0.0000015]"), ("100000000000000000000.0", "100000000000000000000.0"),
+        ("92233720368547758070.0", "92233720368547760000.0"), ("-0.00001 * 2", "-0.00001 * 2"),
     ])
     func printsCanonically(text: String, expected: String) throws {
         let printed = try ExpressionFixtures.printed(text)

@@ -19,8 +19,11 @@ enum ExpressionPrinter {
         case .element:
             return (element, ExpressionOperator.primaryPrecedence)
         case let .member(base, name):
-            return (operand(base, atLeast: ExpressionOperator.postfixPrecedence, element: element) + "." + name,
-                    ExpressionOperator.postfixPrecedence)
+            // A number or duration glued to `.name` would read back as one token (`30s.in` is a
+            // duration with a bad unit): such a base is parenthesized, `(30s).in`.
+            var baseText = operand(base, atLeast: ExpressionOperator.postfixPrecedence, element: element)
+            if case let .literal(value) = base.kind, value.isNumberOrDuration { baseText = "(" + baseText + ")" }
+            return (baseText + "." + name, ExpressionOperator.postfixPrecedence)
         case let .index(base, index):
             let base = operand(base, atLeast: ExpressionOperator.postfixPrecedence, element: element)
             return (base + "[" + text(of: index, element: element) + "]", ExpressionOperator.postfixPrecedence)
@@ -64,8 +67,50 @@ enum ExpressionPrinter {
             return result + "\""
         case let .list(items):
             return "[" + items.map(literal).joined(separator: ", ") + "]"
+        case let .double(number):
+            return decimal(number)
         default:
             return value.description
+        }
+    }
+
+    /// A double as the language writes one: digits and a point, never an exponent (which it
+    /// lacks): `1e-05` is `0.00001`, `1e+20` is `100000000000000000000.0`. The digits are
+    /// Swift's shortest that read back as the same double, so the text does too.
+    static func decimal(_ number: Double) -> String {
+        let text = String(number)
+        guard number.isFinite, let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
+            return text
+        }
+        var mantissa = text[..<e]
+        let sign = mantissa.hasPrefix("-") ? "-" : ""
+        if !sign.isEmpty { mantissa = mantissa.dropFirst() }
+        let point = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+        let digits = Array(mantissa.filter { $0 != "." })
+        let position = point + exponent
+        let whole: String
+        let fraction: String
+        if position <= 0 {
+            whole = "0"
+            fraction = String(repeating: "0", count: -position) + String(digits)
+        } else if position >= digits.count {
+            whole = String(digits) + String(repeating: "0", count: position - digits.count)
+            fraction = ""
+        } else {
+            whole = String(digits[..<position])
+            fraction = String(digits[position...])
+        }
+        let trimmed = fraction.replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+        return sign + whole + "." + (trimmed.isEmpty ? "0" : trimmed)
+    }
+}
+
+extension Value {
+    /// An int, double or duration: a value whose literal is a number.
+    fileprivate var isNumberOrDuration: Bool {
+        switch self {
+        case .int, .double, .duration: return true
+        default: return false
         }
     }
 }
