@@ -69,7 +69,7 @@ struct JumpTests {
 
             // A dead bastion.
             try original.write(toFile: fleet.knownHostsPath, atomically: true, encoding: .utf8)
-            _ = try await fleet.shell("kill $(cat \(fleet.directory.path)/hosts/h01/sshd.pid)")
+            try await fleet.stopSSHD("h01")
             let again = SSHTransport()
             for (name, result) in await run("true", on: targets, with: again) {
                 guard case let .failure(error) = result else { Issue.record("\(name) was reached through a dead bastion"); continue }
@@ -90,7 +90,7 @@ struct JumpTests {
                                       with: "host_state_dir: \(fleet.directory.path)/hosts/h05/state\n    jump: [h01, h03]")
             #expect(chained.contains("jump: [h01, h02]") && chained.contains("jump: [h01, h03]"))
             try chained.write(toFile: fleet.inventoryPath, atomically: true, encoding: .utf8)
-            _ = try await fleet.shell("kill $(cat \(fleet.directory.path)/hosts/h03/sshd.pid)")
+            try await fleet.stopSSHD("h03")
             let all = try hosts(fleet)
             let transport = SSHTransport()
             let results = await run(#"echo "$SSH_CONNECTION""#, on: all, with: transport)

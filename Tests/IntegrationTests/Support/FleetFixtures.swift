@@ -42,6 +42,27 @@ extension LoopbackFleet {
     }
 }
 
+/// Stops host `name`'s sshd listener and returns only once it no longer accepts
+/// connections. `kill` alone returns before sshd has acted on the signal, and a
+/// connection made in between is still served (CI saw hosts "reached through a dead
+/// bastion"). sshd closes its listening socket and then removes its pid file; a
+/// listener that is gone or a zombie counts as stopped too.
+extension LoopbackFleet {
+    func stopSSHD(_ name: String) async throws {
+        let pidFile = directory.appendingPathComponent("hosts/\(name)/sshd.pid").path
+        try await shell("""
+            f='\(pidFile)'; read -r pid < "$f" || exit 1; kill "$pid" || exit 1
+            for i in $(seq 200); do
+                [ -e "$f" ] || exit 0
+                state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+                if [ -z "$state" ] || [ "$state" = Z ]; then exit 0; fi
+                sleep 0.05
+            done
+            echo "sshd $pid of \(name) still listens 10 s after TERM"; exit 1
+            """)
+    }
+}
+
 /// `SHA256:…` of a public key file.
 func fingerprint(ofPublicKeyFile path: String) async throws -> String {
     let output = try await runProcess("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", path]).stdout
