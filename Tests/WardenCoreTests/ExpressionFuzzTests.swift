@@ -95,7 +95,7 @@ import WardenTesting
     /// error; otherwise what went wrong.
     private static func check(_ text: String) -> String? {
         let start = SourceLocation(file: "fz.yaml", line: 3, column: 9)
-        let source = ExpressionSource(text, at: start)
+        let source = ExpressionSource(text, placement: .flowing(from: start))
         let end = source.location(at: source.scalars.count)
         do {
             let expression = try Expression.parse(text, at: start)

@@ -216,15 +216,12 @@ import Testing
         ])
     }
 
-    /// libyaml notices a line that is not `key: value` only on the line
-    /// after it, and the location says so; only the message's context
-    /// names the line to fix.
-    @Test func aLineThatIsNotAKeyIsReportedOnTheLineAfter() {
-        withKnownIssue("YAMLDocument reports libyaml's mark, not the simple key's line") {
-            #expect(errors("name: x\nsteps:\n  - id: a\n    pause: 1s\n  bad\n") == [
-                "rb.yaml:5:3: error: invalid YAML: could not find expected ':' (while scanning a simple key at line 5, column 3)",
-            ])
-        }
+    /// libyaml notices a line that is not `key: value` only where the next
+    /// token starts (the line after it); the error points at the line itself.
+    @Test func aLineThatIsNotAKeyIsReportedOnItsOwnLine() {
+        #expect(errors("name: x\nsteps:\n  - id: a\n    pause: 1s\n  bad\n") == [
+            "rb.yaml:5:3: error: invalid YAML: could not find expected ':' (while scanning a simple key at line 5, column 3)",
+        ])
     }
 
     @Test func unknownTopLevelKeys() {
@@ -643,78 +640,69 @@ import Testing
         ])
     }
 
-    /// `ExpressionSource` places every line of an expression after the first
-    /// at column 1 and reads the scalar's text after YAML removed quotes'
-    /// escapes and block indentation, so errors on those lines, or after an
-    /// escape, point at the wrong column (or line, for folded text).
+    /// YAML drops a block's indentation, a quote's escapes and folded line
+    /// breaks on the way to the value; errors still point at the character
+    /// as written (`YAMLScalarSourceMap`).
     @Test func expressionErrorsAfterTheFirstLineOfABlockOrAnEscape() {
-        withKnownIssue("locations inside multi-line and escaped scalars are off; needs a source map in ExpressionSource") {
-            #expect(errors("""
-                name: demo
-                targets: {fleet: fleet}
-                steps:
-                  - id: c
-                    on: fleet
-                    check: |
-                      echo {{ params.nope }}
-                      echo {{ params.nope2 }}
-                """) == [
-                "rb.yaml:7:22: error: unknown parameter 'nope'; the runbook declares no params",
-                "rb.yaml:8:22: error: unknown parameter 'nope2'; the runbook declares no params",
-            ])
-        }
-        withKnownIssue("later lines of a | block lose its indentation") {
-            #expect(errors("""
-                name: demo
-                targets: {fleet: fleet}
-                steps:
-                  - id: c
-                    on: fleet
-                    check: echo
-                    expect: |
-                      stdout == "x" and
-                        exit == 0 and )
-                """) == ["rb.yaml:9:23: error: expect: expected a value, got ')'"])
-        }
-        withKnownIssue("escapes in a quoted scalar shift the column") {
-            #expect(errors("""
-                name: demo
-                targets: {fleet: fleet}
-                steps:
-                  - id: a
-                    on: fleet
-                    check: echo
-                    expect: "stdout == \\"x\\" and )"
-                  - id: b
-                    on: fleet
-                    check: echo
-                    expect: 'stdout == ''x'' and )'
-                """) == [
-                "rb.yaml:7:34: error: expect: expected a value, got ')'",
-                "rb.yaml:11:34: error: expect: expected a value, got ')'",
-            ])
-        }
-        withKnownIssue("folded and multi-line plain scalars are read as one line") {
-            #expect(errors("""
-                name: demo
-                targets: {fleet: fleet}
-                steps:
-                  - id: b
-                    on: fleet
-                    check: echo
-                    expect: >
-                      stdout == "x" and
-                      exit == 0 and )
-                  - id: c
-                    on: fleet
-                    check: echo
-                    expect: stdout == "x" and
-                      exit == 0 and )
-                """) == [
-                "rb.yaml:9:21: error: expect: expected a value, got ')'",
-                "rb.yaml:14:21: error: expect: expected a value, got ')'",
-            ])
-        }
+        #expect(errors("""
+            name: demo
+            targets: {fleet: fleet}
+            steps:
+              - id: c
+                on: fleet
+                check: |
+                  echo {{ params.nope }}
+                  echo {{ params.nope2 }}
+            """) == [
+            "rb.yaml:7:22: error: unknown parameter 'nope'; the runbook declares no params",
+            "rb.yaml:8:22: error: unknown parameter 'nope2'; the runbook declares no params",
+        ])
+        #expect(errors("""
+            name: demo
+            targets: {fleet: fleet}
+            steps:
+              - id: c
+                on: fleet
+                check: echo
+                expect: |
+                  stdout == "x" and
+                    exit == 0 and )
+            """) == ["rb.yaml:9:23: error: expect: expected a value, got ')'"])
+        #expect(errors("""
+            name: demo
+            targets: {fleet: fleet}
+            steps:
+              - id: a
+                on: fleet
+                check: echo
+                expect: "stdout == \\"x\\" and )"
+              - id: b
+                on: fleet
+                check: echo
+                expect: 'stdout == ''x'' and )'
+            """) == [
+            "rb.yaml:7:34: error: expect: expected a value, got ')'",
+            "rb.yaml:11:34: error: expect: expected a value, got ')'",
+        ])
+        #expect(errors("""
+            name: demo
+            targets: {fleet: fleet}
+            steps:
+              - id: b
+                on: fleet
+                check: echo
+                expect: >
+                  stdout == "x" and
+                  exit == 0 and )
+              - id: c
+                on: fleet
+                check: echo
+                expect: stdout == "x" and
+                  exit == 0 and )
+            """) == [
+            "rb.yaml:9:21: error: expect: expected a value, got ')'",
+            "rb.yaml:14:21: error: expect: expected a value, got ')'",
+        ])
     }
 
     @Test func conditionsAreWrittenWithoutBraces() {

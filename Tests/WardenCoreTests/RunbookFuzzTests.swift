@@ -291,7 +291,7 @@ import WardenTesting
             while Date() < deadline || cases < 120, Date() < hardDeadline, failures.count < 5 {
                 let text = (0..<noise.below(24)).map { _ in noise.pick(Self.expressionTokens) }.joined(separator: noise.chance(2) ? " " : "")
                 cases += 1
-                let source = ExpressionSource(text, at: start)
+                let source = ExpressionSource(text, placement: .flowing(from: start))
                 let end = source.location(at: source.scalars.count)
                 do throws(LocatedError) {
                     let expression = try Expression.parse(text, at: start)

@@ -26,13 +26,18 @@ public struct Expression: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text`, which starts at `location` in its file (later lines
     /// of multi-line text start at column 1).
     public static func parse(_ text: String, at location: SourceLocation) throws(LocatedError) -> Expression {
+        try parse(text, placedAt: .flowing(from: location))
+    }
+
+    /// Parses `text`, whose characters are where `placement` says in its file.
+    public static func parse(_ text: String, placedAt placement: SourcePlacement) throws(LocatedError) -> Expression {
         guard text.utf8.count <= 4 * ExpressionLimits.maximumLength, text.count <= ExpressionLimits.maximumLength else {
             throw LocatedError(
-                "expression is too long: more than \(ExpressionLimits.maximumLength) characters", at: location)
+                "expression is too long: more than \(ExpressionLimits.maximumLength) characters", at: placement.start)
         }
-        let source = ExpressionSource(text, at: location)
+        let source = ExpressionSource(text, placement: placement)
         let root = try ExpressionParser.parse(source)
-        return Expression(text: text, location: location, source: source, root: root)
+        return Expression(text: text, location: placement.start, source: source, root: root)
     }
 
     /// The top-level names the expression reads (`params`, `steps`...), so

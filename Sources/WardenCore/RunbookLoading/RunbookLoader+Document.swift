@@ -25,7 +25,7 @@ extension RunbookLoader {
         let savedFile = file, savedLines = lines, savedScope = scope, savedDefaults = stepDefaults
         defer { file = savedFile; lines = savedLines; scope = savedScope; stepDefaults = savedDefaults }
         file = path
-        lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = yaml.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
         stepDefaults = StepDefaults()
         sources.append(RunbookSource(path: path, text: yaml))
 

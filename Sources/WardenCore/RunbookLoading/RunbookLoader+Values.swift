@@ -25,7 +25,7 @@ extension RunbookLoader {
             var lineIndex = start.line // the next line, 0-based
             while lineIndex < lines.count {
                 let line = lines[lineIndex]
-                if !line.allSatisfy(\.isWhitespace) {
+                if !line.allSatisfy(\.properties.isWhitespace) {
                     let indent = line.prefix { $0 == " " }.count
                     return SourceLocation(file: start.file, line: lineIndex + 1, column: indent + 1)
                 }
@@ -35,6 +35,15 @@ extension RunbookLoader {
         default:
             return start
         }
+    }
+
+    /// Where each character of a scalar's text is in the file (`YAMLScalarSourceMap`),
+    /// or, where that cannot be worked out, where its text starts.
+    func placement(of node: Node) -> SourcePlacement {
+        if case let .scalar(scalar) = node, let locations = YAMLScalarSourceMap.locations(of: scalar, lines: lines, file: file) {
+            return .mapped(locations)
+        }
+        return .flowing(from: contentStart(of: node))
     }
 
     mutating func expression(_ node: Node, key: String) -> Expression? {
@@ -49,7 +58,7 @@ extension RunbookLoader {
             return nil
         }
         do {
-            return try Expression.parse(text, at: contentStart(of: node))
+            return try Expression.parse(text, placedAt: placement(of: node))
         } catch {
             report(LocatedError("\(key): \(error.message)", at: error.location, hint: error.hint))
             return nil
@@ -63,7 +72,7 @@ extension RunbookLoader {
             return nil
         }
         do {
-            return try Template.parse(text, at: contentStart(of: node))
+            return try Template.parse(text, placedAt: placement(of: node))
         } catch {
             report(LocatedError("\(key): \(error.message)", at: error.location, hint: error.hint))
             return nil

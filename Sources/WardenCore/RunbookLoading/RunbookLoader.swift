@@ -23,7 +23,8 @@ struct RunbookLoader {
 
     /// The file being read now (includes switch it).
     var file: String
-    var lines: [Substring] = []
+    /// The file's lines (split at "\n", as Unicode scalars, the unit YAML columns count).
+    var lines: [[Unicode.Scalar]] = []
     private(set) var diagnostics: [Diagnostic] = []
     private var uncountedErrors = 0
     /// Shared by all literal values in all files, see `Value.maximumNodeCount`.

@@ -17,7 +17,12 @@ public struct Template: Sendable, Hashable {
     /// Parses the holes. Errors (an unclosed `{{`, an empty hole, a bad
     /// expression) point at their place in the file.
     public static func parse(_ text: String, at location: SourceLocation) throws(LocatedError) -> Template {
-        Template(text: text, location: location, pieces: try TemplateParser.parse(text, at: location))
+        try parse(text, placedAt: .flowing(from: location))
+    }
+
+    /// Parses the holes of `text`, whose characters are where `placement` says in its file.
+    public static func parse(_ text: String, placedAt placement: SourcePlacement) throws(LocatedError) -> Template {
+        Template(text: text, location: placement.start, pieces: try TemplateParser.parse(text, placedAt: placement))
     }
 
     /// The holes' expressions, in order, and how each reaches the line.

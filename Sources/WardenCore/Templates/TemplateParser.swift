@@ -1,8 +1,8 @@
 /// Splits a template into literal text and `{{ }}` holes.
 enum TemplateParser {
-    static func parse(_ text: String, at location: SourceLocation) throws(LocatedError) -> [TemplatePiece] {
+    static func parse(_ text: String, placedAt placement: SourcePlacement) throws(LocatedError) -> [TemplatePiece] {
         let scalars = Array(text.unicodeScalars)
-        let source = ExpressionSource(text, at: location)
+        let source = ExpressionSource(text, placement: placement)
         var pieces: [TemplatePiece] = []
         var literal = String.UnicodeScalarView()
         var index = 0
@@ -75,7 +75,7 @@ enum TemplateParser {
         while last > first, scalars[last - 1].properties.isWhitespace { last -= 1 }
         var body = String.UnicodeScalarView()
         body.append(contentsOf: scalars[first..<last])
-        let expression = try Expression.parse(String(body), at: source.location(at: first))
+        let expression = try Expression.parse(String(body), placedAt: source.placement(from: first))
         return .hole(expression, form: form)
     }
 

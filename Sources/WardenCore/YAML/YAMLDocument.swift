@@ -32,6 +32,11 @@ enum YAMLDocument {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
             let hint = character(at: mark, in: text) == "\t" ? "YAML indents with spaces, not tabs" : nil
+            // libyaml notices that a line is not `key: value` only where the next token
+            // starts, often the line after; the simple key it was reading is the line to fix.
+            if let context, context.text == "while scanning a simple key" {
+                return LocatedError(explained(problem, context), at: at(context.mark), hint: hint)
+            }
             return LocatedError(explained(problem, context), at: at(mark), hint: hint)
         case let .composer(context, problem, mark, _):
             // Yams words the "more than one document" case as a context plus
