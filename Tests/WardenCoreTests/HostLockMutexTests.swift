@@ -132,12 +132,19 @@ struct HostLockMutexTests {
         writer.executableURL = URL(fileURLWithPath: "/bin/sh")
         writer.arguments = ["-c", scene.lock().script(action: "renew")]
         writer.environment = ["PATH": bin + ":/usr/bin:/bin"]
+        let output = scene.root + "/writer.out"
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        writer.standardOutput = outputHandle
+        writer.standardError = outputHandle
         try writer.run()
+        try outputHandle.close()
         defer { if writer.isRunning { kill(-writer.processIdentifier, SIGKILL) } }
-        for _ in 0..<Self.polls where !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
+        for _ in 0..<Self.polls where writer.isRunning && !FileManager.default.fileExists(atPath: scene.mutex + "/pid") {
             try await Task.sleep(for: .milliseconds(50))
         }
-        try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"), "the renewal took the mutex")
+        try #require(FileManager.default.fileExists(atPath: scene.mutex + "/pid"),
+                     "the renewal took the mutex; it \(writer.isRunning ? "still runs" : "exited \(writer.terminationStatus)"): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
         let signalled = kill(-writer.processIdentifier, SIGTERM)
         #expect(signalled == 0, "errno \(errno)")
         writer.waitUntilExit()

@@ -123,24 +123,23 @@ public struct HostLock: Sendable {
         if command -v flock >/dev/null 2>&1; then
           exec 9<"$warden_state/locks" || warden_cannot "cannot open $warden_state/locks"
           tries=0
-          until flock -n 9 2>/dev/null; do
+          while :; do
+            if flock -n 9 2>/dev/null; then guarded=1; break; fi
             tries=$((tries + 1)); [ $tries -gt \(waitSeconds * 10) ] && break
             sleep 0.1
           done
-          [ $tries -gt \(waitSeconds * 10) ] || guarded=1
         fi
         tries=0
         until mkdir -m 700 -- "$lock.mutex" 2>/dev/null; do
           if [ -e "$lock.mutex" ] || [ -L "$lock.mutex" ]; then warden_check_own "$lock.mutex"; fi
           holder=$(cat -- "$lock.mutex/pid" 2>/dev/null) || holder=
           case $holder in *[!0-9]*) holder=;; esac
+          # A leftover: under the kernel lock, a mutex naming a writer that is gone; else one a minute old.
+          stale=
+          if [ -n "$guarded" ] && [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null && [ ! -d "/proc/$holder" ]; then stale=1
+          elif [ -n "$(find "$lock.mutex" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then stale=1; fi
           broke=
-          # Under the kernel lock, a mutex naming a writer that is gone is that writer's leftover.
-          if [ -n "$guarded" ] && [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null && [ ! -d "/proc/$holder" ]; then
-            rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null && broke=1
-          elif [ -n "$(find "$lock.mutex" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then
-            rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null && broke=1
-          fi
+          if [ -n "$stale" ]; then rm -f -- "$lock.mutex/pid"; rmdir -- "$lock.mutex" 2>/dev/null && broke=1; fi
           tries=$((tries + 1))
           [ $tries -gt \(waitSeconds * 10) ] && { echo "lock mutex $lock.mutex busy${holder:+ (held by process $holder on this host)}" >&2; exit 4; }
           [ -n "$broke" ] || sleep 0.1
