@@ -189,6 +189,44 @@ struct HostStateTests {
         #expect(try mode(second.path + "/command") == 0o600)
     }
 
+    /// After a reboot the timer is gone and its pid may be another process's: disarming, or
+    /// arming again, must not kill that process (Foundation starts it in a session of its own,
+    /// so its pid is a process group's, as the timer's was).
+    @Test func aTimerGoneSinceArmingTakesNoStrangerWithIt() async throws {
+        let (root, _, host, transport) = try scene()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for disarming in [true, false] {
+            let deadman = try await Deadman.arm("echo revert", after: .seconds(600), runID: "r1", step: "lively", host: host, transport: transport)
+            let timer = try #require(Int32(try String(contentsOfFile: deadman.path + "/pid", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(-timer, SIGKILL)
+            try await waitUntil { timers(for: deadman.path) == 0 }
+            let stranger = Process()
+            // TERM as a daemon has it: the test process may pass it on ignored.
+            stranger.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            stranger.arguments = ["--default-signal=TERM", "sleep", "60"]
+            try stranger.run()
+            defer { if stranger.isRunning { kill(stranger.processIdentifier, SIGKILL) } }
+            try "\(stranger.processIdentifier)\n".write(toFile: deadman.path + "/pid", atomically: false, encoding: .utf8)
+            if disarming {
+                #expect(try await deadman.disarm(on: host, transport: transport) == .disarmed)
+            } else {
+                let again = try await Deadman.arm("echo revert", after: .seconds(600), runID: "r1", step: "lively", host: host, transport: transport)
+                #expect(timers(for: again.path) == 1)
+                #expect(try await again.disarm(on: host, transport: transport) == .disarmed)
+                #expect(timers(for: again.path) == 0)
+            }
+            #expect(Self.isAlive(stranger.processIdentifier), "\(disarming ? "disarming" : "arming again") killed process \(stranger.processIdentifier), not the timer")
+        }
+    }
+
+    /// Whether `pid` runs: it exists and is not a zombie (`isRunning` lags until Foundation reaps it).
+    private static func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+
     @Test func theTimerRunsTheRevertItWasGivenNotWhatItsFolderSaysLater() async throws {
         let (root, _, host, transport) = try scene()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -58,8 +58,21 @@ public struct Deadman: Sendable, Hashable, Codable {
     var legacyAdvice: String {
         "armed by an older Warden in \(path), a folder any account on \(host) can change: not trusted and not disarmed; "
             + "on \(host), check who owns that folder and whether its revert ran (`fired`), and if it is still armed and root's, "
-            + "kill the timer whose pid its `pid` file holds, then remove the folder"
+            + "kill the timer whose pid its `pid` file holds (once its command line shows it is that folder's timer), then remove the folder"
     }
+
+    /// Ends the timer of the deadman in `$d`: the process group its `pid` file names, only
+    /// while that process is still this timer (its command line names `$d`). A host that
+    /// rebooted since arming has no timer left, and the pid may be any other process's by
+    /// now, the database server's among them. Not killing a timer is safe: `armed` is
+    /// gone by then, so it wakes to find nothing to do. Without /proc, the pid file is trusted.
+    static let endTimer = #"""
+          pid=$(cat "$d/pid" 2>/dev/null); case $pid in ''|*[!0-9]*) pid= ;; esac
+          if [ -n "$pid" ] && [ -d /proc/self ]; then
+            { tr '\0' '\n' < "/proc/$pid/cmdline" | grep -qxF -- "$d"; } 2>/dev/null || pid=
+          fi
+          [ -z "$pid" ] || kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+        """#
 
     /// Arms the revert on `host`. Throws why not when it cannot: the change must not go ahead without it.
     /// `clock` tells the controller's time, from which the firing time is reckoned.
@@ -69,9 +82,13 @@ public struct Deadman: Sendable, Hashable, Codable {
     ) async throws(HostStateError) -> Deadman {
         let seconds = max(1, Int((after.milliseconds / 1000).rounded(.up)))
         let folder = HostStateFolder(for: host)
-        // The timer: sleep, check the folder is still the one armed, then win the race on `armed` and revert.
+        // The timer: record its pid (written by itself, so it names the timer once it runs in its own
+        // session, never the shell on its way there), sleep, check the folder is still the one armed,
+        // then win the race on `armed` and revert.
         let fire = """
-        sleep "$1"; d=$2; inode=$3; owner=$4
+        d=$2; inode=$3; owner=$4
+        echo $$ > "$d/pid.new" && mv -f -- "$d/pid.new" "$d/pid"
+        sleep "$1"
         [ -L "$d" ] && exit 0
         set -f; set -- $(ls -ldin -- "$d" 2>/dev/null); set +f
         [ "${1:-}" = "$inode" ] && [ "${4:-}" = "$owner" ] || exit 0
@@ -86,7 +103,7 @@ public struct Deadman: Sendable, Hashable, Codable {
           # Armed again (a resume re-running the step): the earlier timer must not outlive it.
           warden_check_own "$d"
           if [ -f "$d/pid" ] && mv "$d/armed" "$d/superseded" 2>/dev/null; then
-            pid=$(cat "$d/pid" 2>/dev/null); case $pid in ''|*[!0-9]*) ;; *) kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null;; esac
+        \(Self.endTimer)
           fi
           rm -rf -- "$d" || warden_cannot "cannot remove the earlier deadman $d"
         fi
@@ -101,7 +118,11 @@ public struct Deadman: Sendable, Hashable, Codable {
         else
           nohup sh -c "$fire" deadman \(seconds) "$d" "$inode" "$warden_uid" </dev/null >/dev/null 2>&1 &
         fi
-        echo $! > "$d/pid"; printf 'armed %s\\n' "$d"
+        # Armed once the timer has said it runs; else it is told it has nothing to do, and the change waits.
+        i=0
+        while [ ! -s "$d/pid" ] && [ $i -lt 100 ]; do sleep 0.05 2>/dev/null || sleep 1; i=$((i + 1)); done
+        [ -s "$d/pid" ] || { mv -- "$d/armed" "$d/unarmed" 2>/dev/null; warden_cannot "the deadman's timer did not start in $d"; }
+        printf 'armed %s\\n' "$d"
         """
         let result = try await HostStateFolder.run(script, on: host, transport: transport)
         let answer = result.stdout.text.split(separator: "\n").first.map(String.init) ?? ""
@@ -130,7 +151,7 @@ public struct Deadman: Sendable, Hashable, Codable {
         { [ -e "$d" ] || [ -L "$d" ]; } || { echo missing; exit 0; }
         warden_check_own "$warden_state/deadman"; warden_check_own "$d"
         if mv "$d/armed" "$d/disarmed" 2>/dev/null; then
-          pid=$(cat "$d/pid" 2>/dev/null); case $pid in ''|*[!0-9]*) ;; *) kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null;; esac
+        \(Self.endTimer)
           echo disarmed
         elif [ -e "$d/fired" ]; then echo "fired $(cat "$d/fired")"
         elif [ -e "$d/firing" ]; then echo firing

@@ -23,7 +23,7 @@ struct HostStateFolderTests {
     }
 
     /// The rebalance in miniature (see DeadmanTests): `lively` with a 5 s deadman, a wait, `steady` in cleanup.
-    private func runbook(in fleet: LoopbackFleet, level: String, lock: Bool = false, wait: String = "60") throws -> String {
+    private func runbook(in fleet: LoopbackFleet, level: String, lock: Bool = false, wait: String = "60", revertAfter: String = "5s") throws -> String {
         try "steady\n".write(toFile: level, atomically: true, encoding: .utf8)
         return try write("""
             name: rebalance-in-miniature
@@ -34,7 +34,7 @@ struct HostStateFolderTests {
               - id: lively
                 on: admin
                 run: "echo lively > \(level)"
-                deadman: {after: 5s, run: "echo steady > \(level)"}
+                deadman: {after: \(revertAfter), run: "echo steady > \(level)"}
               - id: balance
                 on: admin
                 check: "sleep \(wait)"
@@ -146,7 +146,9 @@ struct HostStateFolderTests {
             let level = fleet.directory.appendingPathComponent("meta-level").path
             let seconds = fleet.directory.appendingPathComponent("wait-seconds").path
             try "60\n".write(toFile: seconds, atomically: true, encoding: .utf8)
-            let file = try runbook(in: fleet, level: level, wait: "$(cat \(seconds))")
+            // Long enough that the genuine deadman is still armed when the resume comes, however
+            // slow the machine (at 5 s it once fired first, under a loaded suite).
+            let file = try runbook(in: fleet, level: level, wait: "$(cat \(seconds))", revertAfter: "10m")
             let state = fleet.directory.appendingPathComponent("state").path
             let background = try BackgroundWarden.start(["run", file, "-i", fleet.inventoryPath, "--state", state, "--yes"])
             let run = try await awaitRun(in: state, "the balance wait to start") { _, events in
