@@ -62,12 +62,14 @@ import Yams
         let parts = ["a", "b", "x9", "==", "'", "\"", "\\", " ", "  ", "\n", "\n\n", "\t", "é", "{{", "}}", "#", ": ", "- ", "😀", ",", "[", "\r"]
         let styles: [Node.Scalar.Style] = [.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
         var failures: [String] = []
-        var counts = (cases: 0, mapped: 0)
+        var counts = (cases: 0, mapped: 0, flow: 0)
         for _ in 0..<3000 {
             var value = ""
             for _ in 0..<(1 + noise.below(12)) { value += noise.pick(parts) }
             let style = noise.pick(styles)
-            let document = Node([(Node("a"), Node([(Node("b"), Node(value, Tag(.str), style))]))])
+            // Block mappings, or a flow mapping inside one (a scalar in `{b: ...}` ends at , or }).
+            let inner = Node([(Node("b"), Node(value, Tag(.str), style))], Tag(.map), noise.chance(3) ? .flow : .block)
+            let document = Node([(Node("a"), inner)])
             let yaml = try Yams.serialize(node: document, width: noise.pick([-1, 12, 30]), allowUnicode: noise.chance(2))
             guard let (read, map, lines) = Self.mapped(yaml) else { failures.append("not read back:\n\(yaml)"); continue }
             counts.cases += 1
@@ -76,11 +78,13 @@ import Yams
                 continue
             }
             counts.mapped += 1
+            if yaml.contains("{b:") { counts.flow += 1 }
             if let problem = Self.problem(read, map, lines) { failures.append("\(problem):\n\(yaml)") }
             if failures.count >= 5 { break }
         }
         #expect(failures == [], "seed \(RunbookFuzzTests.seed)")
         #expect(counts.mapped * 10 >= counts.cases * 9, "only \(counts.mapped) of \(counts.cases) values mapped")
+        #expect(counts.flow * 5 >= counts.mapped, "only \(counts.flow) of \(counts.mapped) in a flow mapping")
     }
 
     private static func problem(_ value: [Unicode.Scalar], _ map: [WardenCore.SourceLocation], _ lines: [[Unicode.Scalar]]) -> String? {
