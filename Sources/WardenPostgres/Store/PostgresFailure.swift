@@ -11,7 +11,10 @@ struct PostgresFailure {
     let connectionLost: Bool
 
     init(_ error: any Error) {
-        if let psql = error as? PSQLError {
+        if error is TransactionLost {
+            text = "the connection closed inside a transaction (the server ended the session); nothing of it was kept"
+            connectionLost = true
+        } else if let psql = error as? PSQLError {
             let state = psql.serverInfo?[.sqlState]
             let message = psql.serverInfo?[.message]
             if let state, let message {

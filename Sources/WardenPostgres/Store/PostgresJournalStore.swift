@@ -15,6 +15,12 @@ import WardenCore
 /// left on). Clock: `databaseTime()` is the server's, so the leases of runs are judged alike by
 /// every controller.
 ///
+/// A controller frozen inside a write (stopped, a stalled VM, swapping) would hold the write lock,
+/// and every other controller's writes with it, for as long as it stays frozen: the server ends a
+/// session left idle inside a transaction after `idleInTransactionTimeout` (PostgreSQL's
+/// `idle_in_transaction_session_timeout`), which rolls its transaction back and frees the lock.
+/// Warden's own transactions go from statement to statement in milliseconds.
+///
 /// A connection lost before a transaction's COMMIT was sent (the server restarted, the network
 /// dropped) is retried on a new connection for up to `patience`: nothing of it was kept, and
 /// the run waiting on it sends nothing meanwhile. A COMMIT whose answer was lost is not retried
@@ -31,8 +37,9 @@ public final class PostgresJournalStore: JournalStore {
     /// Connects to `address` (with `password`, if the server wants one), brings its schema up
     /// to this version's (refusing a newer one), and returns the store.
     public static func open(_ address: PostgresAddress, password: String?, connections: Int = 4,
-                            patience: Duration = .seconds(30)) async throws(JournalError) -> PostgresJournalStore {
-        let configuration = try PostgresJournalStore.configuration(address, password: password)
+                            patience: Duration = .seconds(30),
+                            idleInTransactionTimeout: Duration = defaultIdleInTransactionTimeout) async throws(JournalError) -> PostgresJournalStore {
+        let configuration = try PostgresJournalStore.configuration(address, password: password, idleInTransactionTimeout: idleInTransactionTimeout)
         var logger = Logger(label: "warden.postgres")
         logger.logLevel = .error
         let lanes = (0..<max(1, connections)).map { PostgresLane(configuration: configuration, logger: logger, id: $0) }
@@ -42,6 +49,9 @@ public final class PostgresJournalStore: JournalStore {
         try await store.migrate()
         return store
     }
+
+    /// How long a frozen controller can hold up the others' writes (see the type's doc).
+    public static let defaultIdleInTransactionTimeout: Duration = .seconds(10)
 
     private init(location: String, lanes: PostgresLanes, urgentLane: PostgresLanes, patience: Duration, signalling: PostgresSignals) {
         self.location = location
@@ -156,7 +166,8 @@ public final class PostgresJournalStore: JournalStore {
             while true {
                 var committing = false
                 do {
-                    _ = try lane.query(write || migration || claim ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    try lane.begin(write || migration || claim ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    defer { lane.end() }
                     do {
                         if write { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.writeLock))") }
                         if migration { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))") }
@@ -173,9 +184,12 @@ public final class PostgresJournalStore: JournalStore {
                 } catch {
                     let failure = PostgresFailure(error)
                     if failure.connectionLost { lane.reset() }
-                    guard failure.connectionLost, !committing, ContinuousClock.now + delay < deadline else {
+                    // Lost before its COMMIT went out (`TransactionLost` says so even at the COMMIT):
+                    // nothing was kept, and the whole transaction is tried again.
+                    let notSent = !committing || error is TransactionLost
+                    guard failure.connectionLost, notSent, ContinuousClock.now + delay < deadline else {
                         let verb = write || claim ? "write to" : "read"
-                        let unsure = committing && failure.connectionLost ? " (the connection broke while committing: the write may or may not have been kept)" : ""
+                        let unsure = !notSent && failure.connectionLost ? " (the connection broke while committing: the write may or may not have been kept)" : ""
                         return .failure(JournalError(write || claim ? .cannotWrite : .cannotRead,
                                                      "cannot \(verb) the journal \(location): \(failure.text)\(unsure)"))
                     }
@@ -186,7 +200,8 @@ public final class PostgresJournalStore: JournalStore {
         }
     }
 
-    static func configuration(_ address: PostgresAddress, password: String?) throws(JournalError) -> PostgresConnection.Configuration {
+    static func configuration(_ address: PostgresAddress, password: String?,
+                              idleInTransactionTimeout: Duration = defaultIdleInTransactionTimeout) throws(JournalError) -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let folder = address.socketFolder {
             configuration = .init(unixSocketPath: "\(folder)/.s.PGSQL.\(address.port)", username: address.user, password: password,
@@ -210,7 +225,8 @@ public final class PostgresJournalStore: JournalStore {
             configuration.options.tlsServerName = address.tls == .require ? address.host : nil
         }
         configuration.options.connectTimeout = .seconds(10)
-        configuration.options.additionalStartupParameters = [("application_name", "warden")]
+        let idle = max(1, Int(idleInTransactionTimeout.components.seconds * 1000 + idleInTransactionTimeout.components.attoseconds / 1_000_000_000_000_000))
+        configuration.options.additionalStartupParameters = [("application_name", "warden"), ("idle_in_transaction_session_timeout", "\(idle)")]
         return configuration
     }
 }

@@ -19,6 +19,9 @@ final class PostgresLane: @unchecked Sendable {
     private let id: Int
     /// Only touched by the thread holding the lane.
     private var connection: PostgresConnection?
+    /// Between `begin` and `end`: the statements belong to one transaction on `connection`, and
+    /// a connection found closed is not replaced (see `TransactionLost`).
+    private var inTransaction = false
 
     init(configuration: PostgresConnection.Configuration, logger: Logger, id: Int) {
         self.configuration = configuration
@@ -40,6 +43,7 @@ final class PostgresLane: @unchecked Sendable {
     func reset() {
         if let connection { PostgresLane.close(connection) }
         connection = nil
+        inTransaction = false
     }
 
     /// Closes `connection`, keeping it alive until it is closed (postgres-nio checks that a
@@ -49,12 +53,33 @@ final class PostgresLane: @unchecked Sendable {
         closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
-    /// Runs `query` and waits for all of its rows.
+    /// Runs `query` and waits for all of its rows. Outside a transaction a broken connection is
+    /// replaced first; inside one it is not: a statement sent on a new connection would run
+    /// on its own, outside the transaction, its lock and its rollback.
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        try open().query(query, logger: logger).wait()
+        if inTransaction, connection?.isClosed ?? true { throw TransactionLost() }
+        return try open().query(query, logger: logger).wait()
+    }
+
+    /// Opens a transaction with `statement` (`BEGIN ...`), connecting first if need be.
+    func begin(_ statement: PostgresQuery) throws {
+        inTransaction = false
+        _ = try query(statement)
+        inTransaction = true
+    }
+
+    /// The transaction is over (committed, rolled back, or lost).
+    func end() {
+        inTransaction = false
     }
 
     deinit {
         if let connection { PostgresLane.close(connection) }
     }
 }
+
+/// A transaction's connection was found closed before its next statement was sent: the server
+/// ended the session (it restarted, or the session sat idle in the transaction past
+/// `idle_in_transaction_session_timeout`: a frozen controller) and rolled the transaction back.
+/// Nothing of it was kept, even if the statement about to go was its COMMIT.
+struct TransactionLost: Error {}
