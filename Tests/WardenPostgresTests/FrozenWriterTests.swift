@@ -53,4 +53,22 @@ import WardenCore
         let kept = try await other.read { reader in try reader.controllers().map(\.id).sorted() }
         #expect(kept == ["frozen-1", "frozen-2", "other"], "never half of the frozen write")
     }
+
+    /// Reads take no locks and hold no one up, so a read that works long between its statements
+    /// (checking a big journal's audit chain) is not ended: the bound is for writes.
+    @Test func aReadThatWorksLongBetweenItsStatementsIsNotEnded() async throws {
+        let server = try await SharedPostgres.server()
+        let address = try PostgresAddress(url: try await server.createDatabase())
+        let password = try PostgresPassword.resolve(file: server.passwordFile)
+        let store = try await PostgresJournalStore.open(address, password: password, idleInTransactionTimeout: .seconds(1))
+        let attempts = Mutex(0)
+        let read = try await store.read { reader in
+            attempts.withLock { $0 += 1 }
+            _ = try reader.controllers()
+            Thread.sleep(forTimeInterval: 3)
+            return try reader.controllers().count
+        }
+        #expect(read == 0)
+        #expect(attempts.withLock { $0 } == 1, "the read was ended and tried again")
+    }
 }

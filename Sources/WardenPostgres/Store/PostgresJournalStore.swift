@@ -17,9 +17,11 @@ import WardenCore
 ///
 /// A controller frozen inside a write (stopped, a stalled VM, swapping) would hold the write lock,
 /// and every other controller's writes with it, for as long as it stays frozen: the server ends a
-/// session left idle inside a transaction after `idleInTransactionTimeout` (PostgreSQL's
-/// `idle_in_transaction_session_timeout`), which rolls its transaction back and frees the lock.
-/// Warden's own transactions go from statement to statement in milliseconds.
+/// session left idle inside a transaction that takes locks (a write, a claim, a migration) after
+/// `idleInTransactionTimeout` (PostgreSQL's `idle_in_transaction_session_timeout`, set for that
+/// transaction only), which rolls it back and frees the lock. Warden's writes go from statement
+/// to statement in milliseconds. Reads take no locks, hold no one up, and are not bounded: one
+/// may work for long between its statements (checking a big journal's audit chain).
 ///
 /// A connection lost before a transaction's COMMIT was sent (the server restarted, the network
 /// dropped) is retried on a new connection for up to `patience`: nothing of it was kept, and
@@ -32,6 +34,8 @@ public final class PostgresJournalStore: JournalStore {
     /// burst of run writes queued for the others (a live controller would lose its runs).
     private let urgentLane: PostgresLanes
     private let patience: Duration
+    /// `idleInTransactionTimeout` in milliseconds, as the server takes it.
+    private let idleMilliseconds: Int
     private let signalling: PostgresSignals
 
     /// Connects to `address` (with `password`, if the server wants one), brings its schema up
@@ -39,12 +43,15 @@ public final class PostgresJournalStore: JournalStore {
     public static func open(_ address: PostgresAddress, password: String?, connections: Int = 4,
                             patience: Duration = .seconds(30),
                             idleInTransactionTimeout: Duration = defaultIdleInTransactionTimeout) async throws(JournalError) -> PostgresJournalStore {
-        let configuration = try PostgresJournalStore.configuration(address, password: password, idleInTransactionTimeout: idleInTransactionTimeout)
+        let configuration = try PostgresJournalStore.configuration(address, password: password)
         var logger = Logger(label: "warden.postgres")
         logger.logLevel = .error
         let lanes = (0..<max(1, connections)).map { PostgresLane(configuration: configuration, logger: logger, id: $0) }
         let urgent = PostgresLanes([PostgresLane(configuration: configuration, logger: logger, id: lanes.count)])
+        let idle = max(1, Int(idleInTransactionTimeout.components.seconds * 1000
+            + idleInTransactionTimeout.components.attoseconds / 1_000_000_000_000_000))
         let store = PostgresJournalStore(location: address.description, lanes: PostgresLanes(lanes), urgentLane: urgent, patience: patience,
+                                         idleMilliseconds: idle,
                                          signalling: PostgresSignals(configuration: configuration, logger: logger))
         try await store.migrate()
         return store
@@ -53,7 +60,9 @@ public final class PostgresJournalStore: JournalStore {
     /// How long a frozen controller can hold up the others' writes (see the type's doc).
     public static let defaultIdleInTransactionTimeout: Duration = .seconds(10)
 
-    private init(location: String, lanes: PostgresLanes, urgentLane: PostgresLanes, patience: Duration, signalling: PostgresSignals) {
+    private init(location: String, lanes: PostgresLanes, urgentLane: PostgresLanes, patience: Duration, idleMilliseconds: Int,
+                 signalling: PostgresSignals) {
+        self.idleMilliseconds = idleMilliseconds
         self.location = location
         self.lanes = lanes
         self.urgentLane = urgentLane
@@ -160,6 +169,8 @@ public final class PostgresJournalStore: JournalStore {
     private func transactionResult<T: Sendable>(write: Bool, migration: Bool = false, claim: Bool = false, on lanes: PostgresLanes? = nil,
                                                 _ body: @escaping @Sendable (PostgresLane) throws -> T) async -> Result<T, JournalError> {
         let (location, patience) = (self.location, self.patience)
+        // In the statement that takes the lock (no round trip of its own): for this transaction only.
+        let bounded = "set_config('idle_in_transaction_session_timeout', '\(idleMilliseconds)', true)"
         return await (lanes ?? self.lanes).run { lane in
             let deadline = ContinuousClock.now + patience
             var delay = Duration.milliseconds(100)
@@ -169,8 +180,9 @@ public final class PostgresJournalStore: JournalStore {
                     try lane.begin(write || migration || claim ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     defer { lane.end() }
                     do {
-                        if write { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.writeLock))") }
-                        if migration { _ = try lane.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))") }
+                        if write { _ = try lane.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(PostgresSchema.writeLock)), \(bounded)")) }
+                        if migration { _ = try lane.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock)), \(bounded)")) }
+                        if claim, !write, !migration { _ = try lane.query(PostgresQuery(unsafeSQL: "SELECT \(bounded)")) }
                         let result = try body(lane)
                         committing = true
                         _ = try lane.query("COMMIT")
@@ -200,8 +212,7 @@ public final class PostgresJournalStore: JournalStore {
         }
     }
 
-    static func configuration(_ address: PostgresAddress, password: String?,
-                              idleInTransactionTimeout: Duration = defaultIdleInTransactionTimeout) throws(JournalError) -> PostgresConnection.Configuration {
+    static func configuration(_ address: PostgresAddress, password: String?) throws(JournalError) -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let folder = address.socketFolder {
             configuration = .init(unixSocketPath: "\(folder)/.s.PGSQL.\(address.port)", username: address.user, password: password,
@@ -225,8 +236,7 @@ public final class PostgresJournalStore: JournalStore {
             configuration.options.tlsServerName = address.tls == .require ? address.host : nil
         }
         configuration.options.connectTimeout = .seconds(10)
-        let idle = max(1, Int(idleInTransactionTimeout.components.seconds * 1000 + idleInTransactionTimeout.components.attoseconds / 1_000_000_000_000_000))
-        configuration.options.additionalStartupParameters = [("application_name", "warden"), ("idle_in_transaction_session_timeout", "\(idle)")]
+        configuration.options.additionalStartupParameters = [("application_name", "warden")]
         return configuration
     }
 }
