@@ -46,12 +46,20 @@ struct HostLockMutexTests {
     private static let polls = 1200
 
     /// The pid of a process that has ended and been reaped.
-    private func endedProcess() throws -> pid_t {
+    private func endedProcess() async throws -> pid_t {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/true")
         try process.run()
-        process.waitUntilExit()
+        try await Self.exit(of: process)
         return process.processIdentifier
+    }
+
+    /// Waits (up to a minute) for `process` to end, without holding a thread: `waitUntilExit()`
+    /// blocks the cooperative thread it runs on, and can spin there for ever off the main run
+    /// loop; two of them at once would stall every test of the process.
+    private static func exit(of process: Process) async throws {
+        for _ in 0..<polls where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(!process.isRunning, "process \(process.processIdentifier) still runs a minute later")
     }
 
     @Test func aMutexWhoseWriterIsGoneIsRemovedAtOnce() async throws {
@@ -60,11 +68,11 @@ struct HostLockMutexTests {
         #expect(try await scene.lock().acquire(on: scene.host, transport: scene.transport) == .acquired)
 
         // Fresh, so the minute-old rule alone would keep it for another minute.
-        try scene.leaveMutex(pid: try endedProcess())
+        try scene.leaveMutex(pid: try await endedProcess())
         #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
         #expect(!FileManager.default.fileExists(atPath: scene.mutex), "the renewal's own mutex is gone with it")
 
-        try scene.leaveMutex(pid: try endedProcess())
+        try scene.leaveMutex(pid: try await endedProcess())
         #expect(try await scene.lock().release(on: scene.host, transport: scene.transport) == .released)
         #expect(!FileManager.default.fileExists(atPath: scene.state + "/locks/pegasus_c1"))
     }
@@ -112,7 +120,7 @@ struct HostLockMutexTests {
                 "\(String(describing: whileRunning))")
 
         kill(writer.processIdentifier, SIGKILL)
-        writer.waitUntilExit()
+        try await Self.exit(of: writer)
         #expect(FileManager.default.fileExists(atPath: scene.mutex), "killed, it left its mutex behind")
         #expect(try await scene.lock().renew(on: scene.host, transport: scene.transport) == .renewed)
     }
@@ -147,7 +155,7 @@ struct HostLockMutexTests {
                      "the renewal took the mutex; it \(writer.isRunning ? "still runs" : "exited \(writer.terminationStatus)"): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
         let signalled = kill(-writer.processIdentifier, SIGTERM)
         #expect(signalled == 0, "errno \(errno)")
-        writer.waitUntilExit()
+        try await Self.exit(of: writer)
         #expect(writer.terminationStatus == 143, "it ended through its TERM trap")
         #expect(!FileManager.default.fileExists(atPath: scene.mutex), "its mutex went with it")
         #expect(try await scene.lock(wait: .seconds(1)).renew(on: scene.host, transport: scene.transport) == .renewed)
