@@ -132,10 +132,15 @@ struct HostLockMutexTests {
 
         // The real renewal, with an `mv` that hangs: it is stopped inside the mutex, as a transport
         // stops a command (TERM to its process group, its own session as sshd gives it).
+        // Written by a shell that has exited before the writer starts: written here, its open file
+        // could be inherited by a process another test spawns at that moment, and executing a file
+        // open for writing fails (ETXTBSY), so sh would quietly run /usr/bin/mv instead (seen twice).
         let bin = scene.root + "/bin"
-        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: false)
-        try "#!/bin/sh\nexec sleep 60\n".write(toFile: bin + "/mv", atomically: true, encoding: .utf8)
-        chmod(bin + "/mv", 0o755)
+        let made = try await LocalProcess.withPrivateFolder { folder in
+            await LocalProcess.run("/bin/sh", ["-c", #"mkdir -- "$0" && printf '#!/bin/sh\nexec sleep 60\n' > "$0/mv" && chmod 755 "$0/mv""#, bin],
+                                   in: folder)
+        }
+        try #require(made.status == 0, "\(made.stderr)")
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/bin/sh")
         writer.arguments = ["-c", scene.lock().script(action: "renew")]
