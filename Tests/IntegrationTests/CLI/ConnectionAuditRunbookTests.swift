@@ -70,10 +70,12 @@ struct ConnectionAuditRunbookTests {
             self.port = port
         }
 
-        /// Ends the listener (end of its input) and waits for it.
+        /// Ends the listener (end of its input) and waits for it, polling for at most
+        /// ten seconds: `waitUntilExit()` would spin a run loop on a cooperative thread.
         func close() {
             try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            for _ in 0..<1000 where process.isRunning { usleep(10_000) }
+            if process.isRunning { process.terminate() }
         }
     }
 

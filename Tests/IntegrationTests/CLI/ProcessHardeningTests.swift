@@ -91,9 +91,12 @@ private struct WaitingWarden {
         throw TestFailure("warden did not get \(what) within ten seconds; core limit: \(String(describing: try? String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)))")
     }
 
-    /// Ends its input: it parses nothing and exits.
+    /// Ends its input: it parses nothing and exits. Waits a bounded time, polling,
+    /// because `waitUntilExit()` spins a run loop on whatever thread calls it, here a
+    /// cooperative one; a warden still there after ten seconds is killed.
     func stop() {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        for _ in 0..<1000 where process.isRunning { usleep(10_000) }
+        if process.isRunning { process.terminate() }
     }
 }
