@@ -199,9 +199,13 @@ struct ScheduleRouteTests {
         }
     }
 
-    /// Waits until `run`'s cleanup hangs on its host.
+    /// Waits until `run`'s cleanup hangs on its host: until the host has the command, not only until
+    /// the journal says the step started. Its 90-minute timeout counts from the moment the command
+    /// reaches the host, so a test that moved the clock in between (seen under load: the command
+    /// arrived at 17:00, not 16:00) pushed the run's end past the next occurrence's catch-up.
     static func draining(_ harness: ServeHarness, _ run: String) async throws {
-        try await harness.until("run \(run)'s cleanup hangs") { try await harness.journal.events(of: run).contains { $0.step == "drain" } }
+        try await harness.until("run \(run)'s cleanup step starts") { try await harness.journal.events(of: run).contains { $0.step == "drain" } }
+        try await harness.transport.waitForCommand(.equals("drain"), on: "meta1", limit: .seconds(90))
     }
 
     @Test func anOverlappingOccurrenceIsSkippedNamingTheRunStillGoing() async throws {
@@ -236,7 +240,7 @@ struct ScheduleRouteTests {
             #expect(try await api.post("/api/v1/runs/\(first)/cancel", json: ["reason": "stuck"]).code == 202)
             try await harness.finish(first)
             guard case let .started(second) = try await Self.outcome(harness, "2025-06-15T17:00:00Z") else {
-                Issue.record("\(try await Self.record(harness, "2025-06-15T17:00:00Z")?.outcome?.description ?? "")")
+                Issue.record("\(try await Self.record(harness, "2025-06-15T17:00:00Z")?.outcome?.description ?? ""); now \(harness.clock.now); schedule events: \(try await harness.journal.scheduleEvents().map { "\($0.kind) \($0.occurrence ?? 0) \($0.detail ?? "")" }); run events: \(try await harness.journal.events(of: first).map { "\($0.kind) \($0.step ?? "") \(Date(timeIntervalSince1970: $0.at)) \($0.detail ?? "")" })")
                 return
             }
             #expect(second != first)

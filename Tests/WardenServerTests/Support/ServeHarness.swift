@@ -333,14 +333,17 @@ struct ServeHarness: Sendable {
 
     // MARK: Waiting for runs, by the journal
 
-    /// Returns once `condition` holds, yielding in between (never sleeping); fails after `limit` of real time.
+    /// Returns once `condition` holds, checked every millisecond of real time; fails after `limit` of it.
+    /// It never moves the test clock, so the pause is only a poll interval, not synchronisation. It used to
+    /// spin on `Task.yield()`: some 24 tests waiting at once kept both cooperative threads busy with checks
+    /// (the server suite took a fifth more CPU time), and a run starved of them by a fuzz test crawled.
     /// The limit only catches a hang: with the whole unit suite on two cores (a fuzz test holding one of
     /// them for 25 s), a restarted daemon's first run was seen to take over 20 s to report its start.
     func until(_ what: String, limit: Duration = .seconds(90), _ condition: @Sendable () async throws -> Bool) async throws {
         let giveUp = ContinuousClock.now + limit
         while ContinuousClock.now < giveUp {
             if try await condition() { return }
-            for _ in 0..<20 { await Task.yield() }
+            try await Task.sleep(for: .milliseconds(1))
         }
         throw WardenTestFailure("not reached within \(limit): \(what)")
     }
