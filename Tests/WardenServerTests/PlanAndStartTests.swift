@@ -270,4 +270,36 @@ struct PlanAndStartTests {
             #expect(try await api.startReply("inspect").code == 202)
         }
     }
+
+    /// SIGTERM while a start is still planning (its probes ask the hosts, seconds in production):
+    /// the drain waits for it, and it starts nothing. Before, the drain counted the runs to stop
+    /// while the start was still planning, returned, and the run began behind its back.
+    @Test func aStartStillPlanningWhenTheDaemonStopsIsRefusedAndTheDrainWaitsForIt() async throws {
+        try await ServeHarness.with { harness, api in
+            let hash = try #require(try await api.plan("restart", params: ["host": "db2"]).json["hash"].string)
+            // From now on db2 takes 30 s (by the test clock) to answer the probe.
+            harness.transport.on(.equals("load"), host: "db2", reply: .after(.seconds(30), .success("{\"load\": 1}\n")))
+            async let start = api.startReply("restart", params: ["host": "db2"], hash: hash)
+            try await harness.transport.waitUntil("the start's plan probes db2") { transport in
+                transport.commands(receivedBy: "db2").filter { $0 == "load" }.count == 2
+            }
+            let dispatcher = harness.services.dispatcher
+            let drained = ServeHarness.DrainedFlag()
+            let drain = Task {
+                await dispatcher.drain(grace: .zero)
+                drained.set()
+            }
+            try await harness.until("the daemon stops accepting") { await !dispatcher.isAccepting }
+            for _ in 0..<200 { await Task.yield() }
+            #expect(!drained.isSet, "the drain returned while a start was still planning")
+            harness.clock.advance(by: .seconds(30))
+            let reply = try await start
+            #expect(reply.code == 503, "\(reply)")
+            #expect(reply.message.contains("began stopping while the run was planned"), "\(reply)")
+            await drain.value
+            #expect(await dispatcher.activeRuns.isEmpty)
+            #expect(try await harness.journal.runs().isEmpty, "nothing was journaled as started")
+            #expect(!harness.transport.commands(receivedBy: "db2").contains("restart db"))
+        }
+    }
 }

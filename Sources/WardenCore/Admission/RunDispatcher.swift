@@ -59,6 +59,8 @@ public actor RunDispatcher {
     /// Runs being resumed here and not yet tracked: a second resume of one (an operator's request
     /// racing the adoption at start) is refused, so nothing it started runs twice.
     private var resuming: Set<String> = []
+    /// A drain waiting for the starts and resumes already admitted to be tracked or refused.
+    private var admissionWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(journal: Journal, settings: Settings, observer: any DispatcherObserver = SilentDispatcherObserver(),
                 makeTransport: @escaping @Sendable () -> any HostTransport) {
@@ -149,11 +151,19 @@ public actor RunDispatcher {
     /// Plans the request afresh and starts the run on that plan unless `refusal` has an error for it.
     private func startOnFreshPlan(_ request: RunRequest, refusal: (Plan) async -> AdmissionError?) async throws(AdmissionError) -> (runID: String, plan: Plan) {
         starting += 1
-        defer { starting -= 1 }
+        defer {
+            starting -= 1
+            admissionEnded()
+        }
         let (context, transport, plan) = try await planned(request)
         if let refused = await refusal(plan) {
             await transport.close()
             throw refused
+        }
+        // A plan takes seconds (its probes ask the hosts): a shutdown that began meanwhile starts nothing.
+        guard !stopping else {
+            await transport.close()
+            throw AdmissionError(.stopping, "the daemon began stopping while the run was planned; nothing was started")
         }
         // The audit log names whoever asked as the actor of what the run writes.
         let journal = self.journal.acting(as: request.identity.user)
@@ -261,7 +271,10 @@ public actor RunDispatcher {
         }
         // Claimed before the first suspension: the actor runs this check and this insert as one step.
         resuming.insert(runID)
-        defer { resuming.remove(runID) }
+        defer {
+            resuming.remove(runID)
+            admissionEnded()
+        }
         let journaled = try await journaled(runID)
         // Not in a state to be resumed: a conflict (409), as for a cancel, not a request that does not hold together.
         if case .ended = journaled.status { throw AdmissionError(.conflict, "run \(runID) already ended (\(journaled.status)); nothing to resume") }
@@ -374,6 +387,12 @@ public actor RunDispatcher {
     /// says why) and their cleanup runs. Returns when every run has ended.
     public func drain(grace: Duration) async {
         stopping = true
+        // Starts and resumes admitted before this moment are still planning or journaling: each is
+        // tracked (then drained with the rest) or refused before the runs to drain are counted, so
+        // none begins behind the drain's back and outlives the daemon.
+        if starting > 0 || !resuming.isEmpty {
+            await withCheckedContinuation { admissionWaiters.append($0) }
+        }
         let deadline = settings.clock.now.addingTimeInterval(grace.milliseconds / 1000)
         while !active.isEmpty, settings.clock.now < deadline {
             try? await settings.clock.sleep(for: min(.milliseconds(200), .milliseconds(Int64(max(1, deadline.timeIntervalSince(settings.clock.now) * 1000)))))
@@ -414,6 +433,14 @@ public actor RunDispatcher {
         }
         active[runID] = ActiveRun(runID: runID, runbook: runbook, trigger: trigger, startedAt: started, task: task, stopReason: stopReason)
         observer.activeRunsChanged(to: active.count)
+    }
+
+    /// Wakes a drain waiting for admissions once none is in flight.
+    private func admissionEnded() {
+        guard starting == 0, resuming.isEmpty, !admissionWaiters.isEmpty else { return }
+        let waiters = admissionWaiters
+        admissionWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     private func ended(_ runID: String) {

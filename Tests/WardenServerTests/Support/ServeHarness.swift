@@ -315,20 +315,38 @@ struct ServeHarness: Sendable {
 
     /// Stops the daemon's runs as SIGTERM does once the grace period is over (cancelled, their
     /// cleanup run), moving the clock until none is left, so that no test leaves a run behind.
+    /// The clock moves until the drain itself has returned, not only until no run is active: a
+    /// start still in flight when the loop first looked (a schedule's, planning) would otherwise be
+    /// drained after the clock stopped, its cleanup waiting on a clock nobody moves, and the test
+    /// would hang without a word (seen once under load).
     func shutdown() async throws {
         await services.schedules.stop()
         let dispatcher = services.dispatcher
-        let drained = Task { await dispatcher.drain(grace: .zero) }
+        let done = DrainedFlag()
+        let drained = Task {
+            await dispatcher.drain(grace: .zero)
+            done.set()
+        }
         var elapsed = Duration.zero
-        while await !dispatcher.activeRuns.isEmpty {
+        while !done.isSet {
             guard elapsed < .seconds(3600) else {
-                throw WardenTestFailure("runs still active after the drain: \(await dispatcher.activeRuns.map(\.runID))")
+                drained.cancel()
+                throw WardenTestFailure("runs still active an hour (by the clock) into the drain: \(await dispatcher.activeRuns.map(\.runID))")
             }
             for _ in 0..<50 { await Task.yield() }
+            if done.isSet { break }
             clock.advance(by: .seconds(1))
             elapsed += .seconds(1)
         }
         await drained.value
+    }
+
+    /// Set once the drain has returned.
+    final class DrainedFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
     }
 
     // MARK: Waiting for runs, by the journal
