@@ -181,6 +181,44 @@ struct ScheduleRouteTests {
         }
     }
 
+    /// The daemon stops (a restart, an upgrade) while an occurrence's run is still being planned:
+    /// the occurrence is not ended as failed but left to the next daemon, which starts it once.
+    @Test func anOccurrenceMetByAShutdownIsStartedByTheNextDaemon() async throws {
+        try await ServeHarness.with(Self.options(runbook: "restart")) { harness, _ in
+            // The plan's probe takes 30 s (by the test clock): the shutdown comes in between.
+            harness.transport.on(.equals("load"), host: "db1", reply: .after(.seconds(30), .success("{\"load\": 1}\n")))
+            try await Self.registered(harness)
+            try Self.advance(harness, to: Self.first)
+            try await harness.transport.waitForCommand(.equals("load"), on: "db1", limit: .seconds(90))
+            await harness.services.schedules.stop()
+            let dispatcher = harness.services.dispatcher
+            let drain = Task { await dispatcher.drain(grace: .zero) }
+            try await harness.until("the daemon stops accepting") { await !dispatcher.isAccepting }
+            harness.clock.advance(by: .seconds(30))
+            await drain.value
+            let stopping = "the daemon began stopping before its run started"
+            try await harness.until("the occurrence is held for the next daemon, or ended") {
+                let record = try await Self.record(harness)
+                return record?.outcome != nil || record?.held?.hasPrefix(stopping) == true
+            }
+            let held = try await Self.record(harness)
+            #expect(held?.outcome == nil, "ended: \(held?.outcome?.description ?? "")")
+            #expect(held?.held?.hasPrefix(stopping) == true, "\(held?.held ?? "not held")")
+            #expect(try await harness.journal.runs().isEmpty)
+
+            harness.transport.on(.equals("load"), host: "db1", reply: .success("{\"load\": 1}\n"))
+            let restarted = await harness.restarted()
+            defer { Task { try? await restarted.shutdown() } }
+            guard case let .started(run) = try await Self.outcome(restarted) else {
+                Issue.record("\(try await Self.record(restarted)?.outcome?.description ?? "")")
+                return
+            }
+            #expect(try await restarted.journal.runs().map(\.id) == [run])
+            #expect(try await restarted.journal.scheduleEvents().filter { $0.kind == .firing }.count == 1, "started under the first claim")
+            try await restarted.finish(run)
+        }
+    }
+
     /// The daemon was down through the occurrence and its catchup: it is missed, saying so, and told.
     @Test func anOccurrencePastItsCatchupWhileTheDaemonWasDownIsMissed() async throws {
         try await ServeHarness.with(Self.options()) { harness, _ in

@@ -66,6 +66,10 @@ extension ScheduleService {
             // Full: no claim, so that a controller sharing the journal with room claims and starts
             // it (or this one, once a run ends), until its catch-up ends.
             guard await dispatcher.hasRoom else {
+                if await !dispatcher.isAccepting {
+                    await hold(schedule, start, Self.stoppingHold)
+                    return
+                }
                 let settings = await dispatcher.settings
                 await hold(schedule, start, "no room on \(settings.controller) (runs.max_active \(settings.maximumActive) runs are active); "
                            + "started by the first controller with room until its catch-up ends")
@@ -104,6 +108,9 @@ extension ScheduleService {
         let policy = await dispatcher.settings.policy
         return plan.gates.contains { policy.tighten($0.terms, runbook: plan.plan.runbook).requireSignatures }
     }
+
+    /// An occurrence due while the daemon stops: left to the next daemon on this journal.
+    static let stoppingHold = "the daemon began stopping before its run started; the next daemon on this journal starts it until its catchup ends"
 
     /// Why an occurrence does not start now: ended for good, or held for a while.
     enum Refusal {
@@ -145,6 +152,10 @@ extension ScheduleService {
             await planOccurrence(schedule, start, fresh: error.plan)
         case .busy:
             await hold(schedule, start, "\(error.description); tried again until its catchup ends")
+        case .stopping:
+            // Not an end: the daemon is going away (a restart, an upgrade), not the occurrence. Its claim
+            // names this controller, which is soon gone, so the next daemon on this journal starts it.
+            await hold(schedule, start, Self.stoppingHold)
         case .conflict where error.plan != nil:
             let reason = error.plan?.verdictReason ?? error.description
             await end(schedule, start, .planBlocked(reason + (error.runID.map { " (run \($0), not started)" } ?? "")))
