@@ -251,6 +251,35 @@ struct AlertRouteTests {
         }
     }
 
+    /// The daemon stops (a restart, an upgrade) while an incident's run is still being planned: the
+    /// incident is not closed as failed (Alertmanager would not send the alert again for hours), and
+    /// the next daemon makes the start it decided, once.
+    @Test func anIncidentsStartMetByAShutdownIsMadeByTheNextDaemon() async throws {
+        try await ServeHarness.with(Self.options) { harness, api in
+            // The plan's probe takes 30 s (by the test clock): the shutdown comes in between.
+            harness.transport.on(.equals("load"), host: "db2", reply: .after(.seconds(30), .success("{\"load\": 1}\n")))
+            #expect(try await api.post("/api/v1/alerts/alertmanager", as: .alerts, body: Self.delivery([("DBDown", "db2", true)])).code == 202)
+            try await harness.transport.waitForCommand(.equals("load"), on: "db2", limit: .seconds(90))
+            let dispatcher = harness.services.dispatcher
+            let drain = Task { await dispatcher.drain(grace: .zero) }
+            try await harness.until("the daemon stops accepting") { await !dispatcher.isAccepting }
+            harness.clock.advance(by: .seconds(30))
+            await drain.value
+            #expect(try await harness.journal.runs().isEmpty)
+            #expect(try await harness.journal.alertInputs().filter { $0.kind == .startFailed }.isEmpty, "the incident's start was not reported failed")
+            #expect(await harness.services.alerts.openIncidents.map(\.id) == ["I1"])
+
+            harness.transport.on(.equals("load"), host: "db2", reply: .success("{\"load\": 1}\n"))
+            let restarted = await harness.restarted()
+            try await restarted.until("the incident's run started") { try await Self.decisions(restarted).contains { $0.kind == "started" } }
+            let run = try #require(try await Self.decisions(restarted).first { $0.kind == "started" }?.run)
+            try await restarted.finish(run)
+            #expect(try await restarted.journal.runs().map(\.id) == [run])
+            #expect(harness.transport.variable("restarts", on: "db2") == "1")
+            try await restarted.shutdown()
+        }
+    }
+
     @Test func aDeliveryJournaledBeforeTheDaemonDiedIsDecidedOnceAfterItsRestart() async throws {
         try await ServeHarness.with(Self.options) { harness, _ in
             // Journaled, as the receiver does before it answers 202, by a daemon that died before deciding it.

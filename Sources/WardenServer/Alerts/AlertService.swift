@@ -352,6 +352,11 @@ actor AlertService {
             let started = try await dispatcher.start(runRequest) { plan in await self.targetsRefusal(plan, limit: limit) }
             pending[request.incident] = nil
             await self.started(started.runID, plan: started.plan, for: request, source: "warden")
+        } catch let refusal as AdmissionError where refusal.kind == .stopping {
+            // Not the incident's failure: the daemon is going away (a restart, an upgrade). The start
+            // stays decided and unreported, and the next daemon on this journal makes it (resumeStart).
+            logger.notice("the daemon began stopping before an incident's run started; the next daemon starts it",
+                          metadata: ["incident": "\(request.incident)", "rule": "\(request.rule)"])
         } catch {
             await failed(request, reason: error.description)
         }
