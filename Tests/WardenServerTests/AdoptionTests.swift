@@ -73,4 +73,43 @@ struct AdoptionTests {
             try await harness.shutdown()
         }
     }
+
+    /// A daemon takes over an orphan and begins stopping (SIGTERM) before it resumes it: the run
+    /// is not left to an operator, as one only a person can settle would be; its hold lapses and
+    /// the next daemon adopts it as it would have. Before, it was parked "needs an operator: the
+    /// daemon is stopping", and no daemon took it over again.
+    @Test func anOrphanTakenOverAsTheDaemonStopsIsLeftForTheNextDaemonNotAnOperator() async throws {
+        var options = ServeHarness.Options()
+        options.controller = ServeHarness.deadController
+        try await ServeHarness.with(options) { dead, api in
+            // Its controller died while the run waited at its approval gate: nothing unknown on a host.
+            let run = try await api.start("rebalance")
+            try await dead.awaitGate(of: run)
+            var gate: PausingJournalStore?
+            let stopping = await dead.restarted { copy in
+                let store = PausingJournalStore(base: copy)
+                gate = store
+                return store
+            }
+            let dispatcher = stopping.services.dispatcher
+            // SIGTERM arrives while the takeover is being written.
+            try #require(gate).beforeNextWrite {
+                Task { await dispatcher.drain(grace: .zero) }
+                while await dispatcher.isAccepting { await Task.yield() }
+            }
+            let identity = RunIdentity(user: "warden", controller: OperatingSystemUser.controller)
+            #expect(await dispatcher.adoptOrphans(identity: identity) == [], "neither resumed nor left to an operator")
+            let left = try #require(try await stopping.journal.run(run))
+            #expect(!left.isLeftToOperator && left.leaseUntil != nil && left.epoch == 2, "\(left)")
+            #expect(try await stopping.journal.events(of: run).contains { $0.detail?.contains("needs an operator") == true } == false)
+
+            // The next daemon adopts it once the hold has lapsed, and the run waits at its gate again.
+            let settings = await dispatcher.settings
+            dead.clock.advance(by: settings.runLease + settings.adoptAfter + .seconds(1))
+            let next = await stopping.restarted()
+            #expect(await next.services.dispatcher.adoptOrphans(identity: identity) == [.resumed(run)])
+            try await next.awaitGate(of: run)
+            try await next.shutdown()
+        }
+    }
 }

@@ -353,6 +353,8 @@ public actor RunDispatcher {
         }
         var adoptions: [Adoption] = []
         for run in candidates {
+            // A shutdown that began meanwhile takes over nothing more.
+            guard !stopping else { break }
             let since = settings.clock.instant
             let why = OperatingSystemUser.isGone(run.controller)
                 ? "its controller \(run.controller) is gone"
@@ -371,6 +373,12 @@ public actor RunDispatcher {
             let keeper = hold.keepRenewed()
             do {
                 adoptions.append(.resumed(try await resume(run.id, identity: identity, hold: hold)))
+            } catch where error.kind == .stopping {
+                // Taken over, then the shutdown began: nothing an operator must settle. The hold is
+                // let go unparked: its lease lapses, and this controller is soon gone, so the next
+                // daemon on the journal adopts the run as it would have.
+                keeper.cancel()
+                continue
             } catch {
                 adoptions.append(.waiting(run.id, reason: error.description))
                 try? await journal.park(fence, reason: "adopted by \(settings.controller) (\(why)) but it needs an operator: \(error.description)",

@@ -230,14 +230,16 @@ struct ServeHarness: Sendable {
     /// Another daemon (`controller`, by default this process) over a copy of this one's journal
     /// as it is now, with the same files, hosts, clock and tokens: the daemon restarted after
     /// this one died (what this one goes on writing, the other does not see).
-    func restarted(controller: String = OperatingSystemUser.controller) async -> ServeHarness {
+    /// `through`: the store the new daemon's journal goes through, over the copy (a test's wrapper).
+    func restarted(controller: String = OperatingSystemUser.controller,
+                   through: (MemoryJournalStore) -> any JournalStore = { $0 }) async -> ServeHarness {
         // The dead daemon's scheduler no longer looks at the (shared) clock.
         await services.schedules.stop()
         var options = self.options
         options.controller = controller
         let copy = MemoryJournalStore(name: "restarted", contents: store.snapshot())
         let transport = self.transport
-        let services = await ServeServices.make(state: self.services.state, store: copy, policy: options.policy, clock: clock,
+        let services = await ServeServices.make(state: self.services.state, store: through(copy), policy: options.policy, clock: clock,
                                                 controller: controller) { transport }
         await services.alerts.start()
         await services.schedules.start()
