@@ -83,6 +83,16 @@ struct ScheduleRouteTests {
         return try #require(try await record(harness, start)?.outcome)
     }
 
+    /// The restarted daemon's outcome for the first occurrence: a run started, the only run in the
+    /// journal, under the one claim journaled for it. Returns the run.
+    static func startedOnceUnderOneClaim(_ restarted: ServeHarness) async throws -> String {
+        let outcome = try await outcome(restarted)
+        guard case let .started(run) = outcome else { throw WardenTestFailure("not started: \(outcome)") }
+        #expect(try await restarted.journal.runs().map(\.id) == [run])
+        #expect(try await restarted.journal.scheduleEvents().filter { $0.kind == .firing }.count == 1, "started under the one claim")
+        return run
+    }
+
     @Test func anOccurrenceFiresOnceAtItsStartAndItsRunKeepsToItsWindow() async throws {
         try await ServeHarness.with(Self.options()) { harness, api in
             try await Self.registered(harness)
@@ -148,12 +158,7 @@ struct ScheduleRouteTests {
                                                                              kind: .firing), at: harness.clock.now)
             let restarted = await harness.restarted()
             defer { Task { try? await restarted.shutdown() } }
-            guard case let .started(run) = try await Self.outcome(restarted) else {
-                Issue.record("\(try await Self.record(restarted)?.outcome?.description ?? "")")
-                return
-            }
-            #expect(try await restarted.journal.runs().map(\.id) == [run])
-            #expect(try await restarted.journal.scheduleEvents().filter { $0.kind == .firing }.count == 1)
+            _ = try await Self.startedOnceUnderOneClaim(restarted)
         }
     }
 
@@ -209,12 +214,7 @@ struct ScheduleRouteTests {
             harness.transport.on(.equals("load"), host: "db1", reply: .success("{\"load\": 1}\n"))
             let restarted = await harness.restarted()
             defer { Task { try? await restarted.shutdown() } }
-            guard case let .started(run) = try await Self.outcome(restarted) else {
-                Issue.record("\(try await Self.record(restarted)?.outcome?.description ?? "")")
-                return
-            }
-            #expect(try await restarted.journal.runs().map(\.id) == [run])
-            #expect(try await restarted.journal.scheduleEvents().filter { $0.kind == .firing }.count == 1, "started under the first claim")
+            let run = try await Self.startedOnceUnderOneClaim(restarted)
             try await restarted.finish(run)
         }
     }
