@@ -9,8 +9,12 @@ struct PostgresFailure {
     /// The connection broke or the server is restarting: nothing of the transaction was kept,
     /// and a new connection may well succeed.
     let connectionLost: Bool
+    /// The server ended the session inside the transaction, so none of it was kept, even when
+    /// the statement that found out was its COMMIT: it may be tried again whole.
+    let transactionEnded: Bool
 
     init(_ error: any Error) {
+        transactionEnded = error is TransactionLost || (error as? PSQLError)?.serverInfo?[.sqlState] == Self.idleInTransactionTimeout
         if error is TransactionLost {
             text = "the connection closed inside a transaction (the server ended the session); nothing of it was kept"
             connectionLost = true
@@ -22,8 +26,10 @@ struct PostgresFailure {
             } else {
                 text = "\(psql.code)" + (psql.underlying.map { ": \($0)" } ?? "")
             }
-            // 08: connection exception; 57P01-57P03: the server is shutting down or starting.
-            let serverGoing = state.map { $0.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains($0) } ?? false
+            // 08: connection exception; 57P01-57P03: the server is shutting down or starting; 25P03:
+            // it ended a session idle inside a transaction (a frozen writer), and the FATAL message
+            // can be read before the closed socket is seen.
+            let serverGoing = state.map { $0.hasPrefix("08") || ["57P01", "57P02", "57P03", Self.idleInTransactionTimeout].contains($0) } ?? false
             connectionLost = serverGoing || [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown,
                                              .failedToAddSSLHandler].contains(psql.code) && state == nil
         } else if let channel = error as? ChannelError {
@@ -37,4 +43,7 @@ struct PostgresFailure {
             connectionLost = false
         }
     }
+
+    /// SQLSTATE idle_in_transaction_session_timeout.
+    static let idleInTransactionTimeout = "25P03"
 }

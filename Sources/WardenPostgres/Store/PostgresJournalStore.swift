@@ -196,9 +196,10 @@ public final class PostgresJournalStore: JournalStore {
                 } catch {
                     let failure = PostgresFailure(error)
                     if failure.connectionLost { lane.reset() }
-                    // Lost before its COMMIT went out (`TransactionLost` says so even at the COMMIT):
-                    // nothing was kept, and the whole transaction is tried again.
-                    let notSent = !committing || error is TransactionLost
+                    // Lost before its COMMIT went out (`TransactionLost`, or the server's word that it
+                    // ended the session, say so even at the COMMIT): nothing was kept, and the whole
+                    // transaction is tried again.
+                    let notSent = !committing || failure.transactionEnded
                     guard failure.connectionLost, notSent, ContinuousClock.now + delay < deadline else {
                         let verb = write || claim ? "write to" : "read"
                         let unsure = !notSent && failure.connectionLost ? " (the connection broke while committing: the write may or may not have been kept)" : ""
